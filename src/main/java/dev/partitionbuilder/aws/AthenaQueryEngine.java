@@ -1,0 +1,97 @@
+package dev.partitionbuilder.aws;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.partitionbuilder.core.PartitionBuilderException;
+import dev.partitionbuilder.core.QueryEngine;
+import dev.partitionbuilder.core.QueryExecution;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.athena.model.AthenaError;
+import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
+import software.amazon.awssdk.services.athena.model.QueryExecutionState;
+import software.amazon.awssdk.services.athena.model.QueryExecutionStatistics;
+import software.amazon.awssdk.services.athena.model.QueryExecutionStatus;
+
+/** Athena, in one workgroup. */
+public final class AthenaQueryEngine implements QueryEngine {
+  private final AthenaClient athena;
+  private final String workgroup;
+  private final String database;
+
+  public AthenaQueryEngine(AthenaClient athena, String workgroup, String database) {
+    this.athena = requireNonNull(athena, "athena is null");
+    this.workgroup = requireNonNull(workgroup, "workgroup is null");
+    this.database = requireNonNull(database, "database is null");
+  }
+
+  @Override
+  public String start(String sql, String idempotencyToken) {
+    try {
+      return athena.startQueryExecution(b -> b
+              .queryString(sql)
+              .workGroup(workgroup)
+              .clientRequestToken(idempotencyToken)
+              .queryExecutionContext(c -> c.database(database))
+              // A rebuild must read the source as it is now, never a cached result.
+              .resultReuseConfiguration(r -> r.resultReuseByAgeConfiguration(a -> a.enabled(false))))
+          .queryExecutionId();
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot start the CTAS in Athena workgroup " + workgroup + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public QueryExecution get(String queryExecutionId) {
+    software.amazon.awssdk.services.athena.model.QueryExecution execution;
+    try {
+      execution = athena.getQueryExecution(b -> b.queryExecutionId(queryExecutionId)).queryExecution();
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot get Athena query " + queryExecutionId + ": " + e.getMessage(), e);
+    }
+    QueryExecutionStatus status = execution.status();
+    if (status == null || status.state() == null || status.state() == QueryExecutionState.UNKNOWN_TO_SDK_VERSION) {
+      throw new PartitionBuilderException("Athena query " + queryExecutionId + " has an unknown state "
+          + (status == null ? null : status.stateAsString()));
+    }
+    AthenaError error = status.athenaError();
+    QueryExecutionStatistics stats = execution.statistics();
+    Instant submitted = status.submissionDateTime() == null ? Instant.EPOCH : status.submissionDateTime();
+    return new QueryExecution(
+        execution.queryExecutionId() == null ? queryExecutionId : execution.queryExecutionId(),
+        QueryExecution.State.valueOf(status.state().name()),
+        submitted,
+        Optional.ofNullable(status.stateChangeReason()),
+        error == null ? null : error.errorCategory(),
+        error == null ? null : error.errorType(),
+        error != null && Boolean.TRUE.equals(error.retryable()),
+        stats == null || stats.dataScannedInBytes() == null ? 0 : stats.dataScannedInBytes(),
+        stats == null || stats.engineExecutionTimeInMillis() == null ? 0 : stats.engineExecutionTimeInMillis());
+  }
+
+  @Override
+  public void stop(String queryExecutionId) {
+    try {
+      athena.stopQueryExecution(b -> b.queryExecutionId(queryExecutionId));
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot stop Athena query " + queryExecutionId + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public OptionalLong rowsWritten(String queryExecutionId) {
+    try {
+      // UpdateCount: "the number of rows inserted with a CREATE TABLE AS SELECT statement".
+      GetQueryResultsResponse results =
+          athena.getQueryResults(b -> b.queryExecutionId(queryExecutionId).maxResults(1));
+      return results.updateCount() == null ? OptionalLong.empty() : OptionalLong.of(results.updateCount());
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot read the row count of Athena query " + queryExecutionId + ": "
+          + e.getMessage(), e);
+    }
+  }
+}

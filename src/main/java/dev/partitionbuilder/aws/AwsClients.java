@@ -1,0 +1,78 @@
+package dev.partitionbuilder.aws;
+
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The three SDK clients, built once (per Lambda container, or per CLI run) and handed to the
+ * adapters. Everything that makes a cold start slow is avoided here: the url-connection HTTP
+ * client instead of Apache or Netty, and in Lambda the credentials straight from the environment
+ * instead of a walk through the whole provider chain.
+ */
+public final class AwsClients {
+  /** Throttling (Athena's TooManyRequestsException included) is retried here, by the SDK. */
+  static final int MAX_ATTEMPTS = 8;
+
+  private final S3Client s3;
+  private final GlueClient glue;
+  private final AthenaClient athena;
+
+  public AwsClients(S3Client s3, GlueClient glue, AthenaClient athena) {
+    this.s3 = s3;
+    this.glue = glue;
+    this.athena = athena;
+  }
+
+  public static AwsClients create() {
+    SdkHttpClient http = UrlConnectionHttpClient.builder()
+        .connectionTimeout(Duration.ofSeconds(5))
+        .socketTimeout(Duration.ofSeconds(60))
+        .build();
+    return new AwsClients(
+        configure(S3Client.builder(), http).build(),
+        configure(GlueClient.builder(), http).build(),
+        configure(AthenaClient.builder(), http).build());
+  }
+
+  public S3Client s3() {
+    return s3;
+  }
+
+  public GlueClient glue() {
+    return glue;
+  }
+
+  public AthenaClient athena() {
+    return athena;
+  }
+
+  private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, SdkHttpClient http) {
+    builder.httpClient(http)
+        .credentialsProvider(credentials())
+        .overrideConfiguration(o -> o.retryStrategy(
+            AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
+    String region = System.getenv("AWS_REGION");
+    if (region != null && !region.isBlank()) {
+      builder.region(Region.of(region));
+    }
+    return builder;
+  }
+
+  private static AwsCredentialsProvider credentials() {
+    // Lambda puts the execution role's credentials in the environment.
+    return System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null
+        ? EnvironmentVariableCredentialsProvider.create()
+        : DefaultCredentialsProvider.builder().build();
+  }
+}

@@ -1,0 +1,112 @@
+package dev.partitionbuilder.aws;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.partitionbuilder.core.ObjectStore;
+import dev.partitionbuilder.core.PartitionBuilderException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The destination bucket on S3. */
+public final class S3ObjectStore implements ObjectStore {
+  private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
+  /** DeleteObjects takes at most 1,000 keys a call; ListObjectsV2 returns at most 1,000 a page. */
+  static final int MAX_KEYS = 1000;
+  private static final int ERRORS_SHOWN = 3;
+
+  private final S3Client s3;
+  private final String bucket;
+
+  public S3ObjectStore(S3Client s3, String bucket) {
+    this.s3 = requireNonNull(s3, "s3 is null");
+    this.bucket = requireNonNull(bucket, "bucket is null");
+  }
+
+  @Override
+  public List<StoredObject> list(String prefix) {
+    List<StoredObject> objects = new ArrayList<>();
+    try {
+      for (ListObjectsV2Response page : s3.listObjectsV2Paginator(listRequest(prefix))) {
+        for (S3Object object : page.contents()) {
+          objects.add(new StoredObject(requireUnder(prefix, object.key()), object.size()));
+        }
+      }
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot list " + uri(prefix) + ": " + e.getMessage(), e);
+    }
+    return objects;
+  }
+
+  @Override
+  public int deleteAll(String prefix) {
+    ObjectStore.requireDeletablePrefix(prefix);
+    int deleted = 0;
+    int listed = 0;
+    List<S3Error> errors = new ArrayList<>();
+    try {
+      // One page of at most 1,000 keys, then one DeleteObjects for exactly that page.
+      for (ListObjectsV2Response page : s3.listObjectsV2Paginator(listRequest(prefix))) {
+        if (page.contents().isEmpty()) {
+          continue;
+        }
+        List<ObjectIdentifier> keys = new ArrayList<>(page.contents().size());
+        for (S3Object object : page.contents()) {
+          keys.add(ObjectIdentifier.builder().key(requireUnder(prefix, object.key())).build());
+        }
+        listed += keys.size();
+        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
+            .delete(Delete.builder().objects(keys).quiet(true).build()));
+        // Quiet mode: the response lists only the keys that could not be deleted.
+        errors.addAll(response.errors());
+        deleted += keys.size() - response.errors().size();
+      }
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot delete under " + uri(prefix) + " (" + deleted
+          + " object(s) deleted before the failure): " + e.getMessage(), e);
+    }
+    if (!errors.isEmpty()) {
+      for (S3Error error : errors) {
+        log.warn("Cannot delete s3://{}/{}: {} {}", bucket, error.key(), error.code(), error.message());
+      }
+      StringBuilder first = new StringBuilder();
+      for (S3Error error : errors.subList(0, Math.min(ERRORS_SHOWN, errors.size()))) {
+        first.append(first.length() == 0 ? "" : "; ").append(error.code()).append(" on ").append(error.key());
+        if (error.message() != null) {
+          first.append(" (").append(error.message()).append(')');
+        }
+      }
+      throw new PartitionBuilderException(String.format("Cannot delete %s: %,d of %,d key(s) failed, first: %s",
+          uri(prefix), errors.size(), listed, first));
+    }
+    return deleted;
+  }
+
+  private ListObjectsV2Request listRequest(String prefix) {
+    requireNonNull(prefix, "prefix is null");
+    return ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).maxKeys(MAX_KEYS).build();
+  }
+
+  /** S3 only lists keys under the prefix; checking costs nothing and keeps a bad stand-in from widening a delete. */
+  private String requireUnder(String prefix, String key) {
+    if (!key.startsWith(prefix)) {
+      throw new PartitionBuilderException("Listing " + uri(prefix) + " returned key " + key
+          + " outside the prefix; refusing to go on");
+    }
+    return key;
+  }
+
+  private String uri(String prefix) {
+    return "s3://" + bucket + "/" + prefix;
+  }
+}

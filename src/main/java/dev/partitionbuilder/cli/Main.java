@@ -1,0 +1,41 @@
+package dev.partitionbuilder.cli;
+
+import dev.partitionbuilder.core.PartitionBuilderException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code partition-builder}: the command-line shell over the same pipeline as the Lambda. */
+@Command(
+    name = "partition-builder",
+    mixinStandardHelpOptions = true,
+    version = "partition-builder 0.1.0",
+    description = "Rebuilds monthly partitions of an Athena table.",
+    subcommands = {PlanCommand.class, RenderCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:a message was rejected or a build failed", "2:bad usage or configuration"})
+public final class Main {
+  static final int REJECTED = 1;
+  static final int USAGE = 2;
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
+  }
+
+  /** Runs one command line; the environment is passed in so tests can give their own. */
+  static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env) {
+    CommandLine cli = new CommandLine(new Main(), new EnvironmentFactory(env));
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExitCodeExceptionMapper(e -> e instanceof PartitionBuilderException ? USAGE : REJECTED);
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      // Expected failures are one line; anything else keeps its stack trace for a bug report.
+      line.getErr().println("partition-builder: error: " + e.getMessage());
+      if (!(e instanceof PartitionBuilderException)) {
+        e.printStackTrace(line.getErr());
+      }
+      return line.getExitCodeExceptionMapper().getExitCode(e);
+    });
+    return cli.execute(args);
+  }
+}

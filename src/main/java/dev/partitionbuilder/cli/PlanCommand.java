@@ -1,0 +1,73 @@
+package dev.partitionbuilder.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.partitionbuilder.core.Config;
+import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.core.InvalidTriggerException;
+import dev.partitionbuilder.core.PartitionPlan;
+import dev.partitionbuilder.core.Trigger;
+import dev.partitionbuilder.core.TriggerParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Dry run of the Lambda over an SQS event file: what each record would do. Calls no AWS service. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+    description = {"Reads a Lambda SQS event (as `sam local generate-event sqs receive-message` writes it) and",
+        "prints, per record: <messageId> <YYYY-MM> <what would be done>, or <messageId> error: <reason>.",
+        "Calls no AWS service and needs no credentials."})
+final class PlanCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--event", required = true, paramLabel = "FILE", description = "the SQS event JSON file")
+  Path event;
+
+  @Override
+  public Integer call() {
+    Config cfg = config.load();
+    TriggerParser parser = new TriggerParser(cfg.scheduleTimeZone(), Clock.systemUTC());
+    JsonNode records = readRecords();
+    PrintWriter out = spec.commandLine().getOut();
+    boolean rejected = false;
+    for (JsonNode record : records) {
+      String id = record.path("messageId").asText("<no messageId>");
+      JsonNode body = record.get("body");
+      try {
+        if (body == null || !body.isTextual()) {
+          throw new InvalidTriggerException("record has no string \"body\"");
+        }
+        Trigger trigger = parser.parse(body.asText());
+        out.println(id + " " + trigger.month() + " " + PartitionPlan.of(cfg.layout(), trigger.month()).describe());
+      } catch (InvalidTriggerException e) {
+        out.println(id + " error: " + e.getMessage());
+        rejected = true;
+      }
+    }
+    return rejected ? Main.REJECTED : 0;
+  }
+
+  private JsonNode readRecords() {
+    JsonNode root;
+    try {
+      root = JSON.readTree(event.toFile());
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read SQS event " + event + ": " + e.getMessage(), e);
+    }
+    JsonNode records = root == null ? null : root.get("Records");
+    if (records == null || !records.isArray()) {
+      throw new ConfigException("SQS event " + event + " has no \"Records\" array");
+    }
+    return records;
+  }
+}

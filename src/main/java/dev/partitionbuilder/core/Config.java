@@ -1,0 +1,224 @@
+package dev.partitionbuilder.core;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the builder needs, read once (at Lambda cold start, or when the CLI starts) from
+ * environment variables and validated here, so that nothing unchecked ever reaches SQL or an S3
+ * delete. Every message names the variable and the value at fault.
+ *
+ * @param workgroup {@value #ATHENA_WORKGROUP}
+ * @param database {@value #GLUE_DATABASE}
+ * @param sourceTable {@value #SRC_TABLE_NAME}
+ * @param destinationTable {@value #DST_TABLE_NAME}
+ * @param bucket {@value #DST_BUCKET}
+ * @param prefix {@value #DST_PREFIX}, the table's root; partitions are {@code prefix + YYYY/MM/}
+ * @param scheduleTimeZone {@value #SCHEDULE_TIME_ZONE}
+ * @param ctasTemplate {@value #CTAS_TEMPLATE}: a file path or s3:// URI; empty for the bundled one
+ * @param pollInitial {@value #ATHENA_POLL_INITIAL_MS}
+ * @param pollMax {@value #ATHENA_POLL_MAX_MS}
+ * @param deadlineMargin {@value #DEADLINE_MARGIN_SECONDS}
+ */
+public record Config(
+    String workgroup,
+    String database,
+    String sourceTable,
+    String destinationTable,
+    String bucket,
+    String prefix,
+    ZoneId scheduleTimeZone,
+    Optional<String> ctasTemplate,
+    Duration pollInitial,
+    Duration pollMax,
+    Duration deadlineMargin) {
+
+  /** Athena workgroup the CTAS runs in. Required. */
+  public static final String ATHENA_WORKGROUP = "ATHENA_WORKGROUP";
+  /** Glue database holding the source, destination and temporary tables. Required. */
+  public static final String GLUE_DATABASE = "GLUE_DATABASE";
+  /** Source table the template reads. Required. */
+  public static final String SRC_TABLE_NAME = "SRC_TABLE_NAME";
+  /** The long-lived destination table; the temporary table is named after it. Required. */
+  public static final String DST_TABLE_NAME = "DST_TABLE_NAME";
+  /** Bucket of the destination table. Required. */
+  public static final String DST_BUCKET = "DST_BUCKET";
+  /** Key prefix of the destination table, ending in '/'. Required. */
+  public static final String DST_PREFIX = "DST_PREFIX";
+  /** Time zone in which a schedule's "day before" is taken. Default UTC. */
+  public static final String SCHEDULE_TIME_ZONE = "SCHEDULE_TIME_ZONE";
+  /** CTAS template: a file path or an s3:// URI. Default: the bundled CloudTrail template. */
+  public static final String CTAS_TEMPLATE = "CTAS_TEMPLATE";
+  /** First wait between two GetQueryExecution calls, in ms; doubles up to the max. Default 500. */
+  public static final String ATHENA_POLL_INITIAL_MS = "ATHENA_POLL_INITIAL_MS";
+  /** Longest wait between two GetQueryExecution calls, in ms. Default 10000. */
+  public static final String ATHENA_POLL_MAX_MS = "ATHENA_POLL_MAX_MS";
+  /** Time kept back from the Lambda's remaining time to stop the query and clean up. Default 30. */
+  public static final String DEADLINE_MARGIN_SECONDS = "DEADLINE_MARGIN_SECONDS";
+
+  // Athena: "lowercase letters, numbers, and the underscore character", at most 255 characters.
+  // https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html
+  private static final Pattern GLUE_NAME = Pattern.compile("[a-z0-9_]{1,255}");
+  // https://docs.aws.amazon.com/athena/latest/APIReference/API_CreateWorkGroup.html
+  private static final Pattern WORKGROUP = Pattern.compile("[a-zA-Z0-9._-]{1,128}");
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+  private static final Pattern IPV4 = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
+  // S3's "safe" key characters plus '='; no quote, space or backslash can reach a SQL literal.
+  private static final Pattern PREFIX_SEGMENT = Pattern.compile("[A-Za-z0-9!_.()=-]+");
+  /** Room kept in a Glue name for the temporary table's "_temp_YYYYMM" suffix. */
+  static final int TEMP_SUFFIX_LENGTH = "_temp_202401".length();
+
+  public Config {
+    requireGlueName(DST_TABLE_NAME, destinationTable);
+    if (destinationTable.length() > 255 - TEMP_SUFFIX_LENGTH) {
+      throw invalid(DST_TABLE_NAME, destinationTable,
+          "is longer than " + (255 - TEMP_SUFFIX_LENGTH)
+              + " characters, leaving no room for the temporary table's suffix _temp_YYYYMM");
+    }
+    requireGlueName(GLUE_DATABASE, database);
+    requireGlueName(SRC_TABLE_NAME, sourceTable);
+    requireWorkgroup(workgroup);
+    requireBucket(bucket);
+    requirePrefix(prefix);
+    if (scheduleTimeZone == null) {
+      throw invalid(SCHEDULE_TIME_ZONE, null, "is not set");
+    }
+    ctasTemplate = ctasTemplate == null ? Optional.empty() : ctasTemplate.filter(t -> !t.isBlank());
+    requirePositive(ATHENA_POLL_INITIAL_MS, pollInitial);
+    requirePositive(ATHENA_POLL_MAX_MS, pollMax);
+    if (pollMax.compareTo(pollInitial) < 0) {
+      throw invalid(ATHENA_POLL_MAX_MS, String.valueOf(pollMax.toMillis()),
+          "is smaller than " + ATHENA_POLL_INITIAL_MS + " (" + pollInitial.toMillis() + ")");
+    }
+    requirePositive(DEADLINE_MARGIN_SECONDS, deadlineMargin);
+  }
+
+  /** Reads and validates the configuration from environment variables (or a map standing for them). */
+  public static Config fromEnvironment(Map<String, String> env) {
+    return new Config(
+        required(env, ATHENA_WORKGROUP),
+        required(env, GLUE_DATABASE),
+        required(env, SRC_TABLE_NAME),
+        required(env, DST_TABLE_NAME),
+        required(env, DST_BUCKET),
+        required(env, DST_PREFIX),
+        zone(env.getOrDefault(SCHEDULE_TIME_ZONE, "UTC")),
+        Optional.ofNullable(env.get(CTAS_TEMPLATE)),
+        Duration.ofMillis(number(env, ATHENA_POLL_INITIAL_MS, 500)),
+        Duration.ofMillis(number(env, ATHENA_POLL_MAX_MS, 10_000)),
+        Duration.ofSeconds(number(env, DEADLINE_MARGIN_SECONDS, 30)));
+  }
+
+  /** The table's layout in the storage this configuration names. */
+  public TableLayout layout() {
+    return new TableLayout(database, sourceTable, destinationTable, "s3://" + bucket + "/", prefix);
+  }
+
+  public PollPolicy pollPolicy() {
+    return new PollPolicy(pollInitial, pollMax);
+  }
+
+  static void requireGlueName(String variable, String value) {
+    if (value == null || value.isEmpty()) {
+      throw invalid(variable, value, "is not set");
+    }
+    if (!GLUE_NAME.matcher(value).matches()) {
+      String hint = value.equals(value.toLowerCase(java.util.Locale.ROOT))
+          ? "" : " (Glue stores names in lower case: use " + OneLine.quote(value.toLowerCase(java.util.Locale.ROOT)) + ")";
+      throw invalid(variable, value,
+          "is not a Glue/Athena name: use 1 to 255 lowercase letters, digits and '_'" + hint);
+    }
+  }
+
+  private static void requireWorkgroup(String value) {
+    if (value == null || !WORKGROUP.matcher(value).matches()) {
+      throw invalid(ATHENA_WORKGROUP, value,
+          "is not an Athena workgroup name: use 1 to 128 letters, digits, '.', '_' and '-'");
+    }
+  }
+
+  private static void requireBucket(String value) {
+    String why = null;
+    if (value == null || !BUCKET.matcher(value).matches()) {
+      why = "is not an S3 bucket name: use 3 to 63 lowercase letters, digits, '.' and '-', "
+          + "starting and ending with a letter or digit";
+    } else if (value.contains("..") || value.contains(".-") || value.contains("-.")) {
+      why = "is not an S3 bucket name: '.' cannot be next to another '.' or a '-'";
+    } else if (IPV4.matcher(value).matches()) {
+      why = "is not an S3 bucket name: it is formatted as an IP address";
+    } else if (value.startsWith("xn--") || value.startsWith("sthree-") || value.endsWith("-s3alias")
+        || value.endsWith("--ol-s3") || value.endsWith(".mrap") || value.endsWith("--x-s3")) {
+      why = "is not an S3 bucket name: it uses a prefix or suffix S3 reserves";
+    }
+    if (why != null) {
+      throw invalid(DST_BUCKET, value, why);
+    }
+  }
+
+  static void requirePrefix(String value) {
+    if (value == null || value.isEmpty()) {
+      throw invalid(DST_PREFIX, value,
+          "is empty: the table needs its own prefix (such as cloudtrail_monthly/), never the bucket root");
+    }
+    if (value.startsWith("/") || value.startsWith("s3://")) {
+      throw invalid(DST_PREFIX, value, "must be a key prefix relative to the bucket, such as cloudtrail_monthly/");
+    }
+    if (!value.endsWith("/")) {
+      throw invalid(DST_PREFIX, value, "must end with '/' (try " + OneLine.quote(value + "/") + ")");
+    }
+    for (String segment : value.substring(0, value.length() - 1).split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")
+          || !PREFIX_SEGMENT.matcher(segment).matches()) {
+        throw invalid(DST_PREFIX, value,
+            "is not a plain key prefix: segments are letters, digits and !_.()=- , never empty, '.' or '..'");
+      }
+    }
+  }
+
+  private static void requirePositive(String variable, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw invalid(variable, value == null ? null : String.valueOf(value), "must be a positive number");
+    }
+  }
+
+  private static String required(Map<String, String> env, String variable) {
+    String value = env.get(variable);
+    if (value == null || value.isBlank()) {
+      throw new ConfigException(variable + " is not set");
+    }
+    return value;
+  }
+
+  private static ZoneId zone(String value) {
+    try {
+      return ZoneId.of(value);
+    } catch (DateTimeException e) {
+      throw invalid(SCHEDULE_TIME_ZONE, value, "is not a time zone ID such as UTC or Europe/Berlin", e);
+    }
+  }
+
+  private static long number(Map<String, String> env, String variable, long defaultValue) {
+    String value = env.get(variable);
+    if (value == null || value.isBlank()) {
+      return defaultValue;
+    }
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw invalid(variable, value, "is not a whole number", e);
+    }
+  }
+
+  private static ConfigException invalid(String variable, String value, String why) {
+    return new ConfigException(variable + "=" + OneLine.quote(value) + " " + why);
+  }
+
+  private static ConfigException invalid(String variable, String value, String why, Throwable cause) {
+    return new ConfigException(variable + "=" + OneLine.quote(value) + " " + why, cause);
+  }
+}

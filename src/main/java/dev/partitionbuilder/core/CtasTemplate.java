@@ -1,0 +1,198 @@
+package dev.partitionbuilder.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.YearMonth;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The CREATE TABLE AS SELECT, kept in a file so that the source table, columns and SQL are the
+ * user's, not the code's. Placeholders are written {@code {{name}}} (not {@code ${name}}, which
+ * partition projection's {@code storage.location.template} uses):
+ *
+ * <ul>
+ *   <li>{@code {{database}}}, {@code {{source_table}}}, {@code {{destination_table}}}: from the
+ *       configuration, already checked to be Glue names;
+ *   <li>{@code {{temp_table}}}: {@code <destination>_temp_YYYYMM} (required);
+ *   <li>{@code {{location}}}: the partition's location, {@code s3://bucket/prefix/YYYY/MM/} (required);
+ *   <li>{@code {{year}}}, {@code {{month}}}: {@code 2024} and {@code 03}.
+ * </ul>
+ *
+ * The template is checked when it is loaded: one statement, no unknown placeholder, no backticks
+ * (Hive DDL quoting, which Athena's Trino engine rejects in a CTAS). Leading {@code --} comment
+ * lines and one trailing semicolon are dropped from what is sent.
+ */
+public final class CtasTemplate {
+  /** Classpath location of the bundled template, copied from {@code ddl/} at build time. */
+  public static final String BUNDLED = "ddl/cloudtrail_monthly_ctas.sql";
+
+  private static final List<String> PLACEHOLDERS = List.of(
+      "database", "source_table", "destination_table", "temp_table", "location", "year", "month");
+  private static final List<String> REQUIRED = List.of("temp_table", "location");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^{}]*?)\\s*}}");
+
+  private final String origin;
+  private final String sql;
+
+  private CtasTemplate(String origin, String sql) {
+    this.origin = origin;
+    this.sql = sql;
+  }
+
+  /**
+   * Loads the template the configuration names: the bundled one when empty, an {@code s3://} URI
+   * through {@code s3Reader}, or else a file path.
+   */
+  public static CtasTemplate load(Optional<String> location, Function<String, String> s3Reader) {
+    if (location.isEmpty()) {
+      return bundled();
+    }
+    String where = location.get().strip();
+    if (where.startsWith("s3://")) {
+      return parse(s3Reader.apply(where), where);
+    }
+    try {
+      return parse(Files.readString(Path.of(where), StandardCharsets.UTF_8), where);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(Config.CTAS_TEMPLATE + "=" + OneLine.quote(where) + ": no such file", e);
+    } catch (IOException e) {
+      throw new ConfigException(Config.CTAS_TEMPLATE + "=" + OneLine.quote(where)
+          + ": cannot read it: " + e.getMessage(), e);
+    }
+  }
+
+  public static CtasTemplate bundled() {
+    try (InputStream in = CtasTemplate.class.getClassLoader().getResourceAsStream(BUNDLED)) {
+      if (in == null) {
+        throw new IllegalStateException("The bundled template " + BUNDLED + " is missing from the classpath");
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "bundled " + BUNDLED);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the bundled template " + BUNDLED, e);
+    }
+  }
+
+  /** Checks {@code text} and keeps it ready to render; {@code origin} names it in errors. */
+  public static CtasTemplate parse(String text, String origin) {
+    requireNonNull(text, "text is null");
+    requireNonNull(origin, "origin is null");
+    String sql = stripEnds(text);
+    if (sql.isEmpty()) {
+      throw invalid(origin, "is empty");
+    }
+    checkSyntax(sql, origin);
+    TreeSet<String> unknown = new TreeSet<>();
+    TreeSet<String> used = new TreeSet<>();
+    Matcher m = PLACEHOLDER.matcher(sql);
+    while (m.find()) {
+      (PLACEHOLDERS.contains(m.group(1)) ? used : unknown).add(m.group(1));
+    }
+    if (!unknown.isEmpty()) {
+      throw invalid(origin, "uses unknown placeholder(s) " + unknown.stream().map(n -> "{{" + n + "}}").toList()
+          + "; known are " + PLACEHOLDERS.stream().map(n -> "{{" + n + "}}").toList());
+    }
+    for (String name : REQUIRED) {
+      if (!used.contains(name)) {
+        throw invalid(origin, "never uses {{" + name + "}}: the CTAS must create {{temp_table}} "
+            + "with external_location = '{{location}}'");
+      }
+    }
+    return new CtasTemplate(origin, sql);
+  }
+
+  public String origin() {
+    return origin;
+  }
+
+  /** The SQL for one month of {@code layout}: every value in it has been validated. */
+  public String render(TableLayout layout, YearMonth month) {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("database", layout.database());
+    values.put("source_table", layout.sourceTable());
+    values.put("destination_table", layout.destinationTable());
+    values.put("temp_table", layout.tempTable(month));
+    values.put("location", layout.location(layout.partitionPrefix(month)));
+    values.put("year", String.format("%04d", month.getYear()));
+    values.put("month", String.format("%02d", month.getMonthValue()));
+    return PLACEHOLDER.matcher(sql).replaceAll(r -> Matcher.quoteReplacement(values.get(r.group(1))));
+  }
+
+  private static String stripEnds(String text) {
+    String[] lines = text.replace("\r\n", "\n").split("\n", -1);
+    int first = 0;
+    while (first < lines.length && (lines[first].isBlank() || lines[first].strip().startsWith("--"))) {
+      first++;
+    }
+    String body = String.join("\n", List.of(lines).subList(first, lines.length)).strip();
+    if (body.endsWith(";")) {
+      body = body.substring(0, body.length() - 1).strip();
+    }
+    return body;
+  }
+
+  /** Finds backticks and statement separators outside literals, quoted identifiers and comments. */
+  private static void checkSyntax(String sql, String origin) {
+    int i = 0;
+    int n = sql.length();
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = sql.indexOf(c, i + 1);
+        // '' and "" escape the quote inside a literal or identifier: skip past the pair.
+        while (end >= 0 && end + 1 < n && sql.charAt(end + 1) == c) {
+          end = sql.indexOf(c, end + 2);
+        }
+        if (end < 0) {
+          throw invalid(origin, "has an unterminated " + (c == '\'' ? "string literal" : "quoted identifier")
+              + " at line " + lineOf(sql, i));
+        }
+        i = end + 1;
+      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+        int end = sql.indexOf('\n', i);
+        i = end < 0 ? n : end + 1;
+      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+        int end = sql.indexOf("*/", i + 2);
+        if (end < 0) {
+          throw invalid(origin, "has an unterminated /* comment at line " + lineOf(sql, i));
+        }
+        i = end + 2;
+      } else if (c == '`') {
+        throw invalid(origin, "uses a backtick at line " + lineOf(sql, i)
+            + ": Athena's engine v3 quotes identifiers with double quotes (\"name\")");
+      } else if (c == ';') {
+        throw invalid(origin, "has more than one statement (';' at line " + lineOf(sql, i)
+            + "): Athena runs one statement per query");
+      } else {
+        i++;
+      }
+    }
+  }
+
+  private static int lineOf(String sql, int index) {
+    int line = 1;
+    for (int i = 0; i < index; i++) {
+      if (sql.charAt(i) == '\n') {
+        line++;
+      }
+    }
+    return line;
+  }
+
+  private static ConfigException invalid(String origin, String why) {
+    return new ConfigException("CTAS template " + origin + " " + why);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.partitionbuilder.core;
+
+import java.util.OptionalLong;
+
+/** Runs SQL asynchronously (Athena on AWS): start, then look at the execution until it ends. */
+public interface QueryEngine {
+  /**
+   * Starts {@code sql}. Starting twice with the same {@code idempotencyToken} must not run the
+   * query twice: the engine returns the execution of the first start.
+   *
+   * @return the query execution id
+   */
+  String start(String sql, String idempotencyToken);
+
+  QueryExecution get(String queryExecutionId);
+
+  /** Asks the engine to stop a query; a query that already ended is left as it is. */
+  void stop(String queryExecutionId);
+
+  /** Rows a succeeded CTAS wrote, or empty when the engine does not say. */
+  OptionalLong rowsWritten(String queryExecutionId);
+}

@@ -1,0 +1,42 @@
+package dev.partitionbuilder.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.YearMonth;
+
+/**
+ * Where a table's monthly partitions live, matching a partition projection whose
+ * {@code storage.location.template} is {@code <storageRoot><prefix>${year}/${month}/}.
+ *
+ * @param storageRoot the object store's root as the query engine names it: {@code s3://bucket/}
+ * @param prefix the table's root key prefix, ending in '/'
+ */
+public record TableLayout(
+    String database, String sourceTable, String destinationTable, String storageRoot, String prefix) {
+
+  public TableLayout {
+    requireNonNull(database, "database is null");
+    requireNonNull(sourceTable, "sourceTable is null");
+    requireNonNull(destinationTable, "destinationTable is null");
+    requireNonNull(storageRoot, "storageRoot is null");
+    requireNonNull(prefix, "prefix is null");
+    if (!storageRoot.endsWith("/")) {
+      throw new IllegalArgumentException("storageRoot must end with '/': " + storageRoot);
+    }
+    Config.requirePrefix(prefix);
+  }
+
+  /** {@code <destination>_temp_YYYYMM}: one name per month, so months never collide. */
+  public String tempTable(YearMonth month) {
+    return destinationTable + "_temp_" + String.format("%04d%02d", month.getYear(), month.getMonthValue());
+  }
+
+  /** {@code <prefix>YYYY/MM/}: always below the table's root, never the root itself. */
+  public String partitionPrefix(YearMonth month) {
+    return prefix + String.format("%04d/%02d/", month.getYear(), month.getMonthValue());
+  }
+
+  public String location(String key) {
+    return storageRoot + key;
+  }
+}

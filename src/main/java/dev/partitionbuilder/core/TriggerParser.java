@@ -1,0 +1,187 @@
+package dev.partitionbuilder.core;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a message body into the month to build. Accepted bodies:
+ *
+ * <ul>
+ *   <li>explicit: {@code {"month": 3, "year": 2024}} with JSON integers (not strings: {@code "03"}
+ *       is rejected, so there is exactly one way to write a month); other fields are ignored;
+ *   <li>an EventBridge Scheduler event ({@code "source": "aws.scheduler"}) or EventBridge rule
+ *       event ({@code "source": "aws.events"}) with {@code "detail-type": "Scheduled Event"}:
+ *       the month of the day before {@code time}, taken in the schedule's time zone;
+ *   <li>a schedule's own input {@code {"scheduledTime": "<aws.scheduler.scheduled-time>"}}: the
+ *       same rule as the scheduled events.
+ * </ul>
+ *
+ * Anything else throws {@link InvalidTriggerException} with a one-line reason naming the field
+ * and value at fault. A month that has not started yet (in the schedule's time zone) is rejected.
+ */
+public final class TriggerParser {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final Pattern YEAR_MONTH = Pattern.compile("(\\d{4})-(\\d{2})");
+  private static final String SCHEDULED_TIME = "scheduledTime";
+
+  private final ZoneId zone;
+  private final Clock clock;
+
+  public TriggerParser(ZoneId zone, Clock clock) {
+    this.zone = requireNonNull(zone, "zone is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  public Trigger parse(String body) {
+    if (body == null || body.isBlank()) {
+      throw new InvalidTriggerException("message body is empty: expected {\"month\": M, \"year\": YYYY} "
+          + "or an EventBridge Scheduled Event");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new InvalidTriggerException("message body is not JSON (" + e.getOriginalMessage()
+          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+          + "): " + OneLine.quote(body));
+    }
+    if (!root.isObject()) {
+      throw new InvalidTriggerException("message body must be a JSON object, got "
+          + kind(root) + " " + OneLine.quote(root.toString()));
+    }
+    if (root.has("source")) {
+      return scheduledEvent(root);
+    }
+    if (root.has(SCHEDULED_TIME)) {
+      if (root.has("month") || root.has("year")) {
+        throw new InvalidTriggerException(
+            "message has both scheduledTime and month/year: give one or the other");
+      }
+      return scheduled(SCHEDULED_TIME, root.get(SCHEDULED_TIME));
+    }
+    return explicit(root);
+  }
+
+  /** A month given as {@code YYYY-MM} on a command line, held to the same rules as a message. */
+  public YearMonth parseMonth(String text) {
+    Matcher m = YEAR_MONTH.matcher(text == null ? "" : text.strip());
+    if (!m.matches()) {
+      throw new InvalidTriggerException("month " + OneLine.quote(text) + " is not in the form YYYY-MM, such as 2024-03");
+    }
+    int month = Integer.parseInt(m.group(2));
+    if (month < 1 || month > 12) {
+      throw new InvalidTriggerException("month " + OneLine.quote(text) + ": the month must be 01 to 12");
+    }
+    return requireStarted(YearMonth.of(Integer.parseInt(m.group(1)), month));
+  }
+
+  private Trigger explicit(JsonNode root) {
+    int month = integer(root, "month", 1, 12, "from 1 to 12");
+    int year = integer(root, "year", 1000, 9999, "of four digits");
+    return new Trigger(requireStarted(YearMonth.of(year, month)), "explicit");
+  }
+
+  private Trigger scheduledEvent(JsonNode root) {
+    JsonNode source = root.get("source");
+    if (!source.isTextual() || !(source.asText().equals("aws.scheduler") || source.asText().equals("aws.events"))) {
+      throw new InvalidTriggerException("source: expected \"aws.scheduler\" or \"aws.events\", got "
+          + shown(source));
+    }
+    JsonNode detailType = root.get("detail-type");
+    if (detailType == null || !detailType.isTextual() || !detailType.asText().equals("Scheduled Event")) {
+      throw new InvalidTriggerException("detail-type: expected \"Scheduled Event\" for source "
+          + source.asText() + ", got " + shown(detailType));
+    }
+    return scheduled("time", root.get("time"));
+  }
+
+  private Trigger scheduled(String field, JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      throw new InvalidTriggerException(field + " is missing: a scheduled event needs its ISO-8601 time");
+    }
+    if (!node.isTextual()) {
+      throw new InvalidTriggerException(field + ": expected an ISO-8601 time string such as "
+          + "\"2024-04-01T00:30:00Z\", got " + shown(node));
+    }
+    Instant time;
+    try {
+      time = OffsetDateTime.parse(node.asText()).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new InvalidTriggerException(field + ": " + shown(node)
+          + " is not an ISO-8601 time with offset, such as \"2024-04-01T00:30:00Z\"");
+    }
+    // The schedule fires on the first of the month to build the month before: "the day before",
+    // taken where the schedule lives. 00:30 on 1 March in Berlin is 23:30 on 28/29 February in UTC.
+    LocalDate dayBefore = time.atZone(zone).toLocalDate().minusDays(1);
+    YearMonth month = YearMonth.from(dayBefore);
+    return new Trigger(requireStarted(month), "schedule " + node.asText() + " (" + zone.getId() + ")");
+  }
+
+  private YearMonth requireStarted(YearMonth month) {
+    if (month.getYear() < 1000 || month.getYear() > 9999) {
+      throw new InvalidTriggerException("year: expected four digits, got " + month.getYear());
+    }
+    LocalDate today = LocalDate.now(clock.withZone(zone));
+    if (month.isAfter(YearMonth.from(today))) {
+      throw new InvalidTriggerException("month " + month + " has not started yet (today is " + today
+          + " in " + zone.getId() + ")");
+    }
+    return month;
+  }
+
+  private static int integer(JsonNode root, String field, int min, int max, String range) {
+    JsonNode node = root.get(field);
+    if (node == null) {
+      throw new InvalidTriggerException(field + " is missing: expected {\"month\": M, \"year\": YYYY} "
+          + "or an EventBridge Scheduled Event");
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+      String hint = node.isTextual() && node.asText().strip().matches("\\d{1,4}")
+          ? " (write it as a number, without quotes)" : "";
+      throw new InvalidTriggerException(field + ": expected a JSON integer " + range + ", got "
+          + shown(node) + hint);
+    }
+    int value = node.intValue();
+    if (value < min || value > max) {
+      throw new InvalidTriggerException(field + ": expected a JSON integer " + range + ", got " + value);
+    }
+    return value;
+  }
+
+  private static String shown(JsonNode node) {
+    if (node == null || node.isMissingNode()) {
+      return "nothing (the field is missing)";
+    }
+    if (node.isNull()) {
+      return "null";
+    }
+    String text = node.toString();
+    return kind(node) + " " + (text.length() > 80 ? text.substring(0, 77) + "..." : text);
+  }
+
+  private static String kind(JsonNode node) {
+    return switch (node.getNodeType()) {
+      case ARRAY -> "an array";
+      case OBJECT, POJO -> "an object";
+      case STRING -> "a string";
+      case NUMBER -> node.isIntegralNumber() ? "an integer" : "a decimal number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+      default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+}

@@ -1,0 +1,125 @@
+package dev.partitionbuilder.lambda;
+
+import static java.util.Objects.requireNonNull;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.partitionbuilder.aws.AwsBackend;
+import dev.partitionbuilder.aws.AwsClients;
+import dev.partitionbuilder.core.BuildRequest;
+import dev.partitionbuilder.core.BuildResult;
+import dev.partitionbuilder.core.Config;
+import dev.partitionbuilder.core.InvalidTriggerException;
+import dev.partitionbuilder.core.PartitionBuilder;
+import dev.partitionbuilder.core.Sleeper;
+import dev.partitionbuilder.core.Trigger;
+import dev.partitionbuilder.core.TriggerParser;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Lambda entry point: {@code dev.partitionbuilder.lambda.Handler::handleRequest}, fed by an SQS
+ * event source with {@code ReportBatchItemFailures}. Each record is parsed and built on its own; a
+ * record that fails (a rejected message included, so that it reaches the dead-letter queue and is
+ * seen) comes back as a batch item failure, the others are deleted by Lambda.
+ */
+public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+  private static final Logger log = LoggerFactory.getLogger(Handler.class);
+
+  private final TriggerParser parser;
+  private final PartitionBuilder builder;
+  private final Duration deadlineMargin;
+  private final Clock clock;
+
+  /** Called once per Lambda container: configuration, clients and template are read here. */
+  public Handler() {
+    this(Config.fromEnvironment(System.getenv()), AwsClients.create(), Clock.systemUTC());
+  }
+
+  private Handler(Config config, AwsClients clients, Clock clock) {
+    this(new TriggerParser(config.scheduleTimeZone(), clock),
+        AwsBackend.partitionBuilder(config, clients, clock, Sleeper.SYSTEM),
+        config.deadlineMargin(),
+        clock);
+  }
+
+  Handler(TriggerParser parser, PartitionBuilder builder, Duration deadlineMargin, Clock clock) {
+    this.parser = requireNonNull(parser, "parser is null");
+    this.builder = requireNonNull(builder, "builder is null");
+    this.deadlineMargin = requireNonNull(deadlineMargin, "deadlineMargin is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  @Override
+  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(deadlineMargin);
+    List<BatchItemFailure> failures = new ArrayList<>();
+    List<SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+    boolean fifoBlocked = false;
+    for (SQSMessage message : records) {
+      if (fifoBlocked) {
+        // In a FIFO queue the messages after a failed one must not overtake it: send them back too.
+        // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+        log.warn("messageId={} not processed: an earlier message of this FIFO batch failed", message.getMessageId());
+        failures.add(new BatchItemFailure(message.getMessageId()));
+        continue;
+      }
+      if (!process(message, deadline)) {
+        failures.add(new BatchItemFailure(message.getMessageId()));
+        fifoBlocked = isFifo(message);
+      }
+    }
+    return new SQSBatchResponse(failures);
+  }
+
+  private boolean process(SQSMessage message, Instant deadline) {
+    String id = message.getMessageId();
+    Trigger trigger;
+    try {
+      trigger = parser.parse(message.getBody());
+    } catch (InvalidTriggerException e) {
+      log.error("messageId={} rejected: {}", id, e.getMessage());
+      return false;
+    }
+    log.info("messageId={} month={} trigger={} receiveCount={}", id, trigger.month(), trigger.origin(),
+        receiveCount(message));
+    try {
+      BuildResult result = builder.build(new BuildRequest(trigger.month(), id, receiveCount(message) > 1, deadline));
+      log.info("messageId={} month={} queryExecutionId={} done: rows={} files={} bytesWritten={} bytesScanned={}",
+          id, trigger.month(), result.queryExecutionId(),
+          result.rowsWritten().isPresent() ? result.rowsWritten().getAsLong() : "unknown",
+          result.filesWritten(), result.bytesWritten(), result.bytesScanned());
+      return true;
+    } catch (RuntimeException e) {
+      log.error("messageId={} month={} failed: {}", id, trigger.month(), e.getMessage(), e);
+      return false;
+    }
+  }
+
+  private static int receiveCount(SQSMessage message) {
+    Map<String, String> attributes = message.getAttributes();
+    String count = attributes == null ? null : attributes.get("ApproximateReceiveCount");
+    try {
+      return count == null ? 1 : Integer.parseInt(count);
+    } catch (NumberFormatException e) {
+      log.warn("messageId={} has an unreadable ApproximateReceiveCount {}; taking it as a redelivery",
+          message.getMessageId(), count);
+      return 2;
+    }
+  }
+
+  private static boolean isFifo(SQSMessage message) {
+    String arn = message.getEventSourceArn();
+    return arn != null && arn.endsWith(".fifo");
+  }
+}
