@@ -80,23 +80,25 @@ public final class PartitionBuilder {
 
   private QueryExecution runQuery(PartitionPlan plan, String sql, BuildRequest request, Instant attemptStart, String context) {
     String id = engine.start(sql, token(request.requestKey(), sql));
-    QueryExecution first = engine.get(id);
-    if (request.redelivered() && first.submittedAt().isBefore(attemptStart)) {
-      // Athena handed back the query an earlier delivery of this message started. Whatever it
-      // wrote was just deleted with the partition, so it cannot be trusted as this build's result:
-      // let it end, clear again, and run the query once more under a token of this attempt's own.
-      log.warn("{} queryExecutionId={} was started by an earlier delivery ({}), now {}; "
-              + "its output was cleared, so the query runs again", context, id, first.submittedAt(), first.state());
-      if (!first.state().isDone()) {
-        engine.stop(id);
-        await(id, request.deadline(), context);
+    if (request.redelivered()) {
+      QueryExecution first = engine.get(id);
+      if (first.submittedAt().isBefore(attemptStart)) {
+        // Athena handed back the query an earlier delivery of this message started. Whatever it
+        // wrote was just deleted with the partition, so it cannot be this build's result: let it
+        // end, clear again, and run the query once more under a token of this attempt's own.
+        log.warn("{} queryExecutionId={} was started by an earlier delivery ({}), now {}; "
+            + "its output was cleared, so the query runs again", context, id, first.submittedAt(), first.state());
+        if (!first.state().isDone()) {
+          engine.stop(id);
+          await(id, plan, request.deadline(), context);
+        }
+        catalog.dropTableIfExists(plan.database(), plan.tempTable());
+        store.deleteAll(plan.partitionPrefix());
+        id = engine.start(sql, token(request.requestKey() + "@" + attemptStart, sql));
       }
-      catalog.dropTableIfExists(plan.database(), plan.tempTable());
-      store.deleteAll(plan.partitionPrefix());
-      id = engine.start(sql, token(request.requestKey() + "@" + attemptStart, sql));
     }
     log.info("{} queryExecutionId={} started", context, id);
-    QueryExecution done = await(id, request.deadline(), context);
+    QueryExecution done = await(id, plan, request.deadline(), context);
     if (done.state() != State.SUCCEEDED) {
       throw new QueryFailedException("Cannot build " + plan.month() + ": query " + id + " " + done.describe(), done);
     }
@@ -104,7 +106,7 @@ public final class PartitionBuilder {
   }
 
   /** Polls with backoff until the query ends, or stops it when the next poll would pass the deadline. */
-  private QueryExecution await(String id, Instant deadline, String context) {
+  private QueryExecution await(String id, PartitionPlan plan, Instant deadline, String context) {
     for (int attempt = 0; ; attempt++) {
       QueryExecution execution = engine.get(id);
       if (execution.state().isDone()) {
@@ -113,7 +115,7 @@ public final class PartitionBuilder {
       Duration delay = poll.delay(attempt);
       if (clock.instant().plus(delay).isAfter(deadline)) {
         engine.stop(id);
-        throw new QueryFailedException("Cannot build: query " + id + " was still " + execution.state()
+        throw new QueryFailedException("Cannot build " + plan.month() + ": query " + id + " was still " + execution.state()
             + " at the deadline " + deadline + "; it was stopped", execution);
       }
       log.debug("{} queryExecutionId={} {}; next look in {} ms", context, id, execution.state(), delay.toMillis());

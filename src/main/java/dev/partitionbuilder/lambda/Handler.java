@@ -15,6 +15,7 @@ import dev.partitionbuilder.core.BuildResult;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.InvalidTriggerException;
 import dev.partitionbuilder.core.PartitionBuilder;
+import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.Trigger;
 import dev.partitionbuilder.core.TriggerParser;
@@ -100,8 +101,12 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
           result.rowsWritten().isPresent() ? result.rowsWritten().getAsLong() : "unknown",
           result.filesWritten(), result.bytesWritten(), result.bytesScanned());
       return true;
+    } catch (PartitionBuilderException e) {
+      // Our own exceptions say what failed and why in one line; a stack trace would add only noise.
+      log.error("messageId={} month={} failed: {}", id, trigger.month(), e.getMessage());
+      return false;
     } catch (RuntimeException e) {
-      log.error("messageId={} month={} failed: {}", id, trigger.month(), e.getMessage(), e);
+      log.error("messageId={} month={} failed unexpectedly: {}", id, trigger.month(), e, e);
       return false;
     }
   }

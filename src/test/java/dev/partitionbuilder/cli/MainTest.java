@@ -1,0 +1,131 @@
+package dev.partitionbuilder.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.partitionbuilder.core.Config;
+import dev.partitionbuilder.core.CtasTemplate;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.YearMonth;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  private static final Map<String, String> ENV = Map.of(
+      "ATHENA_WORKGROUP", "primary",
+      "GLUE_DATABASE", "cloudtrail",
+      "SRC_TABLE_NAME", "cloudtrail_daily",
+      "DST_TABLE_NAME", "cloudtrail_monthly",
+      "DST_BUCKET", "my-bucket",
+      "DST_PREFIX", "cloudtrail_monthly/");
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(Map<String, String> env, String... args) {
+    return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), env);
+  }
+
+  private static String resource(String name) {
+    return Path.of("src/test/resources", name).toString();
+  }
+
+  @Test
+  void planPrintsOneLinePerRecordInOrderAndExitsZeroWhenAllPlan() {
+    int code = run(ENV, "plan", "--event", "examples/sqs-event.json");
+
+    assertThat(code).isZero();
+    assertThat(out.toString().lines()).containsExactly(
+        "19dd0b57-b21e-4ac1-bd88-01bbb068cb78 2024-03 drop table \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" "
+            + "if it exists; delete every object under s3://my-bucket/cloudtrail_monthly/2024/03/; run the CTAS "
+            + "creating \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" at that location; "
+            + "drop \"cloudtrail\".\"cloudtrail_monthly_temp_202403\"",
+        "2e1424d4-f796-459a-8184-9c92662be6da 2024-03 drop table \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" "
+            + "if it exists; delete every object under s3://my-bucket/cloudtrail_monthly/2024/03/; run the CTAS "
+            + "creating \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" at that location; "
+            + "drop \"cloudtrail\".\"cloudtrail_monthly_temp_202403\"");
+  }
+
+  @Test
+  void planPrintsTheReasonForEachRejectedRecordAndExitsOne() {
+    int code = run(ENV, "plan", "--event", resource("sqs/rejected-batch.json"));
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString().lines()).hasSize(3);
+    assertThat(out.toString().lines().toList().get(0)).startsWith("ok-1 2024-03 drop table");
+    assertThat(out.toString().lines().toList().get(1)).startsWith("bad-1 error: month: expected a JSON integer")
+        .contains("\"03\"");
+    assertThat(out.toString().lines().toList().get(2)).startsWith("bad-2 error: message body is not JSON");
+  }
+
+  @Test
+  void planReadsTheConfigFileAndLetsTheEnvironmentOverrideIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("x.env");
+    Files.writeString(file, "# comment\nexport ATHENA_WORKGROUP=wg\nGLUE_DATABASE=\"db\"\nSRC_TABLE_NAME=src\n"
+        + "DST_TABLE_NAME=dst\nDST_BUCKET=file-bucket\nDST_PREFIX='p/'\n");
+
+    int code = run(Map.of("DST_BUCKET", "env-bucket"), "plan", "--config", file.toString(),
+        "--event", "examples/sqs-event.json");
+
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("s3://env-bucket/p/2024/03/").contains("\"db\".\"dst_temp_202403\"");
+  }
+
+  @Test
+  void renderPrintsExactlyTheSqlAndNothingElse() {
+    int code = run(ENV, "render", "--month", "2024-03");
+
+    assertThat(code).isZero();
+    Config config = Config.fromEnvironment(ENV);
+    assertThat(out.toString()).isEqualTo(
+        CtasTemplate.bundled().render(config.layout(), YearMonth.of(2024, 3)) + System.lineSeparator());
+  }
+
+  @Test
+  void renderUsesTheTemplateFileNamedInTheConfiguration(@TempDir Path dir) throws Exception {
+    Path template = dir.resolve("t.sql");
+    Files.writeString(template, "CREATE TABLE \"{{database}}\".\"{{temp_table}}\" WITH (external_location = "
+        + "'{{location}}') AS SELECT 1 AS x");
+    Map<String, String> env = new HashMap<>(ENV);
+    env.put("CTAS_TEMPLATE", template.toString());
+
+    run(env, "render", "--month", "2023-12");
+
+    assertThat(out.toString().strip()).isEqualTo("CREATE TABLE \"cloudtrail\".\"cloudtrail_monthly_temp_202312\" "
+        + "WITH (external_location = 's3://my-bucket/cloudtrail_monthly/2023/12/') AS SELECT 1 AS x");
+  }
+
+  @Test
+  void renderRejectsABadMonthWithOneLineAndExitsTwo() {
+    int code = run(ENV, "render", "--month", "2024-3");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().strip()).isEqualTo(
+        "partition-builder: error: month \"2024-3\" is not in the form YYYY-MM, such as 2024-03");
+  }
+
+  @Test
+  void namesTheMissingVariableWhenConfigurationIsAbsent() {
+    int code = run(Map.of(), "render", "--month", "2024-03");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("ATHENA_WORKGROUP is not set").contains("--config");
+    assertThat(err.toString().lines()).hasSize(1);
+  }
+
+  @Test
+  void namesTheVariableAndValueWhenConfigurationIsInvalid() {
+    Map<String, String> env = new HashMap<>(ENV);
+    env.put("DST_TABLE_NAME", "x; drop table y");
+
+    int code = run(env, "render", "--month", "2024-03");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("DST_TABLE_NAME=\"x; drop table y\"");
+  }
+}

@@ -1,0 +1,126 @@
+package dev.partitionbuilder.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import dev.partitionbuilder.core.CtasTemplate;
+import dev.partitionbuilder.core.PartitionBuilder;
+import dev.partitionbuilder.core.PollPolicy;
+import dev.partitionbuilder.core.QueryExecution.State;
+import dev.partitionbuilder.core.TableLayout;
+import dev.partitionbuilder.core.TriggerParser;
+import dev.partitionbuilder.testing.FakeCatalog;
+import dev.partitionbuilder.testing.FakeObjectStore;
+import dev.partitionbuilder.testing.FakeQueryEngine;
+import dev.partitionbuilder.testing.Journal;
+import dev.partitionbuilder.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HandlerTest {
+  private static final TableLayout LAYOUT = new TableLayout(
+      "cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "s3://bucket/", "cloudtrail_monthly/");
+
+  private final Journal journal = new Journal();
+  private final MutableClock clock = new MutableClock(Instant.parse("2024-05-10T08:00:00Z"));
+  private FakeQueryEngine engine;
+  private Handler handler;
+  private final Context context = mock(Context.class);
+
+  @BeforeEach
+  void setUp() {
+    engine = new FakeQueryEngine(journal, clock);
+    PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), new FakeObjectStore(journal),
+        new FakeCatalog(journal), engine, new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8)), clock,
+        clock::advance);
+    handler = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock);
+    when(context.getRemainingTimeInMillis()).thenReturn(900_000);
+  }
+
+  private static List<String> failedIds(SQSBatchResponse response) {
+    return response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+  }
+
+  @Test
+  void reportsOnlyTheRejectedMessageAsAFailureAndBuildsTheOthers() {
+    SQSBatchResponse response = handler.handleRequest(SqsEvents.load("sqs/mixed-batch.json"), context);
+
+    assertThat(failedIds(response)).containsExactly("m-bad");
+    assertThat(engine.startedSql()).hasSize(2);
+    assertThat(engine.startedSql().get(0)).contains("WHERE year = '2024' AND month = '02'");
+    assertThat(engine.startedSql().get(1)).contains("WHERE year = '2024' AND month = '03'");
+  }
+
+  @Test
+  void touchesNothingForARejectedMessage() {
+    handler.handleRequest(SqsEvents.load("sqs/fifo-batch.json"), context);
+
+    // f-1 builds January; f-2 (month 13) is rejected before any step, and nothing mentions it.
+    assertThat(journal.entries()).noneMatch(e -> e.contains("2024/13") || e.contains("temp_202413"));
+  }
+
+  @Test
+  void reportsAFailedBuildAsABatchItemFailure() {
+    engine.willRun(State.RUNNING, State.SUCCEEDED).willRun(State.FAILED).willRun(State.SUCCEEDED);
+
+    SQSBatchResponse response = handler.handleRequest(SqsEvents.load("sqs/mixed-batch.json"), context);
+
+    // m-ok-1 succeeds, m-bad is rejected, m-ok-2's query FAILED.
+    assertThat(failedIds(response)).containsExactly("m-bad", "m-ok-2");
+  }
+
+  @Test
+  void sendsBackEveryMessageAfterTheFirstFailureInAFifoBatch() {
+    SQSBatchResponse response = handler.handleRequest(SqsEvents.load("sqs/fifo-batch.json"), context);
+
+    assertThat(failedIds(response)).containsExactly("f-2", "f-3");
+    assertThat(engine.startedSql()).singleElement().asString().contains("month = '01'");
+  }
+
+  @Test
+  void returnsNoFailuresForAnEmptyEvent() {
+    SQSBatchResponse response = handler.handleRequest(new com.amazonaws.services.lambda.runtime.events.SQSEvent(),
+        context);
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+  }
+
+  @Test
+  void stopsTheQueryBeforeTheLambdaTimesOutKeepingTheMargin() {
+    engine.willRun(State.RUNNING);
+    when(context.getRemainingTimeInMillis()).thenReturn(120_000);
+    Instant start = clock.instant();
+
+    SQSBatchResponse response = handler.handleRequest(SqsEvents.load("sqs/redelivered.json"), context);
+
+    assertThat(failedIds(response)).containsExactly("m-again");
+    assertThat(journal.entries()).contains("stop q1");
+    assertThat(Duration.between(start, clock.instant())).isLessThanOrEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void passesTheReceiveCountOnSoARedeliveryIsRecognised() {
+    String sql = CtasTemplate.bundled().render(LAYOUT, java.time.YearMonth.of(2024, 3));
+    // The first delivery of m-again started this query an hour and a half ago, and it finished.
+    String earlier = engine.startedEarlier(tokenFor("m-again", sql), clock.instant().minus(Duration.ofMinutes(90)),
+        State.SUCCEEDED);
+
+    SQSBatchResponse response = handler.handleRequest(SqsEvents.load("sqs/redelivered.json"), context);
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(journal.entries()).contains("start (token reused) " + earlier);
+    assertThat(engine.startedSql()).hasSize(1);
+  }
+
+  private static String tokenFor(String key, String sql) {
+    return dev.partitionbuilder.core.PartitionBuilderTestAccess.token(key, sql);
+  }
+}

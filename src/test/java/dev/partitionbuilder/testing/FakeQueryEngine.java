@@ -1,0 +1,141 @@
+package dev.partitionbuilder.testing;
+
+import dev.partitionbuilder.core.QueryEngine;
+import dev.partitionbuilder.core.QueryExecution;
+import dev.partitionbuilder.core.QueryExecution.State;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * A query engine that plays a script: each started query goes through the states given to
+ * {@link #willRun}, one per {@code get}, and stays in the last. A token seen before returns the
+ * query it started, as Athena's ClientRequestToken does.
+ */
+public final class FakeQueryEngine implements QueryEngine {
+  private final Journal journal;
+  private final Clock clock;
+  private final Deque<List<State>> scripts = new ArrayDeque<>();
+  private final Map<String, String> idByToken = new HashMap<>();
+  private final Map<String, Run> runs = new HashMap<>();
+  private final List<String> startedSql = new ArrayList<>();
+  private final List<String> tokens = new ArrayList<>();
+  private Consumer<String> onSuccess = id -> {};
+  private long rows = 42;
+  private int next = 1;
+
+  private static final class Run {
+    final Instant submittedAt;
+    final Deque<State> states;
+    State state;
+    boolean stopped;
+
+    Run(Instant submittedAt, List<State> script) {
+      this.submittedAt = submittedAt;
+      this.states = new ArrayDeque<>(script);
+      this.state = State.QUEUED;
+    }
+  }
+
+  public FakeQueryEngine(Journal journal, Clock clock) {
+    this.journal = journal;
+    this.clock = clock;
+  }
+
+  /** The next started query goes through these states. Without a script, a query succeeds at once. */
+  public FakeQueryEngine willRun(State... states) {
+    scripts.add(List.of(states));
+    return this;
+  }
+
+  /** Called with the query id when a query reaches SUCCEEDED: a test writes the CTAS output here. */
+  public FakeQueryEngine onSuccess(Consumer<String> action) {
+    this.onSuccess = action;
+    return this;
+  }
+
+  public FakeQueryEngine rows(long rows) {
+    this.rows = rows;
+    return this;
+  }
+
+  /** A query an earlier attempt started under {@code token}, submitted at {@code when}. */
+  public String startedEarlier(String token, Instant when, State state) {
+    String id = "q" + next++;
+    idByToken.put(token, id);
+    Run run = new Run(when, List.of(state));
+    run.state = state;
+    run.states.clear();
+    runs.put(id, run);
+    return id;
+  }
+
+  public List<String> startedSql() {
+    return List.copyOf(startedSql);
+  }
+
+  public List<String> tokens() {
+    return List.copyOf(tokens);
+  }
+
+  public boolean wasStopped(String id) {
+    return runs.get(id).stopped;
+  }
+
+  @Override
+  public String start(String sql, String idempotencyToken) {
+    tokens.add(idempotencyToken);
+    String existing = idByToken.get(idempotencyToken);
+    if (existing != null) {
+      journal.add("start (token reused) " + existing);
+      return existing;
+    }
+    String id = "q" + next++;
+    idByToken.put(idempotencyToken, id);
+    List<State> script = scripts.isEmpty() ? List.of(State.SUCCEEDED) : scripts.poll();
+    runs.put(id, new Run(clock.instant(), script));
+    startedSql.add(sql);
+    journal.add("start " + id);
+    return id;
+  }
+
+  @Override
+  public QueryExecution get(String id) {
+    Run run = runs.get(id);
+    if (!run.state.isDone() && !run.states.isEmpty()) {
+      run.state = run.states.size() > 1 ? run.states.poll() : run.states.peek();
+      if (run.state == State.SUCCEEDED) {
+        onSuccess.accept(id);
+      }
+    }
+    journal.add("get " + id + " " + run.state);
+    boolean failed = run.state == State.FAILED;
+    return new QueryExecution(id, run.state, run.submittedAt,
+        failed ? Optional.of("HIVE_BAD_DATA: malformed") : Optional.empty(),
+        failed ? 2 : null, failed ? 1001 : null, false, 1_000_000, 2_000);
+  }
+
+  @Override
+  public void stop(String id) {
+    journal.add("stop " + id);
+    Run run = runs.get(id);
+    run.stopped = true;
+    if (!run.state.isDone()) {
+      run.states.clear();
+      run.state = State.CANCELLED;
+    }
+  }
+
+  @Override
+  public OptionalLong rowsWritten(String id) {
+    return OptionalLong.of(rows);
+  }
+}

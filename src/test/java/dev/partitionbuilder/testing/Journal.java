@@ -1,0 +1,17 @@
+package dev.partitionbuilder.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The calls the fakes received, in order, shared so a test can assert the step order across ports. */
+public final class Journal {
+  private final List<String> entries = new ArrayList<>();
+
+  void add(String entry) {
+    entries.add(entry);
+  }
+
+  public List<String> entries() {
+    return List.copyOf(entries);
+  }
+}
