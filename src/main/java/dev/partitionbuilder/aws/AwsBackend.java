@@ -5,7 +5,6 @@ import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.Sleeper;
-import java.net.URI;
 import java.time.Clock;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -13,6 +12,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /** Wires the pipeline to S3, Glue and Athena. */
 public final class AwsBackend {
+  private static final String S3_SCHEME = "s3://";
+
   private AwsBackend() {}
 
   public static PartitionBuilder partitionBuilder(Config config, AwsClients clients, Clock clock, Sleeper sleeper) {
@@ -30,10 +31,13 @@ public final class AwsBackend {
 
   /** Reads a UTF-8 object named by an s3://bucket/key URI (a template kept in S3). */
   public static String readTemplate(S3Client s3, String uri) {
-    URI parsed = URI.create(uri);
-    String bucket = parsed.getHost();
-    String key = parsed.getPath() == null ? "" : parsed.getPath().replaceFirst("^/", "");
-    if (bucket == null || key.isEmpty()) {
+    // Not java.net.URI: S3 URIs (console, CLI, Athena LOCATION) are not percent-encoded, so a key may
+    // hold a space, '%' or '#', which URI rejects or cuts off.
+    String rest = uri.startsWith(S3_SCHEME) ? uri.substring(S3_SCHEME.length()) : "";
+    int slash = rest.indexOf('/');
+    String bucket = slash < 0 ? "" : rest.substring(0, slash);
+    String key = slash < 0 ? "" : rest.substring(slash + 1);
+    if (bucket.isEmpty() || key.isEmpty()) {
       throw new ConfigException(Config.CTAS_TEMPLATE + "=\"" + uri + "\" is not an s3://bucket/key URI");
     }
     try {

@@ -6,6 +6,7 @@ import dev.partitionbuilder.core.ObjectStore;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -86,7 +87,8 @@ public final class S3ObjectStore implements ObjectStore {
           first.append(" (").append(error.message()).append(')');
         }
       }
-      throw new PartitionBuilderException(String.format("Cannot delete %s: %,d of %,d key(s) failed, first: %s",
+      // Locale.ROOT: "1,000" in every log, whatever the default locale of the JVM.
+      throw new PartitionBuilderException(String.format(Locale.ROOT, "Cannot delete %s: %,d of %,d key(s) failed, first: %s",
           uri(prefix), errors.size(), listed, first));
     }
     return deleted;

@@ -1,0 +1,290 @@
+package dev.partitionbuilder.aws;
+
+import static dev.partitionbuilder.aws.SdkMocks.sdkMock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+
+import dev.partitionbuilder.core.ObjectStore.StoredObject;
+import dev.partitionbuilder.core.PartitionBuilderException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mockito.ArgumentCaptor;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+class S3ObjectStoreTest {
+  private static final String BUCKET = "warehouse";
+  private static final String PREFIX = "tables/events/2024/03/";
+  private static final String URI = "s3://warehouse/tables/events/2024/03/";
+
+  private final S3Client s3 = sdkMock(S3Client.class);
+  private final S3ObjectStore store = new S3ObjectStore(s3, BUCKET);
+
+  @Test
+  void deleteAllSendsOneQuietDeleteObjectsPerListedPageWithExactlyThatPagesKeys() {
+    List<List<String>> pages = List.of(keys(0, 1000), keys(1000, 2000), keys(2000, 2500));
+    listing(pages);
+    deleteSucceeds();
+
+    int deleted = store.deleteAll(PREFIX);
+
+    assertThat(deleted).isEqualTo(2500);
+    List<DeleteObjectsRequest> deletes = deleteRequests(3);
+    for (int i = 0; i < 3; i++) {
+      DeleteObjectsRequest delete = deletes.get(i);
+      assertThat(delete.bucket()).isEqualTo(BUCKET);
+      assertThat(delete.delete().quiet()).isTrue();
+      assertThat(delete.delete().objects()).hasSizeLessThanOrEqualTo(1000);
+      assertThat(keysOf(delete)).containsExactlyElementsOf(pages.get(i));
+    }
+    List<ListObjectsV2Request> lists = listRequests();
+    assertThat(lists).hasSize(3)
+        .allSatisfy(list -> {
+          assertThat(list.bucket()).isEqualTo(BUCKET);
+          assertThat(list.prefix()).isEqualTo(PREFIX);
+        });
+    assertThat(lists).extracting(ListObjectsV2Request::continuationToken)
+        .containsExactly(null, "token-1", "token-2");
+  }
+
+  @Test
+  void deleteAllOnAnEmptyPrefixDeletesNothingAndCanRunTwice() {
+    listing(List.of(List.of()));
+
+    assertThat(store.deleteAll(PREFIX)).isZero();
+    assertThat(store.deleteAll(PREFIX)).isZero();
+
+    // The Consumer overload ends in this one (see SdkMocks), so this covers both.
+    verify(s3, never()).deleteObjects(any(DeleteObjectsRequest.class));
+    verify(s3, times(2)).listObjectsV2(any(ListObjectsV2Request.class));
+  }
+
+  @Test
+  void keysS3CouldNotDeleteFailTheCallWithTheUriTheCountTheCodeAndTheFirstKey() {
+    List<String> page = keys(0, 1000);
+    listing(List.of(page));
+    deleteFailsFor(Set.of(page.get(17), page.get(500), page.get(999)));
+
+    assertThatThrownBy(() -> store.deleteAll(PREFIX))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining(URI)
+        .hasMessageContaining("3 of 1,000")
+        .hasMessageContaining("AccessDenied on " + page.get(17))
+        .message().doesNotContain("\n", "\r");
+  }
+
+  @Test
+  void keyErrorsOnEveryPageAreCountedAndLaterPagesAreStillDeleted() {
+    List<String> first = keys(0, 1000);
+    List<String> second = keys(1000, 1500);
+    listing(List.of(first, second));
+    deleteFailsFor(Set.of(first.get(3), first.get(4), second.get(7)));
+
+    assertThatThrownBy(() -> store.deleteAll(PREFIX))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining("3 of 1,500")
+        .hasMessageContaining("AccessDenied on " + first.get(3));
+    List<DeleteObjectsRequest> deletes = deleteRequests(2);
+    assertThat(keysOf(deletes.get(1))).containsExactlyElementsOf(second);
+  }
+
+  @Test
+  void theKeyErrorCountReadsTheSameWhateverTheDefaultLocale() {
+    List<String> page = keys(0, 1000);
+    listing(List.of(page));
+    deleteFailsFor(Set.of(page.get(0)));
+    Locale saved = Locale.getDefault();
+    Locale.setDefault(Locale.GERMANY);
+    try {
+      assertThatThrownBy(() -> store.deleteAll(PREFIX)).hasMessageContaining("1 of 1,000");
+    } finally {
+      Locale.setDefault(saved);
+    }
+  }
+
+  @Test
+  void aFailedListingNamesTheUriAndKeepsTheCause() {
+    S3Exception denied = (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied").build();
+    doThrow(denied).when(s3).listObjectsV2(any(ListObjectsV2Request.class));
+
+    assertThatThrownBy(() -> store.deleteAll(PREFIX))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining(URI)
+        .hasCause(denied);
+    verify(s3, never()).deleteObjects(any(DeleteObjectsRequest.class));
+  }
+
+  @Test
+  void aFailedDeleteObjectsCallNamesTheUriAndHowManyWereDeletedBeforeIt() {
+    listing(List.of(keys(0, 1000), keys(1000, 1500)));
+    S3Exception slowDown = (S3Exception) S3Exception.builder().statusCode(503).message("Slow Down").build();
+    doAnswer(call -> {
+      DeleteObjectsRequest request = call.getArgument(0);
+      if (keysOf(request).contains(key(1000))) {
+        throw slowDown;
+      }
+      return DeleteObjectsResponse.builder().build();
+    }).when(s3).deleteObjects(any(DeleteObjectsRequest.class));
+
+    assertThatThrownBy(() -> store.deleteAll(PREFIX))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining(URI)
+        .hasMessageContaining("1000 object(s) deleted before the failure")
+        .hasCause(slowDown);
+  }
+
+  @ParameterizedTest
+  @NullSource
+  @ValueSource(strings = {"", "x", "/x/", "tables/events/2024/03"})
+  void deleteAllRefusesAPrefixThatIsNotOneRelativeDirectoryWithoutCallingS3(String prefix) {
+    assertThatIllegalArgumentException().isThrownBy(() -> store.deleteAll(prefix));
+
+    verifyNoInteractions(s3);
+  }
+
+  @Test
+  void aListedKeyOutsideThePrefixStopsDeleteAllBeforeAnyKeyIsDeleted() {
+    String stray = "tables/events/2024/04/part-0000.parquet";
+    List<String> page = new ArrayList<>(keys(0, 10));
+    page.add(5, stray);
+    listing(List.of(page));
+
+    assertThatThrownBy(() -> store.deleteAll(PREFIX))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining(stray)
+        .hasMessageContaining(URI);
+    verify(s3, never()).deleteObjects(any(DeleteObjectsRequest.class));
+  }
+
+  @Test
+  void keysWithSpacesUnicodeAndPlusAreDeletedExactlyAsListed() {
+    List<String> odd = List.of(
+        PREFIX + "a file with spaces.parquet",
+        PREFIX + "größe-日本-é.parquet",
+        PREFIX + "a+b=c&d.parquet",
+        PREFIX + "sub dir/%20not-decoded.parquet");
+    listing(List.of(odd));
+    deleteSucceeds();
+
+    assertThat(store.deleteAll(PREFIX)).isEqualTo(4);
+
+    assertThat(keysOf(deleteRequests(1).get(0))).containsExactlyElementsOf(odd);
+  }
+
+  @Test
+  void listReturnsTheKeysAndSizesOfEveryPage() {
+    stubPages(List.of(
+        List.of(object(PREFIX + "a.parquet", 10), object(PREFIX + "b.parquet", 0)),
+        List.of(object(PREFIX + "c d+é.parquet", 5_000_000_000L))));
+
+    List<StoredObject> objects = store.list(PREFIX);
+
+    assertThat(objects).containsExactly(
+        new StoredObject(PREFIX + "a.parquet", 10),
+        new StoredObject(PREFIX + "b.parquet", 0),
+        new StoredObject(PREFIX + "c d+é.parquet", 5_000_000_000L));
+    assertThat(listRequests()).extracting(ListObjectsV2Request::bucket, ListObjectsV2Request::prefix)
+        .containsOnly(tuple(BUCKET, PREFIX));
+  }
+
+  @Test
+  void aFailedListNamesTheUriAndKeepsTheCause() {
+    S3Exception noBucket = (S3Exception) S3Exception.builder().statusCode(404).message("No Such Bucket").build();
+    doThrow(noBucket).when(s3).listObjectsV2(any(ListObjectsV2Request.class));
+
+    assertThatThrownBy(() -> store.list(PREFIX))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining(URI)
+        .hasCause(noBucket);
+  }
+
+  // --- the stand-in S3 ---
+
+  private static String key(int i) {
+    return String.format(Locale.ROOT, "%spart-%04d.parquet", PREFIX, i);
+  }
+
+  private static List<String> keys(int from, int to) {
+    return IntStream.range(from, to).mapToObj(S3ObjectStoreTest::key).toList();
+  }
+
+  private static S3Object object(String key, long size) {
+    return S3Object.builder().key(key).size(size).build();
+  }
+
+  private void listing(List<List<String>> pages) {
+    stubPages(pages.stream().map(page -> page.stream().map(key -> object(key, 1)).toList()).toList());
+  }
+
+  /** Serves the pages in order, chained by continuation tokens as S3 does ("token-1" asks for page 1). */
+  private void stubPages(List<List<S3Object>> pages) {
+    doAnswer(call -> {
+      ListObjectsV2Request request = call.getArgument(0);
+      String token = request.continuationToken();
+      int index = token == null ? 0 : Integer.parseInt(token.substring("token-".length()));
+      boolean last = index == pages.size() - 1;
+      return ListObjectsV2Response.builder()
+          .contents(pages.get(index))
+          .keyCount(pages.get(index).size())
+          .isTruncated(!last)
+          .nextContinuationToken(last ? null : "token-" + (index + 1))
+          .build();
+    }).when(s3).listObjectsV2(any(ListObjectsV2Request.class));
+  }
+
+  private void deleteSucceeds() {
+    deleteFailsFor(Set.of());
+  }
+
+  /** Quiet mode: the response lists only the keys that could not be deleted. */
+  private void deleteFailsFor(Set<String> failing) {
+    doAnswer(call -> {
+      DeleteObjectsRequest request = call.getArgument(0);
+      List<S3Error> errors = keysOf(request).stream()
+          .filter(failing::contains)
+          .map(key -> S3Error.builder().key(key).code("AccessDenied").message("Access Denied").build())
+          .toList();
+      return DeleteObjectsResponse.builder().errors(errors).build();
+    }).when(s3).deleteObjects(any(DeleteObjectsRequest.class));
+  }
+
+  private static List<String> keysOf(DeleteObjectsRequest request) {
+    return request.delete().objects().stream().map(ObjectIdentifier::key).toList();
+  }
+
+  private List<DeleteObjectsRequest> deleteRequests(int expected) {
+    ArgumentCaptor<DeleteObjectsRequest> captor = ArgumentCaptor.forClass(DeleteObjectsRequest.class);
+    verify(s3, times(expected)).deleteObjects(captor.capture());
+    return captor.getAllValues();
+  }
+
+  private List<ListObjectsV2Request> listRequests() {
+    ArgumentCaptor<ListObjectsV2Request> captor = ArgumentCaptor.forClass(ListObjectsV2Request.class);
+    verify(s3, atLeastOnce()).listObjectsV2(captor.capture());
+    return captor.getAllValues();
+  }
+}
