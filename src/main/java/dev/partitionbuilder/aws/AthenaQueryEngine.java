@@ -53,6 +53,9 @@ public final class AthenaQueryEngine implements QueryEngine {
     } catch (SdkException e) {
       throw new PartitionBuilderException("Cannot get Athena query " + queryExecutionId + ": " + e.getMessage(), e);
     }
+    if (execution == null) {
+      throw new PartitionBuilderException("Athena returned no QueryExecution for query " + queryExecutionId);
+    }
     QueryExecutionStatus status = execution.status();
     if (status == null || status.state() == null || status.state() == QueryExecutionState.UNKNOWN_TO_SDK_VERSION) {
       throw new PartitionBuilderException("Athena query " + queryExecutionId + " has an unknown state "
@@ -60,6 +63,8 @@ public final class AthenaQueryEngine implements QueryEngine {
     }
     AthenaError error = status.athenaError();
     QueryExecutionStatistics stats = execution.statistics();
+    // Without a submission time the execution counts as an earlier one: on a redelivery the
+    // builder then reruns the query rather than trust output it has just deleted.
     Instant submitted = status.submissionDateTime() == null ? Instant.EPOCH : status.submissionDateTime();
     return new QueryExecution(
         execution.queryExecutionId() == null ? queryExecutionId : execution.queryExecutionId(),

@@ -25,6 +25,7 @@ public final class S3ObjectStore implements ObjectStore {
   /** DeleteObjects takes at most 1,000 keys a call; ListObjectsV2 returns at most 1,000 a page. */
   static final int MAX_KEYS = 1000;
   private static final int ERRORS_SHOWN = 3;
+  private static final int ERRORS_LOGGED = 20;
 
   private final S3Client s3;
   private final String bucket;
@@ -56,29 +57,34 @@ public final class S3ObjectStore implements ObjectStore {
     int listed = 0;
     List<S3Error> errors = new ArrayList<>();
     try {
-      // One page of at most 1,000 keys, then one DeleteObjects for exactly that page.
+      // Each listed page is deleted before the next is listed, in DeleteObjects calls of at most
+      // 1,000 keys (S3's limit) even if a page is larger than the max-keys we asked for.
       for (ListObjectsV2Response page : s3.listObjectsV2Paginator(listRequest(prefix))) {
-        if (page.contents().isEmpty()) {
-          continue;
-        }
         List<ObjectIdentifier> keys = new ArrayList<>(page.contents().size());
         for (S3Object object : page.contents()) {
           keys.add(ObjectIdentifier.builder().key(requireUnder(prefix, object.key())).build());
         }
-        listed += keys.size();
-        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
-            .delete(Delete.builder().objects(keys).quiet(true).build()));
-        // Quiet mode: the response lists only the keys that could not be deleted.
-        errors.addAll(response.errors());
-        deleted += keys.size() - response.errors().size();
+        for (int from = 0; from < keys.size(); from += MAX_KEYS) {
+          List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS));
+          DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
+              .delete(Delete.builder().objects(batch).quiet(true).build()));
+          // Quiet mode: the response lists only the keys that could not be deleted.
+          errors.addAll(response.errors());
+          deleted += batch.size() - response.errors().size();
+          listed += batch.size();
+        }
       }
     } catch (SdkException e) {
-      throw new PartitionBuilderException("Cannot delete under " + uri(prefix) + " (" + deleted
-          + " object(s) deleted before the failure): " + e.getMessage(), e);
+      throw new PartitionBuilderException(String.format(Locale.ROOT,
+          "Cannot delete under %s (%,d object(s) deleted before the failure): %s", uri(prefix), deleted,
+          e.getMessage()), e);
     }
     if (!errors.isEmpty()) {
-      for (S3Error error : errors) {
+      for (S3Error error : errors.subList(0, Math.min(ERRORS_LOGGED, errors.size()))) {
         log.warn("Cannot delete s3://{}/{}: {} {}", bucket, error.key(), error.code(), error.message());
+      }
+      if (errors.size() > ERRORS_LOGGED) {
+        log.warn("... and {} more key(s) under {} could not be deleted", errors.size() - ERRORS_LOGGED, uri(prefix));
       }
       StringBuilder first = new StringBuilder();
       for (S3Error error : errors.subList(0, Math.min(ERRORS_SHOWN, errors.size()))) {

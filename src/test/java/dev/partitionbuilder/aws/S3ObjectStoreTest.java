@@ -153,7 +153,7 @@ class S3ObjectStoreTest {
     assertThatThrownBy(() -> store.deleteAll(PREFIX))
         .isInstanceOf(PartitionBuilderException.class)
         .hasMessageContaining(URI)
-        .hasMessageContaining("1000 object(s) deleted before the failure")
+        .hasMessageContaining("1,000 object(s) deleted before the failure")
         .hasCause(slowDown);
   }
 
