@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -89,13 +90,13 @@ public record Config(
       throw invalid(SCHEDULE_TIME_ZONE, null, "is not set");
     }
     ctasTemplate = ctasTemplate == null ? Optional.empty() : ctasTemplate.filter(t -> !t.isBlank());
-    requirePositive(ATHENA_POLL_INITIAL_MS, pollInitial);
-    requirePositive(ATHENA_POLL_MAX_MS, pollMax);
+    requirePositive(ATHENA_POLL_INITIAL_MS, pollInitial, Duration::toMillis);
+    requirePositive(ATHENA_POLL_MAX_MS, pollMax, Duration::toMillis);
     if (pollMax.compareTo(pollInitial) < 0) {
       throw invalid(ATHENA_POLL_MAX_MS, String.valueOf(pollMax.toMillis()),
           "is smaller than " + ATHENA_POLL_INITIAL_MS + " (" + pollInitial.toMillis() + ")");
     }
-    requirePositive(DEADLINE_MARGIN_SECONDS, deadlineMargin);
+    requirePositive(DEADLINE_MARGIN_SECONDS, deadlineMargin, Duration::toSeconds);
   }
 
   /** Reads and validates the configuration from environment variables (or a map standing for them). */
@@ -180,9 +181,11 @@ public record Config(
     }
   }
 
-  private static void requirePositive(String variable, Duration value) {
+  /** {@code inUnit} gives the value back in the variable's own unit, as the user wrote it. */
+  private static void requirePositive(String variable, Duration value, ToLongFunction<Duration> inUnit) {
     if (value == null || value.isNegative() || value.isZero()) {
-      throw invalid(variable, value == null ? null : String.valueOf(value), "must be a positive number");
+      throw invalid(variable, value == null ? null : String.valueOf(inUnit.applyAsLong(value)),
+          "must be a positive number");
     }
   }
 

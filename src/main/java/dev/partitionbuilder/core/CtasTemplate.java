@@ -90,11 +90,12 @@ public final class CtasTemplate {
   public static CtasTemplate parse(String text, String origin) {
     requireNonNull(text, "text is null");
     requireNonNull(origin, "origin is null");
-    String sql = stripEnds(text);
+    Body body = stripEnds(text);
+    String sql = body.sql();
     if (sql.isEmpty()) {
       throw invalid(origin, "is empty");
     }
-    checkSyntax(sql, origin);
+    checkSyntax(sql, body.linesBefore(), origin);
     TreeSet<String> unknown = new TreeSet<>();
     TreeSet<String> used = new TreeSet<>();
     Matcher m = PLACEHOLDER.matcher(sql);
@@ -131,7 +132,13 @@ public final class CtasTemplate {
     return PLACEHOLDER.matcher(sql).replaceAll(r -> Matcher.quoteReplacement(values.get(r.group(1))));
   }
 
-  private static String stripEnds(String text) {
+  /**
+   * The statement to send, and how many lines of the file come before it (the dropped comment and
+   * blank lines), so that errors give line numbers as an editor shows them.
+   */
+  private record Body(String sql, int linesBefore) {}
+
+  private static Body stripEnds(String text) {
     String[] lines = text.replace("\r\n", "\n").split("\n", -1);
     int first = 0;
     while (first < lines.length && (lines[first].isBlank() || lines[first].strip().startsWith("--"))) {
@@ -141,11 +148,11 @@ public final class CtasTemplate {
     if (body.endsWith(";")) {
       body = body.substring(0, body.length() - 1).strip();
     }
-    return body;
+    return new Body(body, first);
   }
 
   /** Finds backticks and statement separators outside literals, quoted identifiers and comments. */
-  private static void checkSyntax(String sql, String origin) {
+  private static void checkSyntax(String sql, int linesBefore, String origin) {
     int i = 0;
     int n = sql.length();
     while (i < n) {
@@ -158,7 +165,7 @@ public final class CtasTemplate {
         }
         if (end < 0) {
           throw invalid(origin, "has an unterminated " + (c == '\'' ? "string literal" : "quoted identifier")
-              + " at line " + lineOf(sql, i));
+              + " at line " + lineOf(sql, linesBefore, i));
         }
         i = end + 1;
       } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
@@ -167,14 +174,14 @@ public final class CtasTemplate {
       } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
         int end = sql.indexOf("*/", i + 2);
         if (end < 0) {
-          throw invalid(origin, "has an unterminated /* comment at line " + lineOf(sql, i));
+          throw invalid(origin, "has an unterminated /* comment at line " + lineOf(sql, linesBefore, i));
         }
         i = end + 2;
       } else if (c == '`') {
-        throw invalid(origin, "uses a backtick at line " + lineOf(sql, i)
+        throw invalid(origin, "uses a backtick at line " + lineOf(sql, linesBefore, i)
             + ": Athena's engine v3 quotes identifiers with double quotes (\"name\")");
       } else if (c == ';') {
-        throw invalid(origin, "has more than one statement (';' at line " + lineOf(sql, i)
+        throw invalid(origin, "has more than one statement (';' at line " + lineOf(sql, linesBefore, i)
             + "): Athena runs one statement per query");
       } else {
         i++;
@@ -182,8 +189,8 @@ public final class CtasTemplate {
     }
   }
 
-  private static int lineOf(String sql, int index) {
-    int line = 1;
+  private static int lineOf(String sql, int linesBefore, int index) {
+    int line = linesBefore + 1;
     for (int i = 0; i < index; i++) {
       if (sql.charAt(i) == '\n') {
         line++;

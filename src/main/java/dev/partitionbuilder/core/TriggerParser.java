@@ -68,8 +68,10 @@ public final class TriggerParser {
     }
     if (root.has(SCHEDULED_TIME)) {
       if (root.has("month") || root.has("year")) {
-        throw new InvalidTriggerException(
-            "message has both scheduledTime and month/year: give one or the other");
+        String other = root.has("month") ? "month" : "year";
+        throw new InvalidTriggerException("message has both " + SCHEDULED_TIME + " ("
+            + shown(root.get(SCHEDULED_TIME)) + ") and " + other + " (" + shown(root.get(other))
+            + "): give one or the other");
       }
       return scheduled(SCHEDULED_TIME, root.get(SCHEDULED_TIME));
     }

@@ -1,0 +1,309 @@
+package dev.partitionbuilder.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigTest {
+  /** The valid environment every test starts from; CtasTemplateTest renders with its layout. */
+  static final Map<String, String> BASE = Map.of(
+      Config.ATHENA_WORKGROUP, "primary",
+      Config.GLUE_DATABASE, "cloudtrail",
+      Config.SRC_TABLE_NAME, "cloudtrail_daily",
+      Config.DST_TABLE_NAME, "cloudtrail_monthly",
+      Config.DST_BUCKET, "my-bucket",
+      Config.DST_PREFIX, "cloudtrail_monthly/");
+
+  @Nested
+  class ValidEnvironment {
+    @Test
+    void readsTheRequiredVariables() {
+      Config config = Config.fromEnvironment(BASE);
+
+      assertThat(config.workgroup()).isEqualTo("primary");
+      assertThat(config.database()).isEqualTo("cloudtrail");
+      assertThat(config.sourceTable()).isEqualTo("cloudtrail_daily");
+      assertThat(config.destinationTable()).isEqualTo("cloudtrail_monthly");
+      assertThat(config.bucket()).isEqualTo("my-bucket");
+      assertThat(config.prefix()).isEqualTo("cloudtrail_monthly/");
+    }
+
+    @Test
+    void defaultsToUtcTheBundledTemplateAndTheDocumentedTimings() {
+      Config config = Config.fromEnvironment(BASE);
+
+      assertThat(config.scheduleTimeZone()).isEqualTo(ZoneId.of("UTC"));
+      assertThat(config.ctasTemplate()).isEmpty();
+      assertThat(config.pollInitial()).isEqualTo(Duration.ofMillis(500));
+      assertThat(config.pollMax()).isEqualTo(Duration.ofMillis(10_000));
+      assertThat(config.deadlineMargin()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void readsTheOptionalVariablesWhenSet() {
+      Config config = Config.fromEnvironment(with(
+          Config.SCHEDULE_TIME_ZONE, "Europe/Berlin",
+          Config.CTAS_TEMPLATE, "s3://my-bucket/ddl/ctas.sql",
+          Config.ATHENA_POLL_INITIAL_MS, "250",
+          Config.ATHENA_POLL_MAX_MS, "5000",
+          Config.DEADLINE_MARGIN_SECONDS, "45"));
+
+      assertThat(config.scheduleTimeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+      assertThat(config.ctasTemplate()).contains("s3://my-bucket/ddl/ctas.sql");
+      assertThat(config.pollInitial()).isEqualTo(Duration.ofMillis(250));
+      assertThat(config.pollMax()).isEqualTo(Duration.ofMillis(5000));
+      assertThat(config.deadlineMargin()).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @Test
+    void treatsABlankTemplateAsTheBundledOne() {
+      assertThat(Config.fromEnvironment(with(Config.CTAS_TEMPLATE, "  ")).ctasTemplate()).isEmpty();
+    }
+
+    @Test
+    void acceptsEqualInitialAndMaximumPoll() {
+      Config config = Config.fromEnvironment(with(
+          Config.ATHENA_POLL_INITIAL_MS, "1000", Config.ATHENA_POLL_MAX_MS, "1000"));
+
+      assertThat(config.pollMax()).isEqualTo(config.pollInitial());
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"a/b=c/", "cloudtrail/monthly/", "logs/year=all/(v2)/", "a.b_c-d!/"})
+    void acceptsPlainNestedPrefixes(String prefix) {
+      assertThat(Config.fromEnvironment(with(Config.DST_PREFIX, prefix)).prefix()).isEqualTo(prefix);
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"abc", "my.bucket.example", "a-b-c", "123bucket"})
+    void acceptsValidBucketNames(String bucket) {
+      assertThat(Config.fromEnvironment(with(Config.DST_BUCKET, bucket)).bucket()).isEqualTo(bucket);
+    }
+
+    @Test
+    void acceptsTheLongestDestinationTableThatLeavesRoomForTheTempSuffix() {
+      String name = "t".repeat(255 - "_temp_202403".length());
+
+      Config config = Config.fromEnvironment(with(Config.DST_TABLE_NAME, name));
+
+      assertThat(config.layout().tempTable(YearMonth.of(2024, 3))).hasSize(255);
+    }
+
+    @Test
+    void acceptsAWorkgroupWithDotsDashesAndCapitals() {
+      assertThat(Config.fromEnvironment(with(Config.ATHENA_WORKGROUP, "Data-Eng.batch_1")).workgroup())
+          .isEqualTo("Data-Eng.batch_1");
+    }
+  }
+
+  @Nested
+  class MissingVariables {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+      Config.ATHENA_WORKGROUP, Config.GLUE_DATABASE, Config.SRC_TABLE_NAME,
+      Config.DST_TABLE_NAME, Config.DST_BUCKET, Config.DST_PREFIX})
+    void namesEachRequiredVariableThatIsMissing(String variable) {
+      Map<String, String> env = new HashMap<>(BASE);
+      env.remove(variable);
+
+      assertThat(rejection(env)).isEqualTo(variable + " is not set");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+      Config.ATHENA_WORKGROUP, Config.GLUE_DATABASE, Config.SRC_TABLE_NAME,
+      Config.DST_TABLE_NAME, Config.DST_BUCKET, Config.DST_PREFIX})
+    void treatsABlankRequiredVariableAsMissing(String variable) {
+      assertThat(rejection(with(variable, " "))).isEqualTo(variable + " is not set");
+    }
+  }
+
+  @Nested
+  class InvalidValues {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {Config.GLUE_DATABASE, Config.SRC_TABLE_NAME, Config.DST_TABLE_NAME})
+    void rejectsAnUppercaseNameWithTheLowercaseHint(String variable) {
+      assertThat(rejection(with(variable, "CloudTrail_Monthly")))
+          .contains(variable, "\"CloudTrail_Monthly\"", "use \"cloudtrail_monthly\"");
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"cloudtrail-monthly", "cloudtrail monthly", "cloudtrail\"monthly", "ct'monthly",
+        "ct;drop", "ct.monthly"})
+    void rejectsATableNameThatIsNotAGlueName(String name) {
+      assertThat(rejection(with(Config.DST_TABLE_NAME, name)))
+          .contains(Config.DST_TABLE_NAME, name, "lowercase letters, digits and '_'")
+          .doesNotContain("(Glue stores names in lower case");
+      assertThat(rejection(with(Config.SRC_TABLE_NAME, name))).contains(Config.SRC_TABLE_NAME, name);
+      assertThat(rejection(with(Config.GLUE_DATABASE, name))).contains(Config.GLUE_DATABASE, name);
+    }
+
+    @Test
+    void rejectsADestinationTableTooLongForTheTempSuffix() {
+      String name = "t".repeat(255 - "_temp_202403".length() + 1);
+
+      assertThat(rejection(with(Config.DST_TABLE_NAME, name)))
+          .contains(Config.DST_TABLE_NAME, "\"ttttt", "_temp_YYYYMM", "243");
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"my group", "wg;", "wg/1", "wg'"})
+    void rejectsAWorkgroupWithCharactersAthenaDoesNotAllow(String workgroup) {
+      assertThat(rejection(with(Config.ATHENA_WORKGROUP, workgroup)))
+          .contains(Config.ATHENA_WORKGROUP, "\"" + workgroup + "\"");
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {
+      "ab", "My-Bucket", "my_bucket", "a..b", "a.-b", "192.168.1.1", "xn--abc", "sthree-bucket",
+      "bucket-s3alias", "bucket--ol-s3", "bucket.mrap", "bucket--x-s3", "-bucket", "bucket-", "my bucket"})
+    void rejectsBucketNamesS3DoesNotAllow(String bucket) {
+      assertThat(rejection(with(Config.DST_BUCKET, bucket)))
+          .contains(Config.DST_BUCKET, "\"" + bucket + "\"", "is not an S3 bucket name");
+    }
+
+    @Test
+    void rejectsABucketNameLongerThan63Characters() {
+      String bucket = "b".repeat(64);
+
+      assertThat(rejection(with(Config.DST_BUCKET, bucket))).contains(Config.DST_BUCKET, "\"bbbb");
+    }
+
+    @Test
+    void saysWhyAnIpLikeBucketIsRejected() {
+      assertThat(rejection(with(Config.DST_BUCKET, "192.168.1.1"))).contains("IP address");
+    }
+
+    @Test
+    void saysWhyAReservedBucketNameIsRejected() {
+      assertThat(rejection(with(Config.DST_BUCKET, "xn--abc"))).contains("reserves");
+      assertThat(rejection(with(Config.DST_BUCKET, "bucket-s3alias"))).contains("reserves");
+    }
+
+    @Test
+    void rejectsAnEmptyPrefixSoTheBucketRootIsNeverTheTable() {
+      assertThat(rejection(with(Config.DST_PREFIX, ""))).contains(Config.DST_PREFIX);
+    }
+
+    @Test
+    void rejectsAPrefixWithoutTrailingSlashSuggestingOne() {
+      assertThat(rejection(with(Config.DST_PREFIX, "x"))).contains(Config.DST_PREFIX, "\"x\"", "\"x/\"");
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"/x/", "s3://b/x/"})
+    void rejectsAPrefixThatIsNotRelativeToTheBucket(String prefix) {
+      assertThat(rejection(with(Config.DST_PREFIX, prefix)))
+          .contains(Config.DST_PREFIX, "\"" + prefix + "\"", "relative to the bucket");
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"a//b/", "a/../b/", "a/./b/", "../", "it's/", "a b/", "a\\b/", "a\"b/", "a;b/"})
+    void rejectsAPrefixThatIsNotAPlainKeyPrefix(String prefix) {
+      assertThat(rejection(with(Config.DST_PREFIX, prefix)))
+          .contains(Config.DST_PREFIX, "\"" + prefix + "\"", "not a plain key prefix");
+    }
+
+    @Test
+    void rejectsAnUnknownTimeZone() {
+      assertThat(rejection(with(Config.SCHEDULE_TIME_ZONE, "Mars/Olympus")))
+          .contains(Config.SCHEDULE_TIME_ZONE, "\"Mars/Olympus\"");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {Config.ATHENA_POLL_INITIAL_MS, Config.ATHENA_POLL_MAX_MS, Config.DEADLINE_MARGIN_SECONDS})
+    void rejectsANonNumericTiming(String variable) {
+      assertThat(rejection(with(variable, "fast"))).contains(variable, "\"fast\"", "whole number");
+    }
+
+    @Test
+    void rejectsAMaximumPollBelowTheInitialPoll() {
+      assertThat(rejection(with(Config.ATHENA_POLL_INITIAL_MS, "2000", Config.ATHENA_POLL_MAX_MS, "1000")))
+          .contains(Config.ATHENA_POLL_MAX_MS, "\"1000\"", Config.ATHENA_POLL_INITIAL_MS, "2000");
+    }
+
+    @Test
+    void rejectsAZeroDeadlineMarginNamingTheValueAsWritten() {
+      assertThat(rejection(with(Config.DEADLINE_MARGIN_SECONDS, "0")))
+          .contains(Config.DEADLINE_MARGIN_SECONDS, "\"0\"", "positive");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {Config.ATHENA_POLL_INITIAL_MS, Config.ATHENA_POLL_MAX_MS, Config.DEADLINE_MARGIN_SECONDS})
+    void rejectsANegativeTimingNamingTheValueAsWritten(String variable) {
+      assertThat(rejection(with(variable, "-5"))).contains(variable, "\"-5\"", "positive");
+    }
+
+    @Test
+    void rejectsAZeroInitialPollNamingTheValueAsWritten() {
+      assertThat(rejection(with(Config.ATHENA_POLL_INITIAL_MS, "0")))
+          .contains(Config.ATHENA_POLL_INITIAL_MS, "\"0\"", "positive");
+    }
+
+    @Test
+    void keepsEveryMessageOnOneLine() {
+      assertThat(rejection(with(Config.DST_PREFIX, "a\nb/"))).contains(Config.DST_PREFIX).doesNotContain("\n");
+      assertThat(rejection(with(Config.DST_BUCKET, "my\nbucket"))).contains(Config.DST_BUCKET).doesNotContain("\n");
+    }
+  }
+
+  @Nested
+  class Layout {
+    private final TableLayout layout = Config.fromEnvironment(BASE).layout();
+    private final YearMonth march = YearMonth.of(2024, 3);
+
+    @Test
+    void namesTheTempTableAfterTheDestinationAndMonth() {
+      assertThat(layout.tempTable(march)).isEqualTo("cloudtrail_monthly_temp_202403");
+    }
+
+    @Test
+    void putsThePartitionBelowTheTablePrefix() {
+      assertThat(layout.partitionPrefix(march)).isEqualTo("cloudtrail_monthly/2024/03/");
+    }
+
+    @Test
+    void locatesThePartitionInTheConfiguredBucket() {
+      assertThat(layout.location(layout.partitionPrefix(march)))
+          .isEqualTo("s3://my-bucket/cloudtrail_monthly/2024/03/");
+    }
+
+    @Test
+    void padsSingleDigitMonthsAndKeepsDecember() {
+      assertThat(layout.partitionPrefix(YearMonth.of(2023, 12))).isEqualTo("cloudtrail_monthly/2023/12/");
+      assertThat(layout.tempTable(YearMonth.of(2024, 1))).isEqualTo("cloudtrail_monthly_temp_202401");
+    }
+
+    @Test
+    void carriesTheConfiguredNames() {
+      assertThat(layout.database()).isEqualTo("cloudtrail");
+      assertThat(layout.sourceTable()).isEqualTo("cloudtrail_daily");
+      assertThat(layout.destinationTable()).isEqualTo("cloudtrail_monthly");
+      assertThat(layout.storageRoot()).isEqualTo("s3://my-bucket/");
+    }
+  }
+
+  private static Map<String, String> with(String... keysAndValues) {
+    Map<String, String> env = new HashMap<>(BASE);
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      env.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return env;
+  }
+
+  private static String rejection(Map<String, String> env) {
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> Config.fromEnvironment(env));
+    assertThat(e).as("expected a ConfigException").isNotNull();
+    assertThat(e.getMessage()).doesNotContain("\n");
+    return e.getMessage();
+  }
+}

@@ -1,0 +1,304 @@
+package dev.partitionbuilder.core;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CtasTemplateTest {
+  private static final TableLayout LAYOUT = Config.fromEnvironment(ConfigTest.BASE).layout();
+  private static final YearMonth MARCH = YearMonth.of(2024, 3);
+  /** The least a template must say: create {{temp_table}} at {{location}}. */
+  private static final String MINIMAL =
+      "CREATE TABLE \"{{database}}\".\"{{temp_table}}\"\n"
+          + "WITH (external_location = '{{location}}') AS\n"
+          + "SELECT * FROM \"{{database}}\".\"{{source_table}}\"";
+  private static final Function<String, String> NO_S3 = uri -> {
+    throw new AssertionError("the S3 reader must not be called, was called with " + uri);
+  };
+
+  @Nested
+  class BundledTemplate {
+    private final String sql = CtasTemplate.bundled().render(LAYOUT, MARCH);
+
+    @Test
+    void createsTheMonthsTempTableInTheDatabase() {
+      assertThat(sql).contains("CREATE TABLE \"cloudtrail\".\"cloudtrail_monthly_temp_202403\"");
+    }
+
+    @Test
+    void writesSnappyParquetBucketedByEventIdToThePartitionLocation() {
+      assertThat(sql).contains(
+          "external_location = 's3://my-bucket/cloudtrail_monthly/2024/03/'",
+          "format = 'PARQUET'",
+          "write_compression = 'SNAPPY'",
+          "bucketed_by = ARRAY['event_id']",
+          "bucket_count = 4");
+    }
+
+    @Test
+    void readsOneMonthOfTheSourceTable() {
+      assertThat(sql).contains("FROM \"cloudtrail\".\"cloudtrail_daily\"", "WHERE year = '2024' AND month = '03'");
+    }
+
+    @Test
+    void padsTheMonthAndChangesWithIt() {
+      String december = CtasTemplate.bundled().render(LAYOUT, YearMonth.of(2023, 12));
+
+      assertThat(december).contains(
+          "\"cloudtrail_monthly_temp_202312\"",
+          "'s3://my-bucket/cloudtrail_monthly/2023/12/'",
+          "WHERE year = '2023' AND month = '12'");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+      "event_id", "request_id", "event_time", "event_source", "event_name", "aws_region",
+      "source_ip_address", "recipient_account_id", "user_identity", "invoked_by", "principal_id", "resources"})
+    void selectsEveryColumnUnderItsAlias(String alias) {
+      assertThat(sql).containsPattern("\\bAS " + alias + "\\s*(,|\\n|$)");
+    }
+
+    @Test
+    void leavesNoPlaceholderBacktickCommentOrSemicolonInWhatIsSent() {
+      assertThat(sql).doesNotContain("{{", "}}", "`");
+      assertThat(sql).doesNotStartWith("--").doesNotStartWith(" ").doesNotStartWith("\n");
+      assertThat(sql).doesNotEndWith(";");
+    }
+
+    @Test
+    void namesItselfAsBundled() {
+      assertThat(CtasTemplate.bundled().origin()).contains(CtasTemplate.BUNDLED);
+    }
+  }
+
+  @Nested
+  class Rendering {
+    @Test
+    void fillsEveryKnownPlaceholder() {
+      String sql = CtasTemplate.parse(
+              "SELECT '{{database}}|{{source_table}}|{{destination_table}}|{{temp_table}}|{{location}}"
+                  + "|{{year}}|{{month}}'",
+              "test")
+          .render(LAYOUT, MARCH);
+
+      assertThat(sql).isEqualTo("SELECT 'cloudtrail|cloudtrail_daily|cloudtrail_monthly"
+          + "|cloudtrail_monthly_temp_202403|s3://my-bucket/cloudtrail_monthly/2024/03/|2024|03'");
+    }
+
+    @Test
+    void acceptsSpacesInsideThePlaceholderBraces() {
+      String sql = CtasTemplate.parse(MINIMAL.replace("{{temp_table}}", "{{ temp_table }}"), "test")
+          .render(LAYOUT, MARCH);
+
+      assertThat(sql).contains("\"cloudtrail_monthly_temp_202403\"").doesNotContain("{{");
+    }
+
+    @Test
+    void stripsASingleTrailingSemicolon() {
+      String sql = CtasTemplate.parse(MINIMAL + " ;\n\n", "test").render(LAYOUT, MARCH);
+
+      assertThat(sql).endsWith("\"cloudtrail_daily\"");
+    }
+
+    @Test
+    void stripsLeadingCommentLines() {
+      String sql = CtasTemplate.parse("\n-- first\n  -- second\n\n" + MINIMAL, "test").render(LAYOUT, MARCH);
+
+      assertThat(sql).startsWith("CREATE TABLE").doesNotContain("first", "second");
+    }
+
+    @Test
+    void acceptsWindowsLineEnds() {
+      String sql = CtasTemplate.parse(("-- comment\n" + MINIMAL + ";\n").replace("\n", "\r\n"), "test")
+          .render(LAYOUT, MARCH);
+
+      assertThat(sql).startsWith("CREATE TABLE").doesNotEndWith(";");
+    }
+
+    @Test
+    void allowsBackticksAndSemicolonsInsideLiteralsAndComments() {
+      String template = MINIMAL + "\n"
+          + "-- the old Hive DDL quoted `eventid`; not here\n"
+          + "/* nor `here`; */\n"
+          + "WHERE eventname <> 'a`b;c' AND \"weird;name\" IS NOT NULL";
+
+      assertThat(CtasTemplate.parse(template, "test").render(LAYOUT, MARCH))
+          .contains("'a`b;c'", "-- the old Hive DDL quoted `eventid`; not here");
+    }
+
+    @Test
+    void allowsDoubledQuotesInsideALiteral() {
+      String sql = CtasTemplate.parse(MINIMAL + "\nWHERE useragent <> 'it''s `x`; y'", "test").render(LAYOUT, MARCH);
+
+      assertThat(sql).endsWith("'it''s `x`; y'");
+    }
+  }
+
+  @Nested
+  class Rejections {
+    @Test
+    void listsAnUnknownPlaceholderAndTheKnownOnes() {
+      String message = rejection(MINIMAL + "\nWHERE year = '{{yr}}' AND x = '{{table}}'");
+
+      assertThat(message).contains("{{table}}", "{{yr}}",
+          "{{database}}", "{{source_table}}", "{{destination_table}}", "{{temp_table}}", "{{location}}",
+          "{{year}}", "{{month}}");
+    }
+
+    @Test
+    void rejectsShellStylePlaceholdersAsMissingTheRequiredOnes() {
+      assertThat(rejection("CREATE TABLE ${temp_table} WITH (external_location = '${location}') AS SELECT 1"))
+          .contains("{{temp_table}}");
+    }
+
+    @Test
+    void rejectsATemplateWithoutTheTempTable() {
+      assertThat(rejection(MINIMAL.replace("{{temp_table}}", "cloudtrail_monthly"))).contains("{{temp_table}}");
+    }
+
+    @Test
+    void rejectsATemplateWithoutTheLocation() {
+      assertThat(rejection(MINIMAL.replace("{{location}}", "s3://my-bucket/x/"))).contains("{{location}}");
+    }
+
+    @Test
+    void rejectsABacktickOutsideALiteralNamingItsLine() {
+      assertThat(rejection(MINIMAL + "\nWHERE `year` = '2024'")).contains("backtick", "line 4");
+    }
+
+    @Test
+    void countsTheLineOfABacktickFromTheTopOfTheFile() {
+      // Line 4 of the file, after three comment lines the template drops before sending.
+      String template = "-- one\n-- two\n\n" + "SELECT `eventid`\n" + MINIMAL;
+
+      assertThat(rejection(template)).contains("backtick", "line 4");
+    }
+
+    @Test
+    void rejectsTwoStatements() {
+      assertThat(rejection(MINIMAL + ";\nDROP TABLE \"cloudtrail\".\"cloudtrail_daily\""))
+          .contains("more than one statement", "line 3");
+    }
+
+    @Test
+    void rejectsTwoTrailingSemicolons() {
+      assertThat(rejection(MINIMAL + ";;")).contains("more than one statement");
+    }
+
+    @Test
+    void rejectsAnUnterminatedLiteral() {
+      assertThat(rejection(MINIMAL + "\nWHERE year = '2024")).contains("unterminated string literal", "line 4");
+    }
+
+    @Test
+    void rejectsAnUnterminatedQuotedIdentifier() {
+      assertThat(rejection(MINIMAL + "\nWHERE \"year = '2024'")).contains("unterminated quoted identifier");
+    }
+
+    @Test
+    void rejectsAnUnterminatedBlockComment() {
+      assertThat(rejection(MINIMAL + "\n/* WHERE year = '2024'")).contains("unterminated /* comment");
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"", "  \n\t", "-- only a comment\n-- and another", ";", "\n;\n"})
+    void rejectsAnEmptyTemplate(String template) {
+      assertThat(rejection(template)).contains("is empty");
+    }
+
+    @Test
+    void namesTheTemplateInEveryMessage() {
+      ConfigException e = catchThrowableOfType(ConfigException.class,
+          () -> CtasTemplate.parse("SELECT 1", "s3://b/ddl/mine.sql"));
+
+      assertThat(e.getMessage()).startsWith("CTAS template s3://b/ddl/mine.sql ").doesNotContain("\n");
+    }
+
+    private String rejection(String template) {
+      ConfigException e = catchThrowableOfType(ConfigException.class, () -> CtasTemplate.parse(template, "test.sql"));
+      assertThat(e).as("expected a ConfigException").isNotNull();
+      assertThat(e.getMessage()).contains("test.sql").doesNotContain("\n");
+      return e.getMessage();
+    }
+  }
+
+  @Nested
+  class Load {
+    @Test
+    void loadsTheBundledTemplateWhenNoneIsConfigured() {
+      CtasTemplate template = CtasTemplate.load(Optional.empty(), NO_S3);
+
+      assertThat(template.origin()).isEqualTo(CtasTemplate.bundled().origin());
+      assertThat(template.render(LAYOUT, MARCH)).isEqualTo(CtasTemplate.bundled().render(LAYOUT, MARCH));
+    }
+
+    @Test
+    void loadsAFilePath(@TempDir Path dir) throws IOException {
+      Path file = dir.resolve("ctas.sql");
+      Files.writeString(file, "-- mine\n" + MINIMAL + " WHERE month = '{{month}}';\n", UTF_8);
+
+      CtasTemplate template = CtasTemplate.load(Optional.of(file.toString()), NO_S3);
+
+      assertThat(template.origin()).isEqualTo(file.toString());
+      assertThat(template.render(LAYOUT, MARCH)).startsWith("CREATE TABLE").endsWith("WHERE month = '03'");
+    }
+
+    @Test
+    void namesTheVariableAndPathOfAMissingFile(@TempDir Path dir) {
+      String missing = dir.resolve("missing.sql").toString();
+
+      ConfigException e = catchThrowableOfType(ConfigException.class,
+          () -> CtasTemplate.load(Optional.of(missing), NO_S3));
+
+      assertThat(e).isNotNull();
+      assertThat(e.getMessage()).contains(Config.CTAS_TEMPLATE, missing, "no such file");
+    }
+
+    @Test
+    void namesTheFileWhenItsContentIsInvalid(@TempDir Path dir) throws IOException {
+      Path file = dir.resolve("bad.sql");
+      Files.writeString(file, "SELECT `x`", UTF_8);
+
+      ConfigException e = catchThrowableOfType(ConfigException.class,
+          () -> CtasTemplate.load(Optional.of(file.toString()), NO_S3));
+
+      assertThat(e.getMessage()).contains(file.toString(), "backtick");
+    }
+
+    @Test
+    void readsAnS3TemplateThroughTheGivenReaderWithExactlyThatUri() {
+      List<String> asked = new ArrayList<>();
+
+      CtasTemplate template = CtasTemplate.load(Optional.of("s3://b/k"), uri -> {
+        asked.add(uri);
+        return MINIMAL;
+      });
+
+      assertThat(asked).containsExactly("s3://b/k");
+      assertThat(template.origin()).isEqualTo("s3://b/k");
+      assertThat(template.render(LAYOUT, MARCH)).contains("\"cloudtrail_monthly_temp_202403\"");
+    }
+
+    @Test
+    void namesTheS3UriWhenItsContentIsInvalid() {
+      ConfigException e = catchThrowableOfType(ConfigException.class,
+          () -> CtasTemplate.load(Optional.of("s3://b/ddl/ctas.sql"), uri -> "SELECT 1"));
+
+      assertThat(e.getMessage()).contains("s3://b/ddl/ctas.sql", "{{temp_table}}");
+    }
+  }
+}
