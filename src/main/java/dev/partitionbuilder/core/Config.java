@@ -108,7 +108,7 @@ public record Config(
         required(env, DST_TABLE_NAME),
         required(env, DST_BUCKET),
         required(env, DST_PREFIX),
-        zone(env.getOrDefault(SCHEDULE_TIME_ZONE, "UTC")),
+        zone(optional(env, SCHEDULE_TIME_ZONE, "UTC")),
         Optional.ofNullable(env.get(CTAS_TEMPLATE)),
         Duration.ofMillis(number(env, ATHENA_POLL_INITIAL_MS, 500)),
         Duration.ofMillis(number(env, ATHENA_POLL_MAX_MS, 10_000)),
@@ -195,6 +195,12 @@ public record Config(
       throw new ConfigException(variable + " is not set");
     }
     return value;
+  }
+
+  /** An unset or blank optional variable takes its default, as for the numeric ones. */
+  private static String optional(Map<String, String> env, String variable, String defaultValue) {
+    String value = env.get(variable);
+    return value == null || value.isBlank() ? defaultValue : value.strip();
   }
 
   private static ZoneId zone(String value) {

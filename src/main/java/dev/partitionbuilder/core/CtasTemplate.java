@@ -95,12 +95,18 @@ public final class CtasTemplate {
     if (sql.isEmpty()) {
       throw invalid(origin, "is empty");
     }
-    checkSyntax(sql, body.linesBefore(), origin);
+    String code = withoutComments(sql, body.linesBefore(), origin);
     TreeSet<String> unknown = new TreeSet<>();
-    TreeSet<String> used = new TreeSet<>();
     Matcher m = PLACEHOLDER.matcher(sql);
     while (m.find()) {
-      (PLACEHOLDERS.contains(m.group(1)) ? used : unknown).add(m.group(1));
+      if (!PLACEHOLDERS.contains(m.group(1))) {
+        unknown.add(m.group(1));
+      }
+    }
+    // A placeholder only in a comment does not count as used: the statement itself needs it.
+    TreeSet<String> used = new TreeSet<>();
+    for (Matcher c = PLACEHOLDER.matcher(code); c.find(); ) {
+      used.add(c.group(1));
     }
     if (!unknown.isEmpty()) {
       throw invalid(origin, "uses unknown placeholder(s) " + unknown.stream().map(n -> "{{" + n + "}}").toList()
@@ -144,15 +150,23 @@ public final class CtasTemplate {
     while (first < lines.length && (lines[first].isBlank() || lines[first].strip().startsWith("--"))) {
       first++;
     }
-    String body = String.join("\n", List.of(lines).subList(first, lines.length)).strip();
+    int last = lines.length;
+    while (last > first && (lines[last - 1].isBlank() || lines[last - 1].strip().startsWith("--"))) {
+      last--;
+    }
+    String body = String.join("\n", List.of(lines).subList(first, last)).strip();
     if (body.endsWith(";")) {
       body = body.substring(0, body.length() - 1).strip();
     }
     return new Body(body, first);
   }
 
-  /** Finds backticks and statement separators outside literals, quoted identifiers and comments. */
-  private static void checkSyntax(String sql, int linesBefore, String origin) {
+  /**
+   * Rejects backticks and statement separators outside literals, quoted identifiers and comments,
+   * and returns the statement with its comments left out.
+   */
+  private static String withoutComments(String sql, int linesBefore, String origin) {
+    StringBuilder code = new StringBuilder(sql.length());
     int i = 0;
     int n = sql.length();
     while (i < n) {
@@ -167,6 +181,7 @@ public final class CtasTemplate {
           throw invalid(origin, "has an unterminated " + (c == '\'' ? "string literal" : "quoted identifier")
               + " at line " + lineOf(sql, linesBefore, i));
         }
+        code.append(sql, i, end + 1);
         i = end + 1;
       } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
         int end = sql.indexOf('\n', i);
@@ -184,9 +199,11 @@ public final class CtasTemplate {
         throw invalid(origin, "has more than one statement (';' at line " + lineOf(sql, linesBefore, i)
             + "): Athena runs one statement per query");
       } else {
+        code.append(c);
         i++;
       }
     }
+    return code.toString();
   }
 
   private static int lineOf(String sql, int linesBefore, int index) {

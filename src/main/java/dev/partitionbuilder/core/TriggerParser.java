@@ -63,7 +63,7 @@ public final class TriggerParser {
       throw new InvalidTriggerException("message body must be a JSON object, got "
           + kind(root) + " " + OneLine.quote(root.toString()));
     }
-    if (root.has("source")) {
+    if (isEventBridgeEvent(root)) {
       return scheduledEvent(root);
     }
     if (root.has(SCHEDULED_TIME)) {
@@ -95,6 +95,15 @@ public final class TriggerParser {
     int month = integer(root, "month", 1, 12, "from 1 to 12");
     int year = integer(root, "year", 1000, 9999, "of four digits");
     return new Trigger(requireStarted(YearMonth.of(year, month)), "explicit");
+  }
+
+  /**
+   * EventBridge events carry "detail-type" and an AWS "source"; a "source" of our own in an
+   * explicit message is just an extra field.
+   */
+  private static boolean isEventBridgeEvent(JsonNode root) {
+    JsonNode source = root.get("source");
+    return root.has("detail-type") || source != null && source.isTextual() && source.asText().startsWith("aws.");
   }
 
   private Trigger scheduledEvent(JsonNode root) {

@@ -26,6 +26,14 @@ class ConfigTest {
   @Nested
   class ValidEnvironment {
     @Test
+    void takesUtcForABlankScheduleTimeZone() {
+      Map<String, String> env = new java.util.HashMap<>(BASE);
+      env.put(Config.SCHEDULE_TIME_ZONE, "  ");
+
+      assertThat(Config.fromEnvironment(env).scheduleTimeZone()).isEqualTo(java.time.ZoneId.of("UTC"));
+    }
+
+    @Test
     void readsTheRequiredVariables() {
       Config config = Config.fromEnvironment(BASE);
 

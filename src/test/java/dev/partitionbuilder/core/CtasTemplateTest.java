@@ -2,6 +2,7 @@ package dev.partitionbuilder.core;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
@@ -88,6 +89,13 @@ class CtasTemplateTest {
   @Nested
   class Rendering {
     @Test
+    void dropsCommentLinesAfterTheFinalSemicolon() {
+      String sql = CtasTemplate.parse(MINIMAL + ";\n-- end of template\n\n", "test").render(LAYOUT, MARCH);
+
+      assertThat(sql).endsWith("\"cloudtrail\".\"cloudtrail_daily\"");
+    }
+
+    @Test
     void fillsEveryKnownPlaceholder() {
       String sql = CtasTemplate.parse(
               "SELECT '{{database}}|{{source_table}}|{{destination_table}}|{{temp_table}}|{{location}}"
@@ -150,6 +158,16 @@ class CtasTemplateTest {
 
   @Nested
   class Rejections {
+    @Test
+    void doesNotCountAPlaceholderThatOnlyAppearsInAComment() {
+      String commentedOut = "CREATE TABLE \"{{database}}\".\"{{temp_table}}\" -- at {{location}}\n"
+          + "AS SELECT 1 AS x /* external_location = '{{location}}' */";
+
+      assertThatThrownBy(() -> CtasTemplate.parse(commentedOut, "test"))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("never uses {{location}}");
+    }
+
     @Test
     void listsAnUnknownPlaceholderAndTheKnownOnes() {
       String message = rejection(MINIMAL + "\nWHERE year = '{{yr}}' AND x = '{{table}}'");

@@ -36,6 +36,14 @@ class TriggerParserTest {
   @Nested
   class ExplicitMonth {
     @Test
+    void readsAnExplicitMessageWithASourceFieldOfItsOwnAsExplicit() {
+      Trigger trigger = parser.parse("{\"source\": \"manual\", \"month\": 3, \"year\": 2024}");
+
+      assertThat(trigger.month()).isEqualTo(YearMonth.of(2024, 3));
+      assertThat(trigger.origin()).isEqualTo("explicit");
+    }
+
+    @Test
     void acceptsMonthAndYearAsJsonIntegers() {
       Trigger trigger = parser.parse("{\"month\": 3, \"year\": 2024}");
 
