@@ -1,0 +1,189 @@
+package dev.partitionbuilder.local;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.core.CtasTemplate;
+import dev.partitionbuilder.core.PartitionBuilder;
+import dev.partitionbuilder.core.PollPolicy;
+import dev.partitionbuilder.core.Sleeper;
+import dev.partitionbuilder.core.TableLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The pipeline on this machine: the warehouse directory stands in for the destination bucket,
+ * embedded DuckDB for Glue and Athena, and the source table is read from a local directory laid
+ * out as in S3. The CTAS template is the very one the Lambda sends to Athena.
+ */
+public final class LocalBackend implements AutoCloseable {
+  /** Classpath location of the bundled source table DDL. */
+  public static final String BUNDLED_SOURCE_DDL = "ddl/cloudtrail_daily.sql";
+
+  /**
+   * @param memoryLimit DuckDB's {@code memory_limit}, such as {@code 1GB}, or empty for its default
+   * @param tempDirectory where DuckDB spills when over the memory limit
+   */
+  public record Settings(
+      TableNames names,
+      Path sourceDirectory,
+      Path warehouse,
+      Optional<Path> sourceDdl,
+      Optional<Path> template,
+      Optional<String> memoryLimit,
+      Optional<Path> tempDirectory) {
+    public Settings {
+      requireNonNull(names, "names is null");
+      requireNonNull(sourceDirectory, "sourceDirectory is null");
+      requireNonNull(warehouse, "warehouse is null");
+      requireNonNull(sourceDdl, "sourceDdl is null");
+      requireNonNull(template, "template is null");
+      requireNonNull(memoryLimit, "memoryLimit is null");
+      requireNonNull(tempDirectory, "tempDirectory is null");
+      memoryLimit.ifPresent(limit -> {
+        if (!limit.matches("(?i)\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)")) {
+          throw new ConfigException("memory limit \"" + limit + "\" is not a size such as 1GB or 512MB");
+        }
+      });
+    }
+  }
+
+  /** The Glue names of the tables and the destination's key prefix, checked as the Lambda checks them. */
+  public record TableNames(String database, String sourceTable, String destinationTable, String prefix) {
+    public static final TableNames CLOUDTRAIL =
+        new TableNames("cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "cloudtrail_monthly/");
+  }
+
+  private final DuckDBConnection duckdb;
+  private final DuckDbQueryEngine engine;
+  private final PartitionBuilder builder;
+  private final TableLayout layout;
+  private final LocalObjectStore store;
+
+  private LocalBackend(DuckDBConnection duckdb, DuckDbQueryEngine engine, PartitionBuilder builder,
+      TableLayout layout, LocalObjectStore store) {
+    this.duckdb = duckdb;
+    this.engine = engine;
+    this.builder = builder;
+    this.layout = layout;
+    this.store = store;
+  }
+
+  public static LocalBackend open(Settings settings, UnaryOperator<String> dialect, Clock clock) {
+    requireNonNull(settings, "settings is null");
+    TableNames names = settings.names();
+    CtasTemplate template = CtasTemplate.load(settings.template().map(Path::toString), uri -> {
+      throw new ConfigException("not supported locally: template " + uri + " (give a file path)");
+    });
+    HiveDdl ddl = sourceDdl(settings.sourceDdl());
+    Path warehouse = settings.warehouse().toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(warehouse);
+    } catch (IOException e) {
+      throw new ConfigException("Cannot create the warehouse directory " + warehouse + ": " + e.getMessage(), e);
+    }
+    // The location goes into the CTAS as a SQL literal: percent-encode the one character that could end it.
+    String root = warehouse.toUri().toString().replace("'", "%27");
+    TableLayout layout = new TableLayout(names.database(), names.sourceTable(), names.destinationTable(),
+        root.endsWith("/") ? root : root + "/", names.prefix());
+    DuckDBConnection duckdb = connect(settings);
+    try {
+      try (Statement statement = duckdb.createStatement()) {
+        for (String sql : LocalSourceTable.statements(names.database(), names.sourceTable(), ddl,
+            settings.sourceDirectory().toAbsolutePath().normalize())) {
+          statement.execute(sql);
+        }
+      }
+      DuckDbQueryEngine engine = new DuckDbQueryEngine(duckdb, dialect, clock);
+      LocalObjectStore store = new LocalObjectStore(warehouse);
+      PartitionBuilder builder = new PartitionBuilder(layout, template, store, new LocalCatalog(duckdb), engine,
+          new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)), clock, Sleeper.SYSTEM);
+      return new LocalBackend(duckdb, engine, builder, layout, store);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        duckdb.close();
+      } catch (SQLException closing) {
+        e.addSuppressed(closing);
+      }
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new ConfigException("Cannot define the local source table " + names.sourceTable() + ": " + e.getMessage(), e);
+    }
+  }
+
+  public PartitionBuilder builder() {
+    return builder;
+  }
+
+  public TableLayout layout() {
+    return layout;
+  }
+
+  public LocalObjectStore store() {
+    return store;
+  }
+
+  /** A second connection to the same database, for reading what was built. */
+  public java.sql.Connection connection() throws SQLException {
+    return duckdb.duplicate();
+  }
+
+  @Override
+  public void close() throws SQLException {
+    engine.close();
+    duckdb.close();
+  }
+
+  private static DuckDBConnection connect(Settings settings) {
+    try {
+      DuckDBConnection duckdb = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+      try (Statement statement = duckdb.createStatement()) {
+        // Timestamps are UTC, as in Athena, whatever the host's zone.
+        statement.execute("SET TimeZone = 'UTC'");
+        // Row order within a file carries no meaning in a table: let DuckDB stream instead of buffer.
+        statement.execute("SET preserve_insertion_order = false");
+        if (settings.memoryLimit().isPresent()) {
+          statement.execute("SET memory_limit = '" + settings.memoryLimit().get() + "'");
+        }
+        if (settings.tempDirectory().isPresent()) {
+          statement.execute("SET temp_directory = '"
+              + settings.tempDirectory().get().toAbsolutePath().toString().replace("'", "''") + "'");
+        }
+      }
+      return duckdb;
+    } catch (SQLException e) {
+      throw new ConfigException("Cannot start the embedded DuckDB: " + e.getMessage(), e);
+    }
+  }
+
+  private static HiveDdl sourceDdl(Optional<Path> file) {
+    if (file.isPresent()) {
+      try {
+        return HiveDdl.parse(Files.readString(file.get(), StandardCharsets.UTF_8), file.get().toString());
+      } catch (IOException e) {
+        throw new ConfigException("Cannot read the source table DDL " + file.get() + ": " + e.getMessage(), e);
+      }
+    }
+    try (InputStream in = LocalBackend.class.getClassLoader().getResourceAsStream(BUNDLED_SOURCE_DDL)) {
+      if (in == null) {
+        throw new IllegalStateException("The bundled DDL " + BUNDLED_SOURCE_DDL + " is missing from the classpath");
+      }
+      return HiveDdl.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "bundled " + BUNDLED_SOURCE_DDL);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.partitionbuilder.local;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.partitionbuilder.core.ObjectStore;
+import dev.partitionbuilder.core.PartitionBuilderException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A directory standing in for the destination bucket: the key {@code a/b/c} is the file
+ * {@code root/a/b/c}. Prefixes match keys as strings, exactly as in S3, so the prefix
+ * {@code 2024/03/} never reaches {@code 2024/030/}.
+ */
+public final class LocalObjectStore implements ObjectStore {
+  private final Path root;
+
+  public LocalObjectStore(Path root) {
+    this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public List<StoredObject> list(String prefix) {
+    requireNonNull(prefix, "prefix is null");
+    List<StoredObject> objects = new ArrayList<>();
+    for (Path file : files(prefix)) {
+      try {
+        objects.add(new StoredObject(key(file), Files.size(file)));
+      } catch (NoSuchFileException e) {
+        // deleted since it was listed: S3 would not list it either
+      } catch (IOException e) {
+        throw new PartitionBuilderException("Cannot read the size of " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return objects;
+  }
+
+  @Override
+  public int deleteAll(String prefix) {
+    ObjectStore.requireDeletablePrefix(prefix);
+    int deleted = 0;
+    for (Path file : files(prefix)) {
+      try {
+        Files.delete(file);
+        deleted++;
+      } catch (NoSuchFileException e) {
+        // already gone: deleting twice is fine
+      } catch (IOException e) {
+        throw new PartitionBuilderException("Cannot delete " + file + " (" + deleted
+            + " file(s) deleted before it): " + e.getMessage(), e);
+      }
+    }
+    removeEmptyDirectories(root.resolve(prefix));
+    return deleted;
+  }
+
+  /** Files whose key starts with {@code prefix}: only the directory the prefix names is walked. */
+  private List<Path> files(String prefix) {
+    int slash = prefix.lastIndexOf('/');
+    Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash + 1));
+    if (!start.normalize().startsWith(root)) {
+      throw new IllegalArgumentException("Prefix " + prefix + " leaves the store's root " + root);
+    }
+    if (!Files.isDirectory(start)) {
+      return List.of();
+    }
+    try (Stream<Path> walk = Files.walk(start)) {
+      return walk.filter(Files::isRegularFile).filter(f -> key(f).startsWith(prefix)).sorted().toList();
+    } catch (IOException e) {
+      throw new PartitionBuilderException("Cannot list " + start + ": " + e.getMessage(), e);
+    }
+  }
+
+  private String key(Path file) {
+    return root.relativize(file).toString().replace('\\', '/');
+  }
+
+  /** S3 has no directories: leave none behind that only held deleted files. */
+  private void removeEmptyDirectories(Path top) {
+    if (!Files.isDirectory(top)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(top)) {
+      for (Path dir : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+        try (Stream<Path> entries = Files.list(dir)) {
+          if (entries.findAny().isEmpty()) {
+            Files.delete(dir);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new PartitionBuilderException("Cannot tidy the directories under " + top + ": " + e.getMessage(), e);
+    }
+  }
+}
