@@ -1,0 +1,166 @@
+package dev.partitionbuilder.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.partitionbuilder.core.BuildRequest;
+import dev.partitionbuilder.core.BuildResult;
+import dev.partitionbuilder.core.QueryFailedException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local engine's own behaviour, with a template in SQL that DuckDB runs as written. */
+class LocalBackendTest {
+  private static final YearMonth MARCH = YearMonth.of(2024, 3);
+  private static final String DUCKDB_TEMPLATE = """
+      CREATE TABLE "{{database}}"."{{temp_table}}"
+      WITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = '{{location}}',
+            bucketed_by = ARRAY['event_id'], bucket_count = 4) AS
+      SELECT eventid AS event_id, CAST(eventtime AS TIMESTAMPTZ)::TIMESTAMP AS event_time, eventname AS event_name
+      FROM "{{database}}"."{{source_table}}"
+      WHERE year = '{{year}}' AND month = '{{month}}'
+      """;
+
+  @TempDir Path dir;
+
+  private void source(String relative, int events) throws IOException {
+    Path file = dir.resolve("source").resolve(relative);
+    Files.createDirectories(file.getParent());
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+      for (int i = 0; i < events; i++) {
+        out.write(("{\"eventID\":\"" + relative + "-" + i + "\",\"eventTime\":\"2024-03-01T10:00:0" + (i % 10)
+            + "Z\",\"eventName\":\"GetObject\"}\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private LocalBackend open(String template) throws IOException {
+    Path file = dir.resolve("template.sql");
+    Files.writeString(file, template);
+    return LocalBackend.open(new LocalBackend.Settings(LocalBackend.TableNames.CLOUDTRAIL, dir.resolve("source"),
+        dir.resolve("warehouse"), Optional.empty(), Optional.of(file), Optional.empty(), Optional.empty()),
+        UnaryOperator.identity(), Clock.systemUTC());
+  }
+
+  private static BuildRequest request(String key) {
+    return new BuildRequest(MARCH, key, false, Instant.now().plusSeconds(120));
+  }
+
+  private List<String> files(String relative) throws IOException {
+    Path partition = dir.resolve("warehouse").resolve(relative);
+    if (!Files.isDirectory(partition)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(partition)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void writesTheMonthAsFourBucketFilesNamedAsTrinoNamesThem() throws Exception {
+    source("2024/03/01/a.json.gz", 300);
+    source("2024/03/02/a.json.gz", 200);
+    source("2024/04/01/a.json.gz", 50);
+    try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
+      BuildResult result = local.builder().build(request("m-1"));
+
+      assertThat(result.rowsWritten()).hasValue(500);
+      assertThat(result.filesWritten()).isEqualTo(4);
+      assertThat(files("cloudtrail_monthly/2024/03")).hasSize(4)
+          .allMatch(name -> name.matches("0000\\d{2}_0_[0-9a-f-]{36}_" + result.queryExecutionId()));
+      try (Connection c = local.connection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id) FROM read_parquet('"
+              + dir.resolve("warehouse/cloudtrail_monthly/2024/03/*") + "')")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(500);
+        assertThat(rs.getLong(2)).isEqualTo(500);
+      }
+    }
+  }
+
+  @Test
+  void storesTimestampsAsInt64MillisecondsAndDropsTheTemporaryTable() throws Exception {
+    source("2024/03/01/a.json.gz", 10);
+    try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
+      local.builder().build(request("m-1"));
+
+      try (Connection c = local.connection(); Statement s = c.createStatement()) {
+        try (ResultSet rs = s.executeQuery("SELECT type, logical_type FROM parquet_schema('"
+            + dir.resolve("warehouse/cloudtrail_monthly/2024/03/*") + "') WHERE name = 'event_time' LIMIT 1")) {
+          rs.next();
+          assertThat(rs.getString(1)).isEqualTo("INT64");
+          assertThat(rs.getString(2)).contains("isAdjustedToUTC=0").contains("MILLIS");
+        }
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.tables "
+            + "WHERE table_name = 'cloudtrail_monthly_temp_202403'")) {
+          rs.next();
+          assertThat(rs.getLong(1)).isZero();
+        }
+      }
+    }
+  }
+
+  @Test
+  void rebuildingReplacesThePartitionWithoutDuplicatesAndLeavesItsNeighboursAlone() throws Exception {
+    source("2024/03/01/a.json.gz", 100);
+    Path warehouse = dir.resolve("warehouse");
+    Files.createDirectories(warehouse.resolve("cloudtrail_monthly/2024/02"));
+    Files.writeString(warehouse.resolve("cloudtrail_monthly/2024/02/feb"), "february");
+    Files.createDirectories(warehouse.resolve("cloudtrail_monthly/2024/030"));
+    Files.writeString(warehouse.resolve("cloudtrail_monthly/2024/030/sibling"), "sibling");
+    Files.writeString(warehouse.resolve("cloudtrail_monthly/root-file"), "root");
+    try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
+      BuildResult first = local.builder().build(request("m-1"));
+      BuildResult second = local.builder().build(request("m-2"));
+
+      assertThat(second.rowsWritten()).hasValue(100);
+      assertThat(second.objectsDeleted()).isEqualTo(first.filesWritten());
+      assertThat(files("cloudtrail_monthly/2024/03")).hasSize(second.filesWritten())
+          .allMatch(name -> name.endsWith(second.queryExecutionId()));
+    }
+    assertThat(Files.readString(warehouse.resolve("cloudtrail_monthly/2024/02/feb"))).isEqualTo("february");
+    assertThat(Files.readString(warehouse.resolve("cloudtrail_monthly/2024/030/sibling"))).isEqualTo("sibling");
+    assertThat(Files.readString(warehouse.resolve("cloudtrail_monthly/root-file"))).isEqualTo("root");
+  }
+
+  @Test
+  void failsAQueryThatDoesNotRunWithItsReasonAndWritesNothing() throws Exception {
+    source("2024/03/01/a.json.gz", 10);
+    try (LocalBackend local = open(DUCKDB_TEMPLATE.replace("eventname AS event_name", "no_such_column AS event_name"))) {
+      assertThatThrownBy(() -> local.builder().build(request("m-1")))
+          .isInstanceOf(QueryFailedException.class)
+          .hasMessageContaining("FAILED")
+          .hasMessageContaining("no_such_column");
+    }
+    assertThat(files("cloudtrail_monthly/2024/03")).isEmpty();
+    try (Stream<Path> all = Files.walk(dir.resolve("warehouse"))) {
+      assertThat(all.filter(Files::isRegularFile)).isEmpty();
+    }
+  }
+
+  @Test
+  void saysWhatIsNotSupportedLocally() throws Exception {
+    source("2024/03/01/a.json.gz", 10);
+    try (LocalBackend local = open(DUCKDB_TEMPLATE.replace("format = 'PARQUET'", "format = 'ORC'"))) {
+      assertThatThrownBy(() -> local.builder().build(request("m-1")))
+          .isInstanceOf(QueryFailedException.class)
+          .hasMessageContaining("not supported locally: format = 'ORC'");
+    }
+  }
+}
