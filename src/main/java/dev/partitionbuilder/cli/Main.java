@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "partition-builder 0.1.0",
     description = "Rebuilds monthly partitions of an Athena table.",
-    subcommands = {PlanCommand.class, RenderCommand.class},
+    subcommands = {PlanCommand.class, RenderCommand.class, SampleCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:a message was rejected or a build failed", "2:bad usage or configuration"})
 public final class Main {
