@@ -27,12 +27,18 @@ final class ConfigOptions {
     this.env = env;
   }
 
-  Config load() {
+  /** The variables: the file's, overridden by the environment's. */
+  Map<String, String> values() {
     Map<String, String> values = new HashMap<>();
     if (file != null) {
       values.putAll(readEnvFile(file));
     }
     values.putAll(env);
+    return values;
+  }
+
+  Config load() {
+    Map<String, String> values = values();
     try {
       return Config.fromEnvironment(values);
     } catch (ConfigException e) {

@@ -27,7 +27,10 @@ public final class Main {
     CommandLine cli = new CommandLine(new Main(), new EnvironmentFactory(env));
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExitCodeExceptionMapper(e -> e instanceof PartitionBuilderException ? USAGE : REJECTED);
+    // Bad usage (picocli's ParameterException) and bad configuration exit 2; anything else that
+    // went wrong while running exits 1.
+    cli.setExitCodeExceptionMapper(e ->
+        e instanceof PartitionBuilderException || e instanceof CommandLine.ParameterException ? USAGE : REJECTED);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       // Expected failures are one line; anything else keeps its stack trace for a bug report.
       line.getErr().println("partition-builder: error: " + e.getMessage());

@@ -124,7 +124,7 @@ public record Config(
     return new PollPolicy(pollInitial, pollMax);
   }
 
-  static void requireGlueName(String variable, String value) {
+  public static void requireGlueName(String variable, String value) {
     if (value == null || value.isEmpty()) {
       throw invalid(variable, value, "is not set");
     }
@@ -161,7 +161,7 @@ public record Config(
     }
   }
 
-  static void requirePrefix(String value) {
+  public static void requirePrefix(String value) {
     if (value == null || value.isEmpty()) {
       throw invalid(DST_PREFIX, value,
           "is empty: the table needs its own prefix (such as cloudtrail_monthly/), never the bucket root");

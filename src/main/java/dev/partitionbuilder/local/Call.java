@@ -5,8 +5,8 @@ import dev.partitionbuilder.local.Cast.Account;
 import dev.partitionbuilder.local.Cast.Actor;
 import dev.partitionbuilder.local.Cast.Kind;
 import dev.partitionbuilder.local.Cast.Role;
-import dev.partitionbuilder.local.Catalog.Api;
-import dev.partitionbuilder.local.Catalog.Failure;
+import dev.partitionbuilder.local.ApiCalls.Api;
+import dev.partitionbuilder.local.ApiCalls.Failure;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -119,12 +119,12 @@ final class Call {
     actor = cast.pick(r);
     account = actor.account();
     do {
-      api = Catalog.pick(actor.kind(), r);
+      api = ApiCalls.pick(actor.kind(), r);
     } while (api.signIn && !actor.console());
     invokedBy = actor.kind() == Kind.AWS_SERVICE ? Pick.one(r, api.invokers) : null;
     region = api.global ? "us-east-1"
-        : api.source.equals(Catalog.S3) || Pick.chance(r, 0.85) ? account.region() : Pick.one(r, Cast.REGIONS);
-    requestId = api.source.equals(Catalog.S3) ? Pick.upperHex(r, 16) : Pick.uuid(r);
+        : api.source.equals(ApiCalls.S3) || Pick.chance(r, 0.85) ? account.region() : Pick.one(r, Cast.REGIONS);
+    requestId = api.source.equals(ApiCalls.S3) ? Pick.upperHex(r, 16) : Pick.uuid(r);
     failure = actor.kind() != Kind.AWS_SERVICE && !api.signIn && Pick.chance(r, ERROR_RATE) ? failure() : null;
   }
 
@@ -184,10 +184,10 @@ final class Call {
   }
 
   private String host() {
-    if (api.source.equals(Catalog.IAM)) {
+    if (api.source.equals(ApiCalls.IAM)) {
       return "iam.amazonaws.com";
     }
-    if (api.source.equals(Catalog.S3)) {
+    if (api.source.equals(ApiCalls.S3)) {
       return api.global ? "s3.amazonaws.com" : s3Host();
     }
     return api.source.replace(".amazonaws.com", "." + region + ".amazonaws.com");
@@ -206,15 +206,15 @@ final class Call {
 
   private Failure throttled() {
     return switch (api.source) {
-      case Catalog.EC2 -> new Failure("Client.RequestLimitExceeded", c -> "Request limit exceeded.");
-      case Catalog.S3 -> new Failure("SlowDown", c -> "Please reduce your request rate.");
-      case Catalog.LAMBDA -> new Failure("TooManyRequestsException", c -> "Rate exceeded");
+      case ApiCalls.EC2 -> new Failure("Client.RequestLimitExceeded", c -> "Request limit exceeded.");
+      case ApiCalls.S3 -> new Failure("SlowDown", c -> "Please reduce your request rate.");
+      case ApiCalls.LAMBDA -> new Failure("TooManyRequestsException", c -> "Rate exceeded");
       default -> new Failure("ThrottlingException", c -> "Rate exceeded");
     };
   }
 
   private Failure denied() {
-    if (api.source.equals(Catalog.S3)) {
+    if (api.source.equals(ApiCalls.S3)) {
       return new Failure("AccessDenied", c -> "Access Denied");
     }
     String action = api.service() + ":" + api.action;
@@ -224,14 +224,14 @@ final class Call {
     String why = "User: " + caller + " is not authorized to perform: " + action + onResource
         + " because no identity-based policy allows the " + action + " action";
     return switch (api.source) {
-      case Catalog.EC2 -> new Failure("Client.UnauthorizedOperation",
+      case ApiCalls.EC2 -> new Failure("Client.UnauthorizedOperation",
           c -> "You are not authorized to perform this operation. " + why);
-      case Catalog.LAMBDA, Catalog.SECRETS -> new Failure("AccessDeniedException", c -> why);
+      case ApiCalls.LAMBDA, ApiCalls.SECRETS -> new Failure("AccessDeniedException", c -> why);
       default -> new Failure("AccessDenied", c -> why);
     };
   }
 
-  private void object(JsonGenerator g, String name, Catalog.Part part) throws IOException {
+  private void object(JsonGenerator g, String name, ApiCalls.Part part) throws IOException {
     if (part == null) {
       g.writeNullField(name);
       return;

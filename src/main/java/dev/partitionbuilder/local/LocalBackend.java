@@ -2,6 +2,7 @@ package dev.partitionbuilder.local;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.PartitionBuilder;
@@ -64,6 +65,22 @@ public final class LocalBackend implements AutoCloseable {
   public record TableNames(String database, String sourceTable, String destinationTable, String prefix) {
     public static final TableNames CLOUDTRAIL =
         new TableNames("cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "cloudtrail_monthly/");
+
+    public TableNames {
+      Config.requireGlueName(Config.GLUE_DATABASE, database);
+      Config.requireGlueName(Config.SRC_TABLE_NAME, sourceTable);
+      Config.requireGlueName(Config.DST_TABLE_NAME, destinationTable);
+      Config.requirePrefix(prefix);
+    }
+
+    /** The Lambda's variables where set, the CloudTrail example's names where not. */
+    public static TableNames fromEnvironment(java.util.Map<String, String> env) {
+      return new TableNames(
+          env.getOrDefault(Config.GLUE_DATABASE, CLOUDTRAIL.database()),
+          env.getOrDefault(Config.SRC_TABLE_NAME, CLOUDTRAIL.sourceTable()),
+          env.getOrDefault(Config.DST_TABLE_NAME, CLOUDTRAIL.destinationTable()),
+          env.getOrDefault(Config.DST_PREFIX, CLOUDTRAIL.prefix()));
+    }
   }
 
   private final DuckDBConnection duckdb;

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * contents reference and events seen in real trails:
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
  */
-final class Catalog {
+final class ApiCalls {
   static final String S3 = "s3.amazonaws.com";
   static final String EC2 = "ec2.amazonaws.com";
   static final String IAM = "iam.amazonaws.com";
@@ -137,15 +137,15 @@ final class Catalog {
 
   // S3: data events (objects) and management events (buckets).
   private static final Api GET_OBJECT = new Api(S3, "GetObject").readOnly().data()
-      .request(Catalog::objectRequest).resources(Catalog::objectAndBucket)
+      .request(ApiCalls::objectRequest).resources(ApiCalls::objectAndBucket)
       .additional((g, c) -> s3Transfer(g, c, 0, 1_000 + c.r.nextInt(5_000_000)))
       .failures(NO_SUCH_KEY, NO_SUCH_BUCKET);
   private static final Api PUT_OBJECT = new Api(S3, "PutObject").data()
-      .request(Catalog::objectRequest).response((g, c) -> g.writeStringField("x-amz-server-side-encryption", "AES256"))
-      .resources(Catalog::objectAndBucket).additional((g, c) -> s3Transfer(g, c, 1_000 + c.r.nextInt(5_000_000), 0))
+      .request(ApiCalls::objectRequest).response((g, c) -> g.writeStringField("x-amz-server-side-encryption", "AES256"))
+      .resources(ApiCalls::objectAndBucket).additional((g, c) -> s3Transfer(g, c, 1_000 + c.r.nextInt(5_000_000), 0))
       .failures(NO_SUCH_BUCKET);
   private static final Api DELETE_OBJECT = new Api(S3, "DeleteObject").data()
-      .request(Catalog::objectRequest).resources(Catalog::objectAndBucket)
+      .request(ApiCalls::objectRequest).resources(ApiCalls::objectAndBucket)
       .additional((g, c) -> s3Transfer(g, c, 0, 0));
   private static final Api LIST_OBJECTS = new Api(S3, "ListObjects").action("ListBucket").readOnly().data()
       .request((g, c) -> {
@@ -154,7 +154,7 @@ final class Catalog {
         g.writeStringField("prefix", c.key().substring(0, c.key().indexOf('/') + 1));
         g.writeStringField("encoding-type", "url");
       })
-      .resources(Catalog::bucketResource).additional((g, c) -> s3Transfer(g, c, 0, 0)).failures(NO_SUCH_BUCKET);
+      .resources(ApiCalls::bucketResource).additional((g, c) -> s3Transfer(g, c, 0, 0)).failures(NO_SUCH_BUCKET);
   private static final Api LIST_BUCKETS = new Api(S3, "ListBuckets").action("ListAllMyBuckets").readOnly().global()
       .request((g, c) -> g.writeStringField("Host", "s3.amazonaws.com"));
   private static final Api GET_BUCKET_ACL = new Api(S3, "GetBucketAcl").readOnly()
@@ -162,15 +162,15 @@ final class Catalog {
         bucketRequest(g, c);
         g.writeStringField("acl", "");
       })
-      .resources(Catalog::bucketResource).failures(NO_SUCH_BUCKET);
+      .resources(ApiCalls::bucketResource).failures(NO_SUCH_BUCKET);
   private static final Api GET_BUCKET_POLICY = new Api(S3, "GetBucketPolicy").readOnly()
       .request((g, c) -> {
         bucketRequest(g, c);
         g.writeStringField("policy", "");
       })
-      .resources(Catalog::bucketResource).failures(NO_SUCH_POLICY);
+      .resources(ApiCalls::bucketResource).failures(NO_SUCH_POLICY);
   private static final Api PUT_BUCKET_POLICY = new Api(S3, "PutBucketPolicy")
-      .request(Catalog::putBucketPolicy).resources(Catalog::bucketResource).failures(NO_SUCH_BUCKET);
+      .request(ApiCalls::putBucketPolicy).resources(ApiCalls::bucketResource).failures(NO_SUCH_BUCKET);
 
   // EC2
   private static final Api DESCRIBE_INSTANCES = new Api(EC2, "DescribeInstances").readOnly()
@@ -225,7 +225,7 @@ final class Catalog {
         g.writeEndObject();
       });
   private static final Api RUN_INSTANCES = new Api(EC2, "RunInstances")
-      .request(Catalog::runInstancesRequest).response(Catalog::runInstancesResponse);
+      .request(ApiCalls::runInstancesRequest).response(ApiCalls::runInstancesResponse);
   private static final Api TERMINATE_INSTANCES = new Api(EC2, "TerminateInstances")
       .request((g, c) -> {
         g.writeObjectFieldStart("instancesSet");
@@ -235,7 +235,7 @@ final class Catalog {
         g.writeEndObject();
         endItems(g);
       })
-      .response(Catalog::terminateInstancesResponse).failures(NO_SUCH_INSTANCE);
+      .response(ApiCalls::terminateInstancesResponse).failures(NO_SUCH_INSTANCE);
   private static final Api CREATE_TAGS = new Api(EC2, "CreateTags")
       .request((g, c) -> {
         g.writeObjectFieldStart("resourcesSet");
@@ -252,9 +252,9 @@ final class Catalog {
         g.writeEndObject();
         endItems(g);
       })
-      .response(Catalog::ec2Return).failures(NO_SUCH_INSTANCE);
+      .response(ApiCalls::ec2Return).failures(NO_SUCH_INSTANCE);
   private static final Api AUTHORIZE_INGRESS = new Api(EC2, "AuthorizeSecurityGroupIngress")
-      .request(Catalog::authorizeIngressRequest).response(Catalog::authorizeIngressResponse);
+      .request(ApiCalls::authorizeIngressRequest).response(ApiCalls::authorizeIngressResponse);
 
   // IAM: global, recorded in us-east-1.
   private static final Api GET_USER = new Api(IAM, "GetUser").readOnly().global()
@@ -323,8 +323,8 @@ final class Catalog {
   private static final Api LIST_FUNCTIONS = new Api(LAMBDA, "ListFunctions20150331").action("ListFunctions")
       .readOnly();
   private static final Api UPDATE_FUNCTION_CODE = new Api(LAMBDA, "UpdateFunctionCode20150331v2")
-      .action("UpdateFunctionCode").request(Catalog::updateFunctionCodeRequest)
-      .response(Catalog::updateFunctionCodeResponse).target(Call::functionArn).failures(NO_SUCH_FUNCTION);
+      .action("UpdateFunctionCode").request(ApiCalls::updateFunctionCodeRequest)
+      .response(ApiCalls::updateFunctionCodeResponse).target(Call::functionArn).failures(NO_SUCH_FUNCTION);
 
   // KMS: called by people and programs, and by services on their behalf.
   private static final Api DECRYPT = new Api(KMS, "Decrypt").readOnly()
@@ -334,7 +334,7 @@ final class Catalog {
         g.writeEndObject();
         g.writeStringField("encryptionAlgorithm", "SYMMETRIC_DEFAULT");
       })
-      .resources(Catalog::keyResource).target(Call::kmsKeyArn).failures(KEY_DISABLED)
+      .resources(ApiCalls::keyResource).target(Call::kmsKeyArn).failures(KEY_DISABLED)
       .invokedBy("secretsmanager.amazonaws.com", "lambda.amazonaws.com");
   private static final Api GENERATE_DATA_KEY = new Api(KMS, "GenerateDataKey").readOnly()
       .request((g, c) -> {
@@ -344,25 +344,25 @@ final class Catalog {
         g.writeStringField("aws:s3:arn", "arn:aws:s3:::" + c.bucket() + "/" + c.key());
         g.writeEndObject();
       })
-      .resources(Catalog::keyResource).target(Call::kmsKeyArn).failures(KEY_DISABLED)
+      .resources(ApiCalls::keyResource).target(Call::kmsKeyArn).failures(KEY_DISABLED)
       .invokedBy("s3.amazonaws.com");
   private static final Api ENCRYPT = new Api(KMS, "Encrypt").readOnly()
       .request((g, c) -> {
         g.writeStringField("keyId", "alias/" + c.account.env() + "-app");
         g.writeStringField("encryptionAlgorithm", "SYMMETRIC_DEFAULT");
       })
-      .resources(Catalog::keyResource).target(Call::kmsKeyArn).failures(KEY_DISABLED);
+      .resources(ApiCalls::keyResource).target(Call::kmsKeyArn).failures(KEY_DISABLED);
   private static final Api DESCRIBE_KEY = new Api(KMS, "DescribeKey").readOnly()
       .request((g, c) -> g.writeStringField("keyId", c.kmsKeyArn()))
-      .resources(Catalog::keyResource).target(Call::kmsKeyArn);
+      .resources(ApiCalls::keyResource).target(Call::kmsKeyArn);
   /** Automatic key rotation: an event of the service itself, not an API call. */
   private static final Api ROTATE_KEY = new Api(KMS, "RotateKey")
       .additional((g, c) -> g.writeStringField("keyId", c.kmsKey()))
-      .resources(Catalog::keyResource).invokedBy("kms.amazonaws.com");
+      .resources(ApiCalls::keyResource).invokedBy("kms.amazonaws.com");
 
   // The everyday noise of monitoring, logging and secrets.
   private static final Api GET_METRIC_DATA = new Api(MONITORING, "GetMetricData").readOnly()
-      .request(Catalog::getMetricDataRequest);
+      .request(ApiCalls::getMetricDataRequest);
   private static final Api CREATE_LOG_STREAM = new Api(LOGS, "CreateLogStream")
       .request((g, c) -> {
         g.writeStringField("logGroupName", "/aws/lambda/" + c.function());
@@ -404,7 +404,7 @@ final class Catalog {
     }
   }
 
-  private Catalog() {}
+  private ApiCalls() {}
 
   static Api pick(Kind kind, SplittableRandom r) {
     return BY_KIND.get(kind).pick(r);
