@@ -38,12 +38,21 @@ final class LocalSourceTable {
           + ddl.serde() + "; the local engine reads " + HiveDdl.OPENX_JSON_SERDE + " tables");
     }
     String prefix = "__ox_" + database + "_" + table;
-    OpenXJsonSource.Reader reader = OpenXJsonSource.reader(prefix, ddl);
+    Map<Path, List<Path>> filesByPartition = new LinkedHashMap<>();
+    Map<Path, Map<String, String>> partitions = partitions(ddl, root);
+    for (Path partition : partitions.keySet()) {
+      filesByPartition.put(partition, files(partition));
+    }
+    KeySample sample = KeySample.of(filesByPartition.values().stream().flatMap(List::stream).toList(),
+        ddl.columns().stream().map(HiveType.Field::name).collect(Collectors.toSet()),
+        ddl.columns().stream().filter(c -> c.type() instanceof HiveType.Primitive p && p.duckDbType().equals("VARCHAR"))
+            .map(HiveType.Field::name).collect(Collectors.toSet()));
+    OpenXJsonSource.Reader reader = OpenXJsonSource.reader(prefix, ddl, sample);
     List<String> statements = new ArrayList<>(OpenXJsonSource.commonMacros());
     statements.addAll(reader.macros());
     List<String> branches = new ArrayList<>();
-    for (Map.Entry<Path, Map<String, String>> partition : partitions(ddl, root).entrySet()) {
-      List<Path> files = files(partition.getKey());
+    for (Map.Entry<Path, Map<String, String>> partition : partitions.entrySet()) {
+      List<Path> files = filesByPartition.get(partition.getKey());
       if (files.isEmpty()) {
         continue;
       }
@@ -61,11 +70,10 @@ final class LocalSourceTable {
             .map(c -> ", NULL::VARCHAR AS \"" + c.name() + '"').collect(Collectors.joining()) + " WHERE false"
         : String.join("\nUNION ALL ", branches);
     statements.add("CREATE SCHEMA IF NOT EXISTS \"" + database + '"');
-    // Three layers: the line's map, its lowercased keys and values once per row, then the columns.
     statements.add("CREATE OR REPLACE VIEW \"" + database + "\".\"" + table + "\" AS SELECT "
         + reader.columns() + partitionColumns
-        + " FROM (SELECT __ox_keys(m) AS k, __ox_values(m) AS v" + partitionColumns
-        + " FROM (SELECT " + reader.map() + " AS m" + partitionColumns + " FROM (" + body + ")))");
+        + " FROM (SELECT line, " + reader.fastRow() + " AS f, " + reader.guard() + " AS g" + partitionColumns
+        + " FROM (" + body + "))");
     return statements;
   }
 

@@ -41,28 +41,69 @@ final class OpenXJsonSource {
    * The statements that define the reader of {@code ddl}: helper macros, then one macro that turns
    * a line of text into a struct of all columns, {@code <prefix>_row(line)}.
    */
-  static Reader reader(String prefix, HiveDdl ddl) {
+  static Reader reader(String prefix, HiveDdl ddl, KeySample sample) {
     requireNonNull(prefix, "prefix is null");
     OpenXJsonSource source = new OpenXJsonSource(prefix, ddl);
-    // Top-level columns are separate expressions over the row's lowercased keys (k) and values
-    // (v), so that DuckDB computes only the columns a query uses.
+    String slow = ddl.ignoresMalformedJson() ? "__ox_slow" : "__ox_slow_strict";
+    StringBuilder fast = new StringBuilder("{");
     List<String> columns = new ArrayList<>();
     for (Field column : ddl.columns()) {
-      columns.add(source.convert(column.type(), "v[list_position(k, '" + column.name() + "')]") + " AS \"" + column.name() + '"');
+      String spelling = sample.spellings().get(column.name());
+      String key = jsonString(spelling);
+      String fastValue;
+      if (sample.heavyColumns().contains(column.name())) {
+        // Large objects are parsed out of the line only when a query uses the column.
+        fastValue = "try(json_transform(line, '{" + sqlText(key) + ":\"VARCHAR\"}'))." + identifier(spelling);
+      } else {
+        fast.append(fast.length() > 1 ? "," : "").append(key).append(":\"VARCHAR\"");
+        fastValue = "f." + identifier(spelling);
+      }
+      columns.add("CASE WHEN g THEN " + source.convert(column.type(), fastValue) + " ELSE "
+          + source.convert(column.type(), slow + "(line, '" + column.name() + "')") + " END AS " + identifier(column.name()));
     }
+    fast.append('}');
     // Nested structs were numbered after their parents: create them first.
     List<String> statements = new ArrayList<>(source.macros);
     Collections.reverse(statements);
-    String map = ddl.ignoresMalformedJson() ? "__ox_map(line)" : "__ox_map_strict(line)";
-    return new Reader(statements, map, String.join(", ", columns));
+    String fastRow = "try(json_transform(line, '" + sqlText(fast.toString()) + "'))";
+    String guard = "list_has_all(" + sample.knownKeys().stream().map(k -> "'" + sqlText(k) + "'")
+        .collect(Collectors.joining(", ", "[", "]::VARCHAR[]")) + ", try(json_keys(line)))";
+    return new Reader(statements, fastRow, guard, String.join(", ", columns));
   }
 
   /**
+   * The reader of one table. Per row, {@code f} is one exact-case parse with the spellings the
+   * sample found and {@code g} says whether every key of the row is one the sample knows; rows
+   * where it is not take the slow path, which lowercases every key.
+   *
    * @param macros statements to run before the reader is used
-   * @param map the expression turning {@code line} into the row's map
-   * @param columns the DDL's columns, computed from {@code k} and {@code v}
+   * @param fastRow the expression for {@code f}, from {@code line}
+   * @param guard the expression for {@code g}, from {@code line}
+   * @param columns the DDL's columns, from {@code line}, {@code f} and {@code g}
    */
-  record Reader(List<String> macros, String map, String columns) {}
+  record Reader(List<String> macros, String fastRow, String guard, String columns) {}
+
+  private static String jsonString(String text) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  private static String sqlText(String text) {
+    return text.replace("'", "''");
+  }
+
+  private static String identifier(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
 
   /** Macros every generated reader uses. */
   static List<String> commonMacros() {
@@ -77,7 +118,12 @@ final class OpenXJsonSource {
         "CREATE OR REPLACE MACRO __ox_map_strict(t) AS CASE WHEN t IS NULL OR trim(t) = '' THEN NULL "
             + "ELSE json_transform(t, '\"MAP(VARCHAR, VARCHAR)\"') END",
         "CREATE OR REPLACE MACRO __ox_list(t) AS CASE WHEN t IS NULL OR trim(t) = '' THEN NULL "
-            + "WHEN starts_with(ltrim(t), '[') THEN try(json_transform(t, '[\"VARCHAR\"]')) ELSE [t] END");
+            + "WHEN starts_with(ltrim(t), '[') THEN try(json_transform(t, '[\"VARCHAR\"]')) ELSE [t] END",
+        // The slow path: the value of a top-level key matched case-insensitively, last one winning.
+        "CREATE OR REPLACE MACRO __ox_slow(t, name) AS list_transform([__ox_map(t)], "
+            + "m -> __ox_values(m)[list_position(__ox_keys(m), name)])[1]",
+        "CREATE OR REPLACE MACRO __ox_slow_strict(t, name) AS list_transform([__ox_map_strict(t)], "
+            + "m -> __ox_values(m)[list_position(__ox_keys(m), name)])[1]");
   }
 
   /** The expression that converts the text {@code value} to {@code type}, OpenX style. */
