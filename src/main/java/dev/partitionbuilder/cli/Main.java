@@ -4,6 +4,8 @@ import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** {@code partition-builder}: the command-line shell over the same pipeline as the Lambda. */
 @Command(
@@ -11,14 +13,22 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "partition-builder 0.1.0",
     description = "Rebuilds monthly partitions of an Athena table.",
-    subcommands = {PlanCommand.class, RenderCommand.class, SampleCommand.class},
+    subcommands = {RunCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:a message was rejected or a build failed", "2:bad usage or configuration"})
 public final class Main {
   static final int REJECTED = 1;
   static final int USAGE = 2;
+  private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "log every step (INFO) on stderr")
+  boolean verbose;
 
   public static void main(String[] args) {
+    // slf4j-simple reads its level once, when the first logger is made: decide before anything logs.
+    if (System.getProperty(LOG_LEVEL) == null) {
+      System.setProperty(LOG_LEVEL, java.util.Arrays.asList(args).contains("--verbose") ? "info" : "warn");
+    }
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
   }
 

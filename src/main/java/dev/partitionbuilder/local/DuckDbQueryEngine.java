@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -53,6 +54,7 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
   private static final DateTimeFormatter QUERY_ID = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
 
   private final DuckDBConnection duckdb;
+  private final Consumer<Connection> prepare;
   private final UnaryOperator<String> dialect;
   private final Clock clock;
   private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -78,8 +80,13 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
     }
   }
 
-  DuckDbQueryEngine(DuckDBConnection duckdb, UnaryOperator<String> dialect, Clock clock) {
+  /**
+   * @param prepare run on each connection the engine opens: session settings such as the time zone
+   *     and temporary macros belong to a connection, not to the database
+   */
+  DuckDbQueryEngine(DuckDBConnection duckdb, Consumer<Connection> prepare, UnaryOperator<String> dialect, Clock clock) {
     this.duckdb = requireNonNull(duckdb, "duckdb is null");
+    this.prepare = requireNonNull(prepare, "prepare is null");
     this.dialect = requireNonNull(dialect, "dialect is null");
     this.clock = requireNonNull(clock, "clock is null");
   }
@@ -147,6 +154,7 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
     run.state = State.RUNNING;
     Path staging = null;
     try (Connection connection = duckdb.duplicate(); Statement statement = connection.createStatement()) {
+      prepare.accept(connection);
       run.statement = statement;
       if (run.stopRequested) {
         throw new SQLException("stopped before it ran");

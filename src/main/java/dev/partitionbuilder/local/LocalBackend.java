@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.duckdb.DuckDBConnection;
 
@@ -84,21 +85,34 @@ public final class LocalBackend implements AutoCloseable {
   }
 
   private final DuckDBConnection duckdb;
+  private final Consumer<java.sql.Connection> install;
   private final DuckDbQueryEngine engine;
   private final PartitionBuilder builder;
   private final TableLayout layout;
   private final LocalObjectStore store;
 
-  private LocalBackend(DuckDBConnection duckdb, DuckDbQueryEngine engine, PartitionBuilder builder,
-      TableLayout layout, LocalObjectStore store) {
+  private LocalBackend(DuckDBConnection duckdb, Consumer<java.sql.Connection> install, DuckDbQueryEngine engine,
+      PartitionBuilder builder, TableLayout layout, LocalObjectStore store) {
     this.duckdb = duckdb;
+    this.install = install;
     this.engine = engine;
     this.builder = builder;
     this.layout = layout;
     this.store = store;
   }
 
-  public static LocalBackend open(Settings settings, UnaryOperator<String> dialect, Clock clock) {
+  /** The local backend running Athena's SQL: Trino functions provided on DuckDB. */
+  public static LocalBackend open(Settings settings, Clock clock) {
+    return open(settings, TrinoDialect::install, TrinoDialect::translate, clock);
+  }
+
+  /** With another SQL dialect: {@code install} prepares the connection, {@code translate} each query. */
+  static LocalBackend open(Settings settings, UnaryOperator<String> translate, Clock clock) {
+    return open(settings, LocalBackend::utc, translate, clock);
+  }
+
+  private static LocalBackend open(Settings settings, Consumer<java.sql.Connection> install,
+      UnaryOperator<String> dialect, Clock clock) {
     requireNonNull(settings, "settings is null");
     TableNames names = settings.names();
     CtasTemplate template = CtasTemplate.load(settings.template().map(Path::toString), uri -> {
@@ -117,17 +131,18 @@ public final class LocalBackend implements AutoCloseable {
         root.endsWith("/") ? root : root + "/", names.prefix());
     DuckDBConnection duckdb = connect(settings);
     try {
+      install.accept(duckdb);
       try (Statement statement = duckdb.createStatement()) {
         for (String sql : LocalSourceTable.statements(names.database(), names.sourceTable(), ddl,
             settings.sourceDirectory().toAbsolutePath().normalize())) {
           statement.execute(sql);
         }
       }
-      DuckDbQueryEngine engine = new DuckDbQueryEngine(duckdb, dialect, clock);
+      DuckDbQueryEngine engine = new DuckDbQueryEngine(duckdb, install, dialect, clock);
       LocalObjectStore store = new LocalObjectStore(warehouse);
       PartitionBuilder builder = new PartitionBuilder(layout, template, store, new LocalCatalog(duckdb), engine,
           new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)), clock, Sleeper.SYSTEM);
-      return new LocalBackend(duckdb, engine, builder, layout, store);
+      return new LocalBackend(duckdb, install, engine, builder, layout, store);
     } catch (SQLException | RuntimeException e) {
       try {
         duckdb.close();
@@ -153,9 +168,19 @@ public final class LocalBackend implements AutoCloseable {
     return store;
   }
 
-  /** A second connection to the same database, for reading what was built. */
+  /** A second connection to the same database, prepared like the engine's, for reading what was built. */
   public java.sql.Connection connection() throws SQLException {
-    return duckdb.duplicate();
+    java.sql.Connection connection = duckdb.duplicate();
+    install.accept(connection);
+    return connection;
+  }
+
+  private static void utc(java.sql.Connection connection) {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET TimeZone = 'UTC'");
+    } catch (SQLException e) {
+      throw new ConfigException("Cannot set the DuckDB session time zone to UTC: " + e.getMessage(), e);
+    }
   }
 
   @Override

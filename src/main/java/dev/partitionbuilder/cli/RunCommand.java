@@ -1,0 +1,189 @@
+package dev.partitionbuilder.cli;
+
+import dev.partitionbuilder.aws.AwsBackend;
+import dev.partitionbuilder.aws.AwsClients;
+import dev.partitionbuilder.core.BuildRequest;
+import dev.partitionbuilder.core.BuildResult;
+import dev.partitionbuilder.core.Config;
+import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.core.PartitionBuilder;
+import dev.partitionbuilder.core.PartitionBuilderException;
+import dev.partitionbuilder.core.Sleeper;
+import dev.partitionbuilder.core.TriggerParser;
+import dev.partitionbuilder.local.LocalBackend;
+import dev.partitionbuilder.local.SampleData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Rebuilds one month, or a range, with the same PartitionBuilder as the Lambda. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Rebuilds monthly partitions. The default engine is local: embedded DuckDB runs the same CTAS",
+        "template as Athena, over NDJSON files laid out as in S3, writing Parquet as Athena would."})
+final class RunCommand implements Callable<Integer> {
+  static final Path DEFAULT_SOURCE = Path.of("local", "cloudtrail_daily");
+  static final Path DEFAULT_WAREHOUSE = Path.of("local", "warehouse");
+
+  enum Engine { local, athena }
+
+  static final class Months {
+    @Option(names = "--month", paramLabel = "YYYY-MM", description = "the month to rebuild, such as 2024-03")
+    String month;
+
+    @ArgGroup(exclusive = false)
+    Range range;
+  }
+
+  static final class Range {
+    @Option(names = "--from", required = true, paramLabel = "YYYY-MM", description = "first month of a range")
+    String from;
+
+    @Option(names = "--to", required = true, paramLabel = "YYYY-MM", description = "last month of a range")
+    String to;
+  }
+
+  @Spec CommandSpec spec;
+  @Mixin ConfigOptions config;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Months months;
+
+  @Option(names = "--engine", defaultValue = "local", description = "local (default) or athena (the Lambda's AWS setup)")
+  Engine engine;
+
+  @Option(names = "--source", paramLabel = "DIR",
+      description = "the source table's files, laid out YYYY/MM/DD/ (default: ${DEFAULT-VALUE}; sample data is "
+          + "generated there when the month has none)")
+  Path source;
+
+  @Option(names = "--warehouse", paramLabel = "DIR", description = "where the destination table is written "
+      + "(default: local/warehouse)")
+  Path warehouse = DEFAULT_WAREHOUSE;
+
+  @Option(names = "--template", paramLabel = "FILE", description = "the CTAS template (default: the bundled one, "
+      + "or CTAS_TEMPLATE)")
+  Path template;
+
+  @Option(names = "--source-ddl", paramLabel = "FILE", description = "the source table's DDL (default: the bundled "
+      + "ddl/cloudtrail_daily.sql)")
+  Path sourceDdl;
+
+  @Option(names = "--events", paramLabel = "N", defaultValue = "100000",
+      description = "events per month when sample data is generated (default: ${DEFAULT-VALUE})")
+  int events;
+
+  @Option(names = "--memory-limit", paramLabel = "SIZE", description = "DuckDB memory_limit, such as 1GB")
+  String memoryLimit;
+
+  @Option(names = "--temp-dir", paramLabel = "DIR", description = "where DuckDB spills past the memory limit")
+  Path tempDir;
+
+  @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "30",
+      description = "stop a month's query after this long (default: ${DEFAULT-VALUE})")
+  long timeoutMinutes;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<YearMonth> range = months();
+    if (engine == Engine.athena) {
+      Config cfg = config.load();
+      PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, AwsClients.create(), Clock.systemUTC(), Sleeper.SYSTEM);
+      return build(builder, range, out, err, cfg.layout().location(cfg.prefix()));
+    }
+    boolean generate = source == null;
+    Path sourceDir = source == null ? DEFAULT_SOURCE : source;
+    if (generate) {
+      for (YearMonth month : range) {
+        if (!hasData(sourceDir.resolve(String.format("%04d/%02d", month.getYear(), month.getMonthValue())))) {
+          err.printf("No source data for %s under %s: generating %,d sample CloudTrail events...%n", month, sourceDir, events);
+          long start = System.nanoTime();
+          SampleData.Summary sample = SampleData.generate(sourceDir, month, events, 42);
+          err.printf("  %,d lines (%,d malformed on purpose) in %d files, %s, %.1f s%n", sample.lines(),
+              sample.malformedLines(), sample.files(), Summary.bytes(sample.bytes()), (System.nanoTime() - start) / 1e9);
+        }
+      }
+    }
+    LocalBackend.Settings settings = new LocalBackend.Settings(
+        LocalBackend.TableNames.fromEnvironment(config.values()), sourceDir, warehouse, Optional.ofNullable(sourceDdl),
+        Optional.ofNullable(template).or(() -> config.values().containsKey(Config.CTAS_TEMPLATE)
+            ? Optional.of(Path.of(config.values().get(Config.CTAS_TEMPLATE))) : Optional.empty()),
+        Optional.ofNullable(memoryLimit), Optional.ofNullable(tempDir));
+    try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
+      Path table = warehouse.resolve(settings.names().prefix());
+      int code = build(local.builder(), range, out, err, table + "/");
+      YearMonth last = range.get(range.size() - 1);
+      out.printf("Query it: duckdb -c \"SELECT event_name, count(*) FROM read_parquet('%s/%04d/%02d/*') "
+          + "GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"%n", table, last.getYear(), last.getMonthValue());
+      return code;
+    } catch (SQLException e) {
+      throw new PartitionBuilderException("Cannot close the local engine: " + e.getMessage(), e);
+    }
+  }
+
+  private int build(PartitionBuilder builder, List<YearMonth> range, PrintWriter out, PrintWriter err, String where) {
+    List<BuildResult> results = new ArrayList<>();
+    int failed = 0;
+    for (YearMonth month : range) {
+      BuildRequest request = new BuildRequest(month, "cli-" + UUID.randomUUID(), false,
+          Instant.now().plus(Duration.ofMinutes(timeoutMinutes)));
+      try (Progress progress = Progress.start(err, month)) {
+        results.add(builder.build(request));
+      } catch (PartitionBuilderException e) {
+        err.println("partition-builder: " + month + " failed: " + e.getMessage());
+        failed++;
+      }
+    }
+    if (!results.isEmpty()) {
+      Summary.print(out, results);
+      out.println("Parquet: " + where + "YYYY/MM/ (one directory per month, as partition projection reads it)");
+    }
+    return failed == 0 ? 0 : Main.REJECTED;
+  }
+
+  private List<YearMonth> months() {
+    TriggerParser parser = new TriggerParser(ZoneOffset.UTC, Clock.systemUTC());
+    if (months.month != null) {
+      return List.of(parser.parseMonth(months.month));
+    }
+    YearMonth from = parser.parseMonth(months.range.from);
+    YearMonth to = parser.parseMonth(months.range.to);
+    if (to.isBefore(from)) {
+      throw new ConfigException("--to " + to + " is before --from " + from);
+    }
+    List<YearMonth> list = new ArrayList<>();
+    for (YearMonth m = from; !m.isAfter(to); m = m.plusMonths(1)) {
+      list.add(m);
+    }
+    return list;
+  }
+
+  private static boolean hasData(Path monthDir) throws IOException {
+    if (!Files.isDirectory(monthDir)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.walk(monthDir)) {
+      return files.anyMatch(Files::isRegularFile);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.partitionbuilder.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.partitionbuilder.local.SampleData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.YearMonth;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCommandTest {
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), Map.of());
+  }
+
+  @Test
+  void rebuildsARangeOfMonthsAndPrintsALineEach() throws Exception {
+    SampleData.Summary jan = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 400, 1);
+    SampleData.Summary feb = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 2), 300, 1);
+
+    int code = run("run", "--from", "2024-01", "--to", "2024-02", "--source", dir.resolve("src").toString(),
+        "--warehouse", dir.resolve("wh").toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString().lines().filter(l -> l.startsWith("2024-"))).hasSize(2)
+        .anySatisfy(l -> assertThat(l).startsWith("2024-01").contains(String.format("%,d", jan.lines())))
+        .anySatisfy(l -> assertThat(l).startsWith("2024-02").contains(String.format("%,d", feb.lines())));
+    assertThat(Files.list(dir.resolve("wh/cloudtrail_monthly/2024/01"))).hasSize(4);
+    assertThat(out.toString()).contains("read_parquet(");
+  }
+
+  @Test
+  void exitsOneAndSaysWhyWhenTheTemplateFailsToRun() throws Exception {
+    SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 100, 1);
+    Path template = dir.resolve("bad.sql");
+    Files.writeString(template, "CREATE TABLE \"{{database}}\".\"{{temp_table}}\" WITH (external_location = "
+        + "'{{location}}', format = 'PARQUET') AS SELECT transform(ARRAY[1], x -> x + 1) AS y FROM "
+        + "\"{{database}}\".\"{{source_table}}\"");
+
+    int code = run("run", "--month", "2024-01", "--source", dir.resolve("src").toString(),
+        "--warehouse", dir.resolve("wh").toString(), "--template", template.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("2024-01 failed").contains("not supported locally");
+  }
+
+  @Test
+  void rejectsAnInvertedRange() {
+    int code = run("run", "--from", "2024-03", "--to", "2024-01", "--source", dir.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--to 2024-01 is before --from 2024-03");
+  }
+}
