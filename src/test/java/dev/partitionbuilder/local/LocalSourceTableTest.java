@@ -147,6 +147,22 @@ class LocalSourceTableTest {
   }
 
   @Test
+  void readsASpellingTheSampleNeverSawBeyondTheSampledLines() throws Exception {
+    String[] lines = new String[KeySample.LINES_PER_FILE + 2];
+    for (int i = 0; i < lines.length - 1; i++) {
+      lines[i] = "{\"eventID\":\"e" + i + "\",\"userIdentity\":{\"principalId\":\"p" + i + "\"}}";
+    }
+    // Past every sampled line: other spellings at the top level and in the struct.
+    lines[lines.length - 1] = "{\"EventId\":\"late\",\"USERIDENTITY\":{\"PrincipalID\":\"late-principal\"}}";
+    write("2024/03/01/a.json.gz", lines);
+    register();
+
+    assertThat(query("SELECT eventid, useridentity.principalid AS p FROM cloudtrail.cloudtrail_daily "
+        + "WHERE eventid IN ('e7', 'late') ORDER BY eventid"))
+        .extracting(r -> r.get("eventid") + "/" + r.get("p")).containsExactly("e7/p7", "late/late-principal");
+  }
+
+  @Test
   void definesAnEmptyTableWhenThereIsNoData() throws Exception {
     register();
 
