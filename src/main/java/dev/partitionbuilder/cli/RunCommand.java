@@ -133,8 +133,8 @@ final class RunCommand implements Callable<Integer> {
       Path table = warehouse.resolve(settings.names().prefix());
       int code = build(local.builder(), range, out, err, table + "/");
       YearMonth last = range.get(range.size() - 1);
-      out.printf("Query it: duckdb -c \"SELECT event_name, count(*) FROM read_parquet('%s/%04d/%02d/*') "
-          + "GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"%n", table, last.getYear(), last.getMonthValue());
+      out.printf("Query it: duckdb -c \"SELECT * FROM read_parquet('%s/%04d/%02d/*') LIMIT 10\"%n",
+          table, last.getYear(), last.getMonthValue());
       return code;
     } catch (SQLException e) {
       throw new PartitionBuilderException("Cannot close the local engine: " + e.getMessage(), e);

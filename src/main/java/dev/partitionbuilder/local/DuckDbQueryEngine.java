@@ -218,8 +218,8 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
     Path path = Path.of(URI.create(location));
     String schema = ctas.schema() == null ? "main" : ctas.schema();
     // Athena refuses a CTAS whose table or location already exists; so does the local engine.
-    try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = '"
-        + schema.replace("'", "''") + "' AND table_name = '" + ctas.table().replace("'", "''") + "'")) {
+    try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+        + SqlToken.quote(schema) + " AND table_name = " + SqlToken.quote(ctas.table()))) {
       rs.next();
       if (rs.getLong(1) > 0) {
         throw new IllegalStateException("TABLE_ALREADY_EXISTS: Table '" + schema + "." + ctas.table() + "' already exists");
@@ -253,8 +253,8 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
       while (rs.next()) {
         String name = rs.getString("column_name");
         String type = rs.getString("column_type").toUpperCase(Locale.ROOT);
-        String quoted = '"' + name.replace("\"", "\"\"") + '"';
-        String lower = '"' + name.toLowerCase(Locale.ROOT).replace("\"", "\"\"") + '"';
+        String quoted = SqlToken.quoteIdentifier(name);
+        String lower = SqlToken.quoteIdentifier(name.toLowerCase(Locale.ROOT));
         columns.add(type.startsWith("TIMESTAMP") ? "CAST(" + quoted + " AS TIMESTAMP_MS) AS " + lower : quoted + " AS " + lower);
       }
     }
@@ -265,13 +265,13 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
       String id) throws SQLException, IOException {
     String options = "FORMAT parquet, COMPRESSION " + target.compression();
     if (target.bucketCount() == 0) {
-      statement.execute("COPY (SELECT " + select + " FROM (" + query + ")) TO '" + literal(staging.resolve("data"))
-          + "' (" + options + ")");
+      statement.execute("COPY (SELECT " + select + " FROM (" + query + ")) TO " + literal(staging.resolve("data"))
+          + " (" + options + ")");
     } else {
       String hash = target.bucketedBy().stream().map(c -> '"' + c.toLowerCase(Locale.ROOT) + '"')
           .collect(Collectors.joining(", ", "hash(", ")"));
       statement.execute("COPY (SELECT " + select + ", " + hash + " % " + target.bucketCount() + " AS __bucket FROM ("
-          + query + ")) TO '" + literal(staging) + "' (" + options + ", PARTITION_BY (__bucket), OVERWRITE_OR_IGNORE)");
+          + query + ")) TO " + literal(staging) + " (" + options + ", PARTITION_BY (__bucket), OVERWRITE_OR_IGNORE)");
     }
     Files.createDirectories(target.location());
     List<Path> moved = new ArrayList<>();
@@ -297,7 +297,7 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
       statement.execute("CREATE TABLE " + table + " AS SELECT " + select + " FROM (" + query + ") LIMIT 0");
       return 0;
     }
-    String list = files.stream().map(f -> "'" + literal(f) + "'").collect(Collectors.joining(", ", "[", "]"));
+    String list = files.stream().map(DuckDbQueryEngine::literal).collect(Collectors.joining(", ", "[", "]"));
     statement.execute("CREATE VIEW " + table + " AS SELECT * FROM read_parquet(" + list + ")");
     try (ResultSet rs = statement.executeQuery("SELECT sum(num_rows) FROM parquet_file_metadata(" + list + ")")) {
       rs.next();
@@ -306,7 +306,7 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
   }
 
   private static String literal(Path path) {
-    return path.toAbsolutePath().toString().replace("'", "''");
+    return SqlToken.quote(path.toAbsolutePath().toString());
   }
 
   private static String oneLine(String message) {

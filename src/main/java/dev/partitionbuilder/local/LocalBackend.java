@@ -201,8 +201,7 @@ public final class LocalBackend implements AutoCloseable {
           statement.execute("SET memory_limit = '" + settings.memoryLimit().get() + "'");
         }
         if (settings.tempDirectory().isPresent()) {
-          statement.execute("SET temp_directory = '"
-              + settings.tempDirectory().get().toAbsolutePath().toString().replace("'", "''") + "'");
+          statement.execute("SET temp_directory = " + SqlToken.quote(settings.tempDirectory().get().toAbsolutePath().toString()));
         }
       }
       return duckdb;

@@ -56,7 +56,7 @@ final class LocalSourceTable {
       if (files.isEmpty()) {
         continue;
       }
-      String fileList = files.stream().map(f -> "'" + f.toString().replace("'", "''") + "'")
+      String fileList = files.stream().map(f -> SqlToken.quote(f.toString()))
           .collect(Collectors.joining(", ", "[", "]"));
       String values = OpenXJsonSource.partitionValues(ddl, partition.getValue());
       branches.add("SELECT line" + (values.isEmpty() ? "" : ", " + values)

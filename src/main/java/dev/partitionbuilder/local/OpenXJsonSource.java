@@ -102,7 +102,7 @@ final class OpenXJsonSource {
   }
 
   private static String identifier(String name) {
-    return '"' + name.replace("\"", "\"\"") + '"';
+    return SqlToken.quoteIdentifier(name);
   }
 
   /** Macros every generated reader uses. */
@@ -171,7 +171,7 @@ final class OpenXJsonSource {
   /** Partition columns given as constants, for one partition directory. */
   static String partitionValues(HiveDdl ddl, Map<String, String> values) {
     return ddl.partitionColumns().stream()
-        .map(c -> "'" + values.get(c.name()).replace("'", "''") + "' AS \"" + c.name() + '"')
+        .map(c -> SqlToken.quote(values.get(c.name())) + " AS " + identifier(c.name()))
         .collect(Collectors.joining(", "));
   }
 

@@ -45,8 +45,14 @@ record SqlToken(Kind kind, String text, int start, int end) {
     return text.substring(1, text.length() - 1).replace("''", "'");
   }
 
+  /** A string literal whose value is {@code value}. */
   static String quote(String value) {
     return "'" + value.replace("'", "''") + "'";
+  }
+
+  /** A quoted identifier naming {@code name}, whatever characters it holds. */
+  static String quoteIdentifier(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
   }
 
   static List<SqlToken> tokenize(String sql) {
