@@ -2,10 +2,17 @@ package dev.partitionbuilder.core;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.fasterxml.jackson.jr.stree.JacksonJrsTreeCodec;
+import com.fasterxml.jackson.jr.stree.JrsNumber;
+import com.fasterxml.jackson.jr.stree.JrsValue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -33,8 +40,10 @@ import java.util.regex.Pattern;
  * and value at fault. A month that has not started yet (in the schedule's time zone) is rejected.
  */
 public final class TriggerParser {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  // Jackson jr's tree rather than databind's: the same parser core at a twelfth of the size in
+  // the Lambda zip, and fewer classes to load at cold start.
+  private static final JsonFactory FACTORY = new JsonFactory();
+  private static final JacksonJrsTreeCodec TREES = new JacksonJrsTreeCodec();
   private static final Pattern YEAR_MONTH = Pattern.compile("(\\d{4})-(\\d{2})");
   private static final String SCHEDULED_TIME = "scheduledTime";
 
@@ -52,12 +61,18 @@ public final class TriggerParser {
           + "or an EventBridge Scheduled Event");
     }
     JsonNode root;
-    try {
-      root = JSON.readTree(body);
+    try (JsonParser parser = FACTORY.createParser(body)) {
+      root = new JsonNode(TREES.readTree(parser));
+      if (parser.nextToken() != null) {
+        throw new JsonParseException(parser, "Trailing token (of type " + parser.currentToken()
+            + ") found after value");
+      }
     } catch (JsonProcessingException e) {
       throw new InvalidTriggerException("message body is not JSON (" + e.getOriginalMessage()
           + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
           + "): " + OneLine.quote(body));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read a message body held in memory", e);
     }
     if (!root.isObject()) {
       throw new InvalidTriggerException("message body must be a JSON object, got "
@@ -185,14 +200,78 @@ public final class TriggerParser {
   }
 
   private static String kind(JsonNode node) {
-    return switch (node.getNodeType()) {
-      case ARRAY -> "an array";
-      case OBJECT, POJO -> "an object";
-      case STRING -> "a string";
-      case NUMBER -> node.isIntegralNumber() ? "an integer" : "a decimal number";
-      case BOOLEAN -> "a boolean";
-      case NULL -> "null";
-      default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    return switch (node.value.asToken()) {
+      case START_ARRAY -> "an array";
+      case START_OBJECT -> "an object";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT -> "an integer";
+      case VALUE_NUMBER_FLOAT -> "a decimal number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> String.valueOf(node.value.asToken()).toLowerCase(java.util.Locale.ROOT);
     };
+  }
+
+  /** The few questions the parser asks of a JSON value, over Jackson jr's tree. */
+  private static final class JsonNode {
+    private static final JSON WRITER = JSON.std.with(TREES);
+    private final JrsValue value;
+
+    JsonNode(JrsValue value) {
+      this.value = requireNonNull(value, "value is null");
+    }
+
+    boolean has(String field) {
+      return value.get(field) != null;
+    }
+
+    JsonNode get(String field) {
+      JrsValue child = value.get(field);
+      return child == null ? null : new JsonNode(child);
+    }
+
+    boolean isObject() {
+      return value.isObject();
+    }
+
+    boolean isTextual() {
+      return value.asToken() == JsonToken.VALUE_STRING;
+    }
+
+    boolean isNull() {
+      return value.asToken() == JsonToken.VALUE_NULL;
+    }
+
+    boolean isMissingNode() {
+      return value.isMissingNode();
+    }
+
+    boolean isIntegralNumber() {
+      return value.asToken() == JsonToken.VALUE_NUMBER_INT;
+    }
+
+    boolean canConvertToInt() {
+      Number number = ((JrsNumber) value).getValue();
+      return number instanceof Integer || number instanceof Short || number instanceof Byte
+          || number instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE;
+    }
+
+    int intValue() {
+      return ((JrsNumber) value).getValue().intValue();
+    }
+
+    String asText() {
+      return value.asText();
+    }
+
+    /** Compact JSON, as the message carried it. */
+    @Override
+    public String toString() {
+      try {
+        return WRITER.asString(value);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot print a parsed JSON value", e);
+      }
+    }
   }
 }

@@ -1,0 +1,93 @@
+package dev.partitionbuilder.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The deployment zip that template.yml's CodeUri names, checked after ./mvnw package. */
+class LambdaArtifactIT {
+  static final Path ZIP = Path.of("target/athena-partition-builder-lambda.zip");
+  /** The project's limit, 20 MB read strictly (decimal); Lambda itself takes up to 50 MB. */
+  static final long MAX_BYTES = 20_000_000L;
+  private static List<String> entries;
+
+  @BeforeAll
+  static void read() throws Exception {
+    try (ZipFile zip = new ZipFile(ZIP.toFile())) {
+      entries = zip.stream().map(ZipEntry::getName).toList();
+    }
+  }
+
+  @Test
+  void parsesAMessageAndBuildsTheAwsClientsFromTheZipAlone(@TempDir Path dir) throws Exception {
+    // Lambda's layout: the zip's root and every jar under lib/ on the classpath, nothing else.
+    List<URL> classpath = new ArrayList<>();
+    try (ZipFile zip = new ZipFile(ZIP.toFile())) {
+      for (ZipEntry entry : zip.stream().filter(e -> !e.isDirectory()).toList()) {
+        Path target = dir.resolve(entry.getName());
+        Files.createDirectories(target.getParent());
+        try (InputStream in = zip.getInputStream(entry)) {
+          Files.copy(in, target);
+        }
+        if (entry.getName().startsWith("lib/")) {
+          classpath.add(target.toUri().toURL());
+        }
+      }
+    }
+    classpath.add(0, dir.toUri().toURL());
+    String region = System.getProperty("aws.region");
+    System.setProperty("aws.region", "us-east-1");
+    try (URLClassLoader lambda = new URLClassLoader(classpath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+      Class<?> parser = Class.forName("dev.partitionbuilder.core.TriggerParser", true, lambda);
+      Object instance = parser.getConstructor(java.time.ZoneId.class, java.time.Clock.class)
+          .newInstance(java.time.ZoneOffset.UTC, java.time.Clock.systemUTC());
+      Object trigger = parser.getMethod("parse", String.class).invoke(instance, "{\"month\": 3, \"year\": 2024}");
+      assertThat(trigger.toString()).contains("2024-03");
+
+      Object clients = Class.forName("dev.partitionbuilder.aws.AwsClients", true, lambda).getMethod("create").invoke(null);
+      assertThat(clients).isNotNull();
+      assertThat(Class.forName("dev.partitionbuilder.lambda.Handler", true, lambda)).isNotNull();
+    } finally {
+      if (region == null) {
+        System.clearProperty("aws.region");
+      } else {
+        System.setProperty("aws.region", region);
+      }
+    }
+  }
+
+  @Test
+  void isAtMostTwentyMegabytes() throws Exception {
+    assertThat(Files.size(ZIP)).isLessThanOrEqualTo(MAX_BYTES);
+  }
+
+  @Test
+  void holdsTheHandlerAtTheRootAndItsLibrariesUnderLib() {
+    assertThat(entries).contains("dev/partitionbuilder/lambda/Handler.class",
+        "dev/partitionbuilder/core/PartitionBuilder.class", "ddl/cloudtrail_monthly_ctas.sql",
+        "simplelogger.properties");
+    assertThat(entries).anyMatch(e -> e.matches("lib/athena-2\\..*\\.jar"))
+        .anyMatch(e -> e.matches("lib/url-connection-client-.*\\.jar"))
+        .anyMatch(e -> e.matches("lib/aws-lambda-java-core-.*\\.jar"));
+  }
+
+  @Test
+  void leavesOutDuckDbTheCliAndTheOtherHttpClients() {
+    assertThat(entries).noneMatch(e -> e.contains("duckdb"))
+        .noneMatch(e -> e.contains("picocli"))
+        .noneMatch(e -> e.startsWith("dev/partitionbuilder/cli/"))
+        .noneMatch(e -> e.startsWith("dev/partitionbuilder/local/"))
+        .noneMatch(e -> e.matches("lib/(netty|apache-client|apache5-client|httpclient5|jackson-databind).*"));
+  }
+}
