@@ -84,7 +84,7 @@ public record Config(
     requireGlueName(GLUE_DATABASE, database);
     requireGlueName(SRC_TABLE_NAME, sourceTable);
     requireWorkgroup(workgroup);
-    requireBucket(bucket);
+    requireBucket(DST_BUCKET, bucket);
     requirePrefix(prefix);
     if (scheduleTimeZone == null) {
       throw invalid(SCHEDULE_TIME_ZONE, null, "is not set");
@@ -143,7 +143,7 @@ public record Config(
     }
   }
 
-  private static void requireBucket(String value) {
+  public static void requireBucket(String variable, String value) {
     String why = null;
     if (value == null || !BUCKET.matcher(value).matches()) {
       why = "is not an S3 bucket name: use 3 to 63 lowercase letters, digits, '.' and '-', "
@@ -157,25 +157,30 @@ public record Config(
       why = "is not an S3 bucket name: it uses a prefix or suffix S3 reserves";
     }
     if (why != null) {
-      throw invalid(DST_BUCKET, value, why);
+      throw invalid(variable, value, why);
     }
   }
 
   public static void requirePrefix(String value) {
+    requirePrefix(DST_PREFIX, value);
+  }
+
+  /** A relative key prefix ending in '/', never empty, with plain segments; {@code variable} names it in errors. */
+  public static void requirePrefix(String variable, String value) {
     if (value == null || value.isEmpty()) {
-      throw invalid(DST_PREFIX, value,
+      throw invalid(variable, value,
           "is empty: the table needs its own prefix (such as cloudtrail_monthly/), never the bucket root");
     }
     if (value.startsWith("/") || value.startsWith("s3://")) {
-      throw invalid(DST_PREFIX, value, "must be a key prefix relative to the bucket, such as cloudtrail_monthly/");
+      throw invalid(variable, value, "must be a key prefix relative to the bucket, such as cloudtrail_monthly/");
     }
     if (!value.endsWith("/")) {
-      throw invalid(DST_PREFIX, value, "must end with '/' (try " + OneLine.quote(value + "/") + ")");
+      throw invalid(variable, value, "must end with '/' (try " + OneLine.quote(value + "/") + ")");
     }
     for (String segment : value.substring(0, value.length() - 1).split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")
           || !PREFIX_SEGMENT.matcher(segment).matches()) {
-        throw invalid(DST_PREFIX, value,
+        throw invalid(variable, value,
             "is not a plain key prefix: segments are letters, digits and !_.()=- , never empty, '.' or '..'");
       }
     }

@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The CREATE TABLE AS SELECT, kept in a file so that the source table, columns and SQL are the
@@ -43,7 +41,6 @@ public final class CtasTemplate {
   private static final List<String> PLACEHOLDERS = List.of(
       "database", "source_table", "destination_table", "temp_table", "location", "year", "month");
   private static final List<String> REQUIRED = List.of("temp_table", "location");
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^{}]*?)\\s*}}");
 
   private final String origin;
   private final String sql;
@@ -96,18 +93,10 @@ public final class CtasTemplate {
       throw invalid(origin, "is empty");
     }
     String code = withoutComments(sql, body.linesBefore(), origin);
-    TreeSet<String> unknown = new TreeSet<>();
-    Matcher m = PLACEHOLDER.matcher(sql);
-    while (m.find()) {
-      if (!PLACEHOLDERS.contains(m.group(1))) {
-        unknown.add(m.group(1));
-      }
-    }
+    TreeSet<String> unknown = Placeholders.names(sql);
+    unknown.removeAll(PLACEHOLDERS);
     // A placeholder only in a comment does not count as used: the statement itself needs it.
-    TreeSet<String> used = new TreeSet<>();
-    for (Matcher c = PLACEHOLDER.matcher(code); c.find(); ) {
-      used.add(c.group(1));
-    }
+    TreeSet<String> used = Placeholders.names(code);
     if (!unknown.isEmpty()) {
       throw invalid(origin, "uses unknown placeholder(s) " + unknown.stream().map(n -> "{{" + n + "}}").toList()
           + "; known are " + PLACEHOLDERS.stream().map(n -> "{{" + n + "}}").toList());
@@ -135,7 +124,7 @@ public final class CtasTemplate {
     values.put("location", layout.location(layout.partitionPrefix(month)));
     values.put("year", String.format("%04d", month.getYear()));
     values.put("month", String.format("%02d", month.getMonthValue()));
-    return PLACEHOLDER.matcher(sql).replaceAll(r -> Matcher.quoteReplacement(values.get(r.group(1))));
+    return Placeholders.render(sql, values);
   }
 
   /**
