@@ -1,7 +1,9 @@
 package dev.partitionbuilder.aws;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -15,6 +17,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
  * The three SDK clients, built once (per Lambda container, or per CLI run) and handed to the
@@ -37,14 +41,22 @@ public final class AwsClients {
   }
 
   public static AwsClients create() {
-    SdkHttpClient http = UrlConnectionHttpClient.builder()
-        .connectionTimeout(Duration.ofSeconds(5))
-        .socketTimeout(Duration.ofSeconds(60))
-        .build();
+    SdkHttpClient http = httpClient();
     return new AwsClients(
         configure(S3Client.builder(), http).build(),
         configure(GlueClient.builder(), http).build(),
         configure(AthenaClient.builder(), http).build());
+  }
+
+  /**
+   * An SQS client set up as the others are, for the CLI's {@code enqueue} (the Lambda needs none:
+   * SQS invokes it). The SDK honours {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_SQS} by
+   * itself; {@code endpointOverride} is for callers that name an endpoint explicitly.
+   */
+  public static SqsClient createSqs(Optional<URI> endpointOverride) {
+    SqsClientBuilder builder = configure(SqsClient.builder(), httpClient());
+    endpointOverride.ifPresent(builder::endpointOverride);
+    return builder.build();
   }
 
   public S3Client s3() {
@@ -57,6 +69,13 @@ public final class AwsClients {
 
   public AthenaClient athena() {
     return athena;
+  }
+
+  private static SdkHttpClient httpClient() {
+    return UrlConnectionHttpClient.builder()
+        .connectionTimeout(Duration.ofSeconds(5))
+        .socketTimeout(Duration.ofSeconds(60))
+        .build();
   }
 
   private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, SdkHttpClient http) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "partition-builder 0.1.0",
     description = "Rebuilds monthly partitions of an Athena table.",
-    subcommands = {RunCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class},
+    subcommands = {RunCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class, EnqueueCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:a message was rejected or a build failed", "2:bad usage or configuration"})
 public final class Main {
