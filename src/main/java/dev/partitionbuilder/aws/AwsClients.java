@@ -3,7 +3,6 @@ package dev.partitionbuilder.aws;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -17,8 +16,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
  * The three SDK clients, built once (per Lambda container, or per CLI run) and handed to the
@@ -48,16 +45,7 @@ public final class AwsClients {
         configure(AthenaClient.builder(), http).build());
   }
 
-  /**
-   * An SQS client set up as the others are, for the CLI's {@code enqueue} (the Lambda needs none:
-   * SQS invokes it). The SDK honours {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_SQS} by
-   * itself; {@code endpointOverride} is for callers that name an endpoint explicitly.
-   */
-  public static SqsClient createSqs(Optional<URI> endpointOverride) {
-    SqsClientBuilder builder = configure(SqsClient.builder(), httpClient());
-    endpointOverride.ifPresent(builder::endpointOverride);
-    return builder.build();
-  }
+
 
   public S3Client s3() {
     return s3;
@@ -71,14 +59,14 @@ public final class AwsClients {
     return athena;
   }
 
-  private static SdkHttpClient httpClient() {
+  static SdkHttpClient httpClient() {
     return UrlConnectionHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(5))
         .socketTimeout(Duration.ofSeconds(60))
         .build();
   }
 
-  private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, SdkHttpClient http) {
+  static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, SdkHttpClient http) {
     builder.httpClient(http)
         .credentialsProvider(credentials())
         .overrideConfiguration(o -> o.retryStrategy(

@@ -2,17 +2,13 @@ package dev.partitionbuilder.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.partitionbuilder.aws.AwsClients;
+import dev.partitionbuilder.aws.SqsClients;
 import dev.partitionbuilder.aws.SqsMonthSender;
 import dev.partitionbuilder.core.ConfigException;
-import dev.partitionbuilder.core.TriggerParser;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Clock;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -63,7 +59,7 @@ final class EnqueueCommand implements Callable<Integer> {
   URI endpointUrl;
 
   EnqueueCommand() {
-    this(AwsClients::createSqs);
+    this(SqsClients::create);
   }
 
   /** With the SQS client a test gives, made from the {@code --endpoint-url} if one was given. */
@@ -137,19 +133,9 @@ final class EnqueueCommand implements Callable<Integer> {
   }
 
   private List<YearMonth> months() {
-    // Months are calendar months in UTC here, as `run` takes them.
-    TriggerParser parser = new TriggerParser(ZoneOffset.UTC, Clock.systemUTC());
-    YearMonth first = parser.parseMonth(from);
-    YearMonth last = parser.parseMonth(to);
-    if (last.isBefore(first)) {
-      throw new ConfigException("--to " + last + " is before --from " + first);
-    }
-    List<YearMonth> list = new ArrayList<>();
-    for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
-      list.add(m);
-    }
-    return list;
+    return MonthRange.of(from, to);
   }
+
 
   private static void requireQueueUrl(String url) {
     String example = ": expected a queue URL such as https://sqs.us-east-1.amazonaws.com/123456789012/partition-builder";

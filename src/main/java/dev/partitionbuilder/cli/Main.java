@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
     description = "Rebuilds monthly partitions of an Athena table.",
     subcommands = {RunCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class, EnqueueCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "1:a message was rejected or a build failed", "2:bad usage or configuration"})
+    exitCodeList = {"0:done", "1:a message was rejected, a build failed, or a message could not be sent", "2:bad usage or configuration"})
 public final class Main {
   static final int REJECTED = 1;
   static final int USAGE = 2;

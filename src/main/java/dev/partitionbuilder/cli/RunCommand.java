@@ -5,11 +5,9 @@ import dev.partitionbuilder.aws.AwsClients;
 import dev.partitionbuilder.core.BuildRequest;
 import dev.partitionbuilder.core.BuildResult;
 import dev.partitionbuilder.core.Config;
-import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.Sleeper;
-import dev.partitionbuilder.core.TriggerParser;
 import dev.partitionbuilder.local.LocalBackend;
 import dev.partitionbuilder.local.SampleData;
 import java.io.IOException;
@@ -21,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -162,21 +159,9 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private List<YearMonth> months() {
-    TriggerParser parser = new TriggerParser(ZoneOffset.UTC, Clock.systemUTC());
-    if (months.month != null) {
-      return List.of(parser.parseMonth(months.month));
-    }
-    YearMonth from = parser.parseMonth(months.range.from);
-    YearMonth to = parser.parseMonth(months.range.to);
-    if (to.isBefore(from)) {
-      throw new ConfigException("--to " + to + " is before --from " + from);
-    }
-    List<YearMonth> list = new ArrayList<>();
-    for (YearMonth m = from; !m.isAfter(to); m = m.plusMonths(1)) {
-      list.add(m);
-    }
-    return list;
+    return months.month != null ? List.of(MonthRange.month(months.month)) : MonthRange.of(months.range.from, months.range.to);
   }
+
 
   private static boolean hasData(Path monthDir) throws IOException {
     if (!Files.isDirectory(monthDir)) {

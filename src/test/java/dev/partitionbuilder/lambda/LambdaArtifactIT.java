@@ -88,6 +88,7 @@ class LambdaArtifactIT {
         .noneMatch(e -> e.contains("picocli"))
         .noneMatch(e -> e.startsWith("dev/partitionbuilder/cli/"))
         .noneMatch(e -> e.startsWith("dev/partitionbuilder/local/"))
+        .noneMatch(e -> e.startsWith("dev/partitionbuilder/aws/Sqs"))
         .noneMatch(e -> e.matches("lib/(netty|apache-client|apache5-client|httpclient5|jackson-databind).*"));
   }
 }
