@@ -1,0 +1,181 @@
+package dev.partitionbuilder.deploy;
+
+import static org.mockito.Mockito.mock;
+
+import dev.partitionbuilder.aws.AwsBackend;
+import dev.partitionbuilder.aws.AwsClients;
+import dev.partitionbuilder.core.BuildRequest;
+import dev.partitionbuilder.core.BuildResult;
+import dev.partitionbuilder.core.Config;
+import dev.partitionbuilder.core.CtasTemplate;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.mockito.invocation.InvocationOnMock;
+import org.mockito.stubbing.Answer;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.athena.model.GetQueryExecutionResponse;
+import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
+import software.amazon.awssdk.services.athena.model.QueryExecutionState;
+import software.amazon.awssdk.services.athena.model.StartQueryExecutionResponse;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.utils.builder.SdkBuilder;
+
+/**
+ * The AWS API operations the code calls, found by running it: the real {@link AwsBackend} wiring
+ * and adapters over SDK clients whose every operation is recorded and answered with a small canned
+ * response. The scenario takes every path that reaches AWS: a CTAS template read from S3, a
+ * redelivered message whose earlier query is still running (so it is stopped), a successful
+ * rerun, the row count and the final listing.
+ */
+final class SdkCalls {
+  /**
+   * The IAM action each recorded SDK operation needs. Kept by hand on purpose: an operation the
+   * code starts calling fails {@link #iamActions} until someone adds it here, and so reviews the
+   * policy. https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+   */
+  static final Map<String, String> IAM_ACTION = new TreeMap<>(Map.of(
+      "S3Client.listObjectsV2", "s3:ListBucket",
+      "S3Client.deleteObjects", "s3:DeleteObject",
+      "S3Client.getObject", "s3:GetObject",
+      "GlueClient.deleteTable", "glue:DeleteTable",
+      "AthenaClient.startQueryExecution", "athena:StartQueryExecution",
+      "AthenaClient.getQueryExecution", "athena:GetQueryExecution",
+      "AthenaClient.getQueryResults", "athena:GetQueryResults",
+      "AthenaClient.stopQueryExecution", "athena:StopQueryExecution"));
+
+  static final Instant NOW = Instant.parse("2024-04-01T00:31:00Z");
+  static final String TEMPLATE_URI = "s3://example-templates/ctas/cloudtrail_monthly.sql";
+
+  private final Set<String> recorded = new TreeSet<>();
+  private final Deque<QueryExecutionState> states = new ArrayDeque<>(List.of(
+      QueryExecutionState.RUNNING, QueryExecutionState.CANCELLED, QueryExecutionState.SUCCEEDED));
+  private final Deque<Instant> submitted = new ArrayDeque<>(List.of(Instant.EPOCH, Instant.EPOCH, NOW));
+  private int started;
+
+  private SdkCalls() {}
+
+  /** Runs the scenario and returns the operations it made, as {@code S3Client.listObjectsV2}. */
+  static Set<String> ofTheScenario() {
+    SdkCalls calls = new SdkCalls();
+    BuildResult result = calls.run();
+    if (result.rowsWritten().orElse(-1) != 42) {
+      throw new AssertionError("The scenario did not run to its end: " + result);
+    }
+    return calls.recorded;
+  }
+
+  /** The IAM actions for {@code operations}; an operation with no entry in {@link #IAM_ACTION} fails. */
+  static Set<String> iamActions(Set<String> operations) {
+    Set<String> unmapped = new TreeSet<>(operations);
+    unmapped.removeAll(IAM_ACTION.keySet());
+    if (!unmapped.isEmpty()) {
+      throw new AssertionError("The code calls " + unmapped + ", which SdkCalls.IAM_ACTION does not map to an "
+          + "IAM action: add the action to the table, then to template.yml and policy/policy.json");
+    }
+    Set<String> actions = new TreeSet<>();
+    operations.forEach(operation -> actions.add(IAM_ACTION.get(operation)));
+    return actions;
+  }
+
+  private BuildResult run() {
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    Config config = Config.fromEnvironment(Map.of(
+        Config.ATHENA_WORKGROUP, "primary",
+        Config.GLUE_DATABASE, "cloudtrail",
+        Config.SRC_TABLE_NAME, "cloudtrail_daily",
+        Config.DST_TABLE_NAME, "cloudtrail_monthly",
+        Config.DST_BUCKET, "example-cloudtrail-analytics",
+        Config.DST_PREFIX, "cloudtrail_monthly/",
+        Config.CTAS_TEMPLATE, TEMPLATE_URI));
+    AwsClients clients = new AwsClients(
+        mock(S3Client.class, recording()), mock(GlueClient.class, recording()), mock(AthenaClient.class, recording()));
+    return AwsBackend.partitionBuilder(config, clients, clock, duration -> { })
+        .build(new BuildRequest(YearMonth.of(2024, 3), "message-1", true, NOW.plus(Duration.ofMinutes(14))));
+  }
+
+  /**
+   * Records each operation (a method taking the operation's request object) and answers it; the
+   * SDK's own default methods (the Consumer overloads, paginators, getObjectAsBytes) run for real
+   * and end in such an operation.
+   */
+  private Answer<Object> recording() {
+    return invocation -> {
+      Method method = invocation.getMethod();
+      Object[] args = invocation.getArguments();
+      boolean operation = args.length > 0 && args[0] instanceof SdkRequest
+          && (SdkResponse.class.isAssignableFrom(method.getReturnType())
+              || (args.length == 2 && args[1] instanceof ResponseTransformer));
+      if (!operation) {
+        return invocation.callRealMethod();
+      }
+      String name = method.getDeclaringClass().getSimpleName() + "." + method.getName();
+      recorded.add(name);
+      return respond(name, invocation);
+    };
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Object respond(String operation, InvocationOnMock invocation) throws Exception {
+    Object request = invocation.getArgument(0);
+    switch (operation) {
+      case "S3Client.listObjectsV2": {
+        String prefix = ((ListObjectsV2Request) request).prefix();
+        return ListObjectsV2Response.builder().isTruncated(false)
+            .contents(S3Object.builder().key(prefix + "000000_0").size(1024L).build()).build();
+      }
+      case "S3Client.getObject": {
+        ResponseTransformer transformer = invocation.getArgument(1);
+        byte[] template = bundledTemplate();
+        return transformer.transform(GetObjectResponse.builder().contentLength((long) template.length).build(),
+            AbortableInputStream.create(new ByteArrayInputStream(template)));
+      }
+      case "AthenaClient.startQueryExecution":
+        return StartQueryExecutionResponse.builder().queryExecutionId("query-" + ++started).build();
+      case "AthenaClient.getQueryExecution":
+        return GetQueryExecutionResponse.builder().queryExecution(q -> q
+            .queryExecutionId("query-" + started)
+            .status(s -> s.state(states.pop()).submissionDateTime(submitted.pop()))).build();
+      case "AthenaClient.getQueryResults":
+        return GetQueryResultsResponse.builder().updateCount(42L).build();
+      default:
+        // An empty response of the operation's own type: deleteObjects, deleteTable, stopQueryExecution.
+        Object builder = invocation.getMethod().getReturnType().getMethod("builder").invoke(null);
+        return ((SdkBuilder<?, ?>) builder).build();
+    }
+  }
+
+  private static byte[] bundledTemplate() {
+    try (InputStream in = CtasTemplate.class.getClassLoader().getResourceAsStream(CtasTemplate.BUNDLED)) {
+      if (in == null) {
+        throw new AssertionError(CtasTemplate.BUNDLED + " is not on the test classpath");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
