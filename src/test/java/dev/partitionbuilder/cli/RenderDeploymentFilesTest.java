@@ -83,6 +83,17 @@ class RenderDeploymentFilesTest {
   }
 
   @Test
+  void rendersThePolicyFromTheExampleConfigAsJsonWithNoPlaceholderLeft() throws Exception {
+    int code = run(Map.of(), "render", "--policy", "--config", "examples/cloudtrail.env");
+
+    assertThat(code).as(err.toString()).isZero();
+    com.fasterxml.jackson.databind.JsonNode policy = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+    assertThat(policy.get("Statement")).isNotEmpty();
+    assertThat(out.toString()).doesNotContain("{{").contains("arn:aws:athena:us-east-1:123456789012:workgroup/primary")
+        .contains("arn:aws:sqs:us-east-1:123456789012:athena-partition-builder-trigger");
+  }
+
+  @Test
   void takesExactlyOneThingToRender() {
     assertThat(run(ENV, "render", "--ddl", "source", "--month", "2024-03")).isEqualTo(2);
     assertThat(run(ENV, "render")).isEqualTo(2);
