@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class AwsClients {
   /** Throttling (Athena's TooManyRequestsException included) is retried here, by the SDK. */
   static final int MAX_ATTEMPTS = 8;
+  /** Environment variable: address S3 buckets path-style (for S3-compatible endpoints). */
+  public static final String S3_FORCE_PATH_STYLE = "S3_FORCE_PATH_STYLE";
 
   private final S3Client s3;
   private final GlueClient glue;
@@ -40,7 +42,7 @@ public final class AwsClients {
   public static AwsClients create() {
     SdkHttpClient http = httpClient();
     return new AwsClients(
-        configure(S3Client.builder(), http).build(),
+        configure(S3Client.builder(), http).forcePathStyle(pathStyle(System.getenv())).build(),
         configure(GlueClient.builder(), http).build(),
         configure(AthenaClient.builder(), http).build());
   }
@@ -88,6 +90,15 @@ public final class AwsClients {
    * environment variables, which a snapshot would freeze:
    * https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-credentials
    */
+  /**
+   * {@value #S3_FORCE_PATH_STYLE}=true addresses buckets as {@code endpoint/bucket} instead of
+   * {@code bucket.endpoint}: for S3-compatible endpoints given by {@code AWS_ENDPOINT_URL_S3}
+   * (stand-ins, LocalStack); AWS itself needs nothing.
+   */
+  static boolean pathStyle(Map<String, String> env) {
+    return "true".equalsIgnoreCase(env.getOrDefault(S3_FORCE_PATH_STYLE, "false").strip());
+  }
+
   static AwsCredentialsProvider credentials(Map<String, String> env) {
     if (env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") != null) {
       return ContainerCredentialsProvider.builder().build();

@@ -23,6 +23,13 @@ class AwsClientsTest {
   }
 
   @Test
+  void addressesBucketsPathStyleOnlyWhenAskedTo() {
+    assertThat(AwsClients.pathStyle(Map.of())).isFalse();
+    assertThat(AwsClients.pathStyle(Map.of("S3_FORCE_PATH_STYLE", "TRUE"))).isTrue();
+    assertThat(AwsClients.pathStyle(Map.of("S3_FORCE_PATH_STYLE", "no"))).isFalse();
+  }
+
+  @Test
   void walksTheDefaultChainOutsideLambda() {
     assertThat(AwsClients.credentials(Map.of("AWS_ACCESS_KEY_ID", "AKIA..."))).isInstanceOf(DefaultCredentialsProvider.class);
   }
