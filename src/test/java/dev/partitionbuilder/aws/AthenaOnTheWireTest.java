@@ -1,0 +1,338 @@
+package dev.partitionbuilder.aws;
+
+import static dev.partitionbuilder.aws.SdkMocks.sdkMock;
+import static dev.partitionbuilder.testing.AthenaAnswers.GET_QUERY_EXECUTION;
+import static dev.partitionbuilder.testing.AthenaAnswers.GET_QUERY_RESULTS;
+import static dev.partitionbuilder.testing.AthenaAnswers.START_QUERY_EXECUTION;
+import static dev.partitionbuilder.testing.AthenaAnswers.STOP_QUERY_EXECUTION;
+import static dev.partitionbuilder.testing.AthenaAnswers.execution;
+import static dev.partitionbuilder.testing.AthenaAnswers.results;
+import static dev.partitionbuilder.testing.AthenaAnswers.started;
+import static dev.partitionbuilder.testing.AthenaAnswers.stopped;
+import static dev.partitionbuilder.testing.GlueAnswers.DELETE_TABLE;
+import static dev.partitionbuilder.testing.GlueAnswers.concurrentModification;
+import static dev.partitionbuilder.testing.GlueAnswers.deleted;
+import static dev.partitionbuilder.testing.GlueAnswers.entityNotFound;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.partitionbuilder.core.BuildRequest;
+import dev.partitionbuilder.core.BuildResult;
+import dev.partitionbuilder.core.Config;
+import dev.partitionbuilder.core.CtasTemplate;
+import dev.partitionbuilder.core.PartitionBuilder;
+import dev.partitionbuilder.core.PartitionBuilderException;
+import dev.partitionbuilder.core.PartitionBuilderTestAccess;
+import dev.partitionbuilder.core.QueryExecution.State;
+import dev.partitionbuilder.core.QueryFailedException;
+import dev.partitionbuilder.core.Sleeper;
+import dev.partitionbuilder.testing.AthenaAnswers;
+import dev.partitionbuilder.testing.AwsJsonStand;
+import dev.partitionbuilder.testing.AwsJsonStand.Answer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+
+/**
+ * The whole build as the Lambda wires it (AwsBackend), with Glue and Athena answered over HTTP by a
+ * stand-in that speaks their JSON 1.1 protocol, so the SDK's marshalling, error parsing and retry
+ * strategy all run. S3 is a mock holding an empty partition; its wire belongs to the S3 tests.
+ */
+class AthenaOnTheWireTest {
+  private static final YearMonth MARCH = YearMonth.of(2024, 3);
+  private static final String DATABASE = "cloudtrail";
+  private static final String TEMP = "cloudtrail_monthly_temp_202403";
+  private static final String ID = "5e1f6c7a-0b7e-4d59-9a51-2f4d3b1c0e9d";
+  private static final Config CONFIG = Config.fromEnvironment(Map.of(
+      Config.ATHENA_WORKGROUP, "etl",
+      Config.GLUE_DATABASE, DATABASE,
+      Config.SRC_TABLE_NAME, "cloudtrail_daily",
+      Config.DST_TABLE_NAME, "cloudtrail_monthly",
+      Config.DST_BUCKET, "bucket",
+      Config.DST_PREFIX, "cloudtrail_monthly/",
+      // A few milliseconds between polls keeps the tests quick; the backoff itself is the production one.
+      Config.ATHENA_POLL_INITIAL_MS, "2",
+      Config.ATHENA_POLL_MAX_MS, "8"));
+  private static final String SQL = CtasTemplate.bundled().render(CONFIG.layout(), MARCH);
+
+  private static AwsJsonStand stand;
+
+  private final S3Client s3 = sdkMock(S3Client.class);
+  private PartitionBuilder builder;
+
+  @BeforeAll
+  static void startStand() {
+    stand = AwsJsonStand.start();
+  }
+
+  @AfterAll
+  static void stopStand() {
+    stand.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    stand.reset();
+    doReturn(ListObjectsV2Response.builder().isTruncated(false).keyCount(0).build())
+        .when(s3).listObjectsV2(any(ListObjectsV2Request.class));
+    builder = AwsBackend.partitionBuilder(CONFIG, new AwsClients(s3, stand.glue(), stand.athena()),
+        Clock.systemUTC(), Sleeper.SYSTEM);
+  }
+
+  private static BuildRequest request(String messageId, boolean redelivered) {
+    return new BuildRequest(MARCH, messageId, redelivered, Instant.now().plusSeconds(60));
+  }
+
+  /** The temporary table is missing before the query (a first run) and exists after it (the CTAS made it). */
+  private static void glueHasTheTableOnlyAfterTheQuery() {
+    stand.answer(DELETE_TABLE, entityNotFound(TEMP), deleted());
+  }
+
+  private static void athenaRuns(Answer... executions) {
+    stand.answer(START_QUERY_EXECUTION, started(ID));
+    stand.answer(GET_QUERY_EXECUTION, executions);
+    stand.answer(GET_QUERY_RESULTS, results(100_005));
+  }
+
+  private static Answer succeeded() {
+    return execution(ID, "SUCCEEDED").statistics(13_421_772, 2_263).answer();
+  }
+
+  @Test
+  void buildsThePartitionFromAQueryThatIsQueuedThenRunsThenSucceeds() {
+    glueHasTheTableOnlyAfterTheQuery();
+    athenaRuns(execution(ID, "QUEUED").answer(), execution(ID, "RUNNING").answer(), succeeded());
+
+    BuildResult result = builder.build(request("msg-1", false));
+
+    assertThat(result.queryExecutionId()).isEqualTo(ID);
+    assertThat(result.rowsWritten()).hasValue(100_005);
+    assertThat(result.bytesScanned()).isEqualTo(13_421_772);
+    assertThat(result.engineMillis()).isEqualTo(2_263);
+    assertThat(stand.calls()).containsExactly(
+        DELETE_TABLE,
+        START_QUERY_EXECUTION,
+        GET_QUERY_EXECUTION, GET_QUERY_EXECUTION, GET_QUERY_EXECUTION,
+        DELETE_TABLE,
+        GET_QUERY_RESULTS);
+  }
+
+  @Test
+  void startsTheRenderedTemplateInTheWorkgroupAndDatabaseWithResultReuseOff() {
+    glueHasTheTableOnlyAfterTheQuery();
+    athenaRuns(succeeded());
+
+    builder.build(request("msg-1", false));
+
+    JsonNode start = single(stand.requests(START_QUERY_EXECUTION));
+    assertThat(start.path("QueryString").asText()).isEqualTo(SQL);
+    assertThat(start.path("WorkGroup").asText()).isEqualTo("etl");
+    assertThat(start.path("QueryExecutionContext").path("Database").asText()).isEqualTo(DATABASE);
+    assertThat(start.at("/ResultReuseConfiguration/ResultReuseByAgeConfiguration/Enabled").isBoolean()).isTrue();
+    assertThat(start.at("/ResultReuseConfiguration/ResultReuseByAgeConfiguration/Enabled").asBoolean()).isFalse();
+    // Athena takes 32 to 128 characters here.
+    assertThat(start.path("ClientRequestToken").asText())
+        .isEqualTo(PartitionBuilderTestAccess.token("msg-1", SQL))
+        .hasSizeBetween(32, 128);
+  }
+
+  @Test
+  void asksAthenaAboutTheExecutionItStartedAndForOneRowOfItsResults() {
+    glueHasTheTableOnlyAfterTheQuery();
+    athenaRuns(execution(ID, "RUNNING").answer(), succeeded());
+
+    builder.build(request("msg-1", false));
+
+    assertThat(stand.requests(GET_QUERY_EXECUTION)).extracting(body -> body.toString())
+        .containsExactly("{\"QueryExecutionId\":\"" + ID + "\"}", "{\"QueryExecutionId\":\"" + ID + "\"}");
+    JsonNode results = single(stand.requests(GET_QUERY_RESULTS));
+    assertThat(results.path("QueryExecutionId").asText()).isEqualTo(ID);
+    assertThat(results.path("MaxResults").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void dropsTheMonthsTemporaryTableByDatabaseAndNameBeforeAndAfterTheQuery() {
+    glueHasTheTableOnlyAfterTheQuery();
+    athenaRuns(succeeded());
+
+    builder.build(request("msg-1", false));
+
+    String expected = "{\"DatabaseName\":\"" + DATABASE + "\",\"Name\":\"" + TEMP + "\"}";
+    assertThat(stand.requests(DELETE_TABLE)).extracting(body -> body.toString()).containsExactly(expected, expected);
+  }
+
+  @Test
+  void aTemporaryTableMissingBeforeAndAfterTheQueryIsNothingToDrop() {
+    stand.answer(DELETE_TABLE, entityNotFound(TEMP));
+    athenaRuns(succeeded());
+
+    BuildResult result = builder.build(request("msg-1", false));
+
+    assertThat(result.rowsWritten()).hasValue(100_005);
+    assertThat(stand.requests(DELETE_TABLE)).hasSize(2);
+  }
+
+  @Test
+  void aFailedQueryFailsTheBuildWithAthenasReasonCategoryAndTypeAndTheTemporaryTableIsStillDropped() {
+    glueHasTheTableOnlyAfterTheQuery();
+    athenaRuns(
+        execution(ID, "RUNNING").answer(),
+        execution(ID, "FAILED")
+            .reason("HIVE_BAD_DATA: Error parsing field value '2024-03-32' for field 3")
+            .error(2, 1001, false, "Data error")
+            .statistics(1_048_576, 811)
+            .answer());
+
+    assertThatThrownBy(() -> builder.build(request("msg-1", false)))
+        .isInstanceOfSatisfying(QueryFailedException.class, e -> {
+          assertThat(e.execution().state()).isEqualTo(State.FAILED);
+          assertThat(e.execution().errorCategory()).isEqualTo(2);
+          assertThat(e.execution().errorType()).isEqualTo(1001);
+          assertThat(e.execution().retryable()).isFalse();
+        })
+        .hasMessageContaining("2024-03")
+        .hasMessageContaining(ID)
+        .hasMessageContaining("HIVE_BAD_DATA: Error parsing field value '2024-03-32' for field 3")
+        .hasMessageContaining("error category 2 USER")
+        .hasMessageContaining("type 1001");
+    assertThat(stand.calls()).containsExactly(
+        DELETE_TABLE, START_QUERY_EXECUTION, GET_QUERY_EXECUTION, GET_QUERY_EXECUTION, DELETE_TABLE);
+    assertThat(stand.requests(DELETE_TABLE).get(1).path("Name").asText()).isEqualTo(TEMP);
+  }
+
+  @Test
+  void aCancelledQueryFailsTheBuildWithItsReasonAndTheTemporaryTableIsStillDropped() {
+    glueHasTheTableOnlyAfterTheQuery();
+    athenaRuns(execution(ID, "RUNNING").answer(),
+        execution(ID, "CANCELLED").reason("Query cancelled by user").answer());
+
+    assertThatThrownBy(() -> builder.build(request("msg-1", false)))
+        .isInstanceOfSatisfying(QueryFailedException.class,
+            e -> assertThat(e.execution().state()).isEqualTo(State.CANCELLED))
+        .hasMessageContaining("CANCELLED: Query cancelled by user");
+    assertThat(stand.calls()).containsExactly(
+        DELETE_TABLE, START_QUERY_EXECUTION, GET_QUERY_EXECUTION, GET_QUERY_EXECUTION, DELETE_TABLE);
+  }
+
+  static Stream<Arguments> throttlingErrors() {
+    return Stream.of(
+        Arguments.of("TooManyRequestsException", AthenaAnswers.tooManyRequests()),
+        Arguments.of("ThrottlingException", AthenaAnswers.throttling()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("throttlingErrors")
+  void aThrottledPollIsRetriedByTheSdkAndTheBuildSucceeds(String type, Answer throttled) {
+    glueHasTheTableOnlyAfterTheQuery();
+    athenaRuns(execution(ID, "RUNNING").answer(), throttled, succeeded());
+
+    BuildResult result = builder.build(request("msg-1", false));
+
+    assertThat(result.rowsWritten()).hasValue(100_005);
+    // Two polls by the builder; the second went out twice, the SDK retrying the throttled one.
+    assertThat(stand.requests(GET_QUERY_EXECUTION)).hasSize(3)
+        .allSatisfy(body -> assertThat(body.path("QueryExecutionId").asText()).isEqualTo(ID));
+  }
+
+  @Test
+  void aThrottledStartIsRetriedByTheSdkWithTheSameClientRequestToken() {
+    glueHasTheTableOnlyAfterTheQuery();
+    athenaRuns(succeeded());
+    stand.answer(START_QUERY_EXECUTION, AthenaAnswers.tooManyRequests(), started(ID));
+
+    BuildResult result = builder.build(request("msg-1", false));
+
+    assertThat(result.queryExecutionId()).isEqualTo(ID);
+    assertThat(stand.requests(START_QUERY_EXECUTION)).extracting(body -> body.path("ClientRequestToken").asText())
+        .containsExactly(PartitionBuilderTestAccess.token("msg-1", SQL), PartitionBuilderTestAccess.token("msg-1", SQL));
+  }
+
+  @Test
+  void aRedeliveredMessageStartsWithTheSameTokenThenRerunsUnderItsOwnWhenAthenaHandsBackTheEarlierExecution() {
+    String token = PartitionBuilderTestAccess.token("msg-1", SQL);
+    stand.answer(DELETE_TABLE, deleted());
+    // As Athena does: the first token always names the first execution, any other token a new one.
+    stand.answerWhen(START_QUERY_EXECUTION, "$.ClientRequestToken", token, started("q-first"));
+    stand.answer(START_QUERY_EXECUTION, started("q-rerun"));
+    stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "q-first",
+        execution("q-first", "SUCCEEDED").submittedAt(Instant.now().minus(Duration.ofMinutes(5))).answer());
+    stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "q-rerun",
+        execution("q-rerun", "SUCCEEDED").submittedAt(Instant.now().plus(Duration.ofMinutes(1))).answer());
+    stand.answer(GET_QUERY_RESULTS, results(100_005));
+
+    BuildResult first = builder.build(request("msg-1", false));
+    BuildResult redelivery = builder.build(request("msg-1", true));
+
+    assertThat(first.queryExecutionId()).isEqualTo("q-first");
+    assertThat(redelivery.queryExecutionId()).isEqualTo("q-rerun");
+    List<String> tokens = stand.requests(START_QUERY_EXECUTION).stream()
+        .map(body -> body.path("ClientRequestToken").asText()).toList();
+    assertThat(tokens).hasSize(3);
+    assertThat(tokens.get(0)).isEqualTo(token);
+    assertThat(tokens.get(1)).isEqualTo(token);
+    assertThat(tokens.get(2)).isNotEqualTo(token).hasSizeBetween(32, 128);
+  }
+
+  @Test
+  void anotherMessageForTheSameMonthStartsWithAnotherToken() {
+    stand.answer(DELETE_TABLE, deleted());
+    athenaRuns(succeeded());
+
+    builder.build(request("msg-1", false));
+    builder.build(request("msg-2", false));
+
+    assertThat(stand.requests(START_QUERY_EXECUTION)).extracting(body -> body.path("ClientRequestToken").asText())
+        .containsExactly(PartitionBuilderTestAccess.token("msg-1", SQL), PartitionBuilderTestAccess.token("msg-2", SQL))
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aQueryStillRunningAtTheDeadlineIsStoppedAndTheTemporaryTableIsStillDropped() {
+    glueHasTheTableOnlyAfterTheQuery();
+    athenaRuns(execution(ID, "RUNNING").answer());
+    stand.answer(STOP_QUERY_EXECUTION, stopped());
+
+    assertThatThrownBy(() -> builder.build(new BuildRequest(MARCH, "msg-1", false, Instant.now().plusMillis(200))))
+        .isInstanceOf(QueryFailedException.class)
+        .hasMessageContaining("still RUNNING at the deadline");
+    assertThat(single(stand.requests(STOP_QUERY_EXECUTION)).toString()).isEqualTo("{\"QueryExecutionId\":\"" + ID + "\"}");
+    List<String> calls = stand.calls();
+    assertThat(calls.subList(calls.size() - 2, calls.size())).containsExactly(STOP_QUERY_EXECUTION, DELETE_TABLE);
+  }
+
+  @Test
+  void aConcurrentModificationOfTheTemporaryTableFailsTheBuildNamingItBeforeAnythingIsDeletedOrStarted() {
+    stand.answer(DELETE_TABLE, concurrentModification("Table " + TEMP + " is being modified by another request."));
+
+    assertThatThrownBy(() -> builder.build(request("msg-1", false)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining(DATABASE + "." + TEMP);
+    // Not a throttling or transient error to the SDK: sent once, not retried.
+    assertThat(stand.calls()).containsExactly(DELETE_TABLE);
+    verify(s3, never()).listObjectsV2(any(ListObjectsV2Request.class));
+  }
+
+  private static JsonNode single(List<JsonNode> bodies) {
+    assertThat(bodies).hasSize(1);
+    return bodies.get(0);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.partitionbuilder.aws;
+
+import static dev.partitionbuilder.testing.GlueAnswers.DELETE_TABLE;
+import static dev.partitionbuilder.testing.GlueAnswers.concurrentModification;
+import static dev.partitionbuilder.testing.GlueAnswers.deleted;
+import static dev.partitionbuilder.testing.GlueAnswers.entityNotFound;
+import static dev.partitionbuilder.testing.GlueAnswers.internalServiceError;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.partitionbuilder.core.PartitionBuilderException;
+import dev.partitionbuilder.testing.AwsJsonStand;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.glue.model.ConcurrentModificationException;
+
+/** GlueCatalog on a production-configured GlueClient, against Glue's DeleteTable on the wire. */
+class GlueOnTheWireTest {
+  private static final String TABLE = "cloudtrail_monthly_temp_202403";
+
+  private static AwsJsonStand stand;
+  private GlueCatalog catalog;
+
+  @BeforeAll
+  static void startStand() {
+    stand = AwsJsonStand.start();
+  }
+
+  @AfterAll
+  static void stopStand() {
+    stand.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    stand.reset();
+    catalog = new GlueCatalog(stand.glue());
+  }
+
+  @Test
+  void dropSendsTheDatabaseAndTableNameAndSaysATableWasDropped() {
+    stand.answer(DELETE_TABLE, deleted());
+
+    assertThat(catalog.dropTableIfExists("cloudtrail", TABLE)).isTrue();
+
+    assertThat(stand.requests(DELETE_TABLE)).extracting(body -> body.toString())
+        .containsExactly("{\"DatabaseName\":\"cloudtrail\",\"Name\":\"" + TABLE + "\"}");
+  }
+
+  @Test
+  void entityNotFoundMeansThereWasNoTableToDropAndIsNotRetried() {
+    stand.answer(DELETE_TABLE, entityNotFound(TABLE));
+
+    assertThat(catalog.dropTableIfExists("cloudtrail", TABLE)).isFalse();
+
+    assertThat(stand.requests(DELETE_TABLE)).hasSize(1);
+  }
+
+  /**
+   * ConcurrentModificationException is neither a throttling nor a transient error to the SDK's
+   * standard retry strategy (a 400 whose code is in neither list), so it is sent once and fails.
+   */
+  @Test
+  void aConcurrentModificationIsNotRetriedAndFailsNamingTheTable() {
+    stand.answer(DELETE_TABLE,
+        concurrentModification("Table " + TABLE + " is being modified by another request."), deleted());
+
+    assertThatThrownBy(() -> catalog.dropTableIfExists("cloudtrail", TABLE))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining("cloudtrail." + TABLE)
+        .hasMessageContaining("is being modified by another request")
+        .hasCauseInstanceOf(ConcurrentModificationException.class);
+    assertThat(stand.requests(DELETE_TABLE)).hasSize(1);
+  }
+
+  @Test
+  void anInternalServiceErrorIsRetriedByTheSdkUntilTheTableIsDropped() {
+    stand.answer(DELETE_TABLE, internalServiceError(), internalServiceError(), deleted());
+
+    assertThat(catalog.dropTableIfExists("cloudtrail", TABLE)).isTrue();
+
+    assertThat(stand.requests(DELETE_TABLE)).hasSize(3);
+  }
+}
