@@ -153,6 +153,10 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
     Instant started = clock.instant();
     run.state = State.RUNNING;
     Path staging = null;
+    // The outcome is published last, after the staging directory is gone: whoever sees the query
+    // done sees it finished, files and all.
+    State outcome = State.FAILED;
+    String reason = null;
     try (Connection connection = duckdb.duplicate(); Statement statement = connection.createStatement()) {
       prepare.accept(connection);
       run.statement = statement;
@@ -167,23 +171,24 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
       Files.createDirectories(staging);
       List<Path> files = write(statement, select, query, ctas, target, staging, id);
       run.rows = register(statement, ctas, target, files, select, query);
-      run.state = State.SUCCEEDED;
+      outcome = State.SUCCEEDED;
     } catch (SQLException e) {
-      run.reason = run.stopRequested ? "Query was stopped" : oneLine(e.getMessage());
-      run.state = run.stopRequested ? State.CANCELLED : State.FAILED;
+      reason = run.stopRequested ? "Query was stopped" : oneLine(e.getMessage());
+      outcome = run.stopRequested ? State.CANCELLED : State.FAILED;
     } catch (Exception | Error e) {
       // Anything else ends the query too: a run must never stay RUNNING after its thread gave up.
-      run.reason = oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
-      run.state = State.FAILED;
+      reason = oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
       if (!(e instanceof UnsupportedOperationException || e instanceof IllegalStateException)) {
         log.warn("Local query {} failed", id, e);
       }
     } finally {
       run.statement = null;
-      run.millis = Duration.between(started, clock.instant()).toMillis();
       if (staging != null) {
         deleteTree(staging);
       }
+      run.millis = Duration.between(started, clock.instant()).toMillis();
+      run.reason = reason;
+      run.state = outcome;
     }
   }
 
