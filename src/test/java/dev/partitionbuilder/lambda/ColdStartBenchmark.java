@@ -1,0 +1,131 @@
+package dev.partitionbuilder.lambda;
+
+import static dev.partitionbuilder.testing.AthenaAnswers.GET_QUERY_EXECUTION;
+import static dev.partitionbuilder.testing.AthenaAnswers.GET_QUERY_RESULTS;
+import static dev.partitionbuilder.testing.AthenaAnswers.START_QUERY_EXECUTION;
+import static dev.partitionbuilder.testing.GlueAnswers.DELETE_TABLE;
+
+import dev.partitionbuilder.testing.AthenaAnswers;
+import dev.partitionbuilder.testing.AwsJsonStand;
+import dev.partitionbuilder.testing.GlueAnswers;
+import dev.partitionbuilder.testing.S3Stand;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * A harness, not a test: the Lambda's cold start, measured as a new JVM whose classpath is the
+ * deployment zip alone (plus {@link ColdStartProbe}). It times the launch to a constructed
+ * Handler (configuration, SDK clients, template), and to the first month built against in-JVM
+ * stand-ins: s3proxy for S3, WireMock speaking AWS JSON 1.1 for Athena and Glue. Run it with
+ * {@code bench/cold-start.sh [runs] [java ...]}.
+ */
+public final class ColdStartBenchmark {
+  private static final Pattern LINE = Pattern.compile("readyMs=(\\d+) firstMonthMs=(\\d+) failures=(\\d+)");
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    List<String> javas = args.length > 1 ? List.of(args).subList(1, args.length)
+        : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Path zip = Path.of("target/athena-partition-builder-lambda.zip");
+    Path root = Files.createTempDirectory("lambda-zip");
+    String classpath = unzip(zip, root) + File.pathSeparator + Path.of("target/test-classes").toAbsolutePath();
+    try (S3Stand s3 = S3Stand.start(); AwsJsonStand aws = AwsJsonStand.start()) {
+      aws.answer(DELETE_TABLE, GlueAnswers.deleted());
+      aws.answer(START_QUERY_EXECUTION, AthenaAnswers.started("q-cold-start"));
+      aws.answer(GET_QUERY_EXECUTION, AthenaAnswers.execution("q-cold-start", "SUCCEEDED")
+          .statistics(1_048_576, 1_200).answer());
+      aws.answer(GET_QUERY_RESULTS, AthenaAnswers.results(100_000));
+      Map<String, String> env = Map.ofEntries(
+          Map.entry("AWS_REGION", "us-east-1"),
+          Map.entry("AWS_ACCESS_KEY_ID", S3Stand.ACCESS_KEY),
+          Map.entry("AWS_SECRET_ACCESS_KEY", S3Stand.SECRET_KEY),
+          Map.entry("AWS_LAMBDA_FUNCTION_NAME", "athena-partition-builder"),
+          Map.entry("AWS_ENDPOINT_URL_S3", s3.endpoint().toString()),
+          Map.entry("AWS_ENDPOINT_URL_ATHENA", aws.endpoint().toString()),
+          Map.entry("AWS_ENDPOINT_URL_GLUE", aws.endpoint().toString()),
+          Map.entry("S3_FORCE_PATH_STYLE", "true"),
+          Map.entry("ATHENA_WORKGROUP", "primary"),
+          Map.entry("GLUE_DATABASE", "cloudtrail"),
+          Map.entry("SRC_TABLE_NAME", "cloudtrail_daily"),
+          Map.entry("DST_TABLE_NAME", "cloudtrail_monthly"),
+          Map.entry("DST_BUCKET", s3.bucket()),
+          Map.entry("DST_PREFIX", "cloudtrail_monthly/"),
+          Map.entry("ATHENA_POLL_INITIAL_MS", "20"),
+          // As template.yml sets it for the function.
+          Map.entry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"),
+          Map.entry("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
+      System.out.printf(Locale.ROOT, "Lambda zip: %,d bytes%n", Files.size(zip));
+      for (String java : javas) {
+        List<long[]> times = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+          times.add(probe(java, classpath, env));
+        }
+        System.out.printf(Locale.ROOT, "%s: to handler ready median %d ms, to first month built median %d ms "
+            + "(%d runs; min %d / %d ms)%n", version(java), median(times, 0), median(times, 1), runs,
+            times.stream().mapToLong(t -> t[0]).min().orElse(-1), times.stream().mapToLong(t -> t[1]).min().orElse(-1));
+      }
+    }
+  }
+
+  private static long[] probe(String java, String classpath, Map<String, String> env) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath, ColdStartProbe.class.getName(),
+        String.valueOf(System.currentTimeMillis()));
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    builder.redirectErrorStream(true);
+    long launched = System.currentTimeMillis();
+    builder.command().set(builder.command().size() - 1, String.valueOf(launched));
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("The probe failed:\n" + output);
+    }
+    Matcher m = LINE.matcher(output);
+    if (!m.find() || !m.group(3).equals("0")) {
+      throw new IllegalStateException("The probe did not build its month:\n" + output);
+    }
+    return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+  }
+
+  private static String unzip(Path zip, Path root) throws IOException {
+    List<String> classpath = new ArrayList<>(List.of(root.toString()));
+    try (ZipFile file = new ZipFile(zip.toFile())) {
+      for (ZipEntry entry : file.stream().filter(e -> !e.isDirectory()).toList()) {
+        Path target = root.resolve(entry.getName());
+        Files.createDirectories(target.getParent());
+        try (InputStream in = file.getInputStream(entry)) {
+          Files.copy(in, target);
+        }
+        if (entry.getName().startsWith("lib/")) {
+          classpath.add(target.toString());
+        }
+      }
+    }
+    return String.join(File.pathSeparator, classpath);
+  }
+
+  private static String version(String java) throws Exception {
+    Process process = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+    String first = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+        .filter(l -> l.contains("version")).findFirst().orElse(java);
+    process.waitFor();
+    return first.strip();
+  }
+
+  private static long median(List<long[]> values, int index) {
+    long[] sorted = values.stream().mapToLong(v -> v[index]).sorted().toArray();
+    return sorted[sorted.length / 2];
+  }
+}
