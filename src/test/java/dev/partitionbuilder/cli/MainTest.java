@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.CtasTemplate;
+import dev.partitionbuilder.testing.AthenaTemplates;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -88,8 +89,7 @@ class MainTest {
   @Test
   void renderUsesTheTemplateFileNamedInTheConfiguration(@TempDir Path dir) throws Exception {
     Path template = dir.resolve("t.sql");
-    Files.writeString(template, "CREATE TABLE \"{{database}}\".\"{{temp_table}}\" WITH (external_location = "
-        + "'{{location}}') AS SELECT 1 AS x");
+    Files.writeString(template, AthenaTemplates.SELECT_ONE);
     Map<String, String> env = new HashMap<>(ENV);
     env.put("CTAS_TEMPLATE", template.toString());
 

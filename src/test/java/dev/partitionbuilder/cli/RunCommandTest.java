@@ -3,6 +3,7 @@ package dev.partitionbuilder.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.partitionbuilder.local.SampleData;
+import dev.partitionbuilder.testing.AthenaTemplates;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -41,9 +42,7 @@ class RunCommandTest {
   void exitsOneAndSaysWhyWhenTheTemplateFailsToRun() throws Exception {
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 100, 1);
     Path template = dir.resolve("bad.sql");
-    Files.writeString(template, "CREATE TABLE \"{{database}}\".\"{{temp_table}}\" WITH (external_location = "
-        + "'{{location}}', format = 'PARQUET') AS SELECT transform(ARRAY[1], x -> x + 1) AS y FROM "
-        + "\"{{database}}\".\"{{source_table}}\"");
+    Files.writeString(template, AthenaTemplates.LAMBDA);
 
     int code = run("run", "--month", "2024-01", "--source", dir.resolve("src").toString(),
         "--warehouse", dir.resolve("wh").toString(), "--template", template.toString());

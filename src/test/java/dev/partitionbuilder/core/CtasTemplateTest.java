@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.partitionbuilder.testing.AthenaTemplates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CtasTemplateTest {
   private static final TableLayout LAYOUT = Config.fromEnvironment(ConfigTest.BASE).layout();
   private static final YearMonth MARCH = YearMonth.of(2024, 3);
-  /** The least a template must say: create {{temp_table}} at {{location}}. */
-  private static final String MINIMAL =
-      "CREATE TABLE \"{{database}}\".\"{{temp_table}}\"\n"
-          + "WITH (external_location = '{{location}}') AS\n"
-          + "SELECT * FROM \"{{database}}\".\"{{source_table}}\"";
+  private static final String MINIMAL = AthenaTemplates.MINIMAL;
   private static final Function<String, String> NO_S3 = uri -> {
     throw new AssertionError("the S3 reader must not be called, was called with " + uri);
   };
