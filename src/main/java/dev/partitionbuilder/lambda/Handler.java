@@ -23,8 +23,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,18 +68,23 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
     Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(deadlineMargin);
     List<BatchItemFailure> failures = new ArrayList<>();
     List<SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
-    boolean fifoBlocked = false;
+    // FIFO keeps order within a message group: after a failure, the later messages of the same
+    // group must not overtake it, so they go back unprocessed; other groups go on.
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+    Set<String> failedGroups = new HashSet<>();
     for (SQSMessage message : records) {
-      if (fifoBlocked) {
-        // In a FIFO queue the messages after a failed one must not overtake it: send them back too.
-        // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
-        log.warn("messageId={} not processed: an earlier message of this FIFO batch failed", message.getMessageId());
+      String group = isFifo(message) ? groupOf(message) : null;
+      if (group != null && failedGroups.contains(group)) {
+        log.warn("messageId={} not processed: an earlier message of its FIFO group {} failed in this batch",
+            message.getMessageId(), group);
         failures.add(new BatchItemFailure(message.getMessageId()));
         continue;
       }
       if (!process(message, deadline)) {
         failures.add(new BatchItemFailure(message.getMessageId()));
-        fifoBlocked = isFifo(message);
+        if (group != null) {
+          failedGroups.add(group);
+        }
       }
     }
     return new SQSBatchResponse(failures);
@@ -121,6 +128,13 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
           message.getMessageId(), count);
       return 2;
     }
+  }
+
+  /** The message's group; a FIFO message without one (never sent by SQS) counts as one shared group. */
+  private static String groupOf(SQSMessage message) {
+    Map<String, String> attributes = message.getAttributes();
+    String group = attributes == null ? null : attributes.get("MessageGroupId");
+    return group == null ? "" : group;
   }
 
   private static boolean isFifo(SQSMessage message) {

@@ -86,6 +86,15 @@ class HandlerTest {
   }
 
   @Test
+  void holdsBackOnlyTheFailedMessagesOwnFifoGroup() {
+    SQSBatchResponse response = handler.handleRequest(SqsEvents.load("sqs/fifo-groups-batch.json"), context);
+
+    // a-1 is rejected; a-2 (same group) must wait behind it; b-1 (another group) is built.
+    assertThat(failedIds(response)).containsExactly("a-1", "a-2");
+    assertThat(engine.startedSql()).singleElement().asString().contains("month = '02'");
+  }
+
+  @Test
   void returnsNoFailuresForAnEmptyEvent() {
     SQSBatchResponse response = handler.handleRequest(new com.amazonaws.services.lambda.runtime.events.SQSEvent(),
         context);
