@@ -79,25 +79,72 @@ public final class S3ObjectStore implements ObjectStore {
           "Cannot delete under %s (%,d object(s) deleted before the failure): %s", uri(prefix), deleted,
           e.getMessage()), e);
     }
-    if (!errors.isEmpty()) {
-      for (S3Error error : errors.subList(0, Math.min(ERRORS_LOGGED, errors.size()))) {
-        log.warn("Cannot delete s3://{}/{}: {} {}", bucket, error.key(), error.code(), error.message());
-      }
-      if (errors.size() > ERRORS_LOGGED) {
-        log.warn("... and {} more key(s) under {} could not be deleted", errors.size() - ERRORS_LOGGED, uri(prefix));
-      }
-      StringBuilder first = new StringBuilder();
-      for (S3Error error : errors.subList(0, Math.min(ERRORS_SHOWN, errors.size()))) {
-        first.append(first.length() == 0 ? "" : "; ").append(error.code()).append(" on ").append(error.key());
-        if (error.message() != null) {
-          first.append(" (").append(error.message()).append(')');
-        }
-      }
-      // Locale.ROOT: "1,000" in every log, whatever the default locale of the JVM.
-      throw new PartitionBuilderException(String.format(Locale.ROOT, "Cannot delete %s: %,d of %,d key(s) failed, first: %s",
-          uri(prefix), errors.size(), listed, first));
-    }
+    failOnErrors(uri(prefix), errors, listed);
     return deleted;
+  }
+
+  /**
+   * One CopyObject call: S3 copies objects up to 5 GB this way, and CTAS output files are far
+   * smaller (Athena writes one file per bucket or per writer, each well under 1 GB).
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+   */
+  @Override
+  public void copy(String sourceKey, String targetKey) {
+    requireNonNull(sourceKey, "sourceKey is null");
+    requireNonNull(targetKey, "targetKey is null");
+    try {
+      s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey).destinationBucket(bucket).destinationKey(targetKey));
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot copy " + uri(sourceKey) + " to " + uri(targetKey) + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public int deleteKeys(String prefix, List<String> keys) {
+    List<String> checked = ObjectStore.requireKeysUnder(prefix, keys);
+    int deleted = 0;
+    List<S3Error> errors = new ArrayList<>();
+    try {
+      for (int from = 0; from < checked.size(); from += MAX_KEYS) {
+        List<ObjectIdentifier> batch = checked.subList(from, Math.min(checked.size(), from + MAX_KEYS)).stream()
+            .map(key -> ObjectIdentifier.builder().key(key).build())
+            .toList();
+        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
+            .delete(Delete.builder().objects(batch).quiet(true).build()));
+        errors.addAll(response.errors());
+        deleted += batch.size() - response.errors().size();
+      }
+    } catch (SdkException e) {
+      throw new PartitionBuilderException(String.format(Locale.ROOT,
+          "Cannot delete %,d key(s) under %s (%,d deleted before the failure): %s", checked.size(), uri(prefix),
+          deleted, e.getMessage()), e);
+    }
+    failOnErrors(uri(prefix), errors, checked.size());
+    return deleted;
+  }
+
+  /** Quiet DeleteObjects lists only the keys it could not delete: log some, throw naming the first. */
+  private void failOnErrors(String where, List<S3Error> errors, int requested) {
+    if (errors.isEmpty()) {
+      return;
+    }
+    for (S3Error error : errors.subList(0, Math.min(ERRORS_LOGGED, errors.size()))) {
+      log.warn("Cannot delete s3://{}/{}: {} {}", bucket, error.key(), error.code(), error.message());
+    }
+    if (errors.size() > ERRORS_LOGGED) {
+      log.warn("... and {} more key(s) under {} could not be deleted", errors.size() - ERRORS_LOGGED, where);
+    }
+    StringBuilder first = new StringBuilder();
+    for (S3Error error : errors.subList(0, Math.min(ERRORS_SHOWN, errors.size()))) {
+      first.append(first.length() == 0 ? "" : "; ").append(error.code()).append(" on ").append(error.key());
+      if (error.message() != null) {
+        first.append(" (").append(error.message()).append(')');
+      }
+    }
+    // Locale.ROOT: "1,000" in every log, whatever the default locale of the JVM.
+    throw new PartitionBuilderException(String.format(Locale.ROOT, "Cannot delete %s: %,d of %,d key(s) failed, first: %s",
+        where, errors.size(), requested, first));
   }
 
   private ListObjectsV2Request listRequest(String prefix) {

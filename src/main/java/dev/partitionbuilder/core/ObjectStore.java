@@ -20,6 +20,23 @@ public interface ObjectStore {
    */
   int deleteAll(String prefix);
 
+  /**
+   * Copies one object to another key of the same store, replacing what is there, without the
+   * bytes passing through this process where the store allows it. Throws when the source does not
+   * exist or the copy fails, naming both keys.
+   */
+  void copy(String sourceKey, String targetKey);
+
+  /**
+   * Deletes exactly {@code keys}, each of which must start with {@code prefix}. A key already gone
+   * counts as deleted, as S3 reports it. Refuses, deleting nothing, when {@code prefix} fails
+   * {@link #requireDeletablePrefix} or any key is outside it. Throws when any key could not be
+   * deleted, naming how many and the first.
+   *
+   * @return how many keys were deleted
+   */
+  int deleteKeys(String prefix, List<String> keys);
+
   record StoredObject(String key, long size) {}
 
   /** The guard every implementation applies before deleting. */
@@ -30,5 +47,20 @@ public interface ObjectStore {
               + ": a prefix must be non-empty, relative and end with '/'");
     }
     return prefix;
+  }
+
+  /** The guard of {@link #deleteKeys}: checked for every key before the first is deleted. */
+  static List<String> requireKeysUnder(String prefix, List<String> keys) {
+    requireDeletablePrefix(prefix);
+    if (keys == null) {
+      throw new IllegalArgumentException("Refusing to delete under " + prefix + ": the key list is null");
+    }
+    for (String key : keys) {
+      if (key == null || !key.startsWith(prefix) || key.length() == prefix.length()) {
+        throw new IllegalArgumentException("Refusing to delete " + OneLine.quote(key) + ": it is not under the prefix "
+            + prefix + ", so nothing was deleted");
+      }
+    }
+    return List.copyOf(keys);
   }
 }

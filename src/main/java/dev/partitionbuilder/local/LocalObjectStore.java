@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,6 +63,46 @@ public final class LocalObjectStore implements ObjectStore {
     }
     removeEmptyDirectories(root.resolve(prefix));
     return deleted;
+  }
+
+  @Override
+  public void copy(String sourceKey, String targetKey) {
+    Path source = file(sourceKey);
+    Path target = file(targetKey);
+    try {
+      Files.createDirectories(target.getParent());
+      Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new PartitionBuilderException("Cannot copy " + source + " to " + target + ": " + e, e);
+    }
+  }
+
+  @Override
+  public int deleteKeys(String prefix, List<String> keys) {
+    List<String> checked = ObjectStore.requireKeysUnder(prefix, keys);
+    checked.forEach(this::file);
+    int deleted = 0;
+    for (String key : checked) {
+      try {
+        Files.deleteIfExists(file(key));
+        deleted++;
+      } catch (IOException e) {
+        throw new PartitionBuilderException("Cannot delete " + file(key) + " (" + deleted + " of " + checked.size()
+            + " key(s) deleted before it): " + e, e);
+      }
+    }
+    removeEmptyDirectories(root.resolve(prefix));
+    return deleted;
+  }
+
+  /** The file of one key; a key that would leave the root (through "..") is refused. */
+  private Path file(String key) {
+    requireNonNull(key, "key is null");
+    Path file = root.resolve(key).normalize();
+    if (key.isEmpty() || key.startsWith("/") || key.endsWith("/") || !file.startsWith(root) || file.equals(root)) {
+      throw new IllegalArgumentException("Key " + "'" + key + "'" + " does not name a file under the store's root " + root);
+    }
+    return file;
   }
 
   /** Files whose key starts with {@code prefix}: only the directory the prefix names is walked. */

@@ -224,6 +224,40 @@ class S3ObjectStoreTest {
 
   // --- the stand-in S3 ---
 
+  @Test
+  void deleteKeysSendsTheGivenKeysInQuietBatchesOfAtMostAThousandWithoutListing() {
+    deleteSucceeds();
+    List<String> keys = keys(0, 2500);
+
+    int deleted = store.deleteKeys(PREFIX, keys);
+
+    assertThat(deleted).isEqualTo(2500);
+    List<DeleteObjectsRequest> deletes = deleteRequests(3);
+    assertThat(deletes).allSatisfy(d -> assertThat(d.delete().quiet()).isTrue());
+    assertThat(deletes).flatExtracting(S3ObjectStoreTest::keysOf).containsExactlyElementsOf(keys);
+    verify(s3, never()).listObjectsV2(any(ListObjectsV2Request.class));
+  }
+
+  @Test
+  void keysDeleteKeysCouldNotDeleteFailTheCallWithTheCountTheCodeAndTheFirstKey() {
+    deleteFailsFor(Set.of(key(3)));
+
+    assertThatThrownBy(() -> store.deleteKeys(PREFIX, keys(0, 5)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessage("Cannot delete " + URI + ": 1 of 5 key(s) failed, first: AccessDenied on " + key(3) + " (Access Denied)");
+  }
+
+  @Test
+  void aFailedCopyNamesBothUrisAndKeepsTheCause() {
+    S3Exception denied = (S3Exception) S3Exception.builder().message("Access Denied").statusCode(403).build();
+    doThrow(denied).when(s3).copyObject(any(software.amazon.awssdk.services.s3.model.CopyObjectRequest.class));
+
+    assertThatThrownBy(() -> store.copy("tables/events/_staging/2024/03/f", PREFIX + "f"))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageStartingWith("Cannot copy s3://warehouse/tables/events/_staging/2024/03/f to " + URI + "f: Access Denied")
+        .hasCause(denied);
+  }
+
   private static String key(int i) {
     return String.format(Locale.ROOT, "%spart-%04d.parquet", PREFIX, i);
   }

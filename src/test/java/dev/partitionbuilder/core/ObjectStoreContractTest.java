@@ -3,6 +3,7 @@ package dev.partitionbuilder.core;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.partitionbuilder.core.ObjectStore.StoredObject;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public abstract class ObjectStoreContractTest {
   /** A new, empty store; called before each test. */
   protected abstract ObjectStore createStore();
 
-  /** Writes an object into the store {@link #createStore()} made last (the port itself only lists and deletes). */
+  /** Writes an object into the store {@link #createStore()} made last (the port itself never writes new bytes). */
   protected abstract void put(String key, byte[] data);
 
   /**
@@ -193,6 +194,124 @@ public abstract class ObjectStoreContractTest {
     assertThatIllegalArgumentException().isThrownBy(() -> store.deleteAll(prefix));
 
     assertThat(store.list("")).isEqualTo(before).hasSize(2 + neighbours().size());
+  }
+
+  @Test
+  void copyWritesTheSourcesBytesUnderTheTargetKeyAndKeepsTheSource() {
+    String staged = TABLE + "_staging/2024/03/000000_0";
+    put(staged, new byte[123]);
+    putAll(neighbours());
+
+    store.copy(staged, MONTH + "000000_0");
+
+    assertThat(store.list(MONTH)).containsExactly(new StoredObject(MONTH + "000000_0", 123));
+    assertThat(store.list(TABLE + "_staging/")).containsExactly(new StoredObject(staged, 123));
+    assertThat(keys("")).containsExactlyElementsOf(sorted(withKeys(neighbours(), staged, MONTH + "000000_0")));
+  }
+
+  @Test
+  void copyReplacesAnObjectAlreadyAtTheTargetKey() {
+    put(TABLE + "_staging/2024/03/part-0", new byte[7]);
+    put(MONTH + "part-0", new byte[99]);
+
+    store.copy(TABLE + "_staging/2024/03/part-0", MONTH + "part-0");
+
+    assertThat(store.list(MONTH)).containsExactly(new StoredObject(MONTH + "part-0", 7));
+  }
+
+  @Test
+  void copyKeepsKeysWithSpacesUnicodeAndPlusExactlyAsWritten() {
+    String source = TABLE + "_staging/2024/03/a file+größe 日本.parquet";
+    put(source, new byte[5]);
+
+    store.copy(source, MONTH + "a file+größe 日本.parquet");
+
+    assertThat(store.list(MONTH)).containsExactly(new StoredObject(MONTH + "a file+größe 日本.parquet", 5));
+  }
+
+  @Test
+  void copyOfAMissingSourceFailsNamingItAndWritesNothing() {
+    putAll(neighbours());
+
+    assertThatThrownBy(() -> store.copy(TABLE + "_staging/2024/03/missing", MONTH + "missing"))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining("_staging/2024/03/missing");
+
+    assertThat(keys("")).containsExactlyElementsOf(sorted(neighbours()));
+  }
+
+  @Test
+  void deleteKeysDeletesExactlyTheGivenKeysAndReturnsHowMany() {
+    List<String> month = List.of(MONTH + "old-0", MONTH + "old-1", MONTH + "new-0", MONTH + "sub/old-2");
+    putAll(month);
+    putAll(neighbours());
+
+    int deleted = store.deleteKeys(MONTH, List.of(MONTH + "old-0", MONTH + "sub/old-2", MONTH + "old-1"));
+
+    assertThat(deleted).isEqualTo(3);
+    assertThat(keys("")).containsExactlyElementsOf(sorted(withKeys(neighbours(), MONTH + "new-0")));
+  }
+
+  @Test
+  void deleteKeysCountsAKeyAlreadyGoneAsDeletedSoItIsSafeToRunTwice() {
+    putAll(List.of(MONTH + "old-0", MONTH + "old-1"));
+
+    assertThat(store.deleteKeys(MONTH, List.of(MONTH + "old-0", MONTH + "old-1"))).isEqualTo(2);
+    assertThat(store.deleteKeys(MONTH, List.of(MONTH + "old-0", MONTH + "old-1"))).isEqualTo(2);
+    assertThat(store.deleteKeys(MONTH, List.of())).isZero();
+    assertThat(store.list(MONTH)).isEmpty();
+  }
+
+  @Test
+  void deleteKeysGoesThroughEveryBatchWhenGivenMoreKeysThanOneCallTakes() {
+    List<String> many = IntStream.range(0, manyKeys())
+        .mapToObj(i -> String.format(Locale.ROOT, "%spart-%05d.parquet", MONTH, i))
+        .toList();
+    for (String key : many) {
+      put(key, new byte[1]);
+    }
+    put(MONTH + "kept", new byte[1]);
+    putAll(neighbours());
+
+    int deleted = store.deleteKeys(MONTH, many);
+
+    assertThat(deleted).isEqualTo(manyKeys());
+    assertThat(keys("")).containsExactlyElementsOf(sorted(withKeys(neighbours(), MONTH + "kept")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"warehouse/events/2024/030/part-0.parquet", "warehouse/events/2024/03",
+      "warehouse/events/2024/03/", "warehouse/events/_table-root-file", "warehouse/events/2024/04/part-0.parquet",
+      "warehouse/other/2024/03/part-0.parquet", "/warehouse/events/2024/03/part-0.parquet"})
+  void deleteKeysRefusesAKeyOutsideThePrefixAndDeletesNothing(String outside) {
+    putAll(List.of(MONTH + "part-0.parquet", MONTH + "sub/part-1.parquet"));
+    putAll(neighbours());
+    List<StoredObject> before = store.list("");
+
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> store.deleteKeys(MONTH, List.of(MONTH + "part-0.parquet", outside, MONTH + "sub/part-1.parquet")))
+        .withMessageContaining(outside);
+
+    assertThat(store.list("")).isEqualTo(before);
+  }
+
+  @ParameterizedTest
+  @NullAndEmptySource
+  @ValueSource(strings = {"warehouse/events/2024/03", "/warehouse/events/2024/03/"})
+  void deleteKeysRefusesAPrefixThatIsEmptyAbsoluteOrWithoutTrailingSlashAndDeletesNothing(String prefix) {
+    putAll(List.of(MONTH + "part-0.parquet"));
+    putAll(neighbours());
+    List<StoredObject> before = store.list("");
+
+    assertThatIllegalArgumentException().isThrownBy(() -> store.deleteKeys(prefix, List.of(MONTH + "part-0.parquet")));
+
+    assertThat(store.list("")).isEqualTo(before);
+  }
+
+  private static List<String> withKeys(List<String> keys, String... more) {
+    List<String> all = new ArrayList<>(keys);
+    all.addAll(List.of(more));
+    return all;
   }
 
   /**
