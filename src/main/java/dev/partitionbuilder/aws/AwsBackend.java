@@ -26,7 +26,8 @@ public final class AwsBackend {
         new AthenaQueryEngine(clients.athena(), config.workgroup(), config.database()),
         config.pollPolicy(),
         clock,
-        sleeper);
+        sleeper,
+        config.minRows());
   }
 
   /** Reads a UTF-8 object named by an s3://bucket/key URI (a template kept in S3). */

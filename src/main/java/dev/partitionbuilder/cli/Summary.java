@@ -7,19 +7,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
-/** The run summary as a table people can read: a line per month, seconds per step. */
+/** The run summary as a table people can read: a line per month (files copied in, old objects deleted), seconds per step. */
 final class Summary {
   private Summary() {}
 
   static void print(PrintWriter out, List<BuildResult> results) {
-    String format = "%-8s %12s %6s %10s %10s %8s %8s %8s %8s%n";
-    out.printf(Locale.ROOT, format, "month", "rows", "files", "size", "drop-temp", "clear", "query", "cleanup", "total");
+    String format = "%-8s %12s %6s %10s %6s %10s %8s %8s %8s %8s %8s%n";
+    out.printf(Locale.ROOT, format, "month", "rows", "files", "size", "old", "drop-temp", "clear", "query", "cleanup",
+        "replace", "total");
     for (BuildResult r : results) {
       out.printf(Locale.ROOT, format, r.month(),
           r.rowsWritten().isPresent() ? String.format(Locale.ROOT, "%,d", r.rowsWritten().getAsLong()) : "?",
-          r.filesWritten(), bytes(r.bytesWritten()),
-          seconds(r.steps().get(Step.DROP_TEMP_TABLE)), seconds(r.steps().get(Step.CLEAR_PARTITION)),
-          seconds(r.steps().get(Step.QUERY)), seconds(r.steps().get(Step.CLEANUP)),
+          r.objectsCopied(), bytes(r.bytesWritten()), r.oldObjectsDeleted(),
+          seconds(r.steps().get(Step.DROP_TEMP_TABLE)), seconds(r.steps().get(Step.CLEAR_STAGING)),
+          seconds(r.steps().get(Step.QUERY)), seconds(r.steps().get(Step.CLEANUP)), seconds(r.steps().get(Step.REPLACE)),
           seconds(r.steps().values().stream().reduce(Duration.ZERO, Duration::plus)));
     }
   }

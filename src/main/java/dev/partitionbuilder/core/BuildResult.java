@@ -10,9 +10,9 @@ import java.util.OptionalLong;
  *
  * @param rowsWritten rows the CTAS wrote (Athena's UpdateCount), or empty if the engine did not say
  * @param bytesScanned bytes the query engine scanned (what Athena bills)
- * @param objectsDeleted old objects removed from the partition before the query
- * @param filesWritten objects in the partition after the query
+ * @param objectsCopied objects the query wrote to staging and the builder copied into the partition
  * @param bytesWritten their total size
+ * @param oldObjectsDeleted objects that were in the partition before and were deleted once every copy succeeded
  * @param steps how long each step took, in the order they ran
  */
 public record BuildResult(
@@ -21,9 +21,9 @@ public record BuildResult(
     OptionalLong rowsWritten,
     long bytesScanned,
     long engineMillis,
-    int objectsDeleted,
-    int filesWritten,
+    int objectsCopied,
     long bytesWritten,
+    int oldObjectsDeleted,
     Map<Step, Duration> steps) {
 
   public BuildResult {
@@ -32,9 +32,11 @@ public record BuildResult(
 
   public enum Step {
     DROP_TEMP_TABLE("drop-temp-table"),
-    CLEAR_PARTITION("clear-partition"),
+    CLEAR_STAGING("clear-staging"),
     QUERY("query"),
-    CLEANUP("cleanup");
+    CLEANUP("cleanup"),
+    /** Copy the staged files into the partition, delete the old objects, clear staging. */
+    REPLACE("replace");
 
     private final String label;
 

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * @param pollInitial {@value #ATHENA_POLL_INITIAL_MS}
  * @param pollMax {@value #ATHENA_POLL_MAX_MS}
  * @param deadlineMargin {@value #DEADLINE_MARGIN_SECONDS}
+ * @param minRows {@value #MIN_ROWS}
  */
 public record Config(
     String workgroup,
@@ -36,7 +37,8 @@ public record Config(
     Optional<String> ctasTemplate,
     Duration pollInitial,
     Duration pollMax,
-    Duration deadlineMargin) {
+    Duration deadlineMargin,
+    long minRows) {
 
   /** Athena workgroup the CTAS runs in. Required. */
   public static final String ATHENA_WORKGROUP = "ATHENA_WORKGROUP";
@@ -60,6 +62,12 @@ public record Config(
   public static final String ATHENA_POLL_MAX_MS = "ATHENA_POLL_MAX_MS";
   /** Time kept back from the Lambda's remaining time to stop the query and clean up. Default 30. */
   public static final String DEADLINE_MARGIN_SECONDS = "DEADLINE_MARGIN_SECONDS";
+  /**
+   * Fewest rows a successful query must write for its files to replace the partition; fewer leave
+   * the previous partition as it was. 0 accepts an empty month. Default {@value #DEFAULT_MIN_ROWS}.
+   */
+  public static final String MIN_ROWS = "MIN_ROWS";
+  public static final long DEFAULT_MIN_ROWS = 1;
 
   // Athena: "lowercase letters, numbers, and the underscore character", at most 255 characters.
   // https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html
@@ -97,6 +105,9 @@ public record Config(
           "is smaller than " + ATHENA_POLL_INITIAL_MS + " (" + pollInitial.toMillis() + ")");
     }
     requirePositive(DEADLINE_MARGIN_SECONDS, deadlineMargin, Duration::toSeconds);
+    if (minRows < 0) {
+      throw invalid(MIN_ROWS, String.valueOf(minRows), "must be 0 or more (0 accepts an empty month)");
+    }
   }
 
   /** Reads and validates the configuration from environment variables (or a map standing for them). */
@@ -112,7 +123,8 @@ public record Config(
         Optional.ofNullable(env.get(CTAS_TEMPLATE)),
         Duration.ofMillis(number(env, ATHENA_POLL_INITIAL_MS, 500)),
         Duration.ofMillis(number(env, ATHENA_POLL_MAX_MS, 10_000)),
-        Duration.ofSeconds(number(env, DEADLINE_MARGIN_SECONDS, 30)));
+        Duration.ofSeconds(number(env, DEADLINE_MARGIN_SECONDS, 30)),
+        number(env, MIN_ROWS, DEFAULT_MIN_ROWS));
   }
 
   /** The table's layout in the storage this configuration names. */

@@ -26,7 +26,10 @@ import java.util.function.Function;
  *   <li>{@code {{database}}}, {@code {{source_table}}}, {@code {{destination_table}}}: from the
  *       configuration, already checked to be Glue names;
  *   <li>{@code {{temp_table}}}: {@code <destination>_temp_YYYYMM} (required);
- *   <li>{@code {{location}}}: the partition's location, {@code s3://bucket/prefix/YYYY/MM/} (required);
+ *   <li>{@code {{location}}}: where the CTAS writes (required). That is the month's staging
+ *       location, {@code s3://bucket/prefix/_staging/YYYY/MM/}, not the partition: the builder
+ *       moves the files into the partition ({@code s3://bucket/prefix/YYYY/MM/}) only after the
+ *       query succeeded, so a failed query never touches the partition;
  *   <li>{@code {{year}}}, {@code {{month}}}: {@code 2024} and {@code 03}.
  * </ul>
  *
@@ -121,7 +124,7 @@ public final class CtasTemplate {
     values.put("source_table", layout.sourceTable());
     values.put("destination_table", layout.destinationTable());
     values.put("temp_table", layout.tempTable(month));
-    values.put("location", layout.location(layout.partitionPrefix(month)));
+    values.put("location", layout.location(layout.stagingPrefix(month)));
     values.put("year", String.format("%04d", month.getYear()));
     values.put("month", String.format("%02d", month.getMonthValue()));
     return Placeholders.render(sql, values);

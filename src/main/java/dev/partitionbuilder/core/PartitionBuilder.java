@@ -10,19 +10,39 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds one monthly partition: drop the temporary table, delete the partition's objects, run
- * the CTAS into the partition's location and wait for it, drop the temporary table (also when the
- * query failed). Every step tolerates having already happened, so a retried message is safe.
+ * Rebuilds one monthly partition as a staged replace:
+ *
+ * <ol>
+ *   <li>drop the temporary table if it exists;
+ *   <li>clear the month's staging prefix ({@code <prefix>_staging/YYYY/MM/}), never the partition;
+ *   <li>run the CTAS into the staging location and wait for it;
+ *   <li>drop the temporary table, also when the query failed;
+ *   <li>only if the query SUCCEEDED and wrote at least {@code minRows} rows: list the partition's
+ *       current (old) objects and copy every staged object into the partition under its own name;
+ *   <li>only when every copy succeeded, delete exactly the old keys that are not among the new;
+ *   <li>clear the staging prefix.
+ * </ol>
+ *
+ * A failed, cancelled or timed-out query, too few rows, or a copy failing midway (the copies made
+ * so far are deleted again) leave the partition exactly as it was. What remains is a window, not a
+ * loss: between the last copy and the delete of the old objects, readers see old and new objects
+ * together (rows counted twice); and if that delete fails, the build fails with both sets in place
+ * until the retried message (or the next rebuild) replaces them again. Every step tolerates having
+ * already happened, so a retried message is safe.
  */
 public final class PartitionBuilder {
   private static final Logger log = LoggerFactory.getLogger(PartitionBuilder.class);
@@ -35,9 +55,17 @@ public final class PartitionBuilder {
   private final PollPolicy poll;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final long minRows;
 
+  /** A builder that needs at least {@value Config#DEFAULT_MIN_ROWS} row(s) to replace a partition. */
   public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
       QueryEngine engine, PollPolicy poll, Clock clock, Sleeper sleeper) {
+    this(layout, template, store, catalog, engine, poll, clock, sleeper, Config.DEFAULT_MIN_ROWS);
+  }
+
+  /** @param minRows fewest rows a query must write to replace the partition; 0 accepts an empty month */
+  public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
+      QueryEngine engine, PollPolicy poll, Clock clock, Sleeper sleeper, long minRows) {
     this.layout = requireNonNull(layout, "layout is null");
     this.template = requireNonNull(template, "template is null");
     this.store = requireNonNull(store, "store is null");
@@ -46,36 +74,121 @@ public final class PartitionBuilder {
     this.poll = requireNonNull(poll, "poll is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.sleeper = requireNonNull(sleeper, "sleeper is null");
+    if (minRows < 0) {
+      throw new IllegalArgumentException("minRows must be 0 or more, got " + minRows);
+    }
+    this.minRows = minRows;
   }
 
   public BuildResult build(BuildRequest request) {
     PartitionPlan plan = PartitionPlan.of(layout, request.month());
     String sql = template.render(layout, request.month());
     String context = "messageId=" + request.requestKey() + " month=" + plan.month();
-    String prefix = requireInsidePartition(plan.partitionPrefix());
+    String staging = requireInsideTable(plan.stagingPrefix());
+    requireInsideTable(plan.partitionPrefix());
     Map<Step, Duration> steps = new EnumMap<>(Step.class);
     Instant attemptStart = clock.instant();
 
     timed(steps, Step.DROP_TEMP_TABLE, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
-    int deleted = timed(steps, Step.CLEAR_PARTITION, context, () -> store.deleteAll(prefix));
-    log.info("{} step=clear-partition deleted {} object(s) under {}", context, deleted, plan.location());
+    int cleared = timed(steps, Step.CLEAR_STAGING, context, () -> store.deleteAll(staging));
+    log.info("{} step=clear-staging deleted {} leftover object(s) under {}", context, cleared, plan.stagingLocation());
 
     QueryExecution done;
     try {
       done = timed(steps, Step.QUERY, context, () -> runQuery(plan, sql, request, attemptStart, context));
     } catch (RuntimeException e) {
+      // Whatever a failed query wrote stays in staging, outside the table; the next build clears it.
       dropTempTableAfterFailure(steps, plan, context, e);
       throw e;
     }
     timed(steps, Step.CLEANUP, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
 
     OptionalLong rows = engine.rowsWritten(done.id());
-    List<ObjectStore.StoredObject> written = store.list(prefix);
-    long bytes = written.stream().mapToLong(ObjectStore.StoredObject::size).sum();
-    log.info("{} queryExecutionId={} built: {} row(s), {} file(s), {} byte(s) at {}; scanned {} byte(s)",
-        context, done.id(), rows.isPresent() ? rows.getAsLong() : "unknown", written.size(), bytes, plan.location(), done.bytesScanned());
+    requireEnoughRows(plan, rows);
+    Replaced replaced = timed(steps, Step.REPLACE, context, () -> replace(plan, context));
+    log.info("{} queryExecutionId={} built: {} row(s); {} file(s), {} byte(s) copied into {}; {} old object(s) deleted; "
+            + "scanned {} byte(s)", context, done.id(), rows.isPresent() ? rows.getAsLong() : "unknown",
+        replaced.copied(), replaced.bytes(), plan.location(), replaced.oldDeleted(), done.bytesScanned());
     return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(),
-        deleted, written.size(), bytes, steps);
+        replaced.copied(), replaced.bytes(), replaced.oldDeleted(), steps);
+  }
+
+  private record Replaced(int copied, long bytes, int oldDeleted) {}
+
+  /** Fewer rows than asked for (or a count the engine did not give) leaves the partition alone. */
+  private void requireEnoughRows(PartitionPlan plan, OptionalLong rows) {
+    if (minRows == 0) {
+      return;
+    }
+    if (rows.isEmpty()) {
+      throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the query engine did not say how many rows "
+          + "the query wrote (MIN_ROWS=" + minRows + "): leaving the previous partition as it was");
+    }
+    if (rows.getAsLong() < minRows) {
+      throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the query wrote " + rows.getAsLong()
+          + " rows (MIN_ROWS=" + minRows + "): leaving the previous partition as it was");
+    }
+  }
+
+  /**
+   * Steps 5 to 7: copy the staged files in, then delete the old objects, then clear staging. A copy
+   * that fails removes the copies made so far, so the partition holds exactly its old objects.
+   */
+  private Replaced replace(PartitionPlan plan, String context) {
+    String partition = plan.partitionPrefix();
+    String staging = plan.stagingPrefix();
+    List<ObjectStore.StoredObject> staged = store.list(staging);
+    List<String> old = store.list(partition).stream().map(ObjectStore.StoredObject::key).toList();
+    Set<String> oldKeys = new HashSet<>(old);
+    List<String> targets = new ArrayList<>(staged.size());
+    for (ObjectStore.StoredObject object : staged) {
+      String target = requireOwnedKey(plan, partition + object.key().substring(staging.length()));
+      if (oldKeys.contains(target)) {
+        // Copying over it would change an old object before we know every copy succeeds.
+        throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the staged file " + object.key()
+            + " has the name of an object already in the partition (" + target + "): leaving the previous partition as it was");
+      }
+      targets.add(target);
+    }
+
+    List<String> copied = new ArrayList<>(staged.size());
+    long bytes = 0;
+    for (int i = 0; i < staged.size(); i++) {
+      ObjectStore.StoredObject source = staged.get(i);
+      try {
+        store.copy(requireOwnedKey(plan, source.key()), targets.get(i));
+      } catch (RuntimeException e) {
+        PartitionBuilderException failure = new PartitionBuilderException("Cannot replace " + plan.month() + ": copying "
+            + source.key() + " failed after " + copied.size() + " of " + staged.size() + " file(s); the copies were "
+            + "removed and the previous partition left as it was: " + e.getMessage(), e);
+        removeCopies(partition, copied, failure);
+        throw failure;
+      }
+      copied.add(targets.get(i));
+      bytes += source.size();
+    }
+    log.info("{} step=replace copied {} file(s) into {}", context, copied.size(), plan.location());
+
+    Set<String> newKeys = new HashSet<>(copied);
+    List<String> stale = old.stream().filter(key -> !newKeys.contains(key)).map(key -> requireOwnedKey(plan, key)).toList();
+    int deleted;
+    try {
+      deleted = store.deleteKeys(partition, stale);
+    } catch (RuntimeException e) {
+      throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the new files are in " + plan.location()
+          + " but deleting the old objects failed, so readers see old and new rows until a rebuild succeeds: "
+          + e.getMessage(), e);
+    }
+    store.deleteAll(plan.stagingPrefix());
+    return new Replaced(copied.size(), bytes, deleted);
+  }
+
+  private void removeCopies(String partition, List<String> copied, PartitionBuilderException failure) {
+    try {
+      store.deleteKeys(partition, copied);
+    } catch (RuntimeException undo) {
+      failure.addSuppressed(undo);
+    }
   }
 
   private QueryExecution runQuery(PartitionPlan plan, String sql, BuildRequest request, Instant attemptStart, String context) {
@@ -83,17 +196,20 @@ public final class PartitionBuilder {
     if (request.redelivered()) {
       QueryExecution first = engine.get(id);
       if (first.submittedAt().isBefore(attemptStart)) {
-        // Athena handed back the query an earlier delivery of this message started. Whatever it
-        // wrote was just deleted with the partition, so it cannot be this build's result: let it
-        // end, clear again, and run the query once more under a token of this attempt's own.
+        // Athena handed back the query an earlier delivery of this message started. It wrote to
+        // the staging prefix, which step 2 has just cleared (or it is still writing there), so it
+        // cannot be this build's result: let it end, clear staging again, and run the query once
+        // more under a token of this attempt's own. Reusing an earlier delivery's SUCCEEDED output
+        // instead of clearing it is possible now that it lands in staging, but is not done here:
+        // it is part 3 of issue 6, and needs a way to tell that output complete and current.
         log.warn("{} queryExecutionId={} was started by an earlier delivery ({}), now {}; "
-            + "its output was cleared, so the query runs again", context, id, first.submittedAt(), first.state());
+            + "its staged output was cleared, so the query runs again", context, id, first.submittedAt(), first.state());
         if (!first.state().isDone()) {
           engine.stop(id);
           await(id, plan, request.deadline(), context);
         }
         catalog.dropTableIfExists(plan.database(), plan.tempTable());
-        store.deleteAll(plan.partitionPrefix());
+        store.deleteAll(requireInsideTable(plan.stagingPrefix()));
         id = engine.start(sql, token(request.requestKey() + "@" + attemptStart, sql));
       }
     }
@@ -137,8 +253,24 @@ public final class PartitionBuilder {
     }
   }
 
+  /**
+   * The guard between a computed key and a copy into it or a delete of it: under this month's
+   * partition or staging prefix, never the table's root or another month, and no "." or ".."
+   * segment that a file system would resolve elsewhere.
+   */
+  private String requireOwnedKey(PartitionPlan plan, String key) {
+    String rest = key.startsWith(plan.partitionPrefix()) ? key.substring(plan.partitionPrefix().length())
+        : key.startsWith(plan.stagingPrefix()) ? key.substring(plan.stagingPrefix().length())
+        : null;
+    if (rest == null || rest.isEmpty() || Arrays.stream(rest.split("/", -1)).anyMatch(s -> s.equals(".") || s.equals(".."))) {
+      throw new IllegalStateException("Refusing to write or delete " + key + ": not an object under "
+          + plan.partitionPrefix() + " or " + plan.stagingPrefix());
+    }
+    return key;
+  }
+
   /** The one guard between a computed prefix and a delete: below the table's root, never the root. */
-  private String requireInsidePartition(String prefix) {
+  private String requireInsideTable(String prefix) {
     ObjectStore.requireDeletablePrefix(prefix);
     if (!prefix.startsWith(layout.prefix()) || prefix.length() <= layout.prefix().length()) {
       throw new IllegalStateException("Refusing to delete " + prefix + ": not inside table root " + layout.prefix());

@@ -5,19 +5,29 @@ import java.time.YearMonth;
 /**
  * What a rebuild of {@code month} will touch, computed from the layout alone: no template, no call
  * to any service.
+ *
+ * @param partitionPrefix the key prefix the long-lived table reads for the month
+ * @param location the same prefix as the query engine names it
+ * @param stagingPrefix where the CTAS writes, outside every projected partition
+ * @param stagingLocation the same prefix as the query engine names it: the template's {@code {{location}}}
  */
 public record PartitionPlan(
-    YearMonth month, String database, String tempTable, String partitionPrefix, String location) {
+    YearMonth month, String database, String tempTable, String partitionPrefix, String location,
+    String stagingPrefix, String stagingLocation) {
 
   public static PartitionPlan of(TableLayout layout, YearMonth month) {
     String prefix = layout.partitionPrefix(month);
-    return new PartitionPlan(month, layout.database(), layout.tempTable(month), prefix, layout.location(prefix));
+    String staging = layout.stagingPrefix(month);
+    return new PartitionPlan(month, layout.database(), layout.tempTable(month), prefix, layout.location(prefix),
+        staging, layout.location(staging));
   }
 
   /** One line: the steps in order, for {@code partition-builder plan}. */
   public String describe() {
     String table = '"' + database + "\".\"" + tempTable + '"';
-    return "drop table " + table + " if it exists; delete every object under " + location
-        + "; run the CTAS creating " + table + " at that location; drop " + table;
+    return "drop table " + table + " if it exists; delete every object under " + stagingLocation
+        + "; run the CTAS creating " + table + " at that location; drop " + table
+        + "; if it succeeded with at least MIN_ROWS row(s), copy its files into " + location
+        + ", then delete the objects that were there before and clear " + stagingLocation;
   }
 }

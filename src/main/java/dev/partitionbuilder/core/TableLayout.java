@@ -36,6 +36,19 @@ public record TableLayout(
     return prefix + String.format("%04d/%02d/", month.getYear(), month.getMonthValue());
   }
 
+  /**
+   * {@code <prefix>_staging/YYYY/MM/}: where the CTAS writes before the builder moves its files into
+   * the partition. Below the table's root (so the function's S3 grants on {@code <prefix>*} cover
+   * it) but outside every projected partition: {@code ${year}/${month}/} never matches
+   * {@code _staging/}.
+   */
+  public String stagingPrefix(YearMonth month) {
+    return prefix + STAGING + String.format("%04d/%02d/", month.getYear(), month.getMonthValue());
+  }
+
+  /** The directory under the table's root that holds every month's staging prefix. */
+  public static final String STAGING = "_staging/";
+
   public String location(String key) {
     return storageRoot + key;
   }

@@ -103,10 +103,10 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
         receiveCount(message));
     try {
       BuildResult result = builder.build(new BuildRequest(trigger.month(), id, receiveCount(message) > 1, deadline));
-      log.info("messageId={} month={} queryExecutionId={} done: rows={} files={} bytesWritten={} bytesScanned={}",
+      log.info("messageId={} month={} queryExecutionId={} done: rows={} filesCopied={} bytesWritten={} oldObjectsDeleted={} bytesScanned={}",
           id, trigger.month(), result.queryExecutionId(),
           result.rowsWritten().isPresent() ? result.rowsWritten().getAsLong() : "unknown",
-          result.filesWritten(), result.bytesWritten(), result.bytesScanned());
+          result.objectsCopied(), result.bytesWritten(), result.oldObjectsDeleted(), result.bytesScanned());
       return true;
     } catch (PartitionBuilderException e) {
       // Our own exceptions say what failed and why in one line; a stack trace would add only noise.

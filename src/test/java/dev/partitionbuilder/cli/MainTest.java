@@ -42,13 +42,17 @@ class MainTest {
     assertThat(code).isZero();
     assertThat(out.toString().lines()).containsExactly(
         "19dd0b57-b21e-4ac1-bd88-01bbb068cb78 2024-03 drop table \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" "
-            + "if it exists; delete every object under s3://my-bucket/cloudtrail_monthly/2024/03/; run the CTAS "
+            + "if it exists; delete every object under s3://my-bucket/cloudtrail_monthly/_staging/2024/03/; run the CTAS "
             + "creating \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" at that location; "
-            + "drop \"cloudtrail\".\"cloudtrail_monthly_temp_202403\"",
+            + "drop \"cloudtrail\".\"cloudtrail_monthly_temp_202403\"; if it succeeded with at least MIN_ROWS row(s), "
+            + "copy its files into s3://my-bucket/cloudtrail_monthly/2024/03/, then delete the objects that were there "
+            + "before and clear s3://my-bucket/cloudtrail_monthly/_staging/2024/03/",
         "2e1424d4-f796-459a-8184-9c92662be6da 2024-03 drop table \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" "
-            + "if it exists; delete every object under s3://my-bucket/cloudtrail_monthly/2024/03/; run the CTAS "
+            + "if it exists; delete every object under s3://my-bucket/cloudtrail_monthly/_staging/2024/03/; run the CTAS "
             + "creating \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" at that location; "
-            + "drop \"cloudtrail\".\"cloudtrail_monthly_temp_202403\"");
+            + "drop \"cloudtrail\".\"cloudtrail_monthly_temp_202403\"; if it succeeded with at least MIN_ROWS row(s), "
+            + "copy its files into s3://my-bucket/cloudtrail_monthly/2024/03/, then delete the objects that were there "
+            + "before and clear s3://my-bucket/cloudtrail_monthly/_staging/2024/03/");
   }
 
   @Test
@@ -96,7 +100,7 @@ class MainTest {
     run(env, "render", "--month", "2023-12");
 
     assertThat(out.toString().strip()).isEqualTo("CREATE TABLE \"cloudtrail\".\"cloudtrail_monthly_temp_202312\" "
-        + "WITH (external_location = 's3://my-bucket/cloudtrail_monthly/2023/12/') AS SELECT 1 AS x");
+        + "WITH (external_location = 's3://my-bucket/cloudtrail_monthly/_staging/2023/12/') AS SELECT 1 AS x");
   }
 
   @Test

@@ -54,6 +54,19 @@ class ConfigTest {
       assertThat(config.pollInitial()).isEqualTo(Duration.ofMillis(500));
       assertThat(config.pollMax()).isEqualTo(Duration.ofMillis(10_000));
       assertThat(config.deadlineMargin()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(config.minRows()).isEqualTo(1);
+    }
+
+    @Test
+    void readsMinRowsAndAcceptsZeroMeaningAnEmptyMonthMayReplaceThePartition() {
+      assertThat(Config.fromEnvironment(with(Config.MIN_ROWS, "1000")).minRows()).isEqualTo(1000);
+      assertThat(Config.fromEnvironment(with(Config.MIN_ROWS, "0")).minRows()).isZero();
+    }
+
+    @Test
+    void rejectsANegativeOrNonNumericMinRowsNamingTheValueAsWritten() {
+      assertThat(rejection(with(Config.MIN_ROWS, "-1"))).contains(Config.MIN_ROWS, "\"-1\"", "0 or more");
+      assertThat(rejection(with(Config.MIN_ROWS, "many"))).contains(Config.MIN_ROWS, "\"many\"", "whole number");
     }
 
     @Test

@@ -40,7 +40,7 @@ class CtasTemplateTest {
     @Test
     void writesSnappyParquetBucketedByEventIdToThePartitionLocation() {
       assertThat(sql).contains(
-          "external_location = 's3://my-bucket/cloudtrail_monthly/2024/03/'",
+          "external_location = 's3://my-bucket/cloudtrail_monthly/_staging/2024/03/'",
           "format = 'PARQUET'",
           "write_compression = 'SNAPPY'",
           "bucketed_by = ARRAY['event_id']",
@@ -58,7 +58,7 @@ class CtasTemplateTest {
 
       assertThat(december).contains(
           "\"cloudtrail_monthly_temp_202312\"",
-          "'s3://my-bucket/cloudtrail_monthly/2023/12/'",
+          "'s3://my-bucket/cloudtrail_monthly/_staging/2023/12/'",
           "WHERE year = '2023' AND month = '12'");
     }
 
@@ -101,7 +101,7 @@ class CtasTemplateTest {
           .render(LAYOUT, MARCH);
 
       assertThat(sql).isEqualTo("SELECT 'cloudtrail|cloudtrail_daily|cloudtrail_monthly"
-          + "|cloudtrail_monthly_temp_202403|s3://my-bucket/cloudtrail_monthly/2024/03/|2024|03'");
+          + "|cloudtrail_monthly_temp_202403|s3://my-bucket/cloudtrail_monthly/_staging/2024/03/|2024|03'");
     }
 
     @Test

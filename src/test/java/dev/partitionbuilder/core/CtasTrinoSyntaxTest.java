@@ -124,7 +124,7 @@ class CtasTrinoSyntaxTest {
       assertThat(properties(ctas)).containsExactlyInAnyOrderEntriesOf(Map.of(
           "format", "'PARQUET'",
           "write_compression", "'SNAPPY'",
-          "external_location", "'" + layout.location(layout.partitionPrefix(month)) + "'",
+          "external_location", "'" + layout.location(layout.stagingPrefix(month)) + "'",
           "bucketed_by", "ARRAY['event_id']",
           "bucket_count", "4"));
     }
@@ -146,7 +146,7 @@ class CtasTrinoSyntaxTest {
       CreateTableAsSelect ctas = parseCtas(CtasTemplate.bundled().render(layout, YearMonth.of(2024, 2)));
 
       assertThat(properties(ctas)).containsEntry("external_location",
-          "'s3://bucket.with.dots/warehouse/dt=monthly/v1.2/.hidden/a..b/(x)!_-/2024/02/'");
+          "'s3://bucket.with.dots/warehouse/dt=monthly/v1.2/.hidden/a..b/(x)!_-/_staging/2024/02/'");
     }
   }
 
@@ -162,7 +162,7 @@ class CtasTrinoSyntaxTest {
 
       assertThat(parts(ctas.getName().getOriginalParts())).containsExactly(layout.database(), layout.tempTable(month));
       assertThat(properties(ctas)).containsEntry("external_location",
-          "'" + layout.location(layout.partitionPrefix(month)) + "'");
+          "'" + layout.location(layout.stagingPrefix(month)) + "'");
     }
   }
 
@@ -210,7 +210,7 @@ class CtasTrinoSyntaxTest {
       YearMonth month = YearMonth.of(2024, 3);
       return Placeholders.render(template, Map.of(
           "database", layout.database(), "source_table", layout.sourceTable(),
-          "temp_table", layout.tempTable(month), "location", layout.location(layout.partitionPrefix(month))));
+          "temp_table", layout.tempTable(month), "location", layout.location(layout.stagingPrefix(month))));
     }
 
     @Test

@@ -18,12 +18,16 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class PartitionBuilderTest {
   private static final YearMonth MARCH = YearMonth.of(2024, 3);
   private static final String PARTITION = "cloudtrail_monthly/2024/03/";
+  private static final String STAGING = "cloudtrail_monthly/_staging/2024/03/";
   private static final String TEMP = "cloudtrail.cloudtrail_monthly_temp_202403";
   private static final TableLayout LAYOUT = new TableLayout(
       "cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "s3://bucket/", "cloudtrail_monthly/");
@@ -46,12 +50,22 @@ class PartitionBuilderTest {
         .put("cloudtrail_monthly/2024/03", 10);
     catalog = new FakeCatalog(journal).add("cloudtrail", "cloudtrail_monthly_temp_202403");
     engine = new FakeQueryEngine(journal, clock)
-        .onSuccess(id -> store.put(PARTITION + id + "-bucket-0", 500).put(PARTITION + id + "-bucket-1", 700));
-    builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store, catalog, engine,
+        .onSuccess(id -> store.put(STAGING + id + "-bucket-0", 500).put(STAGING + id + "-bucket-1", 700));
+    builder = builder(store, catalog, engine, 1);
+  }
+
+  private PartitionBuilder builder(FakeObjectStore store, FakeCatalog catalog, FakeQueryEngine engine, long minRows) {
+    return new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store, catalog, engine,
         new PollPolicy(Duration.ofMillis(500), Duration.ofSeconds(4)), clock, d -> {
           sleeps.add(d);
           clock.advance(d);
-        });
+        }, minRows);
+  }
+
+  /** The store without this month's staging prefix: what readers of the table can see, and more. */
+  private static Map<String, Long> withoutStaging(Map<String, Long> objects) {
+    return objects.entrySet().stream().filter(e -> !e.getKey().startsWith(STAGING))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 
   private BuildRequest request(String key, boolean redelivered) {
@@ -66,16 +80,23 @@ class PartitionBuilderTest {
 
     assertThat(journal.entries()).containsExactly(
         "drop " + TEMP,
-        "deleteAll " + PARTITION,
+        "deleteAll " + STAGING,
         "start q1",
         "get q1 QUEUED", "get q1 RUNNING", "get q1 SUCCEEDED",
         "drop " + TEMP,
-        "list " + PARTITION);
+        "list " + STAGING,
+        "list " + PARTITION,
+        "copy " + STAGING + "q1-bucket-0 -> " + PARTITION + "q1-bucket-0",
+        "copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
+        "deleteKeys " + PARTITION + " [" + PARTITION + "old-1, " + PARTITION + "old-2]",
+        "deleteAll " + STAGING);
     assertThat(result.queryExecutionId()).isEqualTo("q1");
     assertThat(result.rowsWritten()).hasValue(1234);
-    assertThat(result.objectsDeleted()).isEqualTo(2);
-    assertThat(result.filesWritten()).isEqualTo(2);
+    assertThat(result.oldObjectsDeleted()).isEqualTo(2);
+    assertThat(result.objectsCopied()).isEqualTo(2);
     assertThat(result.bytesWritten()).isEqualTo(1200);
+    assertThat(store.objects()).containsOnlyKeys("cloudtrail_monthly/2024/02/old-feb", "cloudtrail_monthly/2024/030/sibling",
+        "cloudtrail_monthly/2024/03", PARTITION + "q1-bucket-0", PARTITION + "q1-bucket-1");
     assertThat(result.bytesScanned()).isEqualTo(1_000_000);
     assertThat(result.steps()).containsOnlyKeys(BuildResult.Step.values());
     assertThat(catalog.has("cloudtrail", "cloudtrail_monthly_temp_202403")).isFalse();
@@ -86,10 +107,11 @@ class PartitionBuilderTest {
     builder.build(request("m-1", false));
 
     assertThat(engine.startedSql()).containsExactly(CtasTemplate.bundled().render(LAYOUT, MARCH));
+    assertThat(engine.startedSql().get(0)).contains("'s3://bucket/" + STAGING + "'").doesNotContain("'s3://bucket/" + PARTITION + "'");
   }
 
   @Test
-  void deletesOnlyInsideThePartitionPrefix() {
+  void replacesOnlyThePartitionAndLeavesItsNeighboursAlone() {
     builder.build(request("m-1", false));
 
     assertThat(store.objects()).containsKeys(
@@ -119,6 +141,7 @@ class PartitionBuilderTest {
   @Test
   void failsWithAthenasReasonCategoryAndTypeAndStillDropsTheTemporaryTable() {
     engine.willRun(RUNNING, FAILED);
+    Map<String, Long> before = store.objects();
 
     assertThatThrownBy(() -> builder.build(request("m-1", false)))
         .isInstanceOf(QueryFailedException.class)
@@ -126,22 +149,27 @@ class PartitionBuilderTest {
         .hasMessageContaining("q1")
         .hasMessageContaining("FAILED (error category 2 USER, type 1001, not retryable): HIVE_BAD_DATA: malformed");
     assertThat(journal.entries()).endsWith("get q1 FAILED", "drop " + TEMP);
+    assertThat(store.objects()).isEqualTo(before);
+    assertThat(catalog.has("cloudtrail", "cloudtrail_monthly_temp_202403")).isFalse();
   }
 
   @Test
   void failsOnACancelledQueryAndStillDropsTheTemporaryTable() {
     engine.willRun(RUNNING, CANCELLED);
+    Map<String, Long> before = store.objects();
 
     assertThatThrownBy(() -> builder.build(request("m-1", false)))
         .isInstanceOf(QueryFailedException.class)
         .hasMessageContaining("CANCELLED");
     assertThat(journal.entries()).endsWith("get q1 CANCELLED", "drop " + TEMP);
+    assertThat(store.objects()).isEqualTo(before);
   }
 
   @Test
   void stopsTheQueryAtTheDeadlineAndDropsTheTemporaryTable() {
     engine.willRun(RUNNING);
     BuildRequest request = new BuildRequest(MARCH, "m-1", false, clock.instant().plusSeconds(5));
+    Map<String, Long> before = store.objects();
 
     assertThatThrownBy(() -> builder.build(request))
         .isInstanceOf(QueryFailedException.class)
@@ -150,16 +178,18 @@ class PartitionBuilderTest {
     assertThat(engine.wasStopped("q1")).isTrue();
     assertThat(journal.entries()).endsWith("stop q1", "drop " + TEMP);
     assertThat(clock.instant()).isBeforeOrEqualTo(request.deadline());
+    assertThat(store.objects()).isEqualTo(before);
   }
 
   @Test
-  void startsNoQueryWhenTheOldObjectsCannotBeDeleted() {
-    store.failDeleting(PARTITION + "old-2");
+  void startsNoQueryWhenTheStagingPrefixCannotBeCleared() {
+    store.put(STAGING + "leftover", 1).failDeleting(STAGING + "leftover");
 
     assertThatThrownBy(() -> builder.build(request("m-1", false)))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessageContaining("AccessDenied on " + PARTITION + "old-2");
+        .hasMessageContaining("AccessDenied on " + STAGING + "leftover");
     assertThat(engine.startedSql()).isEmpty();
+    assertThat(store.objects()).containsKeys(PARTITION + "old-1", PARTITION + "old-2");
   }
 
   @Test
@@ -208,16 +238,18 @@ class PartitionBuilderTest {
 
     assertThat(engine.wasStopped(earlier)).isTrue();
     assertThat(journal.entries()).containsSubsequence("stop " + earlier, "get " + earlier + " CANCELLED",
-        "drop " + TEMP, "deleteAll " + PARTITION, "start " + result.queryExecutionId());
+        "drop " + TEMP, "deleteAll " + STAGING, "start " + result.queryExecutionId());
   }
 
   @Test
-  void failsWhenTheTemporaryTableCannotBeDroppedAfterASuccess() {
+  void failsWhenTheTemporaryTableCannotBeDroppedAfterASuccessAndLeavesThePartitionAsItWas() {
     catalog.failDropsFrom(2);
+    Map<String, Long> before = store.objects();
 
     assertThatThrownBy(() -> builder.build(request("m-1", false)))
         .isInstanceOf(PartitionBuilderException.class)
         .hasMessageContaining("Cannot drop Glue table " + TEMP);
+    assertThat(withoutStaging(store.objects())).isEqualTo(before);
   }
 
   @Test
@@ -235,5 +267,160 @@ class PartitionBuilderTest {
 
     assertThat(result.queryExecutionId()).isEqualTo("q1");
     assertThat(engine.tokens()).hasSize(1);
+  }
+
+  @Test
+  void leavesThePartitionAsItWasWhenTheQueryWroteFewerRowsThanMinRows() {
+    engine.rows(0);
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessage("Cannot replace 2024-03: the query wrote 0 rows (MIN_ROWS=1): leaving the previous partition as it was");
+    assertThat(withoutStaging(store.objects())).isEqualTo(before);
+    assertThat(journal.entries()).noneMatch(e -> e.startsWith("copy") || e.startsWith("deleteKeys"));
+    assertThat(catalog.has("cloudtrail", "cloudtrail_monthly_temp_202403")).isFalse();
+  }
+
+  @Test
+  void leavesThePartitionAsItWasWhenTheEngineDoesNotSayHowManyRowsItWrote() {
+    engine.rowsUnknown();
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining("did not say how many rows")
+        .hasMessageContaining("leaving the previous partition as it was");
+    assertThat(withoutStaging(store.objects())).isEqualTo(before);
+  }
+
+  @Test
+  void replacesThePartitionWithAnEmptyOneWhenMinRowsIsZeroAndTheQueryWroteNothing() {
+    engine.rows(0).onSuccess(id -> { });
+    builder = builder(store, catalog, engine, 0);
+
+    BuildResult result = builder.build(request("m-1", false));
+
+    assertThat(result.objectsCopied()).isZero();
+    assertThat(result.oldObjectsDeleted()).isEqualTo(2);
+    assertThat(store.objects()).doesNotContainKeys(PARTITION + "old-1", PARTITION + "old-2")
+        .containsKeys("cloudtrail_monthly/2024/030/sibling", "cloudtrail_monthly/2024/03");
+  }
+
+  @Test
+  void aCopyFailingOnTheSecondOfFourFilesRemovesTheFirstCopyAndLeavesThePartitionAsItWas() {
+    engine.onSuccess(id -> {
+      for (int i = 0; i < 4; i++) {
+        store.put(STAGING + id + "-bucket-" + i, 100 + i);
+      }
+    });
+    store.failCopiesAfter(1);
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageStartingWith("Cannot replace 2024-03: copying " + STAGING + "q1-bucket-1 failed after 1 of 4 file(s)")
+        .hasMessageContaining("InternalError")
+        .message().doesNotContain("\n");
+    assertThat(withoutStaging(store.objects())).isEqualTo(before);
+    assertThat(journal.entries()).contains("deleteKeys " + PARTITION + " [" + PARTITION + "q1-bucket-0]")
+        .noneMatch(e -> e.startsWith("deleteKeys") && e.contains("old-"));
+  }
+
+  @Test
+  void failsNamingTheOldObjectThatCouldNotBeDeletedAndKeepsTheNewFilesInPlace() {
+    store.failDeleting(PARTITION + "old-2");
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining("Cannot replace 2024-03: the new files are in s3://bucket/" + PARTITION)
+        .hasMessageContaining("AccessDenied on " + PARTITION + "old-2");
+    assertThat(store.objects()).containsKeys(PARTITION + "q1-bucket-0", PARTITION + "q1-bucket-1", PARTITION + "old-2")
+        .doesNotContainKey(PARTITION + "old-1");
+  }
+
+  @Test
+  void refusesAStagedFileWithTheNameOfAnObjectAlreadyInThePartitionBeforeCopyingAny() {
+    store.put(PARTITION + "q1-bucket-1", 1);
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining("has the name of an object already in the partition (" + PARTITION + "q1-bucket-1)");
+    assertThat(withoutStaging(store.objects())).isEqualTo(before);
+    assertThat(journal.entries()).noneMatch(e -> e.startsWith("copy"));
+  }
+
+  @Test
+  void aRebuildNeverTouchesAKeyOutsideTheMonthsPartitionAndStagingPrefixesWhateverHappens() {
+    Random random = new Random(20240301);
+    List<String> neighbours = List.of("cloudtrail_monthly/2024/030/", "cloudtrail_monthly/2024/02/",
+        "cloudtrail_monthly/2024/04/", "cloudtrail_monthly/", "cloudtrail_monthly/_staging/2024/02/",
+        "cloudtrail_monthly/_staging/2024/030/", "cloudtrail_monthly/_staging/", "cloudtrail_monthly_staging/2024/03/",
+        "other/cloudtrail_monthly/2024/03/", "");
+    for (int iteration = 0; iteration < 300; iteration++) {
+      Journal j = new Journal();
+      FakeObjectStore s = new FakeObjectStore(j);
+      for (int i = random.nextInt(12); i > 0; i--) {
+        s.put(neighbours.get(random.nextInt(neighbours.size())) + "f" + random.nextInt(5), random.nextInt(1000));
+      }
+      s.put("cloudtrail_monthly/2024/03", 1);
+      for (int i = random.nextInt(5); i > 0; i--) {
+        s.put(PARTITION + (random.nextInt(20) == 0 ? "q1-bucket-0" : "old-" + random.nextInt(100)), random.nextInt(1000));
+      }
+      if (random.nextBoolean()) {
+        s.put(STAGING + "leftover-" + random.nextInt(3), 7);
+      }
+      int files = random.nextInt(5);
+      int outcome = random.nextInt(6);
+      FakeQueryEngine e = new FakeQueryEngine(j, clock).rows(outcome == 1 ? 0 : 10)
+          .willRun(outcome == 2 ? FAILED : outcome == 3 ? CANCELLED : SUCCEEDED)
+          .onSuccess(id -> {
+            for (int i = 0; i < files; i++) {
+              s.put(STAGING + id + "-bucket-" + i, 10 + i);
+            }
+          });
+      if (outcome == 4) {
+        s.failCopiesAfter(random.nextInt(files + 1));
+      }
+      if (outcome == 5 && random.nextBoolean()) {
+        s.failDeleting(PARTITION + "old-" + random.nextInt(100));
+      }
+      Map<String, Long> before = s.objects();
+      boolean failed = false;
+      try {
+        builder(s, new FakeCatalog(j), e, 1).build(request("m-" + iteration, false));
+      } catch (RuntimeException failure) {
+        failed = true;
+      }
+
+      String seen = "iteration " + iteration + " before " + before + " after " + s.objects();
+      assertThat(outside(s.objects())).as(seen).isEqualTo(outside(before));
+      assertThat(j.entries()).as(seen).allSatisfy(entry -> {
+        if (entry.startsWith("deleteAll ")) {
+          assertThat(entry).isEqualTo("deleteAll " + STAGING);
+        } else if (entry.startsWith("copy ")) {
+          assertThat(entry).startsWith("copy " + STAGING).contains(" -> " + PARTITION);
+        } else if (entry.startsWith("deleteKeys ")) {
+          assertThat(entry).startsWith("deleteKeys " + PARTITION + " [");
+        }
+      });
+      boolean deleteOfOldFailed = j.entries().stream().anyMatch(x -> x.startsWith("deleteKeys") && x.contains("old-"))
+          && failed;
+      if (failed && !deleteOfOldFailed) {
+        assertThat(withoutStaging(s.objects())).as(seen).isEqualTo(withoutStaging(before));
+      }
+      if (!failed) {
+        assertThat(s.objects().keySet()).as(seen).filteredOn(k -> k.startsWith(PARTITION))
+            .allMatch(k -> k.startsWith(PARTITION + "q1-bucket-")).hasSize(files);
+        assertThat(s.objects().keySet()).as(seen).noneMatch(k -> k.startsWith(STAGING));
+      }
+    }
+  }
+
+  /** The keys a rebuild of March must never touch: everything outside its partition and staging prefixes. */
+  private static Map<String, Long> outside(Map<String, Long> objects) {
+    return objects.entrySet().stream().filter(e -> !e.getKey().startsWith(STAGING) && !e.getKey().startsWith(PARTITION))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 }

@@ -49,7 +49,7 @@ import software.amazon.awssdk.utils.builder.SdkBuilder;
  * and adapters over SDK clients whose every operation is recorded and answered with a small canned
  * response. The scenario takes every path that reaches AWS: a CTAS template read from S3, a
  * redelivered message whose earlier query is still running (so it is stopped), a successful
- * rerun, the row count and the final listing.
+ * rerun, the row count, and the replace: copying the staged file in and deleting the old one.
  */
 final class SdkCalls {
   /**
@@ -57,15 +57,18 @@ final class SdkCalls {
    * code starts calling fails {@link #iamActions} until someone adds it here, and so reviews the
    * policy. https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
    */
-  static final Map<String, String> IAM_ACTION = new TreeMap<>(Map.of(
-      "S3Client.listObjectsV2", "s3:ListBucket",
-      "S3Client.deleteObjects", "s3:DeleteObject",
-      "S3Client.getObject", "s3:GetObject",
-      "GlueClient.deleteTable", "glue:DeleteTable",
-      "AthenaClient.startQueryExecution", "athena:StartQueryExecution",
-      "AthenaClient.getQueryExecution", "athena:GetQueryExecution",
-      "AthenaClient.getQueryResults", "athena:GetQueryResults",
-      "AthenaClient.stopQueryExecution", "athena:StopQueryExecution"));
+  static final Map<String, List<String>> IAM_ACTION = new TreeMap<>(Map.of(
+      "S3Client.listObjectsV2", List.of("s3:ListBucket"),
+      "S3Client.deleteObjects", List.of("s3:DeleteObject"),
+      "S3Client.getObject", List.of("s3:GetObject"),
+      // CopyObject reads the source (a staged file) and writes the target (the partition).
+      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+      "S3Client.copyObject", List.of("s3:GetObject", "s3:PutObject"),
+      "GlueClient.deleteTable", List.of("glue:DeleteTable"),
+      "AthenaClient.startQueryExecution", List.of("athena:StartQueryExecution"),
+      "AthenaClient.getQueryExecution", List.of("athena:GetQueryExecution"),
+      "AthenaClient.getQueryResults", List.of("athena:GetQueryResults"),
+      "AthenaClient.stopQueryExecution", List.of("athena:StopQueryExecution")));
 
   static final Instant NOW = Instant.parse("2024-04-01T00:31:00Z");
   static final String TEMPLATE_URI = "s3://example-templates/ctas/cloudtrail_monthly.sql";
@@ -97,7 +100,7 @@ final class SdkCalls {
           + "IAM action: add the action to the table, then to template.yml and policy/policy.json");
     }
     Set<String> actions = new TreeSet<>();
-    operations.forEach(operation -> actions.add(IAM_ACTION.get(operation)));
+    operations.forEach(operation -> actions.addAll(IAM_ACTION.get(operation)));
     return actions;
   }
 
@@ -143,9 +146,11 @@ final class SdkCalls {
     Object request = invocation.getArgument(0);
     switch (operation) {
       case "S3Client.listObjectsV2": {
+        // A staged file and an old one of another name, so the scenario copies and then deletes.
         String prefix = ((ListObjectsV2Request) request).prefix();
+        String name = prefix.contains("_staging/") ? "000000_0_new" : "000000_0_old";
         return ListObjectsV2Response.builder().isTruncated(false)
-            .contents(S3Object.builder().key(prefix + "000000_0").size(1024L).build()).build();
+            .contents(S3Object.builder().key(prefix + name).size(1024L).build()).build();
       }
       case "S3Client.getObject": {
         ResponseTransformer transformer = invocation.getArgument(1);

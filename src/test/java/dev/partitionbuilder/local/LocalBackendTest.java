@@ -81,7 +81,7 @@ class LocalBackendTest {
       BuildResult result = local.builder().build(request("m-1"));
 
       assertThat(result.rowsWritten()).hasValue(500);
-      assertThat(result.filesWritten()).isEqualTo(4);
+      assertThat(result.objectsCopied()).isEqualTo(4);
       assertThat(files("cloudtrail_monthly/2024/03")).hasSize(4)
           .allMatch(name -> name.matches("0000\\d{2}_0_[0-9a-f-]{36}_" + result.queryExecutionId()));
       try (Connection c = local.connection(); Statement s = c.createStatement();
@@ -130,8 +130,8 @@ class LocalBackendTest {
       BuildResult second = local.builder().build(request("m-2"));
 
       assertThat(second.rowsWritten()).hasValue(100);
-      assertThat(second.objectsDeleted()).isEqualTo(first.filesWritten());
-      assertThat(files("cloudtrail_monthly/2024/03")).hasSize(second.filesWritten())
+      assertThat(second.oldObjectsDeleted()).isEqualTo(first.objectsCopied());
+      assertThat(files("cloudtrail_monthly/2024/03")).hasSize(second.objectsCopied())
           .allMatch(name -> name.endsWith(second.queryExecutionId()));
     }
     assertThat(Files.readString(warehouse.resolve("cloudtrail_monthly/2024/02/feb"))).isEqualTo("february");

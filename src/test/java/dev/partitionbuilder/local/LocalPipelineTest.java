@@ -69,10 +69,10 @@ class LocalPipelineTest {
       assertThat(afterFirst[1]).isEqualTo(march.lines() - march.malformedLines());
       assertThat(afterFirst[2]).isEqualTo(afterFirst[1]);
       assertThat(afterFirst[3]).isZero();
-      assertThat(first.filesWritten()).isEqualTo(4);
+      assertThat(first.objectsCopied()).isEqualTo(4);
       assertThat(afterSecond).containsExactly(afterFirst);
-      assertThat(second.filesWritten()).isEqualTo(4);
-      assertThat(second.objectsDeleted()).isEqualTo(4);
+      assertThat(second.objectsCopied()).isEqualTo(4);
+      assertThat(second.oldObjectsDeleted()).isEqualTo(4);
     }
     assertThat(Files.readString(april)).isEqualTo("april");
   }

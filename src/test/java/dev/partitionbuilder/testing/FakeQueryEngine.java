@@ -29,7 +29,7 @@ public final class FakeQueryEngine implements QueryEngine {
   private final List<String> startedSql = new ArrayList<>();
   private final List<String> tokens = new ArrayList<>();
   private Consumer<String> onSuccess = id -> {};
-  private long rows = 42;
+  private OptionalLong rows = OptionalLong.of(42);
   private int next = 1;
 
   private static final class Run {
@@ -63,7 +63,13 @@ public final class FakeQueryEngine implements QueryEngine {
   }
 
   public FakeQueryEngine rows(long rows) {
-    this.rows = rows;
+    this.rows = OptionalLong.of(rows);
+    return this;
+  }
+
+  /** The engine does not say how many rows a query wrote. */
+  public FakeQueryEngine rowsUnknown() {
+    this.rows = OptionalLong.empty();
     return this;
   }
 
@@ -136,6 +142,6 @@ public final class FakeQueryEngine implements QueryEngine {
 
   @Override
   public OptionalLong rowsWritten(String id) {
-    return OptionalLong.of(rows);
+    return rows;
   }
 }
