@@ -18,7 +18,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -152,6 +154,70 @@ class LocalBackendTest {
     try (Stream<Path> all = Files.walk(dir.resolve("warehouse"))) {
       assertThat(all.filter(Files::isRegularFile)).isEmpty();
     }
+  }
+
+  @Test
+  void aRebuildWhoseQueryFailsLeavesThePreviousPartitionAndEveryFileBesideItByteForByte() throws Exception {
+    source("2024/03/01/a.json.gz", 50);
+    Path warehouse = dir.resolve("warehouse");
+    List<String> beside = List.of("cloudtrail_monthly/2024/02/feb", "cloudtrail_monthly/2024/030/sibling",
+        "cloudtrail_monthly/root-file", "cloudtrail_monthly/_staging/2024/02/other-month");
+    for (String key : beside) {
+      Files.createDirectories(warehouse.resolve(key).getParent());
+      Files.writeString(warehouse.resolve(key), key);
+    }
+    try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
+      local.builder().build(request("m-1"));
+    }
+    Map<String, byte[]> before = contents(warehouse);
+    assertThat(files("cloudtrail_monthly/2024/03")).hasSize(4);
+
+    try (LocalBackend local = open(DUCKDB_TEMPLATE.replace("eventname AS event_name", "no_such_column AS event_name"))) {
+      assertThatThrownBy(() -> local.builder().build(request("m-2")))
+          .isInstanceOf(QueryFailedException.class)
+          .hasMessageContaining("no_such_column");
+    }
+
+    assertThat(contents(warehouse)).containsOnlyKeys(before.keySet())
+        .allSatisfy((key, bytes) -> assertThat(bytes).as(key).isEqualTo(before.get(key)));
+  }
+
+  @Test
+  void aSuccessfulRebuildWritesThroughStagingAndLeavesNoStagedFileOrNeighbourChanged() throws Exception {
+    source("2024/03/01/a.json.gz", 50);
+    Path warehouse = dir.resolve("warehouse");
+    List<String> beside = List.of("cloudtrail_monthly/2024/02/feb", "cloudtrail_monthly/2024/030/sibling",
+        "cloudtrail_monthly/root-file", "cloudtrail_monthly/_staging/2024/02/other-month");
+    for (String key : beside) {
+      Files.createDirectories(warehouse.resolve(key).getParent());
+      Files.writeString(warehouse.resolve(key), key);
+    }
+    try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
+      BuildResult first = local.builder().build(request("m-1"));
+      BuildResult second = local.builder().build(request("m-2"));
+
+      assertThat(second.objectsCopied()).isEqualTo(4);
+      assertThat(second.oldObjectsDeleted()).isEqualTo(first.objectsCopied());
+    }
+
+    Map<String, byte[]> after = contents(warehouse);
+    assertThat(after.keySet()).filteredOn(k -> k.startsWith("cloudtrail_monthly/_staging/2024/03/")).isEmpty();
+    assertThat(after.keySet()).filteredOn(k -> !k.startsWith("cloudtrail_monthly/2024/03/"))
+        .containsExactlyInAnyOrderElementsOf(beside);
+    for (String key : beside) {
+      assertThat(Files.readString(warehouse.resolve(key))).isEqualTo(key);
+    }
+  }
+
+  /** Every file under {@code root}, by its key, with its bytes. */
+  private static Map<String, byte[]> contents(Path root) throws IOException {
+    Map<String, byte[]> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path file : walk.filter(Files::isRegularFile).toList()) {
+        files.put(root.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+      }
+    }
+    return files;
   }
 
   @Test
