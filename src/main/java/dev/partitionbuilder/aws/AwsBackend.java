@@ -27,7 +27,8 @@ public final class AwsBackend {
         config.pollPolicy(),
         clock,
         sleeper,
-        config.minRows());
+        config.minRows(),
+        config.queryRetries());
   }
 
   /** Reads a UTF-8 object named by an s3://bucket/key URI (a template kept in S3). */

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * @param pollMax {@value #ATHENA_POLL_MAX_MS}
  * @param deadlineMargin {@value #DEADLINE_MARGIN_SECONDS}
  * @param minRows {@value #MIN_ROWS}
+ * @param queryRetries {@value #ATHENA_QUERY_RETRIES}
  */
 public record Config(
     String workgroup,
@@ -38,7 +39,8 @@ public record Config(
     Duration pollInitial,
     Duration pollMax,
     Duration deadlineMargin,
-    long minRows) {
+    long minRows,
+    int queryRetries) {
 
   /** Athena workgroup the CTAS runs in. Required. */
   public static final String ATHENA_WORKGROUP = "ATHENA_WORKGROUP";
@@ -68,6 +70,15 @@ public record Config(
    */
   public static final String MIN_ROWS = "MIN_ROWS";
   public static final long DEFAULT_MIN_ROWS = 1;
+  /**
+   * How many times a query that ends FAILED and that Athena marks Retryable is started again; a
+   * query that fails for any other reason is never retried. 0 never retries. Default
+   * {@value #DEFAULT_ATHENA_QUERY_RETRIES}, at most {@value #MAX_ATHENA_QUERY_RETRIES}.
+   */
+  public static final String ATHENA_QUERY_RETRIES = "ATHENA_QUERY_RETRIES";
+  public static final int DEFAULT_ATHENA_QUERY_RETRIES = 2;
+  // Each retry is a whole CTAS again; more than a few cannot fit in a 15-minute Lambda anyway.
+  static final int MAX_ATHENA_QUERY_RETRIES = 10;
 
   // Athena: "lowercase letters, numbers, and the underscore character", at most 255 characters.
   // https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html
@@ -108,6 +119,10 @@ public record Config(
     if (minRows < 0) {
       throw invalid(MIN_ROWS, String.valueOf(minRows), "must be 0 or more (0 accepts an empty month)");
     }
+    if (queryRetries < 0 || queryRetries > MAX_ATHENA_QUERY_RETRIES) {
+      throw invalid(ATHENA_QUERY_RETRIES, String.valueOf(queryRetries),
+          "must be from 0 (never retry) to " + MAX_ATHENA_QUERY_RETRIES);
+    }
   }
 
   /** Reads and validates the configuration from environment variables (or a map standing for them). */
@@ -124,7 +139,8 @@ public record Config(
         Duration.ofMillis(number(env, ATHENA_POLL_INITIAL_MS, 500)),
         Duration.ofMillis(number(env, ATHENA_POLL_MAX_MS, 10_000)),
         Duration.ofSeconds(number(env, DEADLINE_MARGIN_SECONDS, 30)),
-        number(env, MIN_ROWS, DEFAULT_MIN_ROWS));
+        number(env, MIN_ROWS, DEFAULT_MIN_ROWS),
+        retries(env));
   }
 
   /** The table's layout in the storage this configuration names. */
@@ -238,6 +254,15 @@ public record Config(
     } catch (NumberFormatException e) {
       throw invalid(variable, value, "is not a whole number", e);
     }
+  }
+
+  private static int retries(Map<String, String> env) {
+    long retries = number(env, ATHENA_QUERY_RETRIES, DEFAULT_ATHENA_QUERY_RETRIES);
+    if (retries < 0 || retries > MAX_ATHENA_QUERY_RETRIES) {
+      throw invalid(ATHENA_QUERY_RETRIES, env.get(ATHENA_QUERY_RETRIES).strip(),
+          "must be from 0 (never retry) to " + MAX_ATHENA_QUERY_RETRIES);
+    }
+    return (int) retries;
   }
 
   private static ConfigException invalid(String variable, String value, String why) {

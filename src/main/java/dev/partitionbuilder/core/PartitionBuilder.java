@@ -37,7 +37,11 @@ import org.slf4j.LoggerFactory;
  *   <li>clear the staging prefix.
  * </ol>
  *
- * A failed, cancelled or timed-out query, too few rows, or a copy failing midway (the copies made
+ * A query that ends FAILED and that the engine marks retryable is started again, up to {@code
+ * queryRetries} times, with backoff: steps 1 and 2 run again first, and each retry has its own
+ * idempotency token. Any other failure is final.
+ *
+ * <p>A failed, cancelled or timed-out query, too few rows, or a copy failing midway (the copies made
  * so far are deleted again) leave the partition exactly as it was. What remains is a window, not a
  * loss: between the last copy and the delete of the old objects, readers see old and new objects
  * together (rows counted twice); and if that delete fails, the build fails with both sets in place
@@ -56,6 +60,7 @@ public final class PartitionBuilder {
   private final Clock clock;
   private final Sleeper sleeper;
   private final long minRows;
+  private final int queryRetries;
 
   /** A builder that needs at least {@value Config#DEFAULT_MIN_ROWS} row(s) to replace a partition. */
   public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
@@ -63,9 +68,18 @@ public final class PartitionBuilder {
     this(layout, template, store, catalog, engine, poll, clock, sleeper, Config.DEFAULT_MIN_ROWS);
   }
 
-  /** @param minRows fewest rows a query must write to replace the partition; 0 accepts an empty month */
+  /** A builder that retries a retryable FAILED query {@value Config#DEFAULT_ATHENA_QUERY_RETRIES} times. */
   public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
       QueryEngine engine, PollPolicy poll, Clock clock, Sleeper sleeper, long minRows) {
+    this(layout, template, store, catalog, engine, poll, clock, sleeper, minRows, Config.DEFAULT_ATHENA_QUERY_RETRIES);
+  }
+
+  /**
+   * @param minRows fewest rows a query must write to replace the partition; 0 accepts an empty month
+   * @param queryRetries how many times a FAILED query the engine marks retryable is started again; 0 never
+   */
+  public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
+      QueryEngine engine, PollPolicy poll, Clock clock, Sleeper sleeper, long minRows, int queryRetries) {
     this.layout = requireNonNull(layout, "layout is null");
     this.template = requireNonNull(template, "template is null");
     this.store = requireNonNull(store, "store is null");
@@ -78,6 +92,10 @@ public final class PartitionBuilder {
       throw new IllegalArgumentException("minRows must be 0 or more, got " + minRows);
     }
     this.minRows = minRows;
+    if (queryRetries < 0) {
+      throw new IllegalArgumentException("queryRetries must be 0 or more, got " + queryRetries);
+    }
+    this.queryRetries = queryRetries;
   }
 
   public BuildResult build(BuildRequest request) {
@@ -193,7 +211,11 @@ public final class PartitionBuilder {
 
   private QueryExecution runQuery(PartitionPlan plan, String sql, BuildRequest request, Instant attemptStart, String context) {
     String id = engine.start(sql, token(request.requestKey(), sql));
+    // A redelivery may reach queries an earlier delivery started under the plain per-attempt
+    // tokens below, so its own tokens also name this delivery.
+    String retryKey = request.requestKey();
     if (request.redelivered()) {
+      retryKey = request.requestKey() + "@" + attemptStart;
       QueryExecution first = engine.get(id);
       if (first.submittedAt().isBefore(attemptStart)) {
         // Athena handed back the query an earlier delivery of this message started. It wrote to
@@ -210,15 +232,39 @@ public final class PartitionBuilder {
         }
         catalog.dropTableIfExists(plan.database(), plan.tempTable());
         store.deleteAll(requireInsideTable(plan.stagingPrefix()));
-        id = engine.start(sql, token(request.requestKey() + "@" + attemptStart, sql));
+        id = engine.start(sql, token(retryKey, sql));
       }
     }
-    log.info("{} queryExecutionId={} started", context, id);
-    QueryExecution done = await(id, plan, request.deadline(), context);
-    if (done.state() != State.SUCCEEDED) {
-      throw new QueryFailedException("Cannot build " + plan.month() + ": query " + id + " " + done.describe(), done);
+    for (int attempt = 1; ; attempt++) {
+      Instant started = clock.instant();
+      log.info("{} queryExecutionId={} started (attempt {})", context, id, attempt);
+      QueryExecution done = await(id, plan, request.deadline(), context);
+      if (done.state() == State.SUCCEEDED) {
+        return done;
+      }
+      String failure = "Cannot build " + plan.month() + ": query " + id + " " + done.describe();
+      if (done.state() != State.FAILED || !done.retryable()) {
+        throw new QueryFailedException(failure, done);
+      }
+      if (attempt > queryRetries) {
+        throw new QueryFailedException(failure + "; gave up after " + attempt + " attempt(s) (ATHENA_QUERY_RETRIES="
+            + queryRetries + ")", done);
+      }
+      Duration backoff = poll.delay(attempt - 1);
+      // The failed attempt's own run time is the best guess of what the next one needs.
+      Instant estimatedEnd = clock.instant().plus(backoff).plus(Duration.between(started, clock.instant()));
+      if (estimatedEnd.isAfter(request.deadline())) {
+        throw new QueryFailedException(failure + "; not retried: attempt " + (attempt + 1) + " would likely end after the "
+            + "deadline " + request.deadline(), done);
+      }
+      log.warn("{} queryExecutionId={} FAILED and Athena marks it retryable: {}; starting attempt {} of {} in {} ms",
+          context, id, done.describe(), attempt + 1, queryRetries + 1, backoff.toMillis());
+      sleep(backoff, id);
+      // As before the first attempt: whatever the failed query left must not meet the next one.
+      catalog.dropTableIfExists(plan.database(), plan.tempTable());
+      store.deleteAll(requireInsideTable(plan.stagingPrefix()));
+      id = engine.start(sql, token(retryKey + "#" + (attempt + 1), sql));
     }
-    return done;
   }
 
   /** Polls with backoff until the query ends, or stops it when the next poll would pass the deadline. */
@@ -235,12 +281,16 @@ public final class PartitionBuilder {
             + " at the deadline " + deadline + "; it was stopped", execution);
       }
       log.debug("{} queryExecutionId={} {}; next look in {} ms", context, id, execution.state(), delay.toMillis());
-      try {
-        sleeper.sleep(delay);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new PartitionBuilderException("Interrupted while waiting for query " + id, e);
-      }
+      sleep(delay, id);
+    }
+  }
+
+  private void sleep(Duration delay, String id) {
+    try {
+      sleeper.sleep(delay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PartitionBuilderException("Interrupted while waiting for query " + id, e);
     }
   }
 

@@ -293,6 +293,32 @@ class AthenaOnTheWireTest {
   }
 
   @Test
+  void aFailedQueryAthenaMarksRetryableIsStartedAgainUnderAnotherClientRequestTokenAndTheBuildSucceeds() {
+    stand.answer(DELETE_TABLE, deleted());
+    stand.answer(START_QUERY_EXECUTION, started("q-1"), started("q-2"));
+    stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "q-1", execution("q-1", "FAILED")
+        .reason("GENERIC_INTERNAL_ERROR: Encountered an exception executed in context")
+        .error(1, 401, true, "Internal error")
+        .answer());
+    stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "q-2",
+        execution("q-2", "SUCCEEDED").statistics(13_421_772, 2_263).answer());
+    stand.answer(GET_QUERY_RESULTS, results(100_005));
+
+    BuildResult result = builder.build(request("msg-1", false));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q-2");
+    List<JsonNode> starts = stand.requests(START_QUERY_EXECUTION);
+    assertThat(starts).hasSize(2).allSatisfy(body -> assertThat(body.path("QueryString").asText()).isEqualTo(SQL));
+    assertThat(starts).extracting(body -> body.path("ClientRequestToken").asText())
+        .doesNotHaveDuplicates()
+        .allSatisfy(token -> assertThat(token).hasSizeBetween(32, 128))
+        .first().isEqualTo(PartitionBuilderTestAccess.token("msg-1", SQL));
+    assertThat(stand.calls()).containsSubsequence(
+        START_QUERY_EXECUTION, GET_QUERY_EXECUTION, DELETE_TABLE, START_QUERY_EXECUTION, GET_QUERY_EXECUTION,
+        DELETE_TABLE, GET_QUERY_RESULTS);
+  }
+
+  @Test
   void anotherMessageForTheSameMonthStartsWithAnotherToken() {
     stand.answer(DELETE_TABLE, deleted());
     athenaRuns(succeeded());

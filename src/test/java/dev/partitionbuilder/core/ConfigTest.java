@@ -55,6 +55,22 @@ class ConfigTest {
       assertThat(config.pollMax()).isEqualTo(Duration.ofMillis(10_000));
       assertThat(config.deadlineMargin()).isEqualTo(Duration.ofSeconds(30));
       assertThat(config.minRows()).isEqualTo(1);
+      assertThat(config.queryRetries()).isEqualTo(2);
+    }
+
+    @Test
+    void readsAthenaQueryRetriesAndAcceptsZeroMeaningNeverRetry() {
+      assertThat(Config.fromEnvironment(with(Config.ATHENA_QUERY_RETRIES, "5")).queryRetries()).isEqualTo(5);
+      assertThat(Config.fromEnvironment(with(Config.ATHENA_QUERY_RETRIES, "0")).queryRetries()).isZero();
+    }
+
+    @Test
+    void rejectsANegativeTooLargeOrNonNumericAthenaQueryRetriesNamingTheValueAsWritten() {
+      assertThat(rejection(with(Config.ATHENA_QUERY_RETRIES, "-1")))
+          .isEqualTo("ATHENA_QUERY_RETRIES=\"-1\" must be from 0 (never retry) to 10");
+      assertThat(rejection(with(Config.ATHENA_QUERY_RETRIES, "11"))).contains(Config.ATHENA_QUERY_RETRIES, "\"11\"", "0 (never retry) to 10");
+      assertThat(rejection(with(Config.ATHENA_QUERY_RETRIES, "99999999999"))).contains("\"99999999999\"", "to 10");
+      assertThat(rejection(with(Config.ATHENA_QUERY_RETRIES, "twice"))).contains(Config.ATHENA_QUERY_RETRIES, "\"twice\"", "whole number");
     }
 
     @Test

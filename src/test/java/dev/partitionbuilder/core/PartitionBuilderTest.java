@@ -55,11 +55,16 @@ class PartitionBuilderTest {
   }
 
   private PartitionBuilder builder(FakeObjectStore store, FakeCatalog catalog, FakeQueryEngine engine, long minRows) {
+    return builder(store, catalog, engine, minRows, Config.DEFAULT_ATHENA_QUERY_RETRIES);
+  }
+
+  private PartitionBuilder builder(FakeObjectStore store, FakeCatalog catalog, FakeQueryEngine engine, long minRows,
+      int queryRetries) {
     return new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store, catalog, engine,
         new PollPolicy(Duration.ofMillis(500), Duration.ofSeconds(4)), clock, d -> {
           sleeps.add(d);
           clock.advance(d);
-        }, minRows);
+        }, minRows, queryRetries);
   }
 
   /** The store without this month's staging prefix: what readers of the table can see, and more. */
@@ -163,6 +168,109 @@ class PartitionBuilderTest {
         .hasMessageContaining("CANCELLED");
     assertThat(journal.entries()).endsWith("get q1 CANCELLED", "drop " + TEMP);
     assertThat(store.objects()).isEqualTo(before);
+    assertThat(engine.startedSql()).hasSize(1);
+  }
+
+  @Test
+  void startsARetryableFailedQueryAgainUnderANewTokenAfterDroppingTheTableAndClearingStaging() {
+    engine.willFailRetryably(RUNNING).willRun(RUNNING, SUCCEEDED);
+    String sql = CtasTemplate.bundled().render(LAYOUT, MARCH);
+
+    BuildResult result = builder.build(request("m-1", false));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q2");
+    assertThat(engine.startedSql()).hasSize(2);
+    assertThat(engine.tokens()).containsExactly(PartitionBuilder.token("m-1", sql), PartitionBuilder.token("m-1#2", sql))
+        .doesNotHaveDuplicates();
+    assertThat(journal.entries()).containsSubsequence(
+        "start q1", "get q1 RUNNING", "get q1 FAILED",
+        "drop " + TEMP, "deleteAll " + STAGING,
+        "start q2", "get q2 RUNNING", "get q2 SUCCEEDED", "drop " + TEMP);
+    assertThat(journal.entries()).filteredOn(e -> e.startsWith("deleteKeys "))
+        .containsExactly("deleteKeys " + PARTITION + " [" + PARTITION + "old-1, " + PARTITION + "old-2]");
+    assertThat(store.objects().keySet()).filteredOn(k -> k.startsWith(PARTITION))
+        .containsExactlyInAnyOrder(PARTITION + "q2-bucket-0", PARTITION + "q2-bucket-1");
+    // One poll wait for q1, the backoff before the retry, one poll wait for q2.
+    assertThat(sleeps).containsExactly(Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofMillis(500));
+  }
+
+  @Test
+  void failsAfterOnePlusAthenaQueryRetriesStartsWhenEveryAttemptFailsRetryablyAndLeavesThePartitionAsItWas() {
+    engine.willFailRetryably().willFailRetryably().willFailRetryably().willRun(SUCCEEDED);
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(QueryFailedException.class)
+        .hasMessage("Cannot build 2024-03: query q3 FAILED (error category 1 SYSTEM, type 401, retryable): "
+            + "GENERIC_INTERNAL_ERROR: worker lost; gave up after 3 attempt(s) (ATHENA_QUERY_RETRIES=2)");
+    assertThat(engine.startedSql()).hasSize(3);
+    assertThat(engine.tokens()).doesNotHaveDuplicates();
+    assertThat(store.objects()).isEqualTo(before);
+    assertThat(journal.entries()).noneMatch(e -> e.startsWith("copy") || e.startsWith("deleteKeys"));
+    // Backoff doubles from the first poll delay: 500 ms before attempt 2, 1 s before attempt 3.
+    assertThat(sleeps).containsExactly(Duration.ofMillis(500), Duration.ofMillis(1000));
+  }
+
+  @Test
+  void failsAtOnceWithAthenasUnchangedMessageWhenTheFailedQueryIsNotRetryable() {
+    engine.willRun(RUNNING, FAILED).willRun(SUCCEEDED);
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(QueryFailedException.class)
+        .hasMessage("Cannot build 2024-03: query q1 FAILED (error category 2 USER, type 1001, not retryable): "
+            + "HIVE_BAD_DATA: malformed");
+    assertThat(engine.startedSql()).hasSize(1);
+  }
+
+  @Test
+  void neverRetriesWhenAthenaQueryRetriesIsZero() {
+    engine.willFailRetryably().willRun(SUCCEEDED);
+    builder = builder(store, catalog, engine, 1, 0);
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(QueryFailedException.class)
+        .hasMessageEndingWith("; gave up after 1 attempt(s) (ATHENA_QUERY_RETRIES=0)");
+    assertThat(engine.startedSql()).hasSize(1);
+  }
+
+  @Test
+  void doesNotStartARetryThatWouldLikelyEndAfterTheDeadline() {
+    // The first attempt runs 3.5 s (polls after 0.5, 1 and 2 s); with the 0.5 s backoff a second
+    // attempt as long would end 7.5 s after the start, past the deadline at 6 s.
+    engine.willFailRetryably(RUNNING, RUNNING, RUNNING).willRun(SUCCEEDED);
+    BuildRequest request = new BuildRequest(MARCH, "m-1", false, clock.instant().plusSeconds(6));
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(request))
+        .isInstanceOf(QueryFailedException.class)
+        .hasMessageStartingWith("Cannot build 2024-03: query q1 FAILED (error category 1 SYSTEM, type 401, retryable)")
+        .hasMessageContaining("not retried: attempt 2 would likely end after the deadline " + request.deadline());
+    assertThat(engine.startedSql()).hasSize(1);
+    assertThat(clock.instant()).isBeforeOrEqualTo(request.deadline());
+    assertThat(store.objects()).isEqualTo(before);
+  }
+
+  @Test
+  void startsARetryThatCanEndBeforeTheDeadline() {
+    engine.willFailRetryably(RUNNING, RUNNING, RUNNING).willRun(SUCCEEDED);
+    BuildRequest request = new BuildRequest(MARCH, "m-1", false, clock.instant().plusSeconds(8));
+
+    BuildResult result = builder.build(request);
+
+    assertThat(result.queryExecutionId()).isEqualTo("q2");
+  }
+
+  @Test
+  void aRedeliveryRetriesUnderTokensOfItsOwnSoItNeverMeetsAnEarlierDeliverysRetries() {
+    engine.willFailRetryably().willRun(SUCCEEDED);
+    String sql = CtasTemplate.bundled().render(LAYOUT, MARCH);
+    Instant start = clock.instant();
+
+    BuildResult result = builder.build(request("m-1", true));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q2");
+    assertThat(engine.tokens()).containsExactly(PartitionBuilder.token("m-1", sql),
+        PartitionBuilder.token("m-1@" + start + "#2", sql));
   }
 
   @Test

@@ -17,13 +17,14 @@ import java.util.function.Consumer;
 
 /**
  * A query engine that plays a script: each started query goes through the states given to
- * {@link #willRun}, one per {@code get}, and stays in the last. A token seen before returns the
- * query it started, as Athena's ClientRequestToken does.
+ * {@link #willRun} (or {@link #willFailRetryably}), one per {@code get}, and stays in the last. A
+ * token seen before returns the query it started, as Athena's ClientRequestToken does. A FAILED
+ * query fails as a user error (not retryable) unless its script says otherwise.
  */
 public final class FakeQueryEngine implements QueryEngine {
   private final Journal journal;
   private final Clock clock;
-  private final Deque<List<State>> scripts = new ArrayDeque<>();
+  private final Deque<Script> scripts = new ArrayDeque<>();
   private final Map<String, String> idByToken = new HashMap<>();
   private final Map<String, Run> runs = new HashMap<>();
   private final List<String> startedSql = new ArrayList<>();
@@ -32,15 +33,19 @@ public final class FakeQueryEngine implements QueryEngine {
   private OptionalLong rows = OptionalLong.of(42);
   private int next = 1;
 
+  private record Script(List<State> states, boolean retryable) {}
+
   private static final class Run {
     final Instant submittedAt;
     final Deque<State> states;
+    final boolean retryable;
     State state;
     boolean stopped;
 
-    Run(Instant submittedAt, List<State> script) {
+    Run(Instant submittedAt, Script script) {
       this.submittedAt = submittedAt;
-      this.states = new ArrayDeque<>(script);
+      this.states = new ArrayDeque<>(script.states());
+      this.retryable = script.retryable();
       this.state = State.QUEUED;
     }
   }
@@ -52,7 +57,18 @@ public final class FakeQueryEngine implements QueryEngine {
 
   /** The next started query goes through these states. Without a script, a query succeeds at once. */
   public FakeQueryEngine willRun(State... states) {
-    scripts.add(List.of(states));
+    scripts.add(new Script(List.of(states), false));
+    return this;
+  }
+
+  /**
+   * The next started query goes through {@code before}, then ends FAILED with an error the engine
+   * marks retryable (as Athena marks some of its system errors).
+   */
+  public FakeQueryEngine willFailRetryably(State... before) {
+    List<State> states = new ArrayList<>(List.of(before));
+    states.add(State.FAILED);
+    scripts.add(new Script(states, true));
     return this;
   }
 
@@ -77,7 +93,7 @@ public final class FakeQueryEngine implements QueryEngine {
   public String startedEarlier(String token, Instant when, State state) {
     String id = "q" + next++;
     idByToken.put(token, id);
-    Run run = new Run(when, List.of(state));
+    Run run = new Run(when, new Script(List.of(state), false));
     run.state = state;
     run.states.clear();
     runs.put(id, run);
@@ -106,7 +122,7 @@ public final class FakeQueryEngine implements QueryEngine {
     }
     String id = "q" + next++;
     idByToken.put(idempotencyToken, id);
-    List<State> script = scripts.isEmpty() ? List.of(State.SUCCEEDED) : scripts.poll();
+    Script script = scripts.isEmpty() ? new Script(List.of(State.SUCCEEDED), false) : scripts.poll();
     runs.put(id, new Run(clock.instant(), script));
     startedSql.add(sql);
     journal.add("start " + id);
@@ -123,10 +139,15 @@ public final class FakeQueryEngine implements QueryEngine {
       }
     }
     journal.add("get " + id + " " + run.state);
-    boolean failed = run.state == State.FAILED;
-    return new QueryExecution(id, run.state, run.submittedAt,
-        failed ? Optional.of("HIVE_BAD_DATA: malformed") : Optional.empty(),
-        failed ? 2 : null, failed ? 1001 : null, false, 1_000_000, 2_000);
+    if (run.state != State.FAILED) {
+      return new QueryExecution(id, run.state, run.submittedAt, Optional.empty(), null, null, false, 1_000_000, 2_000);
+    }
+    if (run.retryable) {
+      return new QueryExecution(id, run.state, run.submittedAt, Optional.of("GENERIC_INTERNAL_ERROR: worker lost"),
+          1, 401, true, 1_000_000, 2_000);
+    }
+    return new QueryExecution(id, run.state, run.submittedAt, Optional.of("HIVE_BAD_DATA: malformed"),
+        2, 1001, false, 1_000_000, 2_000);
   }
 
   @Override
