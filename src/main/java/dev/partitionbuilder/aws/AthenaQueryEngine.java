@@ -2,6 +2,8 @@ package dev.partitionbuilder.aws;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.partitionbuilder.core.Config;
+import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryEngine;
 import dev.partitionbuilder.core.QueryExecution;
@@ -15,6 +17,7 @@ import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
 import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.athena.model.QueryExecutionStatistics;
 import software.amazon.awssdk.services.athena.model.QueryExecutionStatus;
+import software.amazon.awssdk.services.athena.model.WorkGroup;
 
 /** Athena, in one workgroup. */
 public final class AthenaQueryEngine implements QueryEngine {
@@ -26,6 +29,28 @@ public final class AthenaQueryEngine implements QueryEngine {
     this.athena = requireNonNull(athena, "athena is null");
     this.workgroup = requireNonNull(workgroup, "workgroup is null");
     this.database = requireNonNull(database, "database is null");
+  }
+
+  /**
+   * Fails unless the workgroup lets the query choose where a CTAS writes. A workgroup with
+   * "Override client-side settings" (EnforceWorkGroupConfiguration) writes CTAS tables under its
+   * own result location instead of {@code external_location}, so the staging prefix would stay
+   * empty. https://docs.aws.amazon.com/athena/latest/ug/considerations-ctas.html
+   */
+  public void requireClientSideLocation() {
+    String variable = Config.ATHENA_WORKGROUP + "=\"" + workgroup + "\"";
+    WorkGroup found;
+    try {
+      found = athena.getWorkGroup(b -> b.workGroup(workgroup)).workGroup();
+    } catch (SdkException e) {
+      throw new ConfigException(variable + " cannot be read from Athena: " + e.getMessage(), e);
+    }
+    if (found != null && found.configuration() != null
+        && Boolean.TRUE.equals(found.configuration().enforceWorkGroupConfiguration())) {
+      throw new ConfigException(variable + " enforces its own settings (EnforceWorkGroupConfiguration=true), and Athena "
+          + "then refuses a CTAS with external_location: turn off \"Override client-side settings\" for this workgroup, "
+          + "or use a workgroup that does not enforce them");
+    }
   }
 
   @Override

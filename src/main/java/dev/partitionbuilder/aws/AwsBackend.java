@@ -16,14 +16,23 @@ public final class AwsBackend {
 
   private AwsBackend() {}
 
+  /**
+   * The builder on AWS. Reads the CTAS template (from S3 when configured) and checks with Athena's
+   * GetWorkGroup that the workgroup lets the CTAS set its external_location.
+   *
+   * @throws ConfigException when the template or the workgroup cannot be used
+   */
   public static PartitionBuilder partitionBuilder(Config config, AwsClients clients, Clock clock, Sleeper sleeper) {
     CtasTemplate template = CtasTemplate.load(config.ctasTemplate(), uri -> readTemplate(clients.s3(), uri));
+    AthenaQueryEngine engine = new AthenaQueryEngine(clients.athena(), config.workgroup(), config.database());
+    // At cold start, so a workgroup that cannot run the CTAS stops the function before any message.
+    engine.requireClientSideLocation();
     return new PartitionBuilder(
         config.layout(),
         template,
         new S3ObjectStore(clients.s3(), config.bucket()),
         new GlueCatalog(clients.glue()),
-        new AthenaQueryEngine(clients.athena(), config.workgroup(), config.database()),
+        engine,
         config.pollPolicy(),
         clock,
         sleeper,

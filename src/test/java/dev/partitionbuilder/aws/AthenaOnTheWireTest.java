@@ -3,12 +3,14 @@ package dev.partitionbuilder.aws;
 import static dev.partitionbuilder.aws.SdkMocks.sdkMock;
 import static dev.partitionbuilder.testing.AthenaAnswers.GET_QUERY_EXECUTION;
 import static dev.partitionbuilder.testing.AthenaAnswers.GET_QUERY_RESULTS;
+import static dev.partitionbuilder.testing.AthenaAnswers.GET_WORK_GROUP;
 import static dev.partitionbuilder.testing.AthenaAnswers.START_QUERY_EXECUTION;
 import static dev.partitionbuilder.testing.AthenaAnswers.STOP_QUERY_EXECUTION;
 import static dev.partitionbuilder.testing.AthenaAnswers.execution;
 import static dev.partitionbuilder.testing.AthenaAnswers.results;
 import static dev.partitionbuilder.testing.AthenaAnswers.started;
 import static dev.partitionbuilder.testing.AthenaAnswers.stopped;
+import static dev.partitionbuilder.testing.AthenaAnswers.workGroup;
 import static dev.partitionbuilder.testing.GlueAnswers.DELETE_TABLE;
 import static dev.partitionbuilder.testing.GlueAnswers.concurrentModification;
 import static dev.partitionbuilder.testing.GlueAnswers.deleted;
@@ -92,10 +94,13 @@ class AthenaOnTheWireTest {
   @BeforeEach
   void setUp() {
     stand.reset();
+    stand.answer(GET_WORK_GROUP, workGroup("etl", false));
     doReturn(ListObjectsV2Response.builder().isTruncated(false).keyCount(0).build())
         .when(s3).listObjectsV2(any(ListObjectsV2Request.class));
     builder = AwsBackend.partitionBuilder(CONFIG, new AwsClients(s3, stand.glue(), stand.athena()),
         Clock.systemUTC(), Sleeper.SYSTEM);
+    // Wiring asked Athena about the workgroup (AthenaWorkgroupCheckTest); the tests here look only at builds.
+    stand.reset();
   }
 
   private static BuildRequest request(String messageId, boolean redelivered) {

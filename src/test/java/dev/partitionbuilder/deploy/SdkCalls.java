@@ -34,6 +34,7 @@ import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.athena.model.GetQueryExecutionResponse;
 import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
+import software.amazon.awssdk.services.athena.model.GetWorkGroupResponse;
 import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.athena.model.StartQueryExecutionResponse;
 import software.amazon.awssdk.services.glue.GlueClient;
@@ -47,7 +48,8 @@ import software.amazon.awssdk.utils.builder.SdkBuilder;
 /**
  * The AWS API operations the code calls, found by running it: the real {@link AwsBackend} wiring
  * and adapters over SDK clients whose every operation is recorded and answered with a small canned
- * response. The scenario takes every path that reaches AWS: a CTAS template read from S3, a
+ * response. The scenario takes every path that reaches AWS: a CTAS template read from S3, the
+ * workgroup's settings read at cold start, a
  * redelivered message whose earlier query is still running (so it is stopped), a successful
  * rerun, the row count, and the replace: copying the staged file in and deleting the old one.
  */
@@ -68,7 +70,8 @@ final class SdkCalls {
       "AthenaClient.startQueryExecution", List.of("athena:StartQueryExecution"),
       "AthenaClient.getQueryExecution", List.of("athena:GetQueryExecution"),
       "AthenaClient.getQueryResults", List.of("athena:GetQueryResults"),
-      "AthenaClient.stopQueryExecution", List.of("athena:StopQueryExecution")));
+      "AthenaClient.stopQueryExecution", List.of("athena:StopQueryExecution"),
+      "AthenaClient.getWorkGroup", List.of("athena:GetWorkGroup")));
 
   static final Instant NOW = Instant.parse("2024-04-01T00:31:00Z");
   static final String TEMPLATE_URI = "s3://example-templates/ctas/cloudtrail_monthly.sql";
@@ -166,6 +169,10 @@ final class SdkCalls {
             .status(s -> s.state(states.pop()).submissionDateTime(submitted.pop()))).build();
       case "AthenaClient.getQueryResults":
         return GetQueryResultsResponse.builder().updateCount(42L).build();
+      case "AthenaClient.getWorkGroup":
+        // A workgroup that lets the CTAS choose its location, so wiring goes on to the build.
+        return GetWorkGroupResponse.builder().workGroup(w -> w.name("primary")
+            .configuration(c -> c.enforceWorkGroupConfiguration(false))).build();
       default:
         // An empty response of the operation's own type: deleteObjects, deleteTable, stopQueryExecution.
         Object builder = invocation.getMethod().getReturnType().getMethod("builder").invoke(null);

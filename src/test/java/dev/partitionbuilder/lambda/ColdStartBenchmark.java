@@ -42,6 +42,7 @@ public final class ColdStartBenchmark {
     Path root = Files.createTempDirectory("lambda-zip");
     String classpath = unzip(zip, root) + File.pathSeparator + Path.of("target/test-classes").toAbsolutePath();
     try (S3Stand s3 = S3Stand.start(); AwsJsonStand aws = AwsJsonStand.start()) {
+      aws.answer(AthenaAnswers.GET_WORK_GROUP, AthenaAnswers.workGroup("primary", false));
       aws.answer(DELETE_TABLE, GlueAnswers.deleted());
       aws.answer(START_QUERY_EXECUTION, AthenaAnswers.started("q-cold-start"));
       aws.answer(GET_QUERY_EXECUTION, AthenaAnswers.execution("q-cold-start", "SUCCEEDED")

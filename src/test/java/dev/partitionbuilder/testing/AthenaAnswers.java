@@ -18,6 +18,7 @@ public final class AthenaAnswers {
   public static final String GET_QUERY_EXECUTION = "AmazonAthena.GetQueryExecution";
   public static final String GET_QUERY_RESULTS = "AmazonAthena.GetQueryResults";
   public static final String STOP_QUERY_EXECUTION = "AmazonAthena.StopQueryExecution";
+  public static final String GET_WORK_GROUP = "AmazonAthena.GetWorkGroup";
 
   private AthenaAnswers() {}
 
@@ -37,6 +38,23 @@ public final class AthenaAnswers {
     ObjectNode resultSet = body.putObject("ResultSet");
     resultSet.putArray("Rows");
     resultSet.putObject("ResultSetMetadata").putArray("ColumnInfo");
+    return ok(body.toString());
+  }
+
+  /**
+   * GetWorkGroup of an enabled workgroup with a result location, which does or does not enforce its
+   * settings ("Override client-side settings").
+   */
+  public static Answer workGroup(String name, boolean enforceWorkGroupConfiguration) {
+    ObjectNode body = object();
+    ObjectNode workGroup = body.putObject("WorkGroup").put("Name", name).put("State", "ENABLED");
+    ObjectNode configuration = workGroup.putObject("Configuration")
+        .put("EnforceWorkGroupConfiguration", enforceWorkGroupConfiguration)
+        .put("PublishCloudWatchMetricsEnabled", true);
+    configuration.putObject("ResultConfiguration").put("OutputLocation", "s3://example-athena-results/" + name + "/");
+    configuration.putObject("EngineVersion")
+        .put("SelectedEngineVersion", "AUTO").put("EffectiveEngineVersion", "Athena engine version 3");
+    workGroup.put("CreationTime", epochSeconds(Instant.parse("2024-01-02T03:04:05Z")));
     return ok(body.toString());
   }
 

@@ -1,0 +1,95 @@
+package dev.partitionbuilder.aws;
+
+import static dev.partitionbuilder.aws.SdkMocks.sdkMock;
+import static dev.partitionbuilder.testing.AthenaAnswers.GET_WORK_GROUP;
+import static dev.partitionbuilder.testing.AthenaAnswers.invalidRequest;
+import static dev.partitionbuilder.testing.AthenaAnswers.workGroup;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.partitionbuilder.core.Config;
+import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.core.PartitionBuilder;
+import dev.partitionbuilder.core.Sleeper;
+import dev.partitionbuilder.testing.AwsJsonStand;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The cold-start check of ATHENA_WORKGROUP (AwsBackend, as the Lambda's Handler and
+ * {@code run --engine athena} wire it), with Athena answered over HTTP by a stand-in in the
+ * GetWorkGroup response shape of the API reference.
+ */
+class AthenaWorkgroupCheckTest {
+  private static final Config CONFIG = Config.fromEnvironment(Map.of(
+      Config.ATHENA_WORKGROUP, "analytics",
+      Config.GLUE_DATABASE, "cloudtrail",
+      Config.SRC_TABLE_NAME, "cloudtrail_daily",
+      Config.DST_TABLE_NAME, "cloudtrail_monthly",
+      Config.DST_BUCKET, "bucket",
+      Config.DST_PREFIX, "cloudtrail_monthly/"));
+
+  private static AwsJsonStand stand;
+
+  private final S3Client s3 = sdkMock(S3Client.class);
+
+  @BeforeAll
+  static void startStand() {
+    stand = AwsJsonStand.start();
+  }
+
+  @AfterAll
+  static void stopStand() {
+    stand.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    stand.reset();
+  }
+
+  private PartitionBuilder wire() {
+    return AwsBackend.partitionBuilder(CONFIG, new AwsClients(s3, stand.glue(), stand.athena()),
+        Clock.systemUTC(), Sleeper.SYSTEM);
+  }
+
+  @Test
+  void aWorkgroupThatEnforcesItsOwnSettingsStopsTheStartWithWhatToChangeAndNoQueryIsStarted() {
+    stand.answer(GET_WORK_GROUP, workGroup("analytics", true));
+
+    assertThatThrownBy(this::wire)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("ATHENA_WORKGROUP=\"analytics\" enforces its own settings (EnforceWorkGroupConfiguration=true), "
+            + "and Athena then refuses a CTAS with external_location: turn off \"Override client-side settings\" "
+            + "for this workgroup, or use a workgroup that does not enforce them");
+    assertThat(stand.calls()).containsExactly(GET_WORK_GROUP);
+  }
+
+  @Test
+  void aWorkgroupThatLetsTheQueryChooseItsLocationIsAccepted() {
+    stand.answer(GET_WORK_GROUP, workGroup("analytics", false));
+
+    assertThat(wire()).isNotNull();
+    assertThat(stand.requests(GET_WORK_GROUP)).singleElement()
+        .satisfies(body -> assertThat(body.toString()).isEqualTo("{\"WorkGroup\":\"analytics\"}"));
+    assertThat(stand.calls()).containsExactly(GET_WORK_GROUP);
+  }
+
+  @Test
+  void anUnknownWorkgroupStopsTheStartNamingItAndAthenasError() {
+    stand.answer(GET_WORK_GROUP, invalidRequest("WorkGroup analytics is not found."));
+
+    assertThatThrownBy(this::wire)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("ATHENA_WORKGROUP=\"analytics\" cannot be read from Athena: ")
+        .hasMessageContaining("WorkGroup analytics is not found.")
+        .message().doesNotContain("\n");
+    // A refused request is not retried by the SDK.
+    assertThat(stand.calls()).containsExactly(GET_WORK_GROUP);
+  }
+}
