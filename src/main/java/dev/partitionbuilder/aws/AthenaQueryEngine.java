@@ -47,9 +47,12 @@ public final class AthenaQueryEngine implements QueryEngine {
     }
     if (found != null && found.configuration() != null
         && Boolean.TRUE.equals(found.configuration().enforceWorkGroupConfiguration())) {
-      throw new ConfigException(variable + " enforces its own settings (EnforceWorkGroupConfiguration=true), and Athena "
-          + "then refuses a CTAS with external_location: turn off \"Override client-side settings\" for this workgroup, "
-          + "or use a workgroup that does not enforce them");
+      // Such a workgroup ignores external_location and writes the table under its own result
+      // location (https://docs.aws.amazon.com/athena/latest/ug/considerations-ctas.html), so the
+      // staged files would never appear where the builder moves them from.
+      throw new ConfigException(variable + " enforces its own settings (EnforceWorkGroupConfiguration=true), so Athena "
+          + "would ignore the CTAS's external_location and write the table under the workgroup's result location: "
+          + "turn off \"Override client-side settings\" for this workgroup, or use a workgroup that does not enforce them");
     }
   }
 

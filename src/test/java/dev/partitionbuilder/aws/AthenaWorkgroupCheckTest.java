@@ -65,8 +65,9 @@ class AthenaWorkgroupCheckTest {
     assertThatThrownBy(this::wire)
         .isInstanceOf(ConfigException.class)
         .hasMessage("ATHENA_WORKGROUP=\"analytics\" enforces its own settings (EnforceWorkGroupConfiguration=true), "
-            + "and Athena then refuses a CTAS with external_location: turn off \"Override client-side settings\" "
-            + "for this workgroup, or use a workgroup that does not enforce them");
+            + "so Athena would ignore the CTAS's external_location and write the table under the workgroup's result "
+            + "location: turn off \"Override client-side settings\" for this workgroup, or use a workgroup that does "
+            + "not enforce them");
     assertThat(stand.calls()).containsExactly(GET_WORK_GROUP);
   }
 
