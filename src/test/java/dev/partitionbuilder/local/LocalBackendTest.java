@@ -156,16 +156,22 @@ class LocalBackendTest {
     }
   }
 
-  @Test
-  void aRebuildWhoseQueryFailsLeavesThePreviousPartitionAndEveryFileBesideItByteForByte() throws Exception {
-    source("2024/03/01/a.json.gz", 50);
-    Path warehouse = dir.resolve("warehouse");
+  /** Files a rebuild of 2024-03 must never touch: another month, a sibling, the table root, another month's staging. */
+  private static List<String> writeNeighbours(Path warehouse) throws IOException {
     List<String> beside = List.of("cloudtrail_monthly/2024/02/feb", "cloudtrail_monthly/2024/030/sibling",
         "cloudtrail_monthly/root-file", "cloudtrail_monthly/_staging/2024/02/other-month");
     for (String key : beside) {
       Files.createDirectories(warehouse.resolve(key).getParent());
       Files.writeString(warehouse.resolve(key), key);
     }
+    return beside;
+  }
+
+  @Test
+  void aRebuildWhoseQueryFailsLeavesThePreviousPartitionAndEveryFileBesideItByteForByte() throws Exception {
+    source("2024/03/01/a.json.gz", 50);
+    Path warehouse = dir.resolve("warehouse");
+    writeNeighbours(warehouse);
     try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
       local.builder().build(request("m-1"));
     }
@@ -186,12 +192,7 @@ class LocalBackendTest {
   void aSuccessfulRebuildWritesThroughStagingAndLeavesNoStagedFileOrNeighbourChanged() throws Exception {
     source("2024/03/01/a.json.gz", 50);
     Path warehouse = dir.resolve("warehouse");
-    List<String> beside = List.of("cloudtrail_monthly/2024/02/feb", "cloudtrail_monthly/2024/030/sibling",
-        "cloudtrail_monthly/root-file", "cloudtrail_monthly/_staging/2024/02/other-month");
-    for (String key : beside) {
-      Files.createDirectories(warehouse.resolve(key).getParent());
-      Files.writeString(warehouse.resolve(key), key);
-    }
+    List<String> beside = writeNeighbours(warehouse);
     try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
       BuildResult first = local.builder().build(request("m-1"));
       BuildResult second = local.builder().build(request("m-2"));
