@@ -7,16 +7,20 @@ import dev.partitionbuilder.core.PartitionBuilderException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The destination bucket on S3. */
@@ -97,6 +101,41 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (SdkException e) {
       throw new PartitionBuilderException("Cannot copy " + uri(sourceKey) + " to " + uri(targetKey) + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A PutObject with {@code If-None-Match: *}. S3 answers 412 PreconditionFailed when the key
+   * exists, and 409 ConditionalRequestConflict when a concurrent conditional write to it is in
+   * progress; either way another writer has it.
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#API_PutObject_RequestSyntax
+   */
+  @Override
+  public boolean createIfAbsent(String key, byte[] content) {
+    requireNonNull(key, "key is null");
+    requireNonNull(content, "content is null");
+    try {
+      s3.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*"), RequestBody.fromBytes(content));
+      return true;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412 || e.statusCode() == 409) {
+        return false;
+      }
+      throw new PartitionBuilderException("Cannot create " + uri(key) + ": " + e.getMessage(), e);
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot create " + uri(key) + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> read(String key) {
+    requireNonNull(key, "key is null");
+    try {
+      return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot read " + uri(key) + ": " + e.getMessage(), e);
     }
   }
 

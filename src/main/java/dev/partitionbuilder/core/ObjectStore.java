@@ -1,6 +1,7 @@
 package dev.partitionbuilder.core;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The destination bucket (or a local directory standing in for it). Keys are relative to its root.
@@ -36,6 +37,18 @@ public interface ObjectStore {
    * @return how many keys were deleted
    */
   int deleteKeys(String prefix, List<String> keys);
+
+  /**
+   * Writes {@code content} under {@code key} only if no object is there yet, atomically: of two
+   * calls racing for one key, exactly one creates it. On S3 this is a conditional PutObject
+   * ({@code If-None-Match: *}). https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+   *
+   * @return true if this call created the object, false if an object was already there
+   */
+  boolean createIfAbsent(String key, byte[] content);
+
+  /** The bytes of the object at {@code key}; empty when there is none (not-found is not an error). */
+  Optional<byte[]> read(String key);
 
   record StoredObject(String key, long size) {}
 

@@ -5,13 +5,16 @@ import static java.util.Objects.requireNonNull;
 import dev.partitionbuilder.core.ObjectStore;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -74,6 +77,34 @@ public final class LocalObjectStore implements ObjectStore {
       Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new PartitionBuilderException("Cannot copy " + source + " to " + target + ": " + e, e);
+    }
+  }
+
+  /** CREATE_NEW: the file system refuses, atomically, to create a file that exists. */
+  @Override
+  public boolean createIfAbsent(String key, byte[] content) {
+    requireNonNull(content, "content is null");
+    Path file = file(key);
+    try {
+      Files.createDirectories(file.getParent());
+      Files.write(file, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      throw new PartitionBuilderException("Cannot create " + file + ": " + e, e);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> read(String key) {
+    Path file = file(key);
+    try {
+      return Optional.of(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new PartitionBuilderException("Cannot read " + file + ": " + e, e);
     }
   }
 

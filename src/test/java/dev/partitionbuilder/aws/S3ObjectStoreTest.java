@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -26,7 +27,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mockito.ArgumentCaptor;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -39,6 +43,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class S3ObjectStoreTest {
   private static final String BUCKET = "warehouse";
   private static final String PREFIX = "tables/events/2024/03/";
+  private static final String LOCK = "tables/events/_locks/2024/03";
   private static final String URI = "s3://warehouse/tables/events/2024/03/";
 
   private final S3Client s3 = sdkMock(S3Client.class);
@@ -255,6 +260,39 @@ class S3ObjectStoreTest {
     assertThatThrownBy(() -> store.copy("tables/events/_staging/2024/03/f", PREFIX + "f"))
         .isInstanceOf(PartitionBuilderException.class)
         .hasMessageStartingWith("Cannot copy s3://warehouse/tables/events/_staging/2024/03/f to " + URI + "f: Access Denied")
+        .hasCause(denied);
+  }
+
+  @Test
+  void createIfAbsentSendsAPutObjectWithIfNoneMatchStarAndReturnsTrueWhenS3WritesIt() {
+    doReturn(PutObjectResponse.builder().build()).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
+
+    assertThat(store.createIfAbsent(LOCK, new byte[] {1})).isTrue();
+
+    ArgumentCaptor<PutObjectRequest> put = ArgumentCaptor.forClass(PutObjectRequest.class);
+    verify(s3).putObject(put.capture(), any(RequestBody.class));
+    assertThat(put.getValue().bucket()).isEqualTo(BUCKET);
+    assertThat(put.getValue().key()).isEqualTo(LOCK);
+    assertThat(put.getValue().ifNoneMatch()).isEqualTo("*");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {412, 409})
+  void createIfAbsentReturnsFalseWhenS3AnswersPreconditionFailedOrConditionalRequestConflict(int status) {
+    doThrow(S3Exception.builder().statusCode(status).message("At least one of the pre-conditions you specified did not hold")
+        .build()).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
+
+    assertThat(store.createIfAbsent(LOCK, new byte[] {1})).isFalse();
+  }
+
+  @Test
+  void createIfAbsentFailsNamingTheUriWhenS3RefusesForAnotherReason() {
+    S3Exception denied = (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied").build();
+    doThrow(denied).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
+
+    assertThatThrownBy(() -> store.createIfAbsent(LOCK, new byte[] {1}))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageStartingWith("Cannot create s3://warehouse/" + LOCK + ": Access Denied")
         .hasCause(denied);
   }
 

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.partitionbuilder.core.ObjectStore.StoredObject;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 public abstract class ObjectStoreContractTest {
   protected static final String TABLE = "warehouse/events/";
   protected static final String MONTH = TABLE + "2024/03/";
+  private static final String LOCK = TABLE + "_locks/2024/03";
 
   /** S3 lists and orders keys by their UTF-8 bytes. */
   private static final Comparator<String> KEY_ORDER =
@@ -55,6 +57,16 @@ public abstract class ObjectStoreContractTest {
    */
   protected boolean isHierarchical() {
     return false;
+  }
+
+  /**
+   * False where the stand cannot be trusted with a PutObject: S3Proxy over the url-connection
+   * client fails a PUT body now and then (see {@code S3Stand#configure}), and the SDK's retry of a
+   * conditional PUT whose first try landed meets 412, so a create reads as "already there". The
+   * createIfAbsent cases are then skipped, with this reason, rather than flaky.
+   */
+  protected boolean putObjectIsReliableHere() {
+    return true;
   }
 
   @BeforeEach
@@ -312,6 +324,56 @@ public abstract class ObjectStoreContractTest {
     List<String> all = new ArrayList<>(keys);
     all.addAll(List.of(more));
     return all;
+  }
+
+  @Test
+  void createIfAbsentCreatesAMissingObjectThatReadGivesBack() {
+    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a create may read as taken");
+    byte[] lease = "{\"owner\":\"message-1\"}".getBytes(UTF_8);
+
+    assertThat(store.createIfAbsent(LOCK, lease)).isTrue();
+
+    assertThat(store.read(LOCK)).hasValueSatisfying(read -> assertThat(read).isEqualTo(lease));
+    assertThat(store.list(TABLE + "_locks/")).containsExactly(new StoredObject(LOCK, lease.length));
+  }
+
+  @Test
+  void aSecondCreateIfAbsentOfTheSameKeyReturnsFalseAndKeepsTheFirstContent() {
+    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a create may read as taken");
+    byte[] first = "first".getBytes(UTF_8);
+    assertThat(store.createIfAbsent(LOCK, first)).isTrue();
+
+    assertThat(store.createIfAbsent(LOCK, "second".getBytes(UTF_8))).isFalse();
+
+    assertThat(store.read(LOCK)).hasValueSatisfying(read -> assertThat(read).isEqualTo(first));
+  }
+
+  @Test
+  void createIfAbsentOfAKeyAnotherWriterPutReturnsFalseAndLeavesItAlone() {
+    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a create may read as taken");
+    put(LOCK, new byte[] {7});
+
+    assertThat(store.createIfAbsent(LOCK, new byte[] {1, 2})).isFalse();
+
+    assertThat(store.read(LOCK)).hasValueSatisfying(read -> assertThat(read).containsExactly(7));
+  }
+
+  @Test
+  void createIfAbsentWorksAgainOnceTheObjectIsDeleted() {
+    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a create may read as taken");
+    assertThat(store.createIfAbsent(LOCK, new byte[] {1})).isTrue();
+    store.deleteKeys(TABLE + "_locks/", List.of(LOCK));
+
+    assertThat(store.read(LOCK)).isEmpty();
+    assertThat(store.createIfAbsent(LOCK, new byte[] {2})).isTrue();
+    assertThat(store.read(LOCK)).hasValueSatisfying(read -> assertThat(read).containsExactly(2));
+  }
+
+  @Test
+  void readOfAMissingKeyIsEmptyRatherThanAnError() {
+    putAll(neighbours());
+
+    assertThat(store.read(LOCK)).isEmpty();
   }
 
   /**

@@ -3,14 +3,18 @@ package dev.partitionbuilder.testing;
 import dev.partitionbuilder.core.ObjectStore;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
-/** An in-memory bucket. */
+/** An in-memory bucket; every method is synchronized, so threads may share one as they share S3. */
 public final class FakeObjectStore implements ObjectStore {
   private final Journal journal;
   private final TreeMap<String, Long> objects = new TreeMap<>();
+  /** The bytes of objects written with content; an object put with a size only reads as zeros. */
+  private final Map<String, byte[]> contents = new HashMap<>();
   private String failDeleteOf;
   private int copiesBeforeFailure = -1;
 
@@ -18,29 +22,36 @@ public final class FakeObjectStore implements ObjectStore {
     this.journal = journal;
   }
 
-  public FakeObjectStore put(String key, long size) {
+  public synchronized FakeObjectStore put(String key, long size) {
     objects.put(key, size);
+    contents.remove(key);
+    return this;
+  }
+
+  public synchronized FakeObjectStore put(String key, byte[] content) {
+    objects.put(key, (long) content.length);
+    contents.put(key, content.clone());
     return this;
   }
 
   /** Every delete of this key fails, as a per-key DeleteObjects error would. */
-  public FakeObjectStore failDeleting(String key) {
+  public synchronized FakeObjectStore failDeleting(String key) {
     this.failDeleteOf = key;
     return this;
   }
 
   /** After {@code succeeding} copies, every further copy fails, as an S3 error mid-way would. */
-  public FakeObjectStore failCopiesAfter(int succeeding) {
+  public synchronized FakeObjectStore failCopiesAfter(int succeeding) {
     this.copiesBeforeFailure = succeeding;
     return this;
   }
 
-  public Map<String, Long> objects() {
+  public synchronized Map<String, Long> objects() {
     return Map.copyOf(objects);
   }
 
   @Override
-  public List<StoredObject> list(String prefix) {
+  public synchronized List<StoredObject> list(String prefix) {
     journal.add("list " + prefix);
     List<StoredObject> found = new ArrayList<>();
     objects.tailMap(prefix).forEach((k, v) -> {
@@ -52,7 +63,7 @@ public final class FakeObjectStore implements ObjectStore {
   }
 
   @Override
-  public int deleteAll(String prefix) {
+  public synchronized int deleteAll(String prefix) {
     ObjectStore.requireDeletablePrefix(prefix);
     journal.add("deleteAll " + prefix);
     List<String> keys = objects.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
@@ -62,6 +73,7 @@ public final class FakeObjectStore implements ObjectStore {
         continue;
       }
       objects.remove(key);
+      contents.remove(key);
       deleted++;
     }
     if (failDeleteOf != null && keys.contains(failDeleteOf)) {
@@ -72,7 +84,7 @@ public final class FakeObjectStore implements ObjectStore {
   }
 
   @Override
-  public void copy(String sourceKey, String targetKey) {
+  public synchronized void copy(String sourceKey, String targetKey) {
     journal.add("copy " + sourceKey + " -> " + targetKey);
     Long size = objects.get(sourceKey);
     if (size == null) {
@@ -85,10 +97,36 @@ public final class FakeObjectStore implements ObjectStore {
       copiesBeforeFailure--;
     }
     objects.put(targetKey, size);
+    if (contents.containsKey(sourceKey)) {
+      contents.put(targetKey, contents.get(sourceKey));
+    } else {
+      contents.remove(targetKey);
+    }
   }
 
   @Override
-  public int deleteKeys(String prefix, List<String> keys) {
+  public synchronized boolean createIfAbsent(String key, byte[] content) {
+    journal.add("createIfAbsent " + key);
+    if (objects.containsKey(key)) {
+      return false;
+    }
+    put(key, content);
+    return true;
+  }
+
+  @Override
+  public synchronized Optional<byte[]> read(String key) {
+    journal.add("read " + key);
+    Long size = objects.get(key);
+    if (size == null) {
+      return Optional.empty();
+    }
+    byte[] content = contents.get(key);
+    return Optional.of(content == null ? new byte[size.intValue()] : content.clone());
+  }
+
+  @Override
+  public synchronized int deleteKeys(String prefix, List<String> keys) {
     List<String> checked = ObjectStore.requireKeysUnder(prefix, keys);
     journal.add("deleteKeys " + prefix + " " + checked);
     int deleted = 0;
@@ -97,6 +135,7 @@ public final class FakeObjectStore implements ObjectStore {
         continue;
       }
       objects.remove(key);
+      contents.remove(key);
       deleted++;
     }
     if (failDeleteOf != null && checked.contains(failDeleteOf)) {

@@ -15,6 +15,6 @@ class FakeObjectStoreContractTest extends ObjectStoreContractTest {
 
   @Override
   protected void put(String key, byte[] data) {
-    store.put(key, data.length);
+    store.put(key, data);
   }
 }

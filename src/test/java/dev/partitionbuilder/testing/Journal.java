@@ -7,11 +7,11 @@ import java.util.List;
 public final class Journal {
   private final List<String> entries = new ArrayList<>();
 
-  void add(String entry) {
+  synchronized void add(String entry) {
     entries.add(entry);
   }
 
-  public List<String> entries() {
+  public synchronized List<String> entries() {
     return List.copyOf(entries);
   }
 }
