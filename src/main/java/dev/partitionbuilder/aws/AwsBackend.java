@@ -37,7 +37,8 @@ public final class AwsBackend {
         clock,
         sleeper,
         config.minRows(),
-        config.queryRetries());
+        config.queryRetries(),
+        config.lockLease());
   }
 
   /** Reads a UTF-8 object named by an s3://bucket/key URI (a template kept in S3). */

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * @param deadlineMargin {@value #DEADLINE_MARGIN_SECONDS}
  * @param minRows {@value #MIN_ROWS}
  * @param queryRetries {@value #ATHENA_QUERY_RETRIES}
+ * @param lockLease {@value #LOCK_LEASE_SECONDS}
  */
 public record Config(
     String workgroup,
@@ -40,7 +41,8 @@ public record Config(
     Duration pollMax,
     Duration deadlineMargin,
     long minRows,
-    int queryRetries) {
+    int queryRetries,
+    Duration lockLease) {
 
   /** Athena workgroup the CTAS runs in. Required. */
   public static final String ATHENA_WORKGROUP = "ATHENA_WORKGROUP";
@@ -77,6 +79,14 @@ public record Config(
    */
   public static final String ATHENA_QUERY_RETRIES = "ATHENA_QUERY_RETRIES";
   public static final int DEFAULT_ATHENA_QUERY_RETRIES = 2;
+  /**
+   * How long a build's lock on its month holds if the build never releases it (it crashed or was
+   * killed); until then every other build of the month is refused and retried later. Must outlast
+   * the longest build. Default {@value #DEFAULT_LOCK_LEASE_SECONDS}: the Lambda's 900 s maximum
+   * timeout and a margin.
+   */
+  public static final String LOCK_LEASE_SECONDS = "LOCK_LEASE_SECONDS";
+  public static final long DEFAULT_LOCK_LEASE_SECONDS = 960;
   // Each retry is a whole CTAS again; more than a few cannot fit in a 15-minute Lambda anyway.
   static final int MAX_ATHENA_QUERY_RETRIES = 10;
 
@@ -123,6 +133,7 @@ public record Config(
       throw invalid(ATHENA_QUERY_RETRIES, String.valueOf(queryRetries),
           "must be from 0 (never retry) to " + MAX_ATHENA_QUERY_RETRIES);
     }
+    requirePositive(LOCK_LEASE_SECONDS, lockLease, Duration::toSeconds);
   }
 
   /** Reads and validates the configuration from environment variables (or a map standing for them). */
@@ -140,7 +151,8 @@ public record Config(
         Duration.ofMillis(number(env, ATHENA_POLL_MAX_MS, 10_000)),
         Duration.ofSeconds(number(env, DEADLINE_MARGIN_SECONDS, 30)),
         number(env, MIN_ROWS, DEFAULT_MIN_ROWS),
-        retries(env));
+        retries(env),
+        Duration.ofSeconds(number(env, LOCK_LEASE_SECONDS, DEFAULT_LOCK_LEASE_SECONDS)));
   }
 
   /** The table's layout in the storage this configuration names. */

@@ -24,9 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds one monthly partition as a staged replace:
+ * Rebuilds one monthly partition as a staged replace, holding the month's lock throughout:
  *
  * <ol>
+ *   <li>take the month's lock ({@link MonthLock}); if another build holds it, throw {@link
+ *       MonthBusyException} having touched nothing else;
  *   <li>drop the temporary table if it exists;
  *   <li>clear the month's staging prefix ({@code <prefix>_staging/YYYY/MM/}), never the partition;
  *   <li>run the CTAS into the staging location and wait for it;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>only if the query SUCCEEDED and wrote at least {@code minRows} rows: list the partition's
  *       current (old) objects and copy every staged object into the partition under its own name;
  *   <li>only when every copy succeeded, delete exactly the old keys that are not among the new;
- *   <li>clear the staging prefix.
+ *   <li>clear the staging prefix;
+ *   <li>release the lock, after a failure too, if it is still this build's.
  * </ol>
  *
  * A query that ends FAILED and that the engine marks retryable is started again, up to {@code
@@ -61,6 +64,7 @@ public final class PartitionBuilder {
   private final Sleeper sleeper;
   private final long minRows;
   private final int queryRetries;
+  private final MonthLock lock;
 
   /** A builder that needs at least {@value Config#DEFAULT_MIN_ROWS} row(s) to replace a partition. */
   public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
@@ -74,12 +78,21 @@ public final class PartitionBuilder {
     this(layout, template, store, catalog, engine, poll, clock, sleeper, minRows, Config.DEFAULT_ATHENA_QUERY_RETRIES);
   }
 
+  /** A builder whose month lock lasts {@value Config#DEFAULT_LOCK_LEASE_SECONDS} s. */
+  public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
+      QueryEngine engine, PollPolicy poll, Clock clock, Sleeper sleeper, long minRows, int queryRetries) {
+    this(layout, template, store, catalog, engine, poll, clock, sleeper, minRows, queryRetries,
+        Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS));
+  }
+
   /**
    * @param minRows fewest rows a query must write to replace the partition; 0 accepts an empty month
    * @param queryRetries how many times a FAILED query the engine marks retryable is started again; 0 never
+   * @param lockLease how long the month's lock holds against other builds if this one never releases it
    */
   public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
-      QueryEngine engine, PollPolicy poll, Clock clock, Sleeper sleeper, long minRows, int queryRetries) {
+      QueryEngine engine, PollPolicy poll, Clock clock, Sleeper sleeper, long minRows, int queryRetries,
+      Duration lockLease) {
     this.layout = requireNonNull(layout, "layout is null");
     this.template = requireNonNull(template, "template is null");
     this.store = requireNonNull(store, "store is null");
@@ -96,12 +109,37 @@ public final class PartitionBuilder {
       throw new IllegalArgumentException("queryRetries must be 0 or more, got " + queryRetries);
     }
     this.queryRetries = queryRetries;
+    this.lock = new MonthLock(layout, store, clock, lockLease);
   }
 
   public BuildResult build(BuildRequest request) {
     PartitionPlan plan = PartitionPlan.of(layout, request.month());
     String sql = template.render(layout, request.month());
     String context = "messageId=" + request.requestKey() + " month=" + plan.month();
+    MonthLock.Lease lease = lock.acquire(plan.month(), request.requestKey(), context);
+    BuildResult result;
+    try {
+      result = buildHoldingLock(request, plan, sql, context);
+    } catch (RuntimeException | Error e) {
+      try {
+        lock.release(plan.month(), lease, context);
+      } catch (RuntimeException release) {
+        e.addSuppressed(release);
+      }
+      throw e;
+    }
+    try {
+      lock.release(plan.month(), lease, context);
+    } catch (RuntimeException e) {
+      // The partition is built; failing the message would only build it again. The lock stays
+      // until its lease runs out, delaying the month's next build at most that long.
+      log.warn("{} the partition is built, but its lock could not be released and holds until {}: {}", context,
+          lease.expiresAt(), e.getMessage(), e);
+    }
+    return result;
+  }
+
+  private BuildResult buildHoldingLock(BuildRequest request, PartitionPlan plan, String sql, String context) {
     String staging = requireInsideTable(plan.stagingPrefix());
     requireInsideTable(plan.partitionPrefix());
     Map<Step, Duration> steps = new EnumMap<>(Step.class);

@@ -46,6 +46,18 @@ public record TableLayout(
     return prefix + STAGING + String.format("%04d/%02d/", month.getYear(), month.getMonthValue());
   }
 
+  /**
+   * {@code <prefix>_locks/YYYY/MM}: the object whose existence means a build of the month is
+   * running (see {@link MonthLock}). Below the table's root, outside every projected partition and
+   * every staging prefix, so no delete of a build reaches it.
+   */
+  public String lockKey(YearMonth month) {
+    return prefix + LOCKS + String.format("%04d/%02d", month.getYear(), month.getMonthValue());
+  }
+
+  /** The directory under the table's root that holds every month's lock. */
+  public static final String LOCKS = "_locks/";
+
   /** The directory under the table's root that holds every month's staging prefix. */
   public static final String STAGING = "_staging/";
 

@@ -15,6 +15,7 @@ import dev.partitionbuilder.core.BuildResult;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.InvalidTriggerException;
 import dev.partitionbuilder.core.PartitionBuilder;
+import dev.partitionbuilder.core.MonthBusyException;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.Trigger;
@@ -108,6 +109,11 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
           result.rowsWritten().isPresent() ? result.rowsWritten().getAsLong() : "unknown",
           result.objectsCopied(), result.bytesWritten(), result.oldObjectsDeleted(), result.bytesScanned());
       return true;
+    } catch (MonthBusyException e) {
+      // Not a failure of the month: another build of it is running, and this message comes back
+      // after the visibility timeout.
+      log.warn("messageId={} month={} not built yet: {}", id, trigger.month(), e.getMessage());
+      return false;
     } catch (PartitionBuilderException e) {
       // Our own exceptions say what failed and why in one line; a stack trace would add only noise.
       log.error("messageId={} month={} failed: {}", id, trigger.month(), e.getMessage());

@@ -18,6 +18,7 @@ import static dev.partitionbuilder.testing.GlueAnswers.entityNotFound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -43,6 +44,7 @@ import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +53,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
@@ -97,6 +107,17 @@ class AthenaOnTheWireTest {
     stand.answer(GET_WORK_GROUP, workGroup("etl", false));
     doReturn(ListObjectsV2Response.builder().isTruncated(false).keyCount(0).build())
         .when(s3).listObjectsV2(any(ListObjectsV2Request.class));
+    // The month's lock: created, then read back and deleted when the build ends.
+    AtomicReference<byte[]> lock = new AtomicReference<>();
+    doAnswer(call -> {
+      try (java.io.InputStream body = call.<RequestBody>getArgument(1).contentStreamProvider().newStream()) {
+        lock.set(body.readAllBytes());
+      }
+      return PutObjectResponse.builder().build();
+    }).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
+    doAnswer(call -> ResponseBytes.fromByteArray(GetObjectResponse.builder().build(), lock.get()))
+        .when(s3).getObjectAsBytes(any(GetObjectRequest.class));
+    doReturn(DeleteObjectsResponse.builder().build()).when(s3).deleteObjects(any(DeleteObjectsRequest.class));
     builder = AwsBackend.partitionBuilder(CONFIG, new AwsClients(s3, stand.glue(), stand.athena()),
         Clock.systemUTC(), Sleeper.SYSTEM);
     // Wiring asked Athena about the workgroup (AthenaWorkgroupCheckTest); the tests here look only at builds.

@@ -56,6 +56,15 @@ class ConfigTest {
       assertThat(config.deadlineMargin()).isEqualTo(Duration.ofSeconds(30));
       assertThat(config.minRows()).isEqualTo(1);
       assertThat(config.queryRetries()).isEqualTo(2);
+      assertThat(config.lockLease()).isEqualTo(Duration.ofSeconds(960));
+    }
+
+    @Test
+    void readsLockLeaseSecondsAndRejectsZeroNegativeOrNonNumericNamingTheValue() {
+      assertThat(Config.fromEnvironment(with(Config.LOCK_LEASE_SECONDS, "1800")).lockLease()).isEqualTo(Duration.ofSeconds(1800));
+      assertThat(rejection(with(Config.LOCK_LEASE_SECONDS, "0"))).isEqualTo("LOCK_LEASE_SECONDS=\"0\" must be a positive number");
+      assertThat(rejection(with(Config.LOCK_LEASE_SECONDS, "-5"))).contains(Config.LOCK_LEASE_SECONDS, "\"-5\"", "positive");
+      assertThat(rejection(with(Config.LOCK_LEASE_SECONDS, "long"))).contains(Config.LOCK_LEASE_SECONDS, "\"long\"", "whole number");
     }
 
     @Test

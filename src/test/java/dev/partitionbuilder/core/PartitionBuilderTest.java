@@ -13,6 +13,7 @@ import dev.partitionbuilder.testing.FakeObjectStore;
 import dev.partitionbuilder.testing.FakeQueryEngine;
 import dev.partitionbuilder.testing.Journal;
 import dev.partitionbuilder.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -20,6 +21,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +37,8 @@ class PartitionBuilderTest {
   private static final YearMonth MARCH = YearMonth.of(2024, 3);
   private static final String PARTITION = "cloudtrail_monthly/2024/03/";
   private static final String STAGING = "cloudtrail_monthly/_staging/2024/03/";
+  private static final String LOCKS = "cloudtrail_monthly/_locks/";
+  private static final String LOCK = LOCKS + "2024/03";
   private static final String TEMP = "cloudtrail.cloudtrail_monthly_temp_202403";
   private static final TableLayout LAYOUT = new TableLayout(
       "cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "s3://bucket/", "cloudtrail_monthly/");
@@ -67,6 +78,11 @@ class PartitionBuilderTest {
         }, minRows, queryRetries);
   }
 
+  /** The journal without the lock's own calls, which open and close every build. */
+  private static List<String> withoutLock(List<String> entries) {
+    return entries.stream().filter(e -> !e.contains(LOCK)).toList();
+  }
+
   /** The store without this month's staging prefix: what readers of the table can see, and more. */
   private static Map<String, Long> withoutStaging(Map<String, Long> objects) {
     return objects.entrySet().stream().filter(e -> !e.getKey().startsWith(STAGING))
@@ -84,6 +100,7 @@ class PartitionBuilderTest {
     BuildResult result = builder.build(request("m-1", false));
 
     assertThat(journal.entries()).containsExactly(
+        "createIfAbsent " + LOCK,
         "drop " + TEMP,
         "deleteAll " + STAGING,
         "start q1",
@@ -94,7 +111,9 @@ class PartitionBuilderTest {
         "copy " + STAGING + "q1-bucket-0 -> " + PARTITION + "q1-bucket-0",
         "copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
         "deleteKeys " + PARTITION + " [" + PARTITION + "old-1, " + PARTITION + "old-2]",
-        "deleteAll " + STAGING);
+        "deleteAll " + STAGING,
+        "read " + LOCK,
+        "deleteKeys " + LOCKS + " [" + LOCK + "]");
     assertThat(result.queryExecutionId()).isEqualTo("q1");
     assertThat(result.rowsWritten()).hasValue(1234);
     assertThat(result.oldObjectsDeleted()).isEqualTo(2);
@@ -153,7 +172,7 @@ class PartitionBuilderTest {
         .hasMessageContaining("2024-03")
         .hasMessageContaining("q1")
         .hasMessageContaining("FAILED (error category 2 USER, type 1001, not retryable): HIVE_BAD_DATA: malformed");
-    assertThat(journal.entries()).endsWith("get q1 FAILED", "drop " + TEMP);
+    assertThat(withoutLock(journal.entries())).endsWith("get q1 FAILED", "drop " + TEMP);
     assertThat(store.objects()).isEqualTo(before);
     assertThat(catalog.has("cloudtrail", "cloudtrail_monthly_temp_202403")).isFalse();
   }
@@ -166,7 +185,7 @@ class PartitionBuilderTest {
     assertThatThrownBy(() -> builder.build(request("m-1", false)))
         .isInstanceOf(QueryFailedException.class)
         .hasMessageContaining("CANCELLED");
-    assertThat(journal.entries()).endsWith("get q1 CANCELLED", "drop " + TEMP);
+    assertThat(withoutLock(journal.entries())).endsWith("get q1 CANCELLED", "drop " + TEMP);
     assertThat(store.objects()).isEqualTo(before);
     assertThat(engine.startedSql()).hasSize(1);
   }
@@ -186,7 +205,7 @@ class PartitionBuilderTest {
         "start q1", "get q1 RUNNING", "get q1 FAILED",
         "drop " + TEMP, "deleteAll " + STAGING,
         "start q2", "get q2 RUNNING", "get q2 SUCCEEDED", "drop " + TEMP);
-    assertThat(journal.entries()).filteredOn(e -> e.startsWith("deleteKeys "))
+    assertThat(withoutLock(journal.entries())).filteredOn(e -> e.startsWith("deleteKeys "))
         .containsExactly("deleteKeys " + PARTITION + " [" + PARTITION + "old-1, " + PARTITION + "old-2]");
     assertThat(store.objects().keySet()).filteredOn(k -> k.startsWith(PARTITION))
         .containsExactlyInAnyOrder(PARTITION + "q2-bucket-0", PARTITION + "q2-bucket-1");
@@ -206,7 +225,7 @@ class PartitionBuilderTest {
     assertThat(engine.startedSql()).hasSize(3);
     assertThat(engine.tokens()).doesNotHaveDuplicates();
     assertThat(store.objects()).isEqualTo(before);
-    assertThat(journal.entries()).noneMatch(e -> e.startsWith("copy") || e.startsWith("deleteKeys"));
+    assertThat(withoutLock(journal.entries())).noneMatch(e -> e.startsWith("copy") || e.startsWith("deleteKeys"));
     // Backoff doubles from the first poll delay: 500 ms before attempt 2, 1 s before attempt 3.
     assertThat(sleeps).containsExactly(Duration.ofMillis(500), Duration.ofMillis(1000));
   }
@@ -284,7 +303,7 @@ class PartitionBuilderTest {
         .hasMessageContaining("still RUNNING at the deadline")
         .hasMessageContaining("stopped");
     assertThat(engine.wasStopped("q1")).isTrue();
-    assertThat(journal.entries()).endsWith("stop q1", "drop " + TEMP);
+    assertThat(withoutLock(journal.entries())).endsWith("stop q1", "drop " + TEMP);
     assertThat(clock.instant()).isBeforeOrEqualTo(request.deadline());
     assertThat(store.objects()).isEqualTo(before);
   }
@@ -386,7 +405,7 @@ class PartitionBuilderTest {
         .isInstanceOf(PartitionBuilderException.class)
         .hasMessage("Cannot replace 2024-03: the query wrote 0 rows (MIN_ROWS=1): leaving the previous partition as it was");
     assertThat(withoutStaging(store.objects())).isEqualTo(before);
-    assertThat(journal.entries()).noneMatch(e -> e.startsWith("copy") || e.startsWith("deleteKeys"));
+    assertThat(withoutLock(journal.entries())).noneMatch(e -> e.startsWith("copy") || e.startsWith("deleteKeys"));
     assertThat(catalog.has("cloudtrail", "cloudtrail_monthly_temp_202403")).isFalse();
   }
 
@@ -456,7 +475,7 @@ class PartitionBuilderTest {
         .isInstanceOf(PartitionBuilderException.class)
         .hasMessageContaining("has the name of an object already in the partition (" + PARTITION + "q1-bucket-1)");
     assertThat(withoutStaging(store.objects())).isEqualTo(before);
-    assertThat(journal.entries()).noneMatch(e -> e.startsWith("copy"));
+    assertThat(withoutLock(journal.entries())).noneMatch(e -> e.startsWith("copy"));
   }
 
   @Test
@@ -509,6 +528,8 @@ class PartitionBuilderTest {
           assertThat(entry).isEqualTo("deleteAll " + STAGING);
         } else if (entry.startsWith("copy ")) {
           assertThat(entry).startsWith("copy " + STAGING).contains(" -> " + PARTITION);
+        } else if (entry.startsWith("deleteKeys " + LOCKS)) {
+          assertThat(entry).isEqualTo("deleteKeys " + LOCKS + " [" + LOCK + "]");
         } else if (entry.startsWith("deleteKeys ")) {
           assertThat(entry).startsWith("deleteKeys " + PARTITION + " [");
         }
@@ -523,6 +544,154 @@ class PartitionBuilderTest {
             .allMatch(k -> k.startsWith(PARTITION + "q1-bucket-")).hasSize(files);
         assertThat(s.objects().keySet()).as(seen).noneMatch(k -> k.startsWith(STAGING));
       }
+    }
+  }
+
+  private static byte[] lease(String owner, String expiresAt) {
+    return ("{\"owner\":\"" + owner + "\",\"expiresAt\":\"" + expiresAt + "\"}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aBuildOfAMonthAnotherLiveBuildHoldsFailsAsBusyAndTouchesNothingElse() {
+    store.put(LOCK, lease("m-other", "2024-04-01T00:40:00Z"));
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(MonthBusyException.class)
+        .hasMessage("Cannot build 2024-03: another build holds the lock s3://bucket/cloudtrail_monthly/_locks/2024/03 "
+            + "(owner m-other, until 2024-04-01T00:40:00Z); the message will be retried");
+    assertThat(journal.entries()).containsExactly("createIfAbsent " + LOCK, "read " + LOCK);
+    assertThat(store.objects()).isEqualTo(before);
+    assertThat(store.read(LOCK)).hasValueSatisfying(held -> assertThat(held).isEqualTo(lease("m-other", "2024-04-01T00:40:00Z")));
+    assertThat(engine.startedSql()).isEmpty();
+    assertThat(catalog.has("cloudtrail", "cloudtrail_monthly_temp_202403")).isTrue();
+  }
+
+  @Test
+  void aLockWhoseLeaseRanOutIsTakenOverAndTheBuildRunsAndReleasesIt() {
+    store.put(LOCK, lease("m-crashed", "2024-04-01T00:30:59Z"));
+    engine.willRun(SUCCEEDED);
+
+    BuildResult result = builder.build(request("m-1", false));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q1");
+    assertThat(journal.entries()).startsWith("createIfAbsent " + LOCK, "read " + LOCK,
+        "deleteKeys " + LOCKS + " [" + LOCK + "]", "createIfAbsent " + LOCK, "drop " + TEMP);
+    assertThat(store.objects()).doesNotContainKey(LOCK);
+  }
+
+  @Test
+  void aLiveLockLeftByTheSameRequestKeyIsTakenOverAtOnceAsARedeliveryOfTheMessageThatDiedHoldingIt() {
+    store.put(LOCK, lease("m-1", "2024-04-01T00:45:00Z"));
+    engine.willRun(SUCCEEDED);
+
+    BuildResult result = builder.build(request("m-1", true));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q1");
+    assertThat(engine.startedSql()).hasSize(1);
+    assertThat(store.objects()).doesNotContainKey(LOCK);
+  }
+
+  @Test
+  void whileTheBuildRunsItsLockNamesTheRequestAndExpiresALeaseAfterNow() {
+    List<String> held = new ArrayList<>();
+    engine.willRun(SUCCEEDED).onSuccess(id -> held.add(new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8)));
+
+    builder.build(request("m-1", false));
+
+    assertThat(held).containsExactly("{\"owner\":\"m-1\",\"expiresAt\":\"2024-04-01T00:47:00Z\"}");
+  }
+
+  @Test
+  void theLockIsReleasedAfterAFailedBuildSoTheRetryIsNotBlocked() {
+    engine.willRun(FAILED);
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false))).isInstanceOf(QueryFailedException.class);
+
+    assertThat(store.objects()).doesNotContainKey(LOCK);
+    assertThat(journal.entries()).endsWith("read " + LOCK, "deleteKeys " + LOCKS + " [" + LOCK + "]");
+  }
+
+  @Test
+  void aLockAnotherBuildTookOverAfterThisOnesLeaseRanOutIsLeftInPlace() {
+    engine.willRun(SUCCEEDED).onSuccess(id -> {
+      store.deleteKeys(LOCKS, List.of(LOCK));
+      store.createIfAbsent(LOCK, lease("m-2", "2024-04-01T01:00:00Z"));
+      store.put(STAGING + id + "-bucket-0", 500);
+    });
+
+    builder.build(request("m-1", false));
+
+    assertThat(store.read(LOCK)).hasValueSatisfying(held -> assertThat(held).isEqualTo(lease("m-2", "2024-04-01T01:00:00Z")));
+  }
+
+  @Test
+  void aLockOnOneMonthDoesNotBlockABuildOfAnother() {
+    store.put(LOCK, lease("m-other", "2024-04-01T00:40:00Z"));
+    engine.willRun(SUCCEEDED).onSuccess(id -> store.put("cloudtrail_monthly/_staging/2024/04/" + id + "-bucket-0", 5));
+
+    BuildResult result = builder.build(new BuildRequest(YearMonth.of(2024, 4), "m-1", false,
+        clock.instant().plus(Duration.ofMinutes(14))));
+
+    assertThat(result.objectsCopied()).isEqualTo(1);
+    assertThat(store.objects()).containsKey(LOCK).doesNotContainKey(LOCKS + "2024/04");
+  }
+
+  @Test
+  void ofTwoBuildsOfOneMonthStartedAtOnceExactlyOneBuildsAndTheOtherIsBusy() throws Exception {
+    for (int round = 0; round < 50; round++) {
+      FakeObjectStore shared = new FakeObjectStore(new Journal()).put(PARTITION + "old-1", 100);
+      CyclicBarrier start = new CyclicBarrier(2);
+      CountDownLatch loserDone = new CountDownLatch(1);
+      ExecutorService threads = Executors.newFixedThreadPool(2);
+      try {
+        List<Future<BuildResult>> builds = new ArrayList<>();
+        for (String key : List.of("m-a", "m-b")) {
+          Journal own = new Journal();
+          FakeQueryEngine e = new FakeQueryEngine(own, clock).willRun(SUCCEEDED).onSuccess(id -> {
+            // The winner holds the lock until the other has given up, so the two surely overlap.
+            await(loserDone);
+            shared.put(STAGING + key + "-bucket-0", 10);
+          });
+          PartitionBuilder b = builder(shared, new FakeCatalog(own), e, 1);
+          builds.add(threads.submit(() -> {
+            start.await(5, TimeUnit.SECONDS);
+            try {
+              return b.build(request(key, false));
+            } catch (MonthBusyException busy) {
+              loserDone.countDown();
+              throw busy;
+            }
+          }));
+        }
+        List<BuildResult> built = new ArrayList<>();
+        List<Throwable> busy = new ArrayList<>();
+        for (Future<BuildResult> build : builds) {
+          try {
+            built.add(build.get(10, TimeUnit.SECONDS));
+          } catch (ExecutionException e) {
+            busy.add(e.getCause());
+          }
+        }
+        assertThat(built).as("round " + round).hasSize(1);
+        assertThat(busy).as("round " + round).singleElement().isInstanceOf(MonthBusyException.class);
+        // Exactly one build's file replaced the old one, and the lock is gone.
+        assertThat(shared.objects().keySet()).as("round " + round)
+            .isIn(Set.of(PARTITION + "m-a-bucket-0"), Set.of(PARTITION + "m-b-bucket-0"));
+      } finally {
+        threads.shutdownNow();
+      }
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(5, TimeUnit.SECONDS)) {
+        throw new AssertionError("the other build never gave up");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
     }
   }
 

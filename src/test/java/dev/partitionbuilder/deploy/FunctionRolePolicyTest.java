@@ -47,11 +47,11 @@ class FunctionRolePolicyTest {
   @Test
   void anAwsCallWithoutAMappingToAnIamActionFailsTheCheck() {
     Set<String> withANewCall = new TreeSet<>(operations);
-    withANewCall.add("S3Client.putObject");
+    withANewCall.add("S3Client.headObject");
 
     assertThatThrownBy(() -> SdkCalls.iamActions(withANewCall))
         .isInstanceOf(AssertionError.class)
-        .hasMessageContaining("S3Client.putObject");
+        .hasMessageContaining("S3Client.headObject");
   }
 
   @Test
@@ -80,7 +80,20 @@ class FunctionRolePolicyTest {
     Resolver example = Resolver.withExampleValues(Map.of());
     String partitions = "arn:aws:s3:::" + example.parameter("DestinationBucket") + "/" + example.parameter("DestinationPrefix") + "*";
 
-    assertThat(granting("s3:DeleteObject")).flatExtracting(Statement::resources).containsOnly(partitions);
+    String locks = "arn:aws:s3:::" + example.parameter("DestinationBucket") + "/" + example.parameter("DestinationPrefix") + "_locks/*";
+
+    assertThat(granting("s3:DeleteObject")).flatExtracting(Statement::resources).containsOnly(partitions, locks);
+  }
+
+  @Test
+  void theMonthLockMayBeWrittenReadAndDeletedOnlyUnderTheLocksPrefix() {
+    Resolver example = Resolver.withExampleValues(Map.of());
+    String locks = "arn:aws:s3:::" + example.parameter("DestinationBucket") + "/" + example.parameter("DestinationPrefix") + "_locks/*";
+
+    assertThat(statements).filteredOn(s -> s.sid().equals("CodeMonthLock")).singleElement().satisfies(s -> {
+      assertThat(s.actions()).containsExactlyInAnyOrder("s3:PutObject", "s3:GetObject", "s3:DeleteObject");
+      assertThat(s.resources()).containsExactly(locks);
+    });
   }
 
   @Test

@@ -39,7 +39,10 @@ import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.athena.model.StartQueryExecutionResponse;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -51,7 +54,8 @@ import software.amazon.awssdk.utils.builder.SdkBuilder;
  * response. The scenario takes every path that reaches AWS: a CTAS template read from S3, the
  * workgroup's settings read at cold start, a
  * redelivered message whose earlier query is still running (so it is stopped), a successful
- * rerun, the row count, and the replace: copying the staged file in and deleting the old one.
+ * rerun, the row count, and the replace: copying the staged file in and deleting the old one, all
+ * between taking the month's lock and releasing it.
  */
 final class SdkCalls {
   /**
@@ -59,19 +63,22 @@ final class SdkCalls {
    * code starts calling fails {@link #iamActions} until someone adds it here, and so reviews the
    * policy. https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
    */
-  static final Map<String, List<String>> IAM_ACTION = new TreeMap<>(Map.of(
-      "S3Client.listObjectsV2", List.of("s3:ListBucket"),
-      "S3Client.deleteObjects", List.of("s3:DeleteObject"),
-      "S3Client.getObject", List.of("s3:GetObject"),
+  static final Map<String, List<String>> IAM_ACTION = new TreeMap<>(Map.ofEntries(
+      Map.entry("S3Client.listObjectsV2", List.of("s3:ListBucket")),
+      Map.entry("S3Client.deleteObjects", List.of("s3:DeleteObject")),
+      Map.entry("S3Client.getObject", List.of("s3:GetObject")),
       // CopyObject reads the source (a staged file) and writes the target (the partition).
       // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
-      "S3Client.copyObject", List.of("s3:GetObject", "s3:PutObject"),
-      "GlueClient.deleteTable", List.of("glue:DeleteTable"),
-      "AthenaClient.startQueryExecution", List.of("athena:StartQueryExecution"),
-      "AthenaClient.getQueryExecution", List.of("athena:GetQueryExecution"),
-      "AthenaClient.getQueryResults", List.of("athena:GetQueryResults"),
-      "AthenaClient.stopQueryExecution", List.of("athena:StopQueryExecution"),
-      "AthenaClient.getWorkGroup", List.of("athena:GetWorkGroup")));
+      Map.entry("S3Client.copyObject", List.of("s3:GetObject", "s3:PutObject")),
+      // The month's lock: a conditional PutObject (If-None-Match needs no other action).
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+      Map.entry("S3Client.putObject", List.of("s3:PutObject")),
+      Map.entry("GlueClient.deleteTable", List.of("glue:DeleteTable")),
+      Map.entry("AthenaClient.startQueryExecution", List.of("athena:StartQueryExecution")),
+      Map.entry("AthenaClient.getQueryExecution", List.of("athena:GetQueryExecution")),
+      Map.entry("AthenaClient.getQueryResults", List.of("athena:GetQueryResults")),
+      Map.entry("AthenaClient.stopQueryExecution", List.of("athena:StopQueryExecution")),
+      Map.entry("AthenaClient.getWorkGroup", List.of("athena:GetWorkGroup"))));
 
   static final Instant NOW = Instant.parse("2024-04-01T00:31:00Z");
   static final String TEMPLATE_URI = "s3://example-templates/ctas/cloudtrail_monthly.sql";
@@ -81,6 +88,8 @@ final class SdkCalls {
       QueryExecutionState.RUNNING, QueryExecutionState.CANCELLED, QueryExecutionState.SUCCEEDED));
   private final Deque<Instant> submitted = new ArrayDeque<>(List.of(Instant.EPOCH, Instant.EPOCH, NOW));
   private int started;
+  /** The lock the scenario wrote, read back when it releases it. */
+  private byte[] lock;
 
   private SdkCalls() {}
 
@@ -155,9 +164,15 @@ final class SdkCalls {
         return ListObjectsV2Response.builder().isTruncated(false)
             .contents(S3Object.builder().key(prefix + name).size(1024L).build()).build();
       }
+      case "S3Client.putObject": {
+        try (InputStream body = ((RequestBody) invocation.getArgument(1)).contentStreamProvider().newStream()) {
+          lock = body.readAllBytes();
+        }
+        return PutObjectResponse.builder().build();
+      }
       case "S3Client.getObject": {
         ResponseTransformer transformer = invocation.getArgument(1);
-        byte[] template = bundledTemplate();
+        byte[] template = ((GetObjectRequest) request).key().contains("_locks/") ? lock : bundledTemplate();
         return transformer.transform(GetObjectResponse.builder().contentLength((long) template.length).build(),
             AbortableInputStream.create(new ByteArrayInputStream(template)));
       }
