@@ -57,34 +57,47 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public int deleteAll(String prefix) {
     ObjectStore.requireDeletablePrefix(prefix);
-    int deleted = 0;
-    int listed = 0;
-    List<S3Error> errors = new ArrayList<>();
+    Deletion deletion = new Deletion();
     try {
-      // Each listed page is deleted before the next is listed, in DeleteObjects calls of at most
-      // 1,000 keys (S3's limit) even if a page is larger than the max-keys we asked for.
+      // Each listed page is deleted before the next is listed.
       for (ListObjectsV2Response page : s3.listObjectsV2Paginator(listRequest(prefix))) {
-        List<ObjectIdentifier> keys = new ArrayList<>(page.contents().size());
+        List<String> keys = new ArrayList<>(page.contents().size());
         for (S3Object object : page.contents()) {
-          keys.add(ObjectIdentifier.builder().key(requireUnder(prefix, object.key())).build());
+          keys.add(requireUnder(prefix, object.key()));
         }
-        for (int from = 0; from < keys.size(); from += MAX_KEYS) {
-          List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS));
-          DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
-              .delete(Delete.builder().objects(batch).quiet(true).build()));
-          // Quiet mode: the response lists only the keys that could not be deleted.
-          errors.addAll(response.errors());
-          deleted += batch.size() - response.errors().size();
-          listed += batch.size();
-        }
+        deletion.delete(keys);
       }
     } catch (SdkException e) {
       throw new PartitionBuilderException(String.format(Locale.ROOT,
-          "Cannot delete under %s (%,d object(s) deleted before the failure): %s", uri(prefix), deleted,
+          "Cannot delete under %s (%,d object(s) deleted before the failure): %s", uri(prefix), deletion.deleted,
           e.getMessage()), e);
     }
-    failOnErrors(uri(prefix), errors, listed);
-    return deleted;
+    failOnErrors(uri(prefix), deletion.errors, deletion.requested);
+    return deletion.deleted;
+  }
+
+  /**
+   * Quiet DeleteObjects calls of at most 1,000 keys (S3's limit), counting what was deleted and
+   * keeping the per-key errors, so a failure can say how far it got.
+   */
+  private final class Deletion {
+    int deleted;
+    int requested;
+    final List<S3Error> errors = new ArrayList<>();
+
+    void delete(List<String> keys) {
+      for (int from = 0; from < keys.size(); from += MAX_KEYS) {
+        List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS)).stream()
+            .map(key -> ObjectIdentifier.builder().key(key).build())
+            .toList();
+        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
+            .delete(Delete.builder().objects(batch).quiet(true).build()));
+        // Quiet mode: the response lists only the keys that could not be deleted.
+        errors.addAll(response.errors());
+        deleted += batch.size() - response.errors().size();
+        requested += batch.size();
+      }
+    }
   }
 
   /**
@@ -142,25 +155,16 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public int deleteKeys(String prefix, List<String> keys) {
     List<String> checked = ObjectStore.requireKeysUnder(prefix, keys);
-    int deleted = 0;
-    List<S3Error> errors = new ArrayList<>();
+    Deletion deletion = new Deletion();
     try {
-      for (int from = 0; from < checked.size(); from += MAX_KEYS) {
-        List<ObjectIdentifier> batch = checked.subList(from, Math.min(checked.size(), from + MAX_KEYS)).stream()
-            .map(key -> ObjectIdentifier.builder().key(key).build())
-            .toList();
-        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
-            .delete(Delete.builder().objects(batch).quiet(true).build()));
-        errors.addAll(response.errors());
-        deleted += batch.size() - response.errors().size();
-      }
+      deletion.delete(checked);
     } catch (SdkException e) {
       throw new PartitionBuilderException(String.format(Locale.ROOT,
           "Cannot delete %,d key(s) under %s (%,d deleted before the failure): %s", checked.size(), uri(prefix),
-          deleted, e.getMessage()), e);
+          deletion.deleted, e.getMessage()), e);
     }
-    failOnErrors(uri(prefix), errors, checked.size());
-    return deleted;
+    failOnErrors(uri(prefix), deletion.errors, checked.size());
+    return deletion.deleted;
   }
 
   /** Quiet DeleteObjects lists only the keys it could not delete: log some, throw naming the first. */

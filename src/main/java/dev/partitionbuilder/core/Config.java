@@ -112,7 +112,7 @@ public record Config(
     }
     requireGlueName(GLUE_DATABASE, database);
     requireGlueName(SRC_TABLE_NAME, sourceTable);
-    requireWorkgroup(workgroup);
+    requireWorkgroup(ATHENA_WORKGROUP, workgroup);
     requireBucket(DST_BUCKET, bucket);
     requirePrefix(prefix);
     if (scheduleTimeZone == null) {
@@ -176,9 +176,9 @@ public record Config(
     }
   }
 
-  private static void requireWorkgroup(String value) {
+  public static void requireWorkgroup(String variable, String value) {
     if (value == null || !WORKGROUP.matcher(value).matches()) {
-      throw invalid(ATHENA_WORKGROUP, value,
+      throw invalid(variable, value,
           "is not an Athena workgroup name: use 1 to 128 letters, digits, '.', '_' and '-'");
     }
   }

@@ -1,10 +1,10 @@
 package dev.partitionbuilder.core;
 
 /** Error messages are read in one-line log views and CLI output: fold them to one line. */
-final class OneLine {
+public final class OneLine {
   private OneLine() {}
 
-  static String of(String message) {
+  public static String of(String message) {
     if (message == null) {
       return null;
     }

@@ -100,10 +100,10 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
       log.error("messageId={} rejected: {}", id, e.getMessage());
       return false;
     }
-    log.info("messageId={} month={} trigger={} receiveCount={}", id, trigger.month(), trigger.origin(),
-        receiveCount(message));
+    int receives = receiveCount(message);
+    log.info("messageId={} month={} trigger={} receiveCount={}", id, trigger.month(), trigger.origin(), receives);
     try {
-      BuildResult result = builder.build(new BuildRequest(trigger.month(), id, receiveCount(message) > 1, deadline));
+      BuildResult result = builder.build(new BuildRequest(trigger.month(), id, receives > 1, deadline));
       log.info("messageId={} month={} queryExecutionId={} done: rows={} filesCopied={} bytesWritten={} oldObjectsDeleted={} bytesScanned={}",
           id, trigger.month(), result.queryExecutionId(),
           result.rowsWritten().isPresent() ? result.rowsWritten().getAsLong() : "unknown",

@@ -2,6 +2,7 @@ package dev.partitionbuilder.local;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.partitionbuilder.core.OneLine;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryEngine;
 import dev.partitionbuilder.core.QueryExecution;
@@ -173,11 +174,11 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
       run.rows = register(statement, ctas, target, files, select, query);
       outcome = State.SUCCEEDED;
     } catch (SQLException e) {
-      reason = run.stopRequested ? "Query was stopped" : oneLine(e.getMessage());
+      reason = run.stopRequested ? "Query was stopped" : OneLine.of(e.getMessage() == null ? e.toString() : e.getMessage());
       outcome = run.stopRequested ? State.CANCELLED : State.FAILED;
     } catch (Exception | Error e) {
       // Anything else ends the query too: a run must never stay RUNNING after its thread gave up.
-      reason = oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
+      reason = OneLine.of(e.getMessage() == null ? e.toString() : e.getMessage());
       if (!(e instanceof UnsupportedOperationException || e instanceof IllegalStateException)) {
         log.warn("Local query {} failed", id, e);
       }
@@ -312,10 +313,6 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
 
   private static String literal(Path path) {
     return SqlToken.quote(path.toAbsolutePath().toString());
-  }
-
-  private static String oneLine(String message) {
-    return message == null ? "unknown error" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
   }
 
   /** Runs on the query thread after the outcome is recorded: a failure here is logged, not lost. */
