@@ -45,10 +45,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -86,24 +85,15 @@ class AthenaOnTheWireTest {
       Config.ATHENA_POLL_MAX_MS, "8"));
   private static final String SQL = CtasTemplate.bundled().render(CONFIG.layout(), MARCH);
 
-  private static AwsJsonStand stand;
+  @RegisterExtension
+  static final AwsJsonStand stand = AwsJsonStand.start();
 
   private final S3Client s3 = sdkMock(S3Client.class);
   private PartitionBuilder builder;
 
-  @BeforeAll
-  static void startStand() {
-    stand = AwsJsonStand.start();
-  }
-
-  @AfterAll
-  static void stopStand() {
-    stand.close();
-  }
 
   @BeforeEach
   void setUp() {
-    stand.reset();
     stand.answer(GET_WORK_GROUP, workGroup("etl", false));
     doReturn(ListObjectsV2Response.builder().isTruncated(false).keyCount(0).build())
         .when(s3).listObjectsV2(any(ListObjectsV2Request.class));

@@ -14,9 +14,8 @@ import dev.partitionbuilder.core.QueryEngine;
 import dev.partitionbuilder.core.QueryEngineContractTest;
 import dev.partitionbuilder.testing.AwsJsonStand;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * AthenaQueryEngine on a production-configured client, against an Athena scripted on the wire:
@@ -30,22 +29,13 @@ class AthenaQueryEngineContractTest extends QueryEngineContractTest {
       + "AS SELECT * FROM \"cloudtrail\".\"cloudtrail_daily\" WHERE year = '2024' AND month = '03'";
   private static final String FAILING = "SELECT * FROM \"cloudtrail\".\"no_such_table\"";
 
-  private static AwsJsonStand stand;
+  @RegisterExtension
+  static final AwsJsonStand stand = AwsJsonStand.start();
   private AthenaQueryEngine engine;
 
-  @BeforeAll
-  static void startStand() {
-    stand = AwsJsonStand.start();
-  }
-
-  @AfterAll
-  static void stopStand() {
-    stand.close();
-  }
 
   @BeforeEach
   void scriptAthena() {
-    stand.reset();
     String token = echo("$.ClientRequestToken");
     stand.answerWhen(START_QUERY_EXECUTION, "$.QueryString", Pattern.quote(CTAS), started("ctas-" + token));
     stand.answerWhen(START_QUERY_EXECUTION, "$.QueryString", Pattern.quote(FAILING), started("failing-" + token));

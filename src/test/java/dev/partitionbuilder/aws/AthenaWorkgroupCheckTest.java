@@ -14,10 +14,8 @@ import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.testing.AwsJsonStand;
 import java.time.Clock;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -34,24 +32,11 @@ class AthenaWorkgroupCheckTest {
       Config.DST_BUCKET, "bucket",
       Config.DST_PREFIX, "cloudtrail_monthly/"));
 
-  private static AwsJsonStand stand;
+  @RegisterExtension
+  static final AwsJsonStand stand = AwsJsonStand.start();
 
   private final S3Client s3 = sdkMock(S3Client.class);
 
-  @BeforeAll
-  static void startStand() {
-    stand = AwsJsonStand.start();
-  }
-
-  @AfterAll
-  static void stopStand() {
-    stand.close();
-  }
-
-  @BeforeEach
-  void setUp() {
-    stand.reset();
-  }
 
   private PartitionBuilder wire() {
     return AwsBackend.partitionBuilder(CONFIG, new AwsClients(s3, stand.glue(), stand.athena()),

@@ -9,28 +9,18 @@ import dev.partitionbuilder.core.Catalog;
 import dev.partitionbuilder.core.CatalogContractTest;
 import dev.partitionbuilder.testing.AwsJsonStand;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GlueCatalog on a production-configured client, against a Glue scripted on the wire. */
 class GlueCatalogContractTest extends CatalogContractTest {
-  private static AwsJsonStand stand;
+  @RegisterExtension
+  static final AwsJsonStand stand = AwsJsonStand.start();
   private GlueCatalog catalog;
 
-  @BeforeAll
-  static void startStand() {
-    stand = AwsJsonStand.start();
-  }
-
-  @AfterAll
-  static void stopStand() {
-    stand.close();
-  }
 
   @BeforeEach
   void setUp() {
-    stand.reset();
     stand.answer(DELETE_TABLE, entityNotFound(echo("$.Name")));
     catalog = new GlueCatalog(stand.glue());
   }

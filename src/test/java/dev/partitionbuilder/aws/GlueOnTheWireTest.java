@@ -10,32 +10,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.testing.AwsJsonStand;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.glue.model.ConcurrentModificationException;
 
 /** GlueCatalog on a production-configured GlueClient, against Glue's DeleteTable on the wire. */
 class GlueOnTheWireTest {
   private static final String TABLE = "cloudtrail_monthly_temp_202403";
 
-  private static AwsJsonStand stand;
+  @RegisterExtension
+  static final AwsJsonStand stand = AwsJsonStand.start();
   private GlueCatalog catalog;
 
-  @BeforeAll
-  static void startStand() {
-    stand = AwsJsonStand.start();
-  }
-
-  @AfterAll
-  static void stopStand() {
-    stand.close();
-  }
 
   @BeforeEach
   void setUp() {
-    stand.reset();
     catalog = new GlueCatalog(stand.glue());
   }
 

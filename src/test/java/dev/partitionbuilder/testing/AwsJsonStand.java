@@ -21,6 +21,9 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
 import com.github.tomakehurst.wiremock.common.Notifier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.partitionbuilder.aws.AwsClientsTestAccess;
@@ -57,7 +60,7 @@ import software.amazon.awssdk.services.glue.GlueClient;
  * <p>Answer bodies are Handlebars templates: {@link #echo} puts a field of the request into the
  * answer, as Athena echoes the QueryExecutionId it was asked about.
  */
-public final class AwsJsonStand implements AutoCloseable {
+public final class AwsJsonStand implements AutoCloseable, BeforeEachCallback, AfterAllCallback {
   public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
   public static final String ACCESS_KEY = "test";
   public static final String SECRET_KEY = "test";
@@ -160,6 +163,21 @@ public final class AwsJsonStand implements AutoCloseable {
   public void reset() {
     server.resetAll();
     answerUnscripted();
+  }
+
+  /**
+   * As a JUnit extension ({@code @RegisterExtension static final AwsJsonStand stand =
+   * AwsJsonStand.start();}) every test starts with no answers scripted and no requests recorded.
+   */
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    reset();
+  }
+
+  /** As a JUnit extension, the server stops after the test class. */
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   @Override
