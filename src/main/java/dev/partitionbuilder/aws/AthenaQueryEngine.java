@@ -7,13 +7,16 @@ import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryEngine;
 import dev.partitionbuilder.core.QueryExecution;
+import dev.partitionbuilder.core.QueryNotFoundException;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.athena.model.AthenaError;
 import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
+import software.amazon.awssdk.services.athena.model.InvalidRequestException;
 import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.athena.model.QueryExecutionStatistics;
 import software.amazon.awssdk.services.athena.model.QueryExecutionStatus;
@@ -78,6 +81,15 @@ public final class AthenaQueryEngine implements QueryEngine {
     software.amazon.awssdk.services.athena.model.QueryExecution execution;
     try {
       execution = athena.getQueryExecution(b -> b.queryExecutionId(queryExecutionId)).queryExecution();
+    } catch (InvalidRequestException e) {
+      // Athena answers an id it does not know (never started, or older than its 45 days of
+      // history) with InvalidRequestException "QueryExecution <id> was not found"; the same
+      // exception class also carries other request errors, which stay errors.
+      String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+      if (message != null && message.toLowerCase(Locale.ROOT).contains("not found")) {
+        throw new QueryNotFoundException("Athena has no query " + queryExecutionId + ": " + message, e);
+      }
+      throw new PartitionBuilderException("Cannot get Athena query " + queryExecutionId + ": " + e.getMessage(), e);
     } catch (SdkException e) {
       throw new PartitionBuilderException("Cannot get Athena query " + queryExecutionId + ": " + e.getMessage(), e);
     }

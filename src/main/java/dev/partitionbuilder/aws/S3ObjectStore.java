@@ -141,6 +141,17 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public void write(String key, byte[] content) {
+    requireNonNull(key, "key is null");
+    requireNonNull(content, "content is null");
+    try {
+      s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(content));
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot write " + uri(key) + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public Optional<byte[]> read(String key) {
     requireNonNull(key, "key is null");
     try {

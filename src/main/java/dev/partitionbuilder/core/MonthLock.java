@@ -50,11 +50,16 @@ final class MonthLock {
   /** What a lock object holds. */
   record Lease(String owner, Instant expiresAt) {}
 
-  /** Takes the month's lock for {@code owner}, or throws {@link MonthBusyException} touching nothing else. */
-  Lease acquire(YearMonth month, String owner, String context) {
+  /**
+   * Takes the month's lock for {@code owner}, or throws {@link MonthBusyException} touching nothing else.
+   *
+   * @param holdUntil the lease lasts at least until then, and at least the configured lease from now
+   */
+  Lease acquire(YearMonth month, String owner, Instant holdUntil, String context) {
     String key = requireLockKey(month, layout.lockKey(month));
     Instant now = clock.instant();
-    Lease mine = new Lease(owner, now.plus(lease));
+    Instant expiresAt = now.plus(lease);
+    Lease mine = new Lease(owner, holdUntil.isAfter(expiresAt) ? holdUntil : expiresAt);
     if (store.createIfAbsent(key, encode(mine))) {
       log.info("{} step=lock took {} until {}", context, layout.location(key), mine.expiresAt());
       return mine;

@@ -47,6 +47,12 @@ public interface ObjectStore {
    */
   boolean createIfAbsent(String key, byte[] content);
 
+  /**
+   * Writes {@code content} under {@code key}, replacing any object there, as one atomic put: a
+   * reader sees the old bytes or the new, never a mix.
+   */
+  void write(String key, byte[] content);
+
   /** The bytes of the object at {@code key}; empty when there is none (not-found is not an error). */
   Optional<byte[]> read(String key);
 

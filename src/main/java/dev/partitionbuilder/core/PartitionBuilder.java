@@ -16,9 +16,12 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,26 +32,32 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>take the month's lock ({@link MonthLock}); if another build holds it, throw {@link
  *       MonthBusyException} having touched nothing else;
+ *   <li>read the month's saved state ({@link BuildCheckpoint}): an earlier attempt's query that is
+ *       still queued or running, or that succeeded, is waited on (resumed) instead of run again,
+ *       and an earlier replace that did not finish is finished; otherwise:
  *   <li>drop the temporary table if it exists;
  *   <li>clear the month's staging prefix ({@code <prefix>_staging/YYYY/MM/}), never the partition;
- *   <li>run the CTAS into the staging location and wait for it;
+ *   <li>save the intent, start the CTAS into the staging location, save its id, and wait for it.
+ *       A query still running at the deadline is left running for the next attempt ({@link
+ *       QueryStillRunningException});
  *   <li>drop the temporary table, also when the query failed;
- *   <li>only if the query SUCCEEDED and wrote at least {@code minRows} rows: list the partition's
- *       current (old) objects and copy every staged object into the partition under its own name;
+ *   <li>only if the query SUCCEEDED and wrote at least {@code minRows} rows: save the list of
+ *       staged files, list the partition's current (old) objects and copy every staged file into
+ *       the partition under its own name;
  *   <li>only when every copy succeeded, delete exactly the old keys that are not among the new;
- *   <li>clear the staging prefix;
+ *   <li>clear the staging prefix and delete the saved state;
  *   <li>release the lock, after a failure too, if it is still this build's.
  * </ol>
  *
  * A query that ends FAILED and that the engine marks retryable is started again, up to {@code
- * queryRetries} times, with backoff: steps 1 and 2 run again first, and each retry has its own
- * idempotency token. Any other failure is final.
+ * queryRetries} times, with backoff: steps 3 and 4 run again first, and each retry has its own
+ * idempotency token. Any other failure is final, and forgets the saved state.
  *
  * <p>A failed, cancelled or timed-out query, too few rows, or a copy failing midway (the copies made
  * so far are deleted again) leave the partition exactly as it was. What remains is a window, not a
  * loss: between the last copy and the delete of the old objects, readers see old and new objects
  * together (rows counted twice); and if that delete fails, the build fails with both sets in place
- * until the retried message (or the next rebuild) replaces them again. Every step tolerates having
+ * until the retried message (or the next rebuild) finishes the replace. Every step tolerates having
  * already happened, so a retried message is safe.
  */
 public final class PartitionBuilder {
@@ -65,6 +74,7 @@ public final class PartitionBuilder {
   private final long minRows;
   private final int queryRetries;
   private final MonthLock lock;
+  private final BuildCheckpoint checkpoints;
 
   /** A builder that needs at least {@value Config#DEFAULT_MIN_ROWS} row(s) to replace a partition. */
   public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
@@ -110,13 +120,16 @@ public final class PartitionBuilder {
     }
     this.queryRetries = queryRetries;
     this.lock = new MonthLock(layout, store, clock, lockLease);
+    this.checkpoints = new BuildCheckpoint(layout, store);
   }
 
   public BuildResult build(BuildRequest request) {
     PartitionPlan plan = PartitionPlan.of(layout, request.month());
     String sql = template.render(layout, request.month());
     String context = "messageId=" + request.requestKey() + " month=" + plan.month();
-    MonthLock.Lease lease = lock.acquire(plan.month(), request.requestKey(), context);
+    // The lease outlives the request's deadline, so no other build takes the month from a build
+    // that is still within its time (the CLI may wait longer than a Lambda can).
+    MonthLock.Lease lease = lock.acquire(plan.month(), request.requestKey(), request.deadline().plus(LEASE_MARGIN), context);
     BuildResult result;
     try {
       result = buildHoldingLock(request, plan, sql, context);
@@ -139,29 +152,75 @@ public final class PartitionBuilder {
     return result;
   }
 
+  /** How long a lock outlives the request's deadline: time for the replace after the query. */
+  private static final Duration LEASE_MARGIN = Duration.ofMinutes(2);
+
   private BuildResult buildHoldingLock(BuildRequest request, PartitionPlan plan, String sql, String context) {
-    String staging = requireInsideTable(plan.stagingPrefix());
+    requireInsideTable(plan.stagingPrefix());
     requireInsideTable(plan.partitionPrefix());
     Map<Step, Duration> steps = new EnumMap<>(Step.class);
-    Instant attemptStart = clock.instant();
-
-    timed(steps, Step.DROP_TEMP_TABLE, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
-    int cleared = timed(steps, Step.CLEAR_STAGING, context, () -> store.deleteAll(staging));
-    log.info("{} step=clear-staging deleted {} leftover object(s) under {}", context, cleared, plan.stagingLocation());
+    Optional<BuildCheckpoint.State> saved = checkpoints.read(plan.month());
+    if (saved.isPresent() && saved.get().phase() == BuildCheckpoint.Phase.REPLACE) {
+      Optional<BuildResult> finished = finishReplace(saved.get(), plan, steps, context);
+      if (finished.isPresent()) {
+        return finished.get();
+      }
+      saved = Optional.empty();
+    }
+    BuildCheckpoint.State state = saved.isPresent() ? resumable(saved.get(), plan, sql, request, context) : null;
+    if (state == null) {
+      if (request.redelivered()) {
+        log.info("{} redelivered, and no query of an earlier attempt is left to resume: starting over", context);
+      }
+      timed(steps, Step.DROP_TEMP_TABLE, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
+      int cleared = timed(steps, Step.CLEAR_STAGING, context, () -> store.deleteAll(plan.stagingPrefix()));
+      log.info("{} step=clear-staging deleted {} leftover object(s) under {}", context, cleared, plan.stagingLocation());
+      // A token of this attempt alone: a token an earlier attempt used would hand back its
+      // query, whose output the clear above has just deleted. The SDK's own retries of the start
+      // resend the same request, token included, so they never start a second query.
+      state = start(plan, BuildCheckpoint.State.starting(request.requestKey(), clock.instant(),
+          token(request.requestKey() + "@" + UUID.randomUUID(), sql), sql), context);
+    }
 
     QueryExecution done;
+    BuildCheckpoint.State running = state;
     try {
-      done = timed(steps, Step.QUERY, context, () -> runQuery(plan, sql, request, attemptStart, context));
+      done = timed(steps, Step.QUERY, context, () -> runQuery(plan, running, request, context));
+    } catch (QueryStillRunningException e) {
+      // Left running on purpose; its state stays for the next attempt, which also drops the table.
+      throw e;
+    } catch (QueryFailedException e) {
+      // The query is over and nothing of it will be used: nothing to resume. What it wrote stays
+      // in staging, outside the table; the next build clears it.
+      forget(plan, e);
+      dropTempTableAfterFailure(steps, plan, context, e);
+      throw e;
     } catch (RuntimeException e) {
-      // Whatever a failed query wrote stays in staging, outside the table; the next build clears it.
+      // The query may still be running (we lost sight of it): keep its state so the next attempt
+      // waits on it rather than running a second query into the same staging prefix.
       dropTempTableAfterFailure(steps, plan, context, e);
       throw e;
     }
     timed(steps, Step.CLEANUP, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
 
     OptionalLong rows = engine.rowsWritten(done.id());
-    requireEnoughRows(plan, rows);
-    Replaced replaced = timed(steps, Step.REPLACE, context, () -> replace(plan, context));
+    try {
+      requireEnoughRows(plan, rows);
+    } catch (PartitionBuilderException e) {
+      // Rejected output is not worth resuming: the next build runs the query afresh.
+      forget(plan, e);
+      throw e;
+    }
+    BuildCheckpoint.State replacing = running.started(done.id())
+        .replacing(List.of(), rows, done.bytesScanned(), done.engineMillis());
+    Replaced replaced;
+    try {
+      replaced = timed(steps, Step.REPLACE, context, () -> replace(plan, replacing, false, context));
+    } catch (StagedNameClashException e) {
+      forget(plan, e);
+      throw e;
+    }
+    checkpoints.discard(plan.month());
     log.info("{} queryExecutionId={} built: {} row(s); {} file(s), {} byte(s) copied into {}; {} old object(s) deleted; "
             + "scanned {} byte(s)", context, done.id(), rows.isPresent() ? rows.getAsLong() : "unknown",
         replaced.copied(), replaced.bytes(), plan.location(), replaced.oldDeleted(), done.bytesScanned());
@@ -169,7 +228,99 @@ public final class PartitionBuilder {
         replaced.copied(), replaced.bytes(), replaced.oldDeleted(), steps);
   }
 
+  /**
+   * A saved REPLACE: the query succeeded and its files were being copied when the attempt ended.
+   * Finishes the replace without a new query, or, when the staged files are gone before all were
+   * copied, forgets the state and returns empty so that the build starts over.
+   */
+  private Optional<BuildResult> finishReplace(BuildCheckpoint.State saved, PartitionPlan plan, Map<Step, Duration> steps,
+      String context) {
+    log.warn("{} queryExecutionId={} succeeded in an earlier attempt ({}) that did not finish moving its {} file(s) "
+        + "into {}: finishing that replace without a new query", context, saved.queryExecutionId(), saved.owner(),
+        saved.staged().size(), plan.location());
+    timed(steps, Step.CLEANUP, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
+    Replaced replaced = timed(steps, Step.REPLACE, context, () -> replace(plan, saved, true, context));
+    if (replaced == null) {
+      return Optional.empty();
+    }
+    checkpoints.discard(plan.month());
+    log.info("{} queryExecutionId={} built (resumed): {} file(s), {} byte(s) copied into {}; {} old object(s) deleted",
+        context, saved.queryExecutionId(), replaced.copied(), replaced.bytes(), plan.location(), replaced.oldDeleted());
+    return Optional.of(new BuildResult(plan.month(), saved.queryExecutionId(), saved.rows(), saved.bytesScanned(),
+        saved.engineMillis(), replaced.copied(), replaced.bytes(), replaced.oldDeleted(), steps));
+  }
+
+  /**
+   * What to do with a query an earlier attempt left: its state if the query is still worth
+   * waiting on (queued, running or succeeded, from the same SQL), or null after it has been dealt
+   * with (stopped and waited for, or found over or gone) so that the build starts over.
+   */
+  private BuildCheckpoint.State resumable(BuildCheckpoint.State saved, PartitionPlan plan, String sql, BuildRequest request,
+      String context) {
+    BuildCheckpoint.State state = saved;
+    if (state.phase() == BuildCheckpoint.Phase.STARTING) {
+      // The earlier attempt ended around its start: the same token gives back the query it
+      // started, if it started one, or starts it now. Either way one query writes to staging.
+      state = start(plan, state, context);
+    }
+    String id = state.queryExecutionId();
+    QueryExecution execution;
+    try {
+      execution = engine.get(id);
+    } catch (QueryNotFoundException e) {
+      log.warn("{} queryExecutionId={} of an earlier attempt ({}) is unknown to the engine ({}): starting over",
+          context, id, state.owner(), e.getMessage());
+      checkpoints.discard(plan.month());
+      return null;
+    }
+    if (!state.runs(sql)) {
+      log.warn("{} queryExecutionId={} of an earlier attempt ({}) ran other SQL (the template changed since): "
+          + "stopping it if needed and starting over", context, id, state.owner());
+      if (!execution.state().isDone()) {
+        engine.stop(id);
+        await(id, plan, request.deadline(), context);
+      }
+      checkpoints.discard(plan.month());
+      return null;
+    }
+    if (execution.state() == State.FAILED || execution.state() == State.CANCELLED) {
+      log.warn("{} queryExecutionId={} of an earlier attempt ({}) ended {}: starting over", context, id, state.owner(),
+          execution.describe());
+      checkpoints.discard(plan.month());
+      return null;
+    }
+    log.warn("{} queryExecutionId={} of an earlier attempt ({}, started {}) is {}: resuming it instead of running the "
+        + "query again", context, id, state.owner(), state.startedAt(), execution.state());
+    return state;
+  }
+
+  /** Saves the intent, starts the query, then saves its id: no query is ever started that a later attempt cannot find. */
+  private BuildCheckpoint.State start(PartitionPlan plan, BuildCheckpoint.State starting, String context) {
+    checkpoints.save(plan.month(), starting);
+    String id = engine.start(starting.sql(), starting.token());
+    BuildCheckpoint.State started = starting.started(id);
+    checkpoints.save(plan.month(), started);
+    log.info("{} queryExecutionId={} started; its state is saved in {}", context, id, checkpoints.location(plan.month()));
+    return started;
+  }
+
+  /** Deletes the month's saved state after a final failure, keeping the failure if that fails too. */
+  private void forget(PartitionPlan plan, RuntimeException failure) {
+    try {
+      checkpoints.discard(plan.month());
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
   private record Replaced(int copied, long bytes, int oldDeleted) {}
+
+  /** A staged file has the name of an object already in the partition: nothing was copied. */
+  private static final class StagedNameClashException extends PartitionBuilderException {
+    StagedNameClashException(String message) {
+      super(message);
+    }
+  }
 
   /** Fewer rows than asked for (or a count the engine did not give) leaves the partition alone. */
   private void requireEnoughRows(PartitionPlan plan, OptionalLong rows) {
@@ -187,56 +338,88 @@ public final class PartitionBuilder {
   }
 
   /**
-   * Steps 5 to 7: copy the staged files in, then delete the old objects, then clear staging. A copy
-   * that fails removes the copies made so far, so the partition holds exactly its old objects.
+   * Copies the staged files in, then deletes the old objects, then clears staging. A copy that
+   * fails removes the copies made so far (and, when {@code resumed}, those an earlier attempt
+   * made), so the partition holds exactly its old objects. Old objects are deleted only once every
+   * staged file is in place, so a partition holding every staged file's copy may already have lost
+   * old objects: a resumed replace that finds all copies there only finishes the delete.
+   *
+   * @param resumed the replace of an earlier attempt: a staged file whose copy is already in the
+   *     partition was copied by it; without this, such a name clash is refused
+   * @return null when resuming is impossible because a staged file is gone before its copy was made
    */
-  private Replaced replace(PartitionPlan plan, String context) {
+  private Replaced replace(PartitionPlan plan, BuildCheckpoint.State state, boolean resumed, String context) {
     String partition = plan.partitionPrefix();
     String staging = plan.stagingPrefix();
-    List<ObjectStore.StoredObject> staged = store.list(staging);
-    List<String> old = store.list(partition).stream().map(ObjectStore.StoredObject::key).toList();
-    Set<String> oldKeys = new HashSet<>(old);
-    List<String> targets = new ArrayList<>(staged.size());
-    for (ObjectStore.StoredObject object : staged) {
-      String target = requireOwnedKey(plan, partition + object.key().substring(staging.length()));
-      if (oldKeys.contains(target)) {
-        // Copying over it would change an old object before we know every copy succeeds.
-        throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the staged file " + object.key()
-            + " has the name of an object already in the partition (" + target + "): leaving the previous partition as it was");
+    Map<String, Long> stagedNow = new LinkedHashMap<>();
+    store.list(staging).forEach(object -> stagedNow.put(object.key(), object.size()));
+    List<String> staged = resumed ? state.staged() : List.copyOf(stagedNow.keySet());
+    List<String> present = store.list(partition).stream().map(ObjectStore.StoredObject::key).toList();
+    Set<String> presentKeys = new HashSet<>(present);
+    Set<String> newKeys = new HashSet<>();
+    List<String> sources = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
+    List<String> earlierCopies = new ArrayList<>();
+    for (String source : staged) {
+      requireOwnedKey(plan, source);
+      String target = requireOwnedKey(plan, partition + source.substring(staging.length()));
+      newKeys.add(target);
+      if (presentKeys.contains(target)) {
+        if (!resumed) {
+          // Copying over it would change an old object before we know every copy succeeds.
+          throw new StagedNameClashException("Cannot replace " + plan.month() + ": the staged file " + source
+              + " has the name of an object already in the partition (" + target + "): leaving the previous partition as it was");
+        }
+        earlierCopies.add(target);
+      } else if (stagedNow.containsKey(source)) {
+        sources.add(source);
+        targets.add(target);
+      } else {
+        log.warn("{} the staged file {} is gone and its copy {} was never made, so the earlier replace cannot be "
+            + "finished: starting the month over", context, source, target);
+        checkpoints.discard(plan.month());
+        return null;
       }
-      targets.add(target);
     }
 
-    List<String> copied = new ArrayList<>(staged.size());
+    if (!resumed) {
+      // From here on a later attempt finishes this replace rather than start over: it needs to
+      // know which partition objects are this query's.
+      checkpoints.save(plan.month(), state.replacing(staged, state.rows(), state.bytesScanned(), state.engineMillis()));
+    }
+    List<String> copied = new ArrayList<>(sources.size());
     long bytes = 0;
-    for (int i = 0; i < staged.size(); i++) {
-      ObjectStore.StoredObject source = staged.get(i);
+    for (int i = 0; i < sources.size(); i++) {
       try {
-        store.copy(requireOwnedKey(plan, source.key()), targets.get(i));
+        store.copy(sources.get(i), targets.get(i));
       } catch (RuntimeException e) {
         PartitionBuilderException failure = new PartitionBuilderException("Cannot replace " + plan.month() + ": copying "
-            + source.key() + " failed after " + copied.size() + " of " + staged.size() + " file(s); the copies were "
+            + sources.get(i) + " failed after " + copied.size() + " of " + sources.size() + " file(s); the copies were "
             + "removed and the previous partition left as it was: " + e.getMessage(), e);
-        removeCopies(partition, copied, failure);
+        List<String> undo = new ArrayList<>(copied);
+        // Copies an earlier attempt made before it, too: that attempt never reached the delete of
+        // the old objects (it had not copied everything), so the old objects are all still there.
+        undo.addAll(earlierCopies);
+        removeCopies(partition, undo, failure);
         throw failure;
       }
       copied.add(targets.get(i));
-      bytes += source.size();
+      bytes += stagedNow.get(sources.get(i));
     }
-    log.info("{} step=replace copied {} file(s) into {}", context, copied.size(), plan.location());
+    log.info("{} step=replace copied {} file(s) into {}{}", context, copied.size(), plan.location(),
+        earlierCopies.isEmpty() ? "" : " (" + earlierCopies.size() + " more were copied by an earlier attempt)");
 
-    Set<String> newKeys = new HashSet<>(copied);
-    List<String> stale = old.stream().filter(key -> !newKeys.contains(key)).map(key -> requireOwnedKey(plan, key)).toList();
+    List<String> stale = present.stream().filter(key -> !newKeys.contains(key)).map(key -> requireOwnedKey(plan, key)).toList();
     int deleted;
     try {
       deleted = store.deleteKeys(partition, stale);
     } catch (RuntimeException e) {
       throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the new files are in " + plan.location()
-          + " but deleting the old objects failed, so readers see old and new rows until a rebuild succeeds: "
+          + " but deleting the old objects failed, so readers see old and new rows until the retry finishes the replace: "
           + e.getMessage(), e);
     }
-    store.deleteAll(plan.stagingPrefix());
-    return new Replaced(copied.size(), bytes, deleted);
+    store.deleteAll(staging);
+    return new Replaced(copied.size() + earlierCopies.size(), bytes, deleted);
   }
 
   private void removeCopies(String partition, List<String> copied, PartitionBuilderException failure) {
@@ -247,35 +430,10 @@ public final class PartitionBuilder {
     }
   }
 
-  private QueryExecution runQuery(PartitionPlan plan, String sql, BuildRequest request, Instant attemptStart, String context) {
-    String id = engine.start(sql, token(request.requestKey(), sql));
-    // A redelivery may reach queries an earlier delivery started under the plain per-attempt
-    // tokens below, so its own tokens also name this delivery.
-    String retryKey = request.requestKey();
-    if (request.redelivered()) {
-      retryKey = request.requestKey() + "@" + attemptStart;
-      QueryExecution first = engine.get(id);
-      if (first.submittedAt().isBefore(attemptStart)) {
-        // Athena handed back the query an earlier delivery of this message started. It wrote to
-        // the staging prefix, which step 2 has just cleared (or it is still writing there), so it
-        // cannot be this build's result: let it end, clear staging again, and run the query once
-        // more under a token of this attempt's own. Reusing an earlier delivery's SUCCEEDED output
-        // instead of clearing it is possible now that it lands in staging, but is not done here:
-        // it is part 3 of issue 6, and needs a way to tell that output complete and current.
-        log.warn("{} queryExecutionId={} was started by an earlier delivery ({}), now {}; "
-            + "its staged output was cleared, so the query runs again", context, id, first.submittedAt(), first.state());
-        if (!first.state().isDone()) {
-          engine.stop(id);
-          await(id, plan, request.deadline(), context);
-        }
-        catalog.dropTableIfExists(plan.database(), plan.tempTable());
-        store.deleteAll(requireInsideTable(plan.stagingPrefix()));
-        id = engine.start(sql, token(retryKey, sql));
-      }
-    }
+  private QueryExecution runQuery(PartitionPlan plan, BuildCheckpoint.State state, BuildRequest request, String context) {
+    String id = state.queryExecutionId();
     for (int attempt = 1; ; attempt++) {
       Instant started = clock.instant();
-      log.info("{} queryExecutionId={} started (attempt {})", context, id, attempt);
       QueryExecution done = await(id, plan, request.deadline(), context);
       if (done.state() == State.SUCCEEDED) {
         return done;
@@ -301,7 +459,8 @@ public final class PartitionBuilder {
       // As before the first attempt: whatever the failed query left must not meet the next one.
       catalog.dropTableIfExists(plan.database(), plan.tempTable());
       store.deleteAll(requireInsideTable(plan.stagingPrefix()));
-      id = engine.start(sql, token(retryKey + "#" + (attempt + 1), sql));
+      id = start(plan, BuildCheckpoint.State.starting(state.owner(), clock.instant(),
+          token(state.token() + "#" + (attempt + 1), state.sql()), state.sql()), context).queryExecutionId();
     }
   }
 
@@ -314,9 +473,10 @@ public final class PartitionBuilder {
       }
       Duration delay = poll.delay(attempt);
       if (clock.instant().plus(delay).isAfter(deadline)) {
-        engine.stop(id);
-        throw new QueryFailedException("Cannot build " + plan.month() + ": query " + id + " was still " + execution.state()
-            + " at the deadline " + deadline + "; it was stopped", execution);
+        // Stopping it would throw away the work done so far; the next attempt waits on it instead.
+        throw new QueryStillRunningException("Cannot finish " + plan.month() + " before the deadline " + deadline
+            + ": query " + id + " is still " + execution.state() + "; it was left running and the next attempt resumes it "
+            + "(state in " + checkpoints.location(plan.month()) + ")", id);
       }
       log.debug("{} queryExecutionId={} {}; next look in {} ms", context, id, execution.state(), delay.toMillis());
       sleep(delay, id);
@@ -378,10 +538,9 @@ public final class PartitionBuilder {
   }
 
   /**
-   * Athena's ClientRequestToken (32 to 128 characters): the same request and SQL always give the
-   * same token, so an SDK retry or a second start for one message returns the first execution
-   * instead of running a second CTAS. The SQL is part of it because Athena rejects a reused token
-   * whose query text changed.
+   * Athena's ClientRequestToken (32 to 128 characters) for {@code sql} started under {@code key}:
+   * starting twice with one token returns the first execution instead of running a second CTAS.
+   * The SQL is part of it because Athena rejects a reused token whose query text changed.
    */
   static String token(String requestKey, String sql) {
     try {

@@ -10,24 +10,27 @@ import java.time.YearMonth;
  * @param location the same prefix as the query engine names it
  * @param stagingPrefix where the CTAS writes, outside every projected partition
  * @param stagingLocation the same prefix as the query engine names it: the template's {@code {{location}}}
+ * @param lockLocation the object that holds the month for one build at a time
+ * @param stateLocation the object that tells the next attempt what an unfinished build did
  */
 public record PartitionPlan(
     YearMonth month, String database, String tempTable, String partitionPrefix, String location,
-    String stagingPrefix, String stagingLocation) {
+    String stagingPrefix, String stagingLocation, String lockLocation, String stateLocation) {
 
   public static PartitionPlan of(TableLayout layout, YearMonth month) {
     String prefix = layout.partitionPrefix(month);
     String staging = layout.stagingPrefix(month);
     return new PartitionPlan(month, layout.database(), layout.tempTable(month), prefix, layout.location(prefix),
-        staging, layout.location(staging));
+        staging, layout.location(staging), layout.location(layout.lockKey(month)), layout.location(layout.stateKey(month)));
   }
 
   /** One line: the steps in order, for {@code partition-builder plan}. */
   public String describe() {
     String table = '"' + database + "\".\"" + tempTable + '"';
-    return "drop table " + table + " if it exists; delete every object under " + stagingLocation
+    return "take the lock " + lockLocation + "; finish the build saved in " + stateLocation + " if there is one, else "
+        + "drop table " + table + " if it exists; delete every object under " + stagingLocation
         + "; run the CTAS creating " + table + " at that location; drop " + table
         + "; if it succeeded with at least MIN_ROWS row(s), copy its files into " + location
-        + ", then delete the objects that were there before and clear " + stagingLocation;
+        + ", then delete the objects that were there before and clear " + stagingLocation + "; release the lock";
   }
 }

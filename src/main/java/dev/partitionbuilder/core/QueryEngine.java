@@ -12,6 +12,12 @@ public interface QueryEngine {
    */
   String start(String sql, String idempotencyToken);
 
+  /**
+   * One look at a query.
+   *
+   * @throws QueryNotFoundException when the engine has no query with this id (never started there,
+   *     or its history expired); any other failure to look is a different exception
+   */
   QueryExecution get(String queryExecutionId);
 
   /** Asks the engine to stop a query; a query that already ended is left as it is. */

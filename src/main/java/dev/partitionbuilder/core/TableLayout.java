@@ -55,6 +55,19 @@ public record TableLayout(
     return prefix + LOCKS + String.format("%04d/%02d", month.getYear(), month.getMonthValue());
   }
 
+  /**
+   * {@code <prefix>_state/YYYY/MM.json}: what an unfinished build of the month has done so far (its
+   * query execution, then the files it is moving), so that the next attempt picks it up instead of
+   * starting over (see {@link BuildCheckpoint}). Outside every projected partition, staging prefix
+   * and lock.
+   */
+  public String stateKey(YearMonth month) {
+    return prefix + STATE + String.format("%04d/%02d.json", month.getYear(), month.getMonthValue());
+  }
+
+  /** The directory under the table's root that holds every month's build state. */
+  public static final String STATE = "_state/";
+
   /** The directory under the table's root that holds every month's lock. */
   public static final String LOCKS = "_locks/";
 

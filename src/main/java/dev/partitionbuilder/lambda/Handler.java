@@ -17,6 +17,7 @@ import dev.partitionbuilder.core.InvalidTriggerException;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.MonthBusyException;
 import dev.partitionbuilder.core.PartitionBuilderException;
+import dev.partitionbuilder.core.QueryStillRunningException;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.Trigger;
 import dev.partitionbuilder.core.TriggerParser;
@@ -109,9 +110,9 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
           result.rowsWritten().isPresent() ? result.rowsWritten().getAsLong() : "unknown",
           result.objectsCopied(), result.bytesWritten(), result.oldObjectsDeleted(), result.bytesScanned());
       return true;
-    } catch (MonthBusyException e) {
-      // Not a failure of the month: another build of it is running, and this message comes back
-      // after the visibility timeout.
+    } catch (MonthBusyException | QueryStillRunningException e) {
+      // Not a failure of the month: another build of it is running, or this one's query is, and
+      // this message comes back after the visibility timeout to go on from there.
       log.warn("messageId={} month={} not built yet: {}", id, trigger.month(), e.getMessage());
       return false;
     } catch (PartitionBuilderException e) {

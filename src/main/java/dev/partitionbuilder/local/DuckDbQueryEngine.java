@@ -6,6 +6,7 @@ import dev.partitionbuilder.core.OneLine;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryEngine;
 import dev.partitionbuilder.core.QueryExecution;
+import dev.partitionbuilder.core.QueryNotFoundException;
 import dev.partitionbuilder.core.QueryExecution.State;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -145,7 +146,8 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
   private Run run(String id) {
     Run run = runs.get(id);
     if (run == null) {
-      throw new PartitionBuilderException("No local query " + id);
+      // Local queries live as long as the process: one an earlier run started is gone with it.
+      throw new QueryNotFoundException("No local query " + id + " in this process", null);
     }
     return run;
   }

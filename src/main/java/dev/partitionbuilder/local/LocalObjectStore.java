@@ -97,6 +97,25 @@ public final class LocalObjectStore implements ObjectStore {
   }
 
   @Override
+  public void write(String key, byte[] content) {
+    requireNonNull(content, "content is null");
+    Path file = file(key);
+    try {
+      Files.createDirectories(file.getParent());
+      // Written beside the target and moved over it, so a crash mid-write leaves the old file whole.
+      Path partial = Files.createTempFile(file.getParent(), ".write-", ".partial");
+      try {
+        Files.write(partial, content);
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(partial);
+      }
+    } catch (IOException e) {
+      throw new PartitionBuilderException("Cannot write " + file + ": " + e, e);
+    }
+  }
+
+  @Override
   public Optional<byte[]> read(String key) {
     Path file = file(key);
     try {

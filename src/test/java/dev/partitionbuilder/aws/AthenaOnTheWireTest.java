@@ -30,9 +30,9 @@ import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
-import dev.partitionbuilder.core.PartitionBuilderTestAccess;
 import dev.partitionbuilder.core.QueryExecution.State;
 import dev.partitionbuilder.core.QueryFailedException;
+import dev.partitionbuilder.core.QueryStillRunningException;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.testing.AthenaAnswers;
 import dev.partitionbuilder.testing.AwsJsonStand;
@@ -43,8 +43,8 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,6 +52,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
@@ -97,17 +98,25 @@ class AthenaOnTheWireTest {
     stand.answer(GET_WORK_GROUP, workGroup("etl", false));
     doReturn(ListObjectsV2Response.builder().isTruncated(false).keyCount(0).build())
         .when(s3).listObjectsV2(any(ListObjectsV2Request.class));
-    // The month's lock: created, then read back and deleted when the build ends.
-    AtomicReference<byte[]> lock = new AtomicReference<>();
+    // The month's lock and build state: written, read back and deleted, each under its own key.
+    Map<String, byte[]> small = new ConcurrentHashMap<>();
     doAnswer(call -> {
       try (java.io.InputStream body = call.<RequestBody>getArgument(1).contentStreamProvider().newStream()) {
-        lock.set(body.readAllBytes());
+        small.put(call.<PutObjectRequest>getArgument(0).key(), body.readAllBytes());
       }
       return PutObjectResponse.builder().build();
     }).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
-    doAnswer(call -> ResponseBytes.fromByteArray(GetObjectResponse.builder().build(), lock.get()))
-        .when(s3).getObjectAsBytes(any(GetObjectRequest.class));
-    doReturn(DeleteObjectsResponse.builder().build()).when(s3).deleteObjects(any(DeleteObjectsRequest.class));
+    doAnswer(call -> {
+      byte[] bytes = small.get(call.<GetObjectRequest>getArgument(0).key());
+      if (bytes == null) {
+        throw NoSuchKeyException.builder().message("The specified key does not exist.").build();
+      }
+      return ResponseBytes.fromByteArray(GetObjectResponse.builder().build(), bytes);
+    }).when(s3).getObjectAsBytes(any(GetObjectRequest.class));
+    doAnswer(call -> {
+      call.<DeleteObjectsRequest>getArgument(0).delete().objects().forEach(o -> small.remove(o.key()));
+      return DeleteObjectsResponse.builder().build();
+    }).when(s3).deleteObjects(any(DeleteObjectsRequest.class));
     builder = AwsBackend.partitionBuilder(CONFIG, new AwsClients(s3, stand.glue(), stand.athena()),
         Clock.systemUTC(), Sleeper.SYSTEM);
     // Wiring asked Athena about the workgroup (AthenaWorkgroupCheckTest); the tests here look only at builds.
@@ -166,9 +175,7 @@ class AthenaOnTheWireTest {
     assertThat(start.at("/ResultReuseConfiguration/ResultReuseByAgeConfiguration/Enabled").isBoolean()).isTrue();
     assertThat(start.at("/ResultReuseConfiguration/ResultReuseByAgeConfiguration/Enabled").asBoolean()).isFalse();
     // Athena takes 32 to 128 characters here.
-    assertThat(start.path("ClientRequestToken").asText())
-        .isEqualTo(PartitionBuilderTestAccess.token("msg-1", SQL))
-        .hasSizeBetween(32, 128);
+    assertThat(start.path("ClientRequestToken").asText()).matches("[0-9a-f]{64}");
   }
 
   @Test
@@ -278,34 +285,31 @@ class AthenaOnTheWireTest {
     BuildResult result = builder.build(request("msg-1", false));
 
     assertThat(result.queryExecutionId()).isEqualTo(ID);
-    assertThat(stand.requests(START_QUERY_EXECUTION)).extracting(body -> body.path("ClientRequestToken").asText())
-        .containsExactly(PartitionBuilderTestAccess.token("msg-1", SQL), PartitionBuilderTestAccess.token("msg-1", SQL));
+    List<String> tokens = stand.requests(START_QUERY_EXECUTION).stream()
+        .map(body -> body.path("ClientRequestToken").asText()).toList();
+    assertThat(tokens).hasSize(2);
+    assertThat(tokens.get(1)).isEqualTo(tokens.get(0)).matches("[0-9a-f]{64}");
   }
 
   @Test
-  void aRedeliveredMessageStartsWithTheSameTokenThenRerunsUnderItsOwnWhenAthenaHandsBackTheEarlierExecution() {
-    String token = PartitionBuilderTestAccess.token("msg-1", SQL);
+  void aQueryStillRunningAtTheDeadlineIsLeftRunningAndTheRetriedMessageWaitsOnTheSameExecutionWithoutStartingAnother() {
+    glueHasTheTableOnlyAfterTheQuery();
+    athenaRuns(execution(ID, "RUNNING").answer());
+
+    assertThatThrownBy(() -> builder.build(new BuildRequest(MARCH, "msg-1", false, Instant.now().plusMillis(200))))
+        .isInstanceOf(QueryStillRunningException.class)
+        .hasMessageContaining("query " + ID + " is still RUNNING; it was left running and the next attempt resumes it");
+    assertThat(stand.calls()).doesNotContain(STOP_QUERY_EXECUTION).containsOnlyOnce(START_QUERY_EXECUTION);
+
+    stand.reset();
     stand.answer(DELETE_TABLE, deleted());
-    // As Athena does: the first token always names the first execution, any other token a new one.
-    stand.answerWhen(START_QUERY_EXECUTION, "$.ClientRequestToken", token, started("q-first"));
-    stand.answer(START_QUERY_EXECUTION, started("q-rerun"));
-    stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "q-first",
-        execution("q-first", "SUCCEEDED").submittedAt(Instant.now().minus(Duration.ofMinutes(5))).answer());
-    stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "q-rerun",
-        execution("q-rerun", "SUCCEEDED").submittedAt(Instant.now().plus(Duration.ofMinutes(1))).answer());
+    stand.answer(GET_QUERY_EXECUTION, execution(ID, "RUNNING").answer(), succeeded());
     stand.answer(GET_QUERY_RESULTS, results(100_005));
+    BuildResult resumed = builder.build(request("msg-1", true));
 
-    BuildResult first = builder.build(request("msg-1", false));
-    BuildResult redelivery = builder.build(request("msg-1", true));
-
-    assertThat(first.queryExecutionId()).isEqualTo("q-first");
-    assertThat(redelivery.queryExecutionId()).isEqualTo("q-rerun");
-    List<String> tokens = stand.requests(START_QUERY_EXECUTION).stream()
-        .map(body -> body.path("ClientRequestToken").asText()).toList();
-    assertThat(tokens).hasSize(3);
-    assertThat(tokens.get(0)).isEqualTo(token);
-    assertThat(tokens.get(1)).isEqualTo(token);
-    assertThat(tokens.get(2)).isNotEqualTo(token).hasSizeBetween(32, 128);
+    assertThat(resumed.queryExecutionId()).isEqualTo(ID);
+    assertThat(resumed.rowsWritten()).hasValue(100_005);
+    assertThat(stand.calls()).containsExactly(GET_QUERY_EXECUTION, GET_QUERY_EXECUTION, DELETE_TABLE, GET_QUERY_RESULTS);
   }
 
   @Test
@@ -327,8 +331,7 @@ class AthenaOnTheWireTest {
     assertThat(starts).hasSize(2).allSatisfy(body -> assertThat(body.path("QueryString").asText()).isEqualTo(SQL));
     assertThat(starts).extracting(body -> body.path("ClientRequestToken").asText())
         .doesNotHaveDuplicates()
-        .allSatisfy(token -> assertThat(token).hasSizeBetween(32, 128))
-        .first().isEqualTo(PartitionBuilderTestAccess.token("msg-1", SQL));
+        .allSatisfy(token -> assertThat(token).matches("[0-9a-f]{64}"));
     assertThat(stand.calls()).containsSubsequence(
         START_QUERY_EXECUTION, GET_QUERY_EXECUTION, DELETE_TABLE, START_QUERY_EXECUTION, GET_QUERY_EXECUTION,
         DELETE_TABLE, GET_QUERY_RESULTS);
@@ -343,22 +346,7 @@ class AthenaOnTheWireTest {
     builder.build(request("msg-2", false));
 
     assertThat(stand.requests(START_QUERY_EXECUTION)).extracting(body -> body.path("ClientRequestToken").asText())
-        .containsExactly(PartitionBuilderTestAccess.token("msg-1", SQL), PartitionBuilderTestAccess.token("msg-2", SQL))
-        .doesNotHaveDuplicates();
-  }
-
-  @Test
-  void aQueryStillRunningAtTheDeadlineIsStoppedAndTheTemporaryTableIsStillDropped() {
-    glueHasTheTableOnlyAfterTheQuery();
-    athenaRuns(execution(ID, "RUNNING").answer());
-    stand.answer(STOP_QUERY_EXECUTION, stopped());
-
-    assertThatThrownBy(() -> builder.build(new BuildRequest(MARCH, "msg-1", false, Instant.now().plusMillis(200))))
-        .isInstanceOf(QueryFailedException.class)
-        .hasMessageContaining("still RUNNING at the deadline");
-    assertThat(single(stand.requests(STOP_QUERY_EXECUTION)).toString()).isEqualTo("{\"QueryExecutionId\":\"" + ID + "\"}");
-    List<String> calls = stand.calls();
-    assertThat(calls.subList(calls.size() - 2, calls.size())).containsExactly(STOP_QUERY_EXECUTION, DELETE_TABLE);
+        .hasSize(2).doesNotHaveDuplicates();
   }
 
   @Test

@@ -5,16 +5,21 @@ import static dev.partitionbuilder.testing.AthenaAnswers.GET_QUERY_RESULTS;
 import static dev.partitionbuilder.testing.AthenaAnswers.START_QUERY_EXECUTION;
 import static dev.partitionbuilder.testing.AthenaAnswers.STOP_QUERY_EXECUTION;
 import static dev.partitionbuilder.testing.AthenaAnswers.execution;
+import static dev.partitionbuilder.testing.AthenaAnswers.invalidRequest;
 import static dev.partitionbuilder.testing.AthenaAnswers.results;
 import static dev.partitionbuilder.testing.AthenaAnswers.started;
 import static dev.partitionbuilder.testing.AthenaAnswers.stopped;
 import static dev.partitionbuilder.testing.AwsJsonStand.echo;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryEngine;
 import dev.partitionbuilder.core.QueryEngineContractTest;
+import dev.partitionbuilder.core.QueryNotFoundException;
 import dev.partitionbuilder.testing.AwsJsonStand;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -50,6 +55,11 @@ class AthenaQueryEngineContractTest extends QueryEngineContractTest {
             .reason("TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.cloudtrail.no_such_table' does not exist")
             .error(2, 1000, false, "User error")
             .answer());
+    // Athena's answer to an id it does not know, such as one past its 45 days of history.
+    stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "never-started.*",
+        invalidRequest("QueryExecution never-started-1 was not found"));
+    stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "malformed.*",
+        invalidRequest("1 validation error detected: Value at 'queryExecutionId' failed to satisfy constraint"));
     stand.answerWhen(GET_QUERY_RESULTS, "$.QueryExecutionId", "ctas-.*", results(ROWS));
     stand.answer(STOP_QUERY_EXECUTION, stopped());
     engine = new AthenaQueryEngine(stand.athena(), "etl", "cloudtrail");
@@ -73,5 +83,13 @@ class AthenaQueryEngineContractTest extends QueryEngineContractTest {
   @Override
   protected String aFailingQuery() {
     return FAILING;
+  }
+
+  @Test
+  void anInvalidRequestThatIsNotANotFoundStaysAnErrorRatherThanAnUnknownQuery() {
+    assertThatThrownBy(() -> engine.get("malformed id"))
+        .isInstanceOf(PartitionBuilderException.class)
+        .isNotInstanceOf(QueryNotFoundException.class)
+        .hasMessageContaining("Cannot get Athena query malformed id");
   }
 }

@@ -41,18 +41,22 @@ class MainTest {
 
     assertThat(code).isZero();
     assertThat(out.toString().lines()).containsExactly(
-        "19dd0b57-b21e-4ac1-bd88-01bbb068cb78 2024-03 drop table \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" "
+        "19dd0b57-b21e-4ac1-bd88-01bbb068cb78 2024-03 take the lock s3://my-bucket/cloudtrail_monthly/_locks/2024/03; finish the build saved in "
+            + "s3://my-bucket/cloudtrail_monthly/_state/2024/03.json if there is one, else "
+            + "drop table \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" "
             + "if it exists; delete every object under s3://my-bucket/cloudtrail_monthly/_staging/2024/03/; run the CTAS "
             + "creating \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" at that location; "
             + "drop \"cloudtrail\".\"cloudtrail_monthly_temp_202403\"; if it succeeded with at least MIN_ROWS row(s), "
             + "copy its files into s3://my-bucket/cloudtrail_monthly/2024/03/, then delete the objects that were there "
-            + "before and clear s3://my-bucket/cloudtrail_monthly/_staging/2024/03/",
-        "2e1424d4-f796-459a-8184-9c92662be6da 2024-03 drop table \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" "
+            + "before and clear s3://my-bucket/cloudtrail_monthly/_staging/2024/03/; release the lock",
+        "2e1424d4-f796-459a-8184-9c92662be6da 2024-03 take the lock s3://my-bucket/cloudtrail_monthly/_locks/2024/03; finish the build saved in "
+            + "s3://my-bucket/cloudtrail_monthly/_state/2024/03.json if there is one, else "
+            + "drop table \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" "
             + "if it exists; delete every object under s3://my-bucket/cloudtrail_monthly/_staging/2024/03/; run the CTAS "
             + "creating \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" at that location; "
             + "drop \"cloudtrail\".\"cloudtrail_monthly_temp_202403\"; if it succeeded with at least MIN_ROWS row(s), "
             + "copy its files into s3://my-bucket/cloudtrail_monthly/2024/03/, then delete the objects that were there "
-            + "before and clear s3://my-bucket/cloudtrail_monthly/_staging/2024/03/");
+            + "before and clear s3://my-bucket/cloudtrail_monthly/_staging/2024/03/; release the lock");
   }
 
   @Test
@@ -61,7 +65,7 @@ class MainTest {
 
     assertThat(code).isEqualTo(1);
     assertThat(out.toString().lines()).hasSize(3);
-    assertThat(out.toString().lines().toList().get(0)).startsWith("ok-1 2024-03 drop table");
+    assertThat(out.toString().lines().toList().get(0)).startsWith("ok-1 2024-03 take the lock s3://my-bucket/cloudtrail_monthly/_locks/2024/03;");
     assertThat(out.toString().lines().toList().get(1)).startsWith("bad-1 error: month: expected a JSON integer")
         .contains("\"03\"");
     assertThat(out.toString().lines().toList().get(2)).startsWith("bad-2 error: message body is not JSON");

@@ -370,6 +370,18 @@ public abstract class ObjectStoreContractTest {
   }
 
   @Test
+  void writeCreatesAnObjectAndASecondWriteReplacesItsBytes() {
+    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then");
+    String state = TABLE + "_state/2024/03.json";
+
+    store.write(state, "{\"phase\":\"QUERY\"}".getBytes(UTF_8));
+    store.write(state, "{\"phase\":\"REPLACE\"}".getBytes(UTF_8));
+
+    assertThat(store.read(state)).hasValueSatisfying(read -> assertThat(new String(read, UTF_8)).isEqualTo("{\"phase\":\"REPLACE\"}"));
+    assertThat(store.list(TABLE + "_state/")).containsExactly(new StoredObject(state, "{\"phase\":\"REPLACE\"}".length()));
+  }
+
+  @Test
   void readOfAMissingKeyIsEmptyRatherThanAnError() {
     putAll(neighbours());
 

@@ -39,6 +39,8 @@ class PartitionBuilderTest {
   private static final String STAGING = "cloudtrail_monthly/_staging/2024/03/";
   private static final String LOCKS = "cloudtrail_monthly/_locks/";
   private static final String LOCK = LOCKS + "2024/03";
+  private static final String STATES = "cloudtrail_monthly/_state/";
+  private static final String STATE = STATES + "2024/03.json";
   private static final String TEMP = "cloudtrail.cloudtrail_monthly_temp_202403";
   private static final TableLayout LAYOUT = new TableLayout(
       "cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "s3://bucket/", "cloudtrail_monthly/");
@@ -78,9 +80,19 @@ class PartitionBuilderTest {
         }, minRows, queryRetries);
   }
 
-  /** The journal without the lock's own calls, which open and close every build. */
+  /** The journal without the lock's and the saved state's own calls, which open and close every build. */
   private static List<String> withoutLock(List<String> entries) {
-    return entries.stream().filter(e -> !e.contains(LOCK)).toList();
+    return entries.stream().filter(e -> !e.contains(LOCK) && !e.contains(STATE)).toList();
+  }
+
+  /** What readers of the table can see, and more: the store without the month's staging prefix and saved state. */
+  private static Map<String, Long> tableView(Map<String, Long> objects) {
+    return objects.entrySet().stream().filter(e -> !e.getKey().startsWith(STAGING) && !e.getKey().equals(STATE))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+  }
+
+  private BuildCheckpoint.State savedState() {
+    return new BuildCheckpoint(LAYOUT, store).read(MARCH).orElseThrow(() -> new AssertionError("no state saved at " + STATE));
   }
 
   /** The store without this month's staging prefix: what readers of the table can see, and more. */
@@ -101,17 +113,22 @@ class PartitionBuilderTest {
 
     assertThat(journal.entries()).containsExactly(
         "createIfAbsent " + LOCK,
+        "read " + STATE,
         "drop " + TEMP,
         "deleteAll " + STAGING,
+        "write " + STATE,
         "start q1",
+        "write " + STATE,
         "get q1 QUEUED", "get q1 RUNNING", "get q1 SUCCEEDED",
         "drop " + TEMP,
         "list " + STAGING,
         "list " + PARTITION,
+        "write " + STATE,
         "copy " + STAGING + "q1-bucket-0 -> " + PARTITION + "q1-bucket-0",
         "copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
         "deleteKeys " + PARTITION + " [" + PARTITION + "old-1, " + PARTITION + "old-2]",
         "deleteAll " + STAGING,
+        "deleteKeys " + STATES + " [" + STATE + "]",
         "read " + LOCK,
         "deleteKeys " + LOCKS + " [" + LOCK + "]");
     assertThat(result.queryExecutionId()).isEqualTo("q1");
@@ -199,8 +216,8 @@ class PartitionBuilderTest {
 
     assertThat(result.queryExecutionId()).isEqualTo("q2");
     assertThat(engine.startedSql()).hasSize(2);
-    assertThat(engine.tokens()).containsExactly(PartitionBuilder.token("m-1", sql), PartitionBuilder.token("m-1#2", sql))
-        .doesNotHaveDuplicates();
+    assertThat(engine.tokens()).hasSize(2).doesNotHaveDuplicates();
+    assertThat(engine.tokens().get(1)).isEqualTo(PartitionBuilder.token(engine.tokens().get(0) + "#2", sql));
     assertThat(journal.entries()).containsSubsequence(
         "start q1", "get q1 RUNNING", "get q1 FAILED",
         "drop " + TEMP, "deleteAll " + STAGING,
@@ -280,35 +297,6 @@ class PartitionBuilderTest {
   }
 
   @Test
-  void aRedeliveryRetriesUnderTokensOfItsOwnSoItNeverMeetsAnEarlierDeliverysRetries() {
-    engine.willFailRetryably().willRun(SUCCEEDED);
-    String sql = CtasTemplate.bundled().render(LAYOUT, MARCH);
-    Instant start = clock.instant();
-
-    BuildResult result = builder.build(request("m-1", true));
-
-    assertThat(result.queryExecutionId()).isEqualTo("q2");
-    assertThat(engine.tokens()).containsExactly(PartitionBuilder.token("m-1", sql),
-        PartitionBuilder.token("m-1@" + start + "#2", sql));
-  }
-
-  @Test
-  void stopsTheQueryAtTheDeadlineAndDropsTheTemporaryTable() {
-    engine.willRun(RUNNING);
-    BuildRequest request = new BuildRequest(MARCH, "m-1", false, clock.instant().plusSeconds(5));
-    Map<String, Long> before = store.objects();
-
-    assertThatThrownBy(() -> builder.build(request))
-        .isInstanceOf(QueryFailedException.class)
-        .hasMessageContaining("still RUNNING at the deadline")
-        .hasMessageContaining("stopped");
-    assertThat(engine.wasStopped("q1")).isTrue();
-    assertThat(withoutLock(journal.entries())).endsWith("stop q1", "drop " + TEMP);
-    assertThat(clock.instant()).isBeforeOrEqualTo(request.deadline());
-    assertThat(store.objects()).isEqualTo(before);
-  }
-
-  @Test
   void startsNoQueryWhenTheStagingPrefixCannotBeCleared() {
     store.put(STAGING + "leftover", 1).failDeleting(STAGING + "leftover");
 
@@ -332,68 +320,9 @@ class PartitionBuilderTest {
   }
 
   @Test
-  void usesOneTokenPerMessageSoARetriedStartRunsNoSecondQuery() {
-    builder.build(request("m-1", false));
-    builder.build(request("m-2", false));
-
-    String sql = CtasTemplate.bundled().render(LAYOUT, MARCH);
-    assertThat(engine.tokens()).containsExactly(PartitionBuilder.token("m-1", sql), PartitionBuilder.token("m-2", sql));
-    assertThat(engine.tokens().get(0)).hasSize(64).isNotEqualTo(engine.tokens().get(1));
-  }
-
-  @Test
-  void rerunsAQueryAnEarlierDeliveryFinishedBecauseItsOutputWasJustCleared() {
-    String sql = CtasTemplate.bundled().render(LAYOUT, MARCH);
-    String earlier = engine.startedEarlier(PartitionBuilder.token("m-1", sql),
-        clock.instant().minus(Duration.ofMinutes(90)), SUCCEEDED);
-
-    BuildResult result = builder.build(request("m-1", true));
-
-    assertThat(result.queryExecutionId()).isNotEqualTo(earlier);
-    assertThat(engine.startedSql()).hasSize(1);
-    assertThat(engine.tokens()).hasSize(2).doesNotHaveDuplicates();
-    assertThat(store.objects()).containsKeys(PARTITION + result.queryExecutionId() + "-bucket-0");
-  }
-
-  @Test
-  void stopsAQueryAnEarlierDeliveryLeftRunningBeforeRunningItsOwn() {
-    String sql = CtasTemplate.bundled().render(LAYOUT, MARCH);
-    String earlier = engine.startedEarlier(PartitionBuilder.token("m-1", sql),
-        clock.instant().minus(Duration.ofMinutes(90)), RUNNING);
-
-    BuildResult result = builder.build(request("m-1", true));
-
-    assertThat(engine.wasStopped(earlier)).isTrue();
-    assertThat(journal.entries()).containsSubsequence("stop " + earlier, "get " + earlier + " CANCELLED",
-        "drop " + TEMP, "deleteAll " + STAGING, "start " + result.queryExecutionId());
-  }
-
-  @Test
-  void failsWhenTheTemporaryTableCannotBeDroppedAfterASuccessAndLeavesThePartitionAsItWas() {
-    catalog.failDropsFrom(2);
-    Map<String, Long> before = store.objects();
-
-    assertThatThrownBy(() -> builder.build(request("m-1", false)))
-        .isInstanceOf(PartitionBuilderException.class)
-        .hasMessageContaining("Cannot drop Glue table " + TEMP);
-    assertThat(withoutStaging(store.objects())).isEqualTo(before);
-  }
-
-  @Test
   void refusesALayoutWhosePartitionWouldBeOutsideTheTableRoot() {
     assertThatThrownBy(() -> new TableLayout("d", "s", "t", "s3://b/", ""))
         .isInstanceOf(ConfigException.class);
-  }
-
-  @Test
-  void waitsOnTheQueryOfAFirstDeliveryWithoutSecondGuessingIt() {
-    // Not a redelivery: even if Athena's clock is behind ours, the query is this attempt's own.
-    engine.willRun(RUNNING, SUCCEEDED);
-
-    BuildResult result = builder.build(request("m-1", false));
-
-    assertThat(result.queryExecutionId()).isEqualTo("q1");
-    assertThat(engine.tokens()).hasSize(1);
   }
 
   @Test
@@ -449,9 +378,10 @@ class PartitionBuilderTest {
         .hasMessageStartingWith("Cannot replace 2024-03: copying " + STAGING + "q1-bucket-1 failed after 1 of 4 file(s)")
         .hasMessageContaining("InternalError")
         .message().doesNotContain("\n");
-    assertThat(withoutStaging(store.objects())).isEqualTo(before);
+    assertThat(tableView(store.objects())).isEqualTo(before);
     assertThat(journal.entries()).contains("deleteKeys " + PARTITION + " [" + PARTITION + "q1-bucket-0]")
         .noneMatch(e -> e.startsWith("deleteKeys") && e.contains("old-"));
+    assertThat(savedState().phase()).isEqualTo(BuildCheckpoint.Phase.REPLACE);
   }
 
   @Test
@@ -530,6 +460,10 @@ class PartitionBuilderTest {
           assertThat(entry).startsWith("copy " + STAGING).contains(" -> " + PARTITION);
         } else if (entry.startsWith("deleteKeys " + LOCKS)) {
           assertThat(entry).isEqualTo("deleteKeys " + LOCKS + " [" + LOCK + "]");
+        } else if (entry.startsWith("deleteKeys " + STATES)) {
+          assertThat(entry).isEqualTo("deleteKeys " + STATES + " [" + STATE + "]");
+        } else if (entry.startsWith("write ")) {
+          assertThat(entry).isEqualTo("write " + STATE);
         } else if (entry.startsWith("deleteKeys ")) {
           assertThat(entry).startsWith("deleteKeys " + PARTITION + " [");
         }
@@ -537,7 +471,7 @@ class PartitionBuilderTest {
       boolean deleteOfOldFailed = j.entries().stream().anyMatch(x -> x.startsWith("deleteKeys") && x.contains("old-"))
           && failed;
       if (failed && !deleteOfOldFailed) {
-        assertThat(withoutStaging(s.objects())).as(seen).isEqualTo(withoutStaging(before));
+        assertThat(tableView(s.objects())).as(seen).isEqualTo(tableView(before));
       }
       if (!failed) {
         assertThat(s.objects().keySet()).as(seen).filteredOn(k -> k.startsWith(PARTITION))
@@ -545,6 +479,218 @@ class PartitionBuilderTest {
         assertThat(s.objects().keySet()).as(seen).noneMatch(k -> k.startsWith(STAGING));
       }
     }
+  }
+
+  @Test
+  void eachAttemptStartsUnderATokenOfItsOwnSoAnEarlierAttemptsFinishedQueryIsNeverHandedBack() {
+    builder.build(request("m-1", false));
+    BuildResult again = builder.build(request("m-1", true));
+
+    assertThat(engine.tokens()).hasSize(2).doesNotHaveDuplicates().allMatch(t -> t.matches("[0-9a-f]{64}"));
+    assertThat(again.queryExecutionId()).isEqualTo("q2");
+    assertThat(store.objects().keySet()).filteredOn(k -> k.startsWith(PARTITION))
+        .containsExactlyInAnyOrder(PARTITION + "q2-bucket-0", PARTITION + "q2-bucket-1");
+  }
+
+  @Test
+  void aQueryStillRunningAtTheDeadlineIsLeftRunningAndTheNextAttemptWaitsOnItAndFinishesTheReplace() {
+    // Polls at 0, 0.5, 1.5 and 3.5 s see RUNNING; the next would be at 7.5 s, past the deadline at 5 s.
+    engine.willRun(RUNNING, RUNNING, RUNNING, RUNNING, RUNNING, SUCCEEDED);
+    BuildRequest first = new BuildRequest(MARCH, "m-1", false, clock.instant().plusSeconds(5));
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(first))
+        .isInstanceOf(QueryStillRunningException.class)
+        .hasMessage("Cannot finish 2024-03 before the deadline " + first.deadline() + ": query q1 is still RUNNING; it was "
+            + "left running and the next attempt resumes it (state in s3://bucket/" + STATE + ")");
+    assertThat(engine.wasStopped("q1")).isFalse();
+    assertThat(clock.instant()).isBeforeOrEqualTo(first.deadline());
+    assertThat(tableView(store.objects())).isEqualTo(before);
+    assertThat(savedState().phase()).isEqualTo(BuildCheckpoint.Phase.QUERY);
+    assertThat(savedState().queryExecutionId()).isEqualTo("q1");
+    assertThat(savedState().token()).isEqualTo(engine.tokens().get(0));
+    assertThat(store.objects()).doesNotContainKey(LOCK);
+
+    journal.clear();
+    BuildResult result = builder.build(request("m-1", true));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q1");
+    assertThat(engine.startedSql()).hasSize(1);
+    // Resumed: neither the temporary table nor staging is touched before the query ends.
+    assertThat(withoutLock(journal.entries())).startsWith("get q1 RUNNING", "get q1 SUCCEEDED", "drop " + TEMP);
+    assertThat(store.objects().keySet()).filteredOn(k -> k.startsWith(PARTITION))
+        .containsExactlyInAnyOrder(PARTITION + "q1-bucket-0", PARTITION + "q1-bucket-1");
+    assertThat(store.objects()).doesNotContainKeys(STATE, LOCK);
+    assertThat(catalog.has("cloudtrail", "cloudtrail_monthly_temp_202403")).isFalse();
+  }
+
+  @Test
+  void aMonthWhoseQuerySucceededInAnAttemptThatThenFailedIsFinishedWithoutANewQuery() {
+    catalog.failDropsFrom(2);
+    Map<String, Long> before = store.objects();
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining("Cannot drop Glue table " + TEMP);
+    assertThat(tableView(store.objects())).isEqualTo(before);
+    assertThat(savedState().queryExecutionId()).isEqualTo("q1");
+
+    catalog.failDropsFrom(Integer.MAX_VALUE);
+    BuildResult result = builder.build(request("m-2", false));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q1");
+    assertThat(engine.startedSql()).hasSize(1);
+    assertThat(store.objects().keySet()).filteredOn(k -> k.startsWith(PARTITION))
+        .containsExactlyInAnyOrder(PARTITION + "q1-bucket-0", PARTITION + "q1-bucket-1");
+    assertThat(store.objects()).doesNotContainKey(STATE);
+    assertThat(catalog.has("cloudtrail", "cloudtrail_monthly_temp_202403")).isFalse();
+  }
+
+  @Test
+  void aReplaceACopyFailureInterruptedIsFinishedByTheNextAttemptWithoutANewQuery() {
+    engine.onSuccess(id -> {
+      for (int i = 0; i < 4; i++) {
+        store.put(STAGING + id + "-bucket-" + i, 100 + i);
+      }
+    });
+    store.failCopiesAfter(2);
+    assertThatThrownBy(() -> builder.build(request("m-1", false))).hasMessageContaining("failed after 2 of 4 file(s)");
+    store.failCopiesAfter(-1);
+    journal.clear();
+
+    BuildResult result = builder.build(request("m-1", true));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q1");
+    assertThat(result.rowsWritten()).hasValue(42);
+    assertThat(result.bytesScanned()).isEqualTo(1_000_000);
+    assertThat(result.objectsCopied()).isEqualTo(4);
+    assertThat(result.oldObjectsDeleted()).isEqualTo(2);
+    assertThat(engine.startedSql()).hasSize(1);
+    assertThat(journal.entries()).noneMatch(e -> e.startsWith("get ") || e.startsWith("start "));
+    assertThat(store.objects().keySet()).filteredOn(k -> k.startsWith(PARTITION)).containsExactlyInAnyOrder(
+        PARTITION + "q1-bucket-0", PARTITION + "q1-bucket-1", PARTITION + "q1-bucket-2", PARTITION + "q1-bucket-3");
+    assertThat(store.objects().keySet()).noneMatch(k -> k.startsWith(STAGING) || k.equals(STATE));
+  }
+
+  @Test
+  void aReplaceWhoseDeleteOfTheOldObjectsFailedIsFinishedByDeletingThemWithoutCopyingAgain() {
+    store.failDeleting(PARTITION + "old-2");
+    assertThatThrownBy(() -> builder.build(request("m-1", false))).hasMessageContaining("AccessDenied on " + PARTITION + "old-2");
+    store.failDeleting(null);
+    journal.clear();
+
+    BuildResult result = builder.build(request("m-1", true));
+
+    assertThat(result.objectsCopied()).isEqualTo(2);
+    assertThat(result.oldObjectsDeleted()).isEqualTo(1);
+    assertThat(journal.entries()).noneMatch(e -> e.startsWith("copy ") || e.startsWith("start "))
+        .contains("deleteKeys " + PARTITION + " [" + PARTITION + "old-2]");
+    assertThat(store.objects().keySet()).filteredOn(k -> k.startsWith(PARTITION))
+        .containsExactlyInAnyOrder(PARTITION + "q1-bucket-0", PARTITION + "q1-bucket-1");
+  }
+
+  @Test
+  void anInterruptedReplaceWhoseStagedFilesAreGoneStartsTheMonthOverAndNeverKeepsAStrayCopy() {
+    engine.onSuccess(id -> {
+      for (int i = 0; i < 3; i++) {
+        store.put(STAGING + id + "-bucket-" + i, 100 + i);
+      }
+    });
+    store.failCopiesAfter(1).failDeleting(PARTITION + "q1-bucket-0");
+    assertThatThrownBy(() -> builder.build(request("m-1", false))).hasMessageContaining("failed after 1 of 3 file(s)");
+    // The undo could not remove the first copy, and then someone cleared staging.
+    store.failCopiesAfter(-1).failDeleting(null);
+    store.deleteAll(STAGING);
+
+    BuildResult result = builder.build(request("m-1", true));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q2");
+    assertThat(store.objects().keySet()).filteredOn(k -> k.startsWith(PARTITION)).containsExactlyInAnyOrder(
+        PARTITION + "q2-bucket-0", PARTITION + "q2-bucket-1", PARTITION + "q2-bucket-2");
+  }
+
+  private void saveState(BuildCheckpoint.State state) {
+    store.put(STATE, BuildCheckpoint.encode(state));
+  }
+
+  private BuildCheckpoint.State earlierQuery(String sql, String id) {
+    return BuildCheckpoint.State.starting("m-0", clock.instant().minus(Duration.ofMinutes(20)), "t-0", sql).started(id);
+  }
+
+  @Test
+  void aSavedQueryThatEndedFailedIsNotResumedAndTheMonthStartsOver() {
+    String sql = CtasTemplate.bundled().render(LAYOUT, MARCH);
+    String earlier = engine.startedEarlier("t-0", clock.instant().minus(Duration.ofMinutes(20)), FAILED);
+    saveState(earlierQuery(sql, earlier));
+
+    BuildResult result = builder.build(request("m-1", true));
+
+    assertThat(result.queryExecutionId()).isNotEqualTo(earlier);
+    assertThat(engine.startedSql()).hasSize(1);
+    assertThat(journal.entries()).containsSubsequence("get " + earlier + " FAILED", "deleteKeys " + STATES + " [" + STATE + "]",
+        "drop " + TEMP, "deleteAll " + STAGING, "start " + result.queryExecutionId());
+  }
+
+  @Test
+  void aSavedQueryTheEngineDoesNotKnowIsForgottenAndTheMonthStartsOver() {
+    saveState(earlierQuery(CtasTemplate.bundled().render(LAYOUT, MARCH), "q-from-another-process"));
+
+    BuildResult result = builder.build(request("m-1", true));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q1");
+    assertThat(journal.entries()).contains("get q-from-another-process not found");
+    assertThat(store.objects()).doesNotContainKey(STATE);
+  }
+
+  @Test
+  void aSavedQueryOfOtherSqlIsStoppedAndWaitedForBeforeTheMonthStartsOverWithTheCurrentTemplate() {
+    String earlier = engine.startedEarlier("t-0", clock.instant().minus(Duration.ofMinutes(20)), RUNNING);
+    saveState(earlierQuery("CREATE TABLE old AS SELECT 1", earlier));
+
+    BuildResult result = builder.build(request("m-1", true));
+
+    assertThat(engine.wasStopped(earlier)).isTrue();
+    assertThat(journal.entries()).containsSubsequence("stop " + earlier, "get " + earlier + " CANCELLED",
+        "drop " + TEMP, "deleteAll " + STAGING, "start " + result.queryExecutionId());
+    assertThat(engine.startedSql()).containsExactly(CtasTemplate.bundled().render(LAYOUT, MARCH));
+  }
+
+  @Test
+  void aStartingStateStartsAgainUnderItsSavedTokenSoTheQueryTheEarlierAttemptStartedIsFoundNotRunTwice() {
+    String sql = CtasTemplate.bundled().render(LAYOUT, MARCH);
+    String earlier = engine.startedEarlier("t-0", clock.instant().minus(Duration.ofMinutes(20)), SUCCEEDED);
+    store.put(STAGING + earlier + "-bucket-0", 300);
+    saveState(BuildCheckpoint.State.starting("m-0", clock.instant().minus(Duration.ofMinutes(20)), "t-0", sql));
+
+    BuildResult result = builder.build(request("m-1", true));
+
+    assertThat(result.queryExecutionId()).isEqualTo(earlier);
+    assertThat(engine.tokens()).containsExactly("t-0");
+    assertThat(engine.startedSql()).isEmpty();
+    assertThat(store.objects().keySet()).filteredOn(k -> k.startsWith(PARTITION)).containsExactly(PARTITION + earlier + "-bucket-0");
+  }
+
+  @Test
+  void aStateThisBuilderDidNotWriteFailsTheBuildNamingItAndTouchesNothing() {
+    store.put(STATE, "{\"phase\":\"QUERY\"}".getBytes(StandardCharsets.UTF_8));
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessage("Cannot build 2024-03: the build state s3://bucket/" + STATE + " is not one this builder wrote (it has "
+            + "no \"sql\" string); delete it once no build of 2024-03 is running, and the next build starts the month over");
+    assertThat(store.objects()).isEqualTo(before);
+    assertThat(engine.startedSql()).isEmpty();
+  }
+
+  @Test
+  void theLockOutlastsTheRequestsDeadlineWhenThatIsLaterThanTheConfiguredLease() {
+    List<String> held = new ArrayList<>();
+    engine.willRun(SUCCEEDED).onSuccess(id -> held.add(new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8)));
+
+    builder.build(new BuildRequest(MARCH, "cli-1", false, clock.instant().plus(Duration.ofMinutes(30))));
+
+    // 00:31 + 30 min deadline + 2 min for the replace, rather than the 16 min lease.
+    assertThat(held).containsExactly("{\"owner\":\"cli-1\",\"expiresAt\":\"2024-04-01T01:03:00Z\"}");
   }
 
   private static byte[] lease(String owner, String expiresAt) {
@@ -576,7 +722,7 @@ class PartitionBuilderTest {
 
     assertThat(result.queryExecutionId()).isEqualTo("q1");
     assertThat(journal.entries()).startsWith("createIfAbsent " + LOCK, "read " + LOCK,
-        "deleteKeys " + LOCKS + " [" + LOCK + "]", "createIfAbsent " + LOCK, "drop " + TEMP);
+        "deleteKeys " + LOCKS + " [" + LOCK + "]", "createIfAbsent " + LOCK, "read " + STATE, "drop " + TEMP);
     assertThat(store.objects()).doesNotContainKey(LOCK);
   }
 
@@ -695,9 +841,10 @@ class PartitionBuilderTest {
     }
   }
 
-  /** The keys a rebuild of March must never touch: everything outside its partition and staging prefixes. */
+  /** The keys a rebuild of March must never touch: everything outside its partition and staging prefixes and its state. */
   private static Map<String, Long> outside(Map<String, Long> objects) {
-    return objects.entrySet().stream().filter(e -> !e.getKey().startsWith(STAGING) && !e.getKey().startsWith(PARTITION))
+    return objects.entrySet().stream()
+        .filter(e -> !e.getKey().startsWith(STAGING) && !e.getKey().startsWith(PARTITION) && !e.getKey().equals(STATE))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 }

@@ -43,6 +43,13 @@ public abstract class QueryEngineContractTest {
   }
 
   @Test
+  void lookingAtAQueryTheEngineNeverStartedIsQueryNotFoundSoAStaleSavedIdIsTellable() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine().get("never-started-1"))
+        .isInstanceOf(QueryNotFoundException.class)
+        .hasMessageContaining("never-started-1");
+  }
+
+  @Test
   void aStartedCtasReachesSucceeded() {
     String sql = aCtas();
 

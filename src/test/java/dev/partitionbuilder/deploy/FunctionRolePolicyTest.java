@@ -81,8 +81,9 @@ class FunctionRolePolicyTest {
     String partitions = "arn:aws:s3:::" + example.parameter("DestinationBucket") + "/" + example.parameter("DestinationPrefix") + "*";
 
     String locks = "arn:aws:s3:::" + example.parameter("DestinationBucket") + "/" + example.parameter("DestinationPrefix") + "_locks/*";
+    String state = "arn:aws:s3:::" + example.parameter("DestinationBucket") + "/" + example.parameter("DestinationPrefix") + "_state/*";
 
-    assertThat(granting("s3:DeleteObject")).flatExtracting(Statement::resources).containsOnly(partitions, locks);
+    assertThat(granting("s3:DeleteObject")).flatExtracting(Statement::resources).containsOnly(partitions, locks, state);
   }
 
   @Test
@@ -93,6 +94,17 @@ class FunctionRolePolicyTest {
     assertThat(statements).filteredOn(s -> s.sid().equals("CodeMonthLock")).singleElement().satisfies(s -> {
       assertThat(s.actions()).containsExactlyInAnyOrder("s3:PutObject", "s3:GetObject", "s3:DeleteObject");
       assertThat(s.resources()).containsExactly(locks);
+    });
+  }
+
+  @Test
+  void theBuildStateMayBeWrittenReadAndDeletedOnlyUnderTheStatePrefix() {
+    Resolver example = Resolver.withExampleValues(Map.of());
+    String state = "arn:aws:s3:::" + example.parameter("DestinationBucket") + "/" + example.parameter("DestinationPrefix") + "_state/*";
+
+    assertThat(statements).filteredOn(s -> s.sid().equals("CodeBuildState")).singleElement().satisfies(s -> {
+      assertThat(s.actions()).containsExactlyInAnyOrder("s3:PutObject", "s3:GetObject", "s3:DeleteObject");
+      assertThat(s.resources()).containsExactly(state);
     });
   }
 

@@ -42,6 +42,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -52,10 +54,10 @@ import software.amazon.awssdk.utils.builder.SdkBuilder;
  * The AWS API operations the code calls, found by running it: the real {@link AwsBackend} wiring
  * and adapters over SDK clients whose every operation is recorded and answered with a small canned
  * response. The scenario takes every path that reaches AWS: a CTAS template read from S3, the
- * workgroup's settings read at cold start, a
- * redelivered message whose earlier query is still running (so it is stopped), a successful
- * rerun, the row count, and the replace: copying the staged file in and deleting the old one, all
- * between taking the month's lock and releasing it.
+ * workgroup's settings read at cold start, the saved state of an earlier build whose query, of an
+ * older template, is still running (so it is stopped), a successful rerun, the row count, and the
+ * replace: copying the staged file in and deleting the old one, all between taking the month's
+ * lock and releasing it.
  */
 final class SdkCalls {
   /**
@@ -88,10 +90,25 @@ final class SdkCalls {
       QueryExecutionState.RUNNING, QueryExecutionState.CANCELLED, QueryExecutionState.SUCCEEDED));
   private final Deque<Instant> submitted = new ArrayDeque<>(List.of(Instant.EPOCH, Instant.EPOCH, NOW));
   private int started;
-  /** The lock the scenario wrote, read back when it releases it. */
-  private byte[] lock;
+  /** The lock and build state the scenario wrote, by key, read back when it releases or resumes them. */
+  private final Map<String, byte[]> written = new java.util.HashMap<>();
 
-  private SdkCalls() {}
+  private SdkCalls() {
+    String sql = "SELECT 'an older template'";
+    String state = "{\"phase\":\"QUERY\",\"owner\":\"message-0\",\"startedAt\":\"2024-04-01T00:00:00Z\","
+        + "\"token\":\"t-0\",\"queryExecutionId\":\"query-0\",\"sqlSha256\":\"" + sha256(sql) + "\","
+        + "\"sql\":\"" + sql + "\",\"staged\":[],\"rows\":null,\"bytesScanned\":0,\"engineMillis\":0}";
+    written.put("cloudtrail_monthly/_state/2024/03.json", state.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
 
   /** Runs the scenario and returns the operations it made, as {@code S3Client.listObjectsV2}. */
   static Set<String> ofTheScenario() {
@@ -166,13 +183,17 @@ final class SdkCalls {
       }
       case "S3Client.putObject": {
         try (InputStream body = ((RequestBody) invocation.getArgument(1)).contentStreamProvider().newStream()) {
-          lock = body.readAllBytes();
+          written.put(((PutObjectRequest) request).key(), body.readAllBytes());
         }
         return PutObjectResponse.builder().build();
       }
       case "S3Client.getObject": {
         ResponseTransformer transformer = invocation.getArgument(1);
-        byte[] template = ((GetObjectRequest) request).key().contains("_locks/") ? lock : bundledTemplate();
+        String key = ((GetObjectRequest) request).key();
+        byte[] template = key.contains("_locks/") || key.contains("_state/") ? written.get(key) : bundledTemplate();
+        if (template == null) {
+          throw NoSuchKeyException.builder().message("The specified key does not exist.").build();
+        }
         return transformer.transform(GetObjectResponse.builder().contentLength((long) template.length).build(),
             AbortableInputStream.create(new ByteArrayInputStream(template)));
       }

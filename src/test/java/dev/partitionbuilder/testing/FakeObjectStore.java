@@ -115,6 +115,12 @@ public final class FakeObjectStore implements ObjectStore {
   }
 
   @Override
+  public synchronized void write(String key, byte[] content) {
+    journal.add("write " + key);
+    put(key, content);
+  }
+
+  @Override
   public synchronized Optional<byte[]> read(String key) {
     journal.add("read " + key);
     Long size = objects.get(key);

@@ -2,6 +2,7 @@ package dev.partitionbuilder.testing;
 
 import dev.partitionbuilder.core.QueryEngine;
 import dev.partitionbuilder.core.QueryExecution;
+import dev.partitionbuilder.core.QueryNotFoundException;
 import dev.partitionbuilder.core.QueryExecution.State;
 import java.time.Clock;
 import java.time.Instant;
@@ -132,6 +133,10 @@ public final class FakeQueryEngine implements QueryEngine {
   @Override
   public QueryExecution get(String id) {
     Run run = runs.get(id);
+    if (run == null) {
+      journal.add("get " + id + " not found");
+      throw new QueryNotFoundException("No fake query " + id, null);
+    }
     if (!run.state.isDone() && !run.states.isEmpty()) {
       run.state = run.states.size() > 1 ? run.states.poll() : run.states.peek();
       if (run.state == State.SUCCEEDED) {

@@ -11,6 +11,11 @@ public final class Journal {
     entries.add(entry);
   }
 
+  /** Forgets what was recorded so far: a test's second act starts with an empty journal. */
+  public synchronized void clear() {
+    entries.clear();
+  }
+
   public synchronized List<String> entries() {
     return List.copyOf(entries);
   }
