@@ -13,14 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One build per month at a time, for every trigger: a lease written with a conditional create at
  * {@link TableLayout#lockKey}. Whoever creates the object holds the month until it deletes it or
- * its lease ({@code expiresAt}) runs out, which covers a holder that crashed. A lock left by the
- * same request key (a redelivery of a message that died holding it) is taken over at once.
+ * its lease ({@code expiresAt}) runs out, which covers a holder that crashed.
  *
  * <p>Two races remain, both narrow and documented in the README. Taking over is a delete and a
  * new create: two builds that see the same stale lease at the same moment may both delete, and the
@@ -47,8 +47,12 @@ final class MonthLock {
     }
   }
 
-  /** What a lock object holds. */
-  record Lease(String owner, Instant expiresAt) {}
+  /**
+   * What a lock object holds.
+   *
+   * @param attempt random per acquire, so two deliveries of one message never share a lease
+   */
+  record Lease(String owner, String attempt, Instant expiresAt) {}
 
   /**
    * Takes the month's lock for {@code owner}, or throws {@link MonthBusyException} touching nothing else.
@@ -59,18 +63,19 @@ final class MonthLock {
     String key = requireLockKey(month, layout.lockKey(month));
     Instant now = clock.instant();
     Instant expiresAt = now.plus(lease);
-    Lease mine = new Lease(owner, holdUntil.isAfter(expiresAt) ? holdUntil : expiresAt);
+    Lease mine = new Lease(owner, UUID.randomUUID().toString(), holdUntil.isAfter(expiresAt) ? holdUntil : expiresAt);
     if (store.createIfAbsent(key, encode(mine))) {
       log.info("{} step=lock took {} until {}", context, layout.location(key), mine.expiresAt());
       return mine;
     }
     Optional<Lease> held = read(month, key);
-    if (held.isEmpty() || held.get().owner().equals(owner) || !held.get().expiresAt().isAfter(now)) {
-      // Gone since our create (released), ours from an earlier delivery (an SDK retry of our own
-      // create that landed also ends here), or expired: take it.
-      held.ifPresent(stale -> log.warn("{} step=lock taking over {} from {} (lease until {}): {}", context,
-          layout.location(key), stale.owner(), stale.expiresAt(),
-          stale.owner().equals(owner) ? "the same request left it" : "its lease ran out"));
+    // A live lease is never taken over, not even one of the same messageId: SQS may deliver one
+    // message twice at once, and a delivery that died holding the lock comes back after the
+    // visibility timeout, which the template keeps longer than the lease.
+    if (held.isEmpty() || !held.get().expiresAt().isAfter(now)) {
+      // Gone since our create (released), or expired: take it.
+      held.ifPresent(stale -> log.warn("{} step=lock taking over {} from {} (lease until {}): its lease ran out", context,
+          layout.location(key), stale.owner(), stale.expiresAt()));
       if (held.isPresent()) {
         store.deleteKeys(locksPrefix(), List.of(key));
       }
@@ -121,6 +126,7 @@ final class MonthLock {
   static byte[] encode(Lease lease) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("owner", lease.owner());
+    json.put("attempt", lease.attempt());
     json.put("expiresAt", lease.expiresAt().toString());
     try {
       return JSON.std.asBytes(json);
@@ -137,7 +143,9 @@ final class MonthLock {
       if (!(owner instanceof String) || !(expiresAt instanceof String)) {
         throw new IOException("it has no \"owner\" and \"expiresAt\" strings");
       }
-      return new Lease((String) owner, Instant.parse((String) expiresAt));
+      // Locks written before leases had an attempt id have none; they only ever expire.
+      Object attempt = json.getOrDefault("attempt", "");
+      return new Lease((String) owner, String.valueOf(attempt), Instant.parse((String) expiresAt));
     } catch (IOException | DateTimeException e) {
       throw new PartitionBuilderException("Cannot build " + month + ": the lock " + layout.location(key)
           + " is not a lease this builder wrote (" + e.getMessage() + "); delete it once no build of " + month
