@@ -7,6 +7,7 @@ import dev.partitionbuilder.core.BuildResult;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
+import dev.partitionbuilder.core.RunSummary;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.local.LocalBackend;
 import dev.partitionbuilder.local.SampleData;
@@ -94,6 +95,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--temp-dir", paramLabel = "DIR", description = "where DuckDB spills past the memory limit")
   Path tempDir;
 
+  @Option(names = "--json", description = "print the summary as JSON on stdout (failed months included) and "
+      + "nothing else; logs and progress stay on stderr")
+  boolean json;
+
   @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "30",
       description = "stop a month's query after this long (default: ${DEFAULT-VALUE})")
   long timeoutMinutes;
@@ -106,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
     if (engine == Engine.athena) {
       Config cfg = config.load();
       PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, AwsClients.create(), Clock.systemUTC(), Sleeper.SYSTEM);
-      return build(builder, range, out, err, cfg.layout().location(cfg.prefix()));
+      return build(builder, range, out, err, cfg.layout().location(cfg.prefix()), true);
     }
     boolean generate = source == null;
     Path sourceDir = source == null ? DEFAULT_SOURCE : source;
@@ -128,7 +133,10 @@ final class RunCommand implements Callable<Integer> {
         Optional.ofNullable(memoryLimit), Optional.ofNullable(tempDir));
     try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
       Path table = warehouse.resolve(settings.names().prefix());
-      int code = build(local.builder(), range, out, err, table + "/");
+      int code = build(local.builder(), range, out, err, table + "/", false);
+      if (json) {
+        return code;
+      }
       YearMonth last = range.get(range.size() - 1);
       out.printf("Query it: duckdb -c \"SELECT * FROM read_parquet('%s/%04d/%02d/*') LIMIT 10\"%n",
           table, last.getYear(), last.getMonthValue());
@@ -138,21 +146,28 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private int build(PartitionBuilder builder, List<YearMonth> range, PrintWriter out, PrintWriter err, String where) {
-    List<BuildResult> results = new ArrayList<>();
+  /** @param priced whether the engine is Athena, whose bytes scanned are billed (the summary then shows the cost) */
+  private int build(PartitionBuilder builder, List<YearMonth> range, PrintWriter out, PrintWriter err, String where,
+      boolean priced) {
+    List<RunSummary> runs = new ArrayList<>();
     int failed = 0;
     for (YearMonth month : range) {
       BuildRequest request = new BuildRequest(month, "cli-" + UUID.randomUUID(), false,
           Instant.now().plus(Duration.ofMinutes(timeoutMinutes)));
+      long start = System.nanoTime();
       try (Progress progress = Progress.start(err, month)) {
-        results.add(builder.build(request));
+        BuildResult result = builder.build(request);
+        runs.add(RunSummary.succeeded(request.requestKey(), result, Duration.ofNanos(System.nanoTime() - start)));
       } catch (PartitionBuilderException e) {
         err.println("partition-builder: " + month + " failed: " + e.getMessage());
+        runs.add(RunSummary.failed(month, request.requestKey(), e, Duration.ofNanos(System.nanoTime() - start)));
         failed++;
       }
     }
-    if (!results.isEmpty()) {
-      Summary.print(out, results);
+    if (json) {
+      Summary.printJson(out, engine.name(), where, runs, priced);
+    } else if (failed < runs.size()) {
+      Summary.print(out, runs, priced);
       out.println("Parquet: " + where + "YYYY/MM/ (one directory per month, as partition projection reads it)");
     }
     return failed == 0 ? 0 : Main.REJECTED;

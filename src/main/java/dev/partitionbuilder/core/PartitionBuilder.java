@@ -221,7 +221,8 @@ public final class PartitionBuilder {
       throw e;
     }
     checkpoints.discard(plan.month());
-    log.info("{} queryExecutionId={} built: {} row(s); {} file(s), {} byte(s) copied into {}; {} old object(s) deleted; "
+    log.atInfo().addKeyValue("queryExecutionId", done.id())
+        .log("{} queryExecutionId={} built: {} row(s); {} file(s), {} byte(s) copied into {}; {} old object(s) deleted; "
             + "scanned {} byte(s)", context, done.id(), rows.isPresent() ? rows.getAsLong() : "unknown",
         replaced.copied(), replaced.bytes(), plan.location(), replaced.oldDeleted(), done.bytesScanned());
     return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(),
@@ -533,7 +534,8 @@ public final class PartitionBuilder {
     } finally {
       Duration took = Duration.between(start, clock.instant());
       steps.merge(step, took, Duration::plus);
-      log.info("{} step={} took {} ms", context, step.label(), took.toMillis());
+      log.atInfo().addKeyValue("step", step.label()).addKeyValue("durationMs", took.toMillis())
+          .log("{} step={} took {} ms", context, step.label(), took.toMillis());
     }
   }
 

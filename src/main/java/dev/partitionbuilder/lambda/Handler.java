@@ -18,6 +18,7 @@ import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.MonthBusyException;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryStillRunningException;
+import dev.partitionbuilder.core.RunSummary;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.Trigger;
 import dev.partitionbuilder.core.TriggerParser;
@@ -31,6 +32,8 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The Lambda entry point: {@code dev.partitionbuilder.lambda.Handler::handleRequest}, fed by an SQS
@@ -40,11 +43,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private static final Logger log = LoggerFactory.getLogger(Handler.class);
+  /** MDC keys and log fields; README "Observability" lists them. */
+  static final String MESSAGE_ID = "messageId";
+  static final String MONTH = "month";
+  static final String AWS_REQUEST_ID = "AWSRequestId";
+  static final String QUERY_EXECUTION_ID = "queryExecutionId";
+  /** The {@code event} field of the one summary line per month. */
+  static final String SUMMARY_EVENT = "build-summary";
 
   private final TriggerParser parser;
   private final PartitionBuilder builder;
   private final Duration deadlineMargin;
   private final Clock clock;
+  private final BuildMetrics metrics;
 
   /** Called once per Lambda container: configuration, clients and template are read here. */
   public Handler() {
@@ -55,14 +66,21 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
     this(new TriggerParser(config.scheduleTimeZone(), clock),
         AwsBackend.partitionBuilder(config, clients, clock, Sleeper.SYSTEM),
         config.deadlineMargin(),
-        clock);
+        clock,
+        BuildMetrics.fromEnvironment(System.getenv(), config));
   }
 
+  /** A handler whose metrics documents are dropped, for tests that are not about metrics. */
   Handler(TriggerParser parser, PartitionBuilder builder, Duration deadlineMargin, Clock clock) {
+    this(parser, builder, deadlineMargin, clock, BuildMetrics.discarding());
+  }
+
+  Handler(TriggerParser parser, PartitionBuilder builder, Duration deadlineMargin, Clock clock, BuildMetrics metrics) {
     this.parser = requireNonNull(parser, "parser is null");
     this.builder = requireNonNull(builder, "builder is null");
     this.deadlineMargin = requireNonNull(deadlineMargin, "deadlineMargin is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
   }
 
   @Override
@@ -75,18 +93,27 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
     // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
     Set<String> failedGroups = new HashSet<>();
     for (SQSMessage message : records) {
-      String group = isFifo(message) ? groupOf(message) : null;
-      if (group != null && failedGroups.contains(group)) {
-        log.warn("messageId={} not processed: an earlier message of its FIFO group {} failed in this batch",
-            message.getMessageId(), group);
-        failures.add(new BatchItemFailure(message.getMessageId()));
-        continue;
+      // Every line logged while this record is handled carries these (JSON fields on Lambda).
+      MDC.put(MESSAGE_ID, message.getMessageId());
+      if (context.getAwsRequestId() != null) {
+        MDC.put(AWS_REQUEST_ID, context.getAwsRequestId());
       }
-      if (!process(message, deadline)) {
-        failures.add(new BatchItemFailure(message.getMessageId()));
-        if (group != null) {
-          failedGroups.add(group);
+      try {
+        String group = isFifo(message) ? groupOf(message) : null;
+        if (group != null && failedGroups.contains(group)) {
+          log.warn("messageId={} not processed: an earlier message of its FIFO group {} failed in this batch",
+              message.getMessageId(), group);
+          failures.add(new BatchItemFailure(message.getMessageId()));
+          continue;
         }
+        if (!process(message, deadline)) {
+          failures.add(new BatchItemFailure(message.getMessageId()));
+          if (group != null) {
+            failedGroups.add(group);
+          }
+        }
+      } finally {
+        MDC.clear();
       }
     }
     return new SQSBatchResponse(failures);
@@ -101,27 +128,73 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
       log.error("messageId={} rejected: {}", id, e.getMessage());
       return false;
     }
+    MDC.put(MONTH, trigger.month().toString());
     int receives = receiveCount(message);
     log.info("messageId={} month={} trigger={} receiveCount={}", id, trigger.month(), trigger.origin(), receives);
+    Instant start = clock.instant();
     try {
       BuildResult result = builder.build(new BuildRequest(trigger.month(), id, receives > 1, deadline));
-      log.info("messageId={} month={} queryExecutionId={} done: rows={} filesCopied={} bytesWritten={} oldObjectsDeleted={} bytesScanned={}",
+      RunSummary run = RunSummary.succeeded(id, result, Duration.between(start, clock.instant()));
+      summary(log.atInfo(), run).log("messageId={} month={} queryExecutionId={} done: rows={} filesCopied={} "
+              + "bytesWritten={} oldObjectsDeleted={} bytesScanned={} estimatedCostUsd={}",
           id, trigger.month(), result.queryExecutionId(),
           result.rowsWritten().isPresent() ? result.rowsWritten().getAsLong() : "unknown",
-          result.objectsCopied(), result.bytesWritten(), result.oldObjectsDeleted(), result.bytesScanned());
+          result.objectsCopied(), result.bytesWritten(), result.oldObjectsDeleted(), result.bytesScanned(),
+          run.estimatedCostUsd().toPlainString());
+      emit(run);
       return true;
     } catch (MonthBusyException | QueryStillRunningException e) {
       // Not a failure of the month: another build of it is running, or this one's query is, and
       // this message comes back after the visibility timeout to go on from there.
-      log.warn("messageId={} month={} not built yet: {}", id, trigger.month(), e.getMessage());
+      RunSummary run = RunSummary.failed(trigger.month(), id, e, Duration.between(start, clock.instant()));
+      summary(log.atWarn(), run).log("messageId={} month={} not built yet: {}", id, trigger.month(), e.getMessage());
+      emit(run);
       return false;
     } catch (PartitionBuilderException e) {
       // Our own exceptions say what failed and why in one line; a stack trace would add only noise.
-      log.error("messageId={} month={} failed: {}", id, trigger.month(), e.getMessage());
+      RunSummary run = RunSummary.failed(trigger.month(), id, e, Duration.between(start, clock.instant()));
+      summary(log.atError(), run).log("messageId={} month={} failed: {}", id, trigger.month(), e.getMessage());
+      emit(run);
       return false;
     } catch (RuntimeException e) {
-      log.error("messageId={} month={} failed unexpectedly: {}", id, trigger.month(), e, e);
+      RunSummary run = RunSummary.failed(trigger.month(), id, e, Duration.between(start, clock.instant()));
+      summary(log.atError(), run).setCause(e).log("messageId={} month={} failed unexpectedly: {}", id, trigger.month(), e);
+      emit(run);
       return false;
+    }
+  }
+
+  /**
+   * The month's one summary line (README "Observability"): what the run did and cost, as fields. It
+   * replaces the plain done/failed line, so a month still ends in exactly one line.
+   */
+  private static LoggingEventBuilder summary(LoggingEventBuilder line, RunSummary run) {
+    line.addKeyValue("event", SUMMARY_EVENT)
+        .addKeyValue("outcome", run.outcome().label())
+        .addKeyValue("durationMs", run.duration().toMillis())
+        .addKeyValue("bytesScanned", run.bytesScanned())
+        .addKeyValue("billedMegabytes", run.billedMegabytes())
+        .addKeyValue("estimatedCostUsd", run.estimatedCostUsd())
+        .addKeyValue("queryEngineMs", run.engineMillis());
+    run.queryExecutionId().ifPresent(queryId -> line.addKeyValue(QUERY_EXECUTION_ID, queryId));
+    run.rowsWritten().ifPresent(rows -> line.addKeyValue("rowsWritten", rows));
+    if (run.outcome() == RunSummary.Outcome.SUCCEEDED) {
+      line.addKeyValue("filesCopied", run.filesCopied())
+          .addKeyValue("bytesWritten", run.bytesWritten())
+          .addKeyValue("oldObjectsDeleted", run.oldObjectsDeleted())
+          .addKeyValue("stepMs", BuildMetrics.stepMillis(run));
+    }
+    run.error().ifPresent(error -> line.addKeyValue("error", error));
+    return line;
+  }
+
+  /** Metrics are how the run is watched, not part of it: a failure to write them never fails the message. */
+  private void emit(RunSummary run) {
+    try {
+      metrics.emit(run);
+    } catch (RuntimeException e) {
+      log.warn("messageId={} month={} the run's metrics could not be written: {}", run.requestKey(), run.month(),
+          e.toString(), e);
     }
   }
 

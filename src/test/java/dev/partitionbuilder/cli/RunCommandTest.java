@@ -2,6 +2,8 @@ package dev.partitionbuilder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.partitionbuilder.local.SampleData;
 import dev.partitionbuilder.testing.AthenaTemplates;
 import java.io.PrintWriter;
@@ -49,6 +51,46 @@ class RunCommandTest {
 
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("2024-01 failed").contains("not supported locally");
+  }
+
+  @Test
+  void json_printsOnlyTheSummaryAsJsonOnStdout_withRowsFilesBytesAndSecondsPerStep() throws Exception {
+    SampleData.Summary jan = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 400, 1);
+
+    int code = run("run", "--month", "2024-01", "--json", "--source", dir.resolve("src").toString(),
+        "--warehouse", dir.resolve("wh").toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    JsonNode summary = new ObjectMapper().readTree(out.toString());
+    assertThat(summary.get("engine").asText()).isEqualTo("local");
+    assertThat(summary.get("months")).hasSize(1);
+    JsonNode month = summary.get("months").get(0);
+    assertThat(month.get("month").asText()).isEqualTo("2024-01");
+    assertThat(month.get("outcome").asText()).isEqualTo("succeeded");
+    assertThat(month.get("rowsWritten").asLong()).isEqualTo(jan.lines());
+    assertThat(month.get("filesCopied").asInt()).isEqualTo(4);
+    assertThat(month.get("bytesWritten").asLong()).isPositive();
+    assertThat(month.get("stepMs").has("query")).isTrue();
+    assertThat(month.get("durationMs").isIntegralNumber()).isTrue();
+    // The local engine scans nothing Athena bills, so it claims no cost.
+    assertThat(month.get("estimatedCostUsd").isNull()).isTrue();
+    assertThat(month.get("error").isNull()).isTrue();
+  }
+
+  @Test
+  void json_reportsAFailedMonthWithItsOutcomeAndError_andExitsOne() throws Exception {
+    SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 100, 1);
+    Path template = dir.resolve("bad.sql");
+    Files.writeString(template, AthenaTemplates.LAMBDA);
+
+    int code = run("run", "--month", "2024-01", "--json", "--source", dir.resolve("src").toString(),
+        "--warehouse", dir.resolve("wh").toString(), "--template", template.toString());
+
+    assertThat(code).isEqualTo(1);
+    JsonNode month = new ObjectMapper().readTree(out.toString()).get("months").get(0);
+    assertThat(month.get("outcome").asText()).isEqualTo("failed");
+    assertThat(month.get("error").asText()).contains("not supported locally");
+    assertThat(month.get("rowsWritten").isNull()).isTrue();
   }
 
   @Test

@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.lambda.BuildMetrics;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -80,6 +81,7 @@ class FunctionTemplateTest {
   void functionSetsOnlyVariablesConfigReadsAndTheJvmOptions() {
     Set<String> known = new TreeSet<>(configVariables());
     known.add("JAVA_TOOL_OPTIONS");
+    known.add(BuildMetrics.METRICS_NAMESPACE);
 
     Set<String> written = map(map(function.get("Environment"), "Environment").get("Variables"), "Variables").keySet();
 

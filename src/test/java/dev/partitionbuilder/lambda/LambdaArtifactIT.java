@@ -58,6 +58,12 @@ class LambdaArtifactIT {
       Object clients = Class.forName("dev.partitionbuilder.aws.AwsClients", true, lambda).getMethod("create").invoke(null);
       assertThat(clients).isNotNull();
       assertThat(Class.forName("dev.partitionbuilder.lambda.Handler", true, lambda)).isNotNull();
+      // The zip's only SLF4J provider writes JSON lines; the EMF library finds its Jackson.
+      Object loggers = Class.forName("org.slf4j.LoggerFactory", true, lambda).getMethod("getILoggerFactory").invoke(null);
+      assertThat(loggers.getClass().getName()).isEqualTo("dev.partitionbuilder.lambda.log.JsonLoggerFactory");
+      Class.forName("software.amazon.cloudwatchlogs.emf.model.MetricsContext", true, lambda)
+          .getMethod("serialize").invoke(Class.forName("software.amazon.cloudwatchlogs.emf.model.MetricsContext", true, lambda)
+              .getConstructor().newInstance());
     } finally {
       if (region == null) {
         System.clearProperty("aws.region");
@@ -76,10 +82,17 @@ class LambdaArtifactIT {
   void holdsTheHandlerAtTheRootAndItsLibrariesUnderLib() {
     assertThat(entries).contains("dev/partitionbuilder/lambda/Handler.class",
         "dev/partitionbuilder/core/PartitionBuilder.class", "ddl/cloudtrail_monthly_ctas.sql",
-        "simplelogger.properties");
+        "META-INF/services/org.slf4j.spi.SLF4JServiceProvider");
     assertThat(entries).anyMatch(e -> e.matches("lib/athena-2\\..*\\.jar"))
+        .anyMatch(e -> e.matches("lib/aws-embedded-metrics-.*\\.jar"))
         .anyMatch(e -> e.matches("lib/url-connection-client-.*\\.jar"))
         .anyMatch(e -> e.matches("lib/aws-lambda-java-core-.*\\.jar"));
+  }
+
+  @Test
+  void logsJsonOnly_withoutSlf4jSimpleOrItsSettings() {
+    assertThat(entries).noneMatch(e -> e.matches("lib/slf4j-simple-.*"))
+        .doesNotContain("simplelogger.properties");
   }
 
   @Test
@@ -89,6 +102,6 @@ class LambdaArtifactIT {
         .noneMatch(e -> e.startsWith("dev/partitionbuilder/cli/"))
         .noneMatch(e -> e.startsWith("dev/partitionbuilder/local/"))
         .noneMatch(e -> e.startsWith("dev/partitionbuilder/aws/Sqs"))
-        .noneMatch(e -> e.matches("lib/(netty|apache-client|apache5-client|httpclient5|jackson-databind).*"));
+        .noneMatch(e -> e.matches("lib/(netty|apache-client|apache5-client|httpclient5|jackson-datatype-jsr310).*"));
   }
 }

@@ -1,0 +1,148 @@
+package dev.partitionbuilder.lambda;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.partitionbuilder.core.BuildResult.Step;
+import dev.partitionbuilder.core.Config;
+import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.core.RunSummary;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import software.amazon.cloudwatchlogs.emf.environment.Environment;
+import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
+import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
+import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
+import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
+import software.amazon.cloudwatchlogs.emf.model.Unit;
+
+/**
+ * One CloudWatch Embedded Metric Format document per run, written to stdout by the EMF library's
+ * Lambda environment, from which CloudWatch Logs extracts the metrics (no PutMetricData, no IAM).
+ * The only dimension is {@code Table} ({@code <database>.<table>}), so each metric is one time series
+ * per table; the month, messageId, query id and outcome ride along as properties, which Logs
+ * Insights can read but which add no series. README "Observability" lists the metrics.
+ */
+public final class BuildMetrics {
+  /** The CloudWatch namespace of the metrics. */
+  public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+  public static final String DEFAULT_NAMESPACE = "AthenaPartitionBuilder";
+  public static final String TABLE_DIMENSION = "Table";
+
+  // CloudWatch: 1-255 of A-Za-z0-9 . - _ / # : and space, and "AWS/" is kept for AWS's own.
+  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9.\\-_/#: ]{1,255}");
+
+  private final Environment environment;
+  private final String namespace;
+  private final String table;
+
+  BuildMetrics(Environment environment, String namespace, String table) {
+    this.environment = requireNonNull(environment, "environment is null");
+    this.namespace = requireNamespace(METRICS_NAMESPACE, requireNonNull(namespace, "namespace is null"));
+    this.table = requireNonNull(table, "table is null");
+  }
+
+  /** Metrics for the configured table, in {@code METRICS_NAMESPACE} (default {@value #DEFAULT_NAMESPACE}). */
+  /** For tests of the handler that are not about metrics: the documents are built, then dropped. */
+  static BuildMetrics discarding() {
+    return new BuildMetrics(new DiscardingEnvironment(), DEFAULT_NAMESPACE, "discarded");
+  }
+
+  static BuildMetrics fromEnvironment(Map<String, String> env, Config config) {
+    String namespace = env.getOrDefault(METRICS_NAMESPACE, DEFAULT_NAMESPACE);
+    return new BuildMetrics(new LambdaEnvironment(), namespace, config.database() + "." + config.destinationTable());
+  }
+
+  static String requireNamespace(String variable, String value) {
+    if (!NAMESPACE.matcher(value).matches() || value.startsWith("AWS/")) {
+      throw new ConfigException(variable + ": expected a CloudWatch namespace (1 to 255 of letters, digits, "
+          + "'.', '-', '_', '/', '#', ':' and spaces, not starting with \"AWS/\"), got \"" + value + "\"");
+    }
+    return value;
+  }
+
+  /** Each step's milliseconds under its label ("query", "replace", ...), in the order the steps run. */
+  static Map<String, Long> stepMillis(RunSummary run) {
+    Map<String, Long> millis = new LinkedHashMap<>();
+    for (Step step : Step.values()) {
+      Duration took = run.steps().get(step);
+      if (took != null) {
+        millis.put(step.label(), took.toMillis());
+      }
+    }
+    return millis;
+  }
+
+  /** Writes the run's metrics document; call it once per run, whatever its outcome. */
+  void emit(RunSummary run) {
+    MetricsLogger metrics = new MetricsLogger(environment);
+    metrics.setNamespace(namespace);
+    // Replaces the library's default dimensions (log group, service name and type).
+    metrics.setDimensions(DimensionSet.of(TABLE_DIMENSION, table));
+    metrics.putMetric("BuildSucceeded", run.outcome() == RunSummary.Outcome.SUCCEEDED ? 1 : 0, Unit.COUNT);
+    metrics.putMetric("BuildFailed", run.outcome() == RunSummary.Outcome.FAILED ? 1 : 0, Unit.COUNT);
+    metrics.putMetric("BuildBusy", run.outcome() == RunSummary.Outcome.BUSY ? 1 : 0, Unit.COUNT);
+    metrics.putMetric("BuildStillRunning", run.outcome() == RunSummary.Outcome.RUNNING ? 1 : 0, Unit.COUNT);
+    metrics.putMetric("Duration", run.duration().toMillis(), Unit.MILLISECONDS);
+    metrics.putMetric("BytesScanned", run.bytesScanned(), Unit.BYTES);
+    metrics.putMetric("EstimatedCostUSD", run.estimatedCostUsd().doubleValue(), Unit.NONE);
+    metrics.putMetric("QueryEngineTime", run.engineMillis(), Unit.MILLISECONDS);
+    if (run.rowsWritten().isPresent()) {
+      metrics.putMetric("RowsWritten", run.rowsWritten().getAsLong(), Unit.COUNT);
+    }
+    if (run.outcome() == RunSummary.Outcome.SUCCEEDED) {
+      metrics.putMetric("FilesWritten", run.filesCopied(), Unit.COUNT);
+      metrics.putMetric("BytesWritten", run.bytesWritten(), Unit.BYTES);
+    }
+    metrics.putProperty("month", run.month().toString());
+    metrics.putProperty("messageId", run.requestKey());
+    metrics.putProperty("outcome", run.outcome().label());
+    run.queryExecutionId().ifPresent(id -> metrics.putProperty("queryExecutionId", id));
+    metrics.putProperty("billedMegabytes", run.billedMegabytes());
+    if (!run.steps().isEmpty()) {
+      metrics.putProperty("stepMs", stepMillis(run));
+    }
+    metrics.flush();
+  }
+
+  private static final class DiscardingEnvironment implements Environment {
+    @Override
+    public boolean probe() {
+      return true;
+    }
+
+    @Override
+    public String getName() {
+      return "discarded";
+    }
+
+    @Override
+    public String getType() {
+      return "discarded";
+    }
+
+    @Override
+    public String getLogGroupName() {
+      return "discarded";
+    }
+
+    @Override
+    public void configureContext(MetricsContext context) {}
+
+    @Override
+    public ISink getSink() {
+      return new ISink() {
+        @Override
+        public void accept(MetricsContext context) {}
+
+        @Override
+        public CompletableFuture<Void> shutdown() {
+          return CompletableFuture.completedFuture(null);
+        }
+      };
+    }
+  }
+}

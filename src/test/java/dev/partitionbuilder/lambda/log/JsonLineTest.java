@@ -1,0 +1,86 @@
+package dev.partitionbuilder.lambda.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.slf4j.event.KeyValuePair;
+import org.slf4j.event.Level;
+
+class JsonLineTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = Instant.parse("2024-04-01T00:30:05.123Z");
+
+  @Test
+  void of_writesOneJsonObjectWithTheEventsFieldsTheMdcAndTheKeyValuesAtTopLevel() throws Exception {
+    String line = JsonLine.of(NOW, Level.INFO, "dev.partitionbuilder.core.PartitionBuilder", "step=query took 1200 ms",
+        Map.of("messageId", "m-1", "month", "2024-03"),
+        List.of(new KeyValuePair("step", "query"), new KeyValuePair("durationMs", 1200L),
+            new KeyValuePair("estimatedCostUsd", new BigDecimal("0.0000476837158203125")),
+            new KeyValuePair("stepMs", Map.of("query", 1200L))),
+        null);
+
+    assertThat(line).doesNotContain("\n");
+    JsonNode json = JSON.readTree(line);
+    assertThat(json.get("timestamp").asText()).isEqualTo("2024-04-01T00:30:05.123Z");
+    assertThat(json.get("level").asText()).isEqualTo("INFO");
+    assertThat(json.get("logger").asText()).isEqualTo("dev.partitionbuilder.core.PartitionBuilder");
+    assertThat(json.get("message").asText()).isEqualTo("step=query took 1200 ms");
+    assertThat(json.get("messageId").asText()).isEqualTo("m-1");
+    assertThat(json.get("month").asText()).isEqualTo("2024-03");
+    assertThat(json.get("step").asText()).isEqualTo("query");
+    assertThat(json.get("durationMs").isNumber()).isTrue();
+    assertThat(json.get("durationMs").asLong()).isEqualTo(1200);
+    assertThat(json.get("estimatedCostUsd").decimalValue()).isEqualByComparingTo("0.0000476837158203125");
+    assertThat(json.get("stepMs").get("query").asLong()).isEqualTo(1200);
+  }
+
+  @Test
+  void of_keepsAnExceptionOnTheSameLine_asErrorTypeMessageAndStackTrace() throws Exception {
+    IllegalStateException failure = new IllegalStateException("Cannot copy\nthe file", new RuntimeException("cause"));
+
+    String line = JsonLine.of(NOW, Level.ERROR, "x", "failed", Map.of(), List.of(), failure);
+
+    assertThat(line).doesNotContain("\n");
+    JsonNode json = JSON.readTree(line);
+    assertThat(json.get("errorType").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(json.get("errorMessage").asText()).isEqualTo("Cannot copy\nthe file");
+    assertThat(json.get("stackTrace").isArray()).isTrue();
+    assertThat(json.get("stackTrace").get(0).asText()).startsWith("the file").doesNotStartWith("java.lang");
+    assertThat(json.get("stackTrace").toString()).contains("Caused by: java.lang.RuntimeException: cause");
+  }
+
+  @Test
+  void of_neverLetsAnMdcEntryOrKeyValueReplaceTheMessageOrLevel() throws Exception {
+    String line = JsonLine.of(NOW, Level.WARN, "x", "the message", Map.of("message", "from mdc"),
+        List.of(new KeyValuePair("level", "TRACE"), new KeyValuePair("other", new StringBuilder("text"))), null);
+
+    JsonNode json = JSON.readTree(line);
+    assertThat(json.get("message").asText()).isEqualTo("the message");
+    assertThat(json.get("level").asText()).isEqualTo("WARN");
+    assertThat(json.get("other").asText()).isEqualTo("text");
+  }
+
+  @Test
+  void threshold_followsLambdasApplicationLogLevel_andFallsBackToInfo() {
+    assertThat(JsonLogProvider.threshold(null)).isEqualTo(Level.INFO);
+    assertThat(JsonLogProvider.threshold("DEBUG")).isEqualTo(Level.DEBUG);
+    assertThat(JsonLogProvider.threshold("warn")).isEqualTo(Level.WARN);
+    assertThat(JsonLogProvider.threshold("FATAL")).isEqualTo(Level.ERROR);
+    assertThat(JsonLogProvider.threshold("LOUD")).isEqualTo(Level.INFO);
+  }
+
+  @Test
+  void getLogger_keepsTheAwsSdkAtWarn_whateverTheThreshold() {
+    JsonLoggerFactory factory = new JsonLoggerFactory(Level.DEBUG, new org.slf4j.helpers.BasicMDCAdapter());
+
+    assertThat(factory.getLogger("software.amazon.awssdk.request").isInfoEnabled()).isFalse();
+    assertThat(factory.getLogger("software.amazon.awssdk.request").isWarnEnabled()).isTrue();
+    assertThat(factory.getLogger("dev.partitionbuilder.core.PartitionBuilder").isDebugEnabled()).isTrue();
+  }
+}
