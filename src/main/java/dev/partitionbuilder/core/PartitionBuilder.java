@@ -398,6 +398,9 @@ public final class PartitionBuilder {
             + sources.get(i) + " failed after " + copied.size() + " of " + sources.size() + " file(s); the copies were "
             + "removed and the previous partition left as it was: " + e.getMessage(), e);
         List<String> undo = new ArrayList<>(copied);
+        // The failed copy's target too: a copy whose answer was lost may have landed. Its name is
+        // no old object's (checked above), so deleting it can only remove a copy.
+        undo.add(targets.get(i));
         // Copies an earlier attempt made before it, too: that attempt never reached the delete of
         // the old objects (it had not copied everything), so the old objects are all still there.
         undo.addAll(earlierCopies);

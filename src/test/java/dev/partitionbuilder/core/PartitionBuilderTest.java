@@ -379,7 +379,7 @@ class PartitionBuilderTest {
         .hasMessageContaining("InternalError")
         .message().doesNotContain("\n");
     assertThat(tableView(store.objects())).isEqualTo(before);
-    assertThat(journal.entries()).contains("deleteKeys " + PARTITION + " [" + PARTITION + "q1-bucket-0]")
+    assertThat(journal.entries()).contains("deleteKeys " + PARTITION + " [" + PARTITION + "q1-bucket-0, " + PARTITION + "q1-bucket-1]")
         .noneMatch(e -> e.startsWith("deleteKeys") && e.contains("old-"));
     assertThat(savedState().phase()).isEqualTo(BuildCheckpoint.Phase.REPLACE);
   }
