@@ -10,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -68,11 +69,15 @@ public final class AwsClients {
         .build();
   }
 
+  /** The SDK's standard strategy (throttling included), with {@value #MAX_ATTEMPTS} attempts. */
+  static StandardRetryStrategy retryStrategy() {
+    return AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build();
+  }
+
   static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, SdkHttpClient http) {
     builder.httpClient(http)
         .credentialsProvider(credentials())
-        .overrideConfiguration(o -> o.retryStrategy(
-            AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
+        .overrideConfiguration(o -> o.retryStrategy(retryStrategy()));
     String region = System.getenv("AWS_REGION");
     if (region != null && !region.isBlank()) {
       builder.region(Region.of(region));

@@ -51,7 +51,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -347,6 +350,64 @@ class AthenaOnTheWireTest {
 
     assertThat(stand.requests(START_QUERY_EXECUTION)).extracting(body -> body.path("ClientRequestToken").asText())
         .hasSize(2).doesNotHaveDuplicates();
+  }
+
+  /** Production's clients (attempts, retry conditions) with no waiting between SDK attempts. */
+  private PartitionBuilder builderWithoutSdkBackoff() {
+    stand.answer(GET_WORK_GROUP, workGroup("etl", false));
+    AthenaClient athena = stand.pointAt(AwsClientsTestAccess.configureWithoutBackoff(AthenaClient.builder())).build();
+    GlueClient glue = stand.pointAt(AwsClientsTestAccess.configureWithoutBackoff(GlueClient.builder())).build();
+    PartitionBuilder fast = AwsBackend.partitionBuilder(CONFIG, new AwsClients(s3, glue, athena), Clock.systemUTC(),
+        Sleeper.SYSTEM);
+    stand.reset();
+    return fast;
+  }
+
+  private static Answer[] times(int n, Answer answer, Answer then) {
+    Answer[] answers = new Answer[n + 1];
+    java.util.Arrays.fill(answers, 0, n, answer);
+    answers[n] = then;
+    return answers;
+  }
+
+  @Test
+  void aThrottlingStormOnEveryAthenaAndGlueCallThatTheSdksAttemptsOutlastStillBuildsTheMonthWithOneQuery() {
+    PartitionBuilder fast = builderWithoutSdkBackoff();
+    // Seven throttled answers in a row on each call, the most the 8 attempts can absorb.
+    stand.answer(DELETE_TABLE, times(7, AthenaAnswers.throttling(), entityNotFound(TEMP)));
+    stand.answer(START_QUERY_EXECUTION, times(7, AthenaAnswers.throttling(), started(ID)));
+    stand.answer(GET_QUERY_EXECUTION, times(7, AthenaAnswers.tooManyRequests(), succeeded()));
+    stand.answer(GET_QUERY_RESULTS, times(7, AthenaAnswers.throttling(), results(100_005)));
+
+    BuildResult result = fast.build(request("msg-1", false));
+
+    assertThat(result.queryExecutionId()).isEqualTo(ID);
+    assertThat(result.rowsWritten()).hasValue(100_005);
+    List<String> tokens = stand.requests(START_QUERY_EXECUTION).stream()
+        .map(body -> body.path("ClientRequestToken").asText()).toList();
+    // Eight sends of one start, all under one token: one query however the storm went.
+    assertThat(tokens).hasSize(8).containsOnly(tokens.get(0));
+  }
+
+  @Test
+  void aThrottlingStormThatOutlastsTheSdksAttemptsFailsTheMessageAndTheRetryResumesTheSameQuery() {
+    PartitionBuilder fast = builderWithoutSdkBackoff();
+    stand.answer(DELETE_TABLE, deleted());
+    stand.answer(START_QUERY_EXECUTION, started(ID));
+    stand.answer(GET_QUERY_EXECUTION, times(8, AthenaAnswers.tooManyRequests(), succeeded()));
+    stand.answer(GET_QUERY_RESULTS, results(100_005));
+
+    assertThatThrownBy(() -> fast.build(request("msg-1", false)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageStartingWith("Cannot get Athena query " + ID + ": Rate exceeded")
+        .message().doesNotContain("\n");
+    assertThat(stand.requests(GET_QUERY_EXECUTION)).hasSize(8);
+    verify(s3, never()).copyObject(any(CopyObjectRequest.class));
+
+    BuildResult resumed = fast.build(request("msg-1", true));
+
+    assertThat(resumed.queryExecutionId()).isEqualTo(ID);
+    assertThat(stand.requests(START_QUERY_EXECUTION)).hasSize(1);
   }
 
   @Test
