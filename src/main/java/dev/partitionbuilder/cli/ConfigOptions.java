@@ -38,7 +38,13 @@ final class ConfigOptions {
   }
 
   Config load() {
+    return load(Map.of());
+  }
+
+  /** The configuration, with {@code overrides} (from command-line flags) over the file and the environment. */
+  Config load(Map<String, String> overrides) {
     Map<String, String> values = values();
+    values.putAll(overrides);
     try {
       return Config.fromEnvironment(values);
     } catch (ConfigException e) {

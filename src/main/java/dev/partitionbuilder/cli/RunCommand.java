@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -99,6 +100,10 @@ final class RunCommand implements Callable<Integer> {
       + "nothing else; logs and progress stay on stderr")
   boolean json;
 
+  @Option(names = "--min-rows", paramLabel = "N", description = "fewest rows a month's query must write to replace "
+      + "its partition; 0 accepts an empty month (default: MIN_ROWS from --config or the environment, else 1)")
+  Long minRows;
+
   @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "30",
       description = "stop a month's query after this long (default: ${DEFAULT-VALUE})")
   long timeoutMinutes;
@@ -109,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<YearMonth> range = months();
     if (engine == Engine.athena) {
-      Config cfg = config.load();
+      Config cfg = config.load(minRows == null ? Map.of() : Map.of(Config.MIN_ROWS, minRows.toString()));
       PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, AwsClients.create(), Clock.systemUTC(), Sleeper.SYSTEM);
       return build(builder, range, out, err, cfg.layout().location(cfg.prefix()), true);
     }
@@ -130,7 +135,8 @@ final class RunCommand implements Callable<Integer> {
         LocalBackend.TableNames.fromEnvironment(config.values()), sourceDir, warehouse, Optional.ofNullable(sourceDdl),
         Optional.ofNullable(template).or(() -> config.values().containsKey(Config.CTAS_TEMPLATE)
             ? Optional.of(Path.of(config.values().get(Config.CTAS_TEMPLATE))) : Optional.empty()),
-        Optional.ofNullable(memoryLimit), Optional.ofNullable(tempDir));
+        Optional.ofNullable(memoryLimit), Optional.ofNullable(tempDir),
+        minRows != null ? minRows : Config.minRows(config.values()));
     try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
       Path table = warehouse.resolve(settings.names().prefix());
       int code = build(local.builder(), range, out, err, table + "/", false);

@@ -256,6 +256,18 @@ public record Config(
     }
   }
 
+  /**
+   * {@value #MIN_ROWS} alone, for local mode, which has no bucket or workgroup to check: the same
+   * rule and message as {@link #fromEnvironment}.
+   */
+  public static long minRows(Map<String, String> env) {
+    long minRows = number(env, MIN_ROWS, DEFAULT_MIN_ROWS);
+    if (minRows < 0) {
+      throw invalid(MIN_ROWS, String.valueOf(minRows), "must be 0 or more (0 accepts an empty month)");
+    }
+    return minRows;
+  }
+
   private static long number(Map<String, String> env, String variable, long defaultValue) {
     String value = env.get(variable);
     if (value == null || value.isBlank()) {

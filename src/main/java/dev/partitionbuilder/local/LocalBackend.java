@@ -45,8 +45,18 @@ public final class LocalBackend implements AutoCloseable {
       Optional<Path> sourceDdl,
       Optional<Path> template,
       Optional<String> memoryLimit,
-      Optional<Path> tempDirectory) {
+      Optional<Path> tempDirectory,
+      long minRows) {
+    /** Settings that need at least {@value Config#DEFAULT_MIN_ROWS} row(s) to replace a partition. */
+    public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
+        Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory) {
+      this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, Config.DEFAULT_MIN_ROWS);
+    }
+
     public Settings {
+      if (minRows < 0) {
+        throw new ConfigException("MIN_ROWS=" + minRows + " must be 0 or more (0 accepts an empty month)");
+      }
       requireNonNull(names, "names is null");
       requireNonNull(sourceDirectory, "sourceDirectory is null");
       requireNonNull(warehouse, "warehouse is null");
@@ -141,7 +151,7 @@ public final class LocalBackend implements AutoCloseable {
       DuckDbQueryEngine engine = new DuckDbQueryEngine(duckdb, install, dialect, clock);
       LocalObjectStore store = new LocalObjectStore(warehouse);
       PartitionBuilder builder = new PartitionBuilder(layout, template, store, new LocalCatalog(duckdb), engine,
-          new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)), clock, Sleeper.SYSTEM);
+          new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)), clock, Sleeper.SYSTEM, settings.minRows());
       return new LocalBackend(duckdb, install, engine, builder, layout, store);
     } catch (SQLException | RuntimeException e) {
       try {

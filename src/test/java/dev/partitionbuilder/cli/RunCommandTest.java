@@ -54,6 +54,45 @@ class RunCommandTest {
   }
 
   @Test
+  void minRowsAboveWhatTheQueryWroteLeavesTheBuiltPartitionAsItWasAndSaysWhy() throws Exception {
+    SampleData.Summary jan = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 200, 1);
+    String[] common = {"run", "--month", "2024-01", "--source", dir.resolve("src").toString(),
+        "--warehouse", dir.resolve("wh").toString()};
+    assertThat(run(common)).as(err.toString()).isZero();
+    Path partition = dir.resolve("wh/cloudtrail_monthly/2024/01");
+    Map<Path, Long> before = new java.util.TreeMap<>();
+    try (var files = Files.list(partition)) {
+      for (Path file : files.toList()) {
+        before.put(file.getFileName(), Files.size(file));
+      }
+    }
+
+    String[] strict = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+        java.util.stream.Stream.of("--min-rows", String.valueOf(jan.lines() + 1))).toArray(String[]::new);
+    int code = run(strict);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("2024-01 failed: Cannot replace 2024-01: the query wrote " + jan.lines()
+        + " rows (MIN_ROWS=" + (jan.lines() + 1) + "): leaving the previous partition as it was");
+    Map<Path, Long> after = new java.util.TreeMap<>();
+    try (var files = Files.list(partition)) {
+      for (Path file : files.toList()) {
+        after.put(file.getFileName(), Files.size(file));
+      }
+    }
+    assertThat(after).isEqualTo(before);
+  }
+
+  @Test
+  void aNegativeMinRowsIsRefusedInOneLineNamingIt() {
+    int code = run("run", "--month", "2024-01", "--source", dir.toString(), "--warehouse", dir.resolve("wh").toString(),
+        "--min-rows", "-1");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip()).contains("MIN_ROWS=-1 must be 0 or more").doesNotContain("\n");
+  }
+
+  @Test
   void json_printsOnlyTheSummaryAsJsonOnStdout_withRowsFilesBytesAndSecondsPerStep() throws Exception {
     SampleData.Summary jan = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 400, 1);
 

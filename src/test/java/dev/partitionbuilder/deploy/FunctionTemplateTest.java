@@ -103,6 +103,13 @@ class FunctionTemplateTest {
   }
 
   @Test
+  void minRowsIsAParameterPassedAsMinRowsWithTheDefaultOfOneRow() {
+    assertThat(Config.fromEnvironment(environment(Map.of())).minRows()).isEqualTo(Config.DEFAULT_MIN_ROWS);
+    assertThat(Config.fromEnvironment(environment(Map.of("MinRows", "0"))).minRows()).isZero();
+    assertThat(Config.fromEnvironment(environment(Map.of("MinRows", "50000"))).minRows()).isEqualTo(50_000);
+  }
+
+  @Test
   void ctasTemplateIsPassedOnlyWhenATemplateUriIsGiven() {
     assertThat(environment(Map.of())).doesNotContainKey(Config.CTAS_TEMPLATE);
 
