@@ -97,6 +97,33 @@ class LocalBackendTest {
   }
 
   @Test
+  void aBuildWhoseProcessDiedMidQueryIsStartedOverByTheNextProcessWhichForgetsTheLostQuery() throws Exception {
+    source("2024/03/01/a.json.gz", 30);
+    try (LocalBackend first = open(DUCKDB_TEMPLATE)) {
+      first.builder().build(request("m-1"));
+    }
+    List<String> built = files("cloudtrail_monthly/2024/03");
+    // What a run killed while its query ran leaves behind: its state, naming a query of that process.
+    String sql = "CREATE TABLE x AS SELECT 1";
+    Path state = dir.resolve("warehouse/cloudtrail_monthly/_state/2024/03.json");
+    Files.createDirectories(state.getParent());
+    Files.writeString(state, "{\"phase\":\"QUERY\",\"owner\":\"cli-dead\",\"startedAt\":\"2024-04-01T00:00:00Z\","
+        + "\"token\":\"t\",\"queryExecutionId\":\"20240401_000000_00001_local\",\"sqlSha256\":\""
+        + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+            .digest(sql.getBytes(StandardCharsets.UTF_8)))
+        + "\",\"sql\":\"" + sql + "\",\"staged\":[],\"rows\":null,\"bytesScanned\":0,\"engineMillis\":0}");
+
+    try (LocalBackend next = open(DUCKDB_TEMPLATE)) {
+      BuildResult result = next.builder().build(request("m-2"));
+
+      assertThat(result.rowsWritten()).hasValue(30);
+      assertThat(files("cloudtrail_monthly/2024/03")).hasSize(4).doesNotContainAnyElementsOf(built)
+          .allMatch(name -> name.endsWith(result.queryExecutionId()));
+      assertThat(state).doesNotExist();
+    }
+  }
+
+  @Test
   void storesTimestampsAsInt64MillisecondsAndDropsTheTemporaryTable() throws Exception {
     source("2024/03/01/a.json.gz", 10);
     try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
