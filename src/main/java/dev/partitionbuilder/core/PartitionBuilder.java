@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Rebuilds one monthly partition as a staged replace, holding the month's lock throughout:
@@ -62,6 +63,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class PartitionBuilder {
   private static final Logger log = LoggerFactory.getLogger(PartitionBuilder.class);
+
+  /**
+   * The MDC key that holds the query execution a build waits on, from its start (or resume) to the
+   * build's end, so every log line about it names it (the Lambda writes MDC entries as JSON fields).
+   */
+  public static final String QUERY_EXECUTION_ID = "queryExecutionId";
 
   private final TableLayout layout;
   private final CtasTemplate template;
@@ -134,6 +141,7 @@ public final class PartitionBuilder {
     try {
       result = buildHoldingLock(request, plan, sql, context);
     } catch (RuntimeException | Error e) {
+      MDC.remove(QUERY_EXECUTION_ID);
       try {
         lock.release(plan.month(), lease, context);
       } catch (RuntimeException release) {
@@ -141,6 +149,7 @@ public final class PartitionBuilder {
       }
       throw e;
     }
+    MDC.remove(QUERY_EXECUTION_ID);
     try {
       lock.release(plan.month(), lease, context);
     } catch (RuntimeException e) {
@@ -239,6 +248,7 @@ public final class PartitionBuilder {
     log.warn("{} queryExecutionId={} succeeded in an earlier attempt ({}) that did not finish moving its {} file(s) "
         + "into {}: finishing that replace without a new query", context, saved.queryExecutionId(), saved.owner(),
         saved.staged().size(), plan.location());
+    MDC.put(QUERY_EXECUTION_ID, saved.queryExecutionId());
     timed(steps, Step.CLEANUP, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
     Replaced replaced = timed(steps, Step.REPLACE, context, () -> replace(plan, saved, true, context));
     if (replaced == null) {
@@ -265,6 +275,7 @@ public final class PartitionBuilder {
       state = start(plan, state, context);
     }
     String id = state.queryExecutionId();
+    MDC.put(QUERY_EXECUTION_ID, id);
     QueryExecution execution;
     try {
       execution = engine.get(id);
@@ -299,6 +310,7 @@ public final class PartitionBuilder {
   private BuildCheckpoint.State start(PartitionPlan plan, BuildCheckpoint.State starting, String context) {
     checkpoints.save(plan.month(), starting);
     String id = engine.start(starting.sql(), starting.token());
+    MDC.put(QUERY_EXECUTION_ID, id);
     BuildCheckpoint.State started = starting.started(id);
     checkpoints.save(plan.month(), started);
     log.info("{} queryExecutionId={} started; its state is saved in {}", context, id, checkpoints.location(plan.month()));

@@ -47,7 +47,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
   static final String MESSAGE_ID = "messageId";
   static final String MONTH = "month";
   static final String AWS_REQUEST_ID = "AWSRequestId";
-  static final String QUERY_EXECUTION_ID = "queryExecutionId";
+  static final String QUERY_EXECUTION_ID = PartitionBuilder.QUERY_EXECUTION_ID;
   /** The {@code event} field of the one summary line per month. */
   static final String SUMMARY_EVENT = "build-summary";
 

@@ -88,6 +88,9 @@ class HandlerJsonLogsTest {
         .get("durationMs").asLong()).isEqualTo(1_000);
     assertThat(lines).filteredOn(line -> line.has("queryExecutionId")).isNotEmpty()
         .allSatisfy(line -> assertThat(line.get("queryExecutionId").asText()).isEqualTo("q1"));
+    // From the query's start on, every step line names it.
+    assertThat(steps).filteredOn(line -> List.of("query", "cleanup", "replace").contains(line.get("step").asText()))
+        .hasSize(3).allSatisfy(line -> assertThat(line.path("queryExecutionId").asText()).isEqualTo("q1"));
 
     JsonNode summary = onlySummary(lines);
     assertThat(summary.get("level").asText()).isEqualTo("INFO");
