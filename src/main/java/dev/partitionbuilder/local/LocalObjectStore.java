@@ -5,24 +5,47 @@ import static java.util.Objects.requireNonNull;
 import dev.partitionbuilder.core.ObjectStore;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
  * A directory standing in for the destination bucket: the key {@code a/b/c} is the file
  * {@code root/a/b/c}. Prefixes match keys as strings, exactly as in S3, so the prefix
  * {@code 2024/03/} never reaches {@code 2024/030/}.
+ *
+ * <p>What the conditional calls guarantee. {@link #createIfAbsent} is atomic wherever the file
+ * system's exclusive create is. {@link #replaceIfMatch} and {@link #deleteIfMatch} compare and then
+ * write or delete while holding a lock: a monitor per root within this JVM, and an exclusive
+ * {@link FileLock} on the file {@value #CONDITION_LOCK} in the root across processes. So they are
+ * atomic with each other, between threads and between processes on one machine, as far as the
+ * file system honours such locks (local file systems do; some network file systems do not). A
+ * replace renames a new file over the old, so the key is never absent in between and no
+ * {@code createIfAbsent} slips in. Plain {@link #write} and {@link #deleteKeys} take no lock: a
+ * delete racing a replace of the same key may see the replace recreate the file. A version is the
+ * SHA-256 of the file's bytes.
  */
 public final class LocalObjectStore implements ObjectStore {
+  /** The lock file of the conditional calls, in the root; never listed, and no key can name it. */
+  static final String CONDITION_LOCK = ".conditional-writes.lock";
+  /** One per root: two stores on one directory in one JVM must wait for each other, not fail. */
+  private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
+
   private final Path root;
 
   public LocalObjectStore(Path root) {
@@ -101,17 +124,21 @@ public final class LocalObjectStore implements ObjectStore {
     requireNonNull(content, "content is null");
     Path file = file(key);
     try {
-      Files.createDirectories(file.getParent());
-      // Written beside the target and moved over it, so a crash mid-write leaves the old file whole.
-      Path partial = Files.createTempFile(file.getParent(), ".write-", ".partial");
-      try {
-        Files.write(partial, content);
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(partial);
-      }
+      writeWhole(file, content);
     } catch (IOException e) {
       throw new PartitionBuilderException("Cannot write " + file + ": " + e, e);
+    }
+  }
+
+  /** Written beside the target and moved over it, so a crash mid-write leaves the old file whole. */
+  private static void writeWhole(Path file, byte[] content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path partial = Files.createTempFile(file.getParent(), ".write-", ".partial");
+    try {
+      Files.write(partial, content);
+      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(partial);
     }
   }
 
@@ -119,11 +146,89 @@ public final class LocalObjectStore implements ObjectStore {
   public Optional<byte[]> read(String key) {
     Path file = file(key);
     try {
+      return readFile(file);
+    } catch (IOException e) {
+      throw new PartitionBuilderException("Cannot read " + file + ": " + e, e);
+    }
+  }
+
+  private static Optional<byte[]> readFile(Path file) throws IOException {
+    try {
       return Optional.of(Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
       return Optional.empty();
-    } catch (IOException e) {
-      throw new PartitionBuilderException("Cannot read " + file + ": " + e, e);
+    }
+  }
+
+  /** The version is the SHA-256 of the bytes, as a single PutObject's ETag is their MD5. */
+  @Override
+  public Optional<Versioned> readVersioned(String key) {
+    return read(key).map(content -> new Versioned(content, version(content)));
+  }
+
+  @Override
+  public boolean replaceIfMatch(String key, byte[] content, String version) {
+    requireNonNull(content, "content is null");
+    requireNonNull(version, "version is null");
+    Path file = file(key);
+    return underConditionLock("replace", file, () -> {
+      Optional<byte[]> current = readFile(file);
+      if (current.isEmpty() || !version(current.get()).equals(version)) {
+        return false;
+      }
+      writeWhole(file, content);
+      return true;
+    });
+  }
+
+  @Override
+  public boolean deleteIfMatch(String key, String version) {
+    requireNonNull(version, "version is null");
+    Path file = file(key);
+    return underConditionLock("delete", file, () -> {
+      Optional<byte[]> current = readFile(file);
+      if (current.isEmpty() || !version(current.get()).equals(version)) {
+        return false;
+      }
+      Files.delete(file);
+      return true;
+    });
+  }
+
+  /** A compare and a write or delete that must not interleave with another's. */
+  private interface Conditional {
+    boolean run() throws IOException;
+  }
+
+  /**
+   * Runs {@code conditional} holding the root's monitor in this JVM and an exclusive lock on
+   * {@link #CONDITION_LOCK} across processes. The monitor is needed as well: a JVM that asks twice
+   * for one file's lock is refused ({@code OverlappingFileLockException}), not made to wait.
+   */
+  private boolean underConditionLock(String what, Path file, Conditional conditional) {
+    synchronized (MONITORS.computeIfAbsent(root, r -> new Object())) {
+      try {
+        Files.createDirectories(root);
+        try (FileChannel channel = FileChannel.open(root.resolve(CONDITION_LOCK), StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE)) {
+          FileLock lock = channel.lock();
+          try {
+            return conditional.run();
+          } finally {
+            lock.release();
+          }
+        }
+      } catch (IOException e) {
+        throw new PartitionBuilderException("Cannot " + what + " " + file + " if unchanged: " + e, e);
+      }
+    }
+  }
+
+  static String version(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Cannot hash with SHA-256, which every JVM has: " + e.getMessage(), e);
     }
   }
 
@@ -149,7 +254,8 @@ public final class LocalObjectStore implements ObjectStore {
   private Path file(String key) {
     requireNonNull(key, "key is null");
     Path file = root.resolve(key).normalize();
-    if (key.isEmpty() || key.startsWith("/") || key.endsWith("/") || !file.startsWith(root) || file.equals(root)) {
+    if (key.isEmpty() || key.startsWith("/") || key.endsWith("/") || !file.startsWith(root) || file.equals(root)
+        || file.equals(root.resolve(CONDITION_LOCK))) {
       throw new IllegalArgumentException("Key " + "'" + key + "'" + " does not name a file under the store's root " + root);
     }
     return file;
@@ -166,7 +272,8 @@ public final class LocalObjectStore implements ObjectStore {
       return List.of();
     }
     try (Stream<Path> walk = Files.walk(start)) {
-      return walk.filter(Files::isRegularFile).filter(f -> key(f).startsWith(prefix)).sorted().toList();
+      Path lock = root.resolve(CONDITION_LOCK);
+      return walk.filter(Files::isRegularFile).filter(f -> !f.equals(lock) && key(f).startsWith(prefix)).sorted().toList();
     } catch (IOException e) {
       throw new PartitionBuilderException("Cannot list " + start + ": " + e.getMessage(), e);
     }
