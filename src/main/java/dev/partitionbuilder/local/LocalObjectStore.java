@@ -7,6 +7,7 @@ import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,24 +33,27 @@ import java.util.stream.Stream;
  * <p>What the conditional calls guarantee. {@link #createIfAbsent} is atomic wherever the file
  * system's exclusive create is. {@link #replaceIfMatch} and {@link #deleteIfMatch} compare and then
  * write or delete while holding a lock: a monitor per root within this JVM, and an exclusive
- * {@link FileLock} on the file {@value #CONDITION_LOCK} in the root across processes. So they are
- * atomic with each other, between threads and between processes on one machine, as far as the
- * file system honours such locks (local file systems do; some network file systems do not). A
+ * {@link FileLock} across processes on a file named after the root in {@code java.io.tmpdir}
+ * (outside the root, so the directory holds nothing but the keys). So they are atomic with each
+ * other, between threads and between processes of one machine that share that temporary
+ * directory, as far as its file system honours such locks (local file systems do). A
  * replace renames a new file over the old, so the key is never absent in between and no
  * {@code createIfAbsent} slips in. Plain {@link #write} and {@link #deleteKeys} take no lock: a
  * delete racing a replace of the same key may see the replace recreate the file. A version is the
  * SHA-256 of the file's bytes.
  */
 public final class LocalObjectStore implements ObjectStore {
-  /** The lock file of the conditional calls, in the root; never listed, and no key can name it. */
-  static final String CONDITION_LOCK = ".conditional-writes.lock";
   /** One per root: two stores on one directory in one JVM must wait for each other, not fail. */
   private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
 
   private final Path root;
+  /** The file the conditional calls lock, one per root and machine. */
+  private final Path conditionLock;
 
   public LocalObjectStore(Path root) {
     this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+    this.conditionLock = Path.of(System.getProperty("java.io.tmpdir"), "partition-builder-"
+        + version(this.root.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".lock");
   }
 
   public Path root() {
@@ -202,14 +206,13 @@ public final class LocalObjectStore implements ObjectStore {
 
   /**
    * Runs {@code conditional} holding the root's monitor in this JVM and an exclusive lock on
-   * {@link #CONDITION_LOCK} across processes. The monitor is needed as well: a JVM that asks twice
+   * {@link #conditionLock} across processes. The monitor is needed as well: a JVM that asks twice
    * for one file's lock is refused ({@code OverlappingFileLockException}), not made to wait.
    */
   private boolean underConditionLock(String what, Path file, Conditional conditional) {
     synchronized (MONITORS.computeIfAbsent(root, r -> new Object())) {
       try {
-        Files.createDirectories(root);
-        try (FileChannel channel = FileChannel.open(root.resolve(CONDITION_LOCK), StandardOpenOption.CREATE,
+        try (FileChannel channel = FileChannel.open(conditionLock, StandardOpenOption.CREATE,
             StandardOpenOption.WRITE)) {
           FileLock lock = channel.lock();
           try {
@@ -254,8 +257,7 @@ public final class LocalObjectStore implements ObjectStore {
   private Path file(String key) {
     requireNonNull(key, "key is null");
     Path file = root.resolve(key).normalize();
-    if (key.isEmpty() || key.startsWith("/") || key.endsWith("/") || !file.startsWith(root) || file.equals(root)
-        || file.equals(root.resolve(CONDITION_LOCK))) {
+    if (key.isEmpty() || key.startsWith("/") || key.endsWith("/") || !file.startsWith(root) || file.equals(root)) {
       throw new IllegalArgumentException("Key " + "'" + key + "'" + " does not name a file under the store's root " + root);
     }
     return file;
@@ -272,8 +274,7 @@ public final class LocalObjectStore implements ObjectStore {
       return List.of();
     }
     try (Stream<Path> walk = Files.walk(start)) {
-      Path lock = root.resolve(CONDITION_LOCK);
-      return walk.filter(Files::isRegularFile).filter(f -> !f.equals(lock) && key(f).startsWith(prefix)).sorted().toList();
+      return walk.filter(Files::isRegularFile).filter(f -> key(f).startsWith(prefix)).sorted().toList();
     } catch (IOException e) {
       throw new PartitionBuilderException("Cannot list " + start + ": " + e.getMessage(), e);
     }
