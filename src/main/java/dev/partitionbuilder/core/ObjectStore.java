@@ -68,7 +68,7 @@ public interface ObjectStore {
 
   /**
    * Writes {@code content} under {@code key} only if the object there is still at {@code version},
-   * atomically: of two calls racing with one version, at most one replaces it. On S3 this is a
+   * atomically: of two calls racing with the current version, exactly one replaces it. On S3 this is a
    * conditional PutObject ({@code If-Match: <ETag>}).
    * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
    *
