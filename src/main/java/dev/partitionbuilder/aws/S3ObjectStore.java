@@ -10,11 +10,13 @@ import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -161,6 +163,83 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (SdkException e) {
       throw new PartitionBuilderException("Cannot read " + uri(key) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** One GetObject: the bytes and the ETag they came with, so no write can fall between the two. */
+  @Override
+  public Optional<Versioned> readVersioned(String key) {
+    requireNonNull(key, "key is null");
+    ResponseBytes<GetObjectResponse> object;
+    try {
+      object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot read " + uri(key) + ": " + e.getMessage(), e);
+    }
+    String etag = object.response().eTag();
+    if (etag == null || etag.isEmpty()) {
+      throw new PartitionBuilderException("Cannot read " + uri(key) + " with its version: the response has no ETag");
+    }
+    return Optional.of(new Versioned(object.asByteArray(), etag));
+  }
+
+  /**
+   * A PutObject with {@code If-Match: <ETag>}. S3 answers 412 PreconditionFailed when the ETag no
+   * longer matches, 404 NoSuchKey when the object is gone, and 409 ConditionalRequestConflict when
+   * a concurrent write or delete of it won; each time another writer has it.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+   */
+  @Override
+  public boolean replaceIfMatch(String key, byte[] content, String version) {
+    requireNonNull(key, "key is null");
+    requireNonNull(content, "content is null");
+    requireNonNull(version, "version is null");
+    try {
+      s3.putObject(b -> b.bucket(bucket).key(key).ifMatch(version), RequestBody.fromBytes(content));
+      return true;
+    } catch (S3Exception e) {
+      if (lostTheCondition(e)) {
+        return false;
+      }
+      throw new PartitionBuilderException("Cannot replace " + uri(key) + " at ETag " + version + ": " + e.getMessage(), e);
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot replace " + uri(key) + " at ETag " + version + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A DeleteObject with {@code If-Match: <ETag>}: 412 when the ETag no longer matches, 404 when
+   * the object is gone, 409 when a concurrent write or delete of it won.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
+   */
+  @Override
+  public boolean deleteIfMatch(String key, String version) {
+    requireNonNull(key, "key is null");
+    requireNonNull(version, "version is null");
+    try {
+      s3.deleteObject(b -> b.bucket(bucket).key(key).ifMatch(version));
+      return true;
+    } catch (S3Exception e) {
+      if (lostTheCondition(e)) {
+        return false;
+      }
+      throw new PartitionBuilderException("Cannot delete " + uri(key) + " at ETag " + version + ": " + e.getMessage(), e);
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot delete " + uri(key) + " at ETag " + version + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * 412, 409, or 404 NoSuchKey on an If-Match request: the object changed or went, not an error. A
+   * 404 of another code (NoSuchBucket) is one.
+   */
+  private static boolean lostTheCondition(S3Exception e) {
+    if (e.statusCode() == 404) {
+      return e instanceof NoSuchKeyException
+          || (e.awsErrorDetails() != null && "NoSuchKey".equals(e.awsErrorDetails().errorCode()));
+    }
+    return e.statusCode() == 412 || e.statusCode() == 409;
   }
 
   @Override

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,12 +21,12 @@ import org.slf4j.LoggerFactory;
  * {@link TableLayout#lockKey}. Whoever creates the object holds the month until it deletes it or
  * its lease ({@code expiresAt}) runs out, which covers a holder that crashed.
  *
- * <p>Two races remain, both narrow and documented in the README. Taking over is a delete and a
- * new create: two builds that see the same stale lease at the same moment may both delete, and the
- * second delete can remove the first's new lock. Releasing is a read, a compare and a delete: if
- * our lease ran out between the read and the delete and another build took the month, we delete
- * its lock. S3's conditional writes have no compare-and-delete on the content, so closing either
- * needs ETags threaded through the port.
+ * <p>Every change to a lock that exists is conditioned on the version (on S3 the ETag) it was read
+ * at. Taking over an expired lease replaces exactly the stale lease that was read, so of two builds
+ * that see it at once one wins and the other finds the winner's lease and is busy. Releasing
+ * deletes exactly the lease this build read as its own, so a lock another build took over in
+ * between is left in place. What stays open is in the README: a build that outlives its lease can
+ * meet a second build of the month.
  */
 final class MonthLock {
   private static final Logger log = LoggerFactory.getLogger(MonthLock.class);
@@ -54,6 +53,9 @@ final class MonthLock {
    */
   record Lease(String owner, String attempt, Instant expiresAt) {}
 
+  /** A lease as read, with the version of the object it was read from. */
+  private record Held(Lease lease, String version) {}
+
   /**
    * Takes the month's lock for {@code owner}, or throws {@link MonthBusyException} touching nothing else.
    *
@@ -65,54 +67,68 @@ final class MonthLock {
     Instant expiresAt = now.plus(lease);
     Lease mine = new Lease(owner, UUID.randomUUID().toString(), holdUntil.isAfter(expiresAt) ? holdUntil : expiresAt);
     if (store.createIfAbsent(key, encode(mine))) {
-      log.info("{} step=lock took {} until {}", context, layout.location(key), mine.expiresAt());
-      return mine;
+      return took(key, mine, context);
     }
-    Optional<Lease> held = read(month, key);
+    Optional<Held> held = read(month, key);
     // A live lease is never taken over, not even one of the same messageId: SQS may deliver one
     // message twice at once, and a delivery that died holding the lock comes back after the
     // visibility timeout, which the template keeps longer than the lease.
-    if (held.isEmpty() || !held.get().expiresAt().isAfter(now)) {
-      // Gone since our create (released), or expired: take it.
-      held.ifPresent(stale -> log.warn("{} step=lock taking over {} from {} (lease until {}): its lease ran out", context,
-          layout.location(key), stale.owner(), stale.expiresAt()));
-      if (held.isPresent()) {
-        store.deleteKeys(locksPrefix(), List.of(key));
-      }
+    if (held.isEmpty()) {
+      // Released since our create.
       if (store.createIfAbsent(key, encode(mine))) {
-        log.info("{} step=lock took {} until {}", context, layout.location(key), mine.expiresAt());
-        return mine;
+        return took(key, mine, context);
+      }
+      held = read(month, key);
+    } else if (!held.get().lease().expiresAt().isAfter(now)) {
+      Lease stale = held.get().lease();
+      log.warn("{} step=lock taking over {} from {} (lease until {}): its lease ran out", context,
+          layout.location(key), stale.owner(), stale.expiresAt());
+      // Only the stale lease we read is replaced: of builds taking it over at once, one wins.
+      if (store.replaceIfMatch(key, encode(mine), held.get().version())) {
+        return took(key, mine, context);
       }
       held = read(month, key);
     }
-    String holder = held.map(h -> "owner " + h.owner() + ", until " + h.expiresAt()).orElse("owner unknown");
+    // Our own lease when the write landed but its answer was lost: the SDK's retry of a conditional
+    // write that succeeded meets 412. The attempt id is ours alone.
+    if (held.isPresent() && held.get().lease().equals(mine)) {
+      return took(key, mine, context);
+    }
+    String holder = held.map(h -> "owner " + h.lease().owner() + ", until " + h.lease().expiresAt())
+        .orElse("owner unknown");
     throw new MonthBusyException("Cannot build " + month + ": another build holds the lock " + layout.location(key)
         + " (" + holder + "); the message will be retried");
   }
 
+  private Lease took(String key, Lease mine, String context) {
+    log.info("{} step=lock took {} until {}", context, layout.location(key), mine.expiresAt());
+    return mine;
+  }
+
   /**
-   * Deletes the lock if it still holds {@code mine}; a lock that is gone or another's (our lease ran
-   * out and another build took over) is left alone.
+   * Deletes the lock if it still holds {@code mine}, and only the version read holding it; a lock
+   * that is gone or another's (our lease ran out and another build took over, before or after our
+   * read) is left alone.
    */
   void release(YearMonth month, Lease mine, String context) {
     String key = requireLockKey(month, layout.lockKey(month));
-    Optional<Lease> held = read(month, key);
-    if (held.isPresent() && held.get().equals(mine)) {
-      store.deleteKeys(locksPrefix(), List.of(key));
-      log.info("{} step=unlock released {}", context, layout.location(key));
-    } else {
+    Optional<Held> held = read(month, key);
+    if (held.isEmpty() || !held.get().lease().equals(mine)) {
       log.warn("{} step=unlock left {} as it is: it no longer holds this build's lease ({}); the lease until {} "
           + "ran out before the build ended", context, layout.location(key),
-          held.map(h -> "owner " + h.owner() + ", until " + h.expiresAt()).orElse("gone"), mine.expiresAt());
+          held.map(h -> "owner " + h.lease().owner() + ", until " + h.lease().expiresAt()).orElse("gone"),
+          mine.expiresAt());
+    } else if (store.deleteIfMatch(key, held.get().version())) {
+      log.info("{} step=unlock released {}", context, layout.location(key));
+    } else {
+      // Another build took the month over once our lease ran out, or a retried delete found it gone.
+      log.warn("{} step=unlock left {} as it is: it changed or went after this build read its own lease there "
+          + "(lease until {})", context, layout.location(key), mine.expiresAt());
     }
   }
 
-  private Optional<Lease> read(YearMonth month, String key) {
-    return store.read(key).map(bytes -> decode(month, key, bytes));
-  }
-
-  private String locksPrefix() {
-    return layout.prefix() + TableLayout.LOCKS;
+  private Optional<Held> read(YearMonth month, String key) {
+    return store.readVersioned(key).map(object -> new Held(decode(month, key, object.content()), object.version()));
   }
 
   /** The guard before a lock is written or deleted: exactly this month's lock key, nothing else. */

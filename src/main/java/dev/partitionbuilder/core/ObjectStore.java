@@ -56,7 +56,46 @@ public interface ObjectStore {
   /** The bytes of the object at {@code key}; empty when there is none (not-found is not an error). */
   Optional<byte[]> read(String key);
 
+  /**
+   * The bytes of the object at {@code key} and the version they are of, read in one call; empty
+   * when there is none. The version is opaque, to be handed back to {@link #replaceIfMatch} or
+   * {@link #deleteIfMatch}: on S3 it is the ETag. It changes whenever the object is written with
+   * other bytes; a write of the same bytes may keep it (a single PutObject's ETag is the MD5 of the
+   * bytes), so a caller that must tell two writes apart writes bytes of its own, such as a random id.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+   */
+  Optional<Versioned> readVersioned(String key);
+
+  /**
+   * Writes {@code content} under {@code key} only if the object there is still at {@code version},
+   * atomically: of two calls racing with the current version, exactly one replaces it. On S3 this is a
+   * conditional PutObject ({@code If-Match: <ETag>}).
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+   *
+   * @return true if this call replaced the object; false, writing nothing, if the object has
+   *     another version or is gone. Throws on any other failure, naming the key.
+   */
+  boolean replaceIfMatch(String key, byte[] content, String version);
+
+  /**
+   * Deletes the object at {@code key} only if it is still at {@code version}, atomically: an object
+   * written since (another version) is left in place. On S3 this is a conditional DeleteObject
+   * ({@code If-Match: <ETag>}), which needs s3:GetObject besides s3:DeleteObject.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
+   *
+   * @return true if this call deleted the object; false, deleting nothing, if the object has
+   *     another version or is gone. Throws on any other failure, naming the key.
+   */
+  boolean deleteIfMatch(String key, String version);
+
   record StoredObject(String key, long size) {}
+
+  /**
+   * An object's bytes and the version they are of ({@link #readVersioned}).
+   *
+   * @param content the caller's to keep: not shared with the store
+   */
+  record Versioned(byte[] content, String version) {}
 
   /** The guard every implementation applies before deleting. */
   static String requireDeletablePrefix(String prefix) {

@@ -5,28 +5,55 @@ import static java.util.Objects.requireNonNull;
 import dev.partitionbuilder.core.ObjectStore;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
  * A directory standing in for the destination bucket: the key {@code a/b/c} is the file
  * {@code root/a/b/c}. Prefixes match keys as strings, exactly as in S3, so the prefix
  * {@code 2024/03/} never reaches {@code 2024/030/}.
+ *
+ * <p>What the conditional calls guarantee. {@link #createIfAbsent} is atomic wherever the file
+ * system's exclusive create is. {@link #replaceIfMatch} and {@link #deleteIfMatch} compare and then
+ * write or delete while holding a lock: a monitor per root within this JVM, and an exclusive
+ * {@link FileLock} across processes on a file named after the root in {@code java.io.tmpdir}
+ * (outside the root, so the directory holds nothing but the keys). So they are atomic with each
+ * other, between threads and between processes of one machine that share that temporary
+ * directory, as far as its file system honours such locks (local file systems do). A
+ * replace renames a new file over the old, so the key is never absent in between and no
+ * {@code createIfAbsent} slips in. Plain {@link #write} and {@link #deleteKeys} take no lock: a
+ * delete racing a replace of the same key may see the replace recreate the file. A version is the
+ * SHA-256 of the file's bytes.
  */
 public final class LocalObjectStore implements ObjectStore {
+  /** One per root: two stores on one directory in one JVM must wait for each other, not fail. */
+  private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
+
   private final Path root;
+  /** The file the conditional calls lock, one per root and machine. */
+  private final Path conditionLock;
 
   public LocalObjectStore(Path root) {
     this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+    this.conditionLock = Path.of(System.getProperty("java.io.tmpdir"), "partition-builder-"
+        + version(this.root.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".lock");
   }
 
   public Path root() {
@@ -101,17 +128,21 @@ public final class LocalObjectStore implements ObjectStore {
     requireNonNull(content, "content is null");
     Path file = file(key);
     try {
-      Files.createDirectories(file.getParent());
-      // Written beside the target and moved over it, so a crash mid-write leaves the old file whole.
-      Path partial = Files.createTempFile(file.getParent(), ".write-", ".partial");
-      try {
-        Files.write(partial, content);
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(partial);
-      }
+      writeWhole(file, content);
     } catch (IOException e) {
       throw new PartitionBuilderException("Cannot write " + file + ": " + e, e);
+    }
+  }
+
+  /** Written beside the target and moved over it, so a crash mid-write leaves the old file whole. */
+  private static void writeWhole(Path file, byte[] content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path partial = Files.createTempFile(file.getParent(), ".write-", ".partial");
+    try {
+      Files.write(partial, content);
+      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(partial);
     }
   }
 
@@ -119,11 +150,88 @@ public final class LocalObjectStore implements ObjectStore {
   public Optional<byte[]> read(String key) {
     Path file = file(key);
     try {
+      return readFile(file);
+    } catch (IOException e) {
+      throw new PartitionBuilderException("Cannot read " + file + ": " + e, e);
+    }
+  }
+
+  private static Optional<byte[]> readFile(Path file) throws IOException {
+    try {
       return Optional.of(Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
       return Optional.empty();
-    } catch (IOException e) {
-      throw new PartitionBuilderException("Cannot read " + file + ": " + e, e);
+    }
+  }
+
+  /** The version is the SHA-256 of the bytes, as a single PutObject's ETag is their MD5. */
+  @Override
+  public Optional<Versioned> readVersioned(String key) {
+    return read(key).map(content -> new Versioned(content, version(content)));
+  }
+
+  @Override
+  public boolean replaceIfMatch(String key, byte[] content, String version) {
+    requireNonNull(content, "content is null");
+    requireNonNull(version, "version is null");
+    Path file = file(key);
+    return underConditionLock("replace", file, () -> {
+      Optional<byte[]> current = readFile(file);
+      if (current.isEmpty() || !version(current.get()).equals(version)) {
+        return false;
+      }
+      writeWhole(file, content);
+      return true;
+    });
+  }
+
+  @Override
+  public boolean deleteIfMatch(String key, String version) {
+    requireNonNull(version, "version is null");
+    Path file = file(key);
+    return underConditionLock("delete", file, () -> {
+      Optional<byte[]> current = readFile(file);
+      if (current.isEmpty() || !version(current.get()).equals(version)) {
+        return false;
+      }
+      Files.delete(file);
+      return true;
+    });
+  }
+
+  /** A compare and a write or delete that must not interleave with another's. */
+  private interface Conditional {
+    boolean run() throws IOException;
+  }
+
+  /**
+   * Runs {@code conditional} holding the root's monitor in this JVM and an exclusive lock on
+   * {@link #conditionLock} across processes. The monitor is needed as well: a JVM that asks twice
+   * for one file's lock is refused ({@code OverlappingFileLockException}), not made to wait.
+   */
+  private boolean underConditionLock(String what, Path file, Conditional conditional) {
+    synchronized (MONITORS.computeIfAbsent(root, r -> new Object())) {
+      try {
+        try (FileChannel channel = FileChannel.open(conditionLock, StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE)) {
+          FileLock lock = channel.lock();
+          try {
+            return conditional.run();
+          } finally {
+            lock.release();
+          }
+        }
+      } catch (IOException e) {
+        throw new PartitionBuilderException("Cannot " + what + " " + file + " if unchanged: " + e, e);
+      }
+    }
+  }
+
+  static String version(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Cannot hash with SHA-256, which every JVM has: " + e.getMessage(), e);
     }
   }
 

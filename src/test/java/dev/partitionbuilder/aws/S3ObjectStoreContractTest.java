@@ -75,5 +75,22 @@ class S3ObjectStoreContractTest {
     protected boolean isHierarchical() {
       return true;
     }
+
+    /**
+     * S3Proxy 4.1.0 honours {@code If-Match} on PutObject one request at a time (412 on a stale
+     * ETag, 404 on a missing key), but checks and then writes without a lock: of two racing
+     * replaces with one ETag both won in 76 to 86 of 100 rounds when probed. S3 itself makes one
+     * win; S3ObjectStoreTest checks the request the adapter sends and how it reads each answer.
+     */
+    @Override
+    protected boolean conditionalWritesAreAtomicHere() {
+      return false;
+    }
+
+    /** S3Proxy 4.1.0 answers a DeleteObject with If-Match on a missing key with 204; S3 answers 404 NoSuchKey. */
+    @Override
+    protected boolean conditionalDeleteOfAGoneKeyFailsHere() {
+      return false;
+    }
   }
 }

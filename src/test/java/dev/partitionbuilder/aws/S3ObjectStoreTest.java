@@ -27,11 +27,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mockito.ArgumentCaptor;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -294,6 +301,120 @@ class S3ObjectStoreTest {
         .isInstanceOf(PartitionBuilderException.class)
         .hasMessageStartingWith("Cannot create s3://warehouse/" + LOCK + ": Access Denied")
         .hasCause(denied);
+  }
+
+  @Test
+  void readVersionedReturnsTheBytesAndTheETagOfOneGetObject() {
+    doReturn(ResponseBytes.fromByteArray(GetObjectResponse.builder().eTag("\"abc123\"").build(), new byte[] {4, 2}))
+        .when(s3).getObjectAsBytes(any(GetObjectRequest.class));
+
+    assertThat(store.readVersioned(LOCK)).hasValueSatisfying(read -> {
+      assertThat(read.content()).containsExactly(4, 2);
+      assertThat(read.version()).isEqualTo("\"abc123\"");
+    });
+    verify(s3, times(1)).getObjectAsBytes(any(GetObjectRequest.class));
+  }
+
+  @Test
+  void readVersionedOfAMissingKeyIsEmpty() {
+    doThrow(NoSuchKeyException.builder().statusCode(404).message("The specified key does not exist.").build())
+        .when(s3).getObjectAsBytes(any(GetObjectRequest.class));
+
+    assertThat(store.readVersioned(LOCK)).isEmpty();
+  }
+
+  @Test
+  void readVersionedFailsNamingTheUriWhenTheResponseHasNoETag() {
+    doReturn(ResponseBytes.fromByteArray(GetObjectResponse.builder().build(), new byte[] {1}))
+        .when(s3).getObjectAsBytes(any(GetObjectRequest.class));
+
+    assertThatThrownBy(() -> store.readVersioned(LOCK))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessage("Cannot read s3://warehouse/" + LOCK + " with its version: the response has no ETag");
+  }
+
+  @Test
+  void replaceIfMatchSendsAPutObjectWithIfMatchTheVersionAndReturnsTrueWhenS3WritesIt() {
+    doReturn(PutObjectResponse.builder().build()).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
+
+    assertThat(store.replaceIfMatch(LOCK, new byte[] {1}, "\"abc123\"")).isTrue();
+
+    ArgumentCaptor<PutObjectRequest> put = ArgumentCaptor.forClass(PutObjectRequest.class);
+    verify(s3).putObject(put.capture(), any(RequestBody.class));
+    assertThat(put.getValue().bucket()).isEqualTo(BUCKET);
+    assertThat(put.getValue().key()).isEqualTo(LOCK);
+    assertThat(put.getValue().ifMatch()).isEqualTo("\"abc123\"");
+    assertThat(put.getValue().ifNoneMatch()).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {412, 409, 404})
+  void replaceIfMatchReturnsFalseWhenS3AnswersPreconditionFailedConflictOrNoSuchKey(int status) {
+    doThrow(conditionFailed(status)).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
+
+    assertThat(store.replaceIfMatch(LOCK, new byte[] {1}, "\"abc123\"")).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {403, 404, 500})
+  void replaceIfMatchFailsInOneLineNamingTheUriWhenS3RefusesForAnotherReason(int status) {
+    S3Exception refused = refused(status);
+    doThrow(refused).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
+
+    assertThatThrownBy(() -> store.replaceIfMatch(LOCK, new byte[] {1}, "\"abc123\""))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageStartingWith("Cannot replace s3://warehouse/" + LOCK + " at ETag \"abc123\": ")
+        .hasMessageNotContaining("\n")
+        .hasCause(refused);
+  }
+
+  @Test
+  void deleteIfMatchSendsADeleteObjectWithIfMatchTheVersionAndReturnsTrueWhenS3DeletesIt() {
+    doReturn(DeleteObjectResponse.builder().build()).when(s3).deleteObject(any(DeleteObjectRequest.class));
+
+    assertThat(store.deleteIfMatch(LOCK, "\"abc123\"")).isTrue();
+
+    ArgumentCaptor<DeleteObjectRequest> delete = ArgumentCaptor.forClass(DeleteObjectRequest.class);
+    verify(s3).deleteObject(delete.capture());
+    assertThat(delete.getValue().bucket()).isEqualTo(BUCKET);
+    assertThat(delete.getValue().key()).isEqualTo(LOCK);
+    assertThat(delete.getValue().ifMatch()).isEqualTo("\"abc123\"");
+    verify(s3, never()).deleteObjects(any(DeleteObjectsRequest.class));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {412, 409, 404})
+  void deleteIfMatchReturnsFalseWhenS3AnswersPreconditionFailedConflictOrNoSuchKey(int status) {
+    doThrow(conditionFailed(status)).when(s3).deleteObject(any(DeleteObjectRequest.class));
+
+    assertThat(store.deleteIfMatch(LOCK, "\"abc123\"")).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {403, 404, 500})
+  void deleteIfMatchFailsInOneLineNamingTheUriWhenS3RefusesForAnotherReason(int status) {
+    S3Exception refused = refused(status);
+    doThrow(refused).when(s3).deleteObject(any(DeleteObjectRequest.class));
+
+    assertThatThrownBy(() -> store.deleteIfMatch(LOCK, "\"abc123\""))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageStartingWith("Cannot delete s3://warehouse/" + LOCK + " at ETag \"abc123\": ")
+        .hasMessageNotContaining("\n")
+        .hasCause(refused);
+  }
+
+  /** The answers S3 gives an If-Match request whose object changed (412), raced (409) or went (404 NoSuchKey). */
+  private static S3Exception conditionFailed(int status) {
+    String code = status == 412 ? "PreconditionFailed" : status == 409 ? "ConditionalRequestConflict" : "NoSuchKey";
+    return (S3Exception) S3Exception.builder().statusCode(status).message(code)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code).build()).build();
+  }
+
+  /** Answers that are failures: denied, the bucket gone (a 404 that is not NoSuchKey), a server error. */
+  private static S3Exception refused(int status) {
+    String code = status == 403 ? "AccessDenied" : status == 404 ? "NoSuchBucket" : "InternalError";
+    return (S3Exception) S3Exception.builder().statusCode(status).message(code)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code).build()).build();
   }
 
   private static String key(int i) {

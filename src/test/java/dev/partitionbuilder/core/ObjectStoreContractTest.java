@@ -14,6 +14,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +71,19 @@ public abstract class ObjectStoreContractTest {
    * createIfAbsent cases are then skipped, with this reason, rather than flaky.
    */
   protected boolean putObjectIsReliableHere() {
+    return true;
+  }
+
+  /**
+   * False where two conditional writes racing with one version may both win. The cases that race
+   * them are then skipped with this reason; the sequential cases still run.
+   */
+  protected boolean conditionalWritesAreAtomicHere() {
+    return true;
+  }
+
+  /** False where a conditional delete of a key that is gone reports success (S3 answers 404). */
+  protected boolean conditionalDeleteOfAGoneKeyFailsHere() {
     return true;
   }
 
@@ -379,6 +397,132 @@ public abstract class ObjectStoreContractTest {
 
     assertThat(store.read(state)).hasValueSatisfying(read -> assertThat(new String(read, UTF_8)).isEqualTo("{\"phase\":\"REPLACE\"}"));
     assertThat(store.list(TABLE + "_state/")).containsExactly(new StoredObject(state, "{\"phase\":\"REPLACE\"}".length()));
+  }
+
+  @Test
+  void readVersionedGivesTheBytesAndAVersionThatChangesWhenOtherBytesAreWritten() {
+    put(LOCK, "first".getBytes(UTF_8));
+
+    ObjectStore.Versioned first = store.readVersioned(LOCK).orElseThrow();
+    put(LOCK, "second".getBytes(UTF_8));
+    ObjectStore.Versioned second = store.readVersioned(LOCK).orElseThrow();
+
+    assertThat(first.content()).isEqualTo("first".getBytes(UTF_8));
+    assertThat(second.content()).isEqualTo("second".getBytes(UTF_8));
+    assertThat(first.version()).isNotBlank().isNotEqualTo(second.version());
+    assertThat(store.readVersioned(LOCK)).hasValueSatisfying(again -> assertThat(again.version()).isEqualTo(second.version()));
+  }
+
+  @Test
+  void readVersionedOfAMissingKeyIsEmptyRatherThanAnError() {
+    putAll(neighbours());
+
+    assertThat(store.readVersioned(LOCK)).isEmpty();
+  }
+
+  @Test
+  void replaceIfMatchWithTheCurrentVersionReplacesTheBytes() {
+    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a replace may read as lost");
+    put(LOCK, "stale lease".getBytes(UTF_8));
+    String version = store.readVersioned(LOCK).orElseThrow().version();
+
+    assertThat(store.replaceIfMatch(LOCK, "my lease".getBytes(UTF_8), version)).isTrue();
+
+    ObjectStore.Versioned now = store.readVersioned(LOCK).orElseThrow();
+    assertThat(now.content()).isEqualTo("my lease".getBytes(UTF_8));
+    assertThat(now.version()).isNotEqualTo(version);
+    assertThat(store.list(TABLE + "_locks/")).containsExactly(new StoredObject(LOCK, "my lease".length()));
+  }
+
+  @Test
+  void replaceIfMatchWithAStaleVersionReturnsFalseAndLeavesTheObjectAsItIs() {
+    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a replace may read as lost");
+    put(LOCK, "stale lease".getBytes(UTF_8));
+    String stale = store.readVersioned(LOCK).orElseThrow().version();
+    put(LOCK, "their lease".getBytes(UTF_8));
+
+    assertThat(store.replaceIfMatch(LOCK, "my lease".getBytes(UTF_8), stale)).isFalse();
+
+    assertThat(store.read(LOCK)).hasValueSatisfying(read -> assertThat(read).isEqualTo("their lease".getBytes(UTF_8)));
+  }
+
+  @Test
+  void replaceIfMatchOfAKeyThatIsGoneReturnsFalseAndCreatesNothing() {
+    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a replace may read as lost");
+    put(LOCK, "stale lease".getBytes(UTF_8));
+    String version = store.readVersioned(LOCK).orElseThrow().version();
+    store.deleteKeys(TABLE + "_locks/", List.of(LOCK));
+
+    assertThat(store.replaceIfMatch(LOCK, "my lease".getBytes(UTF_8), version)).isFalse();
+
+    assertThat(store.read(LOCK)).isEmpty();
+  }
+
+  @Test
+  void ofTwoReplaceIfMatchRacingWithOneVersionExactlyOneWinsAndItsBytesStay() throws Exception {
+    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a replace may read as lost");
+    assumeTrue(conditionalWritesAreAtomicHere(), "this stand checks If-Match and then writes, so two racing replaces "
+        + "may both win");
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 20; round++) {
+        String key = LOCK + "-" + round;
+        put(key, "stale lease".getBytes(UTF_8));
+        String version = store.readVersioned(key).orElseThrow().version();
+        CyclicBarrier start = new CyclicBarrier(2);
+        List<Future<Boolean>> replaces = new ArrayList<>();
+        for (String lease : List.of("lease a", "lease b")) {
+          replaces.add(threads.submit(() -> {
+            start.await(5, TimeUnit.SECONDS);
+            return store.replaceIfMatch(key, lease.getBytes(UTF_8), version);
+          }));
+        }
+        boolean a = replaces.get(0).get(10, TimeUnit.SECONDS);
+        boolean b = replaces.get(1).get(10, TimeUnit.SECONDS);
+
+        assertThat(a ^ b).as("round %d: exactly one wins (a %s, b %s)", round, a, b).isTrue();
+        assertThat(store.read(key)).as("round %d", round)
+            .hasValueSatisfying(read -> assertThat(new String(read, UTF_8)).isEqualTo(a ? "lease a" : "lease b"));
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void deleteIfMatchWithTheCurrentVersionDeletesTheObjectAndNothingElse() {
+    put(LOCK, "my lease".getBytes(UTF_8));
+    putAll(neighbours());
+    String version = store.readVersioned(LOCK).orElseThrow().version();
+
+    assertThat(store.deleteIfMatch(LOCK, version)).isTrue();
+
+    assertThat(store.read(LOCK)).isEmpty();
+    assertThat(keys("")).containsExactlyElementsOf(sorted(neighbours()));
+  }
+
+  @Test
+  void deleteIfMatchWithAStaleVersionReturnsFalseAndLeavesTheObjectAsItIs() {
+    put(LOCK, "my lease".getBytes(UTF_8));
+    String mine = store.readVersioned(LOCK).orElseThrow().version();
+    put(LOCK, "their lease".getBytes(UTF_8));
+
+    assertThat(store.deleteIfMatch(LOCK, mine)).isFalse();
+
+    assertThat(store.read(LOCK)).hasValueSatisfying(read -> assertThat(read).isEqualTo("their lease".getBytes(UTF_8)));
+  }
+
+  @Test
+  void deleteIfMatchOfAKeyThatIsGoneReturnsFalse() {
+    assumeTrue(conditionalDeleteOfAGoneKeyFailsHere(), "this stand answers a conditional delete of a missing key with "
+        + "success, where S3 answers 404 NoSuchKey");
+    put(LOCK, "my lease".getBytes(UTF_8));
+    String version = store.readVersioned(LOCK).orElseThrow().version();
+    assertThat(store.deleteIfMatch(LOCK, version)).isTrue();
+
+    assertThat(store.deleteIfMatch(LOCK, version)).isFalse();
+
+    assertThat(store.read(LOCK)).isEmpty();
   }
 
   @Test

@@ -13,6 +13,8 @@ import dev.partitionbuilder.testing.FakeObjectStore;
 import dev.partitionbuilder.testing.FakeQueryEngine;
 import dev.partitionbuilder.testing.Journal;
 import dev.partitionbuilder.testing.MutableClock;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,11 +69,11 @@ class PartitionBuilderTest {
     builder = builder(store, catalog, engine, 1);
   }
 
-  private PartitionBuilder builder(FakeObjectStore store, FakeCatalog catalog, FakeQueryEngine engine, long minRows) {
+  private PartitionBuilder builder(ObjectStore store, FakeCatalog catalog, FakeQueryEngine engine, long minRows) {
     return builder(store, catalog, engine, minRows, Config.DEFAULT_ATHENA_QUERY_RETRIES);
   }
 
-  private PartitionBuilder builder(FakeObjectStore store, FakeCatalog catalog, FakeQueryEngine engine, long minRows,
+  private PartitionBuilder builder(ObjectStore store, FakeCatalog catalog, FakeQueryEngine engine, long minRows,
       int queryRetries) {
     return new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store, catalog, engine,
         new PollPolicy(Duration.ofMillis(500), Duration.ofSeconds(4)), clock, d -> {
@@ -129,8 +131,8 @@ class PartitionBuilderTest {
         "deleteKeys " + PARTITION + " [" + PARTITION + "old-1, " + PARTITION + "old-2]",
         "deleteAll " + STAGING,
         "deleteKeys " + STATES + " [" + STATE + "]",
-        "read " + LOCK,
-        "deleteKeys " + LOCKS + " [" + LOCK + "]");
+        "readVersioned " + LOCK,
+        "deleteIfMatch " + LOCK);
     assertThat(result.queryExecutionId()).isEqualTo("q1");
     assertThat(result.rowsWritten()).hasValue(1234);
     assertThat(result.oldObjectsDeleted()).isEqualTo(2);
@@ -458,8 +460,8 @@ class PartitionBuilderTest {
           assertThat(entry).isEqualTo("deleteAll " + STAGING);
         } else if (entry.startsWith("copy ")) {
           assertThat(entry).startsWith("copy " + STAGING).contains(" -> " + PARTITION);
-        } else if (entry.startsWith("deleteKeys " + LOCKS)) {
-          assertThat(entry).isEqualTo("deleteKeys " + LOCKS + " [" + LOCK + "]");
+        } else if (entry.startsWith("deleteIfMatch ") || entry.startsWith("replaceIfMatch ")) {
+          assertThat(entry).endsWith(" " + LOCK);
         } else if (entry.startsWith("deleteKeys " + STATES)) {
           assertThat(entry).isEqualTo("deleteKeys " + STATES + " [" + STATE + "]");
         } else if (entry.startsWith("write ")) {
@@ -706,7 +708,7 @@ class PartitionBuilderTest {
         .isInstanceOf(MonthBusyException.class)
         .hasMessage("Cannot build 2024-03: another build holds the lock s3://bucket/cloudtrail_monthly/_locks/2024/03 "
             + "(owner m-other, until 2024-04-01T00:40:00Z); the message will be retried");
-    assertThat(journal.entries()).containsExactly("createIfAbsent " + LOCK, "read " + LOCK);
+    assertThat(journal.entries()).containsExactly("createIfAbsent " + LOCK, "readVersioned " + LOCK);
     assertThat(store.objects()).isEqualTo(before);
     assertThat(store.read(LOCK)).hasValueSatisfying(held -> assertThat(held).isEqualTo(lease("m-other", "2024-04-01T00:40:00Z")));
     assertThat(engine.startedSql()).isEmpty();
@@ -721,8 +723,10 @@ class PartitionBuilderTest {
     BuildResult result = builder.build(request("m-1", false));
 
     assertThat(result.queryExecutionId()).isEqualTo("q1");
-    assertThat(journal.entries()).startsWith("createIfAbsent " + LOCK, "read " + LOCK,
-        "deleteKeys " + LOCKS + " [" + LOCK + "]", "createIfAbsent " + LOCK, "read " + STATE, "drop " + TEMP);
+    assertThat(journal.entries()).startsWith("createIfAbsent " + LOCK, "readVersioned " + LOCK,
+        "replaceIfMatch " + LOCK, "read " + STATE, "drop " + TEMP);
+    assertThat(journal.entries()).endsWith("readVersioned " + LOCK, "deleteIfMatch " + LOCK)
+        .noneMatch(e -> e.startsWith("deleteKeys " + LOCKS));
     assertThat(store.objects()).doesNotContainKey(LOCK);
   }
 
@@ -755,7 +759,7 @@ class PartitionBuilderTest {
     assertThatThrownBy(() -> builder.build(request("m-1", false))).isInstanceOf(QueryFailedException.class);
 
     assertThat(store.objects()).doesNotContainKey(LOCK);
-    assertThat(journal.entries()).endsWith("read " + LOCK, "deleteKeys " + LOCKS + " [" + LOCK + "]");
+    assertThat(journal.entries()).endsWith("readVersioned " + LOCK, "deleteIfMatch " + LOCK);
   }
 
   @Test
@@ -769,6 +773,73 @@ class PartitionBuilderTest {
     builder.build(request("m-1", false));
 
     assertThat(store.read(LOCK)).hasValueSatisfying(held -> assertThat(held).isEqualTo(lease("m-2", "2024-04-01T01:00:00Z")));
+  }
+
+  @Test
+  void aLockAnotherBuildTakesOverBetweenThisBuildsReadAndItsDeleteIsLeftInPlace() {
+    engine.willRun(SUCCEEDED);
+    // Our lease runs out after the release read it as ours and before its delete: another build
+    // replaces it, conditioned on the version it read, as its own takeover would.
+    store.before("deleteIfMatch " + LOCK, () -> {
+      String ours = store.readVersioned(LOCK).orElseThrow().version();
+      assertThat(store.replaceIfMatch(LOCK, lease("m-2", "2024-04-01T01:00:00Z"), ours)).isTrue();
+    });
+
+    BuildResult result = builder.build(request("m-1", false));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q1");
+    assertThat(journal.entries()).endsWith("readVersioned " + LOCK, "readVersioned " + LOCK, "replaceIfMatch " + LOCK,
+        "deleteIfMatch " + LOCK);
+    assertThat(store.read(LOCK)).hasValueSatisfying(held -> assertThat(held).isEqualTo(lease("m-2", "2024-04-01T01:00:00Z")));
+  }
+
+  @Test
+  void aBuildWhoseTakeOverIsBeatenByAnotherReadsTheWinnersLeaseAndIsBusyTouchingNothingElse() {
+    store.put(LOCK, lease("m-crashed", "2024-04-01T00:30:59Z"));
+    // Another build takes the same stale lease over between our read and our replace.
+    store.before("replaceIfMatch " + LOCK, () -> {
+      String stale = store.readVersioned(LOCK).orElseThrow().version();
+      assertThat(store.replaceIfMatch(LOCK, lease("m-2", "2024-04-01T00:47:00Z"), stale)).isTrue();
+    });
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(MonthBusyException.class)
+        .hasMessage("Cannot build 2024-03: another build holds the lock s3://bucket/cloudtrail_monthly/_locks/2024/03 "
+            + "(owner m-2, until 2024-04-01T00:47:00Z); the message will be retried");
+
+    assertThat(journal.entries()).containsExactly("createIfAbsent " + LOCK, "readVersioned " + LOCK,
+        "readVersioned " + LOCK, "replaceIfMatch " + LOCK, "replaceIfMatch " + LOCK, "readVersioned " + LOCK);
+    assertThat(store.read(LOCK)).hasValueSatisfying(held -> assertThat(held).isEqualTo(lease("m-2", "2024-04-01T00:47:00Z")));
+    assertThat(engine.startedSql()).isEmpty();
+  }
+
+  @Test
+  void aTakeOverWhoseReplaceLandedButWhoseAnswerWasLostFindsItsOwnLeaseAndBuilds() {
+    store.put(LOCK, lease("m-crashed", "2024-04-01T00:30:59Z")).loseAnswerOf("replaceIfMatch " + LOCK);
+    engine.willRun(SUCCEEDED);
+
+    BuildResult result = builder.build(request("m-1", false));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q1");
+    assertThat(journal.entries()).startsWith("createIfAbsent " + LOCK, "readVersioned " + LOCK,
+        "replaceIfMatch " + LOCK, "readVersioned " + LOCK, "read " + STATE);
+    assertThat(store.objects()).doesNotContainKey(LOCK);
+  }
+
+  @Test
+  void aCreateThatLandedButWhoseAnswerWasLostFindsItsOwnLeaseAndBuilds() {
+    store.loseAnswerOf("createIfAbsent " + LOCK);
+    engine.willRun(SUCCEEDED);
+
+    BuildResult result = builder.build(request("m-1", false));
+
+    assertThat(result.queryExecutionId()).isEqualTo("q1");
+    assertThat(journal.entries()).startsWith("createIfAbsent " + LOCK, "readVersioned " + LOCK, "read " + STATE);
+    assertThat(store.objects()).doesNotContainKey(LOCK);
+  }
+
+  @Test
+  void ofTwoBuildsTakingOverTheSameExpiredLeaseAtOnceExactlyOneBuildsAndTheOtherIsBusy() throws Exception {
+    racingBuilds(List.of("m-a", "m-b"), lease("m-crashed", "2024-04-01T00:30:59Z"));
   }
 
   @Test
@@ -795,8 +866,18 @@ class PartitionBuilderTest {
   }
 
   private void racingBuilds(List<String> requestKeys) throws Exception {
+    racingBuilds(requestKeys, null);
+  }
+
+  /** Two builds started at once, 50 rounds; {@code staleLease}, if not null, is a lock a crashed build left. */
+  private void racingBuilds(List<String> requestKeys, byte[] staleLease) throws Exception {
     for (int round = 0; round < 50; round++) {
-      FakeObjectStore shared = new FakeObjectStore(new Journal()).put(PARTITION + "old-1", 100);
+      Journal sharedJournal = new Journal();
+      FakeObjectStore shared = new FakeObjectStore(sharedJournal).put(PARTITION + "old-1", 100);
+      if (staleLease != null) {
+        shared.put(LOCK, staleLease);
+      }
+      CyclicBarrier bothRead = new CyclicBarrier(2);
       CyclicBarrier start = new CyclicBarrier(2);
       CountDownLatch loserDone = new CountDownLatch(1);
       ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -811,7 +892,8 @@ class PartitionBuilderTest {
             await(loserDone);
             shared.put(STAGING + file, 10);
           });
-          PartitionBuilder b = builder(shared, new FakeCatalog(own), e, 1);
+          PartitionBuilder b = builder(staleLease == null ? shared : replacingTogether(shared, bothRead),
+              new FakeCatalog(own), e, 1);
           builds.add(threads.submit(() -> {
             start.await(5, TimeUnit.SECONDS);
             try {
@@ -836,10 +918,36 @@ class PartitionBuilderTest {
         // Exactly one build's file replaced the old one, and the lock is gone.
         assertThat(shared.objects().keySet()).as("round " + round)
             .isIn(Set.of(PARTITION + "build-0-bucket-0"), Set.of(PARTITION + "build-1-bucket-0"));
+        if (staleLease != null) {
+          // Both replaced the stale lease they read, with its version: one won, the other found it changed.
+          assertThat(sharedJournal.entries()).as("round " + round)
+              .filteredOn(e -> e.startsWith("replaceIfMatch ")).hasSize(2);
+          assertThat(sharedJournal.entries()).as("round " + round)
+              .filteredOn(e -> e.startsWith("createIfAbsent ")).hasSize(2);
+          assertThat(sharedJournal.entries()).as("round " + round).noneMatch(e -> e.startsWith("deleteKeys " + LOCKS));
+        }
       } finally {
         threads.shutdownNow();
       }
     }
+  }
+
+  /**
+   * The store, but each replaceIfMatch waits until both builds got there: both have read the same
+   * stale lease, so their replaces race every round rather than now and then.
+   */
+  private static ObjectStore replacingTogether(ObjectStore store, CyclicBarrier bothRead) {
+    return (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(), new Class<?>[] {ObjectStore.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("replaceIfMatch")) {
+            bothRead.await(5, TimeUnit.SECONDS);
+          }
+          try {
+            return method.invoke(store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   private static void await(CountDownLatch latch) {

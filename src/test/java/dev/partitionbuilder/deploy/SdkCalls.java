@@ -75,6 +75,9 @@ final class SdkCalls {
       // The month's lock: a conditional PutObject (If-None-Match needs no other action).
       // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
       Map.entry("S3Client.putObject", List.of("s3:PutObject")),
+      // Releasing the month's lock: a DeleteObject with If-Match (its ETag), which needs both.
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
+      Map.entry("S3Client.deleteObject", List.of("s3:DeleteObject", "s3:GetObject")),
       Map.entry("GlueClient.deleteTable", List.of("glue:DeleteTable")),
       Map.entry("AthenaClient.startQueryExecution", List.of("athena:StartQueryExecution")),
       Map.entry("AthenaClient.getQueryExecution", List.of("athena:GetQueryExecution")),
@@ -194,7 +197,8 @@ final class SdkCalls {
         if (template == null) {
           throw NoSuchKeyException.builder().message("The specified key does not exist.").build();
         }
-        return transformer.transform(GetObjectResponse.builder().contentLength((long) template.length).build(),
+        return transformer.transform(GetObjectResponse.builder().contentLength((long) template.length)
+                .eTag("\"" + sha256(new String(template, java.nio.charset.StandardCharsets.UTF_8)) + "\"").build(),
             AbortableInputStream.create(new ByteArrayInputStream(template)));
       }
       case "AthenaClient.startQueryExecution":
@@ -210,7 +214,8 @@ final class SdkCalls {
         return GetWorkGroupResponse.builder().workGroup(w -> w.name("primary")
             .configuration(c -> c.enforceWorkGroupConfiguration(false))).build();
       default:
-        // An empty response of the operation's own type: deleteObjects, deleteTable, stopQueryExecution.
+        // An empty response of the operation's own type: deleteObjects, deleteObject, deleteTable,
+        // stopQueryExecution.
         Object builder = invocation.getMethod().getReturnType().getMethod("builder").invoke(null);
         return ((SdkBuilder<?, ?>) builder).build();
     }
