@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,24 +32,9 @@ class LambdaArtifactIT {
 
   @Test
   void parsesAMessageAndBuildsTheAwsClientsFromTheZipAlone(@TempDir Path dir) throws Exception {
-    // Lambda's layout: the zip's root and every jar under lib/ on the classpath, nothing else.
-    List<URL> classpath = new ArrayList<>();
-    try (ZipFile zip = new ZipFile(ZIP.toFile())) {
-      for (ZipEntry entry : zip.stream().filter(e -> !e.isDirectory()).toList()) {
-        Path target = dir.resolve(entry.getName());
-        Files.createDirectories(target.getParent());
-        try (InputStream in = zip.getInputStream(entry)) {
-          Files.copy(in, target);
-        }
-        if (entry.getName().startsWith("lib/")) {
-          classpath.add(target.toUri().toURL());
-        }
-      }
-    }
-    classpath.add(0, dir.toUri().toURL());
     String region = System.getProperty("aws.region");
     System.setProperty("aws.region", "us-east-1");
-    try (URLClassLoader lambda = new URLClassLoader(classpath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader lambda = extract(dir)) {
       Class<?> parser = Class.forName("dev.partitionbuilder.core.TriggerParser", true, lambda);
       Object instance = parser.getConstructor(java.time.ZoneId.class, java.time.Clock.class)
           .newInstance(java.time.ZoneOffset.UTC, java.time.Clock.systemUTC());
@@ -65,6 +51,53 @@ class LambdaArtifactIT {
         System.setProperty("aws.region", region);
       }
     }
+  }
+
+  /**
+   * ServiceLoader and the SDK find these classes by the names in META-INF/services, which no code
+   * references: the ProGuard step (src/assembly/lambda.pro) must keep every one its jars still list.
+   */
+  @Test
+  void loadsEveryClassThatAServiceFileInTheZipNames(@TempDir Path dir) throws Exception {
+    List<String> checked = new ArrayList<>();
+    try (URLClassLoader lambda = extract(dir)) {
+      for (URL jar : lambda.getURLs()) {
+        if (!jar.getPath().endsWith(".jar")) {
+          continue;
+        }
+        try (ZipFile file = new ZipFile(Path.of(jar.toURI()).toFile())) {
+          for (ZipEntry entry : file.stream().filter(e -> e.getName().startsWith("META-INF/services/") && !e.isDirectory()).toList()) {
+            Class<?> service = Class.forName(entry.getName().substring("META-INF/services/".length()), false, lambda);
+            String text = new String(file.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8);
+            for (String line : text.lines().map(l -> l.replaceFirst("#.*", "").strip()).filter(l -> !l.isEmpty()).toList()) {
+              assertThat(service).as("%s in %s", line, jar).isAssignableFrom(Class.forName(line, false, lambda));
+              checked.add(line);
+            }
+          }
+        }
+      }
+    }
+    assertThat(checked).contains("software.amazon.awssdk.http.urlconnection.UrlConnectionSdkHttpService",
+        "software.amazon.awssdk.services.glue.internal.warmup.GlueWarmUpProvider");
+  }
+
+  /** Lambda's layout: the zip's root and every jar under lib/ on the classpath, nothing else. */
+  private static URLClassLoader extract(Path dir) throws Exception {
+    List<URL> classpath = new ArrayList<>();
+    try (ZipFile zip = new ZipFile(ZIP.toFile())) {
+      for (ZipEntry entry : zip.stream().filter(e -> !e.isDirectory()).toList()) {
+        Path target = dir.resolve(entry.getName());
+        Files.createDirectories(target.getParent());
+        try (InputStream in = zip.getInputStream(entry)) {
+          Files.copy(in, target);
+        }
+        if (entry.getName().startsWith("lib/")) {
+          classpath.add(target.toUri().toURL());
+        }
+      }
+    }
+    classpath.add(0, dir.toUri().toURL());
+    return new URLClassLoader(classpath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
   }
 
   @Test
