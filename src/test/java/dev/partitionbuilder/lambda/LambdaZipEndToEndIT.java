@@ -4,6 +4,7 @@ import static dev.partitionbuilder.testing.AthenaAnswers.GET_QUERY_EXECUTION;
 import static dev.partitionbuilder.testing.AthenaAnswers.GET_QUERY_RESULTS;
 import static dev.partitionbuilder.testing.AthenaAnswers.GET_WORK_GROUP;
 import static dev.partitionbuilder.testing.AthenaAnswers.START_QUERY_EXECUTION;
+import static dev.partitionbuilder.testing.AthenaAnswers.STOP_QUERY_EXECUTION;
 import static dev.partitionbuilder.testing.GlueAnswers.DELETE_TABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +15,7 @@ import dev.partitionbuilder.testing.S3Stand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -36,21 +39,19 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class LambdaZipEndToEndIT {
   private static final String PREFIX = "cloudtrail_monthly/";
+  /** Reset before each test, closed after the class. */
+  @RegisterExtension
+  static final AwsJsonStand aws = AwsJsonStand.start();
   private static S3Stand s3;
-  private static AwsJsonStand aws;
 
   @BeforeAll
   static void start() {
     s3 = S3Stand.start();
-    aws = AwsJsonStand.start();
   }
 
   @AfterAll
   static void stop() {
-    // Either may be missing when the other failed to start; that failure is the one reported.
-    if (aws != null) {
-      aws.close();
-    }
+    // Missing when it failed to start; that failure is the one reported.
     if (s3 != null) {
       s3.close();
     }
@@ -58,7 +59,7 @@ class LambdaZipEndToEndIT {
 
   @Test
   void buildsAMonthFromTheZipAloneAgainstTheStandIns(@TempDir Path dir) throws Exception {
-    String bucket = s3.bucket();
+    String bucket = s3.createBucket();
     // The partition's previous file, which the new files replace. (No stale lock to take over: the
     // takeover's extra conditional PutObject is what s3proxy and the url-connection client get
     // wrong now and then, see S3Stand#configure, and the takeover is covered on the classpath.)
@@ -73,7 +74,7 @@ class LambdaZipEndToEndIT {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     CompletableFuture<LambdaZipJvm.Run> probe = CompletableFuture.supplyAsync(() -> {
       try {
-        return jvm.probe(java, environment(bucket));
+        return jvm.probe(java, environment(bucket, Map.of()));
       } catch (IOException | InterruptedException e) {
         throw new CompletionException(e);
       }
@@ -96,8 +97,33 @@ class LambdaZipEndToEndIT {
         .asUtf8String()).isEqualTo("new-1");
   }
 
-  private static Map<String, String> environment(String bucket) {
-    return Map.ofEntries(
+  /**
+   * The one call the month above does not make: StopQueryExecution, when the query still runs at
+   * the deadline (the Lambda's remaining time less DEADLINE_MARGIN_SECONDS; the probe has 900 s).
+   */
+  @Test
+  void stopsAQueryStillRunningAtTheDeadlineFromTheZipAlone(@TempDir Path dir) throws Exception {
+    String bucket = s3.createBucket();
+    aws.answer(GET_WORK_GROUP, AthenaAnswers.workGroup("primary", false));
+    aws.answer(DELETE_TABLE, GlueAnswers.deleted());
+    aws.answer(START_QUERY_EXECUTION, AthenaAnswers.started("q-late"));
+    aws.answer(GET_QUERY_EXECUTION, AthenaAnswers.execution("q-late", "RUNNING").answer());
+    aws.answer(STOP_QUERY_EXECUTION, AthenaAnswers.stopped());
+
+    LambdaZipJvm.Run run = LambdaZipJvm.extract(LambdaZipJvm.ZIP, dir).probe(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        environment(bucket, Map.of("DEADLINE_MARGIN_SECONDS", "898")));
+
+    assertThat(run.failures()).as(run.output()).isEqualTo(1);
+    assertThat(run.output()).contains("query q-late was still RUNNING at the deadline", "it was stopped");
+    assertThat(aws.requests(STOP_QUERY_EXECUTION)).as(run.output()).singleElement()
+        .satisfies(body -> assertThat(body.path("QueryExecutionId").asText()).isEqualTo("q-late"));
+    assertThat(keys(bucket)).as("the lock is released after the failure").isEmpty();
+  }
+
+  private static Map<String, String> environment(String bucket, Map<String, String> more) {
+    Map<String, String> env = new HashMap<>(more);
+    env.putAll(Map.ofEntries(
         Map.entry("AWS_REGION", "us-east-1"),
         Map.entry("AWS_ACCESS_KEY_ID", S3Stand.ACCESS_KEY),
         Map.entry("AWS_SECRET_ACCESS_KEY", S3Stand.SECRET_KEY),
@@ -114,7 +140,8 @@ class LambdaZipEndToEndIT {
         Map.entry("DST_PREFIX", PREFIX),
         Map.entry("ATHENA_POLL_INITIAL_MS", "20"),
         Map.entry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"),
-        Map.entry("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
+        Map.entry("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"))));
+    return env;
   }
 
   /** Every key left in the bucket, sorted: the partition, and nothing in staging or the locks. */
