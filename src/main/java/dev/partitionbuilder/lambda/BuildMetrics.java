@@ -2,13 +2,17 @@ package dev.partitionbuilder.lambda;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.partitionbuilder.core.BuildResult;
 import dev.partitionbuilder.core.BuildResult.Step;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.RunSummary;
 import java.time.Duration;
+import java.time.YearMonth;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import software.amazon.cloudwatchlogs.emf.environment.Environment;
@@ -53,7 +57,21 @@ public final class BuildMetrics {
 
   static BuildMetrics fromEnvironment(Map<String, String> env, Config config) {
     String namespace = env.getOrDefault(METRICS_NAMESPACE, DEFAULT_NAMESPACE);
-    return new BuildMetrics(new LambdaEnvironment(), namespace, config.database() + "." + config.destinationTable());
+    BuildMetrics metrics = new BuildMetrics(new LambdaEnvironment(), namespace, config.database() + "." + config.destinationTable());
+    metrics.warmUp();
+    return metrics;
+  }
+
+  /**
+   * Builds one document of every metric and drops it, so that the library, databind and their
+   * classes load during the function's init (which SnapStart snapshots) rather than on the first
+   * message.
+   */
+  void warmUp() {
+    BuildResult sample = new BuildResult(YearMonth.of(2000, 1), "warm-up", OptionalLong.of(1), 1, 1, 1, 1, 1,
+        Map.of(Step.QUERY, Duration.ofMillis(1)));
+    new BuildMetrics(new DiscardingEnvironment(), namespace, table)
+        .emit(RunSummary.succeeded("warm-up", sample, Duration.ofMillis(1)));
   }
 
   static String requireNamespace(String variable, String value) {
@@ -136,7 +154,13 @@ public final class BuildMetrics {
     public ISink getSink() {
       return new ISink() {
         @Override
-        public void accept(MetricsContext context) {}
+        public void accept(MetricsContext context) {
+          try {
+            context.serialize();
+          } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write a metrics document as JSON: " + e.getMessage(), e);
+          }
+        }
 
         @Override
         public CompletableFuture<Void> shutdown() {

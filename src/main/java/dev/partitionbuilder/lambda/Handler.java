@@ -68,6 +68,9 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
         config.deadlineMargin(),
         clock,
         BuildMetrics.fromEnvironment(System.getenv(), config));
+    // Also the first line through the JSON log provider, so its path loads during init too.
+    log.info("ready: builds months of {}.{} under {} with Athena workgroup {}", config.database(),
+        config.destinationTable(), config.layout().location(config.prefix()), config.workgroup());
   }
 
   /** A handler whose metrics documents are dropped, for tests that are not about metrics. */

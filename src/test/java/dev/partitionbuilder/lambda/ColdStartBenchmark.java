@@ -9,9 +9,6 @@ import dev.partitionbuilder.testing.AthenaAnswers;
 import dev.partitionbuilder.testing.AwsJsonStand;
 import dev.partitionbuilder.testing.GlueAnswers;
 import dev.partitionbuilder.testing.S3Stand;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,28 +16,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * A harness, not a test: the Lambda's cold start, measured as a new JVM whose classpath is the
- * deployment zip alone (plus {@link ColdStartProbe}). It times the launch to a constructed
+ * deployment zip alone (plus {@link ColdStartProbe}; see {@link LambdaZipJvm}). It times the launch to a constructed
  * Handler (configuration, SDK clients, template), and to the first month built against in-JVM
  * stand-ins: s3proxy for S3, WireMock speaking AWS JSON 1.1 for Athena and Glue. Run it with
  * {@code bench/cold-start.sh [runs] [java ...]}.
  */
 public final class ColdStartBenchmark {
-  private static final Pattern LINE = Pattern.compile("readyMs=(\\d+) firstMonthMs=(\\d+) failures=(\\d+)");
-
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     List<String> javas = args.length > 1 ? List.of(args).subList(1, args.length)
         : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    Path zip = Path.of("target/athena-partition-builder-lambda.zip");
-    Path root = Files.createTempDirectory("lambda-zip");
-    String classpath = unzip(zip, root) + File.pathSeparator + Path.of("target/test-classes").toAbsolutePath();
+    Path zip = LambdaZipJvm.ZIP;
+    LambdaZipJvm jvm = LambdaZipJvm.extract(zip, Files.createTempDirectory("lambda-zip"));
     try (S3Stand s3 = S3Stand.start(); AwsJsonStand aws = AwsJsonStand.start()) {
       aws.answer(AthenaAnswers.GET_WORK_GROUP, AthenaAnswers.workGroup("primary", false));
       aws.answer(DELETE_TABLE, GlueAnswers.deleted());
@@ -71,50 +61,17 @@ public final class ColdStartBenchmark {
       for (String java : javas) {
         List<long[]> times = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-          times.add(probe(java, classpath, env));
+          LambdaZipJvm.Run run = jvm.probe(java, env);
+          if (run.failures() != 0) {
+            throw new IllegalStateException("The probe did not build its month:\n" + run.output());
+          }
+          times.add(new long[] {run.readyMs(), run.firstMonthMs()});
         }
         System.out.printf(Locale.ROOT, "%s: to handler ready median %d ms, to first month built median %d ms "
             + "(%d runs; min %d / %d ms)%n", version(java), median(times, 0), median(times, 1), runs,
             times.stream().mapToLong(t -> t[0]).min().orElse(-1), times.stream().mapToLong(t -> t[1]).min().orElse(-1));
       }
     }
-  }
-
-  private static long[] probe(String java, String classpath, Map<String, String> env) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath, ColdStartProbe.class.getName(),
-        String.valueOf(System.currentTimeMillis()));
-    builder.environment().clear();
-    builder.environment().putAll(env);
-    builder.redirectErrorStream(true);
-    long launched = System.currentTimeMillis();
-    builder.command().set(builder.command().size() - 1, String.valueOf(launched));
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (process.waitFor() != 0) {
-      throw new IllegalStateException("The probe failed:\n" + output);
-    }
-    Matcher m = LINE.matcher(output);
-    if (!m.find() || !m.group(3).equals("0")) {
-      throw new IllegalStateException("The probe did not build its month:\n" + output);
-    }
-    return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
-  }
-
-  private static String unzip(Path zip, Path root) throws IOException {
-    List<String> classpath = new ArrayList<>(List.of(root.toString()));
-    try (ZipFile file = new ZipFile(zip.toFile())) {
-      for (ZipEntry entry : file.stream().filter(e -> !e.isDirectory()).toList()) {
-        Path target = root.resolve(entry.getName());
-        Files.createDirectories(target.getParent());
-        try (InputStream in = file.getInputStream(entry)) {
-          Files.copy(in, target);
-        }
-        if (entry.getName().startsWith("lib/")) {
-          classpath.add(target.toString());
-        }
-      }
-    }
-    return String.join(File.pathSeparator, classpath);
   }
 
   private static String version(String java) throws Exception {

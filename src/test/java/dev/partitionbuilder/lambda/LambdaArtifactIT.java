@@ -2,13 +2,19 @@ package dev.partitionbuilder.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,24 +37,9 @@ class LambdaArtifactIT {
 
   @Test
   void parsesAMessageAndBuildsTheAwsClientsFromTheZipAlone(@TempDir Path dir) throws Exception {
-    // Lambda's layout: the zip's root and every jar under lib/ on the classpath, nothing else.
-    List<URL> classpath = new ArrayList<>();
-    try (ZipFile zip = new ZipFile(ZIP.toFile())) {
-      for (ZipEntry entry : zip.stream().filter(e -> !e.isDirectory()).toList()) {
-        Path target = dir.resolve(entry.getName());
-        Files.createDirectories(target.getParent());
-        try (InputStream in = zip.getInputStream(entry)) {
-          Files.copy(in, target);
-        }
-        if (entry.getName().startsWith("lib/")) {
-          classpath.add(target.toUri().toURL());
-        }
-      }
-    }
-    classpath.add(0, dir.toUri().toURL());
     String region = System.getProperty("aws.region");
     System.setProperty("aws.region", "us-east-1");
-    try (URLClassLoader lambda = new URLClassLoader(classpath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader lambda = extract(dir)) {
       Class<?> parser = Class.forName("dev.partitionbuilder.core.TriggerParser", true, lambda);
       Object instance = parser.getConstructor(java.time.ZoneId.class, java.time.Clock.class)
           .newInstance(java.time.ZoneOffset.UTC, java.time.Clock.systemUTC());
@@ -71,6 +62,89 @@ class LambdaArtifactIT {
         System.setProperty("aws.region", region);
       }
     }
+  }
+
+  /**
+   * ServiceLoader and the SDK find these classes by the names in META-INF/services, which no code
+   * references: the ProGuard step (src/assembly/lambda.pro) must keep every one its jars still list.
+   */
+  @Test
+  void loadsEveryClassThatAServiceFileInTheZipNames(@TempDir Path dir) throws Exception {
+    List<String> checked = new ArrayList<>();
+    try (URLClassLoader lambda = extract(dir)) {
+      for (URL jar : lambda.getURLs()) {
+        if (!jar.getPath().endsWith(".jar")) {
+          continue;
+        }
+        try (ZipFile file = new ZipFile(Path.of(jar.toURI()).toFile())) {
+          for (ZipEntry entry : file.stream().filter(e -> e.getName().startsWith("META-INF/services/") && !e.isDirectory()).toList()) {
+            Class<?> service = Class.forName(entry.getName().substring("META-INF/services/".length()), false, lambda);
+            String text = new String(file.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8);
+            for (String line : text.lines().map(l -> l.replaceFirst("#.*", "").strip()).filter(l -> !l.isEmpty()).toList()) {
+              assertThat(service).as("%s in %s", line, jar).isAssignableFrom(Class.forName(line, false, lambda));
+              checked.add(line);
+            }
+          }
+        }
+      }
+    }
+    assertThat(checked).contains("software.amazon.awssdk.http.urlconnection.UrlConnectionSdkHttpService",
+        "software.amazon.awssdk.services.glue.internal.warmup.GlueWarmUpProvider");
+  }
+
+  /**
+   * The Lambda runtime reads the event into the handler's SQSEvent, and writes its SQSBatchResponse,
+   * with aws-lambda-java-serialization, by reflection on the classes in the zip, which ProGuard
+   * shrinks: what it needs of them must be there.
+   */
+  @Test
+  void readsAnSqsEventAndWritesABatchResponseAsTheLambdaRuntimeDoes(@TempDir Path dir) throws Exception {
+    try (URLClassLoader lambda = extract(dir)) {
+      Class<?> eventClass = Class.forName("com.amazonaws.services.lambda.runtime.events.SQSEvent", true, lambda);
+      assertThat(LambdaEventSerializers.isLambdaSupportedEvent(eventClass.getName())).isTrue();
+      PojoSerializer<?> events = LambdaEventSerializers.serializerFor(eventClass, lambda);
+      Object event;
+      try (InputStream json = Files.newInputStream(Path.of("examples/sqs-event.json"))) {
+        event = events.fromJson(json);
+      }
+      List<?> records = (List<?>) eventClass.getMethod("getRecords").invoke(event);
+      Object first = records.get(0);
+      assertThat(first.getClass().getMethod("getBody").invoke(first)).isEqualTo("{\"month\": 3, \"year\": 2024}");
+      assertThat(first.getClass().getMethod("getMessageId").invoke(first)).isEqualTo("19dd0b57-b21e-4ac1-bd88-01bbb068cb78");
+      assertThat(((Map<?, ?>) first.getClass().getMethod("getAttributes").invoke(first)).get("ApproximateReceiveCount")).isEqualTo("1");
+      assertThat(first.getClass().getMethod("getEventSourceArn").invoke(first))
+          .isEqualTo("arn:aws:sqs:us-east-1:123456789012:partition-builder-trigger");
+
+      Class<?> responseClass = Class.forName("com.amazonaws.services.lambda.runtime.events.SQSBatchResponse", true, lambda);
+      Class<?> failureClass = Class.forName("com.amazonaws.services.lambda.runtime.events.SQSBatchResponse$BatchItemFailure", true, lambda);
+      Object failure = failureClass.getConstructor(String.class).newInstance("19dd0b57-b21e-4ac1-bd88-01bbb068cb78");
+      Object response = responseClass.getConstructor(List.class).newInstance(List.of(failure));
+      @SuppressWarnings("unchecked")
+      PojoSerializer<Object> responses = (PojoSerializer<Object>) JacksonFactory.getInstance().getSerializer(responseClass);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      responses.toJson(response, out);
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .isEqualTo("{\"batchItemFailures\":[{\"itemIdentifier\":\"19dd0b57-b21e-4ac1-bd88-01bbb068cb78\"}]}");
+    }
+  }
+
+  /** Lambda's layout: the zip's root and every jar under lib/ on the classpath, nothing else. */
+  private static URLClassLoader extract(Path dir) throws Exception {
+    List<URL> classpath = new ArrayList<>();
+    try (ZipFile zip = new ZipFile(ZIP.toFile())) {
+      for (ZipEntry entry : zip.stream().filter(e -> !e.isDirectory()).toList()) {
+        Path target = dir.resolve(entry.getName());
+        Files.createDirectories(target.getParent());
+        try (InputStream in = zip.getInputStream(entry)) {
+          Files.copy(in, target);
+        }
+        if (entry.getName().startsWith("lib/")) {
+          classpath.add(target.toUri().toURL());
+        }
+      }
+    }
+    classpath.add(0, dir.toUri().toURL());
+    return new URLClassLoader(classpath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
   }
 
   @Test
