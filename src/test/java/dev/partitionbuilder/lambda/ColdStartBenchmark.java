@@ -38,25 +38,8 @@ public final class ColdStartBenchmark {
       aws.answer(GET_QUERY_EXECUTION, AthenaAnswers.execution("q-cold-start", "SUCCEEDED")
           .statistics(1_048_576, 1_200).answer());
       aws.answer(GET_QUERY_RESULTS, AthenaAnswers.results(100_000));
-      Map<String, String> env = Map.ofEntries(
-          Map.entry("AWS_REGION", "us-east-1"),
-          Map.entry("AWS_ACCESS_KEY_ID", S3Stand.ACCESS_KEY),
-          Map.entry("AWS_SECRET_ACCESS_KEY", S3Stand.SECRET_KEY),
-          Map.entry("AWS_LAMBDA_FUNCTION_NAME", "athena-partition-builder"),
-          Map.entry("AWS_ENDPOINT_URL_S3", s3.endpoint().toString()),
-          Map.entry("AWS_ENDPOINT_URL_ATHENA", aws.endpoint().toString()),
-          Map.entry("AWS_ENDPOINT_URL_GLUE", aws.endpoint().toString()),
-          Map.entry("S3_FORCE_PATH_STYLE", "true"),
-          Map.entry("ATHENA_WORKGROUP", "primary"),
-          Map.entry("GLUE_DATABASE", "cloudtrail"),
-          Map.entry("SRC_TABLE_NAME", "cloudtrail_daily"),
-          Map.entry("DST_TABLE_NAME", "cloudtrail_monthly"),
-          Map.entry("DST_BUCKET", s3.bucket()),
-          Map.entry("DST_PREFIX", "cloudtrail_monthly/"),
-          Map.entry("ATHENA_POLL_INITIAL_MS", "20"),
-          // As template.yml sets it for the function.
-          Map.entry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"),
-          Map.entry("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
+      Map<String, String> env = LambdaZipJvm.standInEnvironment(s3.endpoint(), aws.endpoint(), s3.bucket(),
+          "cloudtrail_monthly/", Map.of());
       System.out.printf(Locale.ROOT, "Lambda zip: %,d bytes%n", Files.size(zip));
       for (String java : javas) {
         List<long[]> times = new ArrayList<>();

@@ -15,7 +15,6 @@ import dev.partitionbuilder.testing.S3Stand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -167,26 +166,7 @@ class LambdaZipEndToEndIT {
   }
 
   private static Map<String, String> environment(String bucket, Map<String, String> more) {
-    Map<String, String> env = new HashMap<>(more);
-    env.putAll(Map.ofEntries(
-        Map.entry("AWS_REGION", "us-east-1"),
-        Map.entry("AWS_ACCESS_KEY_ID", S3Stand.ACCESS_KEY),
-        Map.entry("AWS_SECRET_ACCESS_KEY", S3Stand.SECRET_KEY),
-        Map.entry("AWS_LAMBDA_FUNCTION_NAME", "athena-partition-builder"),
-        Map.entry("AWS_ENDPOINT_URL_S3", s3.endpoint().toString()),
-        Map.entry("AWS_ENDPOINT_URL_ATHENA", aws.endpoint().toString()),
-        Map.entry("AWS_ENDPOINT_URL_GLUE", aws.endpoint().toString()),
-        Map.entry("S3_FORCE_PATH_STYLE", "true"),
-        Map.entry("ATHENA_WORKGROUP", "primary"),
-        Map.entry("GLUE_DATABASE", "cloudtrail"),
-        Map.entry("SRC_TABLE_NAME", "cloudtrail_daily"),
-        Map.entry("DST_TABLE_NAME", "cloudtrail_monthly"),
-        Map.entry("DST_BUCKET", bucket),
-        Map.entry("DST_PREFIX", PREFIX),
-        Map.entry("ATHENA_POLL_INITIAL_MS", "20"),
-        Map.entry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"),
-        Map.entry("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"))));
-    return env;
+    return LambdaZipJvm.standInEnvironment(s3.endpoint(), aws.endpoint(), bucket, PREFIX, more);
   }
 
   /** Every key left in the bucket, sorted: the partition, and nothing in staging or the locks. */

@@ -2,13 +2,16 @@ package dev.partitionbuilder.lambda;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.partitionbuilder.testing.S3Stand;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -32,6 +35,34 @@ final class LambdaZipJvm {
 
   private LambdaZipJvm(String classpath) {
     this.classpath = classpath;
+  }
+
+  /**
+   * The function's environment as template.yml sets it, pointed at the in-JVM stand-ins (s3proxy at
+   * {@code s3}, WireMock answering Athena and Glue at {@code aws}), with {@code more} under it.
+   */
+  static Map<String, String> standInEnvironment(URI s3, URI aws, String bucket, String prefix, Map<String, String> more) {
+    Map<String, String> env = new HashMap<>(more);
+    env.putAll(Map.ofEntries(
+        Map.entry("AWS_REGION", "us-east-1"),
+        Map.entry("AWS_ACCESS_KEY_ID", S3Stand.ACCESS_KEY),
+        Map.entry("AWS_SECRET_ACCESS_KEY", S3Stand.SECRET_KEY),
+        Map.entry("AWS_LAMBDA_FUNCTION_NAME", "athena-partition-builder"),
+        Map.entry("AWS_ENDPOINT_URL_S3", s3.toString()),
+        Map.entry("AWS_ENDPOINT_URL_ATHENA", aws.toString()),
+        Map.entry("AWS_ENDPOINT_URL_GLUE", aws.toString()),
+        Map.entry("S3_FORCE_PATH_STYLE", "true"),
+        Map.entry("ATHENA_WORKGROUP", "primary"),
+        Map.entry("GLUE_DATABASE", "cloudtrail"),
+        Map.entry("SRC_TABLE_NAME", "cloudtrail_daily"),
+        Map.entry("DST_TABLE_NAME", "cloudtrail_monthly"),
+        Map.entry("DST_BUCKET", bucket),
+        Map.entry("DST_PREFIX", prefix),
+        Map.entry("ATHENA_POLL_INITIAL_MS", "20"),
+        // As template.yml sets it for the function.
+        Map.entry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"),
+        Map.entry("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"))));
+    return env;
   }
 
   /** Extracts {@code zip} under {@code dir} and copies the probe's classes next to it. */
