@@ -155,33 +155,33 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public Optional<byte[]> read(String key) {
-    requireNonNull(key, "key is null");
-    try {
-      return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
-    } catch (NoSuchKeyException e) {
-      return Optional.empty();
-    } catch (SdkException e) {
-      throw new PartitionBuilderException("Cannot read " + uri(key) + ": " + e.getMessage(), e);
-    }
+    return get(key).map(ResponseBytes::asByteArray);
   }
 
   /** One GetObject: the bytes and the ETag they came with, so no write can fall between the two. */
   @Override
   public Optional<Versioned> readVersioned(String key) {
-    requireNonNull(key, "key is null");
-    ResponseBytes<GetObjectResponse> object;
-    try {
-      object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
-    } catch (NoSuchKeyException e) {
+    Optional<ResponseBytes<GetObjectResponse>> found = get(key);
+    if (found.isEmpty()) {
       return Optional.empty();
-    } catch (SdkException e) {
-      throw new PartitionBuilderException("Cannot read " + uri(key) + ": " + e.getMessage(), e);
     }
+    ResponseBytes<GetObjectResponse> object = found.get();
     String etag = object.response().eTag();
     if (etag == null || etag.isEmpty()) {
       throw new PartitionBuilderException("Cannot read " + uri(key) + " with its version: the response has no ETag");
     }
     return Optional.of(new Versioned(object.asByteArray(), etag));
+  }
+
+  private Optional<ResponseBytes<GetObjectResponse>> get(String key) {
+    requireNonNull(key, "key is null");
+    try {
+      return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot read " + uri(key) + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -198,12 +198,10 @@ public final class S3ObjectStore implements ObjectStore {
     try {
       s3.putObject(b -> b.bucket(bucket).key(key).ifMatch(version), RequestBody.fromBytes(content));
       return true;
-    } catch (S3Exception e) {
+    } catch (SdkException e) {
       if (lostTheCondition(e)) {
         return false;
       }
-      throw new PartitionBuilderException("Cannot replace " + uri(key) + " at ETag " + version + ": " + e.getMessage(), e);
-    } catch (SdkException e) {
       throw new PartitionBuilderException("Cannot replace " + uri(key) + " at ETag " + version + ": " + e.getMessage(), e);
     }
   }
@@ -220,12 +218,10 @@ public final class S3ObjectStore implements ObjectStore {
     try {
       s3.deleteObject(b -> b.bucket(bucket).key(key).ifMatch(version));
       return true;
-    } catch (S3Exception e) {
+    } catch (SdkException e) {
       if (lostTheCondition(e)) {
         return false;
       }
-      throw new PartitionBuilderException("Cannot delete " + uri(key) + " at ETag " + version + ": " + e.getMessage(), e);
-    } catch (SdkException e) {
       throw new PartitionBuilderException("Cannot delete " + uri(key) + " at ETag " + version + ": " + e.getMessage(), e);
     }
   }
@@ -234,7 +230,10 @@ public final class S3ObjectStore implements ObjectStore {
    * 412, 409, or 404 NoSuchKey on an If-Match request: the object changed or went, not an error. A
    * 404 of another code (NoSuchBucket) is one.
    */
-  private static boolean lostTheCondition(S3Exception e) {
+  private static boolean lostTheCondition(SdkException failure) {
+    if (!(failure instanceof S3Exception e)) {
+      return false;
+    }
     if (e.statusCode() == 404) {
       return e instanceof NoSuchKeyException
           || (e.awsErrorDetails() != null && "NoSuchKey".equals(e.awsErrorDetails().errorCode()));
