@@ -4,12 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +101,7 @@ final class BuildCheckpoint {
     json.put("startedAt", state.startedAt().toString());
     json.put("token", state.token());
     json.put("queryExecutionId", state.queryExecutionId());
-    json.put("sqlSha256", sha256(state.sql()));
+    json.put("sqlSha256", Sha256.hex(state.sql()));
     json.put("sql", state.sql());
     json.put("staged", state.staged());
     json.put("rows", state.rows().isPresent() ? state.rows().getAsLong() : null);
@@ -122,7 +118,7 @@ final class BuildCheckpoint {
     try {
       Map<String, Object> json = JSON.std.mapFrom(bytes);
       String sql = string(json, "sql");
-      if (!sha256(sql).equals(json.get("sqlSha256"))) {
+      if (!Sha256.hex(sql).equals(json.get("sqlSha256"))) {
         throw new IOException("its sql does not match its sqlSha256");
       }
       Object staged = json.getOrDefault("staged", List.of());
@@ -155,13 +151,5 @@ final class BuildCheckpoint {
       throw new IOException("\"" + field + "\" is not a number");
     }
     return number.longValue();
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }

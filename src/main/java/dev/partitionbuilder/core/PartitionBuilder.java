@@ -4,9 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.partitionbuilder.core.BuildResult.Step;
 import dev.partitionbuilder.core.QueryExecution.State;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -560,14 +556,7 @@ public final class PartitionBuilder {
    * The SQL is part of it because Athena rejects a reused token whose query text changed.
    */
   static String token(String requestKey, String sql) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(requestKey.getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(sql.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    // The NUL keeps "ab" + "c" apart from "a" + "bc".
+    return Sha256.hex(requestKey + '\0' + sql);
   }
 }

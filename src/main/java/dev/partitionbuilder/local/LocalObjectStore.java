@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.partitionbuilder.core.ObjectStore;
 import dev.partitionbuilder.core.PartitionBuilderException;
+import dev.partitionbuilder.core.Sha256;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -14,11 +15,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +51,7 @@ public final class LocalObjectStore implements ObjectStore {
   public LocalObjectStore(Path root) {
     this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
     this.conditionLock = Path.of(System.getProperty("java.io.tmpdir"), "partition-builder-"
-        + version(this.root.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".lock");
+        + Sha256.hex(this.root.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".lock");
   }
 
   public Path root() {
@@ -167,7 +165,7 @@ public final class LocalObjectStore implements ObjectStore {
   /** The version is the SHA-256 of the bytes, as a single PutObject's ETag is their MD5. */
   @Override
   public Optional<Versioned> readVersioned(String key) {
-    return read(key).map(content -> new Versioned(content, version(content)));
+    return read(key).map(content -> new Versioned(content, Sha256.hex(content)));
   }
 
   @Override
@@ -177,7 +175,7 @@ public final class LocalObjectStore implements ObjectStore {
     Path file = file(key);
     return underConditionLock("replace", file, () -> {
       Optional<byte[]> current = readFile(file);
-      if (current.isEmpty() || !version(current.get()).equals(version)) {
+      if (current.isEmpty() || !Sha256.hex(current.get()).equals(version)) {
         return false;
       }
       writeWhole(file, content);
@@ -191,7 +189,7 @@ public final class LocalObjectStore implements ObjectStore {
     Path file = file(key);
     return underConditionLock("delete", file, () -> {
       Optional<byte[]> current = readFile(file);
-      if (current.isEmpty() || !version(current.get()).equals(version)) {
+      if (current.isEmpty() || !Sha256.hex(current.get()).equals(version)) {
         return false;
       }
       Files.delete(file);
@@ -224,14 +222,6 @@ public final class LocalObjectStore implements ObjectStore {
       } catch (IOException e) {
         throw new PartitionBuilderException("Cannot " + what + " " + file + " if unchanged: " + e, e);
       }
-    }
-  }
-
-  static String version(byte[] content) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Cannot hash with SHA-256, which every JVM has: " + e.getMessage(), e);
     }
   }
 

@@ -99,18 +99,9 @@ final class SdkCalls {
   private SdkCalls() {
     String sql = "SELECT 'an older template'";
     String state = "{\"phase\":\"QUERY\",\"owner\":\"message-0\",\"startedAt\":\"2024-04-01T00:00:00Z\","
-        + "\"token\":\"t-0\",\"queryExecutionId\":\"query-0\",\"sqlSha256\":\"" + sha256(sql) + "\","
+        + "\"token\":\"t-0\",\"queryExecutionId\":\"query-0\",\"sqlSha256\":\"" + dev.partitionbuilder.core.Sha256.hex(sql) + "\","
         + "\"sql\":\"" + sql + "\",\"staged\":[],\"rows\":null,\"bytesScanned\":0,\"engineMillis\":0}";
     written.put("cloudtrail_monthly/_state/2024/03.json", state.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-  }
-
-  private static String sha256(String text) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
   }
 
   /** Runs the scenario and returns the operations it made, as {@code S3Client.listObjectsV2}. */
@@ -198,7 +189,7 @@ final class SdkCalls {
           throw NoSuchKeyException.builder().message("The specified key does not exist.").build();
         }
         return transformer.transform(GetObjectResponse.builder().contentLength((long) template.length)
-                .eTag("\"" + sha256(new String(template, java.nio.charset.StandardCharsets.UTF_8)) + "\"").build(),
+                .eTag("\"" + dev.partitionbuilder.core.Sha256.hex(template) + "\"").build(),
             AbortableInputStream.create(new ByteArrayInputStream(template)));
       }
       case "AthenaClient.startQueryExecution":

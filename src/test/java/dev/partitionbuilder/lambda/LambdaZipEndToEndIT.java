@@ -8,6 +8,7 @@ import static dev.partitionbuilder.testing.AthenaAnswers.STOP_QUERY_EXECUTION;
 import static dev.partitionbuilder.testing.GlueAnswers.DELETE_TABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.partitionbuilder.core.Sha256;
 import dev.partitionbuilder.testing.AthenaAnswers;
 import dev.partitionbuilder.testing.AwsJsonStand;
 import dev.partitionbuilder.testing.GlueAnswers;
@@ -137,7 +138,7 @@ class LambdaZipEndToEndIT {
     String bucket = s3.createBucket();
     String older = "SELECT 'an older template'";
     s3.seed(bucket, STATE, bytes("{\"phase\":\"QUERY\",\"owner\":\"m-0\",\"startedAt\":\"2024-04-01T00:00:00Z\","
-        + "\"token\":\"t-0\",\"queryExecutionId\":\"q-old\",\"sqlSha256\":\"" + sha256(older) + "\",\"sql\":\""
+        + "\"token\":\"t-0\",\"queryExecutionId\":\"q-old\",\"sqlSha256\":\"" + Sha256.hex(older) + "\",\"sql\":\""
         + older + "\",\"staged\":[],\"rows\":null,\"bytesScanned\":0,\"engineMillis\":0}"));
     aws.answer(GET_WORK_GROUP, AthenaAnswers.workGroup("primary", false));
     aws.answer(DELETE_TABLE, GlueAnswers.deleted());
@@ -159,11 +160,6 @@ class LambdaZipEndToEndIT {
   }
 
   private static final String STATE = PREFIX + "_state/2024/03.json";
-
-  private static String sha256(String text) throws java.security.NoSuchAlgorithmException {
-    return java.util.HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-  }
 
   private static Map<String, String> environment(String bucket, Map<String, String> more) {
     return LambdaZipJvm.standInEnvironment(s3.endpoint(), aws.endpoint(), bucket, PREFIX, more);

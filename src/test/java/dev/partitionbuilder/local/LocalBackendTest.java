@@ -109,8 +109,7 @@ class LocalBackendTest {
     Files.createDirectories(state.getParent());
     Files.writeString(state, "{\"phase\":\"QUERY\",\"owner\":\"cli-dead\",\"startedAt\":\"2024-04-01T00:00:00Z\","
         + "\"token\":\"t\",\"queryExecutionId\":\"20240401_000000_00001_local\",\"sqlSha256\":\""
-        + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-            .digest(sql.getBytes(StandardCharsets.UTF_8)))
+        + dev.partitionbuilder.core.Sha256.hex(sql)
         + "\",\"sql\":\"" + sql + "\",\"staged\":[],\"rows\":null,\"bytesScanned\":0,\"engineMillis\":0}");
 
     try (LocalBackend next = open(DUCKDB_TEMPLATE)) {
