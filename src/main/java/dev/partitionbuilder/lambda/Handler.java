@@ -149,22 +149,22 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
     } catch (MonthBusyException | QueryStillRunningException e) {
       // Not a failure of the month: another build of it is running, or this one's query is, and
       // this message comes back after the visibility timeout to go on from there.
-      RunSummary run = RunSummary.failed(trigger.month(), id, e, Duration.between(start, clock.instant()));
-      summary(log.atWarn(), run).log("messageId={} month={} not built yet: {}", id, trigger.month(), e.getMessage());
-      emit(run);
-      return false;
+      return notBuilt(log.atWarn(), trigger, id, start, e, "not built yet: {}", e.getMessage());
     } catch (PartitionBuilderException e) {
       // Our own exceptions say what failed and why in one line; a stack trace would add only noise.
-      RunSummary run = RunSummary.failed(trigger.month(), id, e, Duration.between(start, clock.instant()));
-      summary(log.atError(), run).log("messageId={} month={} failed: {}", id, trigger.month(), e.getMessage());
-      emit(run);
-      return false;
+      return notBuilt(log.atError(), trigger, id, start, e, "failed: {}", e.getMessage());
     } catch (RuntimeException e) {
-      RunSummary run = RunSummary.failed(trigger.month(), id, e, Duration.between(start, clock.instant()));
-      summary(log.atError(), run).setCause(e).log("messageId={} month={} failed unexpectedly: {}", id, trigger.month(), e);
-      emit(run);
-      return false;
+      return notBuilt(log.atError().setCause(e), trigger, id, start, e, "failed unexpectedly: {}", e);
     }
+  }
+
+  /** Ends a run that threw: its one summary line, its metrics, and false for a batch item failure. */
+  private boolean notBuilt(LoggingEventBuilder line, Trigger trigger, String id, Instant start, RuntimeException failure,
+      String what, Object detail) {
+    RunSummary run = RunSummary.failed(trigger.month(), id, failure, Duration.between(start, clock.instant()));
+    summary(line, run).log("messageId={} month={} " + what, id, trigger.month(), detail);
+    emit(run);
+    return false;
   }
 
   /**
