@@ -75,14 +75,7 @@ final class Summary {
       month.put("estimatedCostUsd", priced ? r.estimatedCostUsd() : null);
       month.put("queryEngineMs", r.engineMillis());
       month.put("durationMs", r.duration().toMillis());
-      Map<String, Long> steps = new LinkedHashMap<>();
-      for (Step step : Step.values()) {
-        Duration took = r.steps().get(step);
-        if (took != null) {
-          steps.put(step.label(), took.toMillis());
-        }
-      }
-      month.put("stepMs", steps);
+      month.put("stepMs", r.stepMillis());
       month.put("error", r.error().orElse(null));
       months.add(month);
     }

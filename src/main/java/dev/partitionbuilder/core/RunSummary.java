@@ -6,6 +6,7 @@ import dev.partitionbuilder.core.BuildResult.Step;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.YearMonth;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -95,6 +96,18 @@ public record RunSummary(
     }
     return new RunSummary(month, requestKey, outcome, Optional.empty(), OptionalLong.empty(), 0, 0, 0, 0, 0, 0,
         Map.of(), duration, Optional.of(error));
+  }
+
+  /** Each step's milliseconds under its label ("query", "replace", ...), in the order the steps run. */
+  public Map<String, Long> stepMillis() {
+    Map<String, Long> millis = new LinkedHashMap<>();
+    for (Step step : Step.values()) {
+      Duration took = steps.get(step);
+      if (took != null) {
+        millis.put(step.label(), took.toMillis());
+      }
+    }
+    return millis;
   }
 
   public BigDecimal estimatedCostUsd() {

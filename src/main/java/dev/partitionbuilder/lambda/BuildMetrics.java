@@ -10,7 +10,6 @@ import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.RunSummary;
 import java.time.Duration;
 import java.time.YearMonth;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -82,18 +81,6 @@ public final class BuildMetrics {
     return value;
   }
 
-  /** Each step's milliseconds under its label ("query", "replace", ...), in the order the steps run. */
-  static Map<String, Long> stepMillis(RunSummary run) {
-    Map<String, Long> millis = new LinkedHashMap<>();
-    for (Step step : Step.values()) {
-      Duration took = run.steps().get(step);
-      if (took != null) {
-        millis.put(step.label(), took.toMillis());
-      }
-    }
-    return millis;
-  }
-
   /** Writes the run's metrics document; call it once per run, whatever its outcome. */
   void emit(RunSummary run) {
     MetricsLogger metrics = new MetricsLogger(environment);
@@ -121,7 +108,7 @@ public final class BuildMetrics {
     run.queryExecutionId().ifPresent(id -> metrics.putProperty("queryExecutionId", id));
     metrics.putProperty("billedMegabytes", run.billedMegabytes());
     if (!run.steps().isEmpty()) {
-      metrics.putProperty("stepMs", stepMillis(run));
+      metrics.putProperty("stepMs", run.stepMillis());
     }
     metrics.flush();
   }

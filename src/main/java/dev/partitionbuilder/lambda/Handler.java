@@ -185,7 +185,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
       line.addKeyValue("filesCopied", run.filesCopied())
           .addKeyValue("bytesWritten", run.bytesWritten())
           .addKeyValue("oldObjectsDeleted", run.oldObjectsDeleted())
-          .addKeyValue("stepMs", BuildMetrics.stepMillis(run));
+          .addKeyValue("stepMs", run.stepMillis());
     }
     run.error().ifPresent(error -> line.addKeyValue("error", error));
     return line;
