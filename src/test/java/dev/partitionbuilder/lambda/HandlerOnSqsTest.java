@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PollPolicy;
+import dev.partitionbuilder.core.QueryEngine;
+import dev.partitionbuilder.core.QueryExecution;
 import dev.partitionbuilder.core.QueryExecution.State;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.TableLayout;
@@ -23,6 +25,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,6 +116,60 @@ class HandlerOnSqsTest {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** A query that runs until the test says it has finished. */
+  private static final class LongQuery implements QueryEngine {
+    final AtomicBoolean finished = new AtomicBoolean();
+    final AtomicInteger starts = new AtomicInteger();
+
+    @Override
+    public String start(String sql, String idempotencyToken) {
+      return "q" + starts.incrementAndGet();
+    }
+
+    @Override
+    public QueryExecution get(String id) {
+      return new QueryExecution(id, finished.get() ? State.SUCCEEDED : State.RUNNING,
+          Instant.EPOCH, Optional.empty(), null, null, false, 0, 0);
+    }
+
+    @Override
+    public void stop(String id) {
+      throw new AssertionError("a query still running at the deadline is left running, not stopped");
+    }
+
+    @Override
+    public OptionalLong rowsWritten(String id) {
+      return OptionalLong.of(42);
+    }
+  }
+
+  @Test
+  void aQueryOutlastingTheInvocationIsLeftRunningAndTheRedeliveredMessageFinishesItWithoutASecondStart() {
+    LongQuery query = new LongQuery();
+    Clock clock = Clock.systemUTC();
+    PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), new FakeObjectStore(journal),
+        new FakeCatalog(journal), query, new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10)), clock,
+        Sleeper.SYSTEM);
+    // The event source gives every invocation 900 s: this margin leaves a deadline 0.3 s away.
+    Handler shortLived = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder,
+        Duration.ofMillis(900_000 - 300), clock);
+    RedrivenQueue queue = standardQueue();
+    String id = queue.send(MARCH, "g");
+    SqsEventSource lambda = new SqsEventSource(sqs.client(), queue.url(), shortLived);
+
+    Poll first = lambda.poll(WAIT);
+    assertThat(first.failed()).containsExactly(id);
+
+    query.finished.set(true);
+    Poll second = lambda.poll(WAIT);
+    assertThat(second.receiveCounts()).containsExactly(2);
+    assertThat(second.deleted()).containsExactly(id);
+    assertThat(query.starts.get()).isEqualTo(1);
+    assertThat(queue.waiting()).isZero();
+    assertThat(queue.inFlight()).isZero();
+    assertThat(queue.deadLetters()).isEmpty();
   }
 
   @Test
