@@ -105,7 +105,8 @@ final class RunCommand implements Callable<Integer> {
   Long minRows;
 
   @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "30",
-      description = "stop a month's query after this long (default: ${DEFAULT-VALUE})")
+      description = "wait at most this long for a month's query; with --engine athena a query still running then "
+          + "is left running and the same command resumes it (default: ${DEFAULT-VALUE})")
   long timeoutMinutes;
 
   @Override
