@@ -13,6 +13,7 @@ import java.time.YearMonth;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import software.amazon.cloudwatchlogs.emf.environment.Environment;
 import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
@@ -51,7 +52,7 @@ public final class BuildMetrics {
   /** Metrics for the configured table, in {@code METRICS_NAMESPACE} (default {@value #DEFAULT_NAMESPACE}). */
   /** For tests of the handler that are not about metrics: the documents are built, then dropped. */
   static BuildMetrics discarding() {
-    return new BuildMetrics(new DiscardingEnvironment(), DEFAULT_NAMESPACE, "discarded");
+    return new BuildMetrics(new DocumentEnvironment(document -> { }), DEFAULT_NAMESPACE, "discarded");
   }
 
   static BuildMetrics fromEnvironment(Map<String, String> env, Config config) {
@@ -69,7 +70,7 @@ public final class BuildMetrics {
   void warmUp() {
     BuildResult sample = new BuildResult(YearMonth.of(2000, 1), "warm-up", OptionalLong.of(1), 1, 1, 1, 1, 1,
         Map.of(Step.QUERY, Duration.ofMillis(1)));
-    new BuildMetrics(new DiscardingEnvironment(), namespace, table)
+    new BuildMetrics(new DocumentEnvironment(document -> { }), namespace, table)
         .emit(RunSummary.succeeded("warm-up", sample, Duration.ofMillis(1)));
   }
 
@@ -113,7 +114,17 @@ public final class BuildMetrics {
     metrics.flush();
   }
 
-  private static final class DiscardingEnvironment implements Environment {
+  /**
+   * An environment that serializes each document as the Lambda's would and hands it to {@code
+   * documents}: dropped for the warm-up and for tests not about metrics, captured by tests that are.
+   */
+  static final class DocumentEnvironment implements Environment {
+    private final Consumer<String> documents;
+
+    DocumentEnvironment(Consumer<String> documents) {
+      this.documents = requireNonNull(documents, "documents is null");
+    }
+
     @Override
     public boolean probe() {
       return true;
@@ -121,17 +132,17 @@ public final class BuildMetrics {
 
     @Override
     public String getName() {
-      return "discarded";
+      return "documents";
     }
 
     @Override
     public String getType() {
-      return "discarded";
+      return "documents";
     }
 
     @Override
     public String getLogGroupName() {
-      return "discarded";
+      return "documents";
     }
 
     @Override
@@ -143,7 +154,7 @@ public final class BuildMetrics {
         @Override
         public void accept(MetricsContext context) {
           try {
-            context.serialize();
+            context.serialize().forEach(documents);
           } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write a metrics document as JSON: " + e.getMessage(), e);
           }

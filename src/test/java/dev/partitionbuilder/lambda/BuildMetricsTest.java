@@ -30,12 +30,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.cloudwatchlogs.emf.environment.Environment;
-import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
-import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 /** The EMF document the handler writes for each run, read back as CloudWatch would read it. */
 class BuildMetricsTest {
@@ -59,7 +55,7 @@ class BuildMetricsTest {
     store = new FakeObjectStore(journal);
     PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store, new FakeCatalog(journal),
         engine, new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8)), clock, clock::advance);
-    BuildMetrics metrics = new BuildMetrics(new CapturingEnvironment(documents), "PartitionBuilderTest",
+    BuildMetrics metrics = new BuildMetrics(new BuildMetrics.DocumentEnvironment(documents::add), "PartitionBuilderTest",
         "cloudtrail.cloudtrail_monthly");
     handler = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock, metrics);
     when(context.getRemainingTimeInMillis()).thenReturn(900_000);
@@ -185,53 +181,4 @@ class BuildMetricsTest {
   }
 
   /** The library's seam: an environment whose sink keeps each serialized document. */
-  private static final class CapturingEnvironment implements Environment {
-    private final List<String> documents;
-
-    CapturingEnvironment(List<String> documents) {
-      this.documents = documents;
-    }
-
-    @Override
-    public boolean probe() {
-      return true;
-    }
-
-    @Override
-    public String getName() {
-      return "test";
-    }
-
-    @Override
-    public String getType() {
-      return "test";
-    }
-
-    @Override
-    public String getLogGroupName() {
-      return "test";
-    }
-
-    @Override
-    public void configureContext(MetricsContext context) {}
-
-    @Override
-    public ISink getSink() {
-      return new ISink() {
-        @Override
-        public void accept(MetricsContext context) {
-          try {
-            documents.addAll(context.serialize());
-          } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot serialize the metrics context: " + e.getMessage(), e);
-          }
-        }
-
-        @Override
-        public CompletableFuture<Void> shutdown() {
-          return CompletableFuture.completedFuture(null);
-        }
-      };
-    }
-  }
 }
