@@ -33,12 +33,9 @@ public final class AwsBackend {
         new S3ObjectStore(clients.s3(), config.bucket()),
         new GlueCatalog(clients.glue()),
         engine,
-        config.pollPolicy(),
+        config.buildSettings(),
         clock,
-        sleeper,
-        config.minRows(),
-        config.queryRetries(),
-        config.lockLease());
+        sleeper);
   }
 
   /** Reads a UTF-8 object named by an s3://bucket/key URI (a template kept in S3). */

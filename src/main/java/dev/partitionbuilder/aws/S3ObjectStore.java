@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -116,6 +117,41 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (SdkException e) {
       throw new PartitionBuilderException("Cannot copy " + uri(sourceKey) + " to " + uri(targetKey) + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Two HeadObject calls. A CopyObject of a single-part object keeps its ETag (the MD5 of the
+   * bytes, for SSE-S3), so equal sizes and ETags mean the same bytes; where either ETag is a
+   * multipart one ("-" and a part count) the sizes alone are compared. A CopyObject is atomic, so
+   * on S3 a present copy is whole anyway: this guards against another writer's object.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+   */
+  @Override
+  public boolean isCopyOf(String key, String sourceKey) {
+    Optional<HeadObjectResponse> copy = head(key);
+    Optional<HeadObjectResponse> source = head(sourceKey);
+    if (copy.isEmpty() || source.isEmpty() || !copy.get().contentLength().equals(source.get().contentLength())) {
+      return false;
+    }
+    String copyTag = copy.get().eTag();
+    String sourceTag = source.get().eTag();
+    return copyTag == null || sourceTag == null || copyTag.contains("-") || sourceTag.contains("-")
+        || copyTag.equals(sourceTag);
+  }
+
+  private Optional<HeadObjectResponse> head(String key) {
+    try {
+      return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw new PartitionBuilderException("Cannot read the size of " + uri(key) + ": " + e.getMessage(), e);
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot read the size of " + uri(key) + ": " + e.getMessage(), e);
     }
   }
 

@@ -164,6 +164,12 @@ public record Config(
     return new PollPolicy(pollInitial, pollMax);
   }
 
+  /** How the builder waits, retries, locks and copies, from this configuration. */
+  public BuildSettings buildSettings() {
+    return BuildSettings.defaults(pollPolicy()).withMinRows(minRows).withQueryRetries(queryRetries)
+        .withLockLease(lockLease);
+  }
+
   public static void requireGlueName(String variable, String value) {
     if (value == null || value.isEmpty()) {
       throw invalid(variable, value, "is not set");

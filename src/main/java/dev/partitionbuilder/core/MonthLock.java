@@ -127,6 +127,45 @@ final class MonthLock {
     }
   }
 
+  /**
+   * The fence before a destructive step: throws {@link LockLostException} unless the lock still
+   * holds {@code mine}, so a build whose lease ran out and was taken over never touches the
+   * partition again. When less than half the configured lease is left, the lease is renewed (a
+   * replace of exactly the version read, so a takeover in between wins and this build stops).
+   *
+   * @param before the step about to run, for the message
+   * @return the lease this build holds now: {@code mine}, or its renewal
+   */
+  Lease confirm(YearMonth month, Lease mine, String before, String context) {
+    String key = requireLockKey(month, layout.lockKey(month));
+    Optional<Held> held = read(month, key);
+    if (held.isEmpty() || !held.get().lease().equals(mine)) {
+      throw lost(month, key, mine, before, held);
+    }
+    Instant now = clock.instant();
+    if (Duration.between(now, mine.expiresAt()).compareTo(lease.dividedBy(2)) >= 0) {
+      return mine;
+    }
+    Lease renewed = new Lease(mine.owner(), mine.attempt(), now.plus(lease));
+    if (!store.replaceIfMatch(key, encode(renewed), held.get().version())) {
+      Optional<Held> after = read(month, key);
+      // A renewal whose answer was lost: the lock holds it already.
+      if (after.isPresent() && after.get().lease().equals(renewed)) {
+        return renewed;
+      }
+      throw lost(month, key, mine, before, after);
+    }
+    log.info("{} step=lock renewed {} until {}", context, layout.location(key), renewed.expiresAt());
+    return renewed;
+  }
+
+  private LockLostException lost(YearMonth month, String key, Lease mine, String before, Optional<Held> held) {
+    return new LockLostException("Cannot go on with " + month + " before " + before + ": the lock "
+        + layout.location(key) + " no longer holds this build's lease (until " + mine.expiresAt() + "; now "
+        + held.map(h -> "owner " + h.lease().owner() + ", until " + h.lease().expiresAt()).orElse("gone")
+        + "), so this build stopped and left the partition to the build that holds the month");
+  }
+
   private Optional<Held> read(YearMonth month, String key) {
     return store.readVersioned(key).map(object -> new Held(decode(month, key, object.content()), object.version()));
   }

@@ -29,6 +29,14 @@ public interface ObjectStore {
   void copy(String sourceKey, String targetKey);
 
   /**
+   * True when the object at {@code key} is a complete copy of the object at {@code sourceKey} as
+   * far as the store can tell: both exist, have the same size, and the same content where the store
+   * can compare it (a local store compares the bytes; S3 compares ETags when both are single-part).
+   * A build that resumes a replace copies again any present copy for which this is false.
+   */
+  boolean isCopyOf(String key, String sourceKey);
+
+  /**
    * Deletes exactly {@code keys}, each of which must start with {@code prefix}. A key already gone
    * counts as deleted, as S3 reports it. Refuses, deleting nothing, when {@code prefix} fails
    * {@link #requireDeletablePrefix} or any key is outside it. Throws when any key could not be

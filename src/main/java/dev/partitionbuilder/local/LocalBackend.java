@@ -2,6 +2,7 @@ package dev.partitionbuilder.local;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.partitionbuilder.core.BuildSettings;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
@@ -151,7 +152,8 @@ public final class LocalBackend implements AutoCloseable {
       DuckDbQueryEngine engine = new DuckDbQueryEngine(duckdb, install, dialect, clock);
       LocalObjectStore store = new LocalObjectStore(warehouse);
       PartitionBuilder builder = new PartitionBuilder(layout, template, store, new LocalCatalog(duckdb), engine,
-          new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)), clock, Sleeper.SYSTEM, settings.minRows());
+          BuildSettings.defaults(new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)))
+              .withMinRows(settings.minRows()), clock, Sleeper.SYSTEM);
       return new LocalBackend(duckdb, install, engine, builder, layout, store);
     } catch (SQLException | RuntimeException e) {
       try {

@@ -105,6 +105,21 @@ public final class LocalObjectStore implements ObjectStore {
     }
   }
 
+  /** Compares sizes, then bytes: a copy cut short by a killed process is never taken as whole. */
+  @Override
+  public boolean isCopyOf(String key, String sourceKey) {
+    Path copy = file(key);
+    Path source = file(sourceKey);
+    try {
+      return Files.isRegularFile(copy) && Files.isRegularFile(source) && Files.size(copy) == Files.size(source)
+          && Files.mismatch(copy, source) == -1;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw new PartitionBuilderException("Cannot compare " + copy + " with " + source + ": " + e, e);
+    }
+  }
+
   /** CREATE_NEW: the file system refuses, atomically, to create a file that exists. */
   @Override
   public boolean createIfAbsent(String key, byte[] content) {

@@ -2,6 +2,7 @@ package dev.partitionbuilder.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.partitionbuilder.core.BuildSettings;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.ObjectStore.StoredObject;
 import dev.partitionbuilder.core.PartitionBuilder;
@@ -167,7 +168,7 @@ class LocalStackIT {
     PartitionBuilder builder = new PartitionBuilder(
         new TableLayout("cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "s3://bucket/", "cloudtrail_monthly/"),
         CtasTemplate.bundled(), new FakeObjectStore(journal), new FakeCatalog(journal), engine,
-        new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10)), clock, Sleeper.SYSTEM);
+        BuildSettings.defaults(new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10))), clock, Sleeper.SYSTEM);
     RedrivenQueue queue = RedrivenQueue.create(sqs, "trigger", 2, Duration.ofSeconds(1));
     SqsEventSource lambda = new SqsEventSource(sqs, queue.url(), HandlerTestAccess.handler(
         new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock));

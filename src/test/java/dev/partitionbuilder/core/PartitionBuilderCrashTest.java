@@ -57,7 +57,7 @@ class PartitionBuilderCrashTest {
     final int at;
     final When when;
     int calls;
-    String where;
+    volatile String where;
 
     Crash(int at, When when) {
       this.at = at;
@@ -69,7 +69,11 @@ class PartitionBuilderCrashTest {
         if (method.getDeclaringClass() == Object.class) {
           return method.invoke(delegate, args);
         }
-        boolean now = ++calls == at;
+        boolean now;
+        // The builder copies on several threads: each call gets its own number.
+        synchronized (this) {
+          now = ++calls == at;
+        }
         String call = port.getSimpleName() + "." + method.getName() + (args == null ? "" : " " + args[0]);
         if (now && when == When.BEFORE) {
           where = "before " + call;
@@ -113,7 +117,7 @@ class PartitionBuilderCrashTest {
     PartitionBuilder builder(Crash crash) {
       return new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), crash.around(ObjectStore.class, store),
           crash.around(Catalog.class, catalog), crash.around(QueryEngine.class, engine),
-          new PollPolicy(Duration.ofMillis(500), Duration.ofSeconds(4)), clock, clock::advance);
+          BuildSettings.defaults(new PollPolicy(Duration.ofMillis(500), Duration.ofSeconds(4))), clock, clock::advance);
     }
 
     BuildRequest request(boolean redelivered) {

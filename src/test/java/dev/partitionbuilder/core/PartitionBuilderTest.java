@@ -75,11 +75,18 @@ class PartitionBuilderTest {
 
   private PartitionBuilder builder(ObjectStore store, FakeCatalog catalog, FakeQueryEngine engine, long minRows,
       int queryRetries) {
-    return new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store, catalog, engine,
-        new PollPolicy(Duration.ofMillis(500), Duration.ofSeconds(4)), clock, d -> {
+    return builder(store, catalog, engine, SETTINGS.withMinRows(minRows).withQueryRetries(queryRetries));
+  }
+
+  private static final BuildSettings SETTINGS =
+      BuildSettings.defaults(new PollPolicy(Duration.ofMillis(500), Duration.ofSeconds(4)));
+
+  private PartitionBuilder builder(ObjectStore store, FakeCatalog catalog, FakeQueryEngine engine,
+      BuildSettings settings) {
+    return new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store, catalog, engine, settings, clock, d -> {
           sleeps.add(d);
           clock.advance(d);
-        }, minRows, queryRetries);
+        });
   }
 
   /** The journal without the lock's and the saved state's own calls, which open and close every build. */
@@ -110,6 +117,8 @@ class PartitionBuilderTest {
   @Test
   void runsTheStepsInOrderAndReportsWhatTheQueryWrote() {
     engine.willRun(QUEUED, RUNNING, SUCCEEDED).rows(1234);
+    // One copy at a time, so the journal has one order.
+    builder = builder(store, catalog, engine, SETTINGS.withCopyThreads(1));
 
     BuildResult result = builder.build(request("m-1", false));
 
@@ -126,10 +135,15 @@ class PartitionBuilderTest {
         "list " + STAGING,
         "list " + PARTITION,
         "write " + STATE,
+        // The fence before each destructive step: the lock still holds this build's lease.
+        "readVersioned " + LOCK,
         "copy " + STAGING + "q1-bucket-0 -> " + PARTITION + "q1-bucket-0",
         "copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
+        "readVersioned " + LOCK,
         "deleteKeys " + PARTITION + " [" + PARTITION + "old-1, " + PARTITION + "old-2]",
+        "readVersioned " + LOCK,
         "deleteAll " + STAGING,
+        "readVersioned " + LOCK,
         "deleteKeys " + STATES + " [" + STATE + "]",
         "readVersioned " + LOCK,
         "deleteIfMatch " + LOCK);
@@ -374,10 +388,13 @@ class PartitionBuilderTest {
     });
     store.failCopiesAfter(1);
     Map<String, Long> before = store.objects();
+    // One copy at a time, so the failure stops the copies not yet started.
+    builder = builder(store, catalog, engine, SETTINGS.withCopyThreads(1));
 
     assertThatThrownBy(() -> builder.build(request("m-1", false)))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessageStartingWith("Cannot replace 2024-03: copying " + STAGING + "q1-bucket-1 failed after 1 of 4 file(s)")
+        .hasMessageStartingWith("Cannot replace 2024-03: copying " + STAGING + "q1-bucket-1 failed after 1 of 4 file(s); "
+            + "the 2 copied file(s) were removed and the previous partition is as it was")
         .hasMessageContaining("InternalError")
         .message().doesNotContain("\n");
     assertThat(tableView(store.objects())).isEqualTo(before);
@@ -687,7 +704,10 @@ class PartitionBuilderTest {
   @Test
   void theLockOutlastsTheRequestsDeadlineWhenThatIsLaterThanTheConfiguredLease() {
     List<String> held = new ArrayList<>();
-    engine.willRun(SUCCEEDED).onSuccess(id -> held.add(new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8)));
+    engine.willRun(SUCCEEDED).onSuccess(id -> {
+      held.add(new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8));
+      store.put(STAGING + id + "-bucket-0", 500);
+    });
 
     builder.build(new BuildRequest(MARCH, "cli-1", false, clock.instant().plus(Duration.ofMinutes(30))));
 
@@ -744,7 +764,10 @@ class PartitionBuilderTest {
   @Test
   void whileTheBuildRunsItsLockNamesTheRequestAndExpiresALeaseAfterNow() {
     List<String> held = new ArrayList<>();
-    engine.willRun(SUCCEEDED).onSuccess(id -> held.add(new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8)));
+    engine.willRun(SUCCEEDED).onSuccess(id -> {
+      held.add(new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8));
+      store.put(STAGING + id + "-bucket-0", 500);
+    });
 
     builder.build(request("m-1", false));
 
@@ -763,16 +786,30 @@ class PartitionBuilderTest {
   }
 
   @Test
-  void aLockAnotherBuildTookOverAfterThisOnesLeaseRanOutIsLeftInPlace() {
+  void aBuildWhoseLockWasTakenOverStopsBeforeTouchingThePartitionAndLeavesTheLockInPlace() {
     engine.willRun(SUCCEEDED).onSuccess(id -> {
       store.deleteKeys(LOCKS, List.of(LOCK));
       store.createIfAbsent(LOCK, lease("m-2", "2024-04-01T01:00:00Z"));
       store.put(STAGING + id + "-bucket-0", 500);
     });
+    Map<String, Long> partition = partitionOf(store.objects());
 
-    builder.build(request("m-1", false));
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(LockLostException.class)
+        .hasMessage("Cannot go on with 2024-03 before copying into the partition: the lock s3://bucket/" + LOCK
+            + " no longer holds this build's lease (until 2024-04-01T00:47:00Z; now owner m-2, until "
+            + "2024-04-01T01:00:00Z), so this build stopped and left the partition to the build that holds the month");
 
+    assertThat(partitionOf(store.objects())).isEqualTo(partition);
+    assertThat(journal.entries()).noneMatch(e -> e.startsWith("copy "));
     assertThat(store.read(LOCK)).hasValueSatisfying(held -> assertThat(held).isEqualTo(lease("m-2", "2024-04-01T01:00:00Z")));
+    // The build that holds the month now finishes this one's query instead of running another.
+    assertThat(savedState().phase()).isEqualTo(BuildCheckpoint.Phase.REPLACE);
+  }
+
+  private static Map<String, Long> partitionOf(Map<String, Long> objects) {
+    return objects.entrySet().stream().filter(e -> e.getKey().startsWith(PARTITION))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 
   @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.core.BuildSettings;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PollPolicy;
@@ -54,7 +55,7 @@ class BuildMetricsTest {
     engine = new FakeQueryEngine(journal, clock);
     store = new FakeObjectStore(journal);
     PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store, new FakeCatalog(journal),
-        engine, new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8)), clock, clock::advance);
+        engine, BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))), clock, clock::advance);
     BuildMetrics metrics = new BuildMetrics(new BuildMetrics.DocumentEnvironment(documents::add), "PartitionBuilderTest",
         "cloudtrail.cloudtrail_monthly");
     handler = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock, metrics);

@@ -2,6 +2,7 @@ package dev.partitionbuilder.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.partitionbuilder.core.BuildSettings;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PollPolicy;
@@ -76,7 +77,7 @@ class HandlerOnSqsTest {
   void setUp() {
     Clock clock = Clock.systemUTC();
     PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), new FakeObjectStore(journal),
-        new FakeCatalog(journal), engine, new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10)), clock,
+        new FakeCatalog(journal), engine, BuildSettings.defaults(new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10))), clock,
         Sleeper.SYSTEM);
     handler = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock);
   }
@@ -150,7 +151,7 @@ class HandlerOnSqsTest {
     LongQuery query = new LongQuery();
     Clock clock = Clock.systemUTC();
     PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), new FakeObjectStore(journal),
-        new FakeCatalog(journal), query, new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10)), clock,
+        new FakeCatalog(journal), query, BuildSettings.defaults(new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10))), clock,
         Sleeper.SYSTEM);
     // The event source gives every invocation 900 s: this margin leaves a deadline 0.3 s away.
     Handler shortLived = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder,

@@ -7,6 +7,7 @@ import static org.mockito.Mockito.when;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import dev.partitionbuilder.core.BuildSettings;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PollPolicy;
@@ -39,7 +40,7 @@ class HandlerTest {
   void setUp() {
     engine = new FakeQueryEngine(journal, clock);
     PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), new FakeObjectStore(journal),
-        new FakeCatalog(journal), engine, new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8)), clock,
+        new FakeCatalog(journal), engine, BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))), clock,
         clock::advance);
     handler = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock);
     when(context.getRemainingTimeInMillis()).thenReturn(900_000);

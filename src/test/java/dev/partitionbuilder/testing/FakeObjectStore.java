@@ -153,6 +153,15 @@ public final class FakeObjectStore implements ObjectStore {
     }
   }
 
+  /** Same size and the same bytes; an object put with a size only reads as zeros, as in {@link #read}. */
+  @Override
+  public synchronized boolean isCopyOf(String key, String sourceKey) {
+    call("isCopyOf " + key + " <- " + sourceKey);
+    Long size = objects.get(key);
+    return size != null && size.equals(objects.get(sourceKey))
+        && java.util.Arrays.equals(contents.get(key), contents.get(sourceKey));
+  }
+
   @Override
   public synchronized boolean createIfAbsent(String key, byte[] content) {
     String entry = "createIfAbsent " + key;

@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.partitionbuilder.core.BuildSettings;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PollPolicy;
@@ -56,7 +57,7 @@ class HandlerJsonLogsTest {
   void setUp() {
     engine = new FakeQueryEngine(journal, clock);
     builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), new FakeObjectStore(journal),
-        new FakeCatalog(journal), engine, new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8)), clock,
+        new FakeCatalog(journal), engine, BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))), clock,
         clock::advance);
     when(context.getRemainingTimeInMillis()).thenReturn(900_000);
     when(context.getAwsRequestId()).thenReturn("req-1");

@@ -1,0 +1,67 @@
+package dev.partitionbuilder.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * How a {@link PartitionBuilder} waits, retries, locks and copies: one validated record instead of
+ * positional constructor arguments. The Lambda's values come from {@link Config#buildSettings()}.
+ *
+ * @param poll how long to wait between two looks at a running query
+ * @param minRows fewest rows a query must write to replace the partition; 0 accepts an empty month
+ * @param queryRetries how many times a FAILED query the engine marks retryable is started again; 0 never
+ * @param lockLease how long the month's lock holds against other builds if this one never releases
+ *     it; a build renews it while it replaces a partition
+ * @param copyThreads how many staged files are copied into the partition at once
+ */
+public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Duration lockLease, int copyThreads) {
+  /**
+   * Copies are server-side on S3, so a thread mostly waits on one request: eight keep a month of
+   * hundreds of files short (the window in which readers see old and new files) without nearing
+   * S3's request rates per prefix.
+   */
+  public static final int DEFAULT_COPY_THREADS = 8;
+
+  /** Enough for any bounded pool; more only adds threads that wait on the same store. */
+  public static final int MAX_COPY_THREADS = 64;
+
+  public BuildSettings {
+    requireNonNull(poll, "poll is null");
+    requireNonNull(lockLease, "lockLease is null");
+    if (minRows < 0) {
+      throw new IllegalArgumentException("minRows must be 0 or more, got " + minRows);
+    }
+    if (queryRetries < 0) {
+      throw new IllegalArgumentException("queryRetries must be 0 or more, got " + queryRetries);
+    }
+    if (lockLease.isNegative() || lockLease.isZero()) {
+      throw new IllegalArgumentException("lockLease must be positive, got " + lockLease);
+    }
+    if (copyThreads < 1 || copyThreads > MAX_COPY_THREADS) {
+      throw new IllegalArgumentException("copyThreads must be 1 to " + MAX_COPY_THREADS + ", got " + copyThreads);
+    }
+  }
+
+  /** The defaults of {@link Config} with {@code poll}. */
+  public static BuildSettings defaults(PollPolicy poll) {
+    return new BuildSettings(poll, Config.DEFAULT_MIN_ROWS, Config.DEFAULT_ATHENA_QUERY_RETRIES,
+        Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS), DEFAULT_COPY_THREADS);
+  }
+
+  public BuildSettings withMinRows(long minRows) {
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads);
+  }
+
+  public BuildSettings withQueryRetries(int queryRetries) {
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads);
+  }
+
+  public BuildSettings withLockLease(Duration lockLease) {
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads);
+  }
+
+  public BuildSettings withCopyThreads(int copyThreads) {
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads);
+  }
+}
