@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The CREATE TABLE AS SELECT, kept in a file so that the source table, columns and SQL are the
@@ -110,6 +112,7 @@ public final class CtasTemplate {
             + "with external_location = '{{location}}'");
       }
     }
+    requireCtasIntoLocation(code.replaceAll("\\{\\{\\s*(\\w+)\\s*}}", "{{$1}}"), origin);
     return new CtasTemplate(origin, sql);
   }
 
@@ -128,6 +131,80 @@ public final class CtasTemplate {
     values.put("year", String.format("%04d", month.getYear()));
     values.put("month", String.format("%02d", month.getMonthValue()));
     return Placeholders.render(sql, values);
+  }
+
+  private static final String NAME_PART = "(?:\"(?:[^\"]|\"\")*\"|[A-Za-z_{][\\w{}]*)";
+  private static final Pattern HEAD = Pattern.compile("(?is)\\s*CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?("
+      + NAME_PART + "(?:\\s*\\.\\s*" + NAME_PART + ")*)\\s*");
+  private static final Pattern WITH = Pattern.compile("(?is)WITH\\s*\\(");
+  private static final Pattern AS = Pattern.compile("(?is)\\s*AS\\b");
+  private static final Pattern EXTERNAL_LOCATION =
+      Pattern.compile("(?is)(?:^|[,(\\s])\"?external_location\"?\\s*=\\s*('(?:[^']|'')*'|[^,]*)");
+
+  /**
+   * The output must land where the builder looks for it: a {@code CREATE TABLE {{temp_table}} WITH
+   * (..., external_location = '{{location}}', ...) AS ...}. Anything else (a plain SELECT or INSERT,
+   * another table, another location) would leave the staging prefix empty while the query reports
+   * success, and replacing the partition with that would empty it.
+   */
+  private static void requireCtasIntoLocation(String code, String origin) {
+    String needed = ": the builder needs CREATE TABLE {{temp_table}} WITH (..., external_location = '{{location}}', ...) "
+        + "AS SELECT ..., so that the query's files land in the month's staging location";
+    Matcher head = HEAD.matcher(code);
+    if (!head.lookingAt()) {
+      String start = code.strip();
+      throw invalid(origin, "is not a CREATE TABLE ... AS statement (it starts with "
+          + OneLine.quote(start.substring(0, Math.min(start.length(), 30))) + ")" + needed);
+    }
+    String name = head.group(1);
+    String last = name.substring(name.lastIndexOf('.') + 1).strip();
+    if (!last.equals("{{temp_table}}") && !last.equals("\"{{temp_table}}\"")) {
+      throw invalid(origin, "creates " + OneLine.quote(name) + ", not {{temp_table}}" + needed);
+    }
+    Matcher with = WITH.matcher(code).region(head.end(), code.length());
+    if (!with.lookingAt()) {
+      throw invalid(origin, "has no WITH (...) properties after the table name" + needed);
+    }
+    int close = closingParenthesis(code, with.end() - 1);
+    if (close < 0 || !AS.matcher(code).region(close + 1, code.length()).lookingAt()) {
+      throw invalid(origin, "is not a CREATE TABLE ... AS statement (no AS after its WITH (...) properties)" + needed);
+    }
+    String properties = code.substring(with.end(), close);
+    Matcher location = EXTERNAL_LOCATION.matcher(properties);
+    List<String> values = new java.util.ArrayList<>();
+    while (location.find()) {
+      values.add(location.group(1).strip());
+    }
+    if (values.isEmpty()) {
+      throw invalid(origin, "never sets external_location in its WITH (...) properties" + needed);
+    }
+    if (values.size() > 1 || !values.get(0).equals("'{{location}}'")) {
+      throw invalid(origin, "sets external_location = " + String.join(", ", values)
+          + ", not exactly '{{location}}'" + needed);
+    }
+  }
+
+  /** The index of the parenthesis that closes the one at {@code open}, skipping literals; -1 if none. */
+  private static int closingParenthesis(String code, int open) {
+    int depth = 0;
+    for (int i = open; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = code.indexOf(c, i + 1);
+        while (end >= 0 && end + 1 < code.length() && code.charAt(end + 1) == c) {
+          end = code.indexOf(c, end + 2);
+        }
+        if (end < 0) {
+          return -1;
+        }
+        i = end;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')' && --depth == 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

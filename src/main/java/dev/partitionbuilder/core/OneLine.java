@@ -11,6 +11,11 @@ public final class OneLine {
     return message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
   }
 
+  /** What went wrong, in one line: the message, or the exception's class where it has none. */
+  static String describe(Throwable e) {
+    return e.getMessage() == null ? e.toString() : of(e.getMessage());
+  }
+
   /** A value quoted for an error message, shortened so a huge body cannot flood the log. */
   static String quote(String value) {
     if (value == null) {

@@ -325,7 +325,7 @@ final class StagedReplace {
       default -> {
         Copy failed = copies.stream().filter(c -> maybeLanded.contains(c.target())).findFirst().orElseThrow();
         yield new PartitionBuilderException("Cannot replace " + plan.month() + ": copying " + failed.source()
-            + " failed after " + done + "; " + undone.said() + ": " + cause.getMessage(), cause);
+            + " failed after " + done + "; " + undone.said() + ": " + OneLine.describe(cause), cause);
       }
     };
     if (cause != null && failure.getCause() != cause) {
@@ -356,10 +356,10 @@ final class StagedReplace {
     }
     try {
       store.deleteKeys(plan.partitionPrefix(), copies);
-      return new Undo("the " + copies.size() + " copied file(s) were removed and the previous partition is as it was",
+      return new Undo("its copies were removed (" + copies.size() + " key(s)) and the previous partition is as it was",
           null);
     } catch (RuntimeException e) {
-      return new Undo("removing the copies failed too (" + e.getMessage() + "), so " + plan.location() + " holds its "
+      return new Undo("removing the copies failed too (" + OneLine.describe(e) + "), so " + plan.location() + " holds its "
           + "old objects and up to " + copies.size() + " new file(s) (such as " + copies.get(0) + ") until the next "
           + "attempt finishes the replace", e);
     }

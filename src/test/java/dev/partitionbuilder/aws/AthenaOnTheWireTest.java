@@ -30,6 +30,7 @@ import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
+import dev.partitionbuilder.core.Sha256;
 import dev.partitionbuilder.core.QueryExecution.State;
 import dev.partitionbuilder.core.QueryFailedException;
 import dev.partitionbuilder.core.QueryStillRunningException;
@@ -55,6 +56,7 @@ import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -66,6 +68,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The whole build as the Lambda wires it (AwsBackend), with Glue and Athena answered over HTTP by a
@@ -99,8 +102,14 @@ class AthenaOnTheWireTest {
   @BeforeEach
   void setUp() {
     stand.answer(GET_WORK_GROUP, workGroup("etl", false));
-    doReturn(ListObjectsV2Response.builder().isTruncated(false).keyCount(0).build())
-        .when(s3).listObjectsV2(any(ListObjectsV2Request.class));
+    // The CTAS's output: one file in the month's staging prefix; the partition is empty.
+    String staging = CONFIG.layout().stagingPrefix(MARCH);
+    doAnswer(call -> {
+      boolean isStaging = call.<ListObjectsV2Request>getArgument(0).prefix().equals(staging);
+      return ListObjectsV2Response.builder().isTruncated(false).keyCount(isStaging ? 1 : 0)
+          .contents(isStaging ? List.of(S3Object.builder().key(staging + "query-bucket-0").size(1_000L).build()) : List.of())
+          .build();
+    }).when(s3).listObjectsV2(any(ListObjectsV2Request.class));
     // The month's lock and build state: written, read back and deleted, each under its own key.
     Map<String, byte[]> small = new ConcurrentHashMap<>();
     doAnswer(call -> {
@@ -114,8 +123,9 @@ class AthenaOnTheWireTest {
       if (bytes == null) {
         throw NoSuchKeyException.builder().message("The specified key does not exist.").build();
       }
-      return ResponseBytes.fromByteArray(GetObjectResponse.builder().build(), bytes);
+      return ResponseBytes.fromByteArray(GetObjectResponse.builder().eTag('"' + Sha256.hex(bytes) + '"').build(), bytes);
     }).when(s3).getObjectAsBytes(any(GetObjectRequest.class));
+    doReturn(CopyObjectResponse.builder().build()).when(s3).copyObject(any(CopyObjectRequest.class));
     doAnswer(call -> {
       call.<DeleteObjectsRequest>getArgument(0).delete().objects().forEach(o -> small.remove(o.key()));
       return DeleteObjectsResponse.builder().build();

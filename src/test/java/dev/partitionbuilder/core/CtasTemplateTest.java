@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,13 +95,14 @@ class CtasTemplateTest {
 
     @Test
     void fillsEveryKnownPlaceholder() {
-      String sql = CtasTemplate.parse(
-              "SELECT '{{database}}|{{source_table}}|{{destination_table}}|{{temp_table}}|{{location}}"
+      String sql = CtasTemplate.parse("CREATE TABLE {{temp_table}} WITH (external_location = '{{location}}') AS "
+              + "SELECT '{{database}}|{{source_table}}|{{destination_table}}|{{temp_table}}|{{location}}"
                   + "|{{year}}|{{month}}'",
               "test")
           .render(LAYOUT, MARCH);
 
-      assertThat(sql).isEqualTo("SELECT 'cloudtrail|cloudtrail_daily|cloudtrail_monthly"
+      assertThat(sql).isEqualTo("CREATE TABLE cloudtrail_monthly_temp_202403 WITH (external_location = "
+          + "'s3://my-bucket/cloudtrail_monthly/_staging/2024/03/') AS SELECT 'cloudtrail|cloudtrail_daily|cloudtrail_monthly"
           + "|cloudtrail_monthly_temp_202403|s3://my-bucket/cloudtrail_monthly/_staging/2024/03/|2024|03'");
     }
 
@@ -178,6 +180,45 @@ class CtasTemplateTest {
     void rejectsShellStylePlaceholdersAsMissingTheRequiredOnes() {
       assertThat(rejection("CREATE TABLE ${temp_table} WITH (external_location = '${location}') AS SELECT 1"))
           .contains("{{temp_table}}");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        // The output would land elsewhere while the query reports success: the partition would be emptied.
+        "an external_location outside the staging location|CREATE TABLE {{temp_table}} WITH (external_location = "
+            + "'s3://other/{{year}}/') AS SELECT 1, '{{location}}' AS x|sets external_location = 's3://other/{{year}}/', "
+            + "not exactly '{{location}}'",
+        "a location below the staging location|CREATE TABLE {{temp_table}} WITH (external_location = '{{location}}x/') "
+            + "AS SELECT 1|sets external_location = '{{location}}x/', not exactly '{{location}}'",
+        "no external_location|CREATE TABLE {{temp_table}} WITH (format = 'PARQUET') AS SELECT '{{location}}' AS x|never "
+            + "sets external_location",
+        "two external_locations|CREATE TABLE {{temp_table}} WITH (external_location = '{{location}}', external_location "
+            + "= 's3://b/') AS SELECT 1|not exactly '{{location}}'",
+        "no WITH|CREATE TABLE {{temp_table}} AS SELECT '{{location}}' AS x|has no WITH (...) properties",
+        "not a CTAS|INSERT INTO {{temp_table}} SELECT '{{location}}'|is not a CREATE TABLE ... AS statement (it starts "
+            + "with \"INSERT INTO {{temp_table}} SEL\")",
+        "a table with columns and no AS|CREATE TABLE {{temp_table}} WITH (external_location = '{{location}}') (x int)|is "
+            + "not a CREATE TABLE ... AS statement (no AS after",
+        "another table|CREATE TABLE other WITH (external_location = '{{location}}') AS SELECT '{{temp_table}}'|creates "
+            + "\"other\", not {{temp_table}}",
+    })
+    void rejectsATemplateWhoseOutputWouldNotLandInTheStagingLocation(String what, String template, String expected) {
+      assertThat(rejection(template)).as(what).contains(expected)
+          .contains("the builder needs CREATE TABLE {{temp_table}} WITH (..., external_location = '{{location}}', ...) AS "
+              + "SELECT ...");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "create table if not exists {{database}}.{{temp_table}} with (external_location='{{location}}') as select 1",
+        "CREATE TABLE \"awsdatacatalog\".\"{{database}}\".\"{{ temp_table }}\"\nWITH (\"external_location\" = "
+            + "'{{location}}', partitioned_by = ARRAY['x'])\nAS WITH t AS (SELECT 1 AS x) SELECT * FROM t",
+        "CREATE TABLE {{temp_table}} WITH (format = 'PARQUET', -- where: '{{location}}'\n external_location = "
+            + "'{{location}}' /* staging */) AS (SELECT 1)",
+    })
+    void acceptsACtasIntoTheStagingLocationHoweverItIsWritten(String template) {
+      assertThat(CtasTemplate.parse(template, "test").render(LAYOUT, MARCH))
+          .contains("'s3://my-bucket/cloudtrail_monthly/_staging/2024/03/'");
     }
 
     @Test

@@ -394,7 +394,7 @@ class PartitionBuilderTest {
     assertThatThrownBy(() -> builder.build(request("m-1", false)))
         .isInstanceOf(PartitionBuilderException.class)
         .hasMessageStartingWith("Cannot replace 2024-03: copying " + STAGING + "q1-bucket-1 failed after 1 of 4 file(s); "
-            + "the 2 copied file(s) were removed and the previous partition is as it was")
+            + "its copies were removed (2 key(s)) and the previous partition is as it was")
         .hasMessageContaining("InternalError")
         .message().doesNotContain("\n");
     assertThat(tableView(store.objects())).isEqualTo(before);

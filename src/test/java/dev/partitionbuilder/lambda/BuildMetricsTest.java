@@ -54,6 +54,7 @@ class BuildMetricsTest {
   void setUp() {
     engine = new FakeQueryEngine(journal, clock);
     store = new FakeObjectStore(journal);
+    engine.writesInto(store);
     PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store, new FakeCatalog(journal),
         engine, BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))), clock, clock::advance);
     BuildMetrics metrics = new BuildMetrics(new BuildMetrics.DocumentEnvironment(documents::add), "PartitionBuilderTest",

@@ -23,6 +23,7 @@ import dev.partitionbuilder.testing.SqsEventSource.Poll;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +77,7 @@ class HandlerOnSqsTest {
   @BeforeEach
   void setUp() {
     Clock clock = Clock.systemUTC();
-    PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), new FakeObjectStore(journal),
+    PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), storeWrittenBy(engine),
         new FakeCatalog(journal), engine, BuildSettings.defaults(new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10))), clock,
         Sleeper.SYSTEM);
     handler = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock);
@@ -150,7 +151,8 @@ class HandlerOnSqsTest {
   void aQueryOutlastingTheInvocationIsLeftRunningAndTheRedeliveredMessageFinishesItWithoutASecondStart() {
     LongQuery query = new LongQuery();
     Clock clock = Clock.systemUTC();
-    PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), new FakeObjectStore(journal),
+    FakeObjectStore store = new FakeObjectStore(journal);
+    PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store,
         new FakeCatalog(journal), query, BuildSettings.defaults(new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10))), clock,
         Sleeper.SYSTEM);
     // The event source gives every invocation 900 s: this margin leaves a deadline 0.3 s away.
@@ -163,6 +165,7 @@ class HandlerOnSqsTest {
     Poll first = lambda.poll(WAIT);
     assertThat(first.failed()).containsExactly(id);
 
+    store.put(LAYOUT.stagingPrefix(YearMonth.of(2024, 3)) + "q1-bucket-0", 1_000);
     query.finished.set(true);
     Poll second = lambda.poll(WAIT);
     assertThat(second.receiveCounts()).containsExactly(2);
@@ -279,5 +282,12 @@ class HandlerOnSqsTest {
     assertThat(after).allSatisfy(p -> assertThat(p.records()).isEmpty());
     assertThat(queue.deadLetters()).extracting(Message::body).containsExactly(MONTH_13, MARCH);
     assertThat(engine.startedSql()).singleElement().asString().contains("month = '01'");
+  }
+
+  /** The bucket the fake query engine writes its CTAS output into. */
+  private FakeObjectStore storeWrittenBy(FakeQueryEngine engine) {
+    FakeObjectStore store = new FakeObjectStore(journal);
+    engine.writesInto(store);
+    return store;
   }
 }

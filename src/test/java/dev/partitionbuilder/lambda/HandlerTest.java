@@ -39,7 +39,7 @@ class HandlerTest {
   @BeforeEach
   void setUp() {
     engine = new FakeQueryEngine(journal, clock);
-    PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), new FakeObjectStore(journal),
+    PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), storeWrittenBy(engine),
         new FakeCatalog(journal), engine, BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))), clock,
         clock::advance);
     handler = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock);
@@ -114,5 +114,12 @@ class HandlerTest {
     assertThat(failedIds(response)).containsExactly("m-again");
     assertThat(journal.entries()).contains("start q1").doesNotContain("stop q1");
     assertThat(Duration.between(start, clock.instant())).isLessThanOrEqualTo(Duration.ofSeconds(90));
+  }
+
+  /** The bucket the fake query engine writes its CTAS output into. */
+  private FakeObjectStore storeWrittenBy(FakeQueryEngine engine) {
+    FakeObjectStore store = new FakeObjectStore(journal);
+    engine.writesInto(store);
+    return store;
   }
 }

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A query engine that plays a script: each started query goes through the states given to
@@ -40,11 +42,13 @@ public final class FakeQueryEngine implements QueryEngine {
     final Instant submittedAt;
     final Deque<State> states;
     final boolean retryable;
+    final String sql;
     State state;
     boolean stopped;
 
-    Run(Instant submittedAt, Script script) {
+    Run(Instant submittedAt, Script script, String sql) {
       this.submittedAt = submittedAt;
+      this.sql = sql;
       this.states = new ArrayDeque<>(script.states());
       this.retryable = script.retryable();
       this.state = State.QUEUED;
@@ -79,6 +83,22 @@ public final class FakeQueryEngine implements QueryEngine {
     return this;
   }
 
+  /**
+   * A succeeded query writes one file, {@code <id>-bucket-0} of 1,000 bytes, into {@code store} under
+   * the key its CTAS names in {@code external_location = 's3://<bucket>/<key prefix>'}, as Athena does.
+   */
+  public FakeQueryEngine writesInto(FakeObjectStore store) {
+    return onSuccess(id -> {
+      Matcher location = EXTERNAL_LOCATION.matcher(runs.get(id).sql);
+      if (!location.find()) {
+        throw new IllegalStateException("The CTAS of " + id + " names no external_location");
+      }
+      store.put(location.group(1) + id + "-bucket-0", 1_000);
+    });
+  }
+
+  private static final Pattern EXTERNAL_LOCATION = Pattern.compile("external_location\\s*=\\s*'[a-z0-9]+://[^/]+/([^']*)'");
+
   public FakeQueryEngine rows(long rows) {
     this.rows = OptionalLong.of(rows);
     return this;
@@ -94,7 +114,7 @@ public final class FakeQueryEngine implements QueryEngine {
   public String startedEarlier(String token, Instant when, State state) {
     String id = "q" + next++;
     idByToken.put(token, id);
-    Run run = new Run(when, new Script(List.of(state), false));
+    Run run = new Run(when, new Script(List.of(state), false), "");
     run.state = state;
     run.states.clear();
     runs.put(id, run);
@@ -124,7 +144,7 @@ public final class FakeQueryEngine implements QueryEngine {
     String id = "q" + next++;
     idByToken.put(idempotencyToken, id);
     Script script = scripts.isEmpty() ? new Script(List.of(State.SUCCEEDED), false) : scripts.poll();
-    runs.put(id, new Run(clock.instant(), script));
+    runs.put(id, new Run(clock.instant(), script, sql));
     startedSql.add(sql);
     journal.add("start " + id);
     return id;

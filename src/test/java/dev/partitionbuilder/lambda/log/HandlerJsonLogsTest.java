@@ -56,7 +56,7 @@ class HandlerJsonLogsTest {
   @BeforeEach
   void setUp() {
     engine = new FakeQueryEngine(journal, clock);
-    builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), new FakeObjectStore(journal),
+    builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), storeWrittenBy(engine),
         new FakeCatalog(journal), engine, BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))), clock,
         clock::advance);
     when(context.getRemainingTimeInMillis()).thenReturn(900_000);
@@ -158,5 +158,12 @@ class HandlerJsonLogsTest {
     assertThat(lines.get(lines.size() - 1)).isEqualTo(summaries.get(0));
     assertThat(Set.of("messageId", "month")).allSatisfy(field -> assertThat(summaries.get(0).has(field)).isTrue());
     return summaries.get(0);
+  }
+
+  /** The bucket the fake query engine writes its CTAS output into. */
+  private FakeObjectStore storeWrittenBy(FakeQueryEngine engine) {
+    FakeObjectStore store = new FakeObjectStore(journal);
+    engine.writesInto(store);
+    return store;
   }
 }
