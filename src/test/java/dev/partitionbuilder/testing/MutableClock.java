@@ -6,15 +6,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand; as a {@code Sleeper}, sleeping advances it. */
+/** A clock tests move by hand; as a {@code Sleeper}, sleeping advances it. Threads may share it. */
 public final class MutableClock extends Clock {
-  private Instant now;
+  private volatile Instant now;
 
   public MutableClock(Instant now) {
     this.now = now;
   }
 
-  public void advance(Duration duration) {
+  public synchronized void advance(Duration duration) {
     now = now.plus(duration);
   }
 
