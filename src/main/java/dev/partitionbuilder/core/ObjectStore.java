@@ -8,6 +8,10 @@ import java.util.Optional;
  *
  * <p>Implementations must refuse a prefix that is empty or does not end in {@code /}, so that a
  * delete can never reach past one "directory".
+ *
+ * <p>Threads: {@link #copy}, {@link #isCopyOf}, {@link #list} and {@link #deleteKeys} may be called
+ * from several threads at once on one store (the builder copies a month's files on a bounded pool),
+ * as S3 may be; every implementation must allow it.
  */
 public interface ObjectStore {
   /** Every object whose key starts with {@code prefix}, in key order. */
@@ -23,16 +27,19 @@ public interface ObjectStore {
 
   /**
    * Copies one object to another key of the same store, replacing what is there, without the
-   * bytes passing through this process where the store allows it. Throws when the source does not
-   * exist or the copy fails, naming both keys.
+   * bytes passing through this process where the store allows it. Atomic: the target key holds the
+   * old object or the whole copy, never part of one, also when the process dies mid-copy. Throws
+   * when the source does not exist or the copy fails, naming both keys.
    */
   void copy(String sourceKey, String targetKey);
 
   /**
-   * True when the object at {@code key} is a complete copy of the object at {@code sourceKey} as
-   * far as the store can tell: both exist, have the same size, and the same content where the store
-   * can compare it (a local store compares the bytes; S3 compares ETags when both are single-part).
-   * A build that resumes a replace copies again any present copy for which this is false.
+   * True when the object at {@code key} is a complete copy of the object at {@code sourceKey} as far
+   * as the store can tell: both exist, they have the same size, and the same content where the
+   * store can compare it (each implementation says how far it can: the local store and the fake
+   * compare the bytes, S3 the ETags where they are MD5s and otherwise the size). False, not an
+   * error, when either is missing. A resumed replace asks this of a copy already present before it
+   * trusts it; a wrong false costs one more copy, so where a store is unsure it answers false.
    */
   boolean isCopyOf(String key, String sourceKey);
 

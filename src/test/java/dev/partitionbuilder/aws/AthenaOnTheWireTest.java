@@ -104,11 +104,11 @@ class AthenaOnTheWireTest {
     stand.answer(GET_WORK_GROUP, workGroup("etl", false));
     // The CTAS's output: one file in the month's staging prefix; the partition is empty.
     String staging = CONFIG.layout().stagingPrefix(MARCH);
+    S3Object output = S3Object.builder().key(staging + "query-bucket-0").size(1_000L).eTag("\"etag\"").build();
     doAnswer(call -> {
-      boolean isStaging = call.<ListObjectsV2Request>getArgument(0).prefix().equals(staging);
-      return ListObjectsV2Response.builder().isTruncated(false).keyCount(isStaging ? 1 : 0)
-          .contents(isStaging ? List.of(S3Object.builder().key(staging + "query-bucket-0").size(1_000L).build()) : List.of())
-          .build();
+      boolean listed = output.key().startsWith(call.<ListObjectsV2Request>getArgument(0).prefix());
+      return ListObjectsV2Response.builder().isTruncated(false).keyCount(listed ? 1 : 0)
+          .contents(listed ? List.of(output) : List.of()).build();
     }).when(s3).listObjectsV2(any(ListObjectsV2Request.class));
     // The month's lock and build state: written, read back and deleted, each under its own key.
     Map<String, byte[]> small = new ConcurrentHashMap<>();

@@ -9,6 +9,7 @@ import dev.partitionbuilder.testing.S3Stand;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,5 +71,27 @@ class S3ObjectStoreS3ProxyTest {
         .isInstanceOf(PartitionBuilderException.class)
         .hasMessageStartingWith("Cannot delete under s3://no-such-bucket/" + MONTH + " (0 object(s) deleted before the failure): ")
         .hasCauseInstanceOf(NoSuchBucketException.class);
+  }
+
+  /**
+   * The multipart copy on the wire, with the threshold and part size lowered to S3's smallest part
+   * (5 MiB, which S3Proxy enforces on every part but the last): 6 MiB in a 5 MiB and a 1 MiB part.
+   */
+  @Test
+  void anObjectAboveTheThresholdIsCopiedPartByPartByteForByte() {
+    String bucket = s3.createBucket();
+    byte[] data = new byte[6 << 20];
+    new Random(11).nextBytes(data);
+    String staged = "warehouse/events/_staging/2024/03/000000_0";
+    s3.seed(bucket, staged, data);
+    s3.seed(bucket, MONTH + "000000_0", new byte[] {1, 2, 3});
+    S3ObjectStore store = new S3ObjectStore(s3.client(), bucket, 5L << 20, 5L << 20);
+
+    store.copy(staged, MONTH + "000000_0");
+
+    byte[] copied = s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(MONTH + "000000_0")).asByteArray();
+    assertThat(copied).isEqualTo(data);
+    assertThat(store.isCopyOf(MONTH + "000000_0", staged)).isTrue();
+    assertThat(s3.client().listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
   }
 }

@@ -17,6 +17,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
 
 import dev.partitionbuilder.core.ObjectStore.StoredObject;
 import dev.partitionbuilder.core.PartitionBuilderException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +32,18 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
@@ -259,15 +271,224 @@ class S3ObjectStoreTest {
         .hasMessage("Cannot delete " + URI + ": 1 of 5 key(s) failed, first: AccessDenied on " + key(3) + " (Access Denied)");
   }
 
+  private static final String STAGED = "tables/events/_staging/2024/03/f";
+  private static final long MIB = 1L << 20;
+
   @Test
   void aFailedCopyNamesBothUrisAndKeepsTheCause() {
+    objects(object(STAGED, 10, "\"etag\""));
     S3Exception denied = (S3Exception) S3Exception.builder().message("Access Denied").statusCode(403).build();
-    doThrow(denied).when(s3).copyObject(any(software.amazon.awssdk.services.s3.model.CopyObjectRequest.class));
+    doThrow(denied).when(s3).copyObject(any(CopyObjectRequest.class));
 
-    assertThatThrownBy(() -> store.copy("tables/events/_staging/2024/03/f", PREFIX + "f"))
+    assertThatThrownBy(() -> store.copy(STAGED, PREFIX + "f"))
         .isInstanceOf(PartitionBuilderException.class)
         .hasMessageStartingWith("Cannot copy s3://warehouse/tables/events/_staging/2024/03/f to " + URI + "f: Access Denied")
         .hasCause(denied);
+  }
+
+  @Test
+  void aCopyOfAMissingSourceFailsSayingSoAndCopiesNothing() {
+    objects();
+
+    assertThatThrownBy(() -> store.copy(STAGED, PREFIX + "f"))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessage("Cannot copy s3://warehouse/" + STAGED + " to " + URI + "f: the source does not exist");
+    verify(s3, never()).copyObject(any(CopyObjectRequest.class));
+    verify(s3, never()).createMultipartUpload(any(CreateMultipartUploadRequest.class));
+  }
+
+  @Test
+  void anObjectUpToTheThresholdIsCopiedWithOneCopyObject() {
+    S3ObjectStore store = new S3ObjectStore(s3, BUCKET, 10 * MIB, 5 * MIB);
+    objects(object(STAGED, 10 * MIB, "\"etag\""));
+    doReturn(CopyObjectResponse.builder().build()).when(s3).copyObject(any(CopyObjectRequest.class));
+
+    store.copy(STAGED, PREFIX + "f");
+
+    ArgumentCaptor<CopyObjectRequest> copy = ArgumentCaptor.forClass(CopyObjectRequest.class);
+    verify(s3).copyObject(copy.capture());
+    assertThat(copy.getValue().sourceKey()).isEqualTo(STAGED);
+    assertThat(copy.getValue().destinationKey()).isEqualTo(PREFIX + "f");
+    verify(s3, never()).createMultipartUpload(any(CreateMultipartUploadRequest.class));
+    ArgumentCaptor<ListObjectsV2Request> list = ArgumentCaptor.forClass(ListObjectsV2Request.class);
+    verify(s3).listObjectsV2(list.capture());
+    assertThat(list.getValue().prefix()).isEqualTo(STAGED);
+    assertThat(list.getValue().maxKeys()).isEqualTo(1);
+  }
+
+  @Test
+  void anObjectAboveTheThresholdIsCopiedInConsecutiveRangesOfItsListedVersionAndCompleted() {
+    S3ObjectStore store = new S3ObjectStore(s3, BUCKET, 10 * MIB, 5 * MIB);
+    objects(object(STAGED, 12 * MIB + 1, "\"abc-2\""));
+    multipartSucceeds();
+
+    store.copy(STAGED, PREFIX + "f");
+
+    ArgumentCaptor<UploadPartCopyRequest> parts = ArgumentCaptor.forClass(UploadPartCopyRequest.class);
+    verify(s3, times(3)).uploadPartCopy(parts.capture());
+    assertThat(parts.getAllValues()).extracting(UploadPartCopyRequest::partNumber, UploadPartCopyRequest::copySourceRange)
+        .containsExactly(tuple(1, "bytes=0-5242879"), tuple(2, "bytes=5242880-10485759"), tuple(3, "bytes=10485760-12582912"));
+    assertThat(parts.getAllValues()).allSatisfy(part -> {
+      assertThat(part.uploadId()).isEqualTo("upload-1");
+      assertThat(part.sourceBucket()).isEqualTo(BUCKET);
+      assertThat(part.sourceKey()).isEqualTo(STAGED);
+      assertThat(part.copySourceIfMatch()).isEqualTo("\"abc-2\"");
+      assertThat(part.destinationBucket()).isEqualTo(BUCKET);
+      assertThat(part.destinationKey()).isEqualTo(PREFIX + "f");
+    });
+    ArgumentCaptor<CompleteMultipartUploadRequest> complete = ArgumentCaptor.forClass(CompleteMultipartUploadRequest.class);
+    verify(s3).completeMultipartUpload(complete.capture());
+    assertThat(complete.getValue().uploadId()).isEqualTo("upload-1");
+    assertThat(complete.getValue().key()).isEqualTo(PREFIX + "f");
+    assertThat(complete.getValue().multipartUpload().parts()).extracting(CompletedPart::partNumber, CompletedPart::eTag)
+        .containsExactly(tuple(1, "\"part-1\""), tuple(2, "\"part-2\""), tuple(3, "\"part-3\""));
+    verify(s3, never()).copyObject(any(CopyObjectRequest.class));
+    verify(s3, never()).abortMultipartUpload(any(AbortMultipartUploadRequest.class));
+  }
+
+  @Test
+  void aPartCopyThatFailsAbortsTheUploadAndTheCopyFailsWithThatFailure() {
+    S3ObjectStore store = new S3ObjectStore(s3, BUCKET, 10 * MIB, 5 * MIB);
+    objects(object(STAGED, 12 * MIB, "\"abc-2\""));
+    multipartSucceeds();
+    S3Exception failure = refused(500);
+    doReturn(partCopied(1)).doThrow(failure).when(s3).uploadPartCopy(any(UploadPartCopyRequest.class));
+
+    assertThatThrownBy(() -> store.copy(STAGED, PREFIX + "f"))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageStartingWith("Cannot copy s3://warehouse/" + STAGED + " to " + URI + "f: InternalError")
+        .hasCause(failure);
+
+    verify(s3, never()).completeMultipartUpload(any(CompleteMultipartUploadRequest.class));
+    ArgumentCaptor<AbortMultipartUploadRequest> abort = ArgumentCaptor.forClass(AbortMultipartUploadRequest.class);
+    verify(s3).abortMultipartUpload(abort.capture());
+    assertThat(abort.getValue().bucket()).isEqualTo(BUCKET);
+    assertThat(abort.getValue().key()).isEqualTo(PREFIX + "f");
+    assertThat(abort.getValue().uploadId()).isEqualTo("upload-1");
+  }
+
+  @Test
+  void aCompleteThatFailsAbortsTheUpload() {
+    S3ObjectStore store = new S3ObjectStore(s3, BUCKET, 10 * MIB, 5 * MIB);
+    objects(object(STAGED, 12 * MIB, "\"abc-2\""));
+    multipartSucceeds();
+    S3Exception failure = refused(403);
+    doThrow(failure).when(s3).completeMultipartUpload(any(CompleteMultipartUploadRequest.class));
+
+    assertThatThrownBy(() -> store.copy(STAGED, PREFIX + "f")).isInstanceOf(PartitionBuilderException.class).hasCause(failure);
+
+    verify(s3).abortMultipartUpload(any(AbortMultipartUploadRequest.class));
+  }
+
+  @Test
+  void anAbortThatFailsTooIsAddedToTheCopysFailureRatherThanReplacingIt() {
+    S3ObjectStore store = new S3ObjectStore(s3, BUCKET, 10 * MIB, 5 * MIB);
+    objects(object(STAGED, 12 * MIB, "\"abc-2\""));
+    multipartSucceeds();
+    S3Exception failure = refused(500);
+    S3Exception abortFailure = refused(403);
+    doThrow(failure).when(s3).uploadPartCopy(any(UploadPartCopyRequest.class));
+    doThrow(abortFailure).when(s3).abortMultipartUpload(any(AbortMultipartUploadRequest.class));
+
+    assertThatThrownBy(() -> store.copy(STAGED, PREFIX + "f"))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasCause(failure)
+        .satisfies(e -> assertThat(e.getCause().getSuppressed()).containsExactly(abortFailure));
+  }
+
+  @Test
+  void thePartSizeIsRaisedToWholeMebibytesWhenTheObjectWouldNeedMoreThanTenThousandParts() {
+    S3ObjectStore store = new S3ObjectStore(s3, BUCKET, 10 * MIB, 5 * MIB);
+    long fiveTebibytes = 5L << 40;
+
+    long part = store.partSizeFor(fiveTebibytes);
+
+    assertThat(store.partSizeFor(6L << 30)).isEqualTo(5 * MIB);
+    assertThat(part % MIB).isZero();
+    assertThat(part * 10_000).isGreaterThanOrEqualTo(fiveTebibytes);
+    assertThat((part - MIB) * 10_000).isLessThan(fiveTebibytes);
+    assertThat(part).isLessThanOrEqualTo(5L << 30);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {-1, (5L << 30) + 1})
+  void aThresholdOutsideWhatCopyObjectTakesIsRefused(long threshold) {
+    assertThatIllegalArgumentException().isThrownBy(() -> new S3ObjectStore(s3, BUCKET, threshold, 5 * MIB))
+        .withMessageContaining(Long.toString(threshold));
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {(5L << 20) - 1, (5L << 30) + 1})
+  void aPartSizeOutsideS3sLimitsIsRefused(long partSize) {
+    assertThatIllegalArgumentException().isThrownBy(() -> new S3ObjectStore(s3, BUCKET, 10 * MIB, partSize))
+        .withMessageContaining(Long.toString(partSize));
+  }
+
+  @Test
+  void isCopyOfComparesSinglePartETagsAndOtherwiseTheSize() {
+    Instant staged = Instant.parse("2024-04-01T00:10:00Z");
+    Instant copied = staged.plusSeconds(60);
+    objects(object(STAGED, 10, "\"0cc175b9c0f1b6a8\"", staged),
+        object(PREFIX + "same", 10, "\"0cc175b9c0f1b6a8\"", copied),
+        object(PREFIX + "other-bytes", 10, "\"92eb5ffee6ae2fec\"", copied),
+        object(PREFIX + "shorter", 9, "\"0cc175b9c0f1b6a8\"", copied),
+        object(PREFIX + "multipart", 10, "\"abc-2\"", copied),
+        object(PREFIX + "older", 10, "\"abc-2\"", staged.minusSeconds(3600)));
+
+    assertThat(store.isCopyOf(PREFIX + "same", STAGED)).isTrue();
+    assertThat(store.isCopyOf(PREFIX + "other-bytes", STAGED)).isFalse();
+    assertThat(store.isCopyOf(PREFIX + "shorter", STAGED)).isFalse();
+    assertThat(store.isCopyOf(PREFIX + "multipart", STAGED)).as("multipart ETag: the size decides").isTrue();
+    assertThat(store.isCopyOf(PREFIX + "older", STAGED)).as("older than its source: not a copy of it").isFalse();
+    assertThat(store.isCopyOf(PREFIX + "missing", STAGED)).isFalse();
+    assertThat(store.isCopyOf(PREFIX + "same", STAGED + "-missing")).isFalse();
+  }
+
+  @Test
+  void isCopyOfFailsNamingBothUrisWhenTheListingFails() {
+    S3Exception denied = refused(403);
+    doThrow(denied).when(s3).listObjectsV2(any(ListObjectsV2Request.class));
+
+    assertThatThrownBy(() -> store.isCopyOf(PREFIX + "f", STAGED))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageStartingWith("Cannot compare " + URI + "f with s3://warehouse/" + STAGED + ": AccessDenied")
+        .hasCause(denied);
+  }
+
+  /** A bucket holding exactly these objects, answering listings as S3 does: keys under the prefix, in order. */
+  private void objects(S3Object... objects) {
+    doAnswer(call -> {
+      ListObjectsV2Request request = call.getArgument(0);
+      List<S3Object> found = java.util.Arrays.stream(objects)
+          .filter(o -> o.key().startsWith(request.prefix()))
+          .sorted(java.util.Comparator.comparing(S3Object::key))
+          .limit(request.maxKeys() == null ? 1000 : request.maxKeys())
+          .toList();
+      return ListObjectsV2Response.builder().contents(found).keyCount(found.size()).isTruncated(false).build();
+    }).when(s3).listObjectsV2(any(ListObjectsV2Request.class));
+  }
+
+  private static S3Object object(String key, long size, String eTag) {
+    return object(key, size, eTag, Instant.parse("2024-04-01T00:00:00Z"));
+  }
+
+  private static S3Object object(String key, long size, String eTag, Instant lastModified) {
+    return S3Object.builder().key(key).size(size).eTag(eTag).lastModified(lastModified).build();
+  }
+
+  private void multipartSucceeds() {
+    doReturn(CreateMultipartUploadResponse.builder().uploadId("upload-1").build())
+        .when(s3).createMultipartUpload(any(CreateMultipartUploadRequest.class));
+    doAnswer(call -> partCopied(((UploadPartCopyRequest) call.getArgument(0)).partNumber()))
+        .when(s3).uploadPartCopy(any(UploadPartCopyRequest.class));
+    doReturn(CompleteMultipartUploadResponse.builder().build())
+        .when(s3).completeMultipartUpload(any(CompleteMultipartUploadRequest.class));
+    doReturn(AbortMultipartUploadResponse.builder().build())
+        .when(s3).abortMultipartUpload(any(AbortMultipartUploadRequest.class));
+  }
+
+  private static UploadPartCopyResponse partCopied(int number) {
+    return UploadPartCopyResponse.builder().copyPartResult(r -> r.eTag("\"part-" + number + "\"")).build();
   }
 
   @Test

@@ -271,6 +271,95 @@ public abstract class ObjectStoreContractTest {
   }
 
   @Test
+  void aCopyMadeByCopyIsCopyOfItsSource() {
+    String staged = TABLE + "_staging/2024/03/000000_0";
+    put(staged, bytes(4096, 1));
+
+    store.copy(staged, MONTH + "000000_0");
+
+    assertThat(store.isCopyOf(MONTH + "000000_0", staged)).isTrue();
+  }
+
+  @Test
+  void aTruncatedTargetIsNotCopyOfItsSource() {
+    String staged = TABLE + "_staging/2024/03/000000_0";
+    put(staged, bytes(4096, 1));
+    put(MONTH + "000000_0", Arrays.copyOf(bytes(4096, 1), 1000));
+
+    assertThat(store.isCopyOf(MONTH + "000000_0", staged)).isFalse();
+  }
+
+  @Test
+  void aTargetOfTheSameSizeWithOtherBytesIsNotCopyOfTheSource() {
+    String staged = TABLE + "_staging/2024/03/000000_0";
+    put(staged, bytes(4096, 1));
+    byte[] other = bytes(4096, 1);
+    other[2048] ^= 1;
+    put(MONTH + "000000_0", other);
+
+    assertThat(store.isCopyOf(MONTH + "000000_0", staged)).isFalse();
+  }
+
+  @Test
+  void isCopyOfIsFalseRatherThanAnErrorWhenEitherSideIsMissing() {
+    String staged = TABLE + "_staging/2024/03/000000_0";
+    String other = TABLE + "_staging/2024/03/000001_0";
+    put(staged, bytes(10, 1));
+    put(MONTH + "000001_0", bytes(10, 1));
+
+    assertThat(store.isCopyOf(MONTH + "000000_0", staged)).as("target missing").isFalse();
+    assertThat(store.isCopyOf(MONTH + "000001_0", other)).as("source missing").isFalse();
+    assertThat(store.isCopyOf(MONTH + "000002_0", TABLE + "_staging/2024/03/000002_0")).as("both missing").isFalse();
+  }
+
+  @Test
+  void fiftyCopiesFromEightThreadsAtOnceEachLandWhole() throws Exception {
+    List<String> staged = IntStream.range(0, 50)
+        .mapToObj(i -> String.format(Locale.ROOT, "%s_staging/2024/03/%06d_0", TABLE, i))
+        .toList();
+    for (int i = 0; i < staged.size(); i++) {
+      put(staged.get(i), bytes(1000 + i * 37, i));
+    }
+    putAll(neighbours());
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      CyclicBarrier start = new CyclicBarrier(8);
+      List<Future<?>> workers = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int first = t;
+        workers.add(threads.submit(() -> {
+          start.await(10, TimeUnit.SECONDS);
+          for (int i = first; i < staged.size(); i += 8) {
+            store.copy(staged.get(i), MONTH + staged.get(i).substring(staged.get(i).lastIndexOf('/') + 1));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> worker : workers) {
+        worker.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    List<StoredObject> month = store.list(MONTH);
+    assertThat(month).hasSize(50);
+    for (int i = 0; i < staged.size(); i++) {
+      String target = MONTH + staged.get(i).substring(staged.get(i).lastIndexOf('/') + 1);
+      assertThat(month.get(i)).isEqualTo(new StoredObject(target, 1000 + i * 37L));
+      assertThat(store.isCopyOf(target, staged.get(i))).as(target).isTrue();
+    }
+    assertThat(keys("")).containsAll(neighbours());
+  }
+
+  /** {@code size} bytes that differ with {@code seed}, so a copy of the wrong source shows. */
+  protected static byte[] bytes(int size, int seed) {
+    byte[] data = new byte[size];
+    new Random(seed).nextBytes(data);
+    return data;
+  }
+
+  @Test
   void deleteKeysDeletesExactlyTheGivenKeysAndReturnsHowMany() {
     List<String> month = List.of(MONTH + "old-0", MONTH + "old-1", MONTH + "new-0", MONTH + "sub/old-2");
     putAll(month);

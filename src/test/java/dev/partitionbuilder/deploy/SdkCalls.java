@@ -4,10 +4,12 @@ import static org.mockito.Mockito.mock;
 
 import dev.partitionbuilder.aws.AwsBackend;
 import dev.partitionbuilder.aws.AwsClients;
+import dev.partitionbuilder.aws.S3ObjectStore;
 import dev.partitionbuilder.core.BuildRequest;
 import dev.partitionbuilder.core.BuildResult;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.CtasTemplate;
+import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +42,7 @@ import software.amazon.awssdk.services.athena.model.StartQueryExecutionResponse;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -47,7 +50,10 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
 import software.amazon.awssdk.utils.builder.SdkBuilder;
 
 /**
@@ -56,8 +62,9 @@ import software.amazon.awssdk.utils.builder.SdkBuilder;
  * response. The scenario takes every path that reaches AWS: a CTAS template read from S3, the
  * workgroup's settings read at cold start, the saved state of an earlier build whose query, of an
  * older template, is still running (so it is stopped), a successful rerun, the row count, and the
- * replace: copying the staged file in and deleting the old one, all between taking the month's
- * lock and releasing it.
+ * replace: copying the staged file in (over 5 GB, so part by part) and deleting the old one, all
+ * between taking the month's lock and releasing it. A second, short scenario copies such a file
+ * again with a part that fails, which the store aborts.
  */
 final class SdkCalls {
   /**
@@ -72,6 +79,14 @@ final class SdkCalls {
       // CopyObject reads the source (a staged file) and writes the target (the partition).
       // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
       Map.entry("S3Client.copyObject", List.of("s3:GetObject", "s3:PutObject")),
+      // A staged file over 5 GB is copied part by part: UploadPartCopy reads a range of the source
+      // and writes a part of the target; the upload is started and completed as a PutObject, and
+      // aborted when a part fails, which is an action of its own.
+      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html
+      Map.entry("S3Client.createMultipartUpload", List.of("s3:PutObject")),
+      Map.entry("S3Client.uploadPartCopy", List.of("s3:GetObject", "s3:PutObject")),
+      Map.entry("S3Client.completeMultipartUpload", List.of("s3:PutObject")),
+      Map.entry("S3Client.abortMultipartUpload", List.of("s3:AbortMultipartUpload")),
       // The month's lock: a conditional PutObject (If-None-Match needs no other action).
       // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
       Map.entry("S3Client.putObject", List.of("s3:PutObject")),
@@ -88,7 +103,12 @@ final class SdkCalls {
   static final Instant NOW = Instant.parse("2024-04-01T00:31:00Z");
   static final String TEMPLATE_URI = "s3://example-templates/ctas/cloudtrail_monthly.sql";
 
+  /** The staged file over CopyObject's 5 GB (6 GiB), so its copy goes part by part. */
+  private static final String LARGE_STAGED_FILE = "000001_0_new";
+
   private final Set<String> recorded = new TreeSet<>();
+  /** When set, UploadPartCopy fails, as a part whose copy S3 refuses. */
+  private boolean failPartCopies;
   private final Deque<QueryExecutionState> states = new ArrayDeque<>(List.of(
       QueryExecutionState.RUNNING, QueryExecutionState.CANCELLED, QueryExecutionState.SUCCEEDED));
   private final Deque<Instant> submitted = new ArrayDeque<>(List.of(Instant.EPOCH, Instant.EPOCH, NOW));
@@ -111,6 +131,7 @@ final class SdkCalls {
     if (result.rowsWritten().orElse(-1) != 42) {
       throw new AssertionError("The scenario did not run to its end: " + result);
     }
+    calls.copyWithAFailingPart();
     return calls.recorded;
   }
 
@@ -143,6 +164,23 @@ final class SdkCalls {
         .build(new BuildRequest(YearMonth.of(2024, 3), "message-1", true, NOW.plus(Duration.ofMinutes(14))));
   }
 
+  private static S3Object staged(String key) {
+    long size = key.endsWith(LARGE_STAGED_FILE) ? 6L << 30 : 1024L;
+    return S3Object.builder().key(key).size(size).eTag("\"etag-staged\"").lastModified(NOW).build();
+  }
+
+  /** The store's copy of a staged file over 5 GB whose second step fails: it aborts the upload. */
+  private void copyWithAFailingPart() {
+    failPartCopies = true;
+    S3ObjectStore store = new S3ObjectStore(mock(S3Client.class, recording()), "example-cloudtrail-analytics");
+    try {
+      store.copy("cloudtrail_monthly/_staging/2024/03/" + LARGE_STAGED_FILE, "cloudtrail_monthly/2024/03/" + LARGE_STAGED_FILE);
+      throw new AssertionError("The copy with a failing part did not fail");
+    } catch (PartitionBuilderException expected) {
+      // the abort it made is recorded
+    }
+  }
+
   /**
    * Records each operation (a method taking the operation's request object) and answers it; the
    * SDK's own default methods (the Consumer overloads, paginators, getObjectAsBytes) run for real
@@ -169,11 +207,27 @@ final class SdkCalls {
     Object request = invocation.getArgument(0);
     switch (operation) {
       case "S3Client.listObjectsV2": {
-        // A staged file and an old one of another name, so the scenario copies and then deletes.
+        // Two staged files, one over 5 GB, and an old one of another name, so the scenario copies
+        // (one CopyObject, one multipart copy) and then deletes.
         String prefix = ((ListObjectsV2Request) request).prefix();
-        String name = prefix.contains("_staging/") ? "000000_0_new" : "000000_0_old";
-        return ListObjectsV2Response.builder().isTruncated(false)
-            .contents(S3Object.builder().key(prefix + name).size(1024L).build()).build();
+        if (!prefix.endsWith("/")) {
+          // One key looked up (the store's copy reads the source's size and ETag so): a staged file is there.
+          return ListObjectsV2Response.builder().isTruncated(false).contents(prefix.contains("_staging/")
+              ? List.of(staged(prefix)) : List.of()).build();
+        }
+        List<S3Object> contents = prefix.contains("_staging/")
+            ? List.of(staged(prefix + "000000_0_new"), staged(prefix + LARGE_STAGED_FILE))
+            : List.of(S3Object.builder().key(prefix + "000000_0_old").size(1024L).build());
+        return ListObjectsV2Response.builder().isTruncated(false).contents(contents).build();
+      }
+      case "S3Client.createMultipartUpload":
+        return CreateMultipartUploadResponse.builder().uploadId("upload-1").build();
+      case "S3Client.uploadPartCopy": {
+        if (failPartCopies) {
+          throw S3Exception.builder().statusCode(500).message("We encountered an internal error. Please try again.").build();
+        }
+        int part = ((UploadPartCopyRequest) request).partNumber();
+        return UploadPartCopyResponse.builder().copyPartResult(r -> r.eTag("\"part-" + part + "\"")).build();
       }
       case "S3Client.putObject": {
         try (InputStream body = ((RequestBody) invocation.getArgument(1)).contentStreamProvider().newStream()) {
@@ -206,7 +260,7 @@ final class SdkCalls {
             .configuration(c -> c.enforceWorkGroupConfiguration(false))).build();
       default:
         // An empty response of the operation's own type: deleteObjects, deleteObject, deleteTable,
-        // stopQueryExecution.
+        // stopQueryExecution, completeMultipartUpload, abortMultipartUpload.
         Object builder = invocation.getMethod().getReturnType().getMethod("builder").invoke(null);
         return ((SdkBuilder<?, ?>) builder).build();
     }

@@ -1,9 +1,11 @@
 package dev.partitionbuilder.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.partitionbuilder.core.ObjectStore;
 import dev.partitionbuilder.core.ObjectStoreContractTest;
+import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -95,5 +97,137 @@ class LocalObjectStoreContractTest extends ObjectStoreContractTest {
     try (Stream<Path> files = Files.walk(root)) {
       assertThat(files.filter(Files::isRegularFile)).isEmpty();
     }
+  }
+
+  private static final String MONTH_DIR = "warehouse/events/2024/03/";
+  private static final String LOCK_KEY = "warehouse/events/_locks/2024/03";
+
+  @Test
+  void temporaryFilesAreNeverListedAndDeleteAllRemovesTheStraysUnderItsPrefix() throws IOException {
+    put(MONTH_DIR + "000000_0", new byte[] {1});
+    put(MONTH_DIR + ".000001_0.copy-0123456789abcdef", new byte[] {2});
+    put(MONTH_DIR + "sub/.x.write-fedcba9876543210", new byte[] {3});
+    put("warehouse/events/2024/04/.000000_0.copy-0123456789abcdef", new byte[] {4});
+    LocalObjectStore store = new LocalObjectStore(root);
+
+    assertThat(store.list("")).extracting(ObjectStore.StoredObject::key)
+        .containsExactly(MONTH_DIR + "000000_0");
+    assertThat(store.deleteAll(MONTH_DIR)).isEqualTo(1);
+
+    assertThat(Files.exists(root.resolve(MONTH_DIR))).isFalse();
+    assertThat(regularFiles()).containsExactly(root.resolve("warehouse/events/2024/04/.000000_0.copy-0123456789abcdef"));
+  }
+
+  @Test
+  void deleteKeysRemovesTheStrayTemporaryFilesOfTheKeysItDeletesAndNoOthers() throws IOException {
+    put(MONTH_DIR + "old-0", new byte[] {1});
+    put(MONTH_DIR + ".old-0.copy-0123456789abcdef", new byte[] {2});
+    put(MONTH_DIR + ".old-0.create-0123456789abcdef", new byte[] {2});
+    put(MONTH_DIR + ".new-0.copy-0123456789abcdef", new byte[] {3});
+    LocalObjectStore store = new LocalObjectStore(root);
+
+    assertThat(store.deleteKeys(MONTH_DIR, List.of(MONTH_DIR + "old-0"))).isEqualTo(1);
+
+    assertThat(regularFiles()).containsExactly(root.resolve(MONTH_DIR + ".new-0.copy-0123456789abcdef"));
+  }
+
+  @Test
+  void releasingTheLastLockOfAYearLeavesNoEmptyDirectoryBehindButKeepsTheRoot() throws IOException {
+    put("warehouse/events/2024/03/part-0", new byte[] {9});
+    LocalObjectStore store = new LocalObjectStore(root);
+    assertThat(store.createIfAbsent(LOCK_KEY, new byte[] {1})).isTrue();
+
+    assertThat(store.deleteIfMatch(LOCK_KEY, store.readVersioned(LOCK_KEY).orElseThrow().version())).isTrue();
+
+    assertThat(Files.exists(root.resolve("warehouse/events/_locks"))).isFalse();
+    assertThat(Files.isDirectory(root.resolve("warehouse/events/2024/03"))).isTrue();
+    store.deleteKeys(MONTH_DIR, List.of(MONTH_DIR + "part-0"));
+    assertThat(Files.exists(root.resolve("warehouse"))).isFalse();
+    assertThat(Files.isDirectory(root)).isTrue();
+  }
+
+  @Test
+  void aCreateWhoseLastStepFailsLeavesNoFileUnderTheKeyAndNoTemporaryFile() throws IOException {
+    LocalObjectStore store = new LocalObjectStore(root, (target, temporary) -> {
+      throw new IOException("No space left on device");
+    });
+
+    assertThatThrownBy(() -> store.createIfAbsent(LOCK_KEY, new byte[] {1}))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessage("Cannot create " + root.resolve(LOCK_KEY) + ": java.io.IOException: No space left on device");
+
+    assertThat(regularFiles()).isEmpty();
+    assertThat(new LocalObjectStore(root).createIfAbsent(LOCK_KEY, new byte[] {2})).isTrue();
+  }
+
+  @Test
+  void aCreateOnAFullDiskLeavesNoFileUnderTheKeySoTheMonthIsNotBlocked(@TempDir Path scratch) throws Exception {
+    try (SmallDisk disk = SmallDisk.mount(scratch.resolve("disk"))) {
+      LocalObjectStore store = new LocalObjectStore(disk.dir());
+      Path filler = disk.fill("filler");
+
+      assertThatThrownBy(() -> store.createIfAbsent(LOCK_KEY, "{\"owner\":\"message-1\"}".getBytes(StandardCharsets.UTF_8)))
+          .isInstanceOf(PartitionBuilderException.class)
+          .hasMessageStartingWith("Cannot create " + disk.dir().resolve(LOCK_KEY) + ": ")
+          .hasMessageContaining("No space left on device");
+
+      assertThat(regularFilesUnder(disk.dir())).containsExactly(filler);
+      Files.delete(filler);
+      assertThat(store.createIfAbsent(LOCK_KEY, new byte[] {1})).isTrue();
+    }
+  }
+
+  @Test
+  void aCopyOnAFullDiskLeavesTheOldTargetWholeAndNoTemporaryFile(@TempDir Path scratch) throws Exception {
+    try (SmallDisk disk = SmallDisk.mount(scratch.resolve("disk"))) {
+      LocalObjectStore store = new LocalObjectStore(disk.dir());
+      String staged = "warehouse/events/_staging/2024/03/000000_0";
+      byte[] old = bytes(300 << 10, 1);
+      writeFile(disk.dir().resolve(staged), bytes(400 << 10, 2));
+      writeFile(disk.dir().resolve(MONTH_DIR + "000000_0"), old);
+      Path filler = disk.fill("filler");
+
+      assertThatThrownBy(() -> store.copy(staged, MONTH_DIR + "000000_0"))
+          .isInstanceOf(PartitionBuilderException.class)
+          .hasMessageStartingWith("Cannot copy " + disk.dir().resolve(staged) + " to " + disk.dir().resolve(MONTH_DIR + "000000_0"))
+          .hasMessageContaining("No space left on device");
+
+      assertThat(Files.readAllBytes(disk.dir().resolve(MONTH_DIR + "000000_0"))).isEqualTo(old);
+      assertThat(regularFilesUnder(disk.dir())).containsExactlyInAnyOrder(filler, disk.dir().resolve(staged),
+          disk.dir().resolve(MONTH_DIR + "000000_0"));
+    }
+  }
+
+  @Test
+  void aWriteOnAFullDiskLeavesTheOldBytesAndNoTemporaryFile(@TempDir Path scratch) throws Exception {
+    try (SmallDisk disk = SmallDisk.mount(scratch.resolve("disk"))) {
+      LocalObjectStore store = new LocalObjectStore(disk.dir());
+      String state = "warehouse/events/_state/2024/03.json";
+      store.write(state, "{\"phase\":\"QUERY\"}".getBytes(StandardCharsets.UTF_8));
+      Path filler = disk.fill("filler");
+
+      assertThatThrownBy(() -> store.write(state, bytes(64 << 10, 3)))
+          .isInstanceOf(PartitionBuilderException.class)
+          .hasMessageContaining("No space left on device");
+
+      assertThat(store.read(state)).hasValueSatisfying(read -> assertThat(new String(read, StandardCharsets.UTF_8))
+          .isEqualTo("{\"phase\":\"QUERY\"}"));
+      assertThat(regularFilesUnder(disk.dir())).containsExactlyInAnyOrder(filler, disk.dir().resolve(state));
+    }
+  }
+
+  private List<Path> regularFiles() throws IOException {
+    return regularFilesUnder(root);
+  }
+
+  private static List<Path> regularFilesUnder(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  private static void writeFile(Path file, byte[] data) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.write(file, data);
   }
 }

@@ -3,6 +3,7 @@ package dev.partitionbuilder.testing;
 import dev.partitionbuilder.core.ObjectStore;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -153,13 +154,13 @@ public final class FakeObjectStore implements ObjectStore {
     }
   }
 
-  /** Same size and the same bytes; an object put with a size only reads as zeros, as in {@link #read}. */
+  /** Both exist with the same bytes (an object put with a size only has zeros). */
   @Override
   public synchronized boolean isCopyOf(String key, String sourceKey) {
     call("isCopyOf " + key + " <- " + sourceKey);
-    Long size = objects.get(key);
-    return size != null && size.equals(objects.get(sourceKey))
-        && java.util.Arrays.equals(contents.get(key), contents.get(sourceKey));
+    Optional<byte[]> copy = content(key);
+    Optional<byte[]> source = content(sourceKey);
+    return copy.isPresent() && source.isPresent() && Arrays.equals(copy.get(), source.get());
   }
 
   @Override
