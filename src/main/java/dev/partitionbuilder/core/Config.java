@@ -64,7 +64,10 @@ public record Config(
   public static final String ATHENA_POLL_INITIAL_MS = "ATHENA_POLL_INITIAL_MS";
   /** Longest wait between two GetQueryExecution calls, in ms. Default 10000. */
   public static final String ATHENA_POLL_MAX_MS = "ATHENA_POLL_MAX_MS";
-  /** Time kept back from the Lambda's remaining time to stop the query and clean up. Default 30. */
+  /**
+   * Time kept back from the Lambda's remaining time: past the deadline it leaves, no poll waits and
+   * no copy starts, so the copies in flight, their undo and the lock's release fit in it. Default 30.
+   */
   public static final String DEADLINE_MARGIN_SECONDS = "DEADLINE_MARGIN_SECONDS";
   /**
    * Fewest rows a successful query must write for its files to replace the partition; fewer leave
