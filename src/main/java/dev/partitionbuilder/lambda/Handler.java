@@ -16,6 +16,7 @@ import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.InvalidTriggerException;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.MonthBusyException;
+import dev.partitionbuilder.core.OneLine;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryStillRunningException;
 import dev.partitionbuilder.core.RunSummary;
@@ -129,6 +130,12 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
       trigger = parser.parse(message.getBody());
     } catch (InvalidTriggerException e) {
       log.error("messageId={} rejected: {}", id, e.getMessage());
+      return false;
+    } catch (RuntimeException e) {
+      // A body the parser should have rejected but could not read: a bug, but one that must fail
+      // this record alone and not the batch (which Lambda would retry whole).
+      log.atError().setCause(e).log("messageId={} rejected: the body could not be read: {}", id,
+          OneLine.of(String.valueOf(e)));
       return false;
     }
     MDC.put(MONTH, trigger.month().toString());
