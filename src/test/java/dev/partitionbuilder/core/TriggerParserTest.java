@@ -223,7 +223,7 @@ class TriggerParserTest {
 
   static Stream<Arguments> rejectedBodies() {
     return Stream.of(
-        rejected("not JSON", "month: 3\nyear: 2024", "not JSON", "month: 3 year: 2024"),
+        rejected("not JSON", "month: 3\nyear: 2024", "not JSON", "\"month: 3\\nyear: 2024\""),
         rejected("trailing garbage after an object", "{\"month\": 3, \"year\": 2024} x", "not JSON", "2024} x"),
         rejected("trailing second object", "{\"month\": 3, \"year\": 2024}{}", "not JSON", "2024}{}"),
         rejected("empty body", "", "message body is empty"),
