@@ -8,7 +8,7 @@ package dev.partitionbuilder.core;
  *
  * <p>Escaped: C0 (U+0000 to U+001F), DEL (U+007F), C1 (U+0080 to U+009F), and the line and
  * paragraph separators U+2028 and U+2029; as {@code \t}, {@code \n}, {@code \r}, or {@code \}{@code
- * uXXXX}.
+ * uXXXX}. So is half a surrogate pair, which no UTF-8 line can carry (it would print as '?').
  */
 public final class OneLine {
   /** Longest value {@link #quote} shows, in characters. */
@@ -55,7 +55,14 @@ public final class OneLine {
     StringBuilder out = null;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (!isControl(c)) {
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        if (out != null) {
+          out.append(c).append(value.charAt(i + 1));
+        }
+        i++;
+        continue;
+      }
+      if (!isControl(c) && !Character.isSurrogate(c)) {
         if (out != null) {
           out.append(c);
         }

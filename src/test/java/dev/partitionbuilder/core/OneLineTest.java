@@ -27,6 +27,11 @@ class OneLineTest {
   }
 
   @Test
+  void escapesHalfASurrogatePairButKeepsWholeOnes() {
+    assertThat(OneLine.escape("a\ud800b\udc00c😀\ud83d")).isEqualTo("a\\uD800b\\uDC00c😀\\uD83D");
+  }
+
+  @Test
   void foldsLineBreaksOfAMessageIntoOneSpaceAndEscapesTheRest() {
     assertThat(OneLine.of("Cannot read s3://b/k:\r\n  Access Denied\n\tby policy\u001b[31m\u2028x"))
         .isEqualTo("Cannot read s3://b/k: Access Denied by policy\\u001B[31m\\u2028x");
