@@ -94,6 +94,21 @@ class MainTest {
         .contains("\\u0000\\u2029{");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "--timeout {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"9223372036854775807", "1441", "0", "-1"})
+  void runRefusesATimeoutOutsideOneMinuteToOneDay_beforeDoingAnything(String minutes, @TempDir Path dir)
+      throws Exception {
+    int code = run(ENV, "run", "--month", "2024-03", "--timeout", minutes, "--source", dir.resolve("source").toString(),
+        "--warehouse", dir.resolve("warehouse").toString());
+
+    assertThat(code).isEqualTo(2);
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("nothing written").isEmpty();
+    }
+    assertThat(err.toString()).contains("--timeout " + minutes, "from 1 to 1440", "MAX_TIMEOUT_MINUTES")
+        .doesNotContain("Exception");
+  }
+
   @Test
   void planReadsTheConfigFileAndLetsTheEnvironmentOverrideIt(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("x.env");
