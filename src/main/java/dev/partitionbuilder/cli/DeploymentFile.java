@@ -36,7 +36,7 @@ enum DeploymentFile {
       Map.entry("source_table", new Value(Config.SRC_TABLE_NAME, Config::requireGlueName)),
       Map.entry("destination_table", new Value(Config.DST_TABLE_NAME, Config::requireGlueName)),
       Map.entry("destination_bucket", new Value(Config.DST_BUCKET, Config::requireBucket)),
-      Map.entry("destination_prefix", new Value(Config.DST_PREFIX, Config::requirePrefix)),
+      Map.entry("destination_prefix", new Value(Config.DST_PREFIX, Config::requireDestinationPrefix)),
       Map.entry("workgroup", new Value(Config.ATHENA_WORKGROUP, Config::requireWorkgroup)),
       Map.entry("source_bucket", new Value("SRC_BUCKET", Config::requireBucket)),
       Map.entry("source_prefix", new Value("SRC_PREFIX", Config::requirePrefix)),

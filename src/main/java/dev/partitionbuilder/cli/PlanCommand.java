@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.InvalidTriggerException;
+import dev.partitionbuilder.core.OneLine;
 import dev.partitionbuilder.core.PartitionPlan;
 import dev.partitionbuilder.core.Trigger;
 import dev.partitionbuilder.core.TriggerParser;
@@ -41,7 +42,8 @@ final class PlanCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     boolean rejected = false;
     for (JsonNode record : records) {
-      String id = record.path("messageId").asText("<no messageId>");
+      // Escaped: an event file can hold anything, and this line goes to a terminal.
+      String id = OneLine.escape(record.path("messageId").asText("<no messageId>"));
       JsonNode body = record.get("body");
       try {
         if (body == null || !body.isTextual()) {

@@ -5,6 +5,7 @@ import dev.partitionbuilder.aws.AwsClients;
 import dev.partitionbuilder.core.BuildRequest;
 import dev.partitionbuilder.core.BuildResult;
 import dev.partitionbuilder.core.Config;
+import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.RunSummary;
@@ -108,9 +109,15 @@ final class RunCommand implements Callable<Integer> {
       description = "wait at most this long for a month's query; with --engine athena a query still running then "
           + "is left running and the same command resumes it (default: ${DEFAULT-VALUE})")
   long timeoutMinutes;
+  /** One day: longer than any month's build; the month's lock is held until two minutes past it. */
+  static final long MAX_TIMEOUT_MINUTES = 1_440;
 
   @Override
   public Integer call() throws Exception {
+    if (timeoutMinutes < 1 || timeoutMinutes > MAX_TIMEOUT_MINUTES) {
+      throw new ConfigException("--timeout " + timeoutMinutes + " must be from 1 to " + MAX_TIMEOUT_MINUTES
+          + " minutes (MAX_TIMEOUT_MINUTES, one day)");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<YearMonth> range = months();

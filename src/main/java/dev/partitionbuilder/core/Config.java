@@ -1,5 +1,6 @@
 package dev.partitionbuilder.core;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -92,6 +93,29 @@ public record Config(
   public static final long DEFAULT_LOCK_LEASE_SECONDS = 960;
   // Each retry is a whole CTAS again; more than a few cannot fit in a 15-minute Lambda anyway.
   static final int MAX_ATHENA_QUERY_RETRIES = 10;
+  /** The Lambda's maximum timeout, 900 s: a larger margin would leave a build no time at all. */
+  public static final long MAX_DEADLINE_MARGIN_SECONDS = 900;
+  /**
+   * One day. A lease is how long a crashed build keeps its month from every other; the longest
+   * Lambda build is 900 s, and a CLI run's lease already follows its own deadline.
+   */
+  public static final long MAX_LOCK_LEASE_SECONDS = 86_400;
+  /** 15 minutes, the Lambda's maximum timeout: a longer wait between polls would never poll twice. */
+  public static final long MAX_ATHENA_POLL_MS = 900_000;
+  /** S3's limit on a key's length, in UTF-8 bytes. https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html */
+  public static final int S3_MAX_KEY_BYTES = 1_024;
+  /**
+   * Room kept for the names of the files Athena writes into a partition: Trino's are about 80
+   * characters ({@code 20240401_003000_00012_abcde_<uuid>}, or {@code 000000_0_<uuid>_<query id>}
+   * when bucketed); 200 leaves room for any engine version's longer ones.
+   */
+  public static final int FILE_NAME_RESERVE_BYTES = 200;
+  /**
+   * The longest DST_PREFIX, in UTF-8 bytes: its longest key, {@code <prefix>_staging/YYYY/MM/<file>},
+   * must fit in {@value #S3_MAX_KEY_BYTES} bytes with {@value #FILE_NAME_RESERVE_BYTES} for the file name.
+   */
+  public static final int MAX_PREFIX_BYTES =
+      S3_MAX_KEY_BYTES - FILE_NAME_RESERVE_BYTES - (TableLayout.STAGING + "2024/03/").length();
 
   // Athena: "lowercase letters, numbers, and the underscore character", at most 255 characters.
   // https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html
@@ -103,6 +127,10 @@ public record Config(
   private static final Pattern IPV4 = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
   // S3's "safe" key characters plus '='; no quote, space or backslash can reach a SQL literal.
   private static final Pattern PREFIX_SEGMENT = Pattern.compile("[A-Za-z0-9!_.()=-]+");
+  /** A segment of a monthly partition, {@code YYYY/MM} or Hive's {@code year=YYYY} and {@code month=MM}. */
+  private static final Pattern YEAR_SEGMENT = Pattern.compile("\\d{4}");
+  private static final Pattern MONTH_SEGMENT = Pattern.compile("\\d{1,2}");
+  private static final Pattern HIVE_PARTITION_SEGMENT = Pattern.compile("(?i)(year|month|day)=\\d+");
   /** Room kept in a Glue name for the temporary table's "_temp_YYYYMM" suffix. */
   static final int TEMP_SUFFIX_LENGTH = "_temp_202401".length();
 
@@ -122,13 +150,16 @@ public record Config(
       throw invalid(SCHEDULE_TIME_ZONE, null, "is not set");
     }
     ctasTemplate = ctasTemplate == null ? Optional.empty() : ctasTemplate.filter(t -> !t.isBlank());
-    requirePositive(ATHENA_POLL_INITIAL_MS, pollInitial, Duration::toMillis);
-    requirePositive(ATHENA_POLL_MAX_MS, pollMax, Duration::toMillis);
+    requireBetween(ATHENA_POLL_INITIAL_MS, pollInitial, Duration::toMillis, MAX_ATHENA_POLL_MS,
+        "MAX_ATHENA_POLL_MS, the Lambda's maximum timeout");
+    requireBetween(ATHENA_POLL_MAX_MS, pollMax, Duration::toMillis, MAX_ATHENA_POLL_MS,
+        "MAX_ATHENA_POLL_MS, the Lambda's maximum timeout");
     if (pollMax.compareTo(pollInitial) < 0) {
       throw invalid(ATHENA_POLL_MAX_MS, String.valueOf(pollMax.toMillis()),
           "is smaller than " + ATHENA_POLL_INITIAL_MS + " (" + pollInitial.toMillis() + ")");
     }
-    requirePositive(DEADLINE_MARGIN_SECONDS, deadlineMargin, Duration::toSeconds);
+    requireBetween(DEADLINE_MARGIN_SECONDS, deadlineMargin, Duration::toSeconds, MAX_DEADLINE_MARGIN_SECONDS,
+        "MAX_DEADLINE_MARGIN_SECONDS, the Lambda's maximum timeout");
     if (minRows < 0) {
       throw invalid(MIN_ROWS, String.valueOf(minRows), "must be 0 or more (0 accepts an empty month)");
     }
@@ -136,7 +167,8 @@ public record Config(
       throw invalid(ATHENA_QUERY_RETRIES, String.valueOf(queryRetries),
           "must be from 0 (never retry) to " + MAX_ATHENA_QUERY_RETRIES);
     }
-    requirePositive(LOCK_LEASE_SECONDS, lockLease, Duration::toSeconds);
+    requireBetween(LOCK_LEASE_SECONDS, lockLease, Duration::toSeconds, MAX_LOCK_LEASE_SECONDS,
+        "MAX_LOCK_LEASE_SECONDS, one day");
   }
 
   /** Reads and validates the configuration from environment variables (or a map standing for them). */
@@ -210,8 +242,40 @@ public record Config(
     }
   }
 
+  /** The destination table's root: {@link #requireDestinationPrefix} named {@value #DST_PREFIX}. */
   public static void requirePrefix(String value) {
-    requirePrefix(DST_PREFIX, value);
+    requireDestinationPrefix(DST_PREFIX, value);
+  }
+
+  /**
+   * A plain prefix (see {@link #requirePrefix(String, String)}) that is also fit to be a table's
+   * root: it does not lie inside another table's partition, staging, lock or state area (no segment
+   * {@code _staging}, {@code _locks} or {@code _state}, no {@code YYYY/MM} pair of segments, no
+   * {@code year=}, {@code month=} or {@code day=} segment), since a rebuild there would clear and
+   * replace keys that table reads; and it leaves every key the builder writes within S3's limit.
+   */
+  public static void requireDestinationPrefix(String variable, String value) {
+    requirePrefix(variable, value);
+    String[] segments = value.substring(0, value.length() - 1).split("/");
+    for (int i = 0; i < segments.length; i++) {
+      String segment = segments[i];
+      if ((segment + "/").equals(TableLayout.STAGING) || (segment + "/").equals(TableLayout.LOCKS)
+          || (segment + "/").equals(TableLayout.STATE)) {
+        throw invalid(variable, value, "lies inside another table's " + segment
+            + " area: give the table a prefix of its own, outside every other table's");
+      }
+      String partition = partitionAt(segments, i);
+      if (partition != null) {
+        throw invalid(variable, value, "lies inside another table's partition (" + OneLine.quote(partition)
+            + "): a rebuild would replace that table's files; give the table a prefix of its own");
+      }
+    }
+    int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_PREFIX_BYTES) {
+      throw invalid(variable, value, "is " + bytes + " bytes long; at most " + MAX_PREFIX_BYTES
+          + " (MAX_PREFIX_BYTES) keep the longest key, <prefix>_staging/YYYY/MM/<file>, within S3's "
+          + S3_MAX_KEY_BYTES + " bytes with " + FILE_NAME_RESERVE_BYTES + " for the file name");
+    }
   }
 
   /** A relative key prefix ending in '/', never empty, with plain segments; {@code variable} names it in errors. */
@@ -235,11 +299,29 @@ public record Config(
     }
   }
 
-  /** {@code inUnit} gives the value back in the variable's own unit, as the user wrote it. */
-  private static void requirePositive(String variable, Duration value, ToLongFunction<Duration> inUnit) {
+  /** The segment, or pair of segments, at {@code i} that names a partition; null if none does. */
+  private static String partitionAt(String[] segments, int i) {
+    if (HIVE_PARTITION_SEGMENT.matcher(segments[i]).matches()) {
+      return segments[i];
+    }
+    boolean yearMonth = i + 1 < segments.length && YEAR_SEGMENT.matcher(segments[i]).matches()
+        && MONTH_SEGMENT.matcher(segments[i + 1]).matches();
+    return yearMonth ? segments[i] + "/" + segments[i + 1] : null;
+  }
+
+  /**
+   * From 1 to {@code max} in the variable's own unit, which {@code inUnit} gives back as the user
+   * wrote it. The bound keeps time arithmetic ({@code Instant.plus}) from overflowing.
+   */
+  private static void requireBetween(String variable, Duration value, ToLongFunction<Duration> inUnit, long max,
+      String bound) {
     if (value == null || value.isNegative() || value.isZero()) {
       throw invalid(variable, value == null ? null : String.valueOf(inUnit.applyAsLong(value)),
           "must be a positive number");
+    }
+    long amount = inUnit.applyAsLong(value);
+    if (amount > max) {
+      throw invalid(variable, String.valueOf(amount), "must be at most " + max + " (" + bound + ")");
     }
   }
 

@@ -3,10 +3,13 @@ package dev.partitionbuilder.core;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.fasterxml.jackson.jr.stree.JacksonJrsTreeCodec;
 import com.fasterxml.jackson.jr.stree.JrsNumber;
@@ -20,6 +23,10 @@ import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,20 +67,7 @@ public final class TriggerParser {
       throw new InvalidTriggerException("message body is empty: expected {\"month\": M, \"year\": YYYY} "
           + "or an EventBridge Scheduled Event");
     }
-    JsonNode root;
-    try (JsonParser parser = FACTORY.createParser(body)) {
-      root = new JsonNode(TREES.readTree(parser));
-      if (parser.nextToken() != null) {
-        throw new JsonParseException(parser, "Trailing token (of type " + parser.currentToken()
-            + ") found after value");
-      }
-    } catch (JsonProcessingException e) {
-      throw new InvalidTriggerException("message body is not JSON (" + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
-          + "): " + OneLine.quote(body));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read a message body held in memory", e);
-    }
+    JsonNode root = read(body);
     if (!root.isObject()) {
       throw new InvalidTriggerException("message body must be a JSON object, got "
           + kind(root) + " " + OneLine.quote(root.toString()));
@@ -91,6 +85,72 @@ public final class TriggerParser {
       return scheduled(SCHEDULED_TIME, root.get(SCHEDULED_TIME));
     }
     return explicit(root);
+  }
+
+  /**
+   * The body as a tree. Whatever the text holds, this either returns or throws {@link
+   * InvalidTriggerException}: Jackson's own limits (nesting deeper than 1,000, a number of more than
+   * 1,000 digits) end here as rejections like any other malformed body.
+   */
+  private static JsonNode read(String body) {
+    try (JsonParser parser = new UniqueKeys(FACTORY.createParser(body))) {
+      return read(parser, body);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read a message body held in memory", e);
+    }
+  }
+
+  /** Reads while the parser is open, so that it can still say where it stopped. */
+  private static JsonNode read(JsonParser parser, String body) throws IOException {
+    try {
+      JsonNode root = new JsonNode(TREES.readTree(parser));
+      if (parser.nextToken() != null) {
+        throw new JsonParseException(parser, "Trailing token (of type " + parser.currentToken()
+            + ") found after value");
+      }
+      return root;
+    } catch (StreamConstraintsException e) {
+      throw new InvalidTriggerException("message body exceeds a limit of the JSON reader (" + e.getOriginalMessage()
+          + where(e, parser) + "): " + OneLine.quote(body));
+    } catch (JsonProcessingException e) {
+      throw new InvalidTriggerException("message body is not JSON (" + e.getOriginalMessage()
+          + where(e, parser) + "): " + OneLine.quote(body));
+    }
+  }
+
+  /** Jackson's constraint exceptions carry no location; the parser still knows where it stopped. */
+  private static String where(JsonProcessingException e, JsonParser parser) {
+    JsonLocation location = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+    return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+  }
+
+  /**
+   * Refuses a key given twice in one object, at any depth, naming it and where it is: {@code
+   * {"month": 3, "month": 4}} would otherwise mean whichever came last, and there is to be exactly
+   * one way to write a month. Jackson's STRICT_DUPLICATE_DETECTION does the same check but says
+   * "not JSON" in a message we would have to pick apart to name the key.
+   */
+  private static final class UniqueKeys extends JsonParserDelegate {
+    private final Deque<Set<String>> objects = new ArrayDeque<>();
+
+    UniqueKeys(JsonParser parser) {
+      super(parser);
+    }
+
+    @Override
+    public JsonToken nextToken() throws IOException {
+      JsonToken token = super.nextToken();
+      if (token == JsonToken.START_OBJECT) {
+        objects.push(new HashSet<>());
+      } else if (token == JsonToken.END_OBJECT) {
+        objects.pop();
+      } else if (token == JsonToken.FIELD_NAME && !objects.peek().add(currentName())) {
+        throw new InvalidTriggerException("key " + OneLine.quote(currentName()) + " appears twice in one object (at "
+            + OneLine.quote(getParsingContext().pathAsPointer().toString())
+            + "): give each key once, so that a message says one thing");
+      }
+      return token;
+    }
   }
 
   /** A month given as {@code YYYY-MM} on a command line, held to the same rules as a message. */
@@ -113,24 +173,29 @@ public final class TriggerParser {
   }
 
   /**
-   * EventBridge events carry "detail-type" and an AWS "source"; a "source" of our own in an
-   * explicit message is just an extra field.
+   * EventBridge events carry an AWS "source" and a "detail-type". A "source" of our own, or a
+   * "detail-type" beside a month or year, in an explicit message is just an extra field; a
+   * "detail-type" without month and year is taken as an event whose source is wrong or missing.
    */
   private static boolean isEventBridgeEvent(JsonNode root) {
     JsonNode source = root.get("source");
-    return root.has("detail-type") || source != null && source.isTextual() && source.asText().startsWith("aws.");
+    if (source != null && source.isTextual() && source.asText().startsWith("aws.")) {
+      return true;
+    }
+    return root.has("detail-type") && !root.has("month") && !root.has("year");
   }
 
   private Trigger scheduledEvent(JsonNode root) {
     JsonNode source = root.get("source");
-    if (!source.isTextual() || !(source.asText().equals("aws.scheduler") || source.asText().equals("aws.events"))) {
+    String name = source != null && source.isTextual() ? source.asText() : null;
+    if (!"aws.scheduler".equals(name) && !"aws.events".equals(name)) {
       throw new InvalidTriggerException("source: expected \"aws.scheduler\" or \"aws.events\", got "
           + shown(source));
     }
     JsonNode detailType = root.get("detail-type");
     if (detailType == null || !detailType.isTextual() || !detailType.asText().equals("Scheduled Event")) {
       throw new InvalidTriggerException("detail-type: expected \"Scheduled Event\" for source "
-          + source.asText() + ", got " + shown(detailType));
+          + name + ", got " + shown(detailType));
     }
     return scheduled("time", root.get("time"));
   }

@@ -16,6 +16,7 @@ import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.InvalidTriggerException;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.MonthBusyException;
+import dev.partitionbuilder.core.OneLine;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryStillRunningException;
 import dev.partitionbuilder.core.RunSummary;
@@ -97,7 +98,8 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
     Set<String> failedGroups = new HashSet<>();
     for (SQSMessage message : records) {
       // Every line logged while this record is handled carries these (JSON fields on Lambda).
-      MDC.put(MESSAGE_ID, message.getMessageId());
+      // A messageId is SQS's, but the handler is not the place to trust it: escaped wherever it is shown.
+      MDC.put(MESSAGE_ID, OneLine.escape(message.getMessageId()));
       if (context.getAwsRequestId() != null) {
         MDC.put(AWS_REQUEST_ID, context.getAwsRequestId());
       }
@@ -105,7 +107,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
         String group = isFifo(message) ? groupOf(message) : null;
         if (group != null && failedGroups.contains(group)) {
           log.warn("messageId={} not processed: an earlier message of its FIFO group {} failed in this batch",
-              message.getMessageId(), group);
+              OneLine.escape(message.getMessageId()), OneLine.escape(group));
           failures.add(new BatchItemFailure(message.getMessageId()));
           continue;
         }
@@ -123,12 +125,21 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
   }
 
   private boolean process(SQSMessage message, Instant deadline) {
-    String id = message.getMessageId();
+    // The messageId itself goes to the build (the lock's owner, the query token); its escaped form to
+    // every line and summary, which a person reads.
+    String requestKey = message.getMessageId();
+    String id = OneLine.escape(requestKey);
     Trigger trigger;
     try {
       trigger = parser.parse(message.getBody());
     } catch (InvalidTriggerException e) {
       log.error("messageId={} rejected: {}", id, e.getMessage());
+      return false;
+    } catch (RuntimeException e) {
+      // A body the parser should have rejected but could not read: a bug, but one that must fail
+      // this record alone and not the batch (which Lambda would retry whole).
+      log.atError().setCause(e).log("messageId={} rejected: the body could not be read: {}", id,
+          OneLine.of(String.valueOf(e)));
       return false;
     }
     MDC.put(MONTH, trigger.month().toString());
@@ -136,7 +147,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
     log.info("messageId={} month={} trigger={} receiveCount={}", id, trigger.month(), trigger.origin(), receives);
     Instant start = clock.instant();
     try {
-      BuildResult result = builder.build(new BuildRequest(trigger.month(), id, receives > 1, deadline));
+      BuildResult result = builder.build(new BuildRequest(trigger.month(), requestKey, receives > 1, deadline));
       RunSummary run = RunSummary.succeeded(id, result, Duration.between(start, clock.instant()));
       summary(log.atInfo(), run).log("messageId={} month={} queryExecutionId={} done: rows={} filesCopied={} "
               + "bytesWritten={} oldObjectsDeleted={} bytesScanned={} estimatedCostUsd={}",
@@ -154,7 +165,8 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
       // Our own exceptions say what failed and why in one line; a stack trace would add only noise.
       return notBuilt(log.atError(), trigger, id, start, e, "failed: {}", e.getMessage());
     } catch (RuntimeException e) {
-      return notBuilt(log.atError().setCause(e), trigger, id, start, e, "failed unexpectedly: {}", e);
+      return notBuilt(log.atError().setCause(e), trigger, id, start, e, "failed unexpectedly: {}",
+          OneLine.of(String.valueOf(e)));
     }
   }
 
@@ -197,7 +209,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
       metrics.emit(run);
     } catch (RuntimeException e) {
       log.warn("messageId={} month={} the run's metrics could not be written: {}", run.requestKey(), run.month(),
-          e.toString(), e);
+          OneLine.of(e.toString()), e);
     }
   }
 
@@ -208,7 +220,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
       return count == null ? 1 : Integer.parseInt(count);
     } catch (NumberFormatException e) {
       log.warn("messageId={} has an unreadable ApproximateReceiveCount {}; taking it as a redelivery",
-          message.getMessageId(), count);
+          OneLine.escape(message.getMessageId()), OneLine.quote(count));
       return 2;
     }
   }

@@ -72,6 +72,44 @@ class MainTest {
   }
 
   @Test
+  void planEscapesControlCharactersOfMessageIdsAndBodies_oneLinePerRecord(@TempDir Path dir) throws Exception {
+    // JSON escapes, so the file itself is plain text: ESC, CR LF, U+2028, NEL, DEL and NUL arrive as the parser reads them.
+    Path event = dir.resolve("event.json");
+    Files.writeString(event, "{\"Records\": ["
+        + "{\"messageId\": \"ok\\u001b[2J\\r\\nforged 2024-01 take the lock\", \"body\": \"{\\\"month\\\": 3, \\\"year\\\": 2024}\"},"
+        + "{\"messageId\": \"bad\\u2028x\", \"body\": \"{\\\"month\\\": \\\"\\u0085\\u007f\\u2028\\\"}\"},"
+        + "{\"messageId\": \"raw\", \"body\": \"\\u0000\\u2029{\"}]}");
+
+    int code = run(ENV, "plan", "--event", event.toString());
+
+    assertThat(code).isEqualTo(1);
+    // lines() splits at CR and LF only; a raw U+2028 or NEL would still be a control character below.
+    assertThat(out.toString().lines()).hasSize(3).allSatisfy(line ->
+        assertThat(line.chars()).as(line).noneMatch(c -> c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029));
+    assertThat(out.toString().lines().toList().get(0)).startsWith("ok\\u001B[2J\\r\\nforged 2024-01 take the lock 2024-03 ");
+    assertThat(out.toString().lines().toList().get(1))
+        .startsWith("bad\\u2028x error: month: expected a JSON integer from 1 to 12, got a string")
+        .contains("\\u0085\\u007F\\u2028");
+    assertThat(out.toString().lines().toList().get(2)).startsWith("raw error: message body is not JSON")
+        .contains("\\u0000\\u2029{");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "--timeout {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"9223372036854775807", "1441", "0", "-1"})
+  void runRefusesATimeoutOutsideOneMinuteToOneDay_beforeDoingAnything(String minutes, @TempDir Path dir)
+      throws Exception {
+    int code = run(ENV, "run", "--month", "2024-03", "--timeout", minutes, "--source", dir.resolve("source").toString(),
+        "--warehouse", dir.resolve("warehouse").toString());
+
+    assertThat(code).isEqualTo(2);
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("nothing written").isEmpty();
+    }
+    assertThat(err.toString()).contains("--timeout " + minutes, "from 1 to 1440", "MAX_TIMEOUT_MINUTES")
+        .doesNotContain("Exception");
+  }
+
+  @Test
   void planReadsTheConfigFileAndLetsTheEnvironmentOverrideIt(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("x.env");
     Files.writeString(file, "# comment\nexport ATHENA_WORKGROUP=wg\nGLUE_DATABASE=\"db\"\nSRC_TABLE_NAME=src\n"

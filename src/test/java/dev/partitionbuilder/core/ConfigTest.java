@@ -124,7 +124,8 @@ class ConfigTest {
     }
 
     @ParameterizedTest(name = "\"{0}\"")
-    @ValueSource(strings = {"a/b=c/", "cloudtrail/monthly/", "logs/year=all/(v2)/", "a.b_c-d!/"})
+    @ValueSource(strings = {"a/b=c/", "cloudtrail/monthly/", "logs/year=all/(v2)/", "a.b_c-d!/", "archive/2024/",
+        "t/03/2024/", "t/v2024/03/", "t/_stagingx/", "t/staging/"})
     void acceptsPlainNestedPrefixes(String prefix) {
       assertThat(Config.fromEnvironment(with(Config.DST_PREFIX, prefix)).prefix()).isEqualTo(prefix);
     }
@@ -295,6 +296,73 @@ class ConfigTest {
           .contains(Config.ATHENA_POLL_INITIAL_MS, "\"0\"", "positive");
     }
 
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"other/_staging/", "other/_staging/2024/03/", "other/_locks/", "_state/other/"})
+    void rejectsAPrefixInsideAnotherTablesStagingLockOrStateArea(String prefix) {
+      assertThat(rejection(with(Config.DST_PREFIX, prefix)))
+          .contains(Config.DST_PREFIX, "\"" + prefix + "\"", "lies inside another table's _");
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"other/2024/03/", "other/2024/3/mine/", "t/year=2024/", "t/month=03/", "t/DAY=1/"})
+    void rejectsAPrefixInsideAnotherTablesPartition(String prefix) {
+      assertThat(rejection(with(Config.DST_PREFIX, prefix)))
+          .contains(Config.DST_PREFIX, "\"" + prefix + "\"", "inside another table's partition");
+    }
+
+    @Test
+    void acceptsTheLongestPrefixWhoseKeysFitS3sLimitWithRoomForAthenasFileNames() {
+      String prefix = "p".repeat(Config.MAX_PREFIX_BYTES - 1) + "/";
+
+      TableLayout layout = Config.fromEnvironment(with(Config.DST_PREFIX, prefix)).layout();
+
+      YearMonth month = YearMonth.of(2024, 12);
+      // A file lands under the staging and partition prefixes; the lock and state keys are whole.
+      assertThat(bytes(layout.stagingPrefix(month)) + Config.FILE_NAME_RESERVE_BYTES).isEqualTo(Config.S3_MAX_KEY_BYTES);
+      assertThat(bytes(layout.partitionPrefix(month)) + Config.FILE_NAME_RESERVE_BYTES).isLessThan(Config.S3_MAX_KEY_BYTES);
+      assertThat(bytes(layout.lockKey(month))).isLessThan(Config.S3_MAX_KEY_BYTES);
+      assertThat(bytes(layout.stateKey(month))).isLessThan(Config.S3_MAX_KEY_BYTES);
+      assertThat(Config.MAX_PREFIX_BYTES).isEqualTo(807);
+    }
+
+    @Test
+    void rejectsAPrefixOneByteTooLongForS3sKeyLimit() {
+      String prefix = "p".repeat(Config.MAX_PREFIX_BYTES) + "/";
+
+      assertThat(rejection(with(Config.DST_PREFIX, prefix)))
+          .contains(Config.DST_PREFIX, "808 bytes", "MAX_PREFIX_BYTES", "807", "1024", "200");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "DEADLINE_MARGIN_SECONDS, 901, MAX_DEADLINE_MARGIN_SECONDS",
+        "DEADLINE_MARGIN_SECONDS, 9223372036854775807, MAX_DEADLINE_MARGIN_SECONDS",
+        "LOCK_LEASE_SECONDS, 86401, MAX_LOCK_LEASE_SECONDS",
+        "LOCK_LEASE_SECONDS, 9223372036854775807, MAX_LOCK_LEASE_SECONDS",
+        "ATHENA_POLL_MAX_MS, 900001, MAX_ATHENA_POLL_MS",
+        "ATHENA_POLL_MAX_MS, 9223372036854775807, MAX_ATHENA_POLL_MS"})
+    void rejectsATimeSoLargeThatItsArithmeticWouldOverflowOrThatLambdaCouldNeverUseIt(String variable, String value,
+        String bound) {
+      assertThat(rejection(with(variable, value))).contains(variable, "\"" + value + "\"", "at most", bound);
+    }
+
+    @Test
+    void rejectsAnInitialPollAboveTheBoundEvenWithAMaximumAsLarge() {
+      assertThat(rejection(with(Config.ATHENA_POLL_INITIAL_MS, "900001", Config.ATHENA_POLL_MAX_MS, "900001")))
+          .contains(Config.ATHENA_POLL_INITIAL_MS, "\"900001\"", "MAX_ATHENA_POLL_MS");
+    }
+
+    @Test
+    void acceptsEachTimeAtItsBound_whoseArithmeticStillWorks() {
+      Config config = Config.fromEnvironment(with(Config.DEADLINE_MARGIN_SECONDS, "900",
+          Config.LOCK_LEASE_SECONDS, "86400", Config.ATHENA_POLL_INITIAL_MS, "900000",
+          Config.ATHENA_POLL_MAX_MS, "900000"));
+
+      java.time.Instant now = java.time.Instant.now();
+      assertThat(now.plus(config.lockLease()).minus(config.deadlineMargin()).plus(config.pollPolicy().delay(60)))
+          .isAfter(now);
+    }
+
     @Test
     void keepsEveryMessageOnOneLine() {
       assertThat(rejection(with(Config.DST_PREFIX, "a\nb/"))).contains(Config.DST_PREFIX).doesNotContain("\n");
@@ -336,6 +404,10 @@ class ConfigTest {
       assertThat(layout.destinationTable()).isEqualTo("cloudtrail_monthly");
       assertThat(layout.storageRoot()).isEqualTo("s3://my-bucket/");
     }
+  }
+
+  private static int bytes(String key) {
+    return key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
   private static Map<String, String> with(String... keysAndValues) {

@@ -59,6 +59,14 @@ class TriggerParserTest {
       assertThat(trigger.month()).isEqualTo(YearMonth.of(2024, 3));
     }
 
+    @Test
+    void readsAMessageWithADetailTypeButNoSourceAsExplicit_theDetailTypeIsAnExtraField() {
+      Trigger trigger = parser.parse("{\"month\":3,\"year\":2024,\"detail-type\":\"note\"}");
+
+      assertThat(trigger.month()).isEqualTo(YearMonth.of(2024, 3));
+      assertThat(trigger.origin()).isEqualTo("explicit");
+    }
+
     @ParameterizedTest(name = "month {0} of {1}")
     @CsvSource({"1, 2024", "12, 2023", "1, 1000"})
     void acceptsTheFirstAndLastMonthOfAYear(int month, int year) {
@@ -215,7 +223,7 @@ class TriggerParserTest {
 
   static Stream<Arguments> rejectedBodies() {
     return Stream.of(
-        rejected("not JSON", "month: 3\nyear: 2024", "not JSON", "month: 3 year: 2024"),
+        rejected("not JSON", "month: 3\nyear: 2024", "not JSON", "\"month: 3\\nyear: 2024\""),
         rejected("trailing garbage after an object", "{\"month\": 3, \"year\": 2024} x", "not JSON", "2024} x"),
         rejected("trailing second object", "{\"month\": 3, \"year\": 2024}{}", "not JSON", "2024}{}"),
         rejected("empty body", "", "message body is empty"),
@@ -254,6 +262,16 @@ class TriggerParserTest {
             "scheduledTime (a string \"2024-04-01T00:30:00Z\")", "month (an integer 3)"),
         rejected("both scheduledTime and year", "{\"scheduledTime\": \"2024-04-01T00:30:00Z\", \"year\": 2024}",
             "scheduledTime (a string \"2024-04-01T00:30:00Z\")", "year (an integer 2024)"),
+        rejected("a month written twice", "{\"month\": 3, \"month\": 4, \"year\": 2024}",
+            "key \"month\" appears twice", "\"/month\""),
+        rejected("a key twice in a nested extra field", "{\"month\": 3, \"year\": 2024, \"by\": {\"u\": 1, \"u\": 2}}",
+            "key \"u\" appears twice", "\"/by/u\""),
+        rejected("nesting deeper than 1,000", "[".repeat(1_001) + "]".repeat(1_001),
+            "limit of the JSON reader", "nesting depth (1001)", "line 1, column 1002"),
+        rejected("a number of more than 1,000 digits", "{\"month\": " + "9".repeat(1_001) + "}",
+            "limit of the JSON reader", "Number value length (1001)"),
+        rejected("a detail-type without source, month or year", "{\"detail-type\": \"Scheduled Event\"}",
+            "source", "missing"),
         rejected("a huge body is shortened, not echoed", "x".repeat(10_000), "not JSON", "x".repeat(70) + "..."));
   }
 

@@ -7,6 +7,8 @@ import static org.mockito.Mockito.when;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.partitionbuilder.core.BuildSettings;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.PartitionBuilder;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -121,5 +124,53 @@ class HandlerTest {
     FakeObjectStore store = new FakeObjectStore(journal);
     engine.writesInto(store);
     return store;
+  }
+
+  @Test
+  void rejectsABodyNestedDeeperThanJacksonReadsInsteadOfThrowing() {
+    String body = "[".repeat(1_001) + "]".repeat(1_001);
+
+    SQSBatchResponse response = handler.handleRequest(event("deep", body), context);
+
+    assertThat(failedIds(response)).containsExactly("deep");
+    assertThat(engine.startedSql()).isEmpty();
+  }
+
+  @Test
+  void rejectsANumberOfMoreThanAThousandDigitsInsteadOfThrowing() {
+    String body = "{\"month\": " + "1".repeat(1_001) + ", \"year\": 2024}";
+
+    SQSBatchResponse response = handler.handleRequest(event("long-number", body), context);
+
+    assertThat(failedIds(response)).containsExactly("long-number");
+    assertThat(engine.startedSql()).isEmpty();
+  }
+
+  @Test
+  void buildsAnExplicitMonthWhoseBodyHasADetailTypeButNoSource_anExtraFieldLikeAnyOther() {
+    SQSBatchResponse response = handler.handleRequest(
+        event("note", "{\"month\":3,\"year\":2024,\"detail-type\":\"note\"}"), context);
+
+    assertThat(failedIds(response)).isEmpty();
+    assertThat(engine.startedSql()).singleElement().asString().contains("WHERE year = '2024' AND month = '03'");
+  }
+
+  @Test
+  void rejectsAMonthWrittenTwice() {
+    SQSBatchResponse response = handler.handleRequest(
+        event("twice", "{\"month\":3,\"month\":4,\"year\":2024}"), context);
+
+    assertThat(failedIds(response)).containsExactly("twice");
+    assertThat(engine.startedSql()).isEmpty();
+  }
+
+  private static SQSEvent event(String messageId, String body) {
+    SQSMessage message = new SQSMessage();
+    message.setMessageId(messageId);
+    message.setBody(body);
+    message.setAttributes(Map.of("ApproximateReceiveCount", "1"));
+    SQSEvent event = new SQSEvent();
+    event.setRecords(List.of(message));
+    return event;
   }
 }

@@ -49,10 +49,36 @@ class JsonLineTest {
     assertThat(line).doesNotContain("\n");
     JsonNode json = JSON.readTree(line);
     assertThat(json.get("errorType").asText()).isEqualTo("java.lang.IllegalStateException");
-    assertThat(json.get("errorMessage").asText()).isEqualTo("Cannot copy\nthe file");
+    assertThat(json.get("errorMessage").asText()).isEqualTo("Cannot copy the file");
     assertThat(json.get("stackTrace").isArray()).isTrue();
     assertThat(json.get("stackTrace").get(0).asText()).startsWith("the file").doesNotStartWith("java.lang");
     assertThat(json.get("stackTrace").toString()).contains("Caused by: java.lang.RuntimeException: cause");
+  }
+
+  @Test
+  void of_escapesControlCharactersInEveryStringItWrites_whoeverLoggedThem() throws Exception {
+    String evil = "m\u0000\u001b[2J\u007f\u0085\u2028\u2029\r\nforged";
+
+    String line = JsonLine.of(NOW, Level.ERROR, "x", "messageId=" + evil + " rejected", Map.of("messageId", evil),
+        List.of(new KeyValuePair("error", evil), new KeyValuePair("stepMs", Map.of(evil, List.of(evil)))),
+        new IllegalStateException(evil));
+
+    JsonNode json = JSON.readTree(line);
+    List<String> strings = new java.util.ArrayList<>();
+    collectStrings(json, strings);
+    assertThat(strings).isNotEmpty().allSatisfy(text ->
+        assertThat(text.chars()).as(text).noneMatch(c -> c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029));
+    assertThat(json.get("messageId").asText()).isEqualTo("m\\u0000\\u001B[2J\\u007F\\u0085\\u2028\\u2029\\r\\nforged");
+    assertThat(json.get("message").asText()).contains("m\\u0000\\u001B[2J").endsWith("forged rejected");
+  }
+
+  /** Every string of the line, field names and nested values included. */
+  private static void collectStrings(JsonNode node, List<String> into) {
+    if (node.isTextual()) {
+      into.add(node.asText());
+    }
+    node.fieldNames().forEachRemaining(into::add);
+    node.elements().forEachRemaining(child -> collectStrings(child, into));
   }
 
   @Test
