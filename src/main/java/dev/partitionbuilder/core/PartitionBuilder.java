@@ -106,6 +106,14 @@ public final class PartitionBuilder {
   public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
       QueryEngine engine, PollPolicy poll, Clock clock, Sleeper sleeper, long minRows, int queryRetries,
       Duration lockLease) {
+    this(layout, template, store, catalog, engine, poll, clock, sleeper, minRows, queryRetries, lockLease,
+        LockHolders.NONE);
+  }
+
+  /** @param holders names this process in the month's lock and tells which holders are gone (see {@link LockHolders}) */
+  public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
+      QueryEngine engine, PollPolicy poll, Clock clock, Sleeper sleeper, long minRows, int queryRetries,
+      Duration lockLease, LockHolders holders) {
     this.layout = requireNonNull(layout, "layout is null");
     this.template = requireNonNull(template, "template is null");
     this.store = requireNonNull(store, "store is null");
@@ -122,7 +130,7 @@ public final class PartitionBuilder {
       throw new IllegalArgumentException("queryRetries must be 0 or more, got " + queryRetries);
     }
     this.queryRetries = queryRetries;
-    this.lock = new MonthLock(layout, store, clock, lockLease);
+    this.lock = new MonthLock(layout, store, clock, lockLease, holders);
     this.checkpoints = new BuildCheckpoint(layout, store);
   }
 
