@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
+import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PollPolicy;
 import dev.partitionbuilder.core.Sleeper;
@@ -37,6 +38,8 @@ public final class LocalBackend implements AutoCloseable {
   /**
    * @param memoryLimit DuckDB's {@code memory_limit}, such as {@code 1GB}, or empty for its default
    * @param tempDirectory where DuckDB spills when over the memory limit
+   * @param lockLease how long a month's lock holds if its build never releases it and its process
+   *     is not known to be gone ({@value Config#LOCK_LEASE_SECONDS})
    */
   public record Settings(
       TableNames names,
@@ -46,11 +49,19 @@ public final class LocalBackend implements AutoCloseable {
       Optional<Path> template,
       Optional<String> memoryLimit,
       Optional<Path> tempDirectory,
-      long minRows) {
+      long minRows,
+      Duration lockLease) {
     /** Settings that need at least {@value Config#DEFAULT_MIN_ROWS} row(s) to replace a partition. */
     public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
         Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory) {
       this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, Config.DEFAULT_MIN_ROWS);
+    }
+
+    /** Settings whose locks hold {@value Config#DEFAULT_LOCK_LEASE_SECONDS} s. */
+    public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
+        Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows) {
+      this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows,
+          Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS));
     }
 
     public Settings {
@@ -64,6 +75,10 @@ public final class LocalBackend implements AutoCloseable {
       requireNonNull(template, "template is null");
       requireNonNull(memoryLimit, "memoryLimit is null");
       requireNonNull(tempDirectory, "tempDirectory is null");
+      requireNonNull(lockLease, "lockLease is null");
+      if (lockLease.isNegative() || lockLease.isZero()) {
+        throw new ConfigException(Config.LOCK_LEASE_SECONDS + "=" + lockLease.toSeconds() + " must be 1 or more");
+      }
       memoryLimit.ifPresent(limit -> {
         if (!limit.matches("(?i)\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)")) {
           throw new ConfigException("memory limit \"" + limit + "\" is not a size such as 1GB or 512MB");
@@ -93,6 +108,9 @@ public final class LocalBackend implements AutoCloseable {
           env.getOrDefault(Config.DST_PREFIX, CLOUDTRAIL.prefix()));
     }
   }
+
+  /** This process, named once: asking the OS for the host name and start instant is not free. */
+  private static final LocalHolders HOLDERS = LocalHolders.ofThisProcess();
 
   private final DuckDBConnection duckdb;
   private final Consumer<java.sql.Connection> install;
@@ -151,7 +169,8 @@ public final class LocalBackend implements AutoCloseable {
       DuckDbQueryEngine engine = new DuckDbQueryEngine(duckdb, install, dialect, clock);
       LocalObjectStore store = new LocalObjectStore(warehouse);
       PartitionBuilder builder = new PartitionBuilder(layout, template, store, new LocalCatalog(duckdb), engine,
-          new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)), clock, Sleeper.SYSTEM, settings.minRows());
+          new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)), clock, Sleeper.SYSTEM, settings.minRows(),
+          Config.DEFAULT_ATHENA_QUERY_RETRIES, settings.lockLease(), HOLDERS);
       return new LocalBackend(duckdb, install, engine, builder, layout, store);
     } catch (SQLException | RuntimeException e) {
       try {
@@ -176,6 +195,11 @@ public final class LocalBackend implements AutoCloseable {
 
   public LocalObjectStore store() {
     return store;
+  }
+
+  /** The warehouse's month locks, judged by this machine's processes: for {@code unlock}. */
+  public MonthLocks locks(Clock clock) {
+    return new MonthLocks(layout, store, clock, HOLDERS);
   }
 
   /** A second connection to the same database, prepared like the engine's, for reading what was built. */
