@@ -153,10 +153,7 @@ public final class LocalBackend implements AutoCloseable {
     } catch (IOException e) {
       throw new ConfigException("Cannot create the warehouse directory " + warehouse + ": " + e.getMessage(), e);
     }
-    // The location goes into the CTAS as a SQL literal: percent-encode the one character that could end it.
-    String root = warehouse.toUri().toString().replace("'", "%27");
-    TableLayout layout = new TableLayout(names.database(), names.sourceTable(), names.destinationTable(),
-        root.endsWith("/") ? root : root + "/", names.prefix());
+    TableLayout layout = layout(names, warehouse);
     DuckDBConnection duckdb = connect(settings);
     try {
       install.accept(duckdb);
@@ -197,9 +194,22 @@ public final class LocalBackend implements AutoCloseable {
     return store;
   }
 
-  /** The warehouse's month locks, judged by this machine's processes: for {@code unlock}. */
+  /** The warehouse's month locks, judged by this machine's processes. */
   public MonthLocks locks(Clock clock) {
     return new MonthLocks(layout, store, clock, HOLDERS);
+  }
+
+  /** A warehouse's month locks without starting the engine, for {@code unlock}. */
+  public static MonthLocks locks(TableNames names, Path warehouse, Clock clock) {
+    Path root = warehouse.toAbsolutePath().normalize();
+    return new MonthLocks(layout(names, root), new LocalObjectStore(root), clock, HOLDERS);
+  }
+
+  private static TableLayout layout(TableNames names, Path warehouse) {
+    // The location goes into the CTAS as a SQL literal: percent-encode the one character that could end it.
+    String root = warehouse.toUri().toString().replace("'", "%27");
+    return new TableLayout(names.database(), names.sourceTable(), names.destinationTable(),
+        root.endsWith("/") ? root : root + "/", names.prefix());
   }
 
   /** A second connection to the same database, prepared like the engine's, for reading what was built. */
