@@ -3,6 +3,8 @@ package dev.partitionbuilder.aws;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
+import dev.partitionbuilder.core.LockHolders;
+import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.Sleeper;
 import java.time.Clock;
@@ -36,6 +38,11 @@ public final class AwsBackend {
         config.buildSettings(),
         clock,
         sleeper);
+  }
+
+  /** The destination bucket's month locks, for the CLI's unlock; the Lambda declares no holder gone. */
+  public static MonthLocks monthLocks(Config config, AwsClients clients, Clock clock) {
+    return new MonthLocks(config.layout(), new S3ObjectStore(clients.s3(), config.bucket()), clock, LockHolders.NONE);
   }
 
   /** Reads a UTF-8 object named by an s3://bucket/key URI (a template kept in S3). */

@@ -13,12 +13,14 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "partition-builder 0.1.0",
     description = "Rebuilds monthly partitions of an Athena table.",
-    subcommands = {RunCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class, EnqueueCommand.class},
+    subcommands = {RunCommand.class, UnlockCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class, EnqueueCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "1:a message was rejected, a build failed, or a message could not be sent", "2:bad usage or configuration"})
+    exitCodeList = {"0:done", "1:a message was rejected, a build failed, a message could not be sent, or unlock "
+        + "refused a live lock", "2:bad usage or configuration", "130:stopped by SIGINT (Ctrl-C); 143: by SIGTERM"})
 public final class Main {
   static final int REJECTED = 1;
   static final int USAGE = 2;
+
   private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "log every step (INFO) on stderr")
@@ -29,12 +31,21 @@ public final class Main {
     if (System.getProperty(LOG_LEVEL) == null) {
       System.setProperty(LOG_LEVEL, java.util.Arrays.asList(args).contains("--verbose") ? "info" : "warn");
     }
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
+    PrintWriter err = new PrintWriter(System.err, true);
+    Interruptions interruptions = Interruptions.install(err);
+    int code = run(args, new PrintWriter(System.out, true), err, System.getenv(), interruptions);
+    interruptions.unwound();
+    System.exit(code);
   }
 
   /** Runs one command line; the environment is passed in so tests can give their own. */
   static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env) {
-    CommandLine cli = new CommandLine(new Main(), new EnvironmentFactory(env));
+    return run(args, out, err, env, Interruptions.none());
+  }
+
+  static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env,
+      Interruptions interruptions) {
+    CommandLine cli = new CommandLine(new Main(), new EnvironmentFactory(env, interruptions));
     cli.setOut(out);
     cli.setErr(err);
     // Bad usage (picocli's ParameterException) and bad configuration exit 2; anything else that

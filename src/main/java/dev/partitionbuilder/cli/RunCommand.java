@@ -1,11 +1,15 @@
 package dev.partitionbuilder.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.partitionbuilder.aws.AwsBackend;
 import dev.partitionbuilder.aws.AwsClients;
 import dev.partitionbuilder.core.BuildRequest;
 import dev.partitionbuilder.core.BuildResult;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.core.MonthBusyException;
+import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.RunSummary;
@@ -40,6 +44,12 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Rebuilds monthly partitions. The default engine is local: embedded DuckDB runs the same CTAS",
         "template as Athena, over NDJSON files laid out as in S3, writing Parquet as Athena would."})
 final class RunCommand implements Callable<Integer> {
+  private final Interruptions interruptions;
+
+  RunCommand(Interruptions interruptions) {
+    this.interruptions = requireNonNull(interruptions, "interruptions is null");
+  }
+
   static final Path DEFAULT_SOURCE = Path.of("local", "cloudtrail_daily");
   static final Path DEFAULT_WAREHOUSE = Path.of("local", "warehouse");
 
@@ -123,8 +133,11 @@ final class RunCommand implements Callable<Integer> {
     List<YearMonth> range = months();
     if (engine == Engine.athena) {
       Config cfg = config.load(minRows == null ? Map.of() : Map.of(Config.MIN_ROWS, minRows.toString()));
-      PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, AwsClients.create(), Clock.systemUTC(), Sleeper.SYSTEM);
-      return build(builder, range, out, err, cfg.layout().location(cfg.prefix()), true);
+      AwsClients clients = AwsClients.create();
+      PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, clients, Clock.systemUTC(), Sleeper.SYSTEM);
+      MonthLocks locks = AwsBackend.monthLocks(cfg, clients, Clock.systemUTC());
+      int code = build(builder, range, out, err, cfg.layout().location(cfg.prefix()), true);
+      return stopped == null ? code : stopped.report(err, locks, "");
     }
     boolean generate = source == null;
     Path sourceDir = source == null ? DEFAULT_SOURCE : source;
@@ -144,19 +157,58 @@ final class RunCommand implements Callable<Integer> {
         Optional.ofNullable(template).or(() -> config.values().containsKey(Config.CTAS_TEMPLATE)
             ? Optional.of(Path.of(config.values().get(Config.CTAS_TEMPLATE))) : Optional.empty()),
         Optional.ofNullable(memoryLimit), Optional.ofNullable(tempDir),
-        minRows != null ? minRows : Config.minRows(config.values()));
+        minRows != null ? minRows : Config.minRows(config.values()), Config.lockLease(config.values()));
+    Path table = warehouse.resolve(settings.names().prefix());
+    MonthLocks locks;
+    int code;
     try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
-      Path table = warehouse.resolve(settings.names().prefix());
-      int code = build(local.builder(), range, out, err, table + "/", false);
-      if (json) {
-        return code;
-      }
+      locks = local.locks(Clock.systemUTC());
+      code = build(local.builder(), range, out, err, table + "/", false);
+    } catch (SQLException e) {
+      throw new PartitionBuilderException("Cannot close the local engine: " + e.getMessage(), e);
+    }
+    if (stopped != null) {
+      // Reported once the backend is closed, which stops a local query still running.
+      return stopped.report(err, locks, "; its local query stopped");
+    }
+    if (!json) {
       YearMonth last = range.get(range.size() - 1);
       out.printf("Query it: duckdb -c \"SELECT * FROM read_parquet('%s/%04d/%02d/*') LIMIT 10\"%n",
           table, last.getYear(), last.getMonthValue());
-      return code;
-    } catch (SQLException e) {
-      throw new PartitionBuilderException("Cannot close the local engine: " + e.getMessage(), e);
+    }
+    return code;
+  }
+
+  /** A build cut short by a signal: what the command says about it, once the work has unwound. */
+  private Stopped stopped;
+
+  private record Stopped(String signal, int exitCode, YearMonth month, String requestKey, String why,
+      String unlockCommand) {
+    /**
+     * Says in one line what the signal stopped and what it left, from what the store holds now.
+     * A lock this run still holds is released here: the build has ended, and its own release can
+     * fail when the thread was interrupted in the middle of reading or writing a file.
+     */
+    int report(PrintWriter err, MonthLocks locks, String query) {
+      String lock;
+      if (month == null) {
+        lock = "";
+      } else {
+        try {
+          locks.releaseIfOwnedBy(month, requestKey);
+          Optional<MonthLocks.Found> left = locks.find(month);
+          lock = left.isPresent() && left.get().lease().map(l -> l.owner().equals(requestKey)).orElse(false)
+              ? "; its lock is still held: remove it with: " + unlockCommand
+              : "; lock released";
+        } catch (RuntimeException e) {
+          lock = "; its lock may be left (" + e.getMessage() + "): if so, remove it with: " + unlockCommand;
+        }
+        lock += locks.savedState(month).map(state -> "; saved build state kept in " + state
+            + " (the next run resumes or starts over from it)").orElse("; no saved build state");
+      }
+      err.println("partition-builder: " + signal + ": stopped " + (month == null ? "" : "building " + month + " ")
+          + "(" + why + ")" + query + lock + "; exit " + exitCode);
+      return exitCode;
     }
   }
 
@@ -166,16 +218,30 @@ final class RunCommand implements Callable<Integer> {
     List<RunSummary> runs = new ArrayList<>();
     int failed = 0;
     for (YearMonth month : range) {
+      if (interruptions.signal().isPresent()) {
+        break;
+      }
       BuildRequest request = new BuildRequest(month, "cli-" + UUID.randomUUID(), false,
           Instant.now().plus(Duration.ofMinutes(timeoutMinutes)));
       long start = System.nanoTime();
-      try (Progress progress = Progress.start(err, month)) {
+      try (Progress progress = Progress.start(err, month);
+          Interruptions.Scope scope = interruptions.working("building " + month,
+              "if its lock is left, remove it with: " + unlockCommand(month))) {
         BuildResult result = builder.build(request);
         runs.add(RunSummary.succeeded(request.requestKey(), result, Duration.ofNanos(System.nanoTime() - start)));
       } catch (PartitionBuilderException e) {
-        err.println("partition-builder: " + month + " failed: " + e.getMessage());
         runs.add(RunSummary.failed(month, request.requestKey(), e, Duration.ofNanos(System.nanoTime() - start)));
         failed++;
+        if (interruptions.signal().isPresent()) {
+          stop(month, request, e.getMessage());
+          break;
+        }
+        err.println("partition-builder: " + month + " failed: "
+            + e.getMessage().replace(MonthBusyException.unlockCommand(month), unlockCommand(month)));
+      }
+      if (interruptions.signal().isPresent()) {
+        stop(null, null, month + " was built before it could stop; no later month was started");
+        break;
       }
     }
     if (json) {
@@ -185,6 +251,28 @@ final class RunCommand implements Callable<Integer> {
       out.println("Parquet: " + where + "YYYY/MM/ (one directory per month, as partition projection reads it)");
     }
     return failed == 0 ? 0 : Main.REJECTED;
+  }
+
+  private void stop(YearMonth month, BuildRequest request, String why) {
+    // The interrupt has done its work; the files and the engine are still to be read and closed.
+    Thread.interrupted();
+    stopped = new Stopped(interruptions.signal().orElseThrow(), interruptions.exitCode(), month,
+        request == null ? null : request.requestKey(), why, month == null ? "" : unlockCommand(month));
+  }
+
+  /** The unlock command for this run's table: its engine, --config and --warehouse. */
+  private String unlockCommand(YearMonth month) {
+    StringBuilder command = new StringBuilder(MonthBusyException.unlockCommand(month));
+    if (engine == Engine.athena) {
+      command.append(" --engine athena");
+    }
+    if (config.file != null) {
+      command.append(" --config ").append(config.file);
+    }
+    if (engine == Engine.local && !warehouse.equals(DEFAULT_WAREHOUSE)) {
+      command.append(" --warehouse ").append(warehouse);
+    }
+    return command.toString();
   }
 
   private List<YearMonth> months() {

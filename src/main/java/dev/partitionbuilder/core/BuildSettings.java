@@ -14,8 +14,12 @@ import java.time.Duration;
  * @param lockLease how long the month's lock holds against other builds if this one never releases
  *     it; a build renews it while it replaces a partition
  * @param copyThreads how many staged files are copied into the partition at once
+ * @param holders names this process in the month's lock and tells which holders are gone, so a lock
+ *     whose process died is taken over at once (local mode); {@link LockHolders#NONE} where a lock
+ *     only runs out (the Lambda)
  */
-public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Duration lockLease, int copyThreads) {
+public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Duration lockLease, int copyThreads,
+    LockHolders holders) {
   /**
    * Copies are server-side on S3, so a thread mostly waits on one request: eight keep a month of
    * hundreds of files short (the window in which readers see old and new files) without nearing
@@ -29,6 +33,7 @@ public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Dur
   public BuildSettings {
     requireNonNull(poll, "poll is null");
     requireNonNull(lockLease, "lockLease is null");
+    requireNonNull(holders, "holders is null");
     if (minRows < 0) {
       throw new IllegalArgumentException("minRows must be 0 or more, got " + minRows);
     }
@@ -46,22 +51,26 @@ public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Dur
   /** The defaults of {@link Config} with {@code poll}. */
   public static BuildSettings defaults(PollPolicy poll) {
     return new BuildSettings(poll, Config.DEFAULT_MIN_ROWS, Config.DEFAULT_ATHENA_QUERY_RETRIES,
-        Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS), DEFAULT_COPY_THREADS);
+        Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS), DEFAULT_COPY_THREADS, LockHolders.NONE);
   }
 
   public BuildSettings withMinRows(long minRows) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders);
   }
 
   public BuildSettings withQueryRetries(int queryRetries) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders);
   }
 
   public BuildSettings withLockLease(Duration lockLease) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders);
   }
 
   public BuildSettings withCopyThreads(int copyThreads) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders);
+  }
+
+  public BuildSettings withHolders(LockHolders holders) {
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders);
   }
 }

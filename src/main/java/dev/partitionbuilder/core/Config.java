@@ -359,6 +359,17 @@ public record Config(
     return minRows;
   }
 
+  /**
+   * {@value #LOCK_LEASE_SECONDS} alone, for local mode, which has no bucket or workgroup to check: the
+   * same rule and message as {@link #fromEnvironment}.
+   */
+  public static Duration lockLease(Map<String, String> env) {
+    Duration lease = Duration.ofSeconds(number(env, LOCK_LEASE_SECONDS, DEFAULT_LOCK_LEASE_SECONDS));
+    requireBetween(LOCK_LEASE_SECONDS, lease, Duration::toSeconds, MAX_LOCK_LEASE_SECONDS,
+        "MAX_LOCK_LEASE_SECONDS, one day");
+    return lease;
+  }
+
   private static long number(Map<String, String> env, String variable, long defaultValue) {
     String value = env.get(variable);
     if (value == null || value.isBlank()) {

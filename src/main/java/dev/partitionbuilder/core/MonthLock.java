@@ -35,8 +35,14 @@ final class MonthLock {
   private final ObjectStore store;
   private final Clock clock;
   private final Duration lease;
+  private final LockHolders holders;
 
   MonthLock(TableLayout layout, ObjectStore store, Clock clock, Duration lease) {
+    this(layout, store, clock, lease, LockHolders.NONE);
+  }
+
+  /** @param holders names this process in each lease, and tells which holders are gone (taken over at once) */
+  MonthLock(TableLayout layout, ObjectStore store, Clock clock, Duration lease, LockHolders holders) {
     this.layout = requireNonNull(layout, "layout is null");
     this.store = requireNonNull(store, "store is null");
     this.clock = requireNonNull(clock, "clock is null");
@@ -44,17 +50,32 @@ final class MonthLock {
     if (lease.isNegative() || lease.isZero()) {
       throw new IllegalArgumentException("lease must be positive, got " + lease);
     }
+    this.holders = requireNonNull(holders, "holders is null");
   }
 
   /**
    * What a lock object holds.
    *
    * @param attempt random per acquire, so two deliveries of one message never share a lease
+   * @param holder the process that took it, when the wiring could name it
    */
-  record Lease(String owner, String attempt, Instant expiresAt) {}
+  record Lease(String owner, String attempt, Instant expiresAt, Optional<LockHolders.Holder> holder) {
+    Lease {
+      requireNonNull(holder, "holder is null");
+    }
+
+    Lease(String owner, String attempt, Instant expiresAt) {
+      this(owner, attempt, expiresAt, Optional.empty());
+    }
+
+    /** "owner m-1, pid 42 on host-a, started ..., until ...", as errors and logs name a lease. */
+    String describe() {
+      return "owner " + owner + holder.map(h -> ", " + h).orElse("") + ", until " + expiresAt;
+    }
+  }
 
   /** A lease as read, with the version of the object it was read from. */
-  private record Held(Lease lease, String version) {}
+  record Held(Lease lease, String version) {}
 
   /**
    * Takes the month's lock for {@code owner}, or throws {@link MonthBusyException} touching nothing else.
@@ -65,7 +86,8 @@ final class MonthLock {
     String key = requireLockKey(month, layout.lockKey(month));
     Instant now = clock.instant();
     Instant expiresAt = now.plus(lease);
-    Lease mine = new Lease(owner, UUID.randomUUID().toString(), holdUntil.isAfter(expiresAt) ? holdUntil : expiresAt);
+    Lease mine = new Lease(owner, UUID.randomUUID().toString(), holdUntil.isAfter(expiresAt) ? holdUntil : expiresAt,
+        holders.self());
     if (store.createIfAbsent(key, encode(mine))) {
       return took(key, mine, context);
     }
@@ -79,10 +101,10 @@ final class MonthLock {
         return took(key, mine, context);
       }
       held = read(month, key);
-    } else if (!held.get().lease().expiresAt().isAfter(now)) {
+    } else if (!held.get().lease().expiresAt().isAfter(now) || holderGone(held.get().lease())) {
       Lease stale = held.get().lease();
-      log.warn("{} step=lock taking over {} from {} (lease until {}): its lease ran out", context,
-          layout.location(key), stale.owner(), stale.expiresAt());
+      log.warn("{} step=lock taking over {} from {}: {}", context, layout.location(key), stale.describe(),
+          stale.expiresAt().isAfter(now) ? "the process that held it is gone" : "its lease ran out");
       // Only the stale lease we read is replaced: of builds taking it over at once, one wins.
       if (store.replaceIfMatch(key, encode(mine), held.get().version())) {
         return took(key, mine, context);
@@ -94,10 +116,15 @@ final class MonthLock {
     if (held.isPresent() && held.get().lease().equals(mine)) {
       return took(key, mine, context);
     }
-    String holder = held.map(h -> "owner " + h.lease().owner() + ", until " + h.lease().expiresAt())
-        .orElse("owner unknown");
+    String holder = held.map(h -> h.lease().describe()).orElse("owner unknown");
     throw new MonthBusyException("Cannot build " + month + ": another build holds the lock " + layout.location(key)
-        + " (" + holder + "); the message will be retried");
+        + " (" + holder + "); if no build of " + month + " is running, remove it with: "
+        + MonthBusyException.unlockCommand(month));
+  }
+
+  /** Whether the wiring knows the lease's holder has ended: such a lease protects nothing. */
+  boolean holderGone(Lease lease) {
+    return lease.holder().isPresent() && holders.isGone(lease.holder().get());
   }
 
   private Lease took(String key, Lease mine, String context) {
@@ -116,7 +143,7 @@ final class MonthLock {
     if (held.isEmpty() || !held.get().lease().equals(mine)) {
       log.warn("{} step=unlock left {} as it is: it no longer holds this build's lease ({}); the lease until {} "
           + "ran out before the build ended", context, layout.location(key),
-          held.map(h -> "owner " + h.lease().owner() + ", until " + h.lease().expiresAt()).orElse("gone"),
+          held.map(h -> h.lease().describe()).orElse("gone"),
           mine.expiresAt());
     } else if (store.deleteIfMatch(key, held.get().version())) {
       log.info("{} step=unlock released {}", context, layout.location(key));
@@ -146,7 +173,7 @@ final class MonthLock {
     if (Duration.between(now, mine.expiresAt()).compareTo(lease.dividedBy(2)) >= 0) {
       return mine;
     }
-    Lease renewed = new Lease(mine.owner(), mine.attempt(), now.plus(lease));
+    Lease renewed = new Lease(mine.owner(), mine.attempt(), now.plus(lease), mine.holder());
     if (!store.replaceIfMatch(key, encode(renewed), held.get().version())) {
       Optional<Held> after = read(month, key);
       // A renewal whose answer was lost: the lock holds it already.
@@ -162,12 +189,21 @@ final class MonthLock {
   private LockLostException lost(YearMonth month, String key, Lease mine, String before, Optional<Held> held) {
     return new LockLostException("Cannot go on with " + month + " before " + before + ": the lock "
         + layout.location(key) + " no longer holds this build's lease (until " + mine.expiresAt() + "; now "
-        + held.map(h -> "owner " + h.lease().owner() + ", until " + h.lease().expiresAt()).orElse("gone")
+        + held.map(h -> h.lease().describe()).orElse("gone")
         + "), so this build stopped and left the partition to the build that holds the month");
   }
 
   private Optional<Held> read(YearMonth month, String key) {
-    return store.readVersioned(key).map(object -> new Held(decode(month, key, object.content()), object.version()));
+    return store.readVersioned(key).map(object -> new Held(decode(layout, month, key, object.content()), object.version()));
+  }
+
+  /** The month's lock key, checked as before any write or delete of it. */
+  static String lockKey(TableLayout layout, YearMonth month) {
+    String key = layout.lockKey(month);
+    if (!key.equals(layout.prefix() + TableLayout.LOCKS + String.format("%04d/%02d", month.getYear(), month.getMonthValue()))) {
+      throw new IllegalStateException("Refusing to lock with " + key + ": not the lock key of " + month);
+    }
+    return key;
   }
 
   /** The guard before a lock is written or deleted: exactly this month's lock key, nothing else. */
@@ -183,6 +219,13 @@ final class MonthLock {
     json.put("owner", lease.owner());
     json.put("attempt", lease.attempt());
     json.put("expiresAt", lease.expiresAt().toString());
+    lease.holder().ifPresent(holder -> {
+      Map<String, Object> process = new LinkedHashMap<>();
+      process.put("host", holder.host());
+      process.put("pid", holder.pid());
+      process.put("startedAt", holder.startedAt().toString());
+      json.put("holder", process);
+    });
     try {
       return JSON.std.asBytes(json);
     } catch (IOException e) {
@@ -190,7 +233,7 @@ final class MonthLock {
     }
   }
 
-  private Lease decode(YearMonth month, String key, byte[] bytes) {
+  static Lease decode(TableLayout layout, YearMonth month, String key, byte[] bytes) {
     try {
       Map<String, Object> json = JSON.std.mapFrom(bytes);
       Object owner = json.get("owner");
@@ -200,11 +243,23 @@ final class MonthLock {
       }
       // Locks written before leases had an attempt id have none; they only ever expire.
       Object attempt = json.getOrDefault("attempt", "");
-      return new Lease((String) owner, String.valueOf(attempt), Instant.parse((String) expiresAt));
+      return new Lease((String) owner, String.valueOf(attempt), Instant.parse((String) expiresAt), holder(json.get("holder")));
     } catch (IOException | DateTimeException e) {
       throw new PartitionBuilderException("Cannot build " + month + ": the lock " + layout.location(key)
-          + " is not a lease this builder wrote (" + e.getMessage() + "); delete it once no build of " + month
-          + " is running", e);
+          + " is not a lease this builder wrote (" + e.getMessage() + "); if no build of " + month
+          + " is running, remove it with: " + MonthBusyException.unlockCommand(month), e);
     }
+  }
+
+  /** Leases written before they named their holder have none. */
+  private static Optional<LockHolders.Holder> holder(Object json) throws IOException {
+    if (json == null) {
+      return Optional.empty();
+    }
+    if (json instanceof Map<?, ?> process && process.get("host") instanceof String host
+        && process.get("pid") instanceof Number pid && process.get("startedAt") instanceof String startedAt) {
+      return Optional.of(new LockHolders.Holder(host, pid.longValue(), Instant.parse(startedAt)));
+    }
+    throw new IOException("its \"holder\" has no \"host\", \"pid\" and \"startedAt\"");
   }
 }

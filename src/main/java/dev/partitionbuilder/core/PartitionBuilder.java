@@ -89,7 +89,7 @@ public final class PartitionBuilder {
     this.clock = requireNonNull(clock, "clock is null");
     requireNonNull(sleeper, "sleeper is null");
     this.minRows = settings.minRows();
-    this.lock = new MonthLock(layout, store, clock, settings.lockLease());
+    this.lock = new MonthLock(layout, store, clock, settings.lockLease(), settings.holders());
     this.checkpoints = new BuildCheckpoint(layout, store);
     this.queries = new QueryPolicy(engine, settings.poll(), settings.queryRetries(), clock, sleeper);
     this.replace = new StagedReplace(store, checkpoints, clock, settings.copyThreads());

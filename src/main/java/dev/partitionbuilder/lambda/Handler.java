@@ -160,7 +160,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
     } catch (MonthBusyException | QueryStillRunningException e) {
       // Not a failure of the month: another build of it is running, or this one's query is, and
       // this message comes back after the visibility timeout to go on from there.
-      return notBuilt(log.atWarn(), trigger, id, start, e, "not built yet: {}", e.getMessage());
+      return notBuilt(log.atWarn(), trigger, id, start, e, "not built yet, the message will be retried: {}", e.getMessage());
     } catch (PartitionBuilderException e) {
       // Our own exceptions say what failed and why in one line; a stack trace would add only noise.
       return notBuilt(log.atError(), trigger, id, start, e, "failed: {}", e.getMessage());

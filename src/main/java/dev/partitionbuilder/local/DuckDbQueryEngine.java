@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -66,6 +67,10 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
   });
   private final Map<String, String> idByToken = new HashMap<>();
   private final Map<String, Run> runs = new HashMap<>();
+  /** How long {@link #close} waits for stopped queries to clean up after themselves. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+  /** Hidden staging directories name the process: "." + month + ".tmp-p" + pid + "-" + query id. */
+  private static final String TMP = ".tmp-p";
   private int next;
 
   private static final class Run {
@@ -138,9 +143,38 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
     return run.state == State.SUCCEEDED ? OptionalLong.of(run.rows) : OptionalLong.empty();
   }
 
+  /**
+   * Stops the queries still running and waits a little for them to end, so that their hidden
+   * staging directories are removed before the process exits.
+   */
   @Override
   public void close() {
+    List<Run> live;
+    synchronized (this) {
+      live = runs.values().stream().filter(run -> !run.state.isDone()).toList();
+    }
+    for (Run run : live) {
+      run.stopRequested = true;
+      Statement statement = run.statement;
+      if (statement != null) {
+        try {
+          statement.cancel();
+        } catch (SQLException e) {
+          log.warn("Cannot stop a local query while closing the engine: {}", e.getMessage());
+        }
+      }
+    }
     executor.shutdownNow();
+    try {
+      if (!executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("A local query did not stop within {} s of closing the engine; its staging directory may remain "
+            + "until the next run of its month", CLOSE_WAIT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warn("Interrupted while waiting for local queries to stop; a staging directory may remain until the next "
+          + "run of its month");
+    }
   }
 
   private Run run(String id) {
@@ -170,7 +204,9 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
       Target target = target(ctas, statement);
       String query = dialect.apply(ctas.query());
       String select = outputColumns(statement, query);
-      staging = target.location().resolveSibling("." + target.location().getFileName() + ".tmp-" + id);
+      removeLeftovers(target.location());
+      staging = target.location().resolveSibling("." + target.location().getFileName() + TMP
+          + ProcessHandle.current().pid() + "-" + id);
       Files.createDirectories(staging);
       List<Path> files = write(statement, select, query, ctas, target, staging, id);
       run.rows = register(statement, ctas, target, files, select, query);
@@ -315,6 +351,47 @@ final class DuckDbQueryEngine implements QueryEngine, AutoCloseable {
 
   private static String literal(Path path) {
     return SqlToken.quote(path.toAbsolutePath().toString());
+  }
+
+  /**
+   * Removes the hidden staging directories of the same location that a process which no longer
+   * runs left (one killed mid-query): a query of this engine runs one at a time, and another live
+   * process's are left alone.
+   */
+  private static void removeLeftovers(Path location) throws IOException {
+    Path parent = location.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      return;
+    }
+    String prefix = "." + location.getFileName() + ".tmp-";
+    List<Path> leftovers;
+    try (Stream<Path> siblings = Files.list(parent)) {
+      leftovers = siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+    }
+    for (Path leftover : leftovers) {
+      // This engine runs one query at a time, so none of this process's is still writing there;
+      // names without a pid are from before names had one.
+      OptionalLong pid = pidOf(leftover.getFileName().toString().substring(prefix.length()));
+      boolean otherLiveProcess = pid.isPresent() && pid.getAsLong() != ProcessHandle.current().pid()
+          && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+      if (!otherLiveProcess) {
+        log.warn("Removing the staging directory {} that an ended local query left", leftover);
+        deleteTree(leftover);
+      }
+    }
+  }
+
+  /** The pid in "p4242-20240301_..." (what follows ".MM.tmp-"), or empty for an older name without one. */
+  private static OptionalLong pidOf(String rest) {
+    int dash = rest.indexOf('-');
+    if (!rest.startsWith("p") || dash < 0) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(rest.substring(1, dash)));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
   }
 
   /** Runs on the query thread after the outcome is recorded: a failure here is logged, not lost. */

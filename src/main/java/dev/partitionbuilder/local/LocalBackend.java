@@ -6,6 +6,7 @@ import dev.partitionbuilder.core.BuildSettings;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
+import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PollPolicy;
 import dev.partitionbuilder.core.Sleeper;
@@ -38,6 +39,8 @@ public final class LocalBackend implements AutoCloseable {
   /**
    * @param memoryLimit DuckDB's {@code memory_limit}, such as {@code 1GB}, or empty for its default
    * @param tempDirectory where DuckDB spills when over the memory limit
+   * @param lockLease how long a month's lock holds if its build never releases it and its process
+   *     is not known to be gone ({@value Config#LOCK_LEASE_SECONDS})
    */
   public record Settings(
       TableNames names,
@@ -47,11 +50,19 @@ public final class LocalBackend implements AutoCloseable {
       Optional<Path> template,
       Optional<String> memoryLimit,
       Optional<Path> tempDirectory,
-      long minRows) {
+      long minRows,
+      Duration lockLease) {
     /** Settings that need at least {@value Config#DEFAULT_MIN_ROWS} row(s) to replace a partition. */
     public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
         Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory) {
       this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, Config.DEFAULT_MIN_ROWS);
+    }
+
+    /** Settings whose locks hold {@value Config#DEFAULT_LOCK_LEASE_SECONDS} s. */
+    public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
+        Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows) {
+      this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows,
+          Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS));
     }
 
     public Settings {
@@ -65,6 +76,10 @@ public final class LocalBackend implements AutoCloseable {
       requireNonNull(template, "template is null");
       requireNonNull(memoryLimit, "memoryLimit is null");
       requireNonNull(tempDirectory, "tempDirectory is null");
+      requireNonNull(lockLease, "lockLease is null");
+      if (lockLease.isNegative() || lockLease.isZero()) {
+        throw new ConfigException(Config.LOCK_LEASE_SECONDS + "=" + lockLease.toSeconds() + " must be 1 or more");
+      }
       memoryLimit.ifPresent(limit -> {
         if (!limit.matches("(?i)\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)")) {
           throw new ConfigException("memory limit \"" + limit + "\" is not a size such as 1GB or 512MB");
@@ -94,6 +109,9 @@ public final class LocalBackend implements AutoCloseable {
           env.getOrDefault(Config.DST_PREFIX, CLOUDTRAIL.prefix()));
     }
   }
+
+  /** This process, named once: asking the OS for the host name and start instant is not free. */
+  private static final LocalHolders HOLDERS = LocalHolders.ofThisProcess();
 
   private final DuckDBConnection duckdb;
   private final Consumer<java.sql.Connection> install;
@@ -136,10 +154,7 @@ public final class LocalBackend implements AutoCloseable {
     } catch (IOException e) {
       throw new ConfigException("Cannot create the warehouse directory " + warehouse + ": " + e.getMessage(), e);
     }
-    // The location goes into the CTAS as a SQL literal: percent-encode the one character that could end it.
-    String root = warehouse.toUri().toString().replace("'", "%27");
-    TableLayout layout = new TableLayout(names.database(), names.sourceTable(), names.destinationTable(),
-        root.endsWith("/") ? root : root + "/", names.prefix());
+    TableLayout layout = layout(names, warehouse);
     DuckDBConnection duckdb = connect(settings);
     try {
       install.accept(duckdb);
@@ -153,7 +168,8 @@ public final class LocalBackend implements AutoCloseable {
       LocalObjectStore store = new LocalObjectStore(warehouse);
       PartitionBuilder builder = new PartitionBuilder(layout, template, store, new LocalCatalog(duckdb), engine,
           BuildSettings.defaults(new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)))
-              .withMinRows(settings.minRows()), clock, Sleeper.SYSTEM);
+              .withMinRows(settings.minRows()).withLockLease(settings.lockLease()).withHolders(HOLDERS), clock,
+          Sleeper.SYSTEM);
       return new LocalBackend(duckdb, install, engine, builder, layout, store);
     } catch (SQLException | RuntimeException e) {
       try {
@@ -178,6 +194,24 @@ public final class LocalBackend implements AutoCloseable {
 
   public LocalObjectStore store() {
     return store;
+  }
+
+  /** The warehouse's month locks, judged by this machine's processes. */
+  public MonthLocks locks(Clock clock) {
+    return new MonthLocks(layout, store, clock, HOLDERS);
+  }
+
+  /** A warehouse's month locks without starting the engine, for {@code unlock}. */
+  public static MonthLocks locks(TableNames names, Path warehouse, Clock clock) {
+    Path root = warehouse.toAbsolutePath().normalize();
+    return new MonthLocks(layout(names, root), new LocalObjectStore(root), clock, HOLDERS);
+  }
+
+  private static TableLayout layout(TableNames names, Path warehouse) {
+    // The location goes into the CTAS as a SQL literal: percent-encode the one character that could end it.
+    String root = warehouse.toUri().toString().replace("'", "%27");
+    return new TableLayout(names.database(), names.sourceTable(), names.destinationTable(),
+        root.endsWith("/") ? root : root + "/", names.prefix());
   }
 
   /** A second connection to the same database, prepared like the engine's, for reading what was built. */

@@ -727,7 +727,8 @@ class PartitionBuilderTest {
     assertThatThrownBy(() -> builder.build(request("m-1", false)))
         .isInstanceOf(MonthBusyException.class)
         .hasMessage("Cannot build 2024-03: another build holds the lock s3://bucket/cloudtrail_monthly/_locks/2024/03 "
-            + "(owner m-other, until 2024-04-01T00:40:00Z); the message will be retried");
+            + "(owner m-other, until 2024-04-01T00:40:00Z); if no build of 2024-03 is running, remove it with: "
+            + "partition-builder unlock --month 2024-03");
     assertThat(journal.entries()).containsExactly("createIfAbsent " + LOCK, "readVersioned " + LOCK);
     assertThat(store.objects()).isEqualTo(before);
     assertThat(store.read(LOCK)).hasValueSatisfying(held -> assertThat(held).isEqualTo(lease("m-other", "2024-04-01T00:40:00Z")));
@@ -841,7 +842,8 @@ class PartitionBuilderTest {
     assertThatThrownBy(() -> builder.build(request("m-1", false)))
         .isInstanceOf(MonthBusyException.class)
         .hasMessage("Cannot build 2024-03: another build holds the lock s3://bucket/cloudtrail_monthly/_locks/2024/03 "
-            + "(owner m-2, until 2024-04-01T00:47:00Z); the message will be retried");
+            + "(owner m-2, until 2024-04-01T00:47:00Z); if no build of 2024-03 is running, remove it with: "
+            + "partition-builder unlock --month 2024-03");
 
     assertThat(journal.entries()).containsExactly("createIfAbsent " + LOCK, "readVersioned " + LOCK,
         "readVersioned " + LOCK, "replaceIfMatch " + LOCK, "replaceIfMatch " + LOCK, "readVersioned " + LOCK);
