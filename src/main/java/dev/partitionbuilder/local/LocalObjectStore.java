@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileAlreadyExistsException;
@@ -51,16 +50,16 @@ import java.util.stream.Stream;
  * <p>What the conditional calls guarantee. {@link #createIfAbsent} is atomic wherever the file
  * system's hard link is (it fails when the name exists). {@link #replaceIfMatch} and
  * {@link #deleteIfMatch} compare and then write or delete while holding a lock: a monitor per root
- * within this JVM, and an exclusive {@link FileLock} across processes on a file named after the
- * root in {@code java.io.tmpdir} (outside the root, so the directory holds nothing but the keys).
- * So they are atomic with each other, between threads and between processes of one machine that
- * share that temporary directory, as far as its file system honours such locks (local file systems
- * do). A replace renames a new file over the old, so the key is never absent in between and no
+ * within this JVM, and an exclusive {@link FileLock} across processes on the hidden file
+ * {@value #CONDITION_LOCK} at the root. So they are atomic with each other, between threads and
+ * between processes that open the same directory, as far as its file system honours such locks
+ * (local file systems do). A replace renames a new file over the old, so the key is never absent in between and no
  * {@code createIfAbsent} slips in. Plain {@link #write} and {@link #deleteKeys} take no lock: a
  * delete racing a replace of the same key may see the replace recreate the file. A version is the
  * SHA-256 of the file's bytes.
  *
- * <p>That lock file stays, one empty file per warehouse: deleting it safely would need a check,
+ * <p>That lock file stays, one empty file per warehouse, in the warehouse (nothing is left in the
+ * JVM's temporary directory): deleting it safely would need a check,
  * after locking, that its path still names the locked file, and Java can make that check only by
  * opening the path again, which releases the lock (a {@link FileLock} is a POSIX record lock, held
  * by the process and dropped when any descriptor of the file closes; see {@link FileLock}).
@@ -72,6 +71,13 @@ import java.util.stream.Stream;
  * random and created exclusively, so two copies never share one.
  */
 public final class LocalObjectStore implements ObjectStore {
+  /**
+   * The file the conditional calls lock, at the root: never a key (no key is a bare name without a
+   * prefix, and {@link #list} skips it), and shared by every process that opens this root, whatever
+   * its {@code java.io.tmpdir}.
+   */
+  static final String CONDITION_LOCK = ".partition-builder.lock";
+
   /** One per root: two stores on one directory in one JVM must wait for each other, not fail. */
   private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
   /** The name of a temporary sibling: the key's file name, what is being written, a random. */
@@ -95,8 +101,7 @@ public final class LocalObjectStore implements ObjectStore {
   LocalObjectStore(Path root, Publisher link) {
     this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
     this.createPublisher = requireNonNull(link, "link is null");
-    this.conditionLock = Path.of(System.getProperty("java.io.tmpdir"), "partition-builder-"
-        + Sha256.hex(this.root.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".lock");
+    this.conditionLock = this.root.resolve(CONDITION_LOCK);
   }
 
   /** {@link Files#createLink}'s shape: make {@code target} name the file {@code temporary} names. */
@@ -397,6 +402,7 @@ public final class LocalObjectStore implements ObjectStore {
   private boolean underConditionLock(String what, Path file, Conditional conditional) {
     synchronized (MONITORS.computeIfAbsent(root, r -> new Object())) {
       try {
+        Files.createDirectories(root);
         try (FileChannel channel = FileChannel.open(conditionLock, StandardOpenOption.CREATE,
             StandardOpenOption.WRITE)) {
           FileLock lock = channel.lock();
@@ -479,7 +485,7 @@ public final class LocalObjectStore implements ObjectStore {
       throw new IllegalArgumentException("Prefix " + prefix + " leaves the store's root " + root);
     }
     return walk(start).stream()
-        .filter(f -> !isTemporary(f))
+        .filter(f -> !isTemporary(f) && !f.equals(conditionLock))
         .filter(f -> key(f).startsWith(prefix))
         .sorted()
         .toList();

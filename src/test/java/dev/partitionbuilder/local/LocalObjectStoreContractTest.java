@@ -85,9 +85,14 @@ class LocalObjectStoreContractTest extends ObjectStoreContractTest {
   }
 
   @Test
-  void theConditionalCallsLeaveNothingInTheDirectoryButTheKeys() throws IOException {
+  void theConditionalCallsLeaveOnlyTheirHiddenLockFileAtTheRootAndNothingInTheTemporaryDirectory() throws IOException {
     String key = "warehouse/events/_locks/2024/03";
     put(key, new byte[] {1});
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    List<Path> tmpBefore;
+    try (Stream<Path> files = Files.list(tmp)) {
+      tmpBefore = files.toList();
+    }
     LocalObjectStore store = new LocalObjectStore(root);
     String version = store.readVersioned(key).orElseThrow().version();
 
@@ -95,7 +100,12 @@ class LocalObjectStoreContractTest extends ObjectStoreContractTest {
     assertThat(store.deleteIfMatch(key, store.readVersioned(key).orElseThrow().version())).isTrue();
 
     try (Stream<Path> files = Files.walk(root)) {
-      assertThat(files.filter(Files::isRegularFile)).isEmpty();
+      assertThat(files.filter(Files::isRegularFile)).containsExactly(root.resolve(LocalObjectStore.CONDITION_LOCK));
+    }
+    assertThat(store.list("")).isEmpty();
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertThat(files.filter(f -> !tmpBefore.contains(f)).map(f -> f.getFileName().toString()))
+          .noneMatch(name -> name.startsWith("partition-builder-"));
     }
   }
 
