@@ -269,16 +269,16 @@ final class StagedReplace {
           stop = stop == null ? Stop.INTERRUPTED : stop;
           continue;
         }
-        if (finished == null) {
-          if (stop == null && Duration.between(confirmed, clock.instant()).compareTo(CONFIRM_EVERY) >= 0) {
-            try {
-              fence.confirm("copying into the partition");
-              confirmed = clock.instant();
-            } catch (LockLostException e) {
-              stop = Stop.LOCK_LOST;
-              cause = e;
-            }
+        if (stop == null && Duration.between(confirmed, clock.instant()).compareTo(CONFIRM_EVERY) >= 0) {
+          try {
+            fence.confirm("copying into the partition");
+            confirmed = clock.instant();
+          } catch (LockLostException e) {
+            stop = Stop.LOCK_LOST;
+            cause = e;
           }
+        }
+        if (finished == null) {
           continue;
         }
         running--;

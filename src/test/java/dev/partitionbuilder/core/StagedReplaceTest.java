@@ -262,6 +262,43 @@ class StagedReplaceTest {
   }
 
   @Test
+  void aLeaseRunningLowWhileCopiesRunIsRenewedBetweenThem() {
+    // 9 minutes pass in the second copy: 7 of the lease's 16 are left, less than half.
+    store.before("copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
+        () -> clock.advance(Duration.ofMinutes(9)));
+    StringBuilder leaseAtTheLastCopy = new StringBuilder();
+    store.before("copy " + STAGING + "q1-bucket-3 -> " + PARTITION + "q1-bucket-3",
+        () -> leaseAtTheLastCopy.append(new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8)));
+
+    builder(SETTINGS.withCopyThreads(1)).build(request("m-1"));
+
+    assertThat(leaseAtTheLastCopy.toString()).endsWith("\"expiresAt\":\"2024-04-01T00:56:00Z\"}");
+    assertThat(partition()).hasSize(4);
+  }
+
+  @Test
+  void aBuildWhoseLeaseIsTakenOverWhileCopyingStopsAndLeavesItsCopiesToTheBuildThatHoldsTheMonth() {
+    store.before("copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1", () -> {
+      clock.advance(StagedReplace.CONFIRM_EVERY);
+      store.deleteKeys("cloudtrail_monthly/_locks/", java.util.List.of(LOCK));
+      store.createIfAbsent(LOCK, "{\"owner\":\"m-2\",\"expiresAt\":\"2024-04-01T01:30:00Z\"}".getBytes(StandardCharsets.UTF_8));
+    });
+
+    assertThatThrownBy(() -> builder(SETTINGS.withCopyThreads(1)).build(request("m-1")))
+        .isInstanceOf(LockLostException.class)
+        .hasMessageContaining("before copying into the partition: the lock s3://bucket/" + LOCK + " no longer holds "
+            + "this build's lease")
+        .hasMessageEndingWith("; 2 of 4 file(s) were copied into s3://bucket/" + PARTITION + " and are left for that "
+            + "build, which finishes or removes them");
+
+    assertThat(partition()).containsKeys(PARTITION + "old-1", PARTITION + "old-2", PARTITION + "q1-bucket-0",
+        PARTITION + "q1-bucket-1").hasSize(4);
+    assertThat(journal.entries()).noneMatch(e -> e.startsWith("deleteKeys " + PARTITION));
+    assertThat(new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8)).contains("m-2");
+    assertThat(savedPhase()).isEqualTo(BuildCheckpoint.Phase.REPLACE);
+  }
+
+  @Test
   void copiesRunInParallelUpToTheConfiguredThreads() {
     engine.onSuccess(id -> {
       for (int i = 0; i < 24; i++) {
