@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A process whose output (stdout and stderr merged) is read line by line as it comes, and which can
- * be killed with SIGKILL ({@link Process#destroyForcibly}, {@code kill -9} on Linux) a set time
+ * be killed with SIGKILL ({@link ProcessHandle#destroyForcibly}, {@code kill -9} on Linux) a set time
  * after the first line containing a marker: no shutdown hook, no finally block, no flush runs.
  * The kill is made from the thread that reads the marker, so it lands within a fraction of a
  * millisecond of the delay on an idle machine.
@@ -78,7 +78,9 @@ public final class KillableProcess {
           fired = true;
           waitUntil(now + aim.delayNanos());
           killSent = true;
-          process.destroyForcibly();
+          // Through the handle: Process#destroyForcibly also closes our end of the pipes, losing
+          // whatever the process wrote before it died (or before it ended on its own).
+          process.toHandle().destroyForcibly();
         }
       }
     } catch (IOException e) {
@@ -102,12 +104,17 @@ public final class KillableProcess {
     }
   }
 
+  public boolean alive() {
+    return process.isAlive();
+  }
+
   /** Waits for the process to end and its output to be read; kills it if it outlasts {@code minutes}. */
   public Ended await(long minutes) throws InterruptedException {
     if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
       process.destroyForcibly().waitFor();
       reader.join(TimeUnit.SECONDS.toMillis(10));
-      throw new AssertionError("The process did not end within " + minutes + " minute(s):\n" + snapshot());
+      throw new AssertionError("The process did not end within " + minutes + " minute(s):\n"
+          + new Ended(-1, false, snapshot()).output());
     }
     reader.join(TimeUnit.SECONDS.toMillis(30));
     int code = process.exitValue();
