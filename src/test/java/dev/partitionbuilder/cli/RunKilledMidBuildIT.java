@@ -18,6 +18,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,27 +44,54 @@ import org.junit.jupiter.api.io.TempDir;
 class RunKilledMidBuildIT {
   private static final String MONTH = "2024-03";
   private static final String PREFIX = "cloudtrail_monthly/";
-  private static final int EVENTS = Integer.getInteger("crash.events", 40_000);
+  private static final int EVENTS = Integer.getInteger("crash.events", 30_000);
   private static final int KILLS = Integer.getInteger("crash.kills", 30);
   private static final long SEED = Long.getLong("crash.seed", System.nanoTime());
   private static final Path REPORT = Path.of("target", "crash-harness", "local-run-kills.txt");
 
   /**
-   * Where a kill is aimed: a delay after the line that opens a step, drawn from how long the step
-   * took in an unkilled run. The markers are the step log lines of {@code --verbose}.
+   * Where a kill is aimed: a delay after a step starts, drawn from how long the step took in an
+   * unkilled run. A step starts with its --verbose log line, or for the copies and the delete, which
+   * take milliseconds, when the warehouse shows it: the first new entry in the partition, the first
+   * old file gone.
    */
   enum Aim {
-    QUERY("started; its state is saved", "step=query took"),
-    COPY("step=cleanup took", "step=replace copied"),
-    DELETE("step=replace copied", "step=replace took"),
-    FINISH("step=replace took", "step=unlock");
+    QUERY("started; its state is saved", "step=query took", Trigger.NONE),
+    COPY("step=cleanup took", "step=replace copied", Trigger.NEW_ENTRY),
+    DELETE("step=replace copied", "step=replace took", Trigger.OLD_GONE),
+    FINISH("step=replace took", "step=unlock", Trigger.NONE);
 
     final String from;
     final String to;
+    final Trigger trigger;
 
-    Aim(String from, String to) {
+    Aim(String from, String to, Trigger trigger) {
       this.from = from;
       this.to = to;
+      this.trigger = trigger;
+    }
+  }
+
+  /** What the partition shows when a step has begun, seen from outside the process. */
+  enum Trigger {
+    NONE,
+    /** Any entry not of the old set: a copy (or a copy's temporary file) has begun. */
+    NEW_ENTRY,
+    /** An old file is gone: the delete has begun. */
+    OLD_GONE;
+
+    BooleanSupplier in(Path partition, Set<String> oldNames) {
+      return switch (this) {
+        case NONE -> () -> true;
+        case NEW_ENTRY -> () -> {
+          try (Stream<Path> entries = Files.list(partition)) {
+            return entries.anyMatch(entry -> !oldNames.contains(entry.getFileName().toString()));
+          } catch (IOException e) {
+            return false;
+          }
+        };
+        case OLD_GONE -> () -> oldNames.stream().anyMatch(name -> !Files.exists(partition.resolve(name)));
+      };
     }
   }
 
@@ -89,11 +118,19 @@ class RunKilledMidBuildIT {
     warehouse = new Warehouse(dir.resolve("warehouse"), PREFIX, MONTH);
     KillableProcess.Ended first = run(null).await(10);
     assertThat(first.exitCode()).as(first.output()).isZero();
-    // The second build replaces the first as every later one will: its step times aim the kills.
-    KillableProcess.Ended second = run(null).await(10);
-    assertThat(second.exitCode()).as(second.output()).isZero();
-    for (Aim aim : Aim.values()) {
-      stepNanos.put(aim, Math.max(TimeUnit.MILLISECONDS.toNanos(1), between(second, aim.from, aim.to)));
+    // Two more builds replace the one before as every later one will: they time the steps the
+    // kills are aimed at, one watching the copies begin, one the delete.
+    for (Aim watched : List.of(Aim.COPY, Aim.DELETE)) {
+      KillableProcess.Ended timed = run(KillableProcess.Aim.watch(watched.from,
+          watched.trigger.in(warehouse.partition(), warehouse.read().partition().keySet()))).await(10);
+      assertThat(timed.exitCode()).as(timed.output()).isZero();
+      for (Aim aim : Aim.values()) {
+        long nanos = aim == watched ? lineAt(timed, aim.to) - timed.triggeredAt()
+            : aim.trigger == Trigger.NONE ? between(timed, aim.from, aim.to) : -1;
+        if (nanos >= 0) {
+          stepNanos.merge(aim, Math.max(TimeUnit.MILLISECONDS.toNanos(1), nanos), Math::max);
+        }
+      }
     }
     Warehouse.Month built = warehouse.read();
     assertThat(built.elsewhere()).as(built.tree()).isEmpty();
@@ -117,9 +154,10 @@ class RunKilledMidBuildIT {
         Aim aim = ROTATION.get(attempt++ % ROTATION.size());
         long delay = (long) (random.nextDouble() * stepNanos.get(aim));
         warehouse.restore(pristine);
-        KillableProcess.Ended killed = run(new KillableProcess.Aim(aim.from, delay)).await(10);
-        String label = String.format("kill %d (aimed at %s, %.2f ms after \"%s\")", tally.kills + 1, aim,
-            delay / 1e6, aim.from);
+        KillableProcess.Ended killed = run(new KillableProcess.Aim(aim.from,
+            aim.trigger.in(warehouse.partition(), oldSet.keySet()), delay)).await(10);
+        String label = String.format("kill %d (aimed at %s, %.2f ms after %s)", tally.kills + 1, aim, delay / 1e6,
+            aim.trigger == Trigger.NONE ? "\"" + aim.from + "\"" : "the partition showed " + aim.trigger);
         if (!killed.killed()) {
           // It ended first: then it is a plain run, and must have built the month.
           tally.missed++;
@@ -303,6 +341,12 @@ class RunKilledMidBuildIT {
         "-Djava.io.tmpdir=" + tmp, "-cp", classpath, Main.class.getName(), "run", "--month", MONTH,
         "--source", source.toString(), "--warehouse", warehouse.root().toString(), "--verbose");
     return KillableProcess.start(builder, aim);
+  }
+
+  /** When the first line containing {@code text} was read. */
+  private static long lineAt(KillableProcess.Ended run, String text) {
+    return run.lines().stream().filter(line -> line.text().contains(text)).mapToLong(KillableProcess.Line::nanos)
+        .findFirst().orElseThrow(() -> new AssertionError("No \"" + text + "\" in the run's output:\n" + run.output()));
   }
 
   /** Nanoseconds between the first line containing {@code from} and the next containing {@code to}. */

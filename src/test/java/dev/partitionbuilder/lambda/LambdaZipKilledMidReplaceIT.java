@@ -51,7 +51,7 @@ class LambdaZipKilledMidReplaceIT {
   private static final String PARTITION = PREFIX + "2024/03/";
   private static final String STAGING = PREFIX + "_staging/2024/03/";
   private static final String LOCK = PREFIX + "_locks/2024/03";
-  private static final int KILLS = Integer.getInteger("crash.lambdaKills", 10);
+  private static final int KILLS = Integer.getInteger("crash.lambdaKills", 8);
   private static final long SEED = Long.getLong("crash.seed", System.nanoTime());
   private static final int OLD_FILES = 6;
   private static final int NEW_FILES = 8;
@@ -74,7 +74,8 @@ class LambdaZipKilledMidReplaceIT {
     }
   }
 
-  private static final List<Aim> ROTATION = List.of(Aim.COPY, Aim.DELETE, Aim.COPY, Aim.FINISH, Aim.COPY, Aim.DELETE);
+  private static final List<Aim> ROTATION = List.of(Aim.COPY, Aim.DELETE, Aim.COPY, Aim.FINISH, Aim.COPY, Aim.DELETE,
+      Aim.COPY, Aim.DELETE);
 
   @RegisterExtension
   static final AwsJsonStand aws = AwsJsonStand.start();
@@ -136,7 +137,7 @@ class LambdaZipKilledMidReplaceIT {
       Aim aim = ROTATION.get((attempt - 1) % ROTATION.size());
       long delay = (long) (random.nextDouble() * stepNanos.get(aim));
       Month month = month(random, attempt);
-      KillableProcess.Ended killed = invoke(month, new KillableProcess.Aim(aim.from, delay));
+      KillableProcess.Ended killed = invoke(month, KillableProcess.Aim.after(aim.from, delay));
       String label = String.format("kill %d (aimed at %s, %.2f ms after \"%s\")", kills + 1, aim, delay / 1e6, aim.from);
       if (!killed.killed()) {
         missed++;

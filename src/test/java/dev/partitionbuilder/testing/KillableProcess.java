@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A process whose output (stdout and stderr merged) is read line by line as it comes, and which can
@@ -19,18 +20,35 @@ import java.util.concurrent.TimeUnit;
  * millisecond of the delay on an idle machine.
  */
 public final class KillableProcess {
-  /** When to kill: {@code delayNanos} after the first line that contains {@code marker}. */
-  public record Aim(String marker, long delayNanos) {
+  /**
+   * When to kill: after the first line that contains {@code marker}, once {@code trigger} holds
+   * (polled as fast as it can be: it observes what the process does, such as a file appearing),
+   * {@code delayNanos} later. A negative delay only watches: it records when the trigger held and
+   * never kills.
+   */
+  public record Aim(String marker, BooleanSupplier trigger, long delayNanos) {
     public Aim {
       requireNonNull(marker, "marker is null");
+      requireNonNull(trigger, "trigger is null");
+    }
+
+    public static Aim after(String marker, long delayNanos) {
+      return new Aim(marker, () -> true, delayNanos);
+    }
+
+    public static Aim watch(String marker, BooleanSupplier trigger) {
+      return new Aim(marker, trigger, -1);
     }
   }
 
   /** One line of output and when it was read, on {@link System#nanoTime}'s scale. */
   public record Line(long nanos, String text) {}
 
-  /** How it ended: its exit code (137 when killed), and whether our SIGKILL ended it. */
-  public record Ended(int exitCode, boolean killed, List<Line> lines) {
+  /**
+   * How it ended: its exit code (137 when killed), whether our SIGKILL ended it, when the aim's
+   * trigger held (0 if never).
+   */
+  public record Ended(int exitCode, boolean killed, long triggeredAt, List<Line> lines) {
     public String output() {
       StringBuilder all = new StringBuilder();
       lines.forEach(line -> all.append(line.text()).append('\n'));
@@ -52,6 +70,7 @@ public final class KillableProcess {
   private final List<Line> lines = new ArrayList<>();
   private final Thread reader;
   private volatile boolean killSent;
+  private volatile long triggeredAt;
 
   private KillableProcess(ProcessBuilder builder, Aim aim) throws IOException {
     builder.redirectErrorStream(true);
@@ -76,11 +95,20 @@ public final class KillableProcess {
         }
         if (!fired && text.contains(aim.marker())) {
           fired = true;
-          waitUntil(now + aim.delayNanos());
-          killSent = true;
-          // Through the handle: Process#destroyForcibly also closes our end of the pipes, losing
-          // whatever the process wrote before it died (or before it ended on its own).
-          process.toHandle().destroyForcibly();
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (!aim.trigger().getAsBoolean() && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+          }
+          if (aim.trigger().getAsBoolean()) {
+            triggeredAt = System.nanoTime();
+            if (aim.delayNanos() >= 0) {
+              waitUntil(triggeredAt + aim.delayNanos());
+              killSent = true;
+              // Through the handle: Process#destroyForcibly also closes our end of the pipes, losing
+              // whatever the process wrote before it died (or before it ended on its own).
+              process.toHandle().destroyForcibly();
+            }
+          }
         }
       }
     } catch (IOException e) {
@@ -114,11 +142,11 @@ public final class KillableProcess {
       process.destroyForcibly().waitFor();
       reader.join(TimeUnit.SECONDS.toMillis(10));
       throw new AssertionError("The process did not end within " + minutes + " minute(s):\n"
-          + new Ended(-1, false, snapshot()).output());
+          + new Ended(-1, false, 0, snapshot()).output());
     }
     reader.join(TimeUnit.SECONDS.toMillis(30));
     int code = process.exitValue();
-    return new Ended(code, killSent && code == SIGKILL_EXIT, List.copyOf(snapshot()));
+    return new Ended(code, killSent && code == SIGKILL_EXIT, triggeredAt, List.copyOf(snapshot()));
   }
 
   private List<Line> snapshot() {
