@@ -156,6 +156,7 @@ class RunKilledMidBuildIT {
         warehouse.restore(pristine);
         KillableProcess.Ended killed = run(new KillableProcess.Aim(aim.from,
             aim.trigger.in(warehouse.partition(), oldSet.keySet()), delay)).await(10);
+        removeDuckDbLibrariesOfDeadRuns();
         String label = String.format("kill %d (aimed at %s, %.2f ms after %s)", tally.kills + 1, aim, delay / 1e6,
             aim.trigger == Trigger.NONE ? "\"" + aim.from + "\"" : "the partition showed " + aim.trigger);
         if (!killed.killed()) {
@@ -328,6 +329,18 @@ class RunKilledMidBuildIT {
       return "clear staging";
     }
     return after.elsewhere().isEmpty() ? "after the lock's release" : "state and lock release";
+  }
+
+  /**
+   * DuckDB's JDBC driver copies its 57 MB native library into java.io.tmpdir at each start and
+   * deletes it when the JVM exits normally; a killed JVM leaves it. No run is alive here.
+   */
+  private static void removeDuckDbLibrariesOfDeadRuns() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("jvm-tmp"))) {
+      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("libduckdb_java")).toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
   }
 
   /** Starts {@code run} for the month in a JVM of its own, as ./partition-builder does. */
