@@ -2,6 +2,7 @@ package dev.partitionbuilder.lambda;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.partitionbuilder.testing.KillableProcess;
 import dev.partitionbuilder.testing.S3Stand;
 import java.io.File;
 import java.io.IOException;
@@ -104,21 +105,38 @@ final class LambdaZipJvm {
    * process fails or prints no result line.
    */
   Run probe(String java, Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath, ColdStartProbe.class.getName(), "0");
-    builder.environment().clear();
-    builder.environment().putAll(env);
+    ProcessBuilder builder = builder(java, env);
     builder.redirectErrorStream(true);
-    long launched = System.currentTimeMillis();
-    builder.command().set(builder.command().size() - 1, String.valueOf(launched));
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (process.waitFor() != 0) {
       throw new IllegalStateException("The probe failed (exit " + process.exitValue() + "):\n" + output);
     }
+    return parse(output);
+  }
+
+  /** The probe's result line in {@code output}; fails, with the output, when there is none. */
+  static Run parse(String output) {
     Matcher m = LINE.matcher(output);
     if (!m.find()) {
       throw new IllegalStateException("The probe printed no result:\n" + output);
     }
     return new Run(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Integer.parseInt(m.group(3)), output);
+  }
+
+  /**
+   * Starts the probe as {@link #probe} does, its output read line by line as it comes, and killed
+   * with SIGKILL as {@code aim} says (never when null): a Lambda whose sandbox dies mid-invocation.
+   */
+  KillableProcess launch(String java, Map<String, String> env, KillableProcess.Aim aim) throws IOException {
+    return KillableProcess.start(builder(java, env), aim);
+  }
+
+  private ProcessBuilder builder(String java, Map<String, String> env) {
+    ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath, ColdStartProbe.class.getName(),
+        String.valueOf(System.currentTimeMillis()));
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    return builder;
   }
 }
