@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -76,7 +78,7 @@ public final class LocalObjectStore implements ObjectStore {
    * prefix, and {@link #list} skips it), and shared by every process that opens this root, whatever
    * its {@code java.io.tmpdir}.
    */
-  static final String CONDITION_LOCK = ".partition-builder.lock";
+  public static final String CONDITION_LOCK = ".partition-builder.lock";
 
   /** One per root: two stores on one directory in one JVM must wait for each other, not fail. */
   private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
@@ -163,6 +165,7 @@ public final class LocalObjectStore implements ObjectStore {
     Path source = file(sourceKey);
     Path target = file(targetKey);
     try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+      FileTime began = FileTime.from(Instant.now());
       publish(target, "copy", out -> {
         long size = in.size();
         for (long at = 0; at < size; ) {
@@ -173,6 +176,7 @@ public final class LocalObjectStore implements ObjectStore {
           at += sent;
         }
       });
+      deleteStrayCopiesOf(target, began);
     } catch (NoSuchFileException e) {
       String missing = source.toString().equals(e.getFile()) ? source + " does not exist" : e.toString();
       throw new PartitionBuilderException("Cannot copy " + source + " to " + target + ": " + missing, e);
@@ -439,6 +443,29 @@ public final class LocalObjectStore implements ObjectStore {
     deleteStraysOf(checked);
     removeEmptyDirectories(root.resolve(prefix));
     return deleted;
+  }
+
+  /**
+   * The unfinished copies onto {@code file} that a killed process left, now that a copy onto it has
+   * finished: only those last written before this copy began, so a copy of the same key running
+   * at the same time keeps its own.
+   */
+  private void deleteStrayCopiesOf(Path file, FileTime began) throws IOException {
+    String prefix = "." + file.getFileName() + ".copy-";
+    try (Stream<Path> entries = Files.list(file.getParent())) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (name.startsWith(prefix) && isTemporary(entry)) {
+          try {
+            if (Files.getLastModifiedTime(entry).compareTo(began) < 0) {
+              deleteStray(entry);
+            }
+          } catch (NoSuchFileException e) {
+            // gone already
+          }
+        }
+      }
+    }
   }
 
   /** The temporary siblings of the given keys' files, one directory listing per directory. */

@@ -1,6 +1,7 @@
 package dev.partitionbuilder.cli;
 
 import dev.partitionbuilder.testing.ParquetCheck;
+import dev.partitionbuilder.local.LocalObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,8 @@ final class Warehouse {
     if (Files.isDirectory(root)) {
       try (Stream<Path> walk = Files.walk(root)) {
         for (Path path : walk.sorted().toList()) {
-          if (path.equals(root)) {
+          // The store's own lock file for its conditional writes: kept on purpose, never a key.
+          if (path.equals(root) || path.equals(root.resolve(LocalObjectStore.CONDITION_LOCK))) {
             continue;
           }
           String relative = root.relativize(path).toString();

@@ -129,6 +129,29 @@ class LocalObjectStoreContractTest extends ObjectStoreContractTest {
   }
 
   @Test
+  void aFinishedCopyRemovesTheUnfinishedCopiesOfItsKeyThatAKilledProcessLeftButNotANewerOne() throws IOException {
+    put("t/_staging/2024/03/part-0", new byte[] {1, 2, 3});
+    Path dir = root.resolve("t/2024/03");
+    Files.createDirectories(dir);
+    Path killed = dir.resolve(".part-0.copy-00000000000000aa");
+    Files.write(killed, new byte[] {1});
+    Files.setLastModifiedTime(killed, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
+    Path running = dir.resolve(".part-0.copy-00000000000000bb");
+    Files.write(running, new byte[] {1});
+    Files.setLastModifiedTime(running, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(60)));
+    Path otherKeys = dir.resolve(".part-1.copy-00000000000000cc");
+    Files.write(otherKeys, new byte[] {1});
+    Files.setLastModifiedTime(otherKeys, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
+
+    new LocalObjectStore(root).copy("t/_staging/2024/03/part-0", "t/2024/03/part-0");
+
+    assertThat(killed).doesNotExist();
+    assertThat(running).exists();
+    assertThat(otherKeys).exists();
+    assertThat(Files.readAllBytes(dir.resolve("part-0"))).containsExactly(1, 2, 3);
+  }
+
+  @Test
   void deleteKeysRemovesTheStrayTemporaryFilesOfTheKeysItDeletesAndNoOthers() throws IOException {
     put(MONTH_DIR + "old-0", new byte[] {1});
     put(MONTH_DIR + ".old-0.copy-0123456789abcdef", new byte[] {2});
