@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -73,9 +74,16 @@ public final class SampleData {
     }
     Path monthDir = sourceRoot.resolve(String.format(Locale.ROOT, "%04d", month.getYear()))
         .resolve(String.format(Locale.ROOT, "%02d", month.getMonthValue()));
+    // Written beside the month and moved into place whole, so a run stopped midway (Ctrl-C, kill -9)
+    // never leaves a partial month that the next run would take for the month's data.
+    Path partial = monthDir.resolveSibling("." + monthDir.getFileName() + ".generating-" + Long.toHexString(System.nanoTime()));
     try {
+      deleteLeftovers(monthDir);
+      Files.createDirectories(partial);
+      Summary summary = new Writer(month, events, seed).write(partial);
       deleteRecursively(monthDir);
-      return new Writer(month, events, seed).write(monthDir);
+      Files.move(partial, monthDir, StandardCopyOption.ATOMIC_MOVE);
+      return summary;
     } catch (IOException | UncheckedIOException e) {
       throw new PartitionBuilderException("Cannot write sample CloudTrail files for " + month + " under " + monthDir
           + ": " + e.getMessage(), e);
@@ -85,6 +93,19 @@ public final class SampleData {
   /** Malformed lines written on top of {@code events} well-formed ones. */
   static int malformedLines(int events) {
     return events < MIN_EVENTS_FOR_MALFORMED ? 0 : Math.max(2, events / EVENTS_PER_MALFORMED_LINE);
+  }
+
+  /** What an earlier generation of this month, stopped midway, left beside it. */
+  private static void deleteLeftovers(Path monthDir) throws IOException {
+    if (!Files.isDirectory(monthDir.getParent())) {
+      return;
+    }
+    String prefix = "." + monthDir.getFileName() + ".generating-";
+    try (Stream<Path> siblings = Files.list(monthDir.getParent())) {
+      for (Path sibling : siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+        deleteRecursively(sibling);
+      }
+    }
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -98,6 +98,18 @@ class SampleDataTest {
   }
 
   @Test
+  void aMonthAppearsWholeAndWhatAStoppedGenerationLeftIsRemoved(@TempDir Path root) throws IOException {
+    // A generation stopped midway (Ctrl-C, kill -9) left its partial month beside the month, never in it.
+    Path stopped = Files.createDirectories(root.resolve("2024/.05.generating-1234/01"));
+    Files.writeString(stopped.resolve("cloudtrail_20240501_000.json.gz"), "half");
+
+    SampleData.generate(root, YearMonth.of(2024, 5), 100, 42);
+
+    assertThat(list(root.resolve("2024"))).containsExactly("05");
+    assertThat(list(root.resolve("2024/05"))).hasSize(31);
+  }
+
+  @Test
   void givesAFebruaryOfALeapYear29DayDirectoriesAndOtherFebruaries28(@TempDir Path root) throws IOException {
     SampleData.generate(root, YearMonth.of(2024, 2), 100, 42);
     SampleData.generate(root, YearMonth.of(2023, 2), 100, 42);
