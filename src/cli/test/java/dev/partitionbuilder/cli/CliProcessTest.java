@@ -105,8 +105,8 @@ class CliProcessTest {
   }
 
   private Process start(String... args) throws IOException {
-    Path classes = Path.of("target/classes").toAbsolutePath();
-    String classpath = classes + ":" + Files.readString(Path.of("target/cli.classpath")).strip();
+    Path classes = Path.of("target/cli/classes").toAbsolutePath();
+    String classpath = classes + ":" + Files.readString(Path.of("target/cli/cli.classpath")).strip();
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-cp", classpath, "dev.partitionbuilder.cli.Main"));
     command.addAll(List.of(args));
