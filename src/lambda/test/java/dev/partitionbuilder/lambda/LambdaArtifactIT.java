@@ -66,7 +66,7 @@ class LambdaArtifactIT {
 
   /**
    * ServiceLoader and the SDK find these classes by the names in META-INF/services, which no code
-   * references: the ProGuard step (src/assembly/lambda.pro) must keep every one its jars still list.
+   * references: the ProGuard step (src/lambda/assembly/lambda.pro) must keep every one its jars still list.
    */
   @Test
   void loadsEveryClassThatAServiceFileInTheZipNames(@TempDir Path dir) throws Exception {
