@@ -32,7 +32,7 @@ class MainTest {
   }
 
   private static String resource(String name) {
-    return Path.of("src/test/resources", name).toString();
+    return Path.of("src/lambda/test/resources", name).toString();
   }
 
   @Test

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's promise that an interrupted rebuild never loses the previous partition, tried as a
- * skeptical user tries it: a real {@code partition-builder run} (a JVM of its own on target/classes
- * and target/cli.classpath, as the launcher starts it) is killed with SIGKILL at a seeded random
+ * skeptical user tries it: a real {@code partition-builder run} (a JVM of its own on target/cli/classes
+ * and target/cli/cli.classpath, as the launcher starts it) is killed with SIGKILL at a seeded random
  * moment of a chosen step (the query, the copies into the partition, the delete of the old objects
  * and of staging, the end: state and lock). No undo runs, unlike PartitionBuilderCrashTest's
  * exceptions.
@@ -346,8 +346,8 @@ class RunKilledMidBuildIT {
   /** Starts {@code run} for the month in a JVM of its own, as ./partition-builder does. */
   private static KillableProcess run(KillableProcess.Aim aim) throws IOException {
     Path tmp = Files.createDirectories(dir.resolve("jvm-tmp"));
-    String classpath = Path.of("target", "classes") + java.io.File.pathSeparator
-        + Files.readString(Path.of("target", "cli.classpath")).trim();
+    String classpath = Path.of("target", "cli", "classes") + java.io.File.pathSeparator
+        + Files.readString(Path.of("target", "cli", "cli.classpath")).trim();
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-Xshare:auto",
         // Shared by every run, as /tmp is on a user's machine: the local store's cross-process lock lives there.

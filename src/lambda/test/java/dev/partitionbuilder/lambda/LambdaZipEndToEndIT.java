@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * The deployment zip, run: a new JVM on the zip alone (as Lambda extracts it) builds one month
  * through the Handler against in-JVM stand-ins, s3proxy for S3 and WireMock for Athena and Glue.
- * The SDK modules in the zip are shrunk by ProGuard at build time (src/assembly/lambda.pro), so a
+ * The SDK modules in the zip are shrunk by ProGuard at build time (src/lambda/assembly/lambda.pro), so a
  * class or method the handler needs and ProGuard dropped fails here, not in Lambda. The month takes
  * the paths the handler's SDK calls take: an error the SDK must unmarshal into a modeled exception
  * (Glue's EntityNotFound), a throttled call retried by the retry strategy, and S3's list, get,

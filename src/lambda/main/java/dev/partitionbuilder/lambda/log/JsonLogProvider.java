@@ -11,7 +11,7 @@ import org.slf4j.spi.SLF4JServiceProvider;
 /**
  * The Lambda's SLF4J provider: one JSON object per line on stdout, which CloudWatch Logs Insights
  * reads field by field ({@link JsonLine} lists the fields). It is registered only inside the Lambda
- * zip (src/assembly/lambda-resources), so the CLI and the tests keep slf4j-simple's text.
+ * zip (src/lambda/assembly/lambda-resources), so the CLI and the tests keep slf4j-simple's text.
  *
  * <p>Why not Log4j 2 with aws-lambda-java-log4j2 and its JSON template layout, which AWS documents:
  * those jars add about 2.5 MB to a zip kept under 20 MB, and Log4j's start-up (plugin discovery,

@@ -1,0 +1,143 @@
+package dev.partitionbuilder.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How ./partition-builder picks the JDK it runs the CLI on. The script is copied into a tree whose
+ * build is up to date (so it never calls Maven), and every JDK is a fake whose java prints which one
+ * it is; PARTITION_BUILDER_JDK_DIRS stands in for /usr/lib/jvm and /Library/Java/JavaVirtualMachines.
+ */
+class LauncherJdkTest {
+
+  @TempDir Path dir;
+  private Path project;
+  private Path jvms;
+  private Path bin;
+
+  @BeforeEach
+  void upToDateProject() throws IOException {
+    project = dir.resolve("project");
+    Files.createDirectories(project.resolve("target/cli/classes"));
+    Files.writeString(project.resolve("target/cli/cli.classpath"), "/nowhere.jar");
+    Files.copy(Path.of("partition-builder"), project.resolve("partition-builder"));
+    jvms = Files.createDirectories(dir.resolve("jvm"));
+    bin = Files.createDirectories(dir.resolve("bin"));
+    // A java 17 on PATH, ahead of whatever this machine has in /usr/bin.
+    Files.createSymbolicLink(bin.resolve("java"), jdk(dir.resolve("path-jdk-17"), "17.0.15").resolve("bin/java"));
+  }
+
+  @Test
+  void javaHome_isUsed_whenItIs25OrNewer() throws Exception {
+    Path home = jdk(jvms.resolve("java-26"), "26.0.1");
+    jdk(jvms.resolve("temurin-25-jdk-amd64"), "25.0.3");
+
+    assertThat(launch(Map.of("JAVA_HOME", home.toString()))).isEqualTo(ran(home));
+  }
+
+  @Test
+  void javaOnPath_isUsed_whenJavaHomeIsOlder() throws Exception {
+    Path old = jdk(dir.resolve("jdk-17"), "17.0.15");
+    Path onPath = jdk(dir.resolve("opt/jdk-25"), "25.0.1");
+    Files.delete(bin.resolve("java"));
+    Files.createSymbolicLink(bin.resolve("java"), onPath.resolve("bin/java"));
+
+    assertThat(launch(Map.of("JAVA_HOME", old.toString()))).isEqualTo(ran(onPath));
+  }
+
+  @Test
+  void java25Home_isUsed_whenJavaHomeAndPathAreOlder() throws Exception {
+    Path old = jdk(dir.resolve("jdk-21"), "21.0.7");
+    Path home = jdk(dir.resolve("hostedtoolcache/jdk-25"), "25.0.3");
+    jdk(jvms.resolve("temurin-25-jdk-amd64"), "25.0.3");
+
+    assertThat(launch(Map.of("JAVA_HOME", old.toString(), "JAVA25_HOME", home.toString()))).isEqualTo(ran(home));
+  }
+
+  @Test
+  void usualInstallPlace_isSearched_whenNeitherJavaHomeNorPathHasA25() throws Exception {
+    jdk(jvms.resolve("java-17-openjdk-amd64"), "17.0.15");
+    jdk(jvms.resolve("java-8-openjdk-amd64"), "1.8.0_412");
+    Path temurin = jdk(jvms.resolve("temurin-25-jdk-amd64"), "25.0.3");
+    jdk(jvms.resolve("zulu-26"), "26");
+
+    assertThat(launch(Map.of())).as("the oldest that is new enough").isEqualTo(ran(temurin));
+  }
+
+  @Test
+  void macOsBundle_isFoundUnderContentsHome() throws Exception {
+    Path home = jdk(jvms.resolve("temurin-25.jdk/Contents/Home"), "25.0.3");
+
+    assertThat(launch(Map.of())).isEqualTo(ran(home));
+  }
+
+  @Test
+  void jdkWithoutReleaseFile_isAskedForItsVersion() throws Exception {
+    Path home = jdk(jvms.resolve("custom"), null);
+
+    assertThat(launch(Map.of())).isEqualTo(ran(home));
+  }
+
+  @Test
+  void noJdk25_saysInOneLineWhatToInstall_andExits2() throws Exception {
+    jdk(jvms.resolve("java-17-openjdk-amd64"), "17.0.15");
+
+    Process process = start(Map.of());
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(new String(process.getInputStream().readAllBytes(), UTF_8)).isEmpty();
+    assertThat(new String(process.getErrorStream().readAllBytes(), UTF_8)).hasLineCount(1)
+        .startsWith("partition-builder: no JDK 25 or newer")
+        .contains("install a JDK 25, such as Temurin 25 (apt install temurin-25-jdk, or https://adoptium.net), or set JAVA_HOME");
+  }
+
+  /** A fake JDK at home: a release file (unless version is null) and a java that names its JDK. */
+  private static Path jdk(Path home, String version) throws IOException {
+    Files.createDirectories(home.resolve("bin"));
+    if (version != null) {
+      Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Fake\"\nJAVA_VERSION=\"" + version + "\"\n");
+    }
+    Path java = home.resolve("bin/java");
+    Files.writeString(java, """
+        #!/bin/sh
+        if [ "$1" = -version ]; then echo 'openjdk version "25.0.2" 2026-01-20' >&2; exit 0; fi
+        echo "ran %s"
+        """.formatted(home));
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return home;
+  }
+
+  private static String ran(Path home) {
+    return "ran " + home + "\n";
+  }
+
+  private String launch(Map<String, String> env) throws Exception {
+    Process process = start(env);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String err = new String(process.getErrorStream().readAllBytes(), UTF_8);
+    assertThat(process.exitValue()).as(err).isZero();
+    return new String(process.getInputStream().readAllBytes(), UTF_8);
+  }
+
+  private Process start(Map<String, String> env) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder("bash", project.resolve("partition-builder").toString(), "--version");
+    Map<String, String> environment = builder.environment();
+    environment.clear();
+    environment.putAll(env);
+    // The fake bin/ first, then only what the script itself needs (sed, find, readlink, cat).
+    environment.put("PATH", bin + ":/usr/bin:/bin");
+    environment.put("PARTITION_BUILDER_JDK_DIRS", jvms.toString());
+    return builder.start();
+  }
+}
