@@ -126,7 +126,7 @@ class RunKilledMidBuildIT {
       assertThat(timed.exitCode()).as(timed.output()).isZero();
       for (Aim aim : Aim.values()) {
         long nanos = aim == watched ? lineAt(timed, aim.to) - timed.triggeredAt()
-            : aim.trigger == Trigger.NONE ? between(timed, aim.from, aim.to) : -1;
+            : aim.trigger == Trigger.NONE ? timed.nanosBetween(aim.from, aim.to) : -1;
         if (nanos >= 0) {
           stepNanos.merge(aim, Math.max(TimeUnit.MILLISECONDS.toNanos(1), nanos), Math::max);
         }
@@ -362,18 +362,6 @@ class RunKilledMidBuildIT {
         .findFirst().orElseThrow(() -> new AssertionError("No \"" + text + "\" in the run's output:\n" + run.output()));
   }
 
-  /** Nanoseconds between the first line containing {@code from} and the next containing {@code to}. */
-  private static long between(KillableProcess.Ended run, String from, String to) {
-    Long start = null;
-    for (KillableProcess.Line line : run.lines()) {
-      if (start == null && line.text().contains(from)) {
-        start = line.nanos();
-      } else if (start != null && line.text().contains(to)) {
-        return line.nanos() - start;
-      }
-    }
-    throw new AssertionError("No \"" + from + "\" then \"" + to + "\" in the run's output:\n" + run.output());
-  }
 
   private static String millis(Map<Aim, Long> nanos) {
     Map<Aim, String> shown = new EnumMap<>(Aim.class);

@@ -125,7 +125,7 @@ class LambdaZipKilledMidReplaceIT {
         .isEqualTo(calibration.newSet().values().iterator().next());
     Map<Aim, Long> stepNanos = new EnumMap<>(Aim.class);
     for (Aim aim : Aim.values()) {
-      stepNanos.put(aim, Math.max(TimeUnit.MILLISECONDS.toNanos(1), between(plain, aim.from, aim.to)));
+      stepNanos.put(aim, Math.max(TimeUnit.MILLISECONDS.toNanos(1), plain.nanosBetween(aim.from, aim.to)));
     }
 
     List<String> failures = new ArrayList<>();
@@ -365,17 +365,6 @@ class LambdaZipKilledMidReplaceIT {
     return out.length() == 0 ? "(empty)" : out.toString();
   }
 
-  private static long between(KillableProcess.Ended run, String from, String to) {
-    Long start = null;
-    for (KillableProcess.Line line : run.lines()) {
-      if (start == null && line.text().contains(from)) {
-        start = line.nanos();
-      } else if (start != null && line.text().contains(to)) {
-        return line.nanos() - start;
-      }
-    }
-    throw new AssertionError("No \"" + from + "\" then \"" + to + "\" in the output:\n" + run.output());
-  }
 
   private static byte[] bytes(Random random, int size) {
     byte[] data = new byte[size];

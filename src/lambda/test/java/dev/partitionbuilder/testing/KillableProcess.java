@@ -55,6 +55,19 @@ public final class KillableProcess {
       return all.toString();
     }
 
+    /** Nanoseconds between the first line containing {@code from} and the next containing {@code to}. */
+    public long nanosBetween(String from, String to) {
+      Long start = null;
+      for (Line line : lines) {
+        if (start == null && line.text().contains(from)) {
+          start = line.nanos();
+        } else if (start != null && line.text().contains(to)) {
+          return line.nanos() - start;
+        }
+      }
+      throw new AssertionError("No \"" + from + "\" then \"" + to + "\" in the output:\n" + output());
+    }
+
     /** The last lines, for a failure message. */
     public String tail(int count) {
       List<Line> last = lines.subList(Math.max(0, lines.size() - count), lines.size());
