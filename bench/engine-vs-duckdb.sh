@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Local engine side by side (a harness, not a test): the README's first command on the current
+# checkout (embedded Trino) and on the last commit whose local engine was DuckDB, over the same
+# generated source data, each run a fresh process measured by /usr/bin/time (wall and peak RSS).
+#
+#   bench/engine-vs-duckdb.sh [events=100000] [rounds=3] [duckdb_rev=4a6a0dfd30f1, the last DuckDB commit]
+#
+# Results go to target/bench/engine-vs-duckdb.txt; copy the table into BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+events="${1:-100000}"
+rounds="${2:-3}"
+duckdb_rev="${3:-4a6a0dfd30f10b48c1ab4621b45fe9af6dc8cfe2}"  # the last commit whose local engine is DuckDB
+out=target/bench
+mkdir -p "$out"
+report="$out/engine-vs-duckdb.txt"
+source_dir="$(pwd)/$out/source"
+base="$out/duckdb-checkout"
+
+if [ ! -d "$base" ]; then
+  git worktree add --detach "$base" "$duckdb_rev" >/dev/null
+fi
+# Both builds first, so no round pays for one.
+./partition-builder --version >/dev/null
+(cd "$base" && ./partition-builder --version >/dev/null)
+./partition-builder sample --month 2024-03 --events "$events" --source "$source_dir" >/dev/null
+
+run() { # label, dir
+  local label="$1" dir="$2" warehouse
+  warehouse="$(pwd)/$out/warehouse-$label"
+  rm -rf "$warehouse"
+  (cd "$dir" && /usr/bin/time -f "%e %M" -o "$(pwd -P)/time.txt" \
+    ./partition-builder run --month 2024-03 --source "$source_dir" --warehouse "$warehouse" >/dev/null)
+  read -r wall rss < "$dir/time.txt"
+  printf '%-8s %8.2f s %8d MiB\n' "$label" "$wall" "$((rss / 1024))" | tee -a "$report"
+}
+
+{
+  echo "events=$events rounds=$rounds duckdb=$duckdb_rev trino=$(git rev-parse HEAD) $(date -u +%FT%TZ)"
+  echo "engine       wall     peak RSS"
+} > "$report"
+for _ in $(seq "$rounds"); do
+  run duckdb "$base"
+  run trino .
+done
