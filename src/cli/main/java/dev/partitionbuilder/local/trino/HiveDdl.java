@@ -95,6 +95,11 @@ public record HiveDdl(
             input = string();
             expect("OUTPUTFORMAT");
             output = string();
+          } else if (accept("PARQUET")) {
+            // What Hive (and so Glue) records for STORED AS PARQUET.
+            serde = serde.isEmpty() ? "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" : serde;
+            input = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
+            output = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat";
           } else {
             throw new IllegalArgumentException(
                 "not supported locally: STORED AS " + next() + " (name the SerDe and formats)");

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One embedded Trino, started once per CLI run: a coordinator that is its own worker, with a Hive
@@ -29,6 +30,7 @@ public final class TrinoEngine implements AutoCloseable {
   public static final String CATALOG = "awsdatacatalog";
 
   private final StandaloneQueryRunner runner;
+  private final AtomicInteger queries = new AtomicInteger();
   private final Settings settings;
 
   /**
@@ -154,6 +156,14 @@ public final class TrinoEngine implements AutoCloseable {
         .setTimeZoneKey(TimeZoneKey.UTC_KEY)
         .setSource("partition-builder")
         .build();
+  }
+
+  /**
+   * A number for the next query of any {@link TrinoQueryEngine} on this engine: their ids are
+   * Trino's trace tokens, so they must not repeat while Trino remembers a query.
+   */
+  int nextQueryNumber() {
+    return queries.incrementAndGet();
   }
 
   public Session session() {

@@ -51,7 +51,6 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
   });
   private final Map<String, String> idByToken = new HashMap<>();
   private final Map<String, Run> runs = new HashMap<>();
-  private int next;
 
   private static final class Run {
     final Instant submittedAt;
@@ -81,7 +80,7 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
       return existing;
     }
     Instant now = clock.instant();
-    String id = String.format(Locale.ROOT, "%s_%05d_local", QUERY_ID.format(now), ++next);
+    String id = String.format(Locale.ROOT, "%s_%05d_local", QUERY_ID.format(now), engine.nextQueryNumber());
     Run run = new Run(now);
     idByToken.put(idempotencyToken, id);
     runs.put(id, run);
