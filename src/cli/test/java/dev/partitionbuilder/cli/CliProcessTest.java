@@ -113,6 +113,8 @@ class CliProcessTest {
     List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        // The test's own temp directory: a killed run leaves its engine's metastore directory there.
+        "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
         "-cp", classpath, "dev.partitionbuilder.cli.Main"));
     command.addAll(List.of(args));
     command.addAll(List.of("--source", dir.resolve("src").toString(), "--warehouse", dir.resolve("wh").toString()));

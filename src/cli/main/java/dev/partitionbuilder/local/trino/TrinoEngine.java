@@ -59,6 +59,9 @@ public final class TrinoEngine implements AutoCloseable {
   }
 
   private static final long MIN_MEMORY = 64L << 20;
+  /** Held, as java.util.logging keeps only weak references to its loggers and would forget the level. */
+  private static final java.util.logging.Logger AIRLIFT_LOGGING =
+      java.util.logging.Logger.getLogger(Logging.class.getName());
 
   private TrinoEngine(StandaloneQueryRunner runner, Settings settings) {
     this.runner = runner;
@@ -82,6 +85,10 @@ public final class TrinoEngine implements AutoCloseable {
     PrintStream err = System.err;
     StandaloneQueryRunner runner;
     try {
+      if (!settings.verbose()) {
+        // Logging.initialize() announces itself at INFO before anyone can set its level.
+        AIRLIFT_LOGGING.setLevel(java.util.logging.Level.WARNING);
+      }
       Logging logging = Logging.initialize();
       logging.setRootLevel(settings.verbose() ? Level.INFO : Level.ERROR);
       // TestingTrinoServer fixes task.concurrency=4, task.min-writer-count=2 and
