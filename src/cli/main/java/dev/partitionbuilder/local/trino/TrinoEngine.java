@@ -140,7 +140,7 @@ public final class TrinoEngine implements AutoCloseable {
     // We write the source table's metadata ourselves from its Hive DDL, without a writer version.
     p.put("hive.metastore.version-compatibility", "UNSAFE_ASSUME_COMPATIBILITY");
     p.put("fs.local.enabled", "true");
-    // Locations are file:///absolute/path, as the CLI's --source and warehouse are local paths.
+    // Tables are at local:///absolute/path (HiveDdlTranslation): the CLI's --source and warehouse are local paths.
     p.put("local.location", "/");
     // Athena CTAS always names external_location; Trino refuses writes to such tables otherwise.
     p.put("hive.non-managed-table-writes-enabled", "true");
