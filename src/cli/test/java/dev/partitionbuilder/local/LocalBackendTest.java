@@ -285,4 +285,22 @@ class LocalBackendTest {
           .hasMessageContaining("not supported locally: table_type = 'ICEBERG'");
     }
   }
+
+  @Test
+  void readsTheMemoryLimitAsBytesWith1024BasedUnits() {
+    assertThat(LocalBackend.memoryLimitBytes(Optional.of("512MB"))).hasValue(512L << 20);
+    assertThat(LocalBackend.memoryLimitBytes(Optional.of("1.5 GiB"))).hasValue(3L << 29);
+    assertThat(LocalBackend.memoryLimitBytes(Optional.empty())).isEmpty();
+  }
+
+  @Test
+  void refusesAMemoryLimitAboveWhatTrinoLetsQueriesUseOfTheHeapBeforeStarting() {
+    long tooMuch = Runtime.getRuntime().maxMemory();
+
+    assertThatThrownBy(() -> TrinoEngine.start(new TrinoEngine.Settings(dir.toAbsolutePath().resolve("m"),
+        java.util.OptionalLong.of(tooMuch), 2, false)))
+        .isInstanceOf(dev.partitionbuilder.core.ConfigException.class)
+        .hasMessageStartingWith("Cannot start the embedded Trino with a memory limit of " + (tooMuch >> 20) + " MB: "
+            + "queries may use at most 70% of the JVM heap");
+  }
 }
