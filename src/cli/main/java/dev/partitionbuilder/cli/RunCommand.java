@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Rebuilds one month, or a range, with the same PartitionBuilder as the Lambda. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Rebuilds monthly partitions. The default engine is local: embedded DuckDB runs the same CTAS",
+    description = {"Rebuilds monthly partitions. The default engine is local: embedded Trino runs the same CTAS",
         "template as Athena, over NDJSON files laid out as in S3, writing Parquet as Athena would."})
 final class RunCommand implements Callable<Integer> {
   private final Interruptions interruptions;
@@ -101,10 +100,11 @@ final class RunCommand implements Callable<Integer> {
       description = "events per month when sample data is generated (default: ${DEFAULT-VALUE})")
   int events;
 
-  @Option(names = "--memory-limit", paramLabel = "SIZE", description = "DuckDB memory_limit, such as 1GB")
+  @Option(names = "--memory-limit", paramLabel = "SIZE", description = "the local engine's query memory (Trino's query.max-memory), such as 1GB;"
+      + " the JVM heap is set at launch (-Xmx in PARTITION_BUILDER_JAVA_OPTS)")
   String memoryLimit;
 
-  @Option(names = "--temp-dir", paramLabel = "DIR", description = "where DuckDB spills past the memory limit")
+  @Option(names = "--temp-dir", paramLabel = "DIR", description = "where the local engine keeps its metastore while it runs (default: the system's temp directory)")
   Path tempDir;
 
   @Option(names = "--json", description = "print the summary as JSON on stdout (failed months included) and "
@@ -157,15 +157,14 @@ final class RunCommand implements Callable<Integer> {
         Optional.ofNullable(template).or(() -> config.values().containsKey(Config.CTAS_TEMPLATE)
             ? Optional.of(Path.of(config.values().get(Config.CTAS_TEMPLATE))) : Optional.empty()),
         Optional.ofNullable(memoryLimit), Optional.ofNullable(tempDir),
-        minRows != null ? minRows : Config.minRows(config.values()), Config.lockLease(config.values()));
+        minRows != null ? minRows : Config.minRows(config.values()), Config.lockLease(config.values()),
+        spec.root().userObject() instanceof Main main && main.verbose);
     Path table = warehouse.resolve(settings.names().prefix());
     MonthLocks locks;
     int code;
     try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
       locks = local.locks(Clock.systemUTC());
       code = build(local.builder(), range, out, err, table + "/", false);
-    } catch (SQLException e) {
-      throw new PartitionBuilderException("Cannot close the local engine: " + e.getMessage(), e);
     }
     if (stopped != null) {
       // Reported once the backend is closed, which stops a local query still running.

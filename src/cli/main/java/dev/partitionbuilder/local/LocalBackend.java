@@ -11,25 +11,30 @@ import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PollPolicy;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.TableLayout;
+import dev.partitionbuilder.local.trino.HiveDdl;
+import dev.partitionbuilder.local.trino.TrinoCatalog;
+import dev.partitionbuilder.local.trino.TrinoEngine;
+import dev.partitionbuilder.local.trino.TrinoQueryEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
-import org.duckdb.DuckDBConnection;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The pipeline on this machine: the warehouse directory stands in for the destination bucket,
- * embedded DuckDB for Glue and Athena, and the source table is read from a local directory laid
+ * embedded Trino (Athena engine v3's SQL engine) with a file metastore for Athena and Glue, and the source table is read from a local directory laid
  * out as in S3. The CTAS template is the very one the Lambda sends to Athena.
  */
 public final class LocalBackend implements AutoCloseable {
@@ -37,8 +42,12 @@ public final class LocalBackend implements AutoCloseable {
   public static final String BUNDLED_SOURCE_DDL = "ddl/cloudtrail_daily.sql";
 
   /**
-   * @param memoryLimit DuckDB's {@code memory_limit}, such as {@code 1GB}, or empty for its default
-   * @param tempDirectory where DuckDB spills when over the memory limit
+   * @param memoryLimit Trino's query memory (query.max-memory and query.max-memory-per-node), such
+   *     as {@code 1GB}, or empty for Trino's default of 30% of the heap. It bounds what queries
+   *     may reserve, not the JVM: the heap is set when the JVM starts (-Xmx, in
+   *     PARTITION_BUILDER_JAVA_OPTS for ./partition-builder), and a limit above it fails late.
+   * @param tempDirectory where the engine's file metastore goes (a new directory, removed on close)
+   * @param verbose the engine's own INFO log lines on stderr
    * @param lockLease how long a month's lock holds if its build never releases it and its process
    *     is not known to be gone ({@value Config#LOCK_LEASE_SECONDS})
    */
@@ -51,7 +60,16 @@ public final class LocalBackend implements AutoCloseable {
       Optional<String> memoryLimit,
       Optional<Path> tempDirectory,
       long minRows,
-      Duration lockLease) {
+      Duration lockLease,
+      boolean verbose) {
+    /** Settings for a run without --verbose. */
+    public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
+        Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows,
+        Duration lockLease) {
+      this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows, lockLease,
+          false);
+    }
+
     /** Settings that need at least {@value Config#DEFAULT_MIN_ROWS} row(s) to replace a partition. */
     public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
         Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory) {
@@ -113,41 +131,77 @@ public final class LocalBackend implements AutoCloseable {
   /** This process, named once: asking the OS for the host name and start instant is not free. */
   private static final LocalHolders HOLDERS = LocalHolders.ofThisProcess();
 
-  private final DuckDBConnection duckdb;
-  private final Consumer<java.sql.Connection> install;
-  private final DuckDbQueryEngine engine;
+  /** Writers per CTAS: the bundled template's 4 buckets are written by 2 tasks on a small machine. */
+  private static final int WRITERS = 2;
+
+  private final TrinoEngine trino;
+  private final boolean ownsTrino;
+  private final Path metastore;
+  private final TrinoQueryEngine engine;
   private final PartitionBuilder builder;
   private final TableLayout layout;
   private final LocalObjectStore store;
 
-  private LocalBackend(DuckDBConnection duckdb, Consumer<java.sql.Connection> install, DuckDbQueryEngine engine,
+  private LocalBackend(TrinoEngine trino, boolean ownsTrino, Path metastore, TrinoQueryEngine engine,
       PartitionBuilder builder, TableLayout layout, LocalObjectStore store) {
-    this.duckdb = duckdb;
-    this.install = install;
+    this.trino = trino;
+    this.ownsTrino = ownsTrino;
+    this.metastore = metastore;
     this.engine = engine;
     this.builder = builder;
     this.layout = layout;
     this.store = store;
   }
 
-  /** The local backend running Athena's SQL: Trino functions provided on DuckDB. */
+  /**
+   * Starts an embedded Trino for this backend (10 to 20 s), closed with it. Its file metastore
+   * lives in a new directory under the settings' temp directory (else the system's), removed on
+   * close.
+   */
   public static LocalBackend open(Settings settings, Clock clock) {
-    return open(settings, TrinoDialect::install, TrinoDialect::translate, clock);
+    requireNonNull(settings, "settings is null");
+    Path metastore;
+    Path parent = settings.tempDirectory().orElse(Path.of(System.getProperty("java.io.tmpdir"))).toAbsolutePath();
+    try {
+      Files.createDirectories(parent);
+      metastore = Files.createTempDirectory(parent, "partition-builder-metastore-");
+    } catch (IOException e) {
+      throw new ConfigException("Cannot create the local metastore directory under " + parent + ": " + e.getMessage(), e);
+    }
+    TrinoEngine trino;
+    try {
+      trino = TrinoEngine.start(new TrinoEngine.Settings(metastore, memoryLimitBytes(settings.memoryLimit()),
+          WRITERS, settings.verbose()));
+    } catch (RuntimeException e) {
+      deleteKeepingFailure(metastore, e);
+      throw e;
+    }
+    try {
+      return open(settings, trino, true, metastore, clock);
+    } catch (RuntimeException e) {
+      try {
+        trino.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      deleteKeepingFailure(metastore, e);
+      throw e;
+    }
   }
 
-  /** With another SQL dialect: {@code install} prepares the connection, {@code translate} each query. */
-  static LocalBackend open(Settings settings, UnaryOperator<String> translate, Clock clock) {
-    return open(settings, LocalBackend::utc, translate, clock);
+  /** On an engine that is already running and that the caller closes (tests share one per class). */
+  public static LocalBackend open(Settings settings, TrinoEngine trino, Clock clock) {
+    return open(settings, trino, false, null, clock);
   }
 
-  private static LocalBackend open(Settings settings, Consumer<java.sql.Connection> install,
-      UnaryOperator<String> dialect, Clock clock) {
+  private static LocalBackend open(Settings settings, TrinoEngine trino, boolean ownsTrino, Path metastore,
+      Clock clock) {
     requireNonNull(settings, "settings is null");
     TableNames names = settings.names();
     CtasTemplate template = CtasTemplate.load(settings.template().map(Path::toString), uri -> {
       throw new ConfigException("not supported locally: template " + uri + " (give a file path)");
     });
-    HiveDdl ddl = sourceDdl(settings.sourceDdl());
+    HiveDdl ddl = sourceDdl(settings.sourceDdl(), names);
     Path warehouse = settings.warehouse().toAbsolutePath().normalize();
     try {
       Files.createDirectories(warehouse);
@@ -155,33 +209,21 @@ public final class LocalBackend implements AutoCloseable {
       throw new ConfigException("Cannot create the warehouse directory " + warehouse + ": " + e.getMessage(), e);
     }
     TableLayout layout = layout(names, warehouse);
-    DuckDBConnection duckdb = connect(settings);
     try {
-      install.accept(duckdb);
-      try (Statement statement = duckdb.createStatement()) {
-        for (String sql : LocalSourceTable.statements(names.database(), names.sourceTable(), ddl,
-            settings.sourceDirectory().toAbsolutePath().normalize())) {
-          statement.execute(sql);
-        }
-      }
-      DuckDbQueryEngine engine = new DuckDbQueryEngine(duckdb, install, dialect, clock);
-      LocalObjectStore store = new LocalObjectStore(warehouse);
-      PartitionBuilder builder = new PartitionBuilder(layout, template, store, new LocalCatalog(duckdb), engine,
-          BuildSettings.defaults(new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)))
-              .withMinRows(settings.minRows()).withLockLease(settings.lockLease()).withHolders(HOLDERS), clock,
-          Sleeper.SYSTEM);
-      return new LocalBackend(duckdb, install, engine, builder, layout, store);
-    } catch (SQLException | RuntimeException e) {
-      try {
-        duckdb.close();
-      } catch (SQLException closing) {
-        e.addSuppressed(closing);
-      }
-      if (e instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new ConfigException("Cannot define the local source table " + names.sourceTable() + ": " + e.getMessage(), e);
+      trino.defineExternalTable(ddl, settings.sourceDirectory().toAbsolutePath().normalize());
+    } catch (ConfigException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ConfigException("Cannot define the local source table " + names.database() + "." + names.sourceTable()
+          + ": " + TrinoEngine.message(e), e);
     }
+    TrinoQueryEngine engine = new TrinoQueryEngine(trino, clock);
+    LocalObjectStore store = new LocalObjectStore(warehouse);
+    PartitionBuilder builder = new PartitionBuilder(layout, template, store, new TrinoCatalog(trino), engine,
+        BuildSettings.defaults(new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)))
+            .withMinRows(settings.minRows()).withLockLease(settings.lockLease()).withHolders(HOLDERS), clock,
+        Sleeper.SYSTEM);
+    return new LocalBackend(trino, ownsTrino, metastore, engine, builder, layout, store);
   }
 
   public PartitionBuilder builder() {
@@ -214,52 +256,86 @@ public final class LocalBackend implements AutoCloseable {
         root.endsWith("/") ? root : root + "/", names.prefix());
   }
 
-  /** A second connection to the same database, prepared like the engine's, for reading what was built. */
-  public java.sql.Connection connection() throws SQLException {
-    java.sql.Connection connection = duckdb.duplicate();
-    install.accept(connection);
-    return connection;
+  /** The engine this backend runs on, for reading what was built. */
+  public TrinoEngine trino() {
+    return trino;
   }
 
-  private static void utc(java.sql.Connection connection) {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("SET TimeZone = 'UTC'");
-    } catch (SQLException e) {
-      throw new ConfigException("Cannot set the DuckDB session time zone to UTC: " + e.getMessage(), e);
-    }
-  }
-
+  /** Cancels a query still running, then stops the engine if this backend started it. */
   @Override
-  public void close() throws SQLException {
-    engine.close();
-    duckdb.close();
-  }
-
-  private static DuckDBConnection connect(Settings settings) {
+  public void close() {
     try {
-      DuckDBConnection duckdb = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
-      try (Statement statement = duckdb.createStatement()) {
-        // Timestamps are UTC, as in Athena, whatever the host's zone.
-        statement.execute("SET TimeZone = 'UTC'");
-        // Row order within a file carries no meaning in a table: let DuckDB stream instead of buffer.
-        statement.execute("SET preserve_insertion_order = false");
-        if (settings.memoryLimit().isPresent()) {
-          statement.execute("SET memory_limit = '" + settings.memoryLimit().get() + "'");
-        }
-        if (settings.tempDirectory().isPresent()) {
-          statement.execute("SET temp_directory = " + SqlToken.quote(settings.tempDirectory().get().toAbsolutePath().toString()));
+      engine.close();
+    } finally {
+      if (ownsTrino) {
+        try {
+          trino.close();
+        } finally {
+          deleteTree(metastore);
         }
       }
-      return duckdb;
-    } catch (SQLException e) {
-      throw new ConfigException("Cannot start the embedded DuckDB: " + e.getMessage(), e);
     }
   }
 
-  private static HiveDdl sourceDdl(Optional<Path> file) {
+  /** {@code 1GB}, {@code 512MB}, {@code 1.5GiB} as bytes; KB, MB, GB are 1024-based, as in Trino's sizes. */
+  static OptionalLong memoryLimitBytes(Optional<String> limit) {
+    if (limit.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    Matcher m = SIZE.matcher(limit.get().trim());
+    if (!m.matches()) {
+      throw new ConfigException("memory limit \"" + limit.get() + "\" is not a size such as 1GB or 512MB");
+    }
+    int shift = switch (m.group(2).toUpperCase(java.util.Locale.ROOT).replace("I", "")) {
+      case "B" -> 0;
+      case "KB" -> 10;
+      case "MB" -> 20;
+      case "GB" -> 30;
+      default -> 40;
+    };
+    return OptionalLong.of(new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(1L << shift))
+        .longValue());
+  }
+
+  private static final Pattern SIZE = Pattern.compile("(?i)(\\d+(?:\\.\\d+)?)\\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)");
+
+  private static void deleteKeepingFailure(Path dir, RuntimeException failure) {
+    try {
+      deleteTree(dir);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot remove the local metastore " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The source table's DDL, its placeholders filled in: the settings' names, and a stand-in S3
+   * location that {@link TrinoEngine#defineExternalTable} moves to the source directory.
+   */
+  private static HiveDdl sourceDdl(Optional<Path> file, TableNames names) {
+    Map<String, String> values = Map.of("database", names.database(), "source_table", names.sourceTable(),
+        "source_bucket", "local-source", "source_prefix", "");
+    UnaryOperator<String> render = ddl -> {
+      for (Map.Entry<String, String> value : values.entrySet()) {
+        ddl = ddl.replace("{{" + value.getKey() + "}}", value.getValue());
+      }
+      return ddl;
+    };
     if (file.isPresent()) {
       try {
-        return HiveDdl.parse(Files.readString(file.get(), StandardCharsets.UTF_8), file.get().toString());
+        return HiveDdl.parse(render.apply(Files.readString(file.get(), StandardCharsets.UTF_8)), file.get().toString());
       } catch (IOException e) {
         throw new ConfigException("Cannot read the source table DDL " + file.get() + ": " + e.getMessage(), e);
       }
@@ -268,7 +344,7 @@ public final class LocalBackend implements AutoCloseable {
       if (in == null) {
         throw new IllegalStateException("The bundled DDL " + BUNDLED_SOURCE_DDL + " is missing from the classpath");
       }
-      return HiveDdl.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "bundled " + BUNDLED_SOURCE_DDL);
+      return HiveDdl.parse(render.apply(new String(in.readAllBytes(), StandardCharsets.UTF_8)), "bundled " + BUNDLED_SOURCE_DDL);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

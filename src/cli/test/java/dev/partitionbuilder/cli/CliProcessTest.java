@@ -50,7 +50,7 @@ class CliProcessTest {
         .contains("it was stopped, the partition is as it was", "; lock released; no saved build state")
         .endsWith("; exit 130");
     assertThat(table.resolve("_locks/2024/03")).doesNotExist();
-    assertThat(hiddenStaging()).isEmpty();
+    assertThat(staging()).isEmpty();
 
     Process again = start("run", "--month", "2024-03");
     assertThat(again.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -79,7 +79,7 @@ class CliProcessTest {
     assertThat(run.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     assertThat(run.exitValue()).isEqualTo(137);
     assertThat(table.resolve("_locks/2024/03")).exists();
-    assertThat(hiddenStaging()).isNotEmpty();
+    assertThat(staging()).isNotEmpty();
 
     Process again = start("run", "--month", "2024-03");
     assertThat(again.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -88,13 +88,13 @@ class CliProcessTest {
     assertThat(err).contains("the process that held it is gone");
     // Empty directories aside (the object store's to remove), the warehouse holds the partition alone.
     assertThat(files()).allMatch(file -> file.startsWith("2024/03/")).hasSize(4);
-    assertThat(hiddenStaging()).isEmpty();
+    assertThat(staging()).isEmpty();
   }
 
   private Process startRunAndWaitForItsQuery() throws Exception {
     Process run = start("run", "--month", "2024-03");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (hiddenStaging().isEmpty()) {
+    while (staging().isEmpty()) {
       assertThat(run.isAlive()).as("the run ended before its query wrote anything: %s",
           Files.readString(dir.resolve("err.txt"))).isTrue();
       assertThat(System.nanoTime()).as("no query started").isLessThan(deadline);
@@ -112,7 +112,10 @@ class CliProcessTest {
     // test is about what Ctrl-C does to a run started from a terminal, where it is not ignored.
     List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-cp", classpath, "dev.partitionbuilder.cli.Main"));
+        "-XX:TieredStopAtLevel=1", "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        // The test's own temp directory: a killed run leaves its engine's metastore directory there.
+        "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
+        "-cp", classpath, "dev.partitionbuilder.cli.Main"));
     command.addAll(List.of(args));
     command.addAll(List.of("--source", dir.resolve("src").toString(), "--warehouse", dir.resolve("wh").toString()));
     return new ProcessBuilder(command).directory(dir.toFile())
@@ -124,14 +127,18 @@ class CliProcessTest {
     assertThat(kill.waitFor()).isZero();
   }
 
-  /** DuckDB's hidden staging directories of the month: "_staging/2024/.03.tmp-...". */
-  private List<Path> hiddenStaging() throws IOException {
-    Path parent = table.resolve("_staging/2024");
-    if (!Files.isDirectory(parent)) {
+  /**
+   * The files the month's query has written so far: Trino's Hive writer puts them straight into
+   * the CTAS's external_location, "_staging/2024/03/", and removes them if the query fails or is
+   * cancelled.
+   */
+  private List<Path> staging() throws IOException {
+    Path location = table.resolve("_staging/2024/03");
+    if (!Files.isDirectory(location)) {
       return List.of();
     }
-    try (Stream<Path> entries = Files.list(parent)) {
-      return entries.filter(p -> p.getFileName().toString().startsWith(".03.tmp-")).toList();
+    try (Stream<Path> entries = Files.walk(location)) {
+      return entries.filter(Files::isRegularFile).toList();
     }
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.partitionbuilder.local.SampleData;
-import dev.partitionbuilder.testing.AthenaTemplates;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -16,6 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunCommandTest {
+  /** A template Trino rejects, as Athena would: its third line names a column the table lacks. */
+  private static final String UNRESOLVED_COLUMN = """
+      CREATE TABLE "{{database}}"."{{temp_table}}" WITH (external_location = '{{location}}', format = 'PARQUET') AS
+      SELECT eventid AS event_id,
+             no_such_column AS y
+      FROM "{{database}}"."{{source_table}}"
+      """;
+
   @TempDir Path dir;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -44,13 +51,14 @@ class RunCommandTest {
   void exitsOneAndSaysWhyWhenTheTemplateFailsToRun() throws Exception {
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 100, 1);
     Path template = dir.resolve("bad.sql");
-    Files.writeString(template, AthenaTemplates.LAMBDA);
+    Files.writeString(template, UNRESOLVED_COLUMN);
 
     int code = run("run", "--month", "2024-01", "--source", dir.resolve("src").toString(),
         "--warehouse", dir.resolve("wh").toString(), "--template", template.toString());
 
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("2024-01 failed").contains("not supported locally");
+    assertThat(err.toString()).contains("2024-01 failed")
+        .contains("COLUMN_NOT_FOUND: line 3:8: Column 'no_such_column' cannot be resolved");
   }
 
   @Test
@@ -120,7 +128,7 @@ class RunCommandTest {
   void json_reportsAFailedMonthWithItsOutcomeAndError_andExitsOne() throws Exception {
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 100, 1);
     Path template = dir.resolve("bad.sql");
-    Files.writeString(template, AthenaTemplates.LAMBDA);
+    Files.writeString(template, UNRESOLVED_COLUMN);
 
     int code = run("run", "--month", "2024-01", "--json", "--source", dir.resolve("src").toString(),
         "--warehouse", dir.resolve("wh").toString(), "--template", template.toString());
@@ -128,7 +136,7 @@ class RunCommandTest {
     assertThat(code).isEqualTo(1);
     JsonNode month = new ObjectMapper().readTree(out.toString()).get("months").get(0);
     assertThat(month.get("outcome").asText()).isEqualTo("failed");
-    assertThat(month.get("error").asText()).contains("not supported locally");
+    assertThat(month.get("error").asText()).contains("COLUMN_NOT_FOUND: line 3:8:");
     assertThat(month.get("rowsWritten").isNull()).isTrue();
   }
 

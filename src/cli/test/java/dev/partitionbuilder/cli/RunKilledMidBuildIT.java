@@ -156,7 +156,7 @@ class RunKilledMidBuildIT {
         warehouse.restore(pristine);
         KillableProcess.Ended killed = run(new KillableProcess.Aim(aim.from,
             aim.trigger.in(warehouse.partition(), oldSet.keySet()), delay)).await(10);
-        removeDuckDbLibrariesOfDeadRuns();
+        removeMetastoresOfDeadRuns();
         String label = String.format("kill %d (aimed at %s, %.2f ms after %s)", tally.kills + 1, aim, delay / 1e6,
             aim.trigger == Trigger.NONE ? "\"" + aim.from + "\"" : "the partition showed " + aim.trigger);
         if (!killed.killed()) {
@@ -332,13 +332,18 @@ class RunKilledMidBuildIT {
   }
 
   /**
-   * DuckDB's JDBC driver copies its 57 MB native library into java.io.tmpdir at each start and
-   * deletes it when the JVM exits normally; a killed JVM leaves it. No run is alive here.
+   * A run's embedded Trino keeps its file metastore in a new directory of java.io.tmpdir and
+   * removes it when it closes; a killed JVM leaves it. No run is alive here.
    */
-  private static void removeDuckDbLibrariesOfDeadRuns() throws IOException {
-    try (Stream<Path> files = Files.list(dir.resolve("jvm-tmp"))) {
-      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("libduckdb_java")).toList()) {
-        Files.deleteIfExists(file);
+  private static void removeMetastoresOfDeadRuns() throws IOException {
+    try (Stream<Path> dirs = Files.list(dir.resolve("jvm-tmp"))) {
+      for (Path metastore : dirs.filter(f -> f.getFileName().toString().startsWith("partition-builder-metastore-"))
+          .toList()) {
+        try (Stream<Path> files = Files.walk(metastore)) {
+          for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(file);
+          }
+        }
       }
     }
   }
@@ -349,7 +354,8 @@ class RunKilledMidBuildIT {
     String classpath = Path.of("target", "cli", "classes") + java.io.File.pathSeparator
         + Files.readString(Path.of("target", "cli", "cli.classpath")).trim();
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        "-XX:TieredStopAtLevel=1", "-Xshare:auto", "--add-modules=jdk.incubator.vector",
+        "--enable-native-access=ALL-UNNAMED",
         // Shared by every run, as /tmp is on a user's machine: the local store's cross-process lock lives there.
         "-Djava.io.tmpdir=" + tmp, "-cp", classpath, Main.class.getName(), "run", "--month", MONTH,
         "--source", source.toString(), "--warehouse", warehouse.root().toString(), "--verbose");

@@ -11,9 +11,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -21,25 +18,61 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.UnaryOperator;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import dev.partitionbuilder.local.trino.TrinoEngine;
+import dev.partitionbuilder.testing.ParquetFooter;
+import io.trino.testing.MaterializedResult;
+import org.apache.parquet.format.Type;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The local engine's own behaviour, with a template in SQL that DuckDB runs as written. */
+/** The local engine's own behaviour, with a small template of Athena engine v3 SQL. */
 class LocalBackendTest {
   private static final YearMonth MARCH = YearMonth.of(2024, 3);
-  private static final String DUCKDB_TEMPLATE = """
+  private static final String TEMPLATE = """
       CREATE TABLE "{{database}}"."{{temp_table}}"
       WITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = '{{location}}',
             bucketed_by = ARRAY['event_id'], bucket_count = 4) AS
-      SELECT eventid AS event_id, CAST(eventtime AS TIMESTAMPTZ)::TIMESTAMP AS event_time, eventname AS event_name
+      SELECT eventid AS event_id, CAST(from_iso8601_timestamp(eventtime) AS TIMESTAMP) AS event_time,
+             eventname AS event_name
       FROM "{{database}}"."{{source_table}}"
       WHERE year = '{{year}}' AND month = '{{month}}'
       """;
+  /** A file name Trino's Hive writer gives a bucket: bucket, a UUID, Trino's own query id. */
+  private static final Pattern BUCKET_FILE =
+      Pattern.compile("0000\\d{2}_0_[0-9a-f-]{36}_(\\d{8}_\\d{6}_\\d{5}_[a-z0-9]{5})");
 
+  @TempDir static Path engineDir;
+  private static TrinoEngine trino;
   @TempDir Path dir;
+
+  @BeforeAll
+  static void startEngine() {
+    trino = BuiltFiles.startEngine(engineDir);
+  }
+
+  @AfterAll
+  static void stopEngine() {
+    if (trino != null) {
+      trino.close();
+    }
+  }
+
+  /** The one Trino query id that every file of the partition was written by. */
+  private Set<String> writers(String relative) throws IOException {
+    return files(relative).stream().map(name -> {
+      Matcher m = BUCKET_FILE.matcher(name);
+      assertThat(m.matches()).as(name).isTrue();
+      return m.group(1);
+    }).collect(Collectors.toSet());
+  }
 
   private void source(String relative, int events) throws IOException {
     Path file = dir.resolve("source").resolve(relative);
@@ -57,7 +90,7 @@ class LocalBackendTest {
     Files.writeString(file, template);
     return LocalBackend.open(new LocalBackend.Settings(LocalBackend.TableNames.CLOUDTRAIL, dir.resolve("source"),
         dir.resolve("warehouse"), Optional.empty(), Optional.of(file), Optional.empty(), Optional.empty()),
-        UnaryOperator.identity(), Clock.systemUTC());
+        trino, Clock.systemUTC());
   }
 
   private static BuildRequest request(String key) {
@@ -79,30 +112,27 @@ class LocalBackendTest {
     source("2024/03/01/a.json.gz", 300);
     source("2024/03/02/a.json.gz", 200);
     source("2024/04/01/a.json.gz", 50);
-    try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
+    try (LocalBackend local = open(TEMPLATE)) {
       BuildResult result = local.builder().build(request("m-1"));
 
       assertThat(result.rowsWritten()).hasValue(500);
       assertThat(result.objectsCopied()).isEqualTo(4);
-      assertThat(files("cloudtrail_monthly/2024/03")).hasSize(4)
-          .allMatch(name -> name.matches("0000\\d{2}_0_[0-9a-f-]{36}_" + result.queryExecutionId()));
-      try (Connection c = local.connection(); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id) FROM read_parquet('"
-              + dir.resolve("warehouse/cloudtrail_monthly/2024/03/*") + "')")) {
-        rs.next();
-        assertThat(rs.getLong(1)).isEqualTo(500);
-        assertThat(rs.getLong(2)).isEqualTo(500);
-      }
+      assertThat(files("cloudtrail_monthly/2024/03")).hasSize(4);
+      assertThat(writers("cloudtrail_monthly/2024/03")).hasSize(1);
+      MaterializedResult counts = BuiltFiles.query(trino, dir.resolve("warehouse/cloudtrail_monthly/2024/03"),
+          "event_id varchar", "SELECT count(*), count(DISTINCT event_id) FROM {files}");
+      assertThat(counts.getMaterializedRows().get(0).getFields()).containsExactly(500L, 500L);
     }
   }
 
   @Test
   void aBuildWhoseProcessDiedMidQueryIsStartedOverByTheNextProcessWhichForgetsTheLostQuery() throws Exception {
     source("2024/03/01/a.json.gz", 30);
-    try (LocalBackend first = open(DUCKDB_TEMPLATE)) {
+    try (LocalBackend first = open(TEMPLATE)) {
       first.builder().build(request("m-1"));
     }
     List<String> built = files("cloudtrail_monthly/2024/03");
+    Set<String> firstWriter = writers("cloudtrail_monthly/2024/03");
     // What a run killed while its query ran leaves behind: its state, naming a query of that process.
     String sql = "CREATE TABLE x AS SELECT 1";
     Path state = dir.resolve("warehouse/cloudtrail_monthly/_state/2024/03.json");
@@ -112,35 +142,30 @@ class LocalBackendTest {
         + dev.partitionbuilder.core.Sha256.hex(sql)
         + "\",\"sql\":\"" + sql + "\",\"staged\":[],\"rows\":null,\"bytesScanned\":0,\"engineMillis\":0}");
 
-    try (LocalBackend next = open(DUCKDB_TEMPLATE)) {
+    try (LocalBackend next = open(TEMPLATE)) {
       BuildResult result = next.builder().build(request("m-2"));
 
       assertThat(result.rowsWritten()).hasValue(30);
-      assertThat(files("cloudtrail_monthly/2024/03")).hasSize(4).doesNotContainAnyElementsOf(built)
-          .allMatch(name -> name.endsWith(result.queryExecutionId()));
+      assertThat(files("cloudtrail_monthly/2024/03")).hasSize(4).doesNotContainAnyElementsOf(built);
+      assertThat(writers("cloudtrail_monthly/2024/03")).hasSize(1).doesNotContainAnyElementsOf(firstWriter);
       assertThat(state).doesNotExist();
     }
   }
 
   @Test
-  void storesTimestampsAsInt64MillisecondsAndDropsTheTemporaryTable() throws Exception {
+  void storesTimestampsAsInt96AsAthenaDoesAndDropsTheTemporaryTable() throws Exception {
     source("2024/03/01/a.json.gz", 10);
-    try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
+    try (LocalBackend local = open(TEMPLATE)) {
       local.builder().build(request("m-1"));
 
-      try (Connection c = local.connection(); Statement s = c.createStatement()) {
-        try (ResultSet rs = s.executeQuery("SELECT type, logical_type FROM parquet_schema('"
-            + dir.resolve("warehouse/cloudtrail_monthly/2024/03/*") + "') WHERE name = 'event_time' LIMIT 1")) {
-          rs.next();
-          assertThat(rs.getString(1)).isEqualTo("INT64");
-          assertThat(rs.getString(2)).contains("isAdjustedToUTC=0").contains("MILLIS");
-        }
-        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.tables "
-            + "WHERE table_name = 'cloudtrail_monthly_temp_202403'")) {
-          rs.next();
-          assertThat(rs.getLong(1)).isZero();
-        }
+      Path file;
+      try (Stream<Path> files = Files.list(dir.resolve("warehouse/cloudtrail_monthly/2024/03"))) {
+        file = files.sorted().findFirst().orElseThrow();
       }
+      assertThat(ParquetFooter.read(file).getSchema()).filteredOn(e -> e.getName().equals("event_time"))
+          .singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo(Type.INT96));
+      assertThat(trino.execute("SELECT count(*) FROM " + TrinoEngine.CATALOG + ".information_schema.tables "
+          + "WHERE table_name = 'cloudtrail_monthly_temp_202403'").getOnlyValue()).isEqualTo(0L);
     }
   }
 
@@ -153,14 +178,15 @@ class LocalBackendTest {
     Files.createDirectories(warehouse.resolve("cloudtrail_monthly/2024/030"));
     Files.writeString(warehouse.resolve("cloudtrail_monthly/2024/030/sibling"), "sibling");
     Files.writeString(warehouse.resolve("cloudtrail_monthly/root-file"), "root");
-    try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
+    try (LocalBackend local = open(TEMPLATE)) {
       BuildResult first = local.builder().build(request("m-1"));
+      Set<String> firstWriter = writers("cloudtrail_monthly/2024/03");
       BuildResult second = local.builder().build(request("m-2"));
 
       assertThat(second.rowsWritten()).hasValue(100);
       assertThat(second.oldObjectsDeleted()).isEqualTo(first.objectsCopied());
-      assertThat(files("cloudtrail_monthly/2024/03")).hasSize(second.objectsCopied())
-          .allMatch(name -> name.endsWith(second.queryExecutionId()));
+      assertThat(files("cloudtrail_monthly/2024/03")).hasSize(second.objectsCopied());
+      assertThat(writers("cloudtrail_monthly/2024/03")).hasSize(1).doesNotContainAnyElementsOf(firstWriter);
     }
     assertThat(Files.readString(warehouse.resolve("cloudtrail_monthly/2024/02/feb"))).isEqualTo("february");
     assertThat(Files.readString(warehouse.resolve("cloudtrail_monthly/2024/030/sibling"))).isEqualTo("sibling");
@@ -170,7 +196,7 @@ class LocalBackendTest {
   @Test
   void failsAQueryThatDoesNotRunWithItsReasonAndWritesNothing() throws Exception {
     source("2024/03/01/a.json.gz", 10);
-    try (LocalBackend local = open(DUCKDB_TEMPLATE.replace("eventname AS event_name", "no_such_column AS event_name"))) {
+    try (LocalBackend local = open(TEMPLATE.replace("eventname AS event_name", "no_such_column AS event_name"))) {
       assertThatThrownBy(() -> local.builder().build(request("m-1")))
           .isInstanceOf(QueryFailedException.class)
           .hasMessageContaining("FAILED")
@@ -200,13 +226,13 @@ class LocalBackendTest {
     source("2024/03/01/a.json.gz", 50);
     Path warehouse = dir.resolve("warehouse");
     writeNeighbours(warehouse);
-    try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
+    try (LocalBackend local = open(TEMPLATE)) {
       local.builder().build(request("m-1"));
     }
     Map<String, byte[]> before = contents(warehouse);
     assertThat(files("cloudtrail_monthly/2024/03")).hasSize(4);
 
-    try (LocalBackend local = open(DUCKDB_TEMPLATE.replace("eventname AS event_name", "no_such_column AS event_name"))) {
+    try (LocalBackend local = open(TEMPLATE.replace("eventname AS event_name", "no_such_column AS event_name"))) {
       assertThatThrownBy(() -> local.builder().build(request("m-2")))
           .isInstanceOf(QueryFailedException.class)
           .hasMessageContaining("no_such_column");
@@ -221,7 +247,7 @@ class LocalBackendTest {
     source("2024/03/01/a.json.gz", 50);
     Path warehouse = dir.resolve("warehouse");
     List<String> beside = writeNeighbours(warehouse);
-    try (LocalBackend local = open(DUCKDB_TEMPLATE)) {
+    try (LocalBackend local = open(TEMPLATE)) {
       BuildResult first = local.builder().build(request("m-1"));
       BuildResult second = local.builder().build(request("m-2"));
 
@@ -253,10 +279,28 @@ class LocalBackendTest {
   @Test
   void saysWhatIsNotSupportedLocally() throws Exception {
     source("2024/03/01/a.json.gz", 10);
-    try (LocalBackend local = open(DUCKDB_TEMPLATE.replace("format = 'PARQUET'", "format = 'ORC'"))) {
+    try (LocalBackend local = open(TEMPLATE.replace("format = 'PARQUET'", "table_type = 'ICEBERG', format = 'PARQUET'"))) {
       assertThatThrownBy(() -> local.builder().build(request("m-1")))
           .isInstanceOf(QueryFailedException.class)
-          .hasMessageContaining("not supported locally: format = 'ORC'");
+          .hasMessageContaining("not supported locally: table_type = 'ICEBERG'");
     }
+  }
+
+  @Test
+  void readsTheMemoryLimitAsBytesWith1024BasedUnits() {
+    assertThat(LocalBackend.memoryLimitBytes(Optional.of("512MB"))).hasValue(512L << 20);
+    assertThat(LocalBackend.memoryLimitBytes(Optional.of("1.5 GiB"))).hasValue(3L << 29);
+    assertThat(LocalBackend.memoryLimitBytes(Optional.empty())).isEmpty();
+  }
+
+  @Test
+  void refusesAMemoryLimitAboveWhatTrinoLetsQueriesUseOfTheHeapBeforeStarting() {
+    long tooMuch = Runtime.getRuntime().maxMemory();
+
+    assertThatThrownBy(() -> TrinoEngine.start(new TrinoEngine.Settings(dir.toAbsolutePath().resolve("m"),
+        java.util.OptionalLong.of(tooMuch), 2, false)))
+        .isInstanceOf(dev.partitionbuilder.core.ConfigException.class)
+        .hasMessageStartingWith("Cannot start the embedded Trino with a memory limit of " + (tooMuch >> 20) + " MB: "
+            + "queries may use at most 70% of the JVM heap");
   }
 }

@@ -1,0 +1,106 @@
+package dev.partitionbuilder.local.trino;
+
+import static java.util.Objects.requireNonNull;
+
+import io.airlift.json.JsonCodec;
+import io.trino.metastore.HiveType;
+import io.trino.metastore.StorageFormat;
+import io.trino.plugin.hive.metastore.file.Column;
+import io.trino.plugin.hive.metastore.file.TableMetadata;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Puts a Hive DDL's table into the file metastore the way Athena puts it into Glue: the same
+ * SerDe, SerDe properties and table properties, so Trino's Hive connector reads it as it reads the
+ * Glue table (OpenX JSON, {@code ignore.malformed.json}, partition projection with
+ * {@code storage.location.template}). Trino's SQL cannot say this: it has no {@code ROW FORMAT
+ * SERDE}, and its CREATE TABLE has no SerDe properties.
+ *
+ * <p>The table's S3 location is replaced by a local root, in LOCATION and in
+ * {@code storage.location.template} alike.
+ */
+final class HiveDdlTranslation {
+  private static final JsonCodec<TableMetadata> CODEC = JsonCodec.jsonCodec(TableMetadata.class);
+  private static final List<String> SUPPORTED_SERDES =
+      List.of("org.openx.data.jsonserde.JsonSerDe", "org.apache.hive.hcatalog.data.JsonSerDe");
+
+  private HiveDdlTranslation() {}
+
+  /**
+   * @param ddl the DDL with its placeholders rendered
+   * @param localRoot the local directory standing for the DDL's LOCATION
+   */
+  static void install(TrinoEngine engine, HiveDdl ddl, Path localRoot) {
+    requireNonNull(ddl.database(), "the table DDL names no database");
+    if (!SUPPORTED_SERDES.contains(ddl.serde())) {
+      throw new IllegalArgumentException("not supported locally: ROW FORMAT SERDE '" + ddl.serde() + "'");
+    }
+    String s3Root = ddl.location().orElseThrow(() -> new IllegalArgumentException("the table DDL has no LOCATION"));
+    // Trino's local file system lists a file:/// directory as empty; local:/// works.
+    String localUri = "local://" + withSlash(localRoot.toAbsolutePath().toUri().getPath());
+
+    Map<String, String> parameters = new LinkedHashMap<>(ddl.tableProperties());
+    String template = parameters.get("storage.location.template");
+    if (template != null) {
+      if (!template.startsWith(withSlash(s3Root))) {
+        throw new IllegalArgumentException("not supported locally: storage.location.template "
+            + template + " outside the table's LOCATION " + s3Root);
+      }
+      parameters.put("storage.location.template", localUri + template.substring(withSlash(s3Root).length()));
+    }
+    parameters.put("EXTERNAL", "TRUE");
+
+    TableMetadata table = new TableMetadata(
+        Optional.empty(), // writer version: accepted by hive.metastore.version-compatibility
+        Optional.of("partition-builder"),
+        "EXTERNAL_TABLE",
+        columns(ddl.columns()),
+        columns(ddl.partitionColumns()),
+        parameters,
+        Optional.empty(),
+        Optional.of(StorageFormat.create(
+            ddl.serde(),
+            ddl.inputFormat().orElse("org.apache.hadoop.mapred.TextInputFormat"),
+            ddl.outputFormat().orElse("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"))),
+        Optional.empty(),
+        ddl.serdeProperties(),
+        Optional.of(localUri),
+        Optional.empty(),
+        Optional.empty(),
+        Map.of());
+
+    engine.execute("CREATE SCHEMA IF NOT EXISTS " + TrinoEngine.CATALOG + "." + quote(ddl.database()));
+    Path file = engine.settings().metastoreDir().resolve(ddl.database()).resolve(ddl.table()).resolve(".trinoSchema");
+    try {
+      Files.createDirectories(file.getParent());
+      Path temp = file.resolveSibling(".trinoSchema.tmp");
+      Files.writeString(temp, CODEC.toJson(table));
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot write the table " + ddl.database() + "." + ddl.table()
+          + " into the local metastore at " + file + ": " + e, e);
+    }
+  }
+
+  private static List<Column> columns(List<HiveDdl.Column> columns) {
+    return columns.stream()
+        .map(c -> new Column(c.name(), HiveType.valueOf(c.hiveType()), Optional.empty(), Map.of()))
+        .toList();
+  }
+
+  static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  private static String withSlash(String uri) {
+    return uri.endsWith("/") ? uri : uri + "/";
+  }
+
+}
