@@ -2,25 +2,25 @@ package dev.partitionbuilder.local.fidelity;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.partitionbuilder.local.trino.TrinoEngine;
 import io.trino.Session;
 import io.trino.spi.type.TimeZoneKey;
 import io.trino.spi.type.Type;
 import io.trino.testing.MaterializedResult;
 import io.trino.testing.MaterializedRow;
-import io.trino.testing.StandaloneQueryRunner;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Embedded Trino as the fidelity benchmark's engine: one session in one time zone. */
+/** Local mode's embedded Trino as the fidelity benchmark's engine: one session in one time zone. */
 final class EmbeddedTrinoEngine implements FidelityEngine {
 
-  private final StandaloneQueryRunner trino;
+  private final TrinoEngine trino;
   private final Session session;
 
-  EmbeddedTrinoEngine(StandaloneQueryRunner trino, String timeZone) {
+  EmbeddedTrinoEngine(TrinoEngine trino, String timeZone) {
     this.trino = requireNonNull(trino, "trino is null");
     requireNonNull(timeZone, "timeZone is null");
-    this.session = Session.builder(trino.getDefaultSession())
+    this.session = Session.builder(trino.session())
         .setTimeZoneKey(TimeZoneKey.getTimeZoneKey(timeZone))
         .build();
   }

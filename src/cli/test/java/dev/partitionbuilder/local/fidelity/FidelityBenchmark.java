@@ -1,10 +1,8 @@
 package dev.partitionbuilder.local.fidelity;
 
-import static io.trino.testing.TestingSession.testSessionBuilder;
 import static java.util.Objects.requireNonNull;
 
-import io.trino.plugin.hive.HivePlugin;
-import io.trino.testing.StandaloneQueryRunner;
+import dev.partitionbuilder.local.trino.TrinoEngine;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -42,28 +41,19 @@ public final class FidelityBenchmark {
     Path cases = Path.of(args.length > 0 ? args[0] : "bench/fidelity/trino-docs.tsv");
     Path reportDir = Path.of(args.length > 1 ? args[1] : "target/fidelity");
     Path warehouse = Files.createTempDirectory("fidelity-warehouse");
-    try (StandaloneQueryRunner trino = startTrino(warehouse)) {
+    // The local mode's own engine, configured as `run` configures it: the results are its results.
+    try (TrinoEngine trino = TrinoEngine.start(new TrinoEngine.Settings(warehouse.resolve("metastore"),
+        OptionalLong.empty(), HiveBucketPlacement.BUCKETS, false))) {
       Map<String, FidelityEngine> engines = new HashMap<>();
       List<Outcome> outcomes = run(FidelityCase.load(cases),
           zone -> engines.computeIfAbsent(zone, z -> new EmbeddedTrinoEngine(trino, z)));
-      HiveBucketPlacement.Result buckets = HiveBucketPlacement.check(trino);
+      HiveBucketPlacement.Result buckets = HiveBucketPlacement.check(trino, warehouse.resolve("bucketed"));
       String report = report(outcomes, buckets, (String) trino.execute("SELECT node_version FROM system.runtime.nodes").getOnlyValue());
       Files.createDirectories(reportDir);
       Files.writeString(reportDir.resolve("report.md"), report);
       out.println(summary(outcomes, buckets));
       out.println("Report: " + reportDir.resolve("report.md"));
     }
-  }
-
-  static StandaloneQueryRunner startTrino(Path warehouse) {
-    StandaloneQueryRunner trino = new StandaloneQueryRunner(testSessionBuilder().build());
-    trino.installPlugin(new HivePlugin());
-    trino.createCatalog("hive", "hive", Map.of(
-        "hive.metastore", "file",
-        "hive.metastore.catalog.dir", "local:///metastore",
-        "fs.native-local.enabled", "true",
-        "local.location", warehouse.toString()));
-    return trino;
   }
 
   /** Runs every case on the engine for its session time zone (UTC unless the docs assume one). */

@@ -1,7 +1,8 @@
 package dev.partitionbuilder.local.fidelity;
 
+import dev.partitionbuilder.local.trino.TrinoEngine;
+import java.nio.file.Path;
 import io.trino.testing.MaterializedRow;
-import io.trino.testing.StandaloneQueryRunner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,21 +36,30 @@ final class HiveBucketPlacement {
 
   private HiveBucketPlacement() {}
 
-  static Result check(StandaloneQueryRunner trino) {
-    trino.execute("CREATE SCHEMA IF NOT EXISTS hive.fidelity");
-    trino.execute("DROP TABLE IF EXISTS hive.fidelity.bucketed");
+  /** The rows the check writes: 500 generated and 7 edge cases. */
+  static final int ROWS = 507;
+
+  /** Writes the table as a CTAS of local mode writes it: external, at {@code location}, on the local file system. */
+  static Result check(TrinoEngine trino, Path location) {
+    trino.execute("CREATE SCHEMA IF NOT EXISTS fidelity");
+    trino.execute("DROP TABLE IF EXISTS fidelity.bucketed");
     // Unbounded varchar, so the Hive column type is string; ints from negative to positive; some
     // multi-byte UTF-8 (signed bytes matter) and NULLs in each column.
     trino.execute("""
-        CREATE TABLE hive.fidelity.bucketed
-        WITH (format = 'PARQUET', bucketed_by = ARRAY['s', 'i'], bucket_count = 4) AS
+        CREATE TABLE fidelity.bucketed
+        WITH (format = 'PARQUET', bucketed_by = ARRAY['s', 'i'], bucket_count = 4,
+          external_location = '%s') AS
         SELECT CAST(s AS varchar) AS s, CAST(i AS integer) AS i FROM (
           SELECT 'key-' || CAST(n AS varchar) AS s, n * 7919 - 2000000 AS i
           FROM UNNEST(sequence(1, 500)) AS u(n)
           UNION ALL VALUES ('é', 1), ('日本語', -1), ('Ünïcødé 🚀', 2147483647), (NULL, 5),
-                           ('null-int', NULL), (NULL, NULL), ('', 0))""");
+                           ('null-int', NULL), (NULL, NULL), ('', 0))""".formatted("local://" + location.toAbsolutePath()));
     List<MaterializedRow> rows = trino.execute(
-        "SELECT s, i, \"$path\", \"$bucket\" FROM hive.fidelity.bucketed").getMaterializedRows();
+        "SELECT s, i, \"$path\", \"$bucket\" FROM fidelity.bucketed").getMaterializedRows();
+    if (rows.size() != ROWS) {
+      // Reading back fewer rows would make "none misplaced" say nothing.
+      throw new IllegalStateException("The bucketed table reads back " + rows.size() + " row(s), not the " + ROWS + " written");
+    }
     TreeMap<Integer, Integer> perBucket = new TreeMap<>();
     List<String> files = new ArrayList<>();
     List<String> misplaced = new ArrayList<>();
