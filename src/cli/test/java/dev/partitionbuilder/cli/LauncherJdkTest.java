@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,6 +104,73 @@ class LauncherJdkTest {
         .contains("install a JDK 25, such as Temurin 25 (apt install temurin-25-jdk, or https://adoptium.net), or set JAVA_HOME");
   }
 
+  @Test
+  void startUpCache_isMadeByATrainingRunOnce_andUsedByLaterRuns() throws Exception {
+    Path home = aotJdk(jvms.resolve("temurin-25-jdk-amd64"), true);
+
+    Process first = start(Map.of(), "run", "--month", "2024-03");
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String firstErr = new String(first.getErrorStream().readAllBytes(), UTF_8);
+    assertThat(first.exitValue()).as(firstErr).isZero();
+    assertThat(firstErr).contains("making the start-up cache").doesNotContain("no start-up cache");
+    assertThat(new String(first.getInputStream().readAllBytes(), UTF_8))
+        .startsWith("ran " + home + " with AOTCache=").endsWith("/cli.aot run --month 2024-03\n");
+
+    Process second = start(Map.of(), "--version");
+    assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(second.getErrorStream().readAllBytes(), UTF_8)).isEmpty();
+    assertThat(new String(second.getInputStream().readAllBytes(), UTF_8)).contains("with AOTCache=");
+  }
+
+  @Test
+  void failedTrainingRun_isSaidOnce_andNotRetried() throws Exception {
+    aotJdk(jvms.resolve("temurin-25-jdk-amd64"), false);
+
+    Process first = start(Map.of(), "run", "--month", "2024-03");
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String firstErr = new String(first.getErrorStream().readAllBytes(), UTF_8);
+    assertThat(first.exitValue()).as(firstErr).isZero();
+    assertThat(firstErr).contains("partition-builder: no start-up cache (the training run failed, see ");
+    assertThat(new String(first.getInputStream().readAllBytes(), UTF_8)).doesNotContain("AOTCache");
+
+    Process second = start(Map.of(), "run", "--month", "2024-03");
+    assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(second.getErrorStream().readAllBytes(), UTF_8)).doesNotContain("start-up cache");
+  }
+
+  @Test
+  void aotOff_neitherMakesNorUsesTheCache() throws Exception {
+    aotJdk(jvms.resolve("temurin-25-jdk-amd64"), true);
+
+    Process run = start(Map.of("PARTITION_BUILDER_AOT", "off"), "run", "--month", "2024-03");
+    assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(run.getErrorStream().readAllBytes(), UTF_8)).isEmpty();
+    assertThat(new String(run.getInputStream().readAllBytes(), UTF_8)).doesNotContain("AOTCache");
+  }
+
+  /**
+   * A fake JDK 25 whose java, given -XX:AOTCacheOutput=FILE, writes FILE (if {@code makesCache})
+   * as the real one does at exit, and otherwise says how it was started.
+   */
+  private static Path aotJdk(Path home, boolean makesCache) throws IOException {
+    jdk(home, "25.0.3");
+    Path java = home.resolve("bin/java");
+    Files.writeString(java, """
+        #!/bin/bash
+        aot=""
+        for arg in "$@"; do
+          case "$arg" in
+            -XX:AOTCacheOutput=*) if %s; then echo cache > "${arg#-XX:AOTCacheOutput=}"; fi; exit 0 ;;
+            -XX:AOTCache=*) aot=" with AOTCache=${arg#-XX:AOTCache=}" ;;
+          esac
+        done
+        while [ $# -gt 0 ] && [ "$1" != dev.partitionbuilder.cli.Main ]; do shift; done
+        shift
+        echo "ran %s$aot $*"
+        """.formatted(makesCache, home));
+    return home;
+  }
+
   /** A fake JDK at home: a release file (unless version is null) and a java that names its JDK. */
   private static Path jdk(Path home, String version) throws IOException {
     Files.createDirectories(home.resolve("bin"));
@@ -131,7 +200,13 @@ class LauncherJdkTest {
   }
 
   private Process start(Map<String, String> env) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder("bash", project.resolve("partition-builder").toString(), "--version");
+    return start(env, "--version");
+  }
+
+  private Process start(Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("bash", project.resolve("partition-builder").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> environment = builder.environment();
     environment.clear();
     environment.putAll(env);
