@@ -170,10 +170,10 @@ final class RunCommand implements Callable<Integer> {
       // Reported once the backend is closed, which stops a local query still running.
       return stopped.report(err, locks, "; its local query stopped");
     }
-    if (!json) {
-      YearMonth last = range.get(range.size() - 1);
-      out.printf("Query it: duckdb -c \"SELECT * FROM read_parquet('%s/%04d/%02d/*') LIMIT 10\"%n",
-          table, last.getYear(), last.getMonthValue());
+    if (!json && code == 0) {
+      out.println("Query it: ./partition-builder query \"SELECT count(*) FROM " + settings.names().database() + "."
+          + settings.names().destinationTable() + "\"" + (warehouse.equals(DEFAULT_WAREHOUSE) ? "" : " --warehouse "
+          + warehouse) + (config.file == null ? "" : " --config " + config.file));
     }
     return code;
   }

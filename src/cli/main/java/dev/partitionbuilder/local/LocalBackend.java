@@ -12,6 +12,8 @@ import dev.partitionbuilder.core.PollPolicy;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.local.trino.HiveDdl;
+import dev.partitionbuilder.local.trino.QueryFailedException;
+import dev.partitionbuilder.local.trino.QueryRows;
 import dev.partitionbuilder.local.trino.TrinoCatalog;
 import dev.partitionbuilder.local.trino.TrinoEngine;
 import dev.partitionbuilder.local.trino.TrinoQueryEngine;
@@ -40,6 +42,8 @@ import java.util.stream.Stream;
 public final class LocalBackend implements AutoCloseable {
   /** Classpath location of the bundled source table DDL. */
   public static final String BUNDLED_SOURCE_DDL = "ddl/cloudtrail_daily.sql";
+  /** Classpath location of the bundled destination (long-lived) table DDL. */
+  public static final String BUNDLED_DESTINATION_DDL = "ddl/cloudtrail_monthly.sql";
 
   /**
    * @param memoryLimit Trino's query memory (query.max-memory and query.max-memory-per-node), such
@@ -141,9 +145,11 @@ public final class LocalBackend implements AutoCloseable {
   private final PartitionBuilder builder;
   private final TableLayout layout;
   private final LocalObjectStore store;
+  private final Settings settings;
 
-  private LocalBackend(TrinoEngine trino, boolean ownsTrino, Path metastore, TrinoQueryEngine engine,
-      PartitionBuilder builder, TableLayout layout, LocalObjectStore store) {
+  private LocalBackend(Settings settings, TrinoEngine trino, boolean ownsTrino, Path metastore,
+      TrinoQueryEngine engine, PartitionBuilder builder, TableLayout layout, LocalObjectStore store) {
+    this.settings = settings;
     this.trino = trino;
     this.ownsTrino = ownsTrino;
     this.metastore = metastore;
@@ -223,7 +229,7 @@ public final class LocalBackend implements AutoCloseable {
         BuildSettings.defaults(new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)))
             .withMinRows(settings.minRows()).withLockLease(settings.lockLease()).withHolders(HOLDERS), clock,
         Sleeper.SYSTEM);
-    return new LocalBackend(trino, ownsTrino, metastore, engine, builder, layout, store);
+    return new LocalBackend(settings, trino, ownsTrino, metastore, engine, builder, layout, store);
   }
 
   public PartitionBuilder builder() {
@@ -325,8 +331,11 @@ public final class LocalBackend implements AutoCloseable {
    * location that {@link TrinoEngine#defineExternalTable} moves to the source directory.
    */
   private static HiveDdl sourceDdl(Optional<Path> file, TableNames names) {
-    Map<String, String> values = Map.of("database", names.database(), "source_table", names.sourceTable(),
-        "source_bucket", "local-source", "source_prefix", "");
+    return readDdl(file, BUNDLED_SOURCE_DDL, Map.of("database", names.database(), "source_table", names.sourceTable(),
+        "source_bucket", "local-source", "source_prefix", ""));
+  }
+
+  private static HiveDdl readDdl(Optional<Path> file, String bundled, Map<String, String> values) {
     UnaryOperator<String> render = ddl -> {
       for (Map.Entry<String, String> value : values.entrySet()) {
         ddl = ddl.replace("{{" + value.getKey() + "}}", value.getValue());
@@ -337,16 +346,54 @@ public final class LocalBackend implements AutoCloseable {
       try {
         return HiveDdl.parse(render.apply(Files.readString(file.get(), StandardCharsets.UTF_8)), file.get().toString());
       } catch (IOException e) {
-        throw new ConfigException("Cannot read the source table DDL " + file.get() + ": " + e.getMessage(), e);
+        throw new ConfigException("Cannot read the table DDL " + file.get() + ": " + e.getMessage(), e);
       }
     }
-    try (InputStream in = LocalBackend.class.getClassLoader().getResourceAsStream(BUNDLED_SOURCE_DDL)) {
+    try (InputStream in = LocalBackend.class.getClassLoader().getResourceAsStream(bundled)) {
       if (in == null) {
-        throw new IllegalStateException("The bundled DDL " + BUNDLED_SOURCE_DDL + " is missing from the classpath");
+        throw new IllegalStateException("The bundled DDL " + bundled + " is missing from the classpath");
       }
-      return HiveDdl.parse(render.apply(new String(in.readAllBytes(), StandardCharsets.UTF_8)), "bundled " + BUNDLED_SOURCE_DDL);
+      return HiveDdl.parse(render.apply(new String(in.readAllBytes(), StandardCharsets.UTF_8)), "bundled " + bundled);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Defines the long-lived table from its DDL ({@code file}, else the bundled
+   * {@value #BUNDLED_DESTINATION_DDL}) over the warehouse, as Athena defines it over the
+   * destination bucket: its LOCATION and partition projection's storage.location.template now
+   * point at {@code <warehouse>/<prefix>}, where the builds write each month.
+   *
+   * @return the table's database and name, as the DDL gives them
+   */
+  public String defineDestinationTable(Optional<Path> file) {
+    TableNames names = settings.names();
+    HiveDdl ddl = readDdl(file, BUNDLED_DESTINATION_DDL, Map.of("database", names.database(), "destination_table",
+        names.destinationTable(), "destination_bucket", "local-destination", "destination_prefix", names.prefix()));
+    Path root = settings.warehouse().toAbsolutePath().normalize().resolve(names.prefix());
+    try {
+      trino.defineExternalTable(ddl, root);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ConfigException("Cannot define the local destination table " + ddl.database() + "." + ddl.table()
+          + ": " + TrinoEngine.message(e), e);
+    }
+    return ddl.database() + "." + ddl.table();
+  }
+
+  /**
+   * Runs one statement on the engine in the settings' Glue database, in UTC as Athena does.
+   *
+   * @throws QueryFailedException with Trino's message when the statement fails
+   */
+  public QueryRows query(String sql) {
+    requireNonNull(sql, "sql is null");
+    try {
+      return QueryRows.of(trino.execute(trino.sessionIn(settings.names().database()), sql));
+    } catch (RuntimeException e) {
+      throw new QueryFailedException(TrinoEngine.message(e), e);
     }
   }
 }

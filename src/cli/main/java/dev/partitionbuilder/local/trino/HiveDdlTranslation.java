@@ -29,7 +29,8 @@ import java.util.Optional;
 final class HiveDdlTranslation {
   private static final JsonCodec<TableMetadata> CODEC = JsonCodec.jsonCodec(TableMetadata.class);
   private static final List<String> SUPPORTED_SERDES =
-      List.of("org.openx.data.jsonserde.JsonSerDe", "org.apache.hive.hcatalog.data.JsonSerDe");
+      List.of("org.openx.data.jsonserde.JsonSerDe", "org.apache.hive.hcatalog.data.JsonSerDe",
+          "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe");
 
   private HiveDdlTranslation() {}
 

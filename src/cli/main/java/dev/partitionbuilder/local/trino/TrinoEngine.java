@@ -185,6 +185,11 @@ public final class TrinoEngine implements AutoCloseable {
     return runner.getDefaultSession();
   }
 
+  /** The default session with {@code schema} of this engine's catalog as the current schema. */
+  public Session sessionIn(String schema) {
+    return Session.builder(runner.getDefaultSession()).setCatalog(CATALOG).setSchema(schema).build();
+  }
+
   public Settings settings() {
     return settings;
   }
@@ -202,8 +207,16 @@ public final class TrinoEngine implements AutoCloseable {
     return runner;
   }
 
+  /**
+   * Stops the engine. Without {@link Settings#verbose}, Trino's log is silenced first: a task's
+   * cleanup still in flight when the engine stops logs errors (such as "Error in async cleanup")
+   * about work that has already ended.
+   */
   @Override
   public void close() {
+    if (!settings.verbose()) {
+      Logging.initialize().setRootLevel(Level.OFF);
+    }
     runner.close();
   }
 }

@@ -3,6 +3,7 @@ package dev.partitionbuilder.local.fidelity;
 import static java.util.Objects.requireNonNull;
 
 import dev.partitionbuilder.local.trino.TrinoEngine;
+import dev.partitionbuilder.local.trino.TrinoValues;
 import io.trino.Session;
 import io.trino.spi.type.TimeZoneKey;
 import io.trino.spi.type.Type;
@@ -33,7 +34,7 @@ final class EmbeddedTrinoEngine implements FidelityEngine {
     for (MaterializedRow row : result.getMaterializedRows()) {
       List<String> printed = new ArrayList<>();
       for (int i = 0; i < types.size(); i++) {
-        printed.add(FidelityRender.render(types.get(i), row.getField(i)));
+        printed.add(TrinoValues.render(types.get(i), row.getField(i)));
       }
       rows.add(printed);
     }

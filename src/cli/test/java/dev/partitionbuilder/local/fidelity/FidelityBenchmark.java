@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * target/fidelity/report.md. Run it with bench/fidelity.sh.
  *
  * <p>A case is <em>equal</em> when the rendered result is the documented one, string for string
- * (see {@link FidelityRender} for the notation) and, where the docs give a type, the type matches;
+ * (see {@link dev.partitionbuilder.local.trino.TrinoValues} for the notation) and, where the docs give a type, the type matches;
  * when the docs say the statement fails, it is equal when the engine fails. It is <em>different</em>
  * when the engine answers something else, and an <em>error</em> when the engine fails a statement
  * the docs give a result for.

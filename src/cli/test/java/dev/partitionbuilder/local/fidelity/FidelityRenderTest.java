@@ -4,6 +4,7 @@ import static io.trino.spi.type.IntegerType.INTEGER;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.partitionbuilder.local.trino.TrinoValues;
 import io.trino.spi.type.ArrayType;
 import io.trino.spi.type.MapType;
 import io.trino.spi.type.RowType;
@@ -27,11 +28,11 @@ class FidelityRenderTest {
 
   @Test
   void writesNullsArraysRowsAndBinaryAsTheDocsPrintThem() {
-    assertThat(FidelityRender.render(new ArrayType(VARCHAR), Arrays.asList("a", null))).isEqualTo("[a, NULL]");
-    assertThat(FidelityRender.render(RowType.from(List.of(RowType.field("x", INTEGER), RowType.field("y", VARCHAR))),
+    assertThat(TrinoValues.render(new ArrayType(VARCHAR), Arrays.asList("a", null))).isEqualTo("[a, NULL]");
+    assertThat(TrinoValues.render(RowType.from(List.of(RowType.field("x", INTEGER), RowType.field("y", VARCHAR))),
         Arrays.asList(1, "b"))).isEqualTo("{x=1, y=b}");
-    assertThat(FidelityRender.render(RowType.anonymous(List.of(INTEGER, INTEGER)), List.of(1, 2))).isEqualTo("(1, 2)");
-    assertThat(FidelityRender.render(VARCHAR, new SqlVarbinary(new byte[] {0x0a, (byte) 0xff}))).isEqualTo("0a ff");
+    assertThat(TrinoValues.render(RowType.anonymous(List.of(INTEGER, INTEGER)), List.of(1, 2))).isEqualTo("(1, 2)");
+    assertThat(TrinoValues.render(VARCHAR, new SqlVarbinary(new byte[] {0x0a, (byte) 0xff}))).isEqualTo("0a ff");
   }
 
   @Test
@@ -40,12 +41,12 @@ class FidelityRenderTest {
     map.put("b", 2);
     map.put("a", 1);
 
-    assertThat(FidelityRender.render(new MapType(VARCHAR, INTEGER, new TypeOperators()), map)).isEqualTo("{a=1, b=2}");
+    assertThat(TrinoValues.render(new MapType(VARCHAR, INTEGER, new TypeOperators()), map)).isEqualTo("{a=1, b=2}");
   }
 
   @Test
   void keepsADecimalsScale() {
-    assertThat(FidelityRender.render(VARCHAR, new SqlDecimal(new BigInteger("150"), 5, 2))).isEqualTo("1.50");
+    assertThat(TrinoValues.render(VARCHAR, new SqlDecimal(new BigInteger("150"), 5, 2))).isEqualTo("1.50");
   }
 
   @Test

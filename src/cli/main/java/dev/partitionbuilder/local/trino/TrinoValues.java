@@ -1,4 +1,4 @@
-package dev.partitionbuilder.local.fidelity;
+package dev.partitionbuilder.local.trino;
 
 import io.trino.spi.type.ArrayType;
 import io.trino.spi.type.MapType;
@@ -7,13 +7,16 @@ import io.trino.spi.type.SqlVarbinary;
 import io.trino.spi.type.Type;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Prints a value the way the Trino docs print results, so that a documented result can be compared
- * as a string. Every rule is here, and each one only changes notation:
+ * Values of a Trino result as text, the way the Trino CLI and the Trino docs print them (so a
+ * documented result can be compared as a string, and {@code query} shows what Athena's console
+ * shows), and as JSON values. Every rule of the text is here, and each one only changes notation:
  *
  * <ul>
  *   <li>SQL NULL, at any depth, is {@code NULL}; varchar is printed without quotes.
@@ -29,11 +32,12 @@ import java.util.stream.Collectors;
  * Nothing is rounded, trimmed or case-folded: a difference in precision, scale or zone stays a
  * difference.
  */
-final class FidelityRender {
+public final class TrinoValues {
 
-  private FidelityRender() {}
+  private TrinoValues() {}
 
-  static String render(Type type, Object value) {
+  /** The value as text; SQL NULL is {@code NULL}. */
+  public static String render(Type type, Object value) {
     if (value == null) {
       return "NULL";
     }
@@ -70,5 +74,56 @@ final class FidelityRender {
       printed.add(named ? fields.get(i).getName().orElseThrow() + "=" + value : value);
     }
     return String.join(", ", printed).transform(s -> named ? "{" + s + "}" : "(" + s + ")");
+  }
+
+  /**
+   * The value as a JSON value for Jackson: booleans and integers as JSON booleans and numbers, a
+   * finite real or double as a number, arrays as arrays, maps as objects keyed by the key's text,
+   * rows with named fields as objects (anonymous rows as arrays), and everything else (decimal,
+   * so that no digit is lost; dates, times, timestamps, intervals, varbinary, NaN and infinities)
+   * as its text. SQL NULL is JSON null.
+   */
+  public static Object json(Type type, Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Boolean || value instanceof Byte || value instanceof Short || value instanceof Integer
+        || value instanceof Long) {
+      return value;
+    }
+    if ((value instanceof Double d && Double.isFinite(d)) || (value instanceof Float f && Float.isFinite(f))) {
+      return value;
+    }
+    if (value instanceof String) {
+      return value;
+    }
+    if (type instanceof ArrayType array && value instanceof List<?> list) {
+      List<Object> elements = new ArrayList<>(list.size());
+      for (Object element : list) {
+        elements.add(json(array.getElementType(), element));
+      }
+      return elements;
+    }
+    if (type instanceof RowType row && value instanceof List<?> values) {
+      List<RowType.Field> fields = row.getFields();
+      if (fields.stream().allMatch(f -> f.getName().isPresent())) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        for (int i = 0; i < fields.size(); i++) {
+          object.put(fields.get(i).getName().orElseThrow(), json(fields.get(i).getType(), values.get(i)));
+        }
+        return object;
+      }
+      List<Object> elements = new ArrayList<>(fields.size());
+      for (int i = 0; i < fields.size(); i++) {
+        elements.add(json(fields.get(i).getType(), values.get(i)));
+      }
+      return elements;
+    }
+    if (type instanceof MapType map && value instanceof Map<?, ?> entries) {
+      Map<String, Object> object = new TreeMap<>();
+      entries.forEach((k, v) -> object.put(render(map.getKeyType(), k), json(map.getValueType(), v)));
+      return object;
+    }
+    return render(type, value);
   }
 }

@@ -1,0 +1,183 @@
+package dev.partitionbuilder.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.partitionbuilder.core.Config;
+import dev.partitionbuilder.local.LocalBackend;
+import dev.partitionbuilder.local.trino.QueryFailedException;
+import dev.partitionbuilder.local.trino.QueryRows;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Runs any SQL on the local warehouse with the engine {@code run} uses, the tables defined as
+ * Athena defines them: the long-lived table from its DDL (partition projection included) over
+ * the warehouse, and the source table from its DDL over the source directory.
+ */
+@Command(name = "query", mixinStandardHelpOptions = true,
+    description = {"Runs SQL on embedded Trino (Athena engine v3's engine) over the local warehouse, in the",
+        "Glue database of the configuration (default cloudtrail), with the destination table defined by its DDL",
+        "(partition projection included) and the source table by its own. Prints a table, or --json or --csv."})
+final class QueryCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin ConfigOptions config;
+
+  @Parameters(index = "0", paramLabel = "SQL", description = "one statement, such as \"SELECT count(*) FROM "
+      + "cloudtrail_monthly WHERE year = '2024' AND month = '03'\"")
+  String sql;
+
+  @Option(names = "--warehouse", paramLabel = "DIR", description = "where run wrote the destination table "
+      + "(default: local/warehouse)")
+  Path warehouse = RunCommand.DEFAULT_WAREHOUSE;
+
+  @Option(names = "--source", paramLabel = "DIR", description = "the source table's files (default: local/cloudtrail_daily)")
+  Path source = RunCommand.DEFAULT_SOURCE;
+
+  @Option(names = "--source-ddl", paramLabel = "FILE", description = "the source table's DDL (default: the bundled "
+      + "ddl/cloudtrail_daily.sql)")
+  Path sourceDdl;
+
+  @Option(names = "--destination-ddl", paramLabel = "FILE", description = "the destination table's DDL (default: the "
+      + "bundled ddl/cloudtrail_monthly.sql)")
+  Path destinationDdl;
+
+  @Option(names = "--memory-limit", paramLabel = "SIZE", description = "the engine's query memory, such as 1GB")
+  String memoryLimit;
+
+  @Option(names = "--temp-dir", paramLabel = "DIR", description = "where the engine keeps its metastore while it runs "
+      + "(default: the system's temp directory)")
+  Path tempDir;
+
+  @ArgGroup(exclusive = true)
+  Format format = new Format();
+
+  static final class Format {
+    @Option(names = "--json", description = "one JSON object per row (numbers and booleans as JSON, decimals, "
+        + "dates and timestamps as text)")
+    boolean json;
+
+    @Option(names = "--csv", description = "CSV as Athena writes query results: a header, every value quoted, "
+        + "NULL as an empty field")
+    boolean csv;
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> NUMERIC = Set.of("tinyint", "smallint", "integer", "bigint", "real", "double");
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    LocalBackend.Settings settings = new LocalBackend.Settings(
+        LocalBackend.TableNames.fromEnvironment(config.values()), source, warehouse, Optional.ofNullable(sourceDdl),
+        Optional.empty(), Optional.ofNullable(memoryLimit), Optional.ofNullable(tempDir), Config.DEFAULT_MIN_ROWS,
+        java.time.Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS),
+        spec.root().userObject() instanceof Main main && main.verbose);
+    QueryRows rows;
+    try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
+      local.defineDestinationTable(Optional.ofNullable(destinationDdl));
+      rows = local.query(sql);
+    } catch (QueryFailedException e) {
+      err.println("partition-builder: query failed: " + e.getMessage());
+      return Main.REJECTED;
+    }
+    if (format.json) {
+      printJson(out, rows);
+    } else if (format.csv) {
+      printCsv(out, rows);
+    } else {
+      printTable(out, rows);
+    }
+    out.flush();
+    return 0;
+  }
+
+  static void printJson(PrintWriter out, QueryRows rows) {
+    for (List<Object> row : rows.json()) {
+      Map<String, Object> object = new LinkedHashMap<>();
+      for (int i = 0; i < row.size(); i++) {
+        object.put(rows.columns().get(i), row.get(i));
+      }
+      try {
+        out.println(JSON.writeValueAsString(object));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("Cannot write a row as JSON: " + e.getOriginalMessage(), e);
+      }
+    }
+  }
+
+  /** As Athena's result files: every field in double quotes (a quote doubled), SQL NULL an empty field. */
+  static void printCsv(PrintWriter out, QueryRows rows) {
+    out.print(csvLine(rows.columns()));
+    for (int r = 0; r < rows.text().size(); r++) {
+      List<String> fields = new ArrayList<>();
+      for (int i = 0; i < rows.columns().size(); i++) {
+        fields.add(rows.json().get(r).get(i) == null ? null : rows.text().get(r).get(i));
+      }
+      out.print(csvLine(fields));
+    }
+  }
+
+  private static String csvLine(List<String> fields) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < fields.size(); i++) {
+      if (i > 0) {
+        line.append(',');
+      }
+      if (fields.get(i) != null) {
+        line.append('"').append(fields.get(i).replace("\"", "\"\"")).append('"');
+      }
+    }
+    return line.append("\r\n").toString();
+  }
+
+  /** As the Trino CLI's aligned table: headers centred, numbers to the right, then the row count. */
+  static void printTable(PrintWriter out, QueryRows rows) {
+    int n = rows.columns().size();
+    int[] width = new int[n];
+    for (int i = 0; i < n; i++) {
+      width[i] = rows.columns().get(i).length();
+      for (List<String> row : rows.text()) {
+        width[i] = Math.max(width[i], row.get(i).length());
+      }
+    }
+    StringBuilder header = new StringBuilder();
+    StringBuilder rule = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      String name = rows.columns().get(i);
+      int left = (width[i] - name.length()) / 2;
+      header.append(i == 0 ? " " : " | ").append(" ".repeat(left)).append(name)
+          .append(" ".repeat(width[i] - name.length() - left));
+      rule.append(i == 0 ? "-" : "-+-").append("-".repeat(width[i]));
+    }
+    out.println(header.toString().stripTrailing());
+    out.println(rule.append('-'));
+    for (List<String> row : rows.text()) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < n; i++) {
+        String value = row.get(i);
+        String pad = " ".repeat(width[i] - value.length());
+        line.append(i == 0 ? " " : " | ")
+            .append(NUMERIC.contains(rows.types().get(i)) ? pad + value : value + pad);
+      }
+      out.println(line.toString().stripTrailing());
+    }
+    out.println("(" + rows.text().size() + (rows.text().size() == 1 ? " row)" : " rows)"));
+  }
+}
