@@ -66,6 +66,11 @@ public record HiveDdl(
       "PARQUET", new StoredAs(PARQUET_SERDE, PARQUET_INPUT, PARQUET_OUTPUT),
       "ORC", new StoredAs(ORC_SERDE, ORC_INPUT, ORC_OUTPUT));
 
+  /** Hive's reading of a string literal's body, for tests. */
+  static String unescapeForTest(String body) {
+    return Parser.unescape(body);
+  }
+
   private static final class Parser {
     private final List<String> tokens;
     private int at;
