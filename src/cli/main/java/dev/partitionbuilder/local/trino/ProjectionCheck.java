@@ -87,25 +87,20 @@ final class ProjectionCheck {
         }
       }
     }
+    String format = properties.get(key(column, "format"));
+    if (format != null && !format.replaceAll("'.*?'", "").contains("d")) {
+      // Trino 483 parses a bound with no day (yyyy/MM) into a LocalDateTime and fails; Athena
+      // steps such a format by months, which Trino's DateProjection cannot either.
+      throw refused(column, "format", format, "Trino 483 cannot project a date format without a day; Athena"
+          + " steps it by months");
+    }
     String unit = properties.get(key(column, "interval.unit"));
     if (unit != null) {
-      unit = unit.strip().toUpperCase(Locale.ROOT);
-      if (!TRINO_DATE_UNITS.contains(unit)) {
-        throw refused(column, "interval.unit", properties.get(key(column, "interval.unit")),
-            "Trino 483 steps dates only by DAYS, HOURS, MINUTES or SECONDS");
+      String upper = unit.strip().toUpperCase(Locale.ROOT);
+      if (!TRINO_DATE_UNITS.contains(upper)) {
+        throw refused(column, "interval.unit", unit, "Trino 483 steps dates only by DAYS, HOURS, MINUTES or SECONDS");
       }
-      properties.put(key(column, "interval.unit"), unit);
-      return;
-    }
-    String format = properties.get(key(column, "format"));
-    if (format != null) {
-      String letters = format.replaceAll("'.*?'", "");
-      boolean finer = letters.contains("S") || letters.contains("s") || letters.contains("m") || letters.contains("H");
-      if (!finer && !letters.contains("d")) {
-        // Athena steps a month-precision format by 1 month; Trino 483 defaults to MONTHS and refuses them.
-        throw refused(column, "format", format, "without projection." + column + ".interval.unit Athena steps it"
-            + " by months, which Trino 483 cannot");
-      }
+      properties.put(key(column, "interval.unit"), upper);
     }
   }
 

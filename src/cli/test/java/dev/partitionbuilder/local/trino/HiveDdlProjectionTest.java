@@ -170,18 +170,18 @@ class HiveDdlProjectionTest {
 
   @Test
   void refusesADateIntervalUnitOfMonths() {
-    assertRefused("'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy-MM',"
-        + " 'projection.dt.range' = '2024-01,2024-12', 'projection.dt.interval.unit' = 'MONTHS'",
+    assertRefused("'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy-MM-dd',"
+        + " 'projection.dt.range' = '2024-01-01,2024-12-01', 'projection.dt.interval.unit' = 'MONTHS'",
         "not supported locally: projection.dt.interval.unit 'MONTHS' (Trino 483 steps dates only by DAYS, HOURS,"
             + " MINUTES or SECONDS)");
   }
 
   @Test
-  void refusesAMonthFormatWithoutUnitWhichAthenaStepsByMonths() {
+  void refusesAMonthFormatWhichTrinoCannotParseAndAthenaStepsByMonths() {
     assertRefused("'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy/MM',"
-        + " 'projection.dt.range' = '2024/01,2024/12'",
-        "not supported locally: projection.dt.format 'yyyy/MM' (without projection.dt.interval.unit Athena steps it"
-            + " by months, which Trino 483 cannot)");
+        + " 'projection.dt.range' = '2024/01,2024/12', 'projection.dt.interval.unit' = 'DAYS'",
+        "not supported locally: projection.dt.format 'yyyy/MM' (Trino 483 cannot project a date format without a"
+            + " day; Athena steps it by months)");
   }
 
   @Test
