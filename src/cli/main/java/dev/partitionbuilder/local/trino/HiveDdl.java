@@ -48,6 +48,29 @@ public record HiveDdl(
     }
   }
 
+  static final String LAZY_SIMPLE_SERDE = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe";
+  static final String PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe";
+  static final String ORC_SERDE = "org.apache.hadoop.hive.ql.io.orc.OrcSerde";
+  static final String TEXT_INPUT = "org.apache.hadoop.mapred.TextInputFormat";
+  static final String TEXT_OUTPUT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat";
+  static final String PARQUET_INPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
+  static final String PARQUET_OUTPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat";
+  static final String ORC_INPUT = "org.apache.hadoop.hive.ql.io.orc.OrcInputFormat";
+  static final String ORC_OUTPUT = "org.apache.hadoop.hive.ql.io.orc.OrcOutputFormat";
+
+  /** What Hive records for {@code STORED AS <format>}: a default SerDe and the two formats. */
+  record StoredAs(String serde, String inputFormat, String outputFormat) {}
+
+  private static final Map<String, StoredAs> STORED_AS = Map.of(
+      "TEXTFILE", new StoredAs(LAZY_SIMPLE_SERDE, TEXT_INPUT, TEXT_OUTPUT),
+      "PARQUET", new StoredAs(PARQUET_SERDE, PARQUET_INPUT, PARQUET_OUTPUT),
+      "ORC", new StoredAs(ORC_SERDE, ORC_INPUT, ORC_OUTPUT));
+
+  /** Hive's reading of a string literal's body, for tests. */
+  static String unescapeForTest(String body) {
+    return Parser.unescape(body);
+  }
+
   private static final class Parser {
     private final List<String> tokens;
     private int at;
@@ -84,8 +107,13 @@ public record HiveDdl(
           partitions = columns();
         } else if (accept("ROW")) {
           expect("FORMAT");
-          expect("SERDE");
-          serde = string();
+          if (accept("SERDE")) {
+            serde = string();
+          } else {
+            expect("DELIMITED");
+            serde = LAZY_SIMPLE_SERDE;
+            serdeProperties.putAll(delimited());
+          }
         } else if (accept("WITH")) {
           expect("SERDEPROPERTIES");
           serdeProperties.putAll(properties());
@@ -95,14 +123,17 @@ public record HiveDdl(
             input = string();
             expect("OUTPUTFORMAT");
             output = string();
-          } else if (accept("PARQUET")) {
-            // What Hive (and so Glue) records for STORED AS PARQUET.
-            serde = serde.isEmpty() ? "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" : serde;
-            input = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
-            output = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat";
           } else {
-            throw new IllegalArgumentException(
-                "not supported locally: STORED AS " + next() + " (name the SerDe and formats)");
+            String format = next();
+            StoredAs stored = STORED_AS.get(format.toUpperCase(Locale.ROOT));
+            if (stored == null) {
+              throw new IllegalArgumentException("not supported locally: STORED AS " + format
+                  + " (supported: TEXTFILE, PARQUET, ORC, or INPUTFORMAT and OUTPUTFORMAT)");
+            }
+            // What Hive (and so Glue) records for STORED AS: its SerDe unless ROW FORMAT named one.
+            serde = serde.isEmpty() ? stored.serde() : serde;
+            input = stored.inputFormat();
+            output = stored.outputFormat();
           }
         } else if (accept("LOCATION")) {
           location = string();
@@ -117,6 +148,47 @@ public record HiveDdl(
       return new HiveDdl(database, table, columns, partitions, serde, serdeProperties,
           Optional.ofNullable(input), Optional.ofNullable(output), Optional.ofNullable(location),
           tableProperties);
+    }
+
+    /**
+     * {@code ROW FORMAT DELIMITED}'s clauses as the LazySimpleSerDe properties Hive records for
+     * them; FIELDS TERMINATED BY sets serialization.format too, as Hive does.
+     */
+    private Map<String, String> delimited() {
+      Map<String, String> properties = new LinkedHashMap<>();
+      while (true) {
+        if (accept("FIELDS")) {
+          expect("TERMINATED");
+          expect("BY");
+          String delimiter = string();
+          properties.put("field.delim", delimiter);
+          properties.put("serialization.format", delimiter);
+          if (accept("ESCAPED")) {
+            expect("BY");
+            properties.put("escape.delim", string());
+          }
+        } else if (accept("COLLECTION")) {
+          expect("ITEMS");
+          expect("TERMINATED");
+          expect("BY");
+          properties.put("collection.delim", string());
+        } else if (accept("MAP")) {
+          expect("KEYS");
+          expect("TERMINATED");
+          expect("BY");
+          properties.put("mapkey.delim", string());
+        } else if (accept("LINES")) {
+          expect("TERMINATED");
+          expect("BY");
+          properties.put("line.delim", string());
+        } else if (accept("NULL")) {
+          expect("DEFINED");
+          expect("AS");
+          properties.put("serialization.null.format", string());
+        } else {
+          return properties;
+        }
+      }
     }
 
     private List<Column> columns() {
@@ -202,12 +274,18 @@ public record HiveDdl(
       return token;
     }
 
+    /** A string literal as Hive reads it: backslash escapes, and adjacent literals joined. */
     private String string() {
       String token = next();
-      if (!token.startsWith("'")) {
+      if (!token.startsWith("'") && !token.startsWith("\"")) {
         throw new IllegalArgumentException("expected a quoted string, found " + token);
       }
-      return token.substring(1, token.length() - 1).replace("''", "'");
+      StringBuilder value = new StringBuilder(unescape(token.substring(1, token.length() - 1)));
+      while (at < tokens.size() && (tokens.get(at).startsWith("'") || tokens.get(at).startsWith("\""))) {
+        String more = next();
+        value.append(unescape(more.substring(1, more.length() - 1)));
+      }
+      return value.toString();
     }
 
     private boolean peek(String token) {
@@ -236,6 +314,56 @@ public record HiveDdl(
       return tokens.get(at++);
     }
 
+    /**
+     * Hive's reading of a string literal's body (BaseSemanticAnalyzer.unescapeSQLString), so a
+     * delimiter reaches the table as the character Hive would record: {@code '\\t'} a tab,
+     * {@code '\\001'} the byte 1, {@code '\\\\'} one backslash.
+     */
+    static String unescape(String body) {
+      StringBuilder out = new StringBuilder(body.length());
+      int n = body.length();
+      for (int i = 0; i < n; i++) {
+        char c = body.charAt(i);
+        if (c != '\\' || i + 1 >= n) {
+          out.append(c);
+          continue;
+        }
+        if (i + 3 < n && isOctal(body.charAt(i + 1), '1') && isOctal(body.charAt(i + 2), '7')
+            && isOctal(body.charAt(i + 3), '7')) {
+          out.append((char) ((body.charAt(i + 1) - '0') * 64 + (body.charAt(i + 2) - '0') * 8
+              + (body.charAt(i + 3) - '0')));
+          i += 3;
+          continue;
+        }
+        if (body.charAt(i + 1) == 'u' && i + 5 < n && isHex(body.substring(i + 2, i + 6))) {
+          out.append((char) Integer.parseInt(body.substring(i + 2, i + 6), 16));
+          i += 5;
+          continue;
+        }
+        char e = body.charAt(++i);
+        switch (e) {
+          case '0' -> out.append('\0');
+          case 'b' -> out.append('\b');
+          case 'n' -> out.append('\n');
+          case 'r' -> out.append('\r');
+          case 't' -> out.append('\t');
+          case 'Z' -> out.append('\u001A');
+          // Kept with their backslash, for LIKE patterns.
+          case '%', '_' -> out.append('\\').append(e);
+          default -> out.append(e);
+        }
+      }
+      return out.toString();
+    }
+
+    private static boolean isOctal(char c, char highest) {
+      return c >= '0' && c <= highest;
+    }
+
+    private static boolean isHex(String s) {
+      return s.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+    }
+
     private static List<String> tokenize(String ddl) {
       List<String> tokens = new ArrayList<>();
       int i = 0;
@@ -251,11 +379,11 @@ public record HiveDdl(
         } else if (c == '\'' || c == '`' || c == '"') {
           int start = i++;
           while (i < n) {
+            if (ddl.charAt(i) == '\\' && c != '`') {
+              i += 2;
+              continue;
+            }
             if (ddl.charAt(i) == c) {
-              if (c == '\'' && i + 1 < n && ddl.charAt(i + 1) == '\'') {
-                i += 2;
-                continue;
-              }
               break;
             }
             i++;

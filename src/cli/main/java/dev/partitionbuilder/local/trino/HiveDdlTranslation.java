@@ -20,7 +20,8 @@ import java.util.Optional;
  * Puts a Hive DDL's table into the file metastore the way Athena puts it into Glue: the same
  * SerDe, SerDe properties and table properties, so Trino's Hive connector reads it as it reads the
  * Glue table (OpenX JSON, {@code ignore.malformed.json}, partition projection with
- * {@code storage.location.template}). Trino's SQL cannot say this: it has no {@code ROW FORMAT
+ * {@code storage.location.template}). What Trino would read differently from Athena is refused
+ * first ({@link SerDe}, {@link ProjectionCheck}). Trino's SQL cannot say this: it has no {@code ROW FORMAT
  * SERDE}, and its CREATE TABLE has no SerDe properties.
  *
  * <p>The table's S3 location is replaced by a local root, in LOCATION and in
@@ -28,9 +29,6 @@ import java.util.Optional;
  */
 final class HiveDdlTranslation {
   private static final JsonCodec<TableMetadata> CODEC = JsonCodec.jsonCodec(TableMetadata.class);
-  private static final List<String> SUPPORTED_SERDES =
-      List.of("org.openx.data.jsonserde.JsonSerDe", "org.apache.hive.hcatalog.data.JsonSerDe",
-          "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe");
 
   private HiveDdlTranslation() {}
 
@@ -40,14 +38,12 @@ final class HiveDdlTranslation {
    */
   static void install(TrinoEngine engine, HiveDdl ddl, Path localRoot) {
     requireNonNull(ddl.database(), "the table DDL names no database");
-    if (!SUPPORTED_SERDES.contains(ddl.serde())) {
-      throw new IllegalArgumentException("not supported locally: ROW FORMAT SERDE '" + ddl.serde() + "'");
-    }
+    SerDe serde = SerDe.check(ddl);
     String s3Root = ddl.location().orElseThrow(() -> new IllegalArgumentException("the table DDL has no LOCATION"));
     // Trino's local file system lists a file:/// directory as empty; local:/// works.
     String localUri = "local://" + withSlash(localRoot.toAbsolutePath().toUri().getPath());
 
-    Map<String, String> parameters = new LinkedHashMap<>(ddl.tableProperties());
+    Map<String, String> parameters = new LinkedHashMap<>(ProjectionCheck.check(ddl));
     String template = parameters.get("storage.location.template");
     if (template != null) {
       if (!template.startsWith(withSlash(s3Root))) {
@@ -68,8 +64,8 @@ final class HiveDdlTranslation {
         Optional.empty(),
         Optional.of(StorageFormat.create(
             ddl.serde(),
-            ddl.inputFormat().orElse("org.apache.hadoop.mapred.TextInputFormat"),
-            ddl.outputFormat().orElse("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"))),
+            ddl.inputFormat().orElse(serde.inputFormat()),
+            ddl.outputFormat().orElse(serde.outputFormat()))),
         Optional.empty(),
         ddl.serdeProperties(),
         Optional.of(localUri),

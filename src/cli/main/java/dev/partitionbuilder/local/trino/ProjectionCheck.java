@@ -1,0 +1,119 @@
+package dev.partitionbuilder.local.trino;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Partition projection as Athena documents it, against what Trino 483 implements
+ * (plugin/trino-hive {@code io.trino.plugin.hive.projection}): where Trino would project other
+ * partitions than Athena, or fail only when queried, the table is refused when it is defined.
+ * Whitespace that Athena's documentation allows around a property is trimmed, as Trino would
+ * otherwise fail to parse it.
+ */
+final class ProjectionCheck {
+  /** Trino's DateProjection accepts only these range expressions, case-sensitive. */
+  private static final Pattern TRINO_NOW =
+      Pattern.compile("^\\s*NOW\\s*(([+-])\\s*([0-9]+)\\s*(DAY|HOUR|MINUTE|SECOND)S?\\s*)?$");
+  /** Trino's DateProjection steps only by these; Athena also by YEARS, MONTHS, WEEKS and MILLISECONDS. */
+  private static final Set<String> TRINO_DATE_UNITS = Set.of("DAYS", "HOURS", "MINUTES", "SECONDS");
+
+  private ProjectionCheck() {}
+
+  /** The DDL's table properties as the local engine gets them, or why they cannot be. */
+  static Map<String, String> check(HiveDdl ddl) {
+    Map<String, String> properties = new LinkedHashMap<>(ddl.tableProperties());
+    String enabled = properties.get("projection.enabled");
+    if (enabled == null || !enabled.strip().equalsIgnoreCase("true")) {
+      return properties;
+    }
+    properties.put("projection.enabled", "true");
+    for (HiveDdl.Column column : ddl.partitionColumns()) {
+      String name = column.name();
+      trim(properties, name, "type");
+      trim(properties, name, "interval");
+      trim(properties, name, "digits");
+      String type = properties.getOrDefault(key(name, "type"), "").toLowerCase(Locale.ROOT);
+      switch (type) {
+        case "integer" -> checkInteger(properties, name);
+        case "enum" -> checkEnum(properties, name);
+        case "date" -> checkDate(properties, name);
+        default -> {}
+      }
+    }
+    return properties;
+  }
+
+  private static void checkInteger(Map<String, String> properties, String column) {
+    String range = properties.get(key(column, "range"));
+    if (range == null) {
+      return;
+    }
+    for (String bound : range.split(",")) {
+      try {
+        long value = Long.parseLong(bound.strip());
+        if (value != (int) value) {
+          throw refused(column, "range", range, "Trino 483 projects integers only between -2147483648 and"
+              + " 2147483647, Athena any long");
+        }
+      } catch (NumberFormatException e) {
+        return; // Not a number in Athena either: Trino says so when the table is read.
+      }
+    }
+  }
+
+  private static void checkEnum(Map<String, String> properties, String column) {
+    String values = properties.get(key(column, "values"));
+    if (values == null) {
+      return;
+    }
+    for (String value : values.split(",", -1)) {
+      if (value.isEmpty() || !value.equals(value.strip())) {
+        throw refused(column, "values", values, "Athena keeps white space and empty values in an enum,"
+            + " the local engine drops them");
+      }
+    }
+  }
+
+  private static void checkDate(Map<String, String> properties, String column) {
+    String range = properties.get(key(column, "range"));
+    if (range != null) {
+      for (String bound : range.split(",")) {
+        if (bound.strip().toUpperCase(Locale.ROOT).startsWith("NOW") && !TRINO_NOW.matcher(bound).matches()) {
+          throw refused(column, "range", range, "Trino 483 takes only NOW, NOW+nUNIT or NOW-nUNIT with"
+              + " UNIT one of DAYS, HOURS, MINUTES, SECONDS, in capitals");
+        }
+      }
+    }
+    String format = properties.get(key(column, "format"));
+    if (format != null && !format.replaceAll("'.*?'", "").contains("d")) {
+      // Trino 483 parses a bound with no day (yyyy/MM) into a LocalDateTime and fails; Athena
+      // steps such a format by months, which Trino's DateProjection cannot either.
+      throw refused(column, "format", format, "Trino 483 cannot project a date format without a day; Athena"
+          + " steps it by months");
+    }
+    String unit = properties.get(key(column, "interval.unit"));
+    if (unit != null) {
+      String upper = unit.strip().toUpperCase(Locale.ROOT);
+      if (!TRINO_DATE_UNITS.contains(upper)) {
+        throw refused(column, "interval.unit", unit, "Trino 483 steps dates only by DAYS, HOURS, MINUTES or SECONDS");
+      }
+      properties.put(key(column, "interval.unit"), upper);
+    }
+  }
+
+  private static void trim(Map<String, String> properties, String column, String suffix) {
+    properties.computeIfPresent(key(column, suffix), (k, v) -> v.strip());
+  }
+
+  private static String key(String column, String suffix) {
+    return "projection." + column + "." + suffix;
+  }
+
+  private static IllegalArgumentException refused(String column, String suffix, String value, String why) {
+    return new IllegalArgumentException(
+        "not supported locally: " + key(column, suffix) + " '" + value + "' (" + why + ")");
+  }
+}
