@@ -148,6 +148,27 @@ class LauncherJdkTest {
     assertThat(new String(run.getInputStream().readAllBytes(), UTF_8)).doesNotContain("AOTCache");
   }
 
+  @Test
+  void memoryLimit_sizesTheHeapSoTrinoMayUseIt_unlessJavaOptsSetOne() throws Exception {
+    Path home = jdk(jvms.resolve("temurin-25-jdk-amd64"), "25.0.3");
+    Files.writeString(home.resolve("bin/java"), "#!/bin/sh\necho \"$*\"\n");
+    Map<String, String> noCache = Map.of("PARTITION_BUILDER_AOT", "off");
+
+    assertThat(output(start(noCache, "run", "--month", "2024-03"))).contains("-XX:+UseParallelGC -Xmx1g ")
+        .containsOnlyOnce("-Xmx");
+    assertThat(output(start(noCache, "run", "--memory-limit", "1GB"))).as("the later -Xmx wins").containsPattern(" -Xmx1g .* -Xmx1770m ");
+    assertThat(output(start(noCache, "run", "--memory-limit=2GB"))).contains(" -Xmx3477m ");
+    assertThat(output(start(noCache, "run", "--memory-limit", "512MB"))).as("the default heap is enough")
+        .containsOnlyOnce("-Xmx");
+    assertThat(output(start(Map.of("PARTITION_BUILDER_AOT", "off", "PARTITION_BUILDER_JAVA_OPTS", "-Xmx8g"), "run",
+        "--memory-limit", "1GB"))).contains("-Xmx8g ").doesNotContain("-Xmx1770m").doesNotContain("-Xmx1g");
+  }
+
+  private static String output(Process process) throws Exception {
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new String(process.getInputStream().readAllBytes(), UTF_8);
+  }
+
   /**
    * A fake JDK 25 whose java, given -XX:AOTCacheOutput=FILE, writes FILE (if {@code makesCache})
    * as the real one does at exit, and otherwise says how it was started.

@@ -184,6 +184,9 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
     if (info.getFailureInfo() != null && !run.reason.startsWith(code.getName())) {
       run.reason = OneLine.of(code.getName() + ": " + info.getFailureInfo().message());
     }
+    if (code.getName().startsWith("EXCEEDED_") && code.getName().contains("MEMORY")) {
+      run.reason += " (locally, give the query more with --memory-limit, such as --memory-limit 2GB)";
+    }
   }
 
   /**

@@ -83,6 +83,26 @@ class FidelityRenderTest {
     assertThat(FidelityBenchmark.typeMatches("double", "real")).isFalse();
   }
 
+  @Test
+  void aListedDifferenceIsKnownAndLeftOutOfTheRate_butAListedEqualCaseIsFlagged_andAnUnknownIdRefused() {
+    FidelityCase other = new FidelityCase("math-2", "page", "example", "UTC", "SELECT 2", "2", "2", "integer");
+    List<FidelityBenchmark.Outcome> outcomes = List.of(
+        FidelityBenchmark.classify(VALUE, sql -> result("integer", "4")),
+        FidelityBenchmark.classify(other, sql -> result("integer", "2")));
+
+    List<FidelityBenchmark.Outcome> marked = FidelityBenchmark.withKnown(outcomes,
+        Map.of("math-1", "docs erratum", "math-2", "was different once"));
+
+    assertThat(marked.get(0).verdict()).isEqualTo(FidelityBenchmark.Verdict.KNOWN);
+    assertThat(marked.get(0).note()).startsWith("docs erratum (value differs");
+    assertThat(marked.get(1).verdict()).isEqualTo(FidelityBenchmark.Verdict.EQUAL);
+    assertThat(FidelityBenchmark.summary(marked, new HiveBucketPlacement.Result(0, 0, new java.util.TreeMap<>(), List.of())))
+        .contains("known but equal (remove from the list): math-2")
+        .containsPattern("math\\s+2\\s+1\\s+1\\s+0\\s+0\\s+100.0%");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FidelityBenchmark.withKnown(outcomes,
+        Map.of("math-9", "gone"))).hasMessage("The known differences list math-9, which is not a case");
+  }
+
   private static FidelityEngine.Result result(String type, String value) {
     return new FidelityEngine.Result(List.of(type), List.of(List.of(value)));
   }
