@@ -16,6 +16,7 @@ mkdir -p "$out"
 report="$out/engine-vs-duckdb.txt"
 source_dir="$(pwd)/$out/source"
 base="$out/duckdb-checkout"
+timing="$(pwd)/$out/time.txt"
 
 if [ ! -d "$base" ]; then
   git worktree add --detach "$base" "$duckdb_rev" >/dev/null
@@ -32,9 +33,9 @@ run() { # label, dir, extra arguments
   shift 2
   warehouse="$(pwd)/$out/warehouse-$label"
   rm -rf "$warehouse"
-  (cd "$dir" && /usr/bin/time -f "%e %M" -o "$(pwd -P)/time.txt" \
+  (cd "$dir" && /usr/bin/time -f "%e %M" -o "$timing" \
     ./partition-builder run --month 2024-03 --source "$source_dir" --warehouse "$warehouse" "$@" >/dev/null)
-  read -r wall rss < "$dir/time.txt"
+  read -r wall rss < "$timing"
   printf '%-9s %8.2f s %8d MiB\n' "$label" "$wall" "$((rss / 1024))" | tee -a "$report"
 }
 
