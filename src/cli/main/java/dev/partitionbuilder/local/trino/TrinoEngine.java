@@ -102,9 +102,14 @@ public final class TrinoEngine implements AutoCloseable {
       // TestingTrinoServer fixes task.concurrency=4, task.min-writer-count=2 and
       // query.min-expire-age=5s and refuses other values for them: set the task ones per session.
       Session session = defaultSession(settings);
-      runner = new StandaloneQueryRunner(session, builder -> settings.memoryLimitBytes().ifPresent(bytes -> builder
-          .addProperty("query.max-memory", (bytes >> 20) + "MB")
-          .addProperty("query.max-memory-per-node", (bytes >> 20) + "MB")));
+      runner = new StandaloneQueryRunner(session, builder -> {
+        // No one browses the embedded engine: without its web UI it starts without the UI's
+        // classes and resources, which the CLI's classpath leaves out (trino-web-ui).
+        builder.addProperty("web-ui.enabled", "false");
+        settings.memoryLimitBytes().ifPresent(bytes -> builder
+            .addProperty("query.max-memory", (bytes >> 20) + "MB")
+            .addProperty("query.max-memory-per-node", (bytes >> 20) + "MB"));
+      });
     } catch (RuntimeException e) {
       throw new ConfigException("Cannot start the embedded Trino: " + message(e), e);
     } finally {
