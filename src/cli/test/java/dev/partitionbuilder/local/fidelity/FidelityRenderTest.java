@@ -74,6 +74,21 @@ class FidelityRenderTest {
   }
 
   @Test
+  void rowsInAnotherOrderAreEqualOnlyWhenTheQueryDoesNotOrderThem() {
+    FidelityCase unordered = new FidelityCase("select-1", "page", "example", "UTC", "SELECT 13 UNION SELECT 42",
+        "13 42", "13⏎42", "");
+    FidelityCase ordered = new FidelityCase("select-2", "page", "example", "UTC",
+        "SELECT x FROM (VALUES 13, 42) t(x) ORDER BY x DESC", "42 13", "42⏎13", "");
+    FidelityEngine swapped = sql -> new FidelityEngine.Result(List.of("integer"), List.of(List.of("42"), List.of("13")));
+
+    assertThat(FidelityBenchmark.classify(unordered, swapped).verdict()).isEqualTo(FidelityBenchmark.Verdict.EQUAL);
+    assertThat(FidelityBenchmark.classify(ordered, sql -> new FidelityEngine.Result(List.of("integer"),
+        List.of(List.of("13"), List.of("42")))).verdict()).isEqualTo(FidelityBenchmark.Verdict.DIFFERENT);
+    assertThat(FidelityBenchmark.classify(unordered, sql -> new FidelityEngine.Result(List.of("integer"),
+        List.of(List.of("42"), List.of("42")))).verdict()).as("other rows").isEqualTo(FidelityBenchmark.Verdict.DIFFERENT);
+  }
+
+  @Test
   void onlyTheTwoDocumentedTypeShorthandsMatch() {
     assertThat(FidelityBenchmark.typeMatches("decimal(5)", "decimal(5,0)")).isTrue();
     assertThat(FidelityBenchmark.typeMatches("varchar", "varchar(12)")).isTrue();
