@@ -43,7 +43,7 @@ final class HiveDdlTranslation {
     // Trino's local file system lists a file:/// directory as empty; local:/// works.
     String localUri = "local://" + withSlash(localRoot.toAbsolutePath().toUri().getPath());
 
-    Map<String, String> parameters = new LinkedHashMap<>(ProjectionCheck.check(ddl));
+    Map<String, String> parameters = new LinkedHashMap<>(ProjectionCheck.check(ddl, java.time.Clock.systemUTC()));
     String template = parameters.get("storage.location.template");
     if (template != null) {
       if (!template.startsWith(withSlash(s3Root))) {

@@ -1,6 +1,13 @@
 package dev.partitionbuilder.local.trino;
 
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -19,11 +26,21 @@ final class ProjectionCheck {
       Pattern.compile("^\\s*NOW\\s*(([+-])\\s*([0-9]+)\\s*(DAY|HOUR|MINUTE|SECOND)S?\\s*)?$");
   /** Trino's DateProjection steps only by these; Athena also by YEARS, MONTHS, WEEKS and MILLISECONDS. */
   private static final Set<String> TRINO_DATE_UNITS = Set.of("DAYS", "HOURS", "MINUTES", "SECONDS");
+  /** What Athena documents for a range bound relative to now (its docs write NOW-3YEARS). */
+  private static final Pattern ATHENA_NOW = Pattern.compile(
+      "^\\s*NOW\\s*([+-])\\s*([0-9]+)\\s*(YEAR|MONTH|WEEK|DAY|HOUR|MINUTE|SECOND)S?\\s*$");
 
   private ProjectionCheck() {}
 
-  /** The DDL's table properties as the local engine gets them, or why they cannot be. */
-  static Map<String, String> check(HiveDdl ddl) {
+  /**
+   * The DDL's table properties as the local engine gets them, or why they cannot be.
+   *
+   * @param clock the now of a date range such as {@code NOW-3YEARS}, which Trino 483 cannot parse:
+   *     it becomes the date it stands for, formatted with the projection's format, when the table is
+   *     defined (Athena works it out when the query runs; the same partitions unless a run spans a
+   *     step of the projection)
+   */
+  static Map<String, String> check(HiveDdl ddl, Clock clock) {
     Map<String, String> properties = new LinkedHashMap<>(ddl.tableProperties());
     String enabled = properties.get("projection.enabled");
     if (enabled == null || !enabled.strip().equalsIgnoreCase("true")) {
@@ -39,7 +56,7 @@ final class ProjectionCheck {
       switch (type) {
         case "integer" -> checkInteger(properties, name);
         case "enum" -> checkEnum(properties, name);
-        case "date" -> checkDate(properties, name);
+        case "date" -> checkDate(properties, name, clock);
         default -> {}
       }
     }
@@ -77,15 +94,14 @@ final class ProjectionCheck {
     }
   }
 
-  private static void checkDate(Map<String, String> properties, String column) {
+  private static void checkDate(Map<String, String> properties, String column, Clock clock) {
     String range = properties.get(key(column, "range"));
     if (range != null) {
-      for (String bound : range.split(",")) {
-        if (bound.strip().toUpperCase(Locale.ROOT).startsWith("NOW") && !TRINO_NOW.matcher(bound).matches()) {
-          throw refused(column, "range", range, "Trino 483 takes only NOW, NOW+nUNIT or NOW-nUNIT with"
-              + " UNIT one of DAYS, HOURS, MINUTES, SECONDS, in capitals");
-        }
+      List<String> bounds = new ArrayList<>();
+      for (String bound : range.split(",", -1)) {
+        bounds.add(dateBound(properties, column, range, bound, clock));
       }
+      properties.put(key(column, "range"), String.join(",", bounds));
     }
     String format = properties.get(key(column, "format"));
     if (format != null && !format.replaceAll("'.*?'", "").contains("d")) {
@@ -102,6 +118,37 @@ final class ProjectionCheck {
       }
       properties.put(key(column, "interval.unit"), upper);
     }
+  }
+
+  /**
+   * A range bound Trino 483 reads as Athena does: a date, NOW, or NOW±n in DAYS, HOURS, MINUTES or
+   * SECONDS, as written; NOW±n WEEKS as that many days; NOW±n YEARS or MONTHS as the date it is now.
+   */
+  private static String dateBound(Map<String, String> properties, String column, String range, String bound,
+      Clock clock) {
+    if (!bound.strip().toUpperCase(Locale.ROOT).startsWith("NOW") || TRINO_NOW.matcher(bound).matches()) {
+      return bound;
+    }
+    java.util.regex.Matcher relative = ATHENA_NOW.matcher(bound);
+    if (!relative.matches()) {
+      throw refused(column, "range", range, "Trino 483 takes only NOW, NOW+nUNIT or NOW-nUNIT with"
+          + " UNIT one of DAYS, HOURS, MINUTES, SECONDS, in capitals; YEARS, MONTHS and WEEKS are worked out here");
+    }
+    long amount = Long.parseLong(relative.group(2)) * (relative.group(1).equals("-") ? -1 : 1);
+    return switch (relative.group(3)) {
+      case "WEEK" -> "NOW" + relative.group(1) + (Math.abs(amount) * 7) + "DAYS";
+      case "YEAR", "MONTH" -> {
+        String format = properties.get(key(column, "format"));
+        if (format == null) {
+          throw refused(column, "range", range, "a range relative to NOW in " + relative.group(3) + "S needs"
+              + " projection." + column + ".format");
+        }
+        ZonedDateTime now = ZonedDateTime.now(clock.withZone(ZoneOffset.UTC));
+        yield now.plus(amount, relative.group(3).equals("YEAR") ? ChronoUnit.YEARS : ChronoUnit.MONTHS)
+            .format(DateTimeFormatter.ofPattern(format.strip(), Locale.ROOT));
+      }
+      default -> bound;
+    };
   }
 
   private static void trim(Map<String, String> properties, String column, String suffix) {

@@ -153,11 +153,28 @@ class HiveDdlProjectionTest {
   }
 
   @Test
-  void refusesADateRangeInYearsWhichTrinoCannotParse() {
-    assertRefused("'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy-MM-dd',"
-        + " 'projection.dt.range' = 'NOW-3YEARS,NOW'",
-        "not supported locally: projection.dt.range 'NOW-3YEARS,NOW' (Trino 483 takes only NOW, NOW+nUNIT or"
-            + " NOW-nUNIT with UNIT one of DAYS, HOURS, MINUTES, SECONDS, in capitals)");
+  void aRangeInYearsOrMonthsFromNow_isTheDateItStandsFor_whichTrinoThenReads() throws IOException {
+    DateTimeFormatter format = DateTimeFormatter.ofPattern("yyyy-MM-dd");
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    String inside = today.minusYears(1).plusDays(1).format(format);
+    files(inside, today.minusYears(1).minusDays(1).format(format), today.minusMonths(2).format(format));
+    define("dt STRING", "'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy-MM-dd',"
+        + " 'projection.dt.range' = 'NOW-1YEARS,NOW-1MONTH', 'storage.location.template' = 's3://bucket/t/${dt}/'");
+
+    assertThat(rows("SELECT dt FROM db.t ORDER BY dt")).containsExactly(List.of(inside),
+        List.of(today.minusMonths(2).format(format)));
+  }
+
+  @Test
+  void aRangeInWeeksFromNow_isThatManyDays() throws IOException {
+    DateTimeFormatter format = DateTimeFormatter.ofPattern("yyyy-MM-dd");
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    String inside = today.minusDays(13).format(format);
+    files(inside, today.minusDays(15).format(format));
+    define("dt STRING", "'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy-MM-dd',"
+        + " 'projection.dt.range' = 'NOW-2WEEKS,NOW', 'storage.location.template' = 's3://bucket/t/${dt}/'");
+
+    assertThat(rows("SELECT dt FROM db.t")).containsExactly(List.of(inside));
   }
 
   @Test
@@ -165,7 +182,8 @@ class HiveDdlProjectionTest {
     assertRefused("'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy-MM-dd',"
         + " 'projection.dt.range' = '2024-01-01,now'",
         "not supported locally: projection.dt.range '2024-01-01,now' (Trino 483 takes only NOW, NOW+nUNIT or"
-            + " NOW-nUNIT with UNIT one of DAYS, HOURS, MINUTES, SECONDS, in capitals)");
+            + " NOW-nUNIT with UNIT one of DAYS, HOURS, MINUTES, SECONDS, in capitals; YEARS, MONTHS and WEEKS"
+            + " are worked out here)");
   }
 
   @Test
