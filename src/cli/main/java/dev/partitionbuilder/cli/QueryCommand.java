@@ -147,6 +147,10 @@ final class QueryCommand implements Callable<Integer> {
     return line.append("\r\n").toString();
   }
 
+  private static boolean numeric(String type) {
+    return NUMERIC.contains(type) || type.startsWith("decimal");
+  }
+
   /** As the Trino CLI's aligned table: headers centred, numbers to the right, then the row count. */
   static void printTable(PrintWriter out, QueryRows rows) {
     int n = rows.columns().size();
@@ -174,7 +178,7 @@ final class QueryCommand implements Callable<Integer> {
         String value = row.get(i);
         String pad = " ".repeat(width[i] - value.length());
         line.append(i == 0 ? " " : " | ")
-            .append(NUMERIC.contains(rows.types().get(i)) ? pad + value : value + pad);
+            .append(numeric(rows.types().get(i)) ? pad + value : value + pad);
       }
       out.println(line.toString().stripTrailing());
     }

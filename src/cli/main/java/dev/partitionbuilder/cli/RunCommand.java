@@ -173,7 +173,9 @@ final class RunCommand implements Callable<Integer> {
     if (!json && code == 0) {
       out.println("Query it: ./partition-builder query \"SELECT count(*) FROM " + settings.names().database() + "."
           + settings.names().destinationTable() + "\"" + (warehouse.equals(DEFAULT_WAREHOUSE) ? "" : " --warehouse "
-          + warehouse) + (config.file == null ? "" : " --config " + config.file));
+          + warehouse) + (config.file == null ? "" : " --config " + config.file)
+          // A template of one's own writes a table of one's own: the bundled DDL would not describe it.
+          + (settings.template().isEmpty() && settings.sourceDdl().isEmpty() ? "" : " --destination-ddl <your table's DDL>"));
     }
     return code;
   }

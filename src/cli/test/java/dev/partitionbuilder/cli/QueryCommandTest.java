@@ -82,6 +82,15 @@ class QueryCommandTest {
       List.of(Arrays.asList("a \"quoted\", comma", 12345L, null), Arrays.asList("bb", 7L, "x")));
 
   @Test
+  void table_rightAlignsDecimalsToo() {
+    StringWriter text = new StringWriter();
+    QueryCommand.printTable(new PrintWriter(text, true), new QueryRows(List.of("amount"), List.of("decimal(10,2)"),
+        List.of(List.of("10.00"), List.of("1234.50")), List.of(List.of("10.00"), List.of("1234.50"))));
+
+    assertThat(text.toString().lines()).containsExactly(" amount", "---------", "   10.00", " 1234.50", "(2 rows)");
+  }
+
+  @Test
   void table_centresHeaders_rightAlignsNumbers_andCountsRows() {
     StringWriter text = new StringWriter();
     QueryCommand.printTable(new PrintWriter(text, true), ROWS);

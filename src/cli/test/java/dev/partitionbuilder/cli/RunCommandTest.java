@@ -49,6 +49,19 @@ class RunCommandTest {
   }
 
   @Test
+  void withATemplateOfOnesOwn_theQueryHintAsksForTheTablesDdl() throws Exception {
+    SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 100, 1);
+    Path template = dir.resolve("mine.sql");
+    Files.writeString(template, Files.readString(Path.of("ddl/cloudtrail_monthly_ctas.sql")));
+
+    int code = run("run", "--month", "2024-01", "--source", dir.resolve("src").toString(),
+        "--warehouse", dir.resolve("wh").toString(), "--template", template.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("--warehouse " + dir.resolve("wh") + " --destination-ddl <your table's DDL>");
+  }
+
+  @Test
   void exitsOneAndSaysWhyWhenTheTemplateFailsToRun() throws Exception {
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 100, 1);
     Path template = dir.resolve("bad.sql");

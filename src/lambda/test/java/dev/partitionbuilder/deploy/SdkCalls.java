@@ -106,7 +106,8 @@ final class SdkCalls {
   /** The staged file over CopyObject's 5 GB (6 GiB), so its copy goes part by part. */
   private static final String LARGE_STAGED_FILE = "000001_0_new";
 
-  private final Set<String> recorded = new TreeSet<>();
+  /** Written by the copy pool's threads too: the builder copies files in parallel. */
+  private final Set<String> recorded = new java.util.concurrent.ConcurrentSkipListSet<>();
   /** When set, UploadPartCopy fails, as a part whose copy S3 refuses. */
   private boolean failPartCopies;
   private final Deque<QueryExecutionState> states = new ArrayDeque<>(List.of(
