@@ -11,10 +11,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.OptionalLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,21 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * directories: only the projected directories are read. One engine for the class.
  */
 class HiveDdlProjectionTest {
-  @TempDir static Path engineDir;
-  private static TrinoEngine trino;
+  @RegisterExtension static final ClassEngine ENGINE = new ClassEngine();
   @TempDir Path data;
-
-  @BeforeAll
-  static void startTrino() {
-    trino = TrinoEngine.start(new TrinoEngine.Settings(engineDir.resolve("metastore"), OptionalLong.empty(), 1, false));
-  }
-
-  @AfterAll
-  static void stopTrino() {
-    if (trino != null) {
-      trino.close();
-    }
-  }
 
   /** One JSON line {@code {"v":"<dir>"}} in each directory, so a row says where it was read. */
   private void files(String... dirs) throws IOException {
@@ -48,13 +33,13 @@ class HiveDdlProjectionTest {
   }
 
   private void define(String partitions, String properties) {
-    trino.defineExternalTable(HiveDdl.parse("CREATE EXTERNAL TABLE db.t (v STRING) PARTITIONED BY (" + partitions
+    ENGINE.get().defineExternalTable(HiveDdl.parse("CREATE EXTERNAL TABLE db.t (v STRING) PARTITIONED BY (" + partitions
         + ") ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe' LOCATION 's3://bucket/t/'"
         + " TBLPROPERTIES ('projection.enabled' = 'true', " + properties + ")", "test"), data);
   }
 
   private List<List<Object>> rows(String sql) {
-    return trino.execute(sql).getMaterializedRows().stream().map(MaterializedRow::getFields).toList();
+    return ENGINE.get().execute(sql).getMaterializedRows().stream().map(MaterializedRow::getFields).toList();
   }
 
   @Test
@@ -125,7 +110,7 @@ class HiveDdlProjectionTest {
     define("account STRING", "'projection.account.type' = 'injected',"
         + " 'storage.location.template' = 's3://bucket/t/${account}/'");
 
-    assertThatThrownBy(() -> trino.execute("SELECT count(*) FROM db.t"))
+    assertThatThrownBy(() -> ENGINE.get().execute("SELECT count(*) FROM db.t"))
         .hasMessageContaining("Column projection for column 'account' failed. Injected projection requires single"
             + " predicate for it's column in where clause");
   }

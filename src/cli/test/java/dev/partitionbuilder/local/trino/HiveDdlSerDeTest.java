@@ -10,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,32 +19,19 @@ import org.junit.jupiter.api.io.TempDir;
  * runs it, read back with its values and types. One engine for the class.
  */
 class HiveDdlSerDeTest {
-  @TempDir static Path engineDir;
-  private static TrinoEngine trino;
+  @RegisterExtension static final ClassEngine ENGINE = new ClassEngine();
   @TempDir Path data;
-
-  @BeforeAll
-  static void startTrino() {
-    trino = TrinoEngine.start(new TrinoEngine.Settings(engineDir.resolve("metastore"), OptionalLong.empty(), 1, false));
-  }
-
-  @AfterAll
-  static void stopTrino() {
-    if (trino != null) {
-      trino.close();
-    }
-  }
 
   private void define(String ddl) {
     define(ddl, data);
   }
 
   private void define(String ddl, Path root) {
-    trino.defineExternalTable(HiveDdl.parse(ddl, "test"), root);
+    ENGINE.get().defineExternalTable(HiveDdl.parse(ddl, "test"), root);
   }
 
   private List<List<Object>> rows(String sql) {
-    return trino.execute(sql).getMaterializedRows().stream().map(MaterializedRow::getFields).toList();
+    return ENGINE.get().execute(sql).getMaterializedRows().stream().map(MaterializedRow::getFields).toList();
   }
 
   private void write(String name, String content) throws IOException {
@@ -214,8 +199,8 @@ class HiveDdlSerDeTest {
   /** Files of {@code format} that Trino wrote, in a directory of their own. */
   private Path writeWithEngine(String format, String table) {
     Path files = data.resolve(table);
-    trino.execute("CREATE SCHEMA IF NOT EXISTS " + TrinoEngine.CATALOG + ".written");
-    trino.execute("CREATE TABLE " + TrinoEngine.CATALOG + ".written." + table + " WITH (format = '" + format
+    ENGINE.get().execute("CREATE SCHEMA IF NOT EXISTS " + TrinoEngine.CATALOG + ".written");
+    ENGINE.get().execute("CREATE TABLE " + TrinoEngine.CATALOG + ".written." + table + " WITH (format = '" + format
         + "', external_location = 'local://" + files.toAbsolutePath().toUri().getPath() + "') AS"
         + " SELECT * FROM (VALUES (BIGINT '1', 'one', DOUBLE '1.25', DATE '2024-03-01'),"
         + " (BIGINT '2', NULL, DOUBLE '2.5', DATE '2024-03-02')) AS t (id, name, amount, day)");
