@@ -9,6 +9,7 @@ import dev.partitionbuilder.local.trino.QueryRows;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +88,7 @@ final class QueryCommand implements Callable<Integer> {
     LocalBackend.Settings settings = new LocalBackend.Settings(
         LocalBackend.TableNames.fromEnvironment(config.values()), source, warehouse, Optional.ofNullable(sourceDdl),
         Optional.empty(), Optional.ofNullable(memoryLimit), Optional.ofNullable(tempDir), Config.DEFAULT_MIN_ROWS,
-        java.time.Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS),
+        Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS),
         spec.root().userObject() instanceof Main main && main.verbose);
     QueryRows rows;
     try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {

@@ -167,8 +167,7 @@ public record Config(
       throw invalid(ATHENA_QUERY_RETRIES, String.valueOf(queryRetries),
           "must be from 0 (never retry) to " + MAX_ATHENA_QUERY_RETRIES);
     }
-    requireBetween(LOCK_LEASE_SECONDS, lockLease, Duration::toSeconds, MAX_LOCK_LEASE_SECONDS,
-        "MAX_LOCK_LEASE_SECONDS, one day");
+    requireLockLease(lockLease);
   }
 
   /** Reads and validates the configuration from environment variables (or a map standing for them). */
@@ -365,9 +364,13 @@ public record Config(
    */
   public static Duration lockLease(Map<String, String> env) {
     Duration lease = Duration.ofSeconds(number(env, LOCK_LEASE_SECONDS, DEFAULT_LOCK_LEASE_SECONDS));
+    requireLockLease(lease);
+    return lease;
+  }
+
+  private static void requireLockLease(Duration lease) {
     requireBetween(LOCK_LEASE_SECONDS, lease, Duration::toSeconds, MAX_LOCK_LEASE_SECONDS,
         "MAX_LOCK_LEASE_SECONDS, one day");
-    return lease;
   }
 
   private static long number(Map<String, String> env, String variable, long defaultValue) {
