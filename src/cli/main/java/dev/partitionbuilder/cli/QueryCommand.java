@@ -38,32 +38,18 @@ final class QueryCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ConfigOptions config;
+  @Mixin LocalEngineOptions local;
 
   @Parameters(index = "0", paramLabel = "SQL", description = "one statement, such as \"SELECT count(*) FROM "
       + "cloudtrail_monthly WHERE year = '2024' AND month = '03'\"")
   String sql;
 
-  @Option(names = "--warehouse", paramLabel = "DIR", description = "where run wrote the destination table "
-      + "(default: local/warehouse)")
-  Path warehouse = RunCommand.DEFAULT_WAREHOUSE;
-
   @Option(names = "--source", paramLabel = "DIR", description = "the source table's files (default: local/cloudtrail_daily)")
   Path source = RunCommand.DEFAULT_SOURCE;
-
-  @Option(names = "--source-ddl", paramLabel = "FILE", description = "the source table's DDL (default: the bundled "
-      + "ddl/cloudtrail_daily.sql)")
-  Path sourceDdl;
 
   @Option(names = "--destination-ddl", paramLabel = "FILE", description = "the destination table's DDL (default: the "
       + "bundled ddl/cloudtrail_monthly.sql)")
   Path destinationDdl;
-
-  @Option(names = "--memory-limit", paramLabel = "SIZE", description = "the engine's query memory, such as 1GB")
-  String memoryLimit;
-
-  @Option(names = "--temp-dir", paramLabel = "DIR", description = "where the engine keeps its metastore while it runs "
-      + "(default: the system's temp directory)")
-  Path tempDir;
 
   @ArgGroup(exclusive = true)
   Format format = new Format();
@@ -86,8 +72,8 @@ final class QueryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     LocalBackend.Settings settings = new LocalBackend.Settings(
-        LocalBackend.TableNames.fromEnvironment(config.values()), source, warehouse, Optional.ofNullable(sourceDdl),
-        Optional.empty(), Optional.ofNullable(memoryLimit), Optional.ofNullable(tempDir), Config.DEFAULT_MIN_ROWS,
+        LocalBackend.TableNames.fromEnvironment(config.values()), source, local.warehouse, Optional.ofNullable(local.sourceDdl),
+        Optional.empty(), Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir), Config.DEFAULT_MIN_ROWS,
         Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS),
         spec.root().userObject() instanceof Main main && main.verbose);
     QueryRows rows;

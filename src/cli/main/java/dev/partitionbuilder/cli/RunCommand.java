@@ -50,7 +50,6 @@ final class RunCommand implements Callable<Integer> {
   }
 
   static final Path DEFAULT_SOURCE = Path.of("local", "cloudtrail_daily");
-  static final Path DEFAULT_WAREHOUSE = Path.of("local", "warehouse");
 
   enum Engine { local, athena }
 
@@ -72,6 +71,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ConfigOptions config;
+  @Mixin LocalEngineOptions local;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Months months;
@@ -84,28 +84,13 @@ final class RunCommand implements Callable<Integer> {
           + "generated there when the month has none)")
   Path source;
 
-  @Option(names = "--warehouse", paramLabel = "DIR", description = "where the destination table is written "
-      + "(default: local/warehouse)")
-  Path warehouse = DEFAULT_WAREHOUSE;
-
   @Option(names = "--template", paramLabel = "FILE", description = "the CTAS template (default: the bundled one, "
       + "or CTAS_TEMPLATE)")
   Path template;
 
-  @Option(names = "--source-ddl", paramLabel = "FILE", description = "the source table's DDL (default: the bundled "
-      + "ddl/cloudtrail_daily.sql)")
-  Path sourceDdl;
-
   @Option(names = "--events", paramLabel = "N", defaultValue = "100000",
       description = "events per month when sample data is generated (default: ${DEFAULT-VALUE})")
   int events;
-
-  @Option(names = "--memory-limit", paramLabel = "SIZE", description = "the local engine's query memory (Trino's query.max-memory), such as 1GB;"
-      + " the JVM heap is set at launch (-Xmx in PARTITION_BUILDER_JAVA_OPTS)")
-  String memoryLimit;
-
-  @Option(names = "--temp-dir", paramLabel = "DIR", description = "where the local engine keeps its metastore while it runs (default: the system's temp directory)")
-  Path tempDir;
 
   @Option(names = "--json", description = "print the summary as JSON on stdout (failed months included) and "
       + "nothing else; logs and progress stay on stderr")
@@ -153,13 +138,13 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     LocalBackend.Settings settings = new LocalBackend.Settings(
-        LocalBackend.TableNames.fromEnvironment(config.values()), sourceDir, warehouse, Optional.ofNullable(sourceDdl),
+        LocalBackend.TableNames.fromEnvironment(config.values()), sourceDir, local.warehouse, Optional.ofNullable(local.sourceDdl),
         Optional.ofNullable(template).or(() -> config.values().containsKey(Config.CTAS_TEMPLATE)
             ? Optional.of(Path.of(config.values().get(Config.CTAS_TEMPLATE))) : Optional.empty()),
-        Optional.ofNullable(memoryLimit), Optional.ofNullable(tempDir),
+        Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir),
         minRows != null ? minRows : Config.minRows(config.values()), Config.lockLease(config.values()),
         spec.root().userObject() instanceof Main main && main.verbose);
-    Path table = warehouse.resolve(settings.names().prefix());
+    Path table = local.warehouse.resolve(settings.names().prefix());
     MonthLocks locks;
     int code;
     try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
@@ -172,8 +157,8 @@ final class RunCommand implements Callable<Integer> {
     }
     if (!json && code == 0) {
       out.println("Query it: ./partition-builder query \"SELECT count(*) FROM " + settings.names().database() + "."
-          + settings.names().destinationTable() + "\"" + (warehouse.equals(DEFAULT_WAREHOUSE) ? "" : " --warehouse "
-          + warehouse) + (config.file == null ? "" : " --config " + config.file)
+          + settings.names().destinationTable() + "\"" + (local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE) ? "" : " --warehouse "
+          + local.warehouse) + (config.file == null ? "" : " --config " + config.file)
           // A template of one's own writes a table of one's own: the bundled DDL would not describe it.
           + (settings.template().isEmpty() && settings.sourceDdl().isEmpty() ? "" : " --destination-ddl <your table's DDL>"));
     }
@@ -270,8 +255,8 @@ final class RunCommand implements Callable<Integer> {
     if (config.file != null) {
       command.append(" --config ").append(config.file);
     }
-    if (engine == Engine.local && !warehouse.equals(DEFAULT_WAREHOUSE)) {
-      command.append(" --warehouse ").append(warehouse);
+    if (engine == Engine.local && !local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE)) {
+      command.append(" --warehouse ").append(local.warehouse);
     }
     return command.toString();
   }

@@ -37,7 +37,7 @@ final class UnlockCommand implements Callable<Integer> {
   RunCommand.Engine engine;
 
   @Option(names = "--warehouse", paramLabel = "DIR", description = "the local warehouse (default: local/warehouse)")
-  Path warehouse = RunCommand.DEFAULT_WAREHOUSE;
+  Path warehouse = LocalEngineOptions.DEFAULT_WAREHOUSE;
 
   @Option(names = "--force", description = "remove the lock even if a build may still hold it: two builds of the "
       + "month may then run at once")
