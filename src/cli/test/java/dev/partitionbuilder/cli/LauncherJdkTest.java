@@ -139,6 +139,44 @@ class LauncherJdkTest {
   }
 
   @Test
+  void ctrlCDuringTheTrainingRun_stopsTheCommand_andIsNoFailure() throws Exception {
+    Path home = aotJdk(jvms.resolve("temurin-25-jdk-amd64"), false, 130);
+
+    Process stopped = start(Map.of(), "run", "--month", "2024-03");
+    assertThat(stopped.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(stopped.exitValue()).isEqualTo(130);
+    assertThat(new String(stopped.getErrorStream().readAllBytes(), UTF_8))
+        .contains("stopped while making the start-up cache; the next run makes it").doesNotContain("no start-up cache");
+    assertThat(new String(stopped.getInputStream().readAllBytes(), UTF_8)).as("the command itself never ran").isEmpty();
+
+    aotJdk(home, true, 0);
+    Process next = start(Map.of(), "run", "--month", "2024-03");
+    assertThat(next.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(next.getErrorStream().readAllBytes(), UTF_8)).contains("making the start-up cache");
+    assertThat(new String(next.getInputStream().readAllBytes(), UTF_8)).contains("with AOTCache=");
+  }
+
+  @Test
+  void whatAKilledTrainingRunLeft_isRemoved() throws Exception {
+    aotJdk(jvms.resolve("temurin-25-jdk-amd64"), true);
+    assertThat(start(Map.of(), "--version").waitFor(30, TimeUnit.SECONDS)).isTrue();
+    Path launch;
+    try (var dirs = Files.list(project.resolve("target/cli/launch"))) {
+      launch = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
+    // A pid far above any pid_max: no such process.
+    Files.writeString(launch.resolve("cli.aot.999999999"), "half a cache");
+    Files.writeString(launch.resolve("cli.aot.999999999.config"), "its configuration");
+
+    Process run = start(Map.of(), "run", "--month", "2024-03");
+    assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(launch.resolve("cli.aot")).exists();
+    assertThat(launch.resolve("cli.aot.999999999")).doesNotExist();
+    assertThat(launch.resolve("cli.aot.999999999.config")).doesNotExist();
+  }
+
+  @Test
   void aotOff_neitherMakesNorUsesTheCache() throws Exception {
     aotJdk(jvms.resolve("temurin-25-jdk-amd64"), true);
 
@@ -174,6 +212,11 @@ class LauncherJdkTest {
    * as the real one does at exit, and otherwise says how it was started.
    */
   private static Path aotJdk(Path home, boolean makesCache) throws IOException {
+    return aotJdk(home, makesCache, 0);
+  }
+
+  /** As {@link #aotJdk(Path, boolean)}, the training run exiting with {@code trainingExit}. */
+  private static Path aotJdk(Path home, boolean makesCache, int trainingExit) throws IOException {
     jdk(home, "25.0.3");
     Path java = home.resolve("bin/java");
     Files.writeString(java, """
@@ -181,14 +224,14 @@ class LauncherJdkTest {
         aot=""
         for arg in "$@"; do
           case "$arg" in
-            -XX:AOTCacheOutput=*) if %s; then echo cache > "${arg#-XX:AOTCacheOutput=}"; fi; exit 0 ;;
+            -XX:AOTCacheOutput=*) if %s; then echo cache > "${arg#-XX:AOTCacheOutput=}"; fi; exit %d ;;
             -XX:AOTCache=*) aot=" with AOTCache=${arg#-XX:AOTCache=}" ;;
           esac
         done
         while [ $# -gt 0 ] && [ "$1" != dev.partitionbuilder.cli.Main ]; do shift; done
         shift
         echo "ran %s$aot $*"
-        """.formatted(makesCache, home));
+        """.formatted(makesCache, trainingExit, home));
     return home;
   }
 
