@@ -38,6 +38,16 @@ final class HiveDdlTranslation {
    */
   static void install(TrinoEngine engine, HiveDdl ddl, Path localRoot) {
     requireNonNull(ddl.database(), "the table DDL names no database");
+    // Types first: a misspelt one is the mistake to name, whatever the SerDe would make of it.
+    for (HiveDdl.Column column : java.util.stream.Stream.concat(ddl.columns().stream(), ddl.partitionColumns().stream())
+        .toList()) {
+      try {
+        HiveType.valueOf(column.hiveType());
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("column " + column.name() + " has a type Hive does not know: "
+            + column.hiveType(), e);
+      }
+    }
     SerDe serde = SerDe.check(ddl);
     String s3Root = ddl.location().orElseThrow(() -> new IllegalArgumentException("the table DDL has no LOCATION"));
     // Trino's local file system lists a file:/// directory as empty; local:/// works.

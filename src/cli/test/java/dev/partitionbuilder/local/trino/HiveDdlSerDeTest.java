@@ -218,6 +218,15 @@ class HiveDdlSerDeTest {
   }
 
   @Test
+  void aMisspeltType_isNamedAsSuch_beforeWhatTheSerDeWouldMakeOfIt() {
+    assertRefused("""
+        CREATE EXTERNAL TABLE db.t (a STRING, n STRNIG)
+        ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
+        LOCATION 's3://bucket/t/'
+        """, "column n has a type Hive does not know: strnig");
+  }
+
+  @Test
   void refusesATypedOpenCsvColumnAsTrinoReadsCsvOnlyAsStrings() {
     assertRefused("""
         CREATE EXTERNAL TABLE db.t (a STRING, n INT)
