@@ -7,6 +7,7 @@ import dev.partitionbuilder.local.LocalBackend;
 import dev.partitionbuilder.local.trino.QueryFailedException;
 import dev.partitionbuilder.local.trino.QueryRows;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +77,12 @@ final class QueryCommand implements Callable<Integer> {
         Optional.empty(), Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir), Config.DEFAULT_MIN_ROWS,
         Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS),
         spec.root().userObject() instanceof Main main && main.verbose);
+    Path table = settings.warehouse().resolve(settings.names().prefix());
+    if (!Files.isDirectory(table)) {
+      err.println("partition-builder: note: " + table + " does not exist: the destination table is empty until run "
+          + "builds a month there" + (this.local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE) ? ""
+          : " (or give the --warehouse run wrote)"));
+    }
     QueryRows rows;
     try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
       local.defineDestinationTable(Optional.ofNullable(destinationDdl));

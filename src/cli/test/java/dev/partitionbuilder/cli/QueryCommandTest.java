@@ -66,6 +66,8 @@ class QueryCommandTest {
     assertThat(code).isEqualTo(Main.REJECTED);
     assertThat(out.toString()).isEmpty();
     assertThat(err.toString().lines()).containsExactly(
+        "partition-builder: note: " + dir.resolve("wh").resolve("cloudtrail_monthly/") + " does not exist: the "
+            + "destination table is empty until run builds a month there (or give the --warehouse run wrote)",
         "partition-builder: query failed: line 1:8: Column 'no_such_column' cannot be resolved");
   }
 
