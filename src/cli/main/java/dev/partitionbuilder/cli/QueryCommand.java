@@ -80,13 +80,13 @@ final class QueryCommand implements Callable<Integer> {
     Path table = settings.warehouse().resolve(settings.names().prefix());
     if (!Files.isDirectory(table)) {
       err.println("partition-builder: note: " + table + " does not exist: the destination table is empty until run "
-          + "builds a month there" + (this.local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE) ? ""
+          + "builds a month there" + (local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE) ? ""
           : " (or give the --warehouse run wrote)"));
     }
     QueryRows rows;
-    try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
-      local.defineDestinationTable(Optional.ofNullable(destinationDdl));
-      rows = local.query(sql);
+    try (LocalBackend backend = LocalBackend.open(settings, Clock.systemUTC())) {
+      backend.defineDestinationTable(Optional.ofNullable(destinationDdl));
+      rows = backend.query(sql);
     } catch (QueryFailedException e) {
       err.println("partition-builder: query failed: " + e.getMessage());
       return Main.REJECTED;
@@ -103,10 +103,10 @@ final class QueryCommand implements Callable<Integer> {
   }
 
   static void printJson(PrintWriter out, QueryRows rows) {
-    for (List<Object> row : rows.json()) {
+    for (int r = 0; r < rows.size(); r++) {
       Map<String, Object> object = new LinkedHashMap<>();
-      for (int i = 0; i < row.size(); i++) {
-        object.put(rows.columns().get(i), row.get(i));
+      for (int i = 0; i < rows.columns().size(); i++) {
+        object.put(rows.columns().get(i), rows.json(r, i));
       }
       try {
         out.println(JSON.writeValueAsString(object));
@@ -119,10 +119,10 @@ final class QueryCommand implements Callable<Integer> {
   /** As Athena's result files: every field in double quotes (a quote doubled), SQL NULL an empty field. */
   static void printCsv(PrintWriter out, QueryRows rows) {
     out.print(csvLine(rows.columns()));
-    for (int r = 0; r < rows.text().size(); r++) {
+    for (int r = 0; r < rows.size(); r++) {
       List<String> fields = new ArrayList<>();
       for (int i = 0; i < rows.columns().size(); i++) {
-        fields.add(rows.json().get(r).get(i) == null ? null : rows.text().get(r).get(i));
+        fields.add(rows.isNull(r, i) ? null : rows.text(r, i));
       }
       out.print(csvLine(fields));
     }
@@ -148,10 +148,19 @@ final class QueryCommand implements Callable<Integer> {
   /** As the Trino CLI's aligned table: headers centred, numbers to the right, then the row count. */
   static void printTable(PrintWriter out, QueryRows rows) {
     int n = rows.columns().size();
+    // Every value's text, once: the widths need all of them before the first line is printed.
+    List<List<String>> text = new ArrayList<>(rows.size());
+    for (int r = 0; r < rows.size(); r++) {
+      List<String> row = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        row.add(rows.text(r, i));
+      }
+      text.add(row);
+    }
     int[] width = new int[n];
     for (int i = 0; i < n; i++) {
       width[i] = rows.columns().get(i).length();
-      for (List<String> row : rows.text()) {
+      for (List<String> row : text) {
         width[i] = Math.max(width[i], row.get(i).length());
       }
     }
@@ -166,16 +175,15 @@ final class QueryCommand implements Callable<Integer> {
     }
     out.println(header.toString().stripTrailing());
     out.println(rule.append('-'));
-    for (List<String> row : rows.text()) {
+    for (List<String> row : text) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < n; i++) {
         String value = row.get(i);
         String pad = " ".repeat(width[i] - value.length());
-        line.append(i == 0 ? " " : " | ")
-            .append(numeric(rows.types().get(i)) ? pad + value : value + pad);
+        line.append(i == 0 ? " " : " | ").append(numeric(rows.typeName(i)) ? pad + value : value + pad);
       }
       out.println(line.toString().stripTrailing());
     }
-    out.println("(" + rows.text().size() + (rows.text().size() == 1 ? " row)" : " rows)"));
+    out.println("(" + rows.size() + (rows.size() == 1 ? " row)" : " rows)"));
   }
 }

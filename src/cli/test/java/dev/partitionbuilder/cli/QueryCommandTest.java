@@ -1,12 +1,16 @@
 package dev.partitionbuilder.cli;
 
+import static io.trino.spi.type.BigintType.BIGINT;
+import static io.trino.spi.type.VarcharType.VARCHAR;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.partitionbuilder.local.SampleData;
 import dev.partitionbuilder.local.trino.QueryRows;
+import io.trino.spi.type.DecimalType;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,15 +83,15 @@ class QueryCommandTest {
     assertThat(err.toString()).contains("--json, --csv are mutually exclusive");
   }
 
-  private static final QueryRows ROWS = new QueryRows(List.of("name", "n", "note"), List.of("varchar", "bigint",
-      "varchar"), List.of(List.of("a \"quoted\", comma", "12345", "NULL"), List.of("bb", "7", "x")),
+  private static final QueryRows ROWS = new QueryRows(List.of("name", "n", "note"), List.of(VARCHAR, BIGINT, VARCHAR),
       List.of(Arrays.asList("a \"quoted\", comma", 12345L, null), Arrays.asList("bb", 7L, "x")));
 
   @Test
   void table_rightAlignsDecimalsToo() {
     StringWriter text = new StringWriter();
-    QueryCommand.printTable(new PrintWriter(text, true), new QueryRows(List.of("amount"), List.of("decimal(10,2)"),
-        List.of(List.of("10.00"), List.of("1234.50")), List.of(List.of("10.00"), List.of("1234.50"))));
+    QueryCommand.printTable(new PrintWriter(text, true), new QueryRows(List.of("amount"),
+        List.of(DecimalType.createDecimalType(10, 2)),
+        List.of(List.of(new BigDecimal("10.00")), List.of(new BigDecimal("1234.50")))));
 
     assertThat(text.toString().lines()).containsExactly(" amount", "---------", "   10.00", " 1234.50", "(2 rows)");
   }

@@ -1,40 +1,70 @@
 package dev.partitionbuilder.local.trino;
 
+import static java.util.Objects.requireNonNull;
+
 import io.trino.spi.type.Type;
 import io.trino.testing.MaterializedResult;
 import io.trino.testing.MaterializedRow;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * What a statement returned: its column names and types (as Trino names them, such as
- * {@code timestamp(3)}), and each value as text (as the Trino CLI prints it, {@code NULL} for
- * SQL NULL) and as a JSON value ({@link TrinoValues#json}).
+ * What a statement returned: its column names and types, and its values, each rendered only when
+ * it is printed, as text ({@link TrinoValues#render}) or as a JSON value ({@link TrinoValues#json}).
  */
-public record QueryRows(List<String> columns, List<String> types, List<List<String>> text, List<List<Object>> json) {
+public final class QueryRows {
+  private final List<String> columns;
+  private final List<Type> types;
+  private final List<List<Object>> rows;
 
-  public QueryRows {
-    columns = List.copyOf(columns);
-    types = List.copyOf(types);
-    text = List.copyOf(text);
-    json = List.copyOf(json);
+  /** @param rows each row's values in column order; SQL NULL is {@code null} */
+  public QueryRows(List<String> columns, List<Type> types, List<List<Object>> rows) {
+    this.columns = List.copyOf(columns);
+    this.types = List.copyOf(types);
+    if (this.columns.size() != this.types.size()) {
+      throw new IllegalArgumentException(columns.size() + " columns but " + types.size() + " types");
+    }
+    List<List<Object>> copies = new ArrayList<>(rows.size());
+    for (List<Object> row : rows) {
+      requireNonNull(row, "row is null");
+      if (row.size() != this.columns.size()) {
+        throw new IllegalArgumentException("a row of " + row.size() + " values for " + columns.size() + " columns");
+      }
+      // List.copyOf refuses nulls, and SQL NULLs are values here.
+      copies.add(Collections.unmodifiableList(new ArrayList<>(row)));
+    }
+    this.rows = Collections.unmodifiableList(copies);
   }
 
   public static QueryRows of(MaterializedResult result) {
-    List<Type> types = result.getTypes();
-    List<List<String>> text = new ArrayList<>();
-    List<List<Object>> json = new ArrayList<>();
-    for (MaterializedRow row : result.getMaterializedRows()) {
-      List<String> printed = new ArrayList<>(types.size());
-      List<Object> values = new ArrayList<>(types.size());
-      for (int i = 0; i < types.size(); i++) {
-        printed.add(TrinoValues.render(types.get(i), row.getField(i)));
-        values.add(TrinoValues.json(types.get(i), row.getField(i)));
-      }
-      text.add(printed);
-      // List.copyOf refuses nulls: keep SQL NULLs in an unmodifiable view instead.
-      json.add(java.util.Collections.unmodifiableList(values));
-    }
-    return new QueryRows(result.getColumnNames(), types.stream().map(Type::getDisplayName).toList(), text, json);
+    return new QueryRows(result.getColumnNames(), result.getTypes(),
+        result.getMaterializedRows().stream().map(MaterializedRow::getFields).toList());
+  }
+
+  public List<String> columns() {
+    return columns;
+  }
+
+  /** The type of column {@code column} as Trino names it, such as {@code timestamp(3)}. */
+  public String typeName(int column) {
+    return types.get(column).getDisplayName();
+  }
+
+  public int size() {
+    return rows.size();
+  }
+
+  public boolean isNull(int row, int column) {
+    return rows.get(row).get(column) == null;
+  }
+
+  /** As the Trino CLI prints it, {@code NULL} for SQL NULL. */
+  public String text(int row, int column) {
+    return TrinoValues.render(types.get(column), rows.get(row).get(column));
+  }
+
+  public Object json(int row, int column) {
+    return TrinoValues.json(types.get(column), rows.get(row).get(column));
   }
 }
