@@ -39,15 +39,8 @@ final class HiveDdlTranslation {
   static void install(TrinoEngine engine, HiveDdl ddl, Path localRoot) {
     requireNonNull(ddl.database(), "the table DDL names no database");
     // Types first: a misspelt one is the mistake to name, whatever the SerDe would make of it.
-    for (HiveDdl.Column column : java.util.stream.Stream.concat(ddl.columns().stream(), ddl.partitionColumns().stream())
-        .toList()) {
-      try {
-        HiveType.valueOf(column.hiveType());
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("column " + column.name() + " has a type Hive does not know: "
-            + column.hiveType(), e);
-      }
-    }
+    List<Column> columns = columns(ddl.columns());
+    List<Column> partitionColumns = columns(ddl.partitionColumns());
     SerDe serde = SerDe.check(ddl);
     String s3Root = ddl.location().orElseThrow(() -> new IllegalArgumentException("the table DDL has no LOCATION"));
     // Trino's local file system lists a file:/// directory as empty; local:/// works.
@@ -68,8 +61,8 @@ final class HiveDdlTranslation {
         Optional.empty(), // writer version: accepted by hive.metastore.version-compatibility
         Optional.of("partition-builder"),
         "EXTERNAL_TABLE",
-        columns(ddl.columns()),
-        columns(ddl.partitionColumns()),
+        columns,
+        partitionColumns,
         parameters,
         Optional.empty(),
         Optional.of(StorageFormat.create(
@@ -98,8 +91,17 @@ final class HiveDdlTranslation {
 
   private static List<Column> columns(List<HiveDdl.Column> columns) {
     return columns.stream()
-        .map(c -> new Column(c.name(), HiveType.valueOf(c.hiveType()), Optional.empty(), Map.of()))
+        .map(c -> new Column(c.name(), hiveType(c), Optional.empty(), Map.of()))
         .toList();
+  }
+
+  private static HiveType hiveType(HiveDdl.Column column) {
+    try {
+      return HiveType.valueOf(column.hiveType());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("column " + column.name() + " has a type Hive does not know: "
+          + column.hiveType(), e);
+    }
   }
 
   static String quote(String identifier) {
