@@ -5,14 +5,22 @@ import static java.util.Objects.requireNonNull;
 import java.time.YearMonth;
 
 /**
- * Where a table's monthly partitions live, matching a partition projection whose
- * {@code storage.location.template} is {@code <storageRoot><prefix>${year}/${month}/}.
+ * Where a table's monthly partitions live ({@link MonthPartitioning}, read from the long-lived
+ * table), and the builder's own areas beside them: {@code _staging/}, {@code _locks/} and {@code
+ * _state/} below the table's root, outside every month's prefix.
  *
  * @param storageRoot the object store's root as the query engine names it: {@code s3://bucket/}
- * @param prefix the table's root key prefix, ending in '/'
+ * @param prefix the table's root key prefix (its LOCATION), ending in '/'
  */
 public record TableLayout(
-    String database, String sourceTable, String destinationTable, String storageRoot, String prefix) {
+    String database, String sourceTable, String destinationTable, String storageRoot, String prefix,
+    MonthPartitioning partitioning) {
+
+  /** The bundled table's layout, {@code <prefix>${year}/${month}/}, projected. */
+  public TableLayout(String database, String sourceTable, String destinationTable, String storageRoot, String prefix) {
+    this(database, sourceTable, destinationTable, storageRoot, prefix, MonthPartitioning.yearMonth(
+        storageRoot.startsWith("s3://") ? storageRoot.substring(5, storageRoot.length() - 1) : "local", prefix));
+  }
 
   public TableLayout {
     requireNonNull(database, "database is null");
@@ -24,6 +32,10 @@ public record TableLayout(
       throw new IllegalArgumentException("storageRoot must end with '/': " + storageRoot);
     }
     Config.requirePrefix(prefix);
+    requireNonNull(partitioning, "partitioning is null");
+    if (!partitioning.root().equals(prefix)) {
+      throw new IllegalArgumentException("the table's partitions lie below " + partitioning.root() + ", not below its root " + prefix);
+    }
   }
 
   /** {@code <destination>_temp_YYYYMM}: one name per month, so months never collide. */
@@ -31,9 +43,12 @@ public record TableLayout(
     return destinationTable + "_temp_" + String.format("%04d%02d", month.getYear(), month.getMonthValue());
   }
 
-  /** {@code <prefix>YYYY/MM/}: always below the table's root, never the root itself. */
+  /**
+   * The month's prefix as the table lays it out (for the bundled table {@code <prefix>YYYY/MM/}):
+   * always below the table's root, never the root itself nor inside the builder's own areas.
+   */
   public String partitionPrefix(YearMonth month) {
-    return prefix + String.format("%04d/%02d/", month.getYear(), month.getMonthValue());
+    return partitioning.prefix(month);
   }
 
   /**
