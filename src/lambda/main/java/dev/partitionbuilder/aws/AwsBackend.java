@@ -7,6 +7,8 @@ import dev.partitionbuilder.core.LockHolders;
 import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.Sleeper;
+import dev.partitionbuilder.core.TableDefinition;
+import dev.partitionbuilder.core.TableLayout;
 import java.time.Clock;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -19,21 +21,27 @@ public final class AwsBackend {
   private AwsBackend() {}
 
   /**
-   * The builder on AWS. Reads the CTAS template (from S3 when configured) and checks with Athena's
-   * GetWorkGroup that the workgroup lets the CTAS set its external_location.
+   * The builder on AWS. Reads the long-lived table with Glue's GetTable (where its months live),
+   * the CTAS template (from S3 when configured), and checks with Athena's GetWorkGroup that the
+   * workgroup lets the CTAS set its external_location.
    *
-   * @throws ConfigException when the template or the workgroup cannot be used
+   * @throws ConfigException when the table, the template or the workgroup cannot be used
    */
   public static PartitionBuilder partitionBuilder(Config config, AwsClients clients, Clock clock, Sleeper sleeper) {
+    GlueCatalog catalog = new GlueCatalog(clients.glue());
+    TableDefinition destination = catalog.table(config.database(), config.destinationTable()).orElseThrow(() ->
+        new ConfigException(Config.DST_TABLE_NAME + "=\"" + config.destinationTable() + "\": there is no such table in "
+            + "the Glue database " + config.database() + " (create it first, e.g. from ddl/cloudtrail_monthly.sql)"));
+    TableLayout layout = config.layout(destination);
     CtasTemplate template = CtasTemplate.load(config.ctasTemplate(), uri -> readTemplate(clients.s3(), uri));
     AthenaQueryEngine engine = new AthenaQueryEngine(clients.athena(), config.workgroup(), config.database());
     // At cold start, so a workgroup that cannot run the CTAS stops the function before any message.
     engine.requireClientSideLocation();
     return new PartitionBuilder(
-        config.layout(),
+        layout,
         template,
         new S3ObjectStore(clients.s3(), config.bucket()),
-        new GlueCatalog(clients.glue()),
+        catalog,
         engine,
         config.buildSettings(),
         clock,

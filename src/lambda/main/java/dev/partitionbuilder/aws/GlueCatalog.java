@@ -4,9 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.partitionbuilder.core.Catalog;
 import dev.partitionbuilder.core.PartitionBuilderException;
+import dev.partitionbuilder.core.TableDefinition;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
+import software.amazon.awssdk.services.glue.model.Table;
 
 /** The Glue Data Catalog. */
 public final class GlueCatalog implements Catalog {
@@ -27,5 +30,25 @@ public final class GlueCatalog implements Catalog {
     } catch (SdkException e) {
       throw new PartitionBuilderException("Cannot drop Glue table " + database + "." + table + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The table as Glue's GetTable describes it: LOCATION, partition keys and parameters (partition
+   * projection's included); empty when the table (or its database) does not exist.
+   */
+  public Optional<TableDefinition> table(String database, String table) {
+    Table found;
+    try {
+      found = glue.getTable(b -> b.databaseName(database).name(table)).table();
+    } catch (EntityNotFoundException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot read Glue table " + database + "." + table + ": " + e.getMessage(), e);
+    }
+    String location = found.storageDescriptor() == null || found.storageDescriptor().location() == null
+        ? "" : found.storageDescriptor().location();
+    return Optional.of(new TableDefinition(database + "." + table, location,
+        found.partitionKeys().stream().map(c -> new TableDefinition.Column(c.name(), c.type())).toList(),
+        found.parameters()));
   }
 }

@@ -189,9 +189,30 @@ public record Config(
         Duration.ofSeconds(number(env, LOCK_LEASE_SECONDS, DEFAULT_LOCK_LEASE_SECONDS)));
   }
 
-  /** The table's layout in the storage this configuration names. */
+  /**
+   * The table's layout in the storage this configuration names, for what needs no month's prefix
+   * (locks); {@link #layout(TableDefinition)} reads the months' from the table.
+   */
   public TableLayout layout() {
     return new TableLayout(database, sourceTable, destinationTable, "s3://" + bucket + "/", prefix);
+  }
+
+  /**
+   * The layout of {@code destination}, the long-lived table as the catalog describes it: its months
+   * where its partitioning puts them.
+   *
+   * @throws ConfigException when the table cannot hold a monthly partition, or lies elsewhere than
+   *     {@value #DST_BUCKET} and {@value #DST_PREFIX} say (the only place the function may write)
+   */
+  public TableLayout layout(TableDefinition destination) {
+    MonthPartitioning partitioning = MonthPartitioning.of(destination);
+    String expected = "s3://" + bucket + "/" + prefix;
+    if (!partitioning.bucket().equals(bucket) || !partitioning.root().equals(prefix)) {
+      throw new ConfigException("Cannot build monthly partitions of " + destination.name() + ": its LOCATION "
+          + OneLine.quote(destination.location()) + " is not " + expected + ", where " + DST_BUCKET + " and "
+          + DST_PREFIX + " let the function write");
+    }
+    return new TableLayout(database, sourceTable, destinationTable, "s3://" + bucket + "/", prefix, partitioning);
   }
 
   public PollPolicy pollPolicy() {

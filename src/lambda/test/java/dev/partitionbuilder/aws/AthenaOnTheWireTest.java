@@ -37,6 +37,7 @@ import dev.partitionbuilder.core.QueryStillRunningException;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.testing.AthenaAnswers;
 import dev.partitionbuilder.testing.AwsJsonStand;
+import dev.partitionbuilder.testing.GlueAnswers;
 import dev.partitionbuilder.testing.AwsJsonStand.Answer;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,6 +103,7 @@ class AthenaOnTheWireTest {
   @BeforeEach
   void setUp() {
     stand.answer(GET_WORK_GROUP, workGroup("etl", false));
+    stand.answer(GlueAnswers.GET_TABLE, GlueAnswers.table("cloudtrail_monthly", "s3://bucket/cloudtrail_monthly/"));
     // The CTAS's output: one file in the month's staging prefix; the partition is empty.
     String staging = CONFIG.layout().stagingPrefix(MARCH);
     S3Object output = S3Object.builder().key(staging + "query-bucket-0").size(1_000L).eTag("\"etag\"").build();
@@ -365,6 +367,7 @@ class AthenaOnTheWireTest {
   /** Production's clients (attempts, retry conditions) with no waiting between SDK attempts. */
   private PartitionBuilder builderWithoutSdkBackoff() {
     stand.answer(GET_WORK_GROUP, workGroup("etl", false));
+    stand.answer(GlueAnswers.GET_TABLE, GlueAnswers.table("cloudtrail_monthly", "s3://bucket/cloudtrail_monthly/"));
     AthenaClient athena = stand.pointAt(AwsClientsTestAccess.configureWithoutBackoff(AthenaClient.builder())).build();
     GlueClient glue = stand.pointAt(AwsClientsTestAccess.configureWithoutBackoff(GlueClient.builder())).build();
     PartitionBuilder fast = AwsBackend.partitionBuilder(CONFIG, new AwsClients(s3, glue, athena), Clock.systemUTC(),

@@ -12,6 +12,7 @@ import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.testing.AwsJsonStand;
+import dev.partitionbuilder.testing.GlueAnswers;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class AthenaWorkgroupCheckTest {
 
 
   private PartitionBuilder wire() {
+    stand.answer(GlueAnswers.GET_TABLE, GlueAnswers.table("cloudtrail_monthly", "s3://bucket/cloudtrail_monthly/"));
     return AwsBackend.partitionBuilder(CONFIG, new AwsClients(s3, stand.glue(), stand.athena()),
         Clock.systemUTC(), Sleeper.SYSTEM);
   }
@@ -53,7 +55,7 @@ class AthenaWorkgroupCheckTest {
             + "so Athena would ignore the CTAS's external_location and write the table under the workgroup's result "
             + "location: turn off \"Override client-side settings\" for this workgroup, or use a workgroup that does "
             + "not enforce them");
-    assertThat(stand.calls()).containsExactly(GET_WORK_GROUP);
+    assertThat(stand.calls()).containsExactly(GlueAnswers.GET_TABLE, GET_WORK_GROUP);
   }
 
   @Test
@@ -63,7 +65,7 @@ class AthenaWorkgroupCheckTest {
     assertThat(wire()).isNotNull();
     assertThat(stand.requests(GET_WORK_GROUP)).singleElement()
         .satisfies(body -> assertThat(body.toString()).isEqualTo("{\"WorkGroup\":\"analytics\"}"));
-    assertThat(stand.calls()).containsExactly(GET_WORK_GROUP);
+    assertThat(stand.calls()).containsExactly(GlueAnswers.GET_TABLE, GET_WORK_GROUP);
   }
 
   @Test
@@ -76,6 +78,30 @@ class AthenaWorkgroupCheckTest {
         .hasMessageContaining("WorkGroup analytics is not found.")
         .message().doesNotContain("\n");
     // A refused request is not retried by the SDK.
-    assertThat(stand.calls()).containsExactly(GET_WORK_GROUP);
+    assertThat(stand.calls()).containsExactly(GlueAnswers.GET_TABLE, GET_WORK_GROUP);
+  }
+
+  @Test
+  void aDestinationTableMissingFromGlueStopsTheStartInOneLineBeforeAnythingElse() {
+    stand.answer(GlueAnswers.GET_TABLE, GlueAnswers.entityNotFound("cloudtrail_monthly"));
+
+    assertThatThrownBy(() -> AwsBackend.partitionBuilder(CONFIG, new AwsClients(s3, stand.glue(), stand.athena()),
+        Clock.systemUTC(), Sleeper.SYSTEM))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("DST_TABLE_NAME=\"cloudtrail_monthly\": there is no such table in the Glue database cloudtrail "
+            + "(create it first, e.g. from ddl/cloudtrail_monthly.sql)");
+    assertThat(stand.calls()).containsExactly(GlueAnswers.GET_TABLE);
+  }
+
+  @Test
+  void aDestinationTableOutsideTheFunctionsPrefixStopsTheStart() {
+    stand.answer(GlueAnswers.GET_TABLE, GlueAnswers.table("cloudtrail_monthly", "s3://bucket/elsewhere/"));
+
+    assertThatThrownBy(() -> AwsBackend.partitionBuilder(CONFIG, new AwsClients(s3, stand.glue(), stand.athena()),
+        Clock.systemUTC(), Sleeper.SYSTEM))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Cannot build monthly partitions of cloudtrail.cloudtrail_monthly: its LOCATION "
+            + "\"s3://bucket/elsewhere/\" is not s3://bucket/cloudtrail_monthly/, where DST_BUCKET and DST_PREFIX let "
+            + "the function write");
   }
 }

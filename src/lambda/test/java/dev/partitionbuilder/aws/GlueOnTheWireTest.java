@@ -73,4 +73,27 @@ class GlueOnTheWireTest {
 
     assertThat(stand.requests(DELETE_TABLE)).hasSize(3);
   }
+
+  @Test
+  void getTableGivesTheLocationPartitionKeysAndProjectionOfTheLongLivedTable() {
+    stand.answer(dev.partitionbuilder.testing.GlueAnswers.GET_TABLE,
+        dev.partitionbuilder.testing.GlueAnswers.table("cloudtrail_monthly", "s3://bucket/cloudtrail_monthly/"));
+
+    dev.partitionbuilder.core.TableDefinition table = catalog.table("cloudtrail", "cloudtrail_monthly").orElseThrow();
+
+    assertThat(table.name()).isEqualTo("cloudtrail.cloudtrail_monthly");
+    assertThat(table.location()).isEqualTo("s3://bucket/cloudtrail_monthly/");
+    assertThat(table.partitionKeys()).extracting(dev.partitionbuilder.core.TableDefinition.Column::name)
+        .containsExactly("year", "month");
+    assertThat(table.parameters()).containsEntry("storage.location.template", "s3://bucket/cloudtrail_monthly/${year}/${month}/");
+    assertThat(stand.requests(dev.partitionbuilder.testing.GlueAnswers.GET_TABLE)).extracting(body -> body.toString())
+        .containsExactly("{\"DatabaseName\":\"cloudtrail\",\"Name\":\"cloudtrail_monthly\"}");
+  }
+
+  @Test
+  void getTableOfATableThatIsNotThereIsEmpty() {
+    stand.answer(dev.partitionbuilder.testing.GlueAnswers.GET_TABLE, entityNotFound("cloudtrail_monthly"));
+
+    assertThat(catalog.table("cloudtrail", "cloudtrail_monthly")).isEmpty();
+  }
 }

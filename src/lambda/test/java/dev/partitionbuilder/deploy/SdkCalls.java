@@ -94,6 +94,7 @@ final class SdkCalls {
       // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
       Map.entry("S3Client.deleteObject", List.of("s3:DeleteObject", "s3:GetObject")),
       Map.entry("GlueClient.deleteTable", List.of("glue:DeleteTable")),
+      Map.entry("GlueClient.getTable", List.of("glue:GetTable")),
       Map.entry("AthenaClient.startQueryExecution", List.of("athena:StartQueryExecution")),
       Map.entry("AthenaClient.getQueryExecution", List.of("athena:GetQueryExecution")),
       Map.entry("AthenaClient.getQueryResults", List.of("athena:GetQueryResults")),
@@ -247,6 +248,10 @@ final class SdkCalls {
                 .eTag("\"" + dev.partitionbuilder.core.Sha256.hex(template) + "\"").build(),
             AbortableInputStream.create(new ByteArrayInputStream(template)));
       }
+      case "GlueClient.getTable":
+        return software.amazon.awssdk.services.glue.model.GetTableResponse.builder().table(
+            dev.partitionbuilder.testing.GlueAnswers.bundledTable("cloudtrail_monthly",
+                "s3://example-cloudtrail-analytics/cloudtrail_monthly/")).build();
       case "AthenaClient.startQueryExecution":
         return StartQueryExecutionResponse.builder().queryExecutionId("query-" + ++started).build();
       case "AthenaClient.getQueryExecution":

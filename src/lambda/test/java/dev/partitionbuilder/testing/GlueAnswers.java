@@ -11,6 +11,33 @@ import dev.partitionbuilder.testing.AwsJsonStand.Answer;
  */
 public final class GlueAnswers {
   public static final String DELETE_TABLE = "AWSGlue.DeleteTable";
+  public static final String GET_TABLE = "AWSGlue.GetTable";
+
+  /** The bundled destination table's partition projection (ddl/cloudtrail_monthly.sql), as Glue stores it. */
+  public static java.util.Map<String, String> bundledProjection(String location) {
+    return java.util.Map.of("projection.enabled", "true",
+        "projection.year.type", "integer", "projection.year.range", "2013,2099", "projection.year.digits", "4",
+        "projection.month.type", "integer", "projection.month.range", "1,12", "projection.month.digits", "2",
+        "storage.location.template", location + "${year}/${month}/");
+  }
+
+  /** The bundled destination table at {@code location} (s3://bucket/prefix/) as the SDK returns it. */
+  public static software.amazon.awssdk.services.glue.model.Table bundledTable(String name, String location) {
+    return software.amazon.awssdk.services.glue.model.Table.builder().name(name)
+        .storageDescriptor(sd -> sd.location(location))
+        .partitionKeys(k -> k.name("year").type("string"), k -> k.name("month").type("string"))
+        .parameters(bundledProjection(location)).build();
+  }
+
+  /** GetTable of the bundled destination table at {@code location}: HTTP 200. */
+  public static Answer table(String name, String location) {
+    StringBuilder parameters = new StringBuilder();
+    bundledProjection(location).forEach((k, v) ->
+        parameters.append(parameters.length() == 0 ? "" : ",").append('"').append(k).append("\":\"").append(v).append('"'));
+    return ok("{\"Table\":{\"Name\":\"" + name + "\",\"StorageDescriptor\":{\"Location\":\"" + location + "\"},"
+        + "\"PartitionKeys\":[{\"Name\":\"year\",\"Type\":\"string\"},{\"Name\":\"month\",\"Type\":\"string\"}],"
+        + "\"Parameters\":{" + parameters + "}}}");
+  }
 
   private GlueAnswers() {}
 
