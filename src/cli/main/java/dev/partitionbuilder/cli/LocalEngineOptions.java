@@ -1,6 +1,8 @@
 package dev.partitionbuilder.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The options of a command that starts the local engine on a warehouse: {@code run} and {@code query}. */
@@ -14,6 +16,20 @@ final class LocalEngineOptions {
   @Option(names = "--source-ddl", paramLabel = "FILE", description = "the source table's DDL (default: the bundled "
       + "ddl/cloudtrail_daily.sql)")
   Path sourceDdl;
+
+  /** The configuration's name for the destination table's DDL file, which --destination-ddl overrides. */
+  static final String DST_TABLE_DDL = "DST_TABLE_DDL";
+
+  @Option(names = "--destination-ddl", paramLabel = "FILE", description = "the long-lived table's DDL, which says "
+      + "where each month lives (default: " + DST_TABLE_DDL + " from --config, else the bundled ddl/cloudtrail_monthly.sql)")
+  Path destinationDdl;
+
+  /** --destination-ddl, else the configuration's {@value #DST_TABLE_DDL}. */
+  Optional<Path> destinationDdl(Map<String, String> config) {
+    String configured = config.get(DST_TABLE_DDL);
+    return Optional.ofNullable(destinationDdl)
+        .or(() -> configured == null || configured.isBlank() ? Optional.empty() : Optional.of(Path.of(configured.strip())));
+  }
 
   @Option(names = "--memory-limit", paramLabel = "SIZE", description = "the local engine's query memory (Trino's "
       + "query.max-memory), such as 1GB; ./partition-builder gives the JVM the heap it needs")

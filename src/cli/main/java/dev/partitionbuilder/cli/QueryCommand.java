@@ -48,10 +48,6 @@ final class QueryCommand implements Callable<Integer> {
   @Option(names = "--source", paramLabel = "DIR", description = "the source table's files (default: local/cloudtrail_daily)")
   Path source = RunCommand.DEFAULT_SOURCE;
 
-  @Option(names = "--destination-ddl", paramLabel = "FILE", description = "the destination table's DDL (default: the "
-      + "bundled ddl/cloudtrail_monthly.sql)")
-  Path destinationDdl;
-
   @ArgGroup(exclusive = true)
   Format format = new Format();
 
@@ -76,7 +72,7 @@ final class QueryCommand implements Callable<Integer> {
         LocalBackend.TableNames.fromEnvironment(config.values()), source, local.warehouse, Optional.ofNullable(local.sourceDdl),
         Optional.empty(), Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir), Config.DEFAULT_MIN_ROWS,
         Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS),
-        spec.root().userObject() instanceof Main main && main.verbose);
+        spec.root().userObject() instanceof Main main && main.verbose, local.destinationDdl(config.values()));
     Path table = settings.warehouse().resolve(settings.names().prefix());
     if (!Files.isDirectory(table)) {
       err.println("partition-builder: note: " + table + " does not exist: the destination table is empty until run "
@@ -85,7 +81,7 @@ final class QueryCommand implements Callable<Integer> {
     }
     QueryRows rows;
     try (LocalBackend backend = LocalBackend.open(settings, Clock.systemUTC())) {
-      backend.defineDestinationTable(Optional.ofNullable(destinationDdl));
+      backend.defineDestinationTable();
       rows = backend.query(sql);
     } catch (QueryFailedException e) {
       err.println("partition-builder: query failed: " + e.getMessage());

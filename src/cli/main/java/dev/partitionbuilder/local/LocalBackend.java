@@ -7,9 +7,11 @@ import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.MonthLocks;
+import dev.partitionbuilder.core.MonthPartitioning;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PollPolicy;
 import dev.partitionbuilder.core.Sleeper;
+import dev.partitionbuilder.core.TableDefinition;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.local.trino.HiveDdl;
 import dev.partitionbuilder.local.trino.QueryFailedException;
@@ -52,6 +54,8 @@ public final class LocalBackend implements AutoCloseable {
    *     PARTITION_BUILDER_JAVA_OPTS for ./partition-builder), and a limit above it fails late.
    * @param tempDirectory where the engine's file metastore goes (a new directory, removed on close)
    * @param verbose the engine's own INFO log lines on stderr
+   * @param destinationDdl the long-lived table's DDL, which says where each month lives; empty for
+   *     the bundled {@value #BUNDLED_DESTINATION_DDL}
    * @param lockLease how long a month's lock holds if its build never releases it and its process
    *     is not known to be gone ({@value Config#LOCK_LEASE_SECONDS})
    */
@@ -65,13 +69,14 @@ public final class LocalBackend implements AutoCloseable {
       Optional<Path> tempDirectory,
       long minRows,
       Duration lockLease,
-      boolean verbose) {
-    /** Settings for a run without --verbose. */
+      boolean verbose,
+      Optional<Path> destinationDdl) {
+    /** Settings for a run without --verbose, of the bundled destination table. */
     public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
         Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows,
         Duration lockLease) {
       this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows, lockLease,
-          false);
+          false, Optional.empty());
     }
 
     /** Settings that need at least {@value Config#DEFAULT_MIN_ROWS} row(s) to replace a partition. */
@@ -99,6 +104,7 @@ public final class LocalBackend implements AutoCloseable {
       requireNonNull(memoryLimit, "memoryLimit is null");
       requireNonNull(tempDirectory, "tempDirectory is null");
       requireNonNull(lockLease, "lockLease is null");
+      requireNonNull(destinationDdl, "destinationDdl is null");
       if (lockLease.isNegative() || lockLease.isZero()) {
         throw new ConfigException(Config.LOCK_LEASE_SECONDS + "=" + lockLease.toSeconds() + " must be 1 or more");
       }
@@ -214,7 +220,7 @@ public final class LocalBackend implements AutoCloseable {
     } catch (IOException e) {
       throw new ConfigException("Cannot create the warehouse directory " + warehouse + ": " + e.getMessage(), e);
     }
-    TableLayout layout = layout(names, warehouse);
+    TableLayout layout = layout(names, warehouse, destinationDdl(settings.destinationDdl(), names));
     try {
       trino.defineExternalTable(ddl, settings.sourceDirectory().toAbsolutePath().normalize());
     } catch (ConfigException e) {
@@ -256,10 +262,31 @@ public final class LocalBackend implements AutoCloseable {
   }
 
   private static TableLayout layout(TableNames names, Path warehouse) {
+    return new TableLayout(names.database(), names.sourceTable(), names.destinationTable(), storageRoot(warehouse),
+        names.prefix());
+  }
+
+  /**
+   * The layout of the long-lived table {@code destination} in the warehouse, which stands for its
+   * bucket: each month where the table's partitioning puts it.
+   */
+  private static TableLayout layout(TableNames names, Path warehouse, HiveDdl destination) {
+    MonthPartitioning partitioning = MonthPartitioning.of(new TableDefinition(destination.database() + "."
+        + destination.table(), destination.location().orElse(""), destination.partitionColumns().stream()
+        .map(c -> new TableDefinition.Column(c.name(), c.hiveType())).toList(), destination.tableProperties()));
+    if (!partitioning.root().equals(names.prefix())) {
+      throw new ConfigException("Cannot build monthly partitions of " + destination.database() + "."
+          + destination.table() + ": its LOCATION " + destination.location().orElse("") + " is not below "
+          + Config.DST_PREFIX + "=" + names.prefix() + " (write it as s3://{{destination_bucket}}/{{destination_prefix}})");
+    }
+    return new TableLayout(names.database(), names.sourceTable(), names.destinationTable(), storageRoot(warehouse),
+        names.prefix(), partitioning);
+  }
+
+  private static String storageRoot(Path warehouse) {
     // The location goes into the CTAS as a SQL literal: percent-encode the one character that could end it.
     String root = warehouse.toUri().toString().replace("'", "%27");
-    return new TableLayout(names.database(), names.sourceTable(), names.destinationTable(),
-        root.endsWith("/") ? root : root + "/", names.prefix());
+    return root.endsWith("/") ? root : root + "/";
   }
 
   /** The engine this backend runs on, for reading what was built. */
@@ -359,18 +386,23 @@ public final class LocalBackend implements AutoCloseable {
     }
   }
 
+  /** The long-lived table's DDL, its placeholders filled in with the settings' names and a stand-in bucket. */
+  private static HiveDdl destinationDdl(Optional<Path> file, TableNames names) {
+    return readDdl(file, BUNDLED_DESTINATION_DDL, Map.of("database", names.database(), "destination_table",
+        names.destinationTable(), "destination_bucket", "local-destination", "destination_prefix", names.prefix()));
+  }
+
   /**
-   * Defines the long-lived table from its DDL ({@code file}, else the bundled
+   * Defines the long-lived table from its DDL (the settings', else the bundled
    * {@value #BUNDLED_DESTINATION_DDL}) over the warehouse, as Athena defines it over the
    * destination bucket: its LOCATION and partition projection's storage.location.template now
    * point at {@code <warehouse>/<prefix>}, where the builds write each month.
    *
    * @return the table's database and name, as the DDL gives them
    */
-  public String defineDestinationTable(Optional<Path> file) {
+  public String defineDestinationTable() {
     TableNames names = settings.names();
-    HiveDdl ddl = readDdl(file, BUNDLED_DESTINATION_DDL, Map.of("database", names.database(), "destination_table",
-        names.destinationTable(), "destination_bucket", "local-destination", "destination_prefix", names.prefix()));
+    HiveDdl ddl = destinationDdl(settings.destinationDdl(), names);
     Path root = settings.warehouse().toAbsolutePath().normalize().resolve(names.prefix());
     try {
       trino.defineExternalTable(ddl, root);

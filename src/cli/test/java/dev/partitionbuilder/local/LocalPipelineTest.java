@@ -49,6 +49,58 @@ class LocalPipelineTest {
         warehouse, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), trino, Clock.systemUTC());
   }
 
+  private static LocalBackend open(Path warehouse, Path destinationDdl) {
+    return LocalBackend.open(new LocalBackend.Settings(LocalBackend.TableNames.CLOUDTRAIL, dir.resolve("source"),
+        warehouse, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 1, java.time.Duration.ofMinutes(5),
+        false, Optional.of(destinationDdl)), trino, Clock.systemUTC());
+  }
+
+  /** The bundled destination DDL with its partitioning replaced by {@code partitionedBy} and {@code projection}. */
+  private static Path destinationDdl(String name, String partitionedBy, String projection) throws Exception {
+    String bundled = Files.readString(Path.of("ddl/cloudtrail_monthly.sql"));
+    String ddl = bundled.substring(0, bundled.indexOf("PARTITIONED BY")) + "PARTITIONED BY (" + partitionedBy + ")\n"
+        + "STORED AS PARQUET\nLOCATION 's3://{{destination_bucket}}/{{destination_prefix}}'\nTBLPROPERTIES (\n"
+        + "  'projection.enabled' = 'true',\n" + projection + "\n)\n";
+    Path file = dir.resolve(name + ".sql");
+    Files.writeString(file, ddl);
+    return file;
+  }
+
+  /**
+   * Tables laid out otherwise than the bundled one: the month lands where the table's own
+   * projection reads it, and reading the table through that projection counts every line.
+   */
+  @Test
+  void buildsTheMonthWhereAHiveStyleOrOneDateKeyTableReadsIt() throws Exception {
+    String years = "  'projection.year.type' = 'integer', 'projection.year.range' = '2013,2099',\n"
+        + "  'projection.month.type' = 'integer', 'projection.month.range' = '1,12', 'projection.month.digits' = '2',\n";
+    Map<Path, String[]> tables = new LinkedHashMap<>();
+    tables.put(destinationDdl("hive", "year STRING, month STRING", years
+        + "  'storage.location.template' = 's3://{{destination_bucket}}/{{destination_prefix}}year=${year}/month=${month}/'"),
+        new String[] {"cloudtrail_monthly/year=2024/month=03", "year = '2024' AND month = '03'"});
+    tables.put(destinationDdl("date", "dt STRING", "  'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy-MM',\n"
+        + "  'projection.dt.range' = '2020-01,NOW', 'projection.dt.interval' = '1', 'projection.dt.interval.unit' = 'MONTHS',\n"
+        + "  'storage.location.template' = 's3://{{destination_bucket}}/{{destination_prefix}}dt=${dt}/'"),
+        new String[] {"cloudtrail_monthly/dt=2024-03", "dt = '2024-03'"});
+    for (Map.Entry<Path, String[]> table : tables.entrySet()) {
+      Path warehouse = dir.resolve("warehouse-" + table.getKey().getFileName());
+      try (LocalBackend local = open(warehouse, table.getKey())) {
+        BuildResult built = build(local, "layout");
+
+        assertThat(built.rowsWritten()).hasValue(march.lines());
+        assertThat(counts(warehouse.resolve(table.getValue()[0]))[0]).isEqualTo(march.lines());
+        try (var top = Files.list(warehouse.resolve("cloudtrail_monthly"))) {
+          assertThat(top.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("_")))
+              .containsExactly(Path.of(table.getValue()[0]).getFileName().toString().startsWith("month")
+                  ? "year=2024" : Path.of(table.getValue()[0]).getName(1).toString());
+        }
+        local.defineDestinationTable();
+        var rows = local.query("SELECT count(*) FROM cloudtrail.cloudtrail_monthly WHERE " + table.getValue()[1]);
+        assertThat(rows.text(0, 0)).isEqualTo(Long.toString(march.lines()));
+      }
+    }
+  }
+
   private static BuildResult build(LocalBackend local, String key) {
     return local.builder().build(new BuildRequest(MARCH, key, false, Instant.now().plusSeconds(300)));
   }

@@ -81,6 +81,13 @@ public final class PartitionBuilder {
   public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
       QueryEngine engine, BuildSettings settings, Clock clock, Sleeper sleeper) {
     this.layout = requireNonNull(layout, "layout is null");
+    if (!layout.partitioning().projected()) {
+      // Copying files into a Glue-registered partition's prefix would not change what Athena reads:
+      // such a table needs its partition pointed at the new files, which this builder does not do yet.
+      throw new ConfigException("Cannot build monthly partitions of " + layout.database() + "."
+          + layout.destinationTable() + ": it has no partition projection (projection.enabled), and swapping "
+          + "Glue-registered partitions is not supported yet; enable partition projection on the table");
+    }
     this.template = requireNonNull(template, "template is null");
     this.store = requireNonNull(store, "store is null");
     this.catalog = requireNonNull(catalog, "catalog is null");

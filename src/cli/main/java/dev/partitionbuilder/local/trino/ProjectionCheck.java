@@ -95,6 +95,9 @@ final class ProjectionCheck {
   }
 
   private static void checkDate(Map<String, String> properties, String column, Clock clock) {
+    if (monthsAsEnum(properties, column, clock)) {
+      return;
+    }
     String range = properties.get(key(column, "range"));
     if (range != null) {
       List<String> bounds = new ArrayList<>();
@@ -117,6 +120,83 @@ final class ProjectionCheck {
         throw refused(column, "interval.unit", unit, "Trino 483 steps dates only by DAYS, HOURS, MINUTES or SECONDS");
       }
       properties.put(key(column, "interval.unit"), upper);
+    }
+  }
+
+  /**
+   * A date projection by months ({@code yyyy-MM}, {@code yyyy/MM}: a format naming the year and the
+   * month and nothing finer, stepped by MONTHS), which Trino 483 cannot project, becomes the enum of
+   * the very values Athena projects: every month of the range, {@code interval} months apart,
+   * formatted with the format. A bound relative to NOW is the month it is now. False for any other
+   * date projection.
+   */
+  private static boolean monthsAsEnum(Map<String, String> properties, String column, Clock clock) {
+    String format = properties.get(key(column, "format"));
+    String range = properties.get(key(column, "range"));
+    String unit = properties.getOrDefault(key(column, "interval.unit"), "MONTHS").strip().toUpperCase(Locale.ROOT);
+    if (format == null || range == null || !unit.equals("MONTHS")) {
+      return false;
+    }
+    DateTimeFormatter formatter;
+    try {
+      formatter = DateTimeFormatter.ofPattern(format.strip(), Locale.ROOT);
+      java.time.YearMonth probe = java.time.YearMonth.of(2024, 3);
+      String first = formatter.format(probe.atDay(1));
+      if (!first.equals(formatter.format(probe.atEndOfMonth().atTime(23, 59)))
+          || first.equals(formatter.format(probe.plusMonths(1).atDay(1)))
+          || first.equals(formatter.format(probe.plusYears(1).atDay(1)))) {
+        return false;
+      }
+    } catch (java.time.DateTimeException | IllegalArgumentException e) {
+      return false;
+    }
+    String[] bounds = range.split(",", -1);
+    if (bounds.length != 2) {
+      return false;
+    }
+    java.time.YearMonth from = monthBound(bounds[0], formatter, clock, column, range);
+    java.time.YearMonth to = monthBound(bounds[1], formatter, clock, column, range);
+    long interval;
+    try {
+      interval = Long.parseLong(properties.getOrDefault(key(column, "interval"), "1").strip());
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (interval < 1 || from.isAfter(to) || from.until(to, ChronoUnit.MONTHS) / interval > 100_000) {
+      throw refused(column, "range", range, "no month, or more than 100,000 months, between its bounds");
+    }
+    List<String> values = new ArrayList<>();
+    for (java.time.YearMonth m = from; !m.isAfter(to); m = m.plusMonths(interval)) {
+      values.add(formatter.format(m.atDay(1)));
+    }
+    properties.put(key(column, "type"), "enum");
+    properties.put(key(column, "values"), String.join(",", values));
+    properties.remove(key(column, "format"));
+    properties.remove(key(column, "range"));
+    properties.remove(key(column, "interval"));
+    properties.remove(key(column, "interval.unit"));
+    return true;
+  }
+
+  private static java.time.YearMonth monthBound(String bound, DateTimeFormatter format, Clock clock, String column,
+      String range) {
+    java.time.YearMonth now = java.time.YearMonth.now(clock.withZone(ZoneOffset.UTC));
+    String b = bound.strip();
+    if (b.equals("NOW")) {
+      return now;
+    }
+    java.util.regex.Matcher relative = ATHENA_NOW.matcher(b);
+    if (relative.matches() && (relative.group(3).equals("YEAR") || relative.group(3).equals("MONTH"))) {
+      long amount = Long.parseLong(relative.group(2)) * (relative.group(1).equals("-") ? -1 : 1);
+      return relative.group(3).equals("YEAR") ? now.plusYears(amount) : now.plusMonths(amount);
+    }
+    try {
+      var parsed = format.parse(b);
+      return java.time.YearMonth.of(parsed.get(java.time.temporal.ChronoField.YEAR),
+          parsed.get(java.time.temporal.ChronoField.MONTH_OF_YEAR));
+    } catch (java.time.DateTimeException e) {
+      throw refused(column, "range", range, "the bound " + b + " is neither NOW, NOW-nMONTHS/YEARS nor a month in the"
+          + " projection's format");
     }
   }
 

@@ -179,6 +179,30 @@ class HiveDdlProjectionTest {
             + " MINUTES or SECONDS)");
   }
 
+  /** Athena steps a format without a day by months; locally those months are listed as Trino's enum. */
+  @Test
+  void aMonthFormatProjectsEveryMonthOfItsRangeByItsInterval() throws IOException {
+    files("2023/12", "2024/01", "2024/02", "2024/03", "2024/05", "2024/07");
+    define("dt STRING", "'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy/MM',"
+        + " 'projection.dt.range' = '2024/01,2024/06', 'projection.dt.interval' = '2',"
+        + " 'projection.dt.interval.unit' = 'MONTHS', 'storage.location.template' = 's3://bucket/t/${dt}/'");
+
+    assertThat(rows("SELECT dt, v FROM db.t ORDER BY dt"))
+        .containsExactly(List.of("2024/01", "2024/01"), List.of("2024/03", "2024/03"), List.of("2024/05", "2024/05"));
+  }
+
+  @Test
+  void aMonthFormatRangeRelativeToNowEndsAtThisMonth() throws IOException {
+    java.time.YearMonth now = java.time.YearMonth.now(ZoneOffset.UTC);
+    DateTimeFormatter format = DateTimeFormatter.ofPattern("yyyy-MM");
+    files("dt=" + now.minusMonths(2).format(format), "dt=" + now.minusMonths(3).format(format),
+        "dt=" + now.plusMonths(1).format(format));
+    define("dt STRING", "'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy-MM',"
+        + " 'projection.dt.range' = 'NOW-2MONTHS,NOW', 'storage.location.template' = 's3://bucket/t/dt=${dt}/'");
+
+    assertThat(rows("SELECT dt FROM db.t")).containsExactly(List.of(now.minusMonths(2).format(format)));
+  }
+
   @Test
   void refusesAMonthFormatWhichTrinoCannotParseAndAthenaStepsByMonths() {
     assertRefused("'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy/MM',"
