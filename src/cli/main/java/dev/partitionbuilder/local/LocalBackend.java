@@ -152,9 +152,18 @@ public final class LocalBackend implements AutoCloseable {
   private final TableLayout layout;
   private final LocalObjectStore store;
   private final Settings settings;
+  private final TrinoCatalog catalog;
+
+  /**
+   * Below the warehouse, the Glue partitions of tables without projection, which must outlive the
+   * engine's metastore (one per process): see {@link TrinoCatalog}.
+   */
+  public static final String CATALOG_DIRECTORY = "_catalog";
 
   private LocalBackend(Settings settings, TrinoEngine trino, boolean ownsTrino, Path metastore,
-      TrinoQueryEngine engine, PartitionBuilder builder, TableLayout layout, LocalObjectStore store) {
+      TrinoQueryEngine engine, PartitionBuilder builder, TableLayout layout, LocalObjectStore store,
+      TrinoCatalog catalog) {
+    this.catalog = catalog;
     this.settings = settings;
     this.trino = trino;
     this.ownsTrino = ownsTrino;
@@ -231,11 +240,12 @@ public final class LocalBackend implements AutoCloseable {
     }
     TrinoQueryEngine engine = new TrinoQueryEngine(trino, clock);
     LocalObjectStore store = new LocalObjectStore(warehouse);
-    PartitionBuilder builder = new PartitionBuilder(layout, template, store, new TrinoCatalog(trino), engine,
+    TrinoCatalog catalog = new TrinoCatalog(trino, warehouse.resolve(CATALOG_DIRECTORY));
+    PartitionBuilder builder = new PartitionBuilder(layout, template, store, catalog, engine,
         BuildSettings.defaults(new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)))
             .withMinRows(settings.minRows()).withLockLease(settings.lockLease()).withHolders(HOLDERS), clock,
         Sleeper.SYSTEM);
-    return new LocalBackend(settings, trino, ownsTrino, metastore, engine, builder, layout, store);
+    return new LocalBackend(settings, trino, ownsTrino, metastore, engine, builder, layout, store, catalog);
   }
 
   public PartitionBuilder builder() {
@@ -406,6 +416,10 @@ public final class LocalBackend implements AutoCloseable {
     Path root = settings.warehouse().toAbsolutePath().normalize().resolve(names.prefix());
     try {
       trino.defineExternalTable(ddl, root);
+      if (!layout.partitioning().projected()) {
+        catalog.registerPartitions(ddl.database(), ddl.table(),
+            ddl.partitionColumns().stream().map(HiveDdl.Column::name).toList());
+      }
     } catch (ConfigException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -101,6 +101,45 @@ class LocalPipelineTest {
     }
   }
 
+  /**
+   * A table without projection: each build writes a location of its own and the month's
+   * partition, kept in the warehouse, is pointed at it; reading the table reads that location.
+   */
+  @Test
+  void aTableWithGluePartitionsIsSwappedToEachBuildsOwnLocation() throws Exception {
+    String bundled = Files.readString(Path.of("ddl/cloudtrail_monthly.sql"));
+    Path ddl = dir.resolve("registered.sql");
+    Files.writeString(ddl, bundled.substring(0, bundled.indexOf("TBLPROPERTIES")) + "TBLPROPERTIES ('parquet.compression' = 'SNAPPY')\n");
+    Path warehouse = dir.resolve("warehouse-registered");
+    Path base = warehouse.resolve("cloudtrail_monthly/year=2024/month=03");
+    Path registry = warehouse.resolve("_catalog/cloudtrail/cloudtrail_monthly/2024/03/location");
+    try (LocalBackend local = open(warehouse, ddl)) {
+      BuildResult first = build(local, "first");
+      String firstLocation = Files.readString(registry);
+      BuildResult second = build(local, "second");
+      String secondLocation = Files.readString(registry);
+
+      assertThat(first.rowsWritten()).hasValue(march.lines());
+      assertThat(second.rowsWritten()).hasValue(march.lines());
+      assertThat(firstLocation).contains("/cloudtrail_monthly/year=2024/month=03/build-").isNotEqualTo(secondLocation);
+      try (var builds = Files.list(base)) {
+        // The first stays for queries that may still read it, until its grace is over.
+        assertThat(builds.map(p -> p.getFileName().toString())).hasSize(2).allMatch(n -> n.startsWith("build-"));
+      }
+      Path current = base.resolve(Path.of(java.net.URI.create(secondLocation)).getFileName());
+      assertThat(counts(current)[0]).isEqualTo(march.lines());
+
+      local.defineDestinationTable();
+      var rows = local.query("SELECT count(*), count(DISTINCT \"$path\") FROM cloudtrail.cloudtrail_monthly "
+          + "WHERE year = '2024' AND month = '03'");
+      assertThat(rows.text(0, 0)).isEqualTo(Long.toString(march.lines()));
+      var paths = local.query("SELECT DISTINCT \"$path\" FROM cloudtrail.cloudtrail_monthly");
+      for (int i = 0; i < paths.size(); i++) {
+        assertThat(paths.text(i, 0)).contains(current.getFileName().toString());
+      }
+    }
+  }
+
   private static BuildResult build(LocalBackend local, String key) {
     return local.builder().build(new BuildRequest(MARCH, key, false, Instant.now().plusSeconds(300)));
   }

@@ -23,9 +23,12 @@ final class BuildCheckpoint {
   enum Phase {
     /** The query is about to be started under {@code token}; it may or may not have been. */
     STARTING,
-    /** The query {@code queryExecutionId} was started; it writes to the staging prefix. */
+    /** The query {@code queryExecutionId} was started; it writes to {@code output}. */
     QUERY,
-    /** The query succeeded; its {@code staged} files are being copied into the partition. */
+    /**
+     * The query succeeded; its {@code staged} files are being copied into the partition, or (a
+     * Glue-registered partition) the partition is being pointed at {@code output}.
+     */
     REPLACE
   }
 
@@ -33,9 +36,11 @@ final class BuildCheckpoint {
    * @param sql the rendered CTAS, kept so that a STARTING query can be started again under the same
    *     token (Athena returns the execution the first start made, if it made one)
    * @param staged in REPLACE: every staged key, so a later attempt knows which partition objects are new
+   * @param output the key prefix the query writes to: the month's staging prefix, or the build's own
+   *     location below a Glue-registered partition
    */
   record State(Phase phase, String owner, Instant startedAt, String token, String sql, String queryExecutionId,
-      List<String> staged, OptionalLong rows, long bytesScanned, long engineMillis) {
+      List<String> staged, OptionalLong rows, long bytesScanned, long engineMillis, String output) {
     State {
       requireNonNull(phase, "phase is null");
       requireNonNull(owner, "owner is null");
@@ -44,22 +49,23 @@ final class BuildCheckpoint {
       requireNonNull(sql, "sql is null");
       staged = List.copyOf(staged);
       requireNonNull(rows, "rows is null");
+      requireNonNull(output, "output is null");
       if (phase != Phase.STARTING) {
         requireNonNull(queryExecutionId, "queryExecutionId is null");
       }
     }
 
-    static State starting(String owner, Instant startedAt, String token, String sql) {
-      return new State(Phase.STARTING, owner, startedAt, token, sql, null, List.of(), OptionalLong.empty(), 0, 0);
+    static State starting(String owner, Instant startedAt, String token, String sql, String output) {
+      return new State(Phase.STARTING, owner, startedAt, token, sql, null, List.of(), OptionalLong.empty(), 0, 0, output);
     }
 
     State started(String queryExecutionId) {
-      return new State(Phase.QUERY, owner, startedAt, token, sql, queryExecutionId, List.of(), rows, 0, 0);
+      return new State(Phase.QUERY, owner, startedAt, token, sql, queryExecutionId, List.of(), rows, 0, 0, output);
     }
 
     State replacing(List<String> staged, OptionalLong rows, long bytesScanned, long engineMillis) {
       return new State(Phase.REPLACE, owner, startedAt, token, sql, queryExecutionId, staged, rows, bytesScanned,
-          engineMillis);
+          engineMillis, output);
     }
 
     /** True when this state's query is the one {@code sql} would run: the template and month are unchanged. */
@@ -107,6 +113,7 @@ final class BuildCheckpoint {
     json.put("rows", state.rows().isPresent() ? state.rows().getAsLong() : null);
     json.put("bytesScanned", state.bytesScanned());
     json.put("engineMillis", state.engineMillis());
+    json.put("output", state.output());
     try {
       return JSON.std.asBytes(json);
     } catch (IOException e) {
@@ -130,7 +137,9 @@ final class BuildCheckpoint {
           Instant.parse(string(json, "startedAt")), string(json, "token"), sql,
           (String) json.get("queryExecutionId"), list.stream().map(String.class::cast).toList(),
           rows instanceof Number n ? OptionalLong.of(n.longValue()) : OptionalLong.empty(),
-          number(json, "bytesScanned"), number(json, "engineMillis"));
+          number(json, "bytesScanned"), number(json, "engineMillis"),
+          // A state written before "output" existed is a staged build's.
+          json.get("output") instanceof String output ? output : layout.stagingPrefix(month));
     } catch (IOException | RuntimeException e) {
       throw new PartitionBuilderException("Cannot build " + month + ": the build state " + location(month)
           + " is not one this builder wrote (" + e.getMessage() + "); delete it once no build of " + month

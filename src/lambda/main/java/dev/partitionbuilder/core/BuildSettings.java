@@ -17,9 +17,11 @@ import java.time.Duration;
  * @param holders names this process in the month's lock and tells which holders are gone, so a lock
  *     whose process died is taken over at once (local mode); {@link LockHolders#NONE} where a lock
  *     only runs out (the Lambda)
+ * @param partitionGrace how long a Glue-registered month's previous location is kept after the
+ *     swap, for queries still reading it ({@link Config#PARTITION_GRACE_SECONDS})
  */
 public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Duration lockLease, int copyThreads,
-    LockHolders holders) {
+    LockHolders holders, Duration partitionGrace) {
   /**
    * Copies are server-side on S3, so a thread mostly waits on one request: eight keep a month of
    * hundreds of files short (the window in which readers see old and new files) without nearing
@@ -34,6 +36,10 @@ public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Dur
     requireNonNull(poll, "poll is null");
     requireNonNull(lockLease, "lockLease is null");
     requireNonNull(holders, "holders is null");
+    requireNonNull(partitionGrace, "partitionGrace is null");
+    if (partitionGrace.isNegative()) {
+      throw new IllegalArgumentException("partitionGrace must be 0 or more, got " + partitionGrace);
+    }
     if (minRows < 0) {
       throw new IllegalArgumentException("minRows must be 0 or more, got " + minRows);
     }
@@ -51,26 +57,31 @@ public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Dur
   /** The defaults of {@link Config} with {@code poll}. */
   public static BuildSettings defaults(PollPolicy poll) {
     return new BuildSettings(poll, Config.DEFAULT_MIN_ROWS, Config.DEFAULT_ATHENA_QUERY_RETRIES,
-        Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS), DEFAULT_COPY_THREADS, LockHolders.NONE);
+        Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS), DEFAULT_COPY_THREADS, LockHolders.NONE,
+        Duration.ofSeconds(Config.DEFAULT_PARTITION_GRACE_SECONDS));
   }
 
   public BuildSettings withMinRows(long minRows) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace);
   }
 
   public BuildSettings withQueryRetries(int queryRetries) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace);
   }
 
   public BuildSettings withLockLease(Duration lockLease) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace);
   }
 
   public BuildSettings withCopyThreads(int copyThreads) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace);
+  }
+
+  public BuildSettings withPartitionGrace(Duration partitionGrace) {
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace);
   }
 
   public BuildSettings withHolders(LockHolders holders) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace);
   }
 }

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param minRows {@value #MIN_ROWS}
  * @param queryRetries {@value #ATHENA_QUERY_RETRIES}
  * @param lockLease {@value #LOCK_LEASE_SECONDS}
+ * @param partitionGrace {@value #PARTITION_GRACE_SECONDS}
  */
 public record Config(
     String workgroup,
@@ -43,7 +44,8 @@ public record Config(
     Duration deadlineMargin,
     long minRows,
     int queryRetries,
-    Duration lockLease) {
+    Duration lockLease,
+    Duration partitionGrace) {
 
   /** Athena workgroup the CTAS runs in. Required. */
   public static final String ATHENA_WORKGROUP = "ATHENA_WORKGROUP";
@@ -91,6 +93,17 @@ public record Config(
    */
   public static final String LOCK_LEASE_SECONDS = "LOCK_LEASE_SECONDS";
   public static final long DEFAULT_LOCK_LEASE_SECONDS = 960;
+  /**
+   * For a table whose months are Glue partitions (no projection): how long the location a month's
+   * partition pointed at before a rebuild is kept after the swap, so a query that started before it
+   * can still read it; a later build of the month deletes it once this has passed. 0 deletes it
+   * at the swap. Default {@value #DEFAULT_PARTITION_GRACE_SECONDS}: longer than Athena's default
+   * 30-minute DML query timeout.
+   */
+  public static final String PARTITION_GRACE_SECONDS = "PARTITION_GRACE_SECONDS";
+  public static final long DEFAULT_PARTITION_GRACE_SECONDS = 3_600;
+  /** A week: a location kept longer than that is storage paid for nothing. */
+  public static final long MAX_PARTITION_GRACE_SECONDS = 604_800;
   // Each retry is a whole CTAS again; more than a few cannot fit in a 15-minute Lambda anyway.
   static final int MAX_ATHENA_QUERY_RETRIES = 10;
   /** The Lambda's maximum timeout, 900 s: a larger margin would leave a build no time at all. */
@@ -168,6 +181,7 @@ public record Config(
           "must be from 0 (never retry) to " + MAX_ATHENA_QUERY_RETRIES);
     }
     requireLockLease(lockLease);
+    requirePartitionGrace(partitionGrace);
   }
 
   /** Reads and validates the configuration from environment variables (or a map standing for them). */
@@ -186,7 +200,8 @@ public record Config(
         Duration.ofSeconds(number(env, DEADLINE_MARGIN_SECONDS, 30)),
         number(env, MIN_ROWS, DEFAULT_MIN_ROWS),
         retries(env),
-        Duration.ofSeconds(number(env, LOCK_LEASE_SECONDS, DEFAULT_LOCK_LEASE_SECONDS)));
+        Duration.ofSeconds(number(env, LOCK_LEASE_SECONDS, DEFAULT_LOCK_LEASE_SECONDS)),
+        partitionGrace(env));
   }
 
   /**
@@ -222,7 +237,7 @@ public record Config(
   /** How the builder waits, retries, locks and copies, from this configuration. */
   public BuildSettings buildSettings() {
     return BuildSettings.defaults(pollPolicy()).withMinRows(minRows).withQueryRetries(queryRetries)
-        .withLockLease(lockLease);
+        .withLockLease(lockLease).withPartitionGrace(partitionGrace);
   }
 
   public static void requireGlueName(String variable, String value) {
@@ -387,6 +402,23 @@ public record Config(
     Duration lease = Duration.ofSeconds(number(env, LOCK_LEASE_SECONDS, DEFAULT_LOCK_LEASE_SECONDS));
     requireLockLease(lease);
     return lease;
+  }
+
+  /**
+   * {@value #PARTITION_GRACE_SECONDS} alone, for local mode, which has no bucket or workgroup to
+   * check: the same rule and message as {@link #fromEnvironment}.
+   */
+  public static Duration partitionGrace(Map<String, String> env) {
+    Duration grace = Duration.ofSeconds(number(env, PARTITION_GRACE_SECONDS, DEFAULT_PARTITION_GRACE_SECONDS));
+    requirePartitionGrace(grace);
+    return grace;
+  }
+
+  private static void requirePartitionGrace(Duration grace) {
+    if (grace == null || grace.isNegative() || grace.toSeconds() > MAX_PARTITION_GRACE_SECONDS) {
+      throw invalid(PARTITION_GRACE_SECONDS, grace == null ? null : String.valueOf(grace.toSeconds()),
+          "must be from 0 (delete the previous location at the swap) to " + MAX_PARTITION_GRACE_SECONDS + " (a week)");
+    }
   }
 
   private static void requireLockLease(Duration lease) {

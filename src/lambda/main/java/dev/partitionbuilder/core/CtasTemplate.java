@@ -120,14 +120,19 @@ public final class CtasTemplate {
     return origin;
   }
 
-  /** The SQL for one month of {@code layout}: every value in it has been validated. */
+  /** The SQL for one month of {@code layout}, written to its staging prefix: every value in it has been validated. */
   public String render(TableLayout layout, YearMonth month) {
+    return render(layout, month, layout.stagingPrefix(month));
+  }
+
+  /** The SQL for one month of {@code layout}, written below {@code output}, a key prefix of the layout's storage. */
+  public String render(TableLayout layout, YearMonth month, String output) {
     Map<String, String> values = new LinkedHashMap<>();
     values.put("database", layout.database());
     values.put("source_table", layout.sourceTable());
     values.put("destination_table", layout.destinationTable());
     values.put("temp_table", layout.tempTable(month));
-    values.put("location", layout.location(layout.stagingPrefix(month)));
+    values.put("location", layout.location(output));
     values.put("year", String.format("%04d", month.getYear()));
     values.put("month", String.format("%02d", month.getMonthValue()));
     return Placeholders.render(sql, values);

@@ -77,17 +77,11 @@ public final class PartitionBuilder {
   private final BuildCheckpoint checkpoints;
   private final QueryPolicy queries;
   private final StagedReplace replace;
+  private final PartitionSwap swap;
 
   public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
       QueryEngine engine, BuildSettings settings, Clock clock, Sleeper sleeper) {
     this.layout = requireNonNull(layout, "layout is null");
-    if (!layout.partitioning().projected()) {
-      // Copying files into a Glue-registered partition's prefix would not change what Athena reads:
-      // such a table needs its partition pointed at the new files, which this builder does not do yet.
-      throw new ConfigException("Cannot build monthly partitions of " + layout.database() + "."
-          + layout.destinationTable() + ": it has no partition projection (projection.enabled), and swapping "
-          + "Glue-registered partitions is not supported yet; enable partition projection on the table");
-    }
     this.template = requireNonNull(template, "template is null");
     this.store = requireNonNull(store, "store is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
@@ -100,6 +94,7 @@ public final class PartitionBuilder {
     this.checkpoints = new BuildCheckpoint(layout, store);
     this.queries = new QueryPolicy(engine, settings.poll(), settings.queryRetries(), clock, sleeper);
     this.replace = new StagedReplace(store, checkpoints, clock, settings.copyThreads());
+    this.swap = new PartitionSwap(layout, store, catalog, checkpoints, clock, settings.partitionGrace());
   }
 
   /** The lease this build holds: replaced when the fence renews it, so the release deletes the latest. */
@@ -113,7 +108,6 @@ public final class PartitionBuilder {
 
   public BuildResult build(BuildRequest request) {
     PartitionPlan plan = PartitionPlan.of(layout, request.month());
-    String sql = template.render(layout, request.month());
     String context = "messageId=" + request.requestKey() + " month=" + plan.month();
     // The lease outlives the request's deadline, so no other build takes the month from a build
     // that is still within its time (the CLI may wait longer than a Lambda can).
@@ -121,7 +115,7 @@ public final class PartitionBuilder {
     StagedReplace.Fence fence = step -> held.lease = lock.confirm(plan.month(), held.lease, step, context);
     BuildResult result;
     try {
-      result = buildHoldingLock(request, plan, sql, fence, context);
+      result = buildHoldingLock(request, plan, fence, context);
     } catch (QueryPolicy.Interrupted e) {
       // Only where no query of this build was running: nothing to stop.
       BuildInterruptedException interrupted = new BuildInterruptedException("Interrupted while " + plan.month()
@@ -165,7 +159,12 @@ public final class PartitionBuilder {
     }
   }
 
-  private BuildResult buildHoldingLock(BuildRequest request, PartitionPlan plan, String sql, StagedReplace.Fence fence,
+  /** The month's CTAS writing below {@code output}. */
+  private String sql(PartitionPlan plan, String output) {
+    return template.render(layout, plan.month(), output);
+  }
+
+  private BuildResult buildHoldingLock(BuildRequest request, PartitionPlan plan, StagedReplace.Fence fence,
       String context) {
     requireInsideTable(plan.stagingPrefix());
     requireInsideTable(plan.partitionPrefix());
@@ -178,14 +177,24 @@ public final class PartitionBuilder {
       }
       saved = Optional.empty();
     }
-    BuildCheckpoint.State state = saved.isPresent() ? resumable(saved.get(), plan, sql, request, context) : null;
+    BuildCheckpoint.State state = saved.isPresent()
+        ? resumable(saved.get(), plan, sql(plan, requireInsideTable(saved.get().output())), request, context) : null;
     if (state == null) {
       if (request.redelivered()) {
         log.info("{} redelivered, and no query of an earlier attempt is left to resume: starting over", context);
       }
       timed(steps, Step.DROP_TEMP_TABLE, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
-      int cleared = timed(steps, Step.CLEAR_STAGING, context, () -> store.deleteAll(plan.stagingPrefix()));
-      log.info("{} step=clear-staging deleted {} leftover object(s) under {}", context, cleared, plan.stagingLocation());
+      String output;
+      if (plan.projected()) {
+        int cleared = timed(steps, Step.CLEAR_STAGING, context, () -> store.deleteAll(plan.stagingPrefix()));
+        log.info("{} step=clear-staging deleted {} leftover object(s) under {}", context, cleared, plan.stagingLocation());
+        output = plan.stagingPrefix();
+      } else {
+        // What failed builds left, and retired locations whose grace is over; never the partition's own.
+        timed(steps, Step.CLEAR_STAGING, context, () -> swap.sweep(plan, context));
+        output = requireInsideTable(swap.freshOutput(plan));
+      }
+      String sql = sql(plan, output);
       if (Thread.interrupted()) {
         throw new BuildInterruptedException("Interrupted before the query of " + plan.month() + " started: the "
             + "partition is as it was");
@@ -194,7 +203,7 @@ public final class PartitionBuilder {
       // query, whose output the clear above has just deleted. The SDK's own retries of the start
       // resend the same request, token included, so they never start a second query.
       state = start(plan, BuildCheckpoint.State.starting(request.requestKey(), clock.instant(),
-          token(request.requestKey() + "@" + UUID.randomUUID(), sql), sql), context);
+          token(request.requestKey() + "@" + UUID.randomUUID(), sql), sql, output), context);
     }
 
     QueryExecution done = awaitQuery(plan, state, request, steps, context);
@@ -212,8 +221,9 @@ public final class PartitionBuilder {
         done.engineMillis());
     StagedReplace.Outcome replaced;
     try {
-      replaced = timed(steps, Step.REPLACE, context,
-          () -> replace.run(plan, replacing, false, request.deadline(), fence, context));
+      replaced = timed(steps, Step.REPLACE, context, () -> plan.projected()
+          ? replace.run(plan, replacing, false, request.deadline(), fence, context)
+          : swap.run(plan, replacing, fence, context));
     } catch (StagedReplace.RejectedOutputException e) {
       forget(plan, e);
       throw e;
@@ -221,9 +231,10 @@ public final class PartitionBuilder {
     fence.confirm("deleting the build state");
     checkpoints.discard(plan.month());
     log.atInfo().addKeyValue("queryExecutionId", done.id())
-        .log("{} queryExecutionId={} built: {} row(s); {} file(s), {} byte(s) copied into {}; {} old object(s) deleted; "
+        .log("{} queryExecutionId={} built: {} row(s); {} file(s), {} byte(s) {} {}; {} old object(s) deleted; "
             + "scanned {} byte(s)", context, done.id(), rows.isPresent() ? rows.getAsLong() : "unknown",
-        replaced.copied(), replaced.bytes(), plan.location(), replaced.oldDeleted(), done.bytesScanned());
+        replaced.copied(), replaced.bytes(), plan.projected() ? "copied into" : "swapped in below", plan.location(),
+        replaced.oldDeleted(), done.bytesScanned());
     return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(),
         replaced.copied(), replaced.bytes(), replaced.oldDeleted(), steps);
   }
@@ -286,9 +297,9 @@ public final class PartitionBuilder {
   private String restart(PartitionPlan plan, BuildCheckpoint.State first, int number, String context) {
     // As before the first attempt: whatever the failed query left must not meet the next one.
     catalog.dropTableIfExists(plan.database(), plan.tempTable());
-    store.deleteAll(requireInsideTable(plan.stagingPrefix()));
+    store.deleteAll(requireInsideTable(first.output()));
     return start(plan, BuildCheckpoint.State.starting(first.owner(), clock.instant(),
-        token(first.token() + "#" + number, first.sql()), first.sql()), context).queryExecutionId();
+        token(first.token() + "#" + number, first.sql()), first.sql(), first.output()), context).queryExecutionId();
   }
 
   /**
@@ -303,8 +314,17 @@ public final class PartitionBuilder {
         saved.staged().size(), plan.location());
     MDC.put(QUERY_EXECUTION_ID, saved.queryExecutionId());
     timed(steps, Step.CLEANUP, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
-    StagedReplace.Outcome replaced = timed(steps, Step.REPLACE, context,
-        () -> replace.run(plan, saved, true, request.deadline(), fence, context));
+    StagedReplace.Outcome replaced;
+    try {
+      replaced = timed(steps, Step.REPLACE, context, () -> plan.projected()
+          ? replace.run(plan, saved, true, request.deadline(), fence, context)
+          : swap.run(plan, saved, fence, context));
+    } catch (StagedReplace.RejectedOutputException e) {
+      // Only a swap gets here: its output is gone, so there is nothing to point the partition at.
+      log.warn("{} {}: starting the month over", context, e.getMessage());
+      checkpoints.discard(plan.month());
+      return Optional.empty();
+    }
     if (replaced == null) {
       return Optional.empty();
     }

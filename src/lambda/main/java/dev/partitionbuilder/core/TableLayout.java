@@ -80,6 +80,14 @@ public record TableLayout(
     return prefix + STATE + String.format("%04d/%02d.json", month.getYear(), month.getMonthValue());
   }
 
+  /**
+   * {@code <prefix>_state/YYYY/MM.retired.json}: the locations a Glue-registered month's partition
+   * pointed at before, each deleted once its grace period is over (see {@link PartitionSwap}).
+   */
+  public String retiredKey(YearMonth month) {
+    return prefix + STATE + String.format("%04d/%02d.retired.json", month.getYear(), month.getMonthValue());
+  }
+
   /** The directory under the table's root that holds every month's build state. */
   public static final String STATE = "_state/";
 

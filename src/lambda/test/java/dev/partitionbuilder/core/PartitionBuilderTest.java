@@ -632,7 +632,7 @@ class PartitionBuilderTest {
   }
 
   private BuildCheckpoint.State earlierQuery(String sql, String id) {
-    return BuildCheckpoint.State.starting("m-0", clock.instant().minus(Duration.ofMinutes(20)), "t-0", sql).started(id);
+    return BuildCheckpoint.State.starting("m-0", clock.instant().minus(Duration.ofMinutes(20)), "t-0", sql, STAGING).started(id);
   }
 
   @Test
@@ -678,7 +678,7 @@ class PartitionBuilderTest {
     String sql = CtasTemplate.bundled().render(LAYOUT, MARCH);
     String earlier = engine.startedEarlier("t-0", clock.instant().minus(Duration.ofMinutes(20)), SUCCEEDED);
     store.put(STAGING + earlier + "-bucket-0", 300);
-    saveState(BuildCheckpoint.State.starting("m-0", clock.instant().minus(Duration.ofMinutes(20)), "t-0", sql));
+    saveState(BuildCheckpoint.State.starting("m-0", clock.instant().minus(Duration.ofMinutes(20)), "t-0", sql, STAGING));
 
     BuildResult result = builder.build(request("m-1", true));
 

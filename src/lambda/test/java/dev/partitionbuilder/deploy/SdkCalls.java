@@ -64,7 +64,8 @@ import software.amazon.awssdk.utils.builder.SdkBuilder;
  * older template, is still running (so it is stopped), a successful rerun, the row count, and the
  * replace: copying the staged file in (over 5 GB, so part by part) and deleting the old one, all
  * between taking the month's lock and releasing it. A second, short scenario copies such a file
- * again with a part that fails, which the store aborts.
+ * again with a part that fails, which the store aborts. A third builds a month of a table without
+ * projection twice: the first build creates its Glue partition, the second points it elsewhere.
  */
 final class SdkCalls {
   /**
@@ -95,6 +96,9 @@ final class SdkCalls {
       Map.entry("S3Client.deleteObject", List.of("s3:DeleteObject", "s3:GetObject")),
       Map.entry("GlueClient.deleteTable", List.of("glue:DeleteTable")),
       Map.entry("GlueClient.getTable", List.of("glue:GetTable")),
+      Map.entry("GlueClient.getPartition", List.of("glue:GetPartition")),
+      Map.entry("GlueClient.createPartition", List.of("glue:CreatePartition")),
+      Map.entry("GlueClient.updatePartition", List.of("glue:UpdatePartition")),
       Map.entry("AthenaClient.startQueryExecution", List.of("athena:StartQueryExecution")),
       Map.entry("AthenaClient.getQueryExecution", List.of("athena:GetQueryExecution")),
       Map.entry("AthenaClient.getQueryResults", List.of("athena:GetQueryResults")),
@@ -118,7 +122,16 @@ final class SdkCalls {
   /** The lock and build state the scenario wrote, by key, read back when it releases or resumes them. */
   private final Map<String, byte[]> written = new java.util.HashMap<>();
 
-  private SdkCalls() {
+  /** A table without projection: its months are Glue partitions. */
+  private final boolean registered;
+  /** The Glue partition's location, once the registered scenario created it. */
+  private String partitionLocation;
+
+  private SdkCalls(boolean registered) {
+    this.registered = registered;
+    if (registered) {
+      return;
+    }
     String sql = "SELECT 'an older template'";
     String state = "{\"phase\":\"QUERY\",\"owner\":\"message-0\",\"startedAt\":\"2024-04-01T00:00:00Z\","
         + "\"token\":\"t-0\",\"queryExecutionId\":\"query-0\",\"sqlSha256\":\"" + dev.partitionbuilder.core.Sha256.hex(sql) + "\","
@@ -128,13 +141,27 @@ final class SdkCalls {
 
   /** Runs the scenario and returns the operations it made, as {@code S3Client.listObjectsV2}. */
   static Set<String> ofTheScenario() {
-    SdkCalls calls = new SdkCalls();
+    SdkCalls calls = new SdkCalls(false);
     BuildResult result = calls.run();
     if (result.rowsWritten().orElse(-1) != 42) {
       throw new AssertionError("The scenario did not run to its end: " + result);
     }
     calls.copyWithAFailingPart();
-    return calls.recorded;
+    Set<String> all = new TreeSet<>(calls.recorded);
+    String location = null;
+    for (int build = 1; build <= 2; build++) {
+      // A scenario of its own per build: the first's lock and state objects are gone by the second.
+      SdkCalls swaps = new SdkCalls(true);
+      swaps.partitionLocation = location;
+      BuildResult swapped = swaps.run();
+      if (swapped.rowsWritten().orElse(-1) != 42 || swaps.partitionLocation == null
+          || swaps.partitionLocation.equals(location)) {
+        throw new AssertionError("The swap scenario did not point the partition at a new location: " + swapped);
+      }
+      location = swaps.partitionLocation;
+      all.addAll(swaps.recorded);
+    }
+    return all;
   }
 
   /** The IAM actions for {@code operations}; an operation with no entry in {@link #IAM_ACTION} fails. */
@@ -248,16 +275,35 @@ final class SdkCalls {
                 .eTag("\"" + dev.partitionbuilder.core.Sha256.hex(template) + "\"").build(),
             AbortableInputStream.create(new ByteArrayInputStream(template)));
       }
-      case "GlueClient.getTable":
-        return software.amazon.awssdk.services.glue.model.GetTableResponse.builder().table(
-            dev.partitionbuilder.testing.GlueAnswers.bundledTable("cloudtrail_monthly",
-                "s3://example-cloudtrail-analytics/cloudtrail_monthly/")).build();
+      case "GlueClient.getTable": {
+        software.amazon.awssdk.services.glue.model.Table table = dev.partitionbuilder.testing.GlueAnswers.bundledTable(
+            "cloudtrail_monthly", "s3://example-cloudtrail-analytics/cloudtrail_monthly/");
+        return software.amazon.awssdk.services.glue.model.GetTableResponse.builder()
+            .table(registered ? table.toBuilder().parameters(Map.of()).build() : table).build();
+      }
+      case "GlueClient.getPartition":
+        if (partitionLocation == null) {
+          throw software.amazon.awssdk.services.glue.model.EntityNotFoundException.builder()
+              .message("Partition not found.").build();
+        }
+        return software.amazon.awssdk.services.glue.model.GetPartitionResponse.builder().partition(p -> p
+            .values("2024", "03").storageDescriptor(sd -> sd.location(partitionLocation))).build();
+      case "GlueClient.createPartition":
+        partitionLocation = ((software.amazon.awssdk.services.glue.model.CreatePartitionRequest) request)
+            .partitionInput().storageDescriptor().location();
+        return software.amazon.awssdk.services.glue.model.CreatePartitionResponse.builder().build();
+      case "GlueClient.updatePartition":
+        partitionLocation = ((software.amazon.awssdk.services.glue.model.UpdatePartitionRequest) request)
+            .partitionInput().storageDescriptor().location();
+        return software.amazon.awssdk.services.glue.model.UpdatePartitionResponse.builder().build();
       case "AthenaClient.startQueryExecution":
         return StartQueryExecutionResponse.builder().queryExecutionId("query-" + ++started).build();
       case "AthenaClient.getQueryExecution":
         return GetQueryExecutionResponse.builder().queryExecution(q -> q
             .queryExecutionId("query-" + started)
-            .status(s -> s.state(states.pop()).submissionDateTime(submitted.pop()))).build();
+            // The swap scenario's queries have succeeded whenever they are asked about.
+            .status(s -> s.state(registered ? QueryExecutionState.SUCCEEDED : states.pop())
+                .submissionDateTime(registered ? NOW : submitted.pop()))).build();
       case "AthenaClient.getQueryResults":
         return GetQueryResultsResponse.builder().updateCount(42L).build();
       case "AthenaClient.getWorkGroup":

@@ -12,6 +12,16 @@ import dev.partitionbuilder.testing.AwsJsonStand.Answer;
 public final class GlueAnswers {
   public static final String DELETE_TABLE = "AWSGlue.DeleteTable";
   public static final String GET_TABLE = "AWSGlue.GetTable";
+  public static final String GET_PARTITION = "AWSGlue.GetPartition";
+  public static final String CREATE_PARTITION = "AWSGlue.CreatePartition";
+  public static final String UPDATE_PARTITION = "AWSGlue.UpdatePartition";
+
+  /** GetPartition of a (year, month) partition at {@code location}, with a SerDe of its own: HTTP 200. */
+  public static Answer partition(String location, String... values) {
+    return ok("{\"Partition\":{\"Values\":[\"" + String.join("\",\"", values) + "\"],\"StorageDescriptor\":{"
+        + "\"Location\":\"" + location + "\",\"SerdeInfo\":{\"SerializationLibrary\":"
+        + "\"org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe\"}},\"Parameters\":{\"note\":\"kept\"}}}");
+  }
 
   /** The bundled destination table's partition projection (ddl/cloudtrail_monthly.sql), as Glue stores it. */
   public static java.util.Map<String, String> bundledProjection(String location) {

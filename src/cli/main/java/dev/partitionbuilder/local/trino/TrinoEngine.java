@@ -162,6 +162,8 @@ public final class TrinoEngine implements AutoCloseable {
     // Athena: projected partitions need no metastore partitions and no statistics.
     p.put("hive.table-statistics-enabled", "false");
     p.put("hive.ignore-absent-partitions", "true");
+    // A table whose months are Glue partitions: TrinoCatalog registers them for reading.
+    p.put("hive.allow-register-partition-procedure", "true");
     p.put("hive.collect-column-statistics-on-write", "false");
     return p;
   }

@@ -43,7 +43,7 @@ class TrinoCatalogContractTest extends CatalogContractTest {
 
   @Override
   protected Catalog catalog() {
-    return new TrinoCatalog(trino);
+    return new TrinoCatalog(trino, warehouse.resolve("_catalog"));
   }
 
   @Override
