@@ -54,6 +54,10 @@ public final class LocalBackend implements AutoCloseable {
    * @param verbose the engine's own INFO log lines on stderr
    * @param lockLease how long a month's lock holds if its build never releases it and its process
    *     is not known to be gone ({@value Config#LOCK_LEASE_SECONDS})
+   * @param minPreviousRowsPercent {@value Config#MIN_PREVIOUS_ROWS_PERCENT}: when above 0, the
+   *     long-lived table is defined from the bundled DDL over the warehouse, so that the rows a month
+   *     holds can be counted before it is replaced
+   * @param maxScanBytes {@value Config#MAX_SCAN_BYTES}, checked against Trino's physical input bytes
    */
   public record Settings(
       TableNames names,
@@ -65,7 +69,17 @@ public final class LocalBackend implements AutoCloseable {
       Optional<Path> tempDirectory,
       long minRows,
       Duration lockLease,
-      boolean verbose) {
+      boolean verbose,
+      int minPreviousRowsPercent,
+      long maxScanBytes) {
+    /** Settings without the checks against the previous partition and the bytes scanned. */
+    public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
+        Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows,
+        Duration lockLease, boolean verbose) {
+      this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows, lockLease,
+          verbose, Config.DEFAULT_MIN_PREVIOUS_ROWS_PERCENT, Config.DEFAULT_MAX_SCAN_BYTES);
+    }
+
     /** Settings for a run without --verbose. */
     public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
         Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows,
@@ -99,6 +113,13 @@ public final class LocalBackend implements AutoCloseable {
       requireNonNull(memoryLimit, "memoryLimit is null");
       requireNonNull(tempDirectory, "tempDirectory is null");
       requireNonNull(lockLease, "lockLease is null");
+      if (minPreviousRowsPercent < 0 || minPreviousRowsPercent > 100) {
+        throw new ConfigException(Config.MIN_PREVIOUS_ROWS_PERCENT + "=" + minPreviousRowsPercent
+            + " must be a percent from 0 (no check) to 100");
+      }
+      if (maxScanBytes < 0) {
+        throw new ConfigException(Config.MAX_SCAN_BYTES + "=" + maxScanBytes + " must be 0 (no cap) or more");
+      }
       if (lockLease.isNegative() || lockLease.isZero()) {
         throw new ConfigException(Config.LOCK_LEASE_SECONDS + "=" + lockLease.toSeconds() + " must be 1 or more");
       }
@@ -227,9 +248,24 @@ public final class LocalBackend implements AutoCloseable {
     LocalObjectStore store = new LocalObjectStore(warehouse);
     PartitionBuilder builder = new PartitionBuilder(layout, template, store, new TrinoCatalog(trino), engine,
         BuildSettings.defaults(new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)))
-            .withMinRows(settings.minRows()).withLockLease(settings.lockLease()).withHolders(HOLDERS), clock,
-        Sleeper.SYSTEM);
-    return new LocalBackend(settings, trino, ownsTrino, metastore, engine, builder, layout, store);
+            .withMinRows(settings.minRows()).withLockLease(settings.lockLease()).withHolders(HOLDERS)
+            .withMinPreviousRowsPercent(settings.minPreviousRowsPercent()).withMaxScanBytes(settings.maxScanBytes()),
+        clock, Sleeper.SYSTEM);
+    LocalBackend backend = new LocalBackend(settings, trino, ownsTrino, metastore, engine, builder, layout, store);
+    if (settings.minPreviousRowsPercent() > 0) {
+      // The builder counts a month's rows on the long-lived table, as on Athena.
+      try {
+        backend.defineDestinationTable(Optional.empty());
+      } catch (RuntimeException e) {
+        try {
+          engine.close();
+        } catch (RuntimeException closing) {
+          e.addSuppressed(closing);
+        }
+        throw e;
+      }
+    }
+    return backend;
   }
 
   public PartitionBuilder builder() {
