@@ -143,7 +143,8 @@ final class RunCommand implements Callable<Integer> {
             ? Optional.of(Path.of(config.values().get(Config.CTAS_TEMPLATE))) : Optional.empty()),
         Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir),
         minRows != null ? minRows : Config.minRows(config.values()), Config.lockLease(config.values()),
-        spec.root().userObject() instanceof Main main && main.verbose, local.destinationDdl(config.values()));
+        spec.root().userObject() instanceof Main main && main.verbose, Config.minPreviousRowsPercent(config.values()),
+        Config.maxScanBytes(config.values()), local.destinationDdl(config.values()));
     Path table = local.warehouse.resolve(settings.names().prefix());
     MonthLocks locks;
     int code;

@@ -58,6 +58,10 @@ public final class LocalBackend implements AutoCloseable {
    *     the bundled {@value #BUNDLED_DESTINATION_DDL}
    * @param lockLease how long a month's lock holds if its build never releases it and its process
    *     is not known to be gone ({@value Config#LOCK_LEASE_SECONDS})
+   * @param minPreviousRowsPercent {@value Config#MIN_PREVIOUS_ROWS_PERCENT}: when above 0, the
+   *     long-lived table is defined from its DDL over the warehouse, so that the rows a month
+   *     holds can be counted before it is replaced
+   * @param maxScanBytes {@value Config#MAX_SCAN_BYTES}, checked against Trino's physical input bytes
    */
   public record Settings(
       TableNames names,
@@ -70,13 +74,31 @@ public final class LocalBackend implements AutoCloseable {
       long minRows,
       Duration lockLease,
       boolean verbose,
+      int minPreviousRowsPercent,
+      long maxScanBytes,
       Optional<Path> destinationDdl) {
-    /** Settings for a run without --verbose, of the bundled destination table. */
+    /** Settings without the checks against the previous partition and the bytes scanned. */
+    public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
+        Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows,
+        Duration lockLease, boolean verbose, Optional<Path> destinationDdl) {
+      this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows, lockLease,
+          verbose, Config.DEFAULT_MIN_PREVIOUS_ROWS_PERCENT, Config.DEFAULT_MAX_SCAN_BYTES, destinationDdl);
+    }
+
+    /** Settings without those checks, of the bundled destination table. */
+    public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
+        Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows,
+        Duration lockLease, boolean verbose) {
+      this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows, lockLease,
+          verbose, Optional.empty());
+    }
+
+    /** Settings for a run without --verbose. */
     public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
         Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows,
         Duration lockLease) {
       this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows, lockLease,
-          false, Optional.empty());
+          false);
     }
 
     /** Settings that need at least {@value Config#DEFAULT_MIN_ROWS} row(s) to replace a partition. */
@@ -105,6 +127,13 @@ public final class LocalBackend implements AutoCloseable {
       requireNonNull(tempDirectory, "tempDirectory is null");
       requireNonNull(lockLease, "lockLease is null");
       requireNonNull(destinationDdl, "destinationDdl is null");
+      if (minPreviousRowsPercent < 0 || minPreviousRowsPercent > 100) {
+        throw new ConfigException(Config.MIN_PREVIOUS_ROWS_PERCENT + "=" + minPreviousRowsPercent
+            + " must be a percent from 0 (no check) to 100");
+      }
+      if (maxScanBytes < 0) {
+        throw new ConfigException(Config.MAX_SCAN_BYTES + "=" + maxScanBytes + " must be 0 (no cap) or more");
+      }
       if (lockLease.isNegative() || lockLease.isZero()) {
         throw new ConfigException(Config.LOCK_LEASE_SECONDS + "=" + lockLease.toSeconds() + " must be 1 or more");
       }
@@ -243,9 +272,24 @@ public final class LocalBackend implements AutoCloseable {
     TrinoCatalog catalog = new TrinoCatalog(trino, warehouse.resolve(CATALOG_DIRECTORY));
     PartitionBuilder builder = new PartitionBuilder(layout, template, store, catalog, engine,
         BuildSettings.defaults(new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)))
-            .withMinRows(settings.minRows()).withLockLease(settings.lockLease()).withHolders(HOLDERS), clock,
-        Sleeper.SYSTEM);
-    return new LocalBackend(settings, trino, ownsTrino, metastore, engine, builder, layout, store, catalog);
+            .withMinRows(settings.minRows()).withLockLease(settings.lockLease()).withHolders(HOLDERS)
+            .withMinPreviousRowsPercent(settings.minPreviousRowsPercent()).withMaxScanBytes(settings.maxScanBytes()),
+        clock, Sleeper.SYSTEM);
+    LocalBackend backend = new LocalBackend(settings, trino, ownsTrino, metastore, engine, builder, layout, store, catalog);
+    if (settings.minPreviousRowsPercent() > 0) {
+      // The builder counts a month's rows on the long-lived table, as on Athena.
+      try {
+        backend.defineDestinationTable();
+      } catch (RuntimeException e) {
+        try {
+          engine.close();
+        } catch (RuntimeException closing) {
+          e.addSuppressed(closing);
+        }
+        throw e;
+      }
+    }
+    return backend;
   }
 
   public PartitionBuilder builder() {

@@ -106,6 +106,74 @@ class RunCommandTest {
   }
 
   @Test
+  void minPreviousRowsPercentRefusesARebuildFromASourceWithFewerEventsAndLeavesTheBuiltPartitionAsItWas()
+      throws Exception {
+    SampleData.Summary full = SampleData.generate(dir.resolve("full"), YearMonth.of(2024, 1), 400, 1);
+    SampleData.Summary partial = SampleData.generate(dir.resolve("partial"), YearMonth.of(2024, 1), 100, 1);
+    Map<String, String> guarded = Map.of("MIN_PREVIOUS_ROWS_PERCENT", "50");
+    assertThat(Main.run(new String[] {"run", "--month", "2024-01", "--source", dir.resolve("full").toString(),
+        "--warehouse", dir.resolve("wh").toString()}, new PrintWriter(out, true), new PrintWriter(err, true), guarded))
+        .as(err.toString()).isZero();
+    Path partition = dir.resolve("wh/cloudtrail_monthly/2024/01");
+    Map<Path, Long> before = sizes(partition);
+
+    int code = Main.run(new String[] {"run", "--month", "2024-01", "--source", dir.resolve("partial").toString(),
+        "--warehouse", dir.resolve("wh").toString()}, new PrintWriter(out, true), new PrintWriter(err, true), guarded);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("2024-01 failed: Cannot replace 2024-01: the query wrote " + partial.lines()
+        + " rows, fewer than 50% of the " + full.lines() + " rows the partition holds now (MIN_PREVIOUS_ROWS_PERCENT=50): "
+        + "leaving the previous partition as it was");
+    assertThat(sizes(partition)).isEqualTo(before);
+    assertThat(dir.resolve("wh/cloudtrail_monthly/_state/2024/01.json")).doesNotExist();
+
+    // The same source again passes: the month holds as many rows as before.
+    assertThat(Main.run(new String[] {"run", "--month", "2024-01", "--source", dir.resolve("full").toString(),
+        "--warehouse", dir.resolve("wh").toString()}, new PrintWriter(out, true), new PrintWriter(err, true), guarded))
+        .as(err.toString()).isZero();
+  }
+
+  private static Map<Path, Long> sizes(Path directory) throws Exception {
+    Map<Path, Long> sizes = new java.util.TreeMap<>();
+    try (var files = Files.list(directory)) {
+      for (Path file : files.toList()) {
+        sizes.put(file.getFileName(), Files.size(file));
+      }
+    }
+    return sizes;
+  }
+
+  @Test
+  void maxScanBytesStopsTheLocalQueryOnceTrinosInputBytesPassItAndLeavesThePartitionAsItWas() throws Exception {
+    SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 200, 1);
+    String[] args = {"run", "--month", "2024-01", "--source", dir.resolve("src").toString(),
+        "--warehouse", dir.resolve("wh").toString()};
+    assertThat(run(args)).as(err.toString()).isZero();
+    Path partition = dir.resolve("wh/cloudtrail_monthly/2024/01");
+    Map<Path, Long> before = sizes(partition);
+    SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 50_000, 2);
+
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), Map.of("MAX_SCAN_BYTES", "1"));
+
+    assertThat(code).as(err.toString()).isEqualTo(1);
+    assertThat(err.toString()).containsPattern("2024-01 failed: Cannot build 2024-01: query \\S+ has scanned \\d+ "
+        + "bytes, more than MAX_SCAN_BYTES=1, so it was stopped; the partition is as it was");
+    assertThat(sizes(partition)).isEqualTo(before);
+    assertThat(dir.resolve("wh/cloudtrail_monthly/_state/2024/01.json")).doesNotExist();
+  }
+
+  @Test
+  void aMinPreviousRowsPercentAbove100IsRefusedInOneLineNamingIt() {
+    int code = Main.run(new String[] {"run", "--month", "2024-01", "--source", dir.toString(), "--warehouse",
+        dir.resolve("wh").toString()}, new PrintWriter(out, true), new PrintWriter(err, true),
+        Map.of("MIN_PREVIOUS_ROWS_PERCENT", "150"));
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip()).contains("MIN_PREVIOUS_ROWS_PERCENT=\"150\" must be a percent from 0 (no check) to 100")
+        .doesNotContain("\n");
+  }
+
+  @Test
   void aNegativeMinRowsIsRefusedInOneLineNamingIt() {
     int code = run("run", "--month", "2024-01", "--source", dir.toString(), "--warehouse", dir.resolve("wh").toString(),
         "--min-rows", "-1");

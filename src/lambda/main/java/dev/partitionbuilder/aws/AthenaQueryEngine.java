@@ -9,6 +9,7 @@ import dev.partitionbuilder.core.QueryEngine;
 import dev.partitionbuilder.core.QueryExecution;
 import dev.partitionbuilder.core.QueryNotFoundException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.athena.model.InvalidRequestException;
 import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.athena.model.QueryExecutionStatistics;
 import software.amazon.awssdk.services.athena.model.QueryExecutionStatus;
+import software.amazon.awssdk.services.athena.model.Row;
 import software.amazon.awssdk.services.athena.model.WorkGroup;
 
 /** Athena, in one workgroup. */
@@ -138,5 +140,38 @@ public final class AthenaQueryEngine implements QueryEngine {
       throw new PartitionBuilderException("Cannot read the row count of Athena query " + queryExecutionId + ": "
           + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public long numberResult(String queryExecutionId) {
+    GetQueryResultsResponse results;
+    try {
+      // A SELECT's result starts with a row of column names; its one value is in the second row.
+      // https://docs.aws.amazon.com/athena/latest/APIReference/API_GetQueryResults.html
+      results = athena.getQueryResults(b -> b.queryExecutionId(queryExecutionId).maxResults(2));
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot read the result of Athena query " + queryExecutionId + ": "
+          + e.getMessage(), e);
+    }
+    List<Row> rows = results.resultSet() == null ? List.of() : results.resultSet().rows();
+    if (rows.size() != 2 || results.nextToken() != null || rows.get(1).data().size() != 1) {
+      throw new PartitionBuilderException("Athena query " + queryExecutionId + " returned " + describe(rows,
+          results.nextToken() != null) + ", not one row of one whole number");
+    }
+    String value = rows.get(1).data().get(0).varCharValue();
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new PartitionBuilderException("Athena query " + queryExecutionId + " returned "
+          + (value == null ? "NULL" : "\"" + value + "\"") + ", not a whole number", e);
+    }
+  }
+
+  private static String describe(List<Row> rows, boolean more) {
+    if (rows.size() < 2) {
+      return "no row";
+    }
+    return (more ? "more than " + (rows.size() - 1) : String.valueOf(rows.size() - 1)) + " row(s) of "
+        + rows.get(1).data().size() + " column(s)";
   }
 }

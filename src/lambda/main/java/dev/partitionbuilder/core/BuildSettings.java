@@ -19,9 +19,12 @@ import java.time.Duration;
  *     only runs out (the Lambda)
  * @param partitionGrace how long a Glue-registered month's previous location is kept after the
  *     swap, for queries still reading it ({@link Config#PARTITION_GRACE_SECONDS})
+ * @param minPreviousRowsPercent least share, in percent, of the rows the partition holds now that
+ *     a query must write to replace it; 0 never counts them ({@link ReplaceGuard})
+ * @param maxScanBytes most bytes a query may scan before it is stopped; 0 sets no cap
  */
 public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Duration lockLease, int copyThreads,
-    LockHolders holders, Duration partitionGrace) {
+    LockHolders holders, Duration partitionGrace, int minPreviousRowsPercent, long maxScanBytes) {
   /**
    * Copies are server-side on S3, so a thread mostly waits on one request: eight keep a month of
    * hundreds of files short (the window in which readers see old and new files) without nearing
@@ -52,36 +55,59 @@ public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Dur
     if (copyThreads < 1 || copyThreads > MAX_COPY_THREADS) {
       throw new IllegalArgumentException("copyThreads must be 1 to " + MAX_COPY_THREADS + ", got " + copyThreads);
     }
+    if (minPreviousRowsPercent < 0 || minPreviousRowsPercent > 100) {
+      throw new IllegalArgumentException("minPreviousRowsPercent must be 0 to 100, got " + minPreviousRowsPercent);
+    }
+    if (maxScanBytes < 0) {
+      throw new IllegalArgumentException("maxScanBytes must be 0 or more, got " + maxScanBytes);
+    }
   }
 
   /** The defaults of {@link Config} with {@code poll}. */
   public static BuildSettings defaults(PollPolicy poll) {
     return new BuildSettings(poll, Config.DEFAULT_MIN_ROWS, Config.DEFAULT_ATHENA_QUERY_RETRIES,
         Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS), DEFAULT_COPY_THREADS, LockHolders.NONE,
-        Duration.ofSeconds(Config.DEFAULT_PARTITION_GRACE_SECONDS));
+        Duration.ofSeconds(Config.DEFAULT_PARTITION_GRACE_SECONDS), Config.DEFAULT_MIN_PREVIOUS_ROWS_PERCENT,
+        Config.DEFAULT_MAX_SCAN_BYTES);
   }
 
   public BuildSettings withMinRows(long minRows) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
+        maxScanBytes);
   }
 
   public BuildSettings withQueryRetries(int queryRetries) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
+        maxScanBytes);
   }
 
   public BuildSettings withLockLease(Duration lockLease) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
+        maxScanBytes);
   }
 
   public BuildSettings withCopyThreads(int copyThreads) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
+        maxScanBytes);
   }
 
   public BuildSettings withPartitionGrace(Duration partitionGrace) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
+        maxScanBytes);
   }
 
   public BuildSettings withHolders(LockHolders holders) {
-    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace);
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
+        maxScanBytes);
+  }
+
+  public BuildSettings withMinPreviousRowsPercent(int minPreviousRowsPercent) {
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
+        maxScanBytes);
+  }
+
+  public BuildSettings withMaxScanBytes(long maxScanBytes) {
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
+        maxScanBytes);
   }
 }

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * @param queryRetries {@value #ATHENA_QUERY_RETRIES}
  * @param lockLease {@value #LOCK_LEASE_SECONDS}
  * @param partitionGrace {@value #PARTITION_GRACE_SECONDS}
+ * @param minPreviousRowsPercent {@value #MIN_PREVIOUS_ROWS_PERCENT}; 0 turns the check off
+ * @param maxScanBytes {@value #MAX_SCAN_BYTES}; 0 sets no cap
  */
 public record Config(
     String workgroup,
@@ -45,7 +47,9 @@ public record Config(
     long minRows,
     int queryRetries,
     Duration lockLease,
-    Duration partitionGrace) {
+    Duration partitionGrace,
+    int minPreviousRowsPercent,
+    long maxScanBytes) {
 
   /** Athena workgroup the CTAS runs in. Required. */
   public static final String ATHENA_WORKGROUP = "ATHENA_WORKGROUP";
@@ -104,6 +108,21 @@ public record Config(
   public static final long DEFAULT_PARTITION_GRACE_SECONDS = 3_600;
   /** A week: a location kept longer than that is storage paid for nothing. */
   public static final long MAX_PARTITION_GRACE_SECONDS = 604_800;
+  /**
+   * Least share, in percent, of the rows the month's partition holds now that the query must
+   * write for its files to replace it; fewer leave the previous partition as it was, so a broken
+   * template or a partial source month never replaces a good month. 0 to 100; 0, the default,
+   * turns the check off. A partition that holds no rows yet always passes.
+   */
+  public static final String MIN_PREVIOUS_ROWS_PERCENT = "MIN_PREVIOUS_ROWS_PERCENT";
+  public static final int DEFAULT_MIN_PREVIOUS_ROWS_PERCENT = 0;
+  /**
+   * Most bytes the query may scan (Athena's DataScannedInBytes, which Athena bills): a query that
+   * passes it while it runs is stopped and the build fails, leaving the partition as it was. 0,
+   * the default, sets no cap.
+   */
+  public static final String MAX_SCAN_BYTES = "MAX_SCAN_BYTES";
+  public static final long DEFAULT_MAX_SCAN_BYTES = 0;
   // Each retry is a whole CTAS again; more than a few cannot fit in a 15-minute Lambda anyway.
   static final int MAX_ATHENA_QUERY_RETRIES = 10;
   /** The Lambda's maximum timeout, 900 s: a larger margin would leave a build no time at all. */
@@ -182,6 +201,8 @@ public record Config(
     }
     requireLockLease(lockLease);
     requirePartitionGrace(partitionGrace);
+    requirePercent(minPreviousRowsPercent);
+    requireScanCap(maxScanBytes);
   }
 
   /** Reads and validates the configuration from environment variables (or a map standing for them). */
@@ -201,7 +222,9 @@ public record Config(
         number(env, MIN_ROWS, DEFAULT_MIN_ROWS),
         retries(env),
         Duration.ofSeconds(number(env, LOCK_LEASE_SECONDS, DEFAULT_LOCK_LEASE_SECONDS)),
-        partitionGrace(env));
+        partitionGrace(env),
+        minPreviousRowsPercent(env),
+        maxScanBytes(env));
   }
 
   /**
@@ -237,7 +260,8 @@ public record Config(
   /** How the builder waits, retries, locks and copies, from this configuration. */
   public BuildSettings buildSettings() {
     return BuildSettings.defaults(pollPolicy()).withMinRows(minRows).withQueryRetries(queryRetries)
-        .withLockLease(lockLease).withPartitionGrace(partitionGrace);
+        .withLockLease(lockLease).withPartitionGrace(partitionGrace).withMinPreviousRowsPercent(minPreviousRowsPercent)
+        .withMaxScanBytes(maxScanBytes);
   }
 
   public static void requireGlueName(String variable, String value) {
@@ -418,6 +442,39 @@ public record Config(
     if (grace == null || grace.isNegative() || grace.toSeconds() > MAX_PARTITION_GRACE_SECONDS) {
       throw invalid(PARTITION_GRACE_SECONDS, grace == null ? null : String.valueOf(grace.toSeconds()),
           "must be from 0 (delete the previous location at the swap) to " + MAX_PARTITION_GRACE_SECONDS + " (a week)");
+    }
+  }
+
+  /**
+   * {@value #MIN_PREVIOUS_ROWS_PERCENT} alone, for local mode, which has no bucket or workgroup to
+   * check: the same rule and message as {@link #fromEnvironment}.
+   */
+  public static int minPreviousRowsPercent(Map<String, String> env) {
+    long percent = number(env, MIN_PREVIOUS_ROWS_PERCENT, DEFAULT_MIN_PREVIOUS_ROWS_PERCENT);
+    requirePercent(percent);
+    return (int) percent;
+  }
+
+  /**
+   * {@value #MAX_SCAN_BYTES} alone, for local mode, which has no bucket or workgroup to check: the
+   * same rule and message as {@link #fromEnvironment}.
+   */
+  public static long maxScanBytes(Map<String, String> env) {
+    long bytes = number(env, MAX_SCAN_BYTES, DEFAULT_MAX_SCAN_BYTES);
+    requireScanCap(bytes);
+    return bytes;
+  }
+
+  private static void requirePercent(long percent) {
+    if (percent < 0 || percent > 100) {
+      throw invalid(MIN_PREVIOUS_ROWS_PERCENT, String.valueOf(percent),
+          "must be a percent from 0 (no check) to 100");
+    }
+  }
+
+  private static void requireScanCap(long bytes) {
+    if (bytes < 0) {
+      throw invalid(MAX_SCAN_BYTES, String.valueOf(bytes), "must be 0 (no cap) or more");
     }
   }
 

@@ -39,7 +39,18 @@ import java.util.regex.Pattern;
 public final class MonthPartitioning {
 
   /** One partition key: its name, the month's value for it, and whether the table covers the month. */
-  private record Key(String name, Function<YearMonth, String> value, Predicate<YearMonth> covers, String range) {}
+  private record Key(String name, Function<YearMonth, String> value, Predicate<YearMonth> covers, String range,
+      boolean string) {
+    Key(String name, Function<YearMonth, String> value, Predicate<YearMonth> covers, String range) {
+      this(name, value, covers, range, true);
+    }
+
+    /** This key's SQL literal for the month: quoted for a string key, a number for an integer one. */
+    String literal(YearMonth month) {
+      String v = value.apply(month);
+      return string ? "'" + v.replace("'", "''") + "'" : v;
+    }
+  }
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
   private static final Pattern S3_LOCATION = Pattern.compile("s3a?n?://([^/]+)/(.*)");
@@ -169,6 +180,15 @@ public final class MonthPartitioning {
     return prefix;
   }
 
+  /**
+   * The SQL condition that selects the month in the table, such as {@code "year" = '2024' AND
+   * "month" = '03'}: each key's value quoted for a string key, a number for an integer key.
+   */
+  public String predicate(YearMonth month) {
+    return String.join(" AND ", keys.stream()
+        .map(k -> "\"" + k.name().replace("\"", "\"\"") + "\" = " + k.literal(month)).toList());
+  }
+
   /** One line for {@code plan} and messages: how the month's prefix is made. */
   public String describe() {
     return (projected ? "partition projection, " : "Glue partitions under ") + "s3://" + bucket + "/" + template;
@@ -243,13 +263,13 @@ public final class MonthPartitioning {
       java.util.function.ToIntFunction<YearMonth> part, int width) {
     boolean string = requireKeyType(table, column);
     return new Key(column.name(), m -> string ? String.format("%0" + width + "d", part.applyAsInt(m))
-        : Integer.toString(part.applyAsInt(m)), m -> true, "every value");
+        : Integer.toString(part.applyAsInt(m)), m -> true, "every value", string);
   }
 
   /** An integer or enum projection of the year (1 to 9999) or the month (1 to 12). */
   private static Key projectedKey(TableDefinition table, TableDefinition.Column column, int min, int max,
       java.util.function.ToIntFunction<YearMonth> part, String what) {
-    requireKeyType(table, column);
+    boolean string = requireKeyType(table, column);
     Map<String, String> p = table.parameters();
     String prefix = "projection." + column.name() + ".";
     String type = p.getOrDefault(prefix + "type", "").strip().toLowerCase(Locale.ROOT);
@@ -266,7 +286,7 @@ public final class MonthPartitioning {
         return new Key(column.name(), m -> String.format("%0" + Math.max(digits, 1) + "d", part.applyAsInt(m)),
             m -> part.applyAsInt(m) >= range[0] && part.applyAsInt(m) <= range[1]
                 && (part.applyAsInt(m) - range[0]) % interval == 0,
-            rangeText.strip() + " (" + prefix + "range)");
+            rangeText.strip() + " (" + prefix + "range)", string);
       }
       case "enum" -> {
         String values = p.getOrDefault(prefix + "values", "");
@@ -280,7 +300,7 @@ public final class MonthPartitioning {
         Function<YearMonth, Optional<String>> find = m -> listed.stream()
             .filter(v -> Integer.parseInt(v) == part.applyAsInt(m)).findFirst();
         return new Key(column.name(), m -> find.apply(m).orElseThrow(), m -> find.apply(m).isPresent(),
-            "the values " + values + " (" + prefix + "values)");
+            "the values " + values + " (" + prefix + "values)", string);
       }
       default -> throw cannot(table, "its " + what + " key " + column.name() + " is projected as "
           + (type.isEmpty() ? "nothing (no " + prefix + "type)" : OneLine.quote(type))

@@ -33,8 +33,8 @@ import org.slf4j.MDC;
  *       ({@link QueryPolicy}). A query still running at the deadline is left running for the
  *       next attempt ({@link QueryStillRunningException});
  *   <li>drop the temporary table, also when the query failed;
- *   <li>only if the query SUCCEEDED, wrote at least {@code minRows} rows and left its files in
- *       staging: save the list of staged files and copy every one into the partition under its
+ *   <li>only if the query SUCCEEDED, wrote at least {@code minRows} rows (and, when asked, a share
+ *       of the rows the partition holds now: {@link ReplaceGuard}) and left its files in staging: save the list of staged files and copy every one into the partition under its
  *       own name ({@link StagedReplace}), confirming the lease first;
  *   <li>only when every copy succeeded, delete exactly the old keys that are not among the new;
  *   <li>clear the staging prefix and delete the saved state;
@@ -76,6 +76,7 @@ public final class PartitionBuilder {
   private final MonthLock lock;
   private final BuildCheckpoint checkpoints;
   private final QueryPolicy queries;
+  private final ReplaceGuard previous;
   private final StagedReplace replace;
   private final PartitionSwap swap;
 
@@ -92,7 +93,9 @@ public final class PartitionBuilder {
     this.minRows = settings.minRows();
     this.lock = new MonthLock(layout, store, clock, settings.lockLease(), settings.holders());
     this.checkpoints = new BuildCheckpoint(layout, store);
-    this.queries = new QueryPolicy(engine, settings.poll(), settings.queryRetries(), clock, sleeper);
+    this.queries = new QueryPolicy(engine, settings.poll(), settings.queryRetries(), settings.maxScanBytes(), clock,
+        sleeper);
+    this.previous = new ReplaceGuard(layout, engine, queries, settings.minPreviousRowsPercent());
     this.replace = new StagedReplace(store, checkpoints, clock, settings.copyThreads());
     this.swap = new PartitionSwap(layout, store, catalog, checkpoints, clock, settings.partitionGrace());
   }
@@ -212,6 +215,10 @@ public final class PartitionBuilder {
     OptionalLong rows = engine.rowsWritten(done.id());
     try {
       requireEnoughRows(plan, rows);
+      previous.requireEnoughOfThePrevious(plan, rows, request.requestKey(), request.deadline(), context);
+    } catch (ReplaceGuard.CountFailedException e) {
+      // No verdict on the output: the state stays, so the next attempt checks it again without a new query.
+      throw e;
     } catch (PartitionBuilderException e) {
       // Rejected output is not worth resuming: the next build runs the query afresh.
       forget(plan, e);

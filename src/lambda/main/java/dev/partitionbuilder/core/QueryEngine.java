@@ -25,4 +25,13 @@ public interface QueryEngine {
 
   /** Rows a succeeded CTAS wrote, or empty when the engine does not say. */
   OptionalLong rowsWritten(String queryExecutionId);
+
+  /**
+   * The one value a succeeded query returned, as a whole number: the single row of a single column
+   * of, say, {@code SELECT count(*) ...}.
+   *
+   * @throws PartitionBuilderException when the engine cannot give it, or the result is not one
+   *     whole number (the message says what it found)
+   */
+  long numberResult(String queryExecutionId);
 }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * How a build waits on its query: it looks with {@link PollPolicy} backoff until the query is done,
  * leaves it running when the next look would pass the deadline, and starts a FAILED query that the
  * engine marks retryable again, up to {@code retries} times, when the next attempt can likely end
- * before the deadline.
+ * before the deadline. With a cap on the bytes a query may scan, a running query found past it is
+ * stopped and fails.
  */
 final class QueryPolicy {
   private static final Logger log = LoggerFactory.getLogger(QueryPolicy.class);
@@ -28,13 +29,16 @@ final class QueryPolicy {
   private final QueryEngine engine;
   private final PollPolicy poll;
   private final int retries;
+  private final long maxScanBytes;
   private final Clock clock;
   private final Sleeper sleeper;
 
-  QueryPolicy(QueryEngine engine, PollPolicy poll, int retries, Clock clock, Sleeper sleeper) {
+  /** @param maxScanBytes most bytes a query may scan while it runs; 0 sets no cap */
+  QueryPolicy(QueryEngine engine, PollPolicy poll, int retries, long maxScanBytes, Clock clock, Sleeper sleeper) {
     this.engine = requireNonNull(engine, "engine is null");
     this.poll = requireNonNull(poll, "poll is null");
     this.retries = retries;
+    this.maxScanBytes = maxScanBytes;
     this.clock = requireNonNull(clock, "clock is null");
     this.sleeper = requireNonNull(sleeper, "sleeper is null");
   }
@@ -43,7 +47,7 @@ final class QueryPolicy {
    * Waits for query {@code id} to succeed, restarting a retryable failure through {@code restart}.
    *
    * @param resumeHint where the next attempt finds the query when it is left running, for the message
-   * @throws QueryFailedException when it ends otherwise
+   * @throws QueryFailedException when it ends otherwise, or scans more than the cap (it is stopped)
    * @throws QueryStillRunningException when it is still running at the deadline (left running)
    * @throws Interrupted when the waiting thread is interrupted
    */
@@ -77,12 +81,25 @@ final class QueryPolicy {
     }
   }
 
-  /** Looks with backoff until the query ends; leaves it running when the next look would pass the deadline. */
+  /**
+   * Looks with backoff until the query ends; leaves it running when the next look would pass the
+   * deadline, and stops it once it has scanned more than the cap.
+   *
+   * @throws QueryFailedException when it scanned more than the cap
+   */
   QueryExecution await(String id, YearMonth month, Instant deadline, String resumeHint, String context) {
     for (int attempt = 0; ; attempt++) {
       QueryExecution execution = engine.get(id);
       if (execution.state().isDone()) {
+        if (pastScanCap(execution)) {
+          // Ended between two looks: the bytes are paid for, and the output is as good as any.
+          log.warn("{} queryExecutionId={} ended {} having scanned {} bytes, more than {}={}", context, id,
+              execution.state(), execution.bytesScanned(), Config.MAX_SCAN_BYTES, maxScanBytes);
+        }
         return execution;
+      }
+      if (pastScanCap(execution)) {
+        throw stopPastScanCap(execution, month, context);
       }
       Duration delay = poll.delay(attempt);
       if (clock.instant().plus(delay).isAfter(deadline)) {
@@ -94,6 +111,31 @@ final class QueryPolicy {
       log.debug("{} queryExecutionId={} {}; next look in {} ms", context, id, execution.state(), delay.toMillis());
       sleep(delay, id);
     }
+  }
+
+  private boolean pastScanCap(QueryExecution execution) {
+    return maxScanBytes > 0 && execution.bytesScanned() > maxScanBytes;
+  }
+
+  /** Stops a query that scanned past the cap and waits for it to end, so the next build's query meets nothing of it. */
+  private QueryFailedException stopPastScanCap(QueryExecution running, YearMonth month, String context) {
+    String id = running.id();
+    log.warn("{} queryExecutionId={} has scanned {} bytes, more than {}={}: stopping it", context, id,
+        running.bytesScanned(), Config.MAX_SCAN_BYTES, maxScanBytes);
+    boolean ended;
+    try {
+      ended = stopAndWait(id, PartitionBuilder.STOP_WAIT);
+    } catch (RuntimeException e) {
+      QueryFailedException failure = new QueryFailedException("Cannot build " + month + ": query " + id + " has scanned "
+          + running.bytesScanned() + " bytes, more than " + Config.MAX_SCAN_BYTES + "=" + maxScanBytes + ", and could not "
+          + "be stopped: " + e.getMessage() + "; the partition is as it was", running);
+      failure.addSuppressed(e);
+      return failure;
+    }
+    return new QueryFailedException("Cannot build " + month + ": query " + id + " has scanned " + running.bytesScanned()
+        + " bytes, more than " + Config.MAX_SCAN_BYTES + "=" + maxScanBytes + ", so it was stopped"
+        + (ended ? "" : " (it had not ended after " + PartitionBuilder.STOP_WAIT.toSeconds() + " s)")
+        + "; the partition is as it was", running);
   }
 
   /**

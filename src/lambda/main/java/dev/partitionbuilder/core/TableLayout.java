@@ -52,6 +52,14 @@ public record TableLayout(
   }
 
   /**
+   * The SQL condition that selects {@code month}'s partition of the long-lived table, on its
+   * partition columns: {@code "year" = '2024' AND "month" = '03'}.
+   */
+  public String monthPredicate(YearMonth month) {
+    return partitioning.predicate(month);
+  }
+
+  /**
    * {@code <prefix>_staging/YYYY/MM/}: where the CTAS writes before the builder moves its files into
    * the partition. Below the table's root (so the function's S3 grants on {@code <prefix>*} cover
    * it) but outside every projected partition: {@code ${year}/${month}/} never matches

@@ -81,7 +81,11 @@ class AthenaOnTheWireTest {
   private static final String DATABASE = "cloudtrail";
   private static final String TEMP = "cloudtrail_monthly_temp_202403";
   private static final String ID = "5e1f6c7a-0b7e-4d59-9a51-2f4d3b1c0e9d";
-  private static final Config CONFIG = Config.fromEnvironment(Map.of(
+  private static final Config CONFIG = config(Map.of());
+  private static final String SQL = CtasTemplate.bundled().render(CONFIG.layout(), MARCH);
+
+  private static Config config(Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
       Config.ATHENA_WORKGROUP, "etl",
       Config.GLUE_DATABASE, DATABASE,
       Config.SRC_TABLE_NAME, "cloudtrail_daily",
@@ -91,7 +95,9 @@ class AthenaOnTheWireTest {
       // A few milliseconds between polls keeps the tests quick; the backoff itself is the production one.
       Config.ATHENA_POLL_INITIAL_MS, "2",
       Config.ATHENA_POLL_MAX_MS, "8"));
-  private static final String SQL = CtasTemplate.bundled().render(CONFIG.layout(), MARCH);
+    env.putAll(extra);
+    return Config.fromEnvironment(env);
+  }
 
   @RegisterExtension
   static final AwsJsonStand stand = AwsJsonStand.start();
@@ -102,8 +108,6 @@ class AthenaOnTheWireTest {
 
   @BeforeEach
   void setUp() {
-    stand.answer(GET_WORK_GROUP, workGroup("etl", false));
-    stand.answer(GlueAnswers.GET_TABLE, GlueAnswers.table("cloudtrail_monthly", "s3://bucket/cloudtrail_monthly/"));
     // The CTAS's output: one file in the month's staging prefix; the partition is empty.
     String staging = CONFIG.layout().stagingPrefix(MARCH);
     S3Object output = S3Object.builder().key(staging + "query-bucket-0").size(1_000L).eTag("\"etag\"").build();
@@ -132,10 +136,17 @@ class AthenaOnTheWireTest {
       call.<DeleteObjectsRequest>getArgument(0).delete().objects().forEach(o -> small.remove(o.key()));
       return DeleteObjectsResponse.builder().build();
     }).when(s3).deleteObjects(any(DeleteObjectsRequest.class));
-    builder = AwsBackend.partitionBuilder(CONFIG, new AwsClients(s3, stand.glue(), stand.athena()),
+    builder = builder(CONFIG);
+  }
+
+  private PartitionBuilder builder(Config config) {
+    stand.answer(GET_WORK_GROUP, workGroup("etl", false));
+    stand.answer(GlueAnswers.GET_TABLE, GlueAnswers.table("cloudtrail_monthly", "s3://bucket/cloudtrail_monthly/"));
+    PartitionBuilder built = AwsBackend.partitionBuilder(config, new AwsClients(s3, stand.glue(), stand.athena()),
         Clock.systemUTC(), Sleeper.SYSTEM);
     // Wiring asked Athena about the workgroup (AthenaWorkgroupCheckTest); the tests here look only at builds.
     stand.reset();
+    return built;
   }
 
   private static BuildRequest request(String messageId, boolean redelivered) {
@@ -174,6 +185,57 @@ class AthenaOnTheWireTest {
         GET_QUERY_EXECUTION, GET_QUERY_EXECUTION, GET_QUERY_EXECUTION,
         DELETE_TABLE,
         GET_QUERY_RESULTS);
+  }
+
+  @Test
+  void aQueryPastMaxScanBytesIsStoppedWithStopQueryExecutionAndTheBuildFailsNamingTheCapTouchingNoPartition() {
+    builder = builder(config(Map.of(Config.MAX_SCAN_BYTES, "10000000")));
+    glueHasTheTableOnlyAfterTheQuery();
+    athenaRuns(
+        execution(ID, "RUNNING").statistics(4_000_000, 900).answer(),
+        execution(ID, "RUNNING").statistics(12_582_912, 1_800).answer(),
+        execution(ID, "CANCELLED").reason("Query cancelled by user").statistics(13_000_000, 1_900).answer());
+    stand.answer(STOP_QUERY_EXECUTION, stopped());
+
+    assertThatThrownBy(() -> builder.build(request("msg-1", false)))
+        .isInstanceOf(QueryFailedException.class)
+        .hasMessage("Cannot build 2024-03: query " + ID + " has scanned 12582912 bytes, more than MAX_SCAN_BYTES=10000000, "
+            + "so it was stopped; the partition is as it was");
+    assertThat(stand.calls()).containsExactly(
+        DELETE_TABLE, START_QUERY_EXECUTION, GET_QUERY_EXECUTION, GET_QUERY_EXECUTION,
+        STOP_QUERY_EXECUTION, GET_QUERY_EXECUTION,
+        DELETE_TABLE);
+    assertThat(single(stand.requests(STOP_QUERY_EXECUTION)).path("QueryExecutionId").asText()).isEqualTo(ID);
+    verify(s3, never()).copyObject(any(CopyObjectRequest.class));
+  }
+
+  @Test
+  void minPreviousRowsPercentCountsTheMonthOnTheLongLivedTableInAthenaAndRefusesTooFewRowsTouchingNoPartition() {
+    builder = builder(config(Map.of(Config.MIN_PREVIOUS_ROWS_PERCENT, "50")));
+    String count = "SELECT count(*) FROM \"cloudtrail\".\"cloudtrail_monthly\" WHERE \"year\" = '2024' AND \"month\" = '03'";
+    String countId = "7a3c0d2e-count";
+    glueHasTheTableOnlyAfterTheQuery();
+    stand.answerWhen(START_QUERY_EXECUTION, "$.QueryString", java.util.regex.Pattern.quote(SQL), started(ID));
+    stand.answerWhen(START_QUERY_EXECUTION, "$.QueryString", java.util.regex.Pattern.quote(count), started(countId));
+    stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", ID, succeeded());
+    stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", countId,
+        execution(countId, "RUNNING").answer(), execution(countId, "SUCCEEDED").statistics(0, 310).answer());
+    stand.answerWhen(GET_QUERY_RESULTS, "$.QueryExecutionId", ID, results(100_005));
+    stand.answerWhen(GET_QUERY_RESULTS, "$.QueryExecutionId", countId,
+        AthenaAnswers.selectResults("_col0", "bigint", "200011"));
+
+    assertThatThrownBy(() -> builder.build(request("msg-1", false)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessage("Cannot replace 2024-03: the query wrote 100005 rows, fewer than 50% of the 200011 rows the "
+            + "partition holds now (MIN_PREVIOUS_ROWS_PERCENT=50): leaving the previous partition as it was");
+    JsonNode counting = stand.requests(START_QUERY_EXECUTION).get(1);
+    assertThat(counting.path("QueryString").asText()).isEqualTo(count);
+    assertThat(counting.path("WorkGroup").asText()).isEqualTo("etl");
+    assertThat(counting.path("QueryExecutionContext").path("Database").asText()).isEqualTo(DATABASE);
+    assertThat(counting.path("ClientRequestToken").asText()).matches("[0-9a-f]{64}")
+        .isNotEqualTo(stand.requests(START_QUERY_EXECUTION).get(0).path("ClientRequestToken").asText());
+    assertThat(stand.requests(GET_QUERY_RESULTS).get(1).path("MaxResults").asInt()).isEqualTo(2);
+    verify(s3, never()).copyObject(any(CopyObjectRequest.class));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static dev.partitionbuilder.testing.AthenaAnswers.STOP_QUERY_EXECUTION;
 import static dev.partitionbuilder.testing.AthenaAnswers.execution;
 import static dev.partitionbuilder.testing.AthenaAnswers.invalidRequest;
 import static dev.partitionbuilder.testing.AthenaAnswers.results;
+import static dev.partitionbuilder.testing.AthenaAnswers.selectResults;
 import static dev.partitionbuilder.testing.AthenaAnswers.started;
 import static dev.partitionbuilder.testing.AthenaAnswers.stopped;
 import static dev.partitionbuilder.testing.AwsJsonStand.echo;
@@ -33,6 +34,9 @@ class AthenaQueryEngineContractTest extends QueryEngineContractTest {
       + "WITH (format = 'PARQUET', external_location = 's3://bucket/cloudtrail_monthly/2024/03/') "
       + "AS SELECT * FROM \"cloudtrail\".\"cloudtrail_daily\" WHERE year = '2024' AND month = '03'";
   private static final String FAILING = "SELECT * FROM \"cloudtrail\".\"no_such_table\"";
+  private static final String COUNT = "SELECT count(*) FROM \"cloudtrail\".\"cloudtrail_monthly\" "
+      + "WHERE \"year\" = '2024' AND \"month\" = '03'";
+  private static final long COUNTED = 1_234_567;
 
   @RegisterExtension
   static final AwsJsonStand stand = AwsJsonStand.start();
@@ -44,11 +48,15 @@ class AthenaQueryEngineContractTest extends QueryEngineContractTest {
     String token = echo("$.ClientRequestToken");
     stand.answerWhen(START_QUERY_EXECUTION, "$.QueryString", Pattern.quote(CTAS), started("ctas-" + token));
     stand.answerWhen(START_QUERY_EXECUTION, "$.QueryString", Pattern.quote(FAILING), started("failing-" + token));
+    stand.answerWhen(START_QUERY_EXECUTION, "$.QueryString", Pattern.quote(COUNT), started("count-" + token));
     String id = echo("$.QueryExecutionId");
     stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "ctas-.*",
         execution(id, "QUEUED").answer(),
         execution(id, "RUNNING").answer(),
         execution(id, "SUCCEEDED").statistics(52_428_800, 3_100).answer());
+    stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "count-.*",
+        execution(id, "RUNNING").answer(),
+        execution(id, "SUCCEEDED").statistics(1_024, 400).answer());
     stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "failing-.*",
         execution(id, "RUNNING").answer(),
         execution(id, "FAILED")
@@ -61,6 +69,8 @@ class AthenaQueryEngineContractTest extends QueryEngineContractTest {
     stand.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "malformed.*",
         invalidRequest("1 validation error detected: Value at 'queryExecutionId' failed to satisfy constraint"));
     stand.answerWhen(GET_QUERY_RESULTS, "$.QueryExecutionId", "ctas-.*", results(ROWS));
+    stand.answerWhen(GET_QUERY_RESULTS, "$.QueryExecutionId", "count-.*",
+        selectResults("_col0", "bigint", String.valueOf(COUNTED)));
     stand.answer(STOP_QUERY_EXECUTION, stopped());
     engine = new AthenaQueryEngine(stand.athena(), "etl", "cloudtrail");
   }
@@ -83,6 +93,16 @@ class AthenaQueryEngineContractTest extends QueryEngineContractTest {
   @Override
   protected String aFailingQuery() {
     return FAILING;
+  }
+
+  @Override
+  protected String aCountQuery() {
+    return COUNT;
+  }
+
+  @Override
+  protected long countOfTheQuery() {
+    return COUNTED;
   }
 
   @Test

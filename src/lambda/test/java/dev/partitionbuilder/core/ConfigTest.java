@@ -95,6 +95,38 @@ class ConfigTest {
     }
 
     @Test
+    void minPreviousRowsPercentAndMaxScanBytesAreOffByDefaultAndReachTheBuildSettings() {
+      Config off = Config.fromEnvironment(BASE);
+      Config on = Config.fromEnvironment(with(Config.MIN_PREVIOUS_ROWS_PERCENT, "80", Config.MAX_SCAN_BYTES,
+          "10737418240"));
+
+      assertThat(off.buildSettings().minPreviousRowsPercent()).isZero();
+      assertThat(off.buildSettings().maxScanBytes()).isZero();
+      assertThat(on.buildSettings().minPreviousRowsPercent()).isEqualTo(80);
+      assertThat(on.buildSettings().maxScanBytes()).isEqualTo(10_737_418_240L);
+      assertThat(Config.fromEnvironment(with(Config.MIN_PREVIOUS_ROWS_PERCENT, "100")).minPreviousRowsPercent()).isEqualTo(100);
+      assertThat(Config.minPreviousRowsPercent(Map.of(Config.MIN_PREVIOUS_ROWS_PERCENT, "0"))).isZero();
+      assertThat(Config.maxScanBytes(Map.of())).isZero();
+    }
+
+    @Test
+    void rejectsAPercentOutside0To100OrNotWholeAndANegativeOrNonNumericScanCapNamingTheValue() {
+      assertThat(rejection(with(Config.MIN_PREVIOUS_ROWS_PERCENT, "101")))
+          .isEqualTo("MIN_PREVIOUS_ROWS_PERCENT=\"101\" must be a percent from 0 (no check) to 100");
+      assertThat(rejection(with(Config.MIN_PREVIOUS_ROWS_PERCENT, "-1"))).contains("MIN_PREVIOUS_ROWS_PERCENT=\"-1\"");
+      assertThat(rejection(with(Config.MIN_PREVIOUS_ROWS_PERCENT, "50.5")))
+          .isEqualTo("MIN_PREVIOUS_ROWS_PERCENT=\"50.5\" is not a whole number");
+      assertThat(rejection(with(Config.MAX_SCAN_BYTES, "-1"))).isEqualTo("MAX_SCAN_BYTES=\"-1\" must be 0 (no cap) or more");
+      assertThat(rejection(with(Config.MAX_SCAN_BYTES, "10GB"))).isEqualTo("MAX_SCAN_BYTES=\"10GB\" is not a whole number");
+      assertThat(catchThrowableOfType(ConfigException.class,
+          () -> Config.minPreviousRowsPercent(Map.of(Config.MIN_PREVIOUS_ROWS_PERCENT, "200"))).getMessage())
+          .isEqualTo("MIN_PREVIOUS_ROWS_PERCENT=\"200\" must be a percent from 0 (no check) to 100");
+      assertThat(catchThrowableOfType(ConfigException.class,
+          () -> Config.maxScanBytes(Map.of(Config.MAX_SCAN_BYTES, "lots"))).getMessage())
+          .isEqualTo("MAX_SCAN_BYTES=\"lots\" is not a whole number");
+    }
+
+    @Test
     void readsTheOptionalVariablesWhenSet() {
       Config config = Config.fromEnvironment(with(
           Config.SCHEDULE_TIME_ZONE, "Europe/Berlin",

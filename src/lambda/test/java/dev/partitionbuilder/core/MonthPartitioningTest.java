@@ -151,6 +151,16 @@ class MonthPartitioningTest {
   }
 
   @Test
+  void theMonthsPredicateQuotesStringKeysAndNotIntegerOnes() {
+    assertThat(of(YEAR_MONTH, yearMonthProjection(null)).predicate(MARCH)).isEqualTo("\"year\" = '2024' AND \"month\" = '03'");
+    List<TableDefinition.Column> ints =
+        List.of(new TableDefinition.Column("year", "int"), new TableDefinition.Column("month", "int"));
+    assertThat(of(ints, Map.of()).predicate(MARCH)).isEqualTo("\"year\" = 2024 AND \"month\" = 3");
+    List<TableDefinition.Column> dt = List.of(new TableDefinition.Column("dt", "string"));
+    assertThat(of(dt, Map.of()).predicate(MARCH)).isEqualTo("\"dt\" = '2024-03'");
+  }
+
+  @Test
   void tablesThatCannotHoldAMonthAreRefusedInOneLine() {
     List<TableDefinition.Column> three = List.of(new TableDefinition.Column("region", "string"),
         new TableDefinition.Column("year", "string"), new TableDefinition.Column("month", "string"));

@@ -379,6 +379,108 @@ class PartitionBuilderTest {
         .containsKeys("cloudtrail_monthly/2024/030/sibling", "cloudtrail_monthly/2024/03");
   }
 
+  private static final String COUNT_MARCH =
+      "SELECT count(*) FROM \"cloudtrail\".\"cloudtrail_monthly\" WHERE \"year\" = '2024' AND \"month\" = '03'";
+
+  @Test
+  void refusesAMonthWithFewerThanMinPreviousRowsPercentOfThePartitionsRowsLeavingItsObjectsAndForgettingTheState() {
+    engine.rows(49).previousRows(100);
+    builder = builder(store, catalog, engine, SETTINGS.withMinPreviousRowsPercent(50));
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessage("Cannot replace 2024-03: the query wrote 49 rows, fewer than 50% of the 100 rows the partition "
+            + "holds now (MIN_PREVIOUS_ROWS_PERCENT=50): leaving the previous partition as it was");
+    assertThat(withoutStaging(store.objects())).isEqualTo(before);
+    assertThat(store.objects()).doesNotContainKey(STATE);
+    assertThat(engine.startedSql()).hasSize(2).last().isEqualTo(COUNT_MARCH);
+    assertThat(withoutLock(journal.entries())).noneMatch(e -> e.startsWith("copy") || e.startsWith("deleteKeys " + PARTITION));
+    // Counted after the CTAS ended and its table was dropped, before anything of the partition was listed.
+    assertThat(withoutLock(journal.entries())).containsSubsequence("get q1 SUCCEEDED", "drop " + TEMP, "start q2",
+        "get q2 SUCCEEDED", "result q2 100");
+  }
+
+  @Test
+  void replacesAMonthWithExactlyMinPreviousRowsPercentOfThePartitionsRows() {
+    engine.rows(50).previousRows(100);
+    builder = builder(store, catalog, engine, SETTINGS.withMinPreviousRowsPercent(50));
+
+    BuildResult result = builder.build(request("m-1", false));
+
+    assertThat(result.rowsWritten()).hasValue(50);
+    assertThat(store.objects()).containsKeys(PARTITION + "q1-bucket-0", PARTITION + "q1-bucket-1")
+        .doesNotContainKeys(PARTITION + "old-1", PARTITION + "old-2", STATE);
+  }
+
+  @Test
+  void aMonthWhosePartitionHoldsNoRowsYetPassesMinPreviousRowsPercent() {
+    engine.rows(1).previousRows(0);
+    builder = builder(store, catalog, engine, SETTINGS.withMinPreviousRowsPercent(100));
+
+    assertThat(builder.build(request("m-1", false)).objectsCopied()).isEqualTo(2);
+  }
+
+  @Test
+  void withMinPreviousRowsPercentOffNoCountIsRun() {
+    engine.rows(1).previousRows(1_000_000);
+
+    builder.build(request("m-1", false));
+
+    assertThat(engine.startedSql()).hasSize(1).noneMatch(sql -> sql.startsWith("SELECT"));
+  }
+
+  @Test
+  void aCountThatFailsFailsTheBuildSayingSoAndKeepsTheStateSoTheNextAttemptChecksAgainWithoutANewCtas() {
+    engine.willRun(RUNNING, SUCCEEDED).willRun(RUNNING, FAILED).rows(90).previousRows(100);
+    builder = builder(store, catalog, engine, SETTINGS.withMinPreviousRowsPercent(50));
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessage("Cannot check 2024-03 against the rows its partition holds now (MIN_PREVIOUS_ROWS_PERCENT=50): "
+            + "query q2 FAILED (error category 2 USER, type 1001, not retryable): HIVE_BAD_DATA: malformed");
+    assertThat(tableView(store.objects())).isEqualTo(tableView(before));
+    assertThat(savedState().queryExecutionId()).isEqualTo("q1");
+
+    BuildResult resumed = builder.build(request("m-1", true));
+
+    assertThat(resumed.queryExecutionId()).isEqualTo("q1");
+    assertThat(engine.startedSql()).filteredOn(sql -> sql.startsWith("CREATE")).hasSize(1);
+    assertThat(store.objects()).containsKeys(PARTITION + "q1-bucket-0").doesNotContainKeys(PARTITION + "old-1", STATE);
+  }
+
+  @Test
+  void stopsAQueryPastMaxScanBytesAndFailsNamingTheCapLeavingThePartitionAndForgettingTheState() {
+    engine.willRun(RUNNING, RUNNING, SUCCEEDED).bytesScanned(2_000_001);
+    builder = builder(store, catalog, engine, SETTINGS.withMaxScanBytes(2_000_000));
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(QueryFailedException.class)
+        .hasMessage("Cannot build 2024-03: query q1 has scanned 2000001 bytes, more than MAX_SCAN_BYTES=2000000, so it "
+            + "was stopped; the partition is as it was");
+    assertThat(engine.wasStopped("q1")).isTrue();
+    assertThat(journal.entries()).containsSubsequence("get q1 RUNNING", "stop q1", "get q1 CANCELLED");
+    assertThat(withoutStaging(store.objects())).isEqualTo(withoutStaging(before));
+    assertThat(store.objects()).doesNotContainKey(STATE);
+    assertThat(catalog.has("cloudtrail", "cloudtrail_monthly_temp_202403")).isFalse();
+
+    // Forgotten, not resumed: the next build runs the query afresh.
+    engine.bytesScanned(1_000);
+    builder.build(request("m-1", true));
+    assertThat(engine.startedSql()).hasSize(2);
+  }
+
+  @Test
+  void aQueryThatScannedExactlyMaxScanBytesIsNotStopped() {
+    engine.willRun(RUNNING, SUCCEEDED).bytesScanned(2_000_000);
+    builder = builder(store, catalog, engine, SETTINGS.withMaxScanBytes(2_000_000));
+
+    assertThat(builder.build(request("m-1", false)).objectsCopied()).isEqualTo(2);
+    assertThat(engine.wasStopped("q1")).isFalse();
+  }
+
   @Test
   void aCopyFailingOnTheSecondOfFourFilesRemovesTheFirstCopyAndLeavesThePartitionAsItWas() {
     engine.onSuccess(id -> {

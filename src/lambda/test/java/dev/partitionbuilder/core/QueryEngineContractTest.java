@@ -26,6 +26,11 @@ public abstract class QueryEngineContractTest {
   /** A query that fails; called just before it is started, so a scripted engine may arrange that here. */
   protected abstract String aFailingQuery();
 
+  /** A {@code SELECT count(*)} that returns {@link #countOfTheQuery()}, as the builder counts a partition. */
+  protected abstract String aCountQuery();
+
+  protected abstract long countOfTheQuery();
+
   /** An idempotency token as the builder makes them (64 hex digits). */
   protected static String token(String key, String sql) {
     return PartitionBuilder.token(key, sql);
@@ -100,6 +105,26 @@ public abstract class QueryEngineContractTest {
     awaitDone(id);
 
     assertThat(engine().rowsWritten(id)).hasValue(rowsOfTheCtas());
+  }
+
+  @Test
+  void aSucceededCountGivesItsOneNumber() {
+    String sql = aCountQuery();
+    String id = engine().start(sql, token("m-1", sql));
+
+    assertThat(awaitDone(id).state()).isEqualTo(State.SUCCEEDED);
+    assertThat(engine().numberResult(id)).isEqualTo(countOfTheQuery());
+  }
+
+  @Test
+  void aCtasGivesNoNumberResultSoItsRowCountIsNeverTakenForACount() {
+    String sql = aCtas();
+    String id = engine().start(sql, token("m-1", sql));
+    awaitDone(id);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine().numberResult(id))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasMessageContaining(id);
   }
 
   @Test

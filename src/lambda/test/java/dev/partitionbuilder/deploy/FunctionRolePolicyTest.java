@@ -1,6 +1,8 @@
 package dev.partitionbuilder.deploy;
 
 import static dev.partitionbuilder.deploy.Policies.ATHENA_CTAS;
+import static dev.partitionbuilder.deploy.Policies.ATHENA_COUNT;
+import static dev.partitionbuilder.deploy.Policies.ATHENA_COUNT_NEEDS;
 import static dev.partitionbuilder.deploy.Policies.ATHENA_CTAS_NEEDS;
 import static dev.partitionbuilder.deploy.Policies.CODE;
 import static dev.partitionbuilder.deploy.Policies.FUNCTION_ROLE;
@@ -62,9 +64,10 @@ class FunctionRolePolicyTest {
       String sid = s.sid();
       Set<String> allowed = sid.startsWith(CODE) ? code
           : sid.startsWith(ATHENA_CTAS) ? ATHENA_CTAS_NEEDS
+          : sid.startsWith(ATHENA_COUNT) ? ATHENA_COUNT_NEEDS
           : sid.startsWith(LAMBDA) ? LAMBDA_RUNTIME
           : Set.of();
-      assertThat(allowed).as("actions of " + sid + " (Sid prefix Code, AthenaCtas or Lambda)").containsAll(s.actions());
+      assertThat(allowed).as("actions of " + sid + " (Sid prefix Code, AthenaCtas, AthenaCount or Lambda)").containsAll(s.actions());
     }
     assertThat(actions(withSidPrefix(LAMBDA))).isEqualTo(LAMBDA_RUNTIME);
   }
@@ -137,6 +140,26 @@ class FunctionRolePolicyTest {
   void lambdaRuntimeMayReadOnlyTheTriggerQueueAndWriteOnlyItsOwnLogGroup() {
     assertThat(granting("sqs:ReceiveMessage")).flatExtracting(Statement::resources).containsOnly("<TriggerQueue.Arn>");
     assertThat(granting("logs:PutLogEvents")).flatExtracting(Statement::resources).containsOnly("<FunctionLogGroup.Arn>");
+  }
+
+  @Test
+  void countingTheRowsAPartitionHoldsReadsOnlyTheLongLivedTableAndItsPrefixAndOnlyWhenMinPreviousRowsPercentIsSet() {
+    Resolver example = Resolver.withExampleValues(Map.of());
+    String glue = "arn:aws:glue:" + Resolver.REGION + ":" + Resolver.ACCOUNT_ID + ":";
+
+    assertThat(Policies.functionRole(Map.of())).extracting(Statement::sid).noneMatch(sid -> sid.startsWith(ATHENA_COUNT));
+    assertThat(Policies.functionRole(Map.of("MinPreviousRowsPercent", "0"))).extracting(Statement::sid)
+        .noneMatch(sid -> sid.startsWith(ATHENA_COUNT));
+    assertThat(withSidPrefix(ATHENA_COUNT)).extracting(Statement::sid)
+        .containsExactlyInAnyOrder("AthenaCountReadDestinationTable", "AthenaCountReadPartitions");
+    assertThat(withSidPrefix(ATHENA_COUNT)).filteredOn(s -> s.actions().contains("glue:GetTable"))
+        .flatExtracting(Statement::resources)
+        .containsExactlyInAnyOrder(glue + "catalog", glue + "database/" + example.parameter("GlueDatabase"),
+            glue + "table/" + example.parameter("GlueDatabase") + "/" + example.parameter("DestinationTable"));
+    assertThat(withSidPrefix(ATHENA_COUNT)).filteredOn(s -> s.actions().contains("s3:GetObject"))
+        .flatExtracting(Statement::resources)
+        .containsExactly("arn:aws:s3:::" + example.parameter("DestinationBucket") + "/"
+            + example.parameter("DestinationPrefix") + "*");
   }
 
   @Test

@@ -110,6 +110,17 @@ class FunctionTemplateTest {
   }
 
   @Test
+  void minPreviousRowsPercentAndMaxScanBytesAreParametersPassedAsTheirVariablesAndOffByDefault() {
+    Config defaults = Config.fromEnvironment(environment(Map.of()));
+    Config set = Config.fromEnvironment(environment(Map.of("MinPreviousRowsPercent", "80", "MaxScanBytes", "10737418240")));
+
+    assertThat(defaults.minPreviousRowsPercent()).isZero();
+    assertThat(defaults.maxScanBytes()).isZero();
+    assertThat(set.minPreviousRowsPercent()).isEqualTo(80);
+    assertThat(set.maxScanBytes()).isEqualTo(10_737_418_240L);
+  }
+
+  @Test
   void ctasTemplateIsPassedOnlyWhenATemplateUriIsGiven() {
     assertThat(environment(Map.of())).doesNotContainKey(Config.CTAS_TEMPLATE);
 

@@ -13,6 +13,8 @@ final class Policies {
   static final String CODE = "Code";
   /** Statements of what Athena does with the caller's credentials while it runs the CTAS. */
   static final String ATHENA_CTAS = "AthenaCtas";
+  /** Statements of what Athena does with the caller's credentials while it counts a month's rows. */
+  static final String ATHENA_COUNT = "AthenaCount";
   /** Statements of what the Lambda service needs: polling the queue and writing logs. */
   static final String LAMBDA = "Lambda";
   /** The one statement policy/policy.json adds, for whoever sends messages by hand. */
@@ -30,6 +32,15 @@ final class Policies {
       "glue:GetPartitions", "glue:BatchGetPartition",
       "s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:GetObject",
       "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts");
+  /**
+   * What a SELECT on the long-lived table needs besides the code's own calls: Glue reads of the
+   * table (partition projection, so no partitions) and S3 reads of its files; its listing and the
+   * query result location are granted already.
+   * https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html
+   */
+  static final Set<String> ATHENA_COUNT_NEEDS = Set.of("glue:GetDatabase", "glue:GetTable", "s3:GetObject");
+  /** The parameter that turns the count (and its statements) on, with a value that does. */
+  static final Map<String, String> COUNTS_PREVIOUS_ROWS = Map.of("MinPreviousRowsPercent", "50");
   /** https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html and the log group. */
   static final Set<String> LAMBDA_RUNTIME = Set.of(
       "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
@@ -65,8 +76,10 @@ final class Policies {
     return Statement.all(Resolver.withExampleValues(extra).resolve(template.roleStatements(FUNCTION_ROLE)));
   }
 
-  /** Every statement the function role can have: a CTAS template in S3 adds one. */
+  /** Every statement the function role can have: a CTAS template in S3 adds one, the count of the previous rows two. */
   static List<Statement> functionRoleWithEveryOption() {
-    return functionRole(Map.of("CtasTemplateS3Uri", SdkCalls.TEMPLATE_URI));
+    Map<String, String> options = new java.util.HashMap<>(COUNTS_PREVIOUS_ROWS);
+    options.put("CtasTemplateS3Uri", SdkCalls.TEMPLATE_URI);
+    return functionRole(options);
   }
 }

@@ -35,7 +35,10 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.athena.model.GetQueryExecutionResponse;
+import software.amazon.awssdk.services.athena.model.Datum;
+import software.amazon.awssdk.services.athena.model.GetQueryResultsRequest;
 import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
+import software.amazon.awssdk.services.athena.model.Row;
 import software.amazon.awssdk.services.athena.model.GetWorkGroupResponse;
 import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.athena.model.StartQueryExecutionResponse;
@@ -62,7 +65,7 @@ import software.amazon.awssdk.utils.builder.SdkBuilder;
  * response. The scenario takes every path that reaches AWS: a CTAS template read from S3, the
  * workgroup's settings read at cold start, the saved state of an earlier build whose query, of an
  * older template, is still running (so it is stopped), a successful rerun, the row count, and the
- * replace: copying the staged file in (over 5 GB, so part by part) and deleting the old one, all
+ * count of the rows the partition holds now, the replace: copying the staged file in (over 5 GB, so part by part) and deleting the old one, all
  * between taking the month's lock and releasing it. A second, short scenario copies such a file
  * again with a part that fails, which the store aborts. A third builds a month of a table without
  * projection twice: the first build creates its Glue partition, the second points it elsewhere.
@@ -116,8 +119,9 @@ final class SdkCalls {
   /** When set, UploadPartCopy fails, as a part whose copy S3 refuses. */
   private boolean failPartCopies;
   private final Deque<QueryExecutionState> states = new ArrayDeque<>(List.of(
-      QueryExecutionState.RUNNING, QueryExecutionState.CANCELLED, QueryExecutionState.SUCCEEDED));
-  private final Deque<Instant> submitted = new ArrayDeque<>(List.of(Instant.EPOCH, Instant.EPOCH, NOW));
+      QueryExecutionState.RUNNING, QueryExecutionState.CANCELLED, QueryExecutionState.SUCCEEDED,
+      QueryExecutionState.SUCCEEDED));
+  private final Deque<Instant> submitted = new ArrayDeque<>(List.of(Instant.EPOCH, Instant.EPOCH, NOW, NOW));
   private int started;
   /** The lock and build state the scenario wrote, by key, read back when it releases or resumes them. */
   private final Map<String, byte[]> written = new java.util.HashMap<>();
@@ -145,6 +149,9 @@ final class SdkCalls {
     BuildResult result = calls.run();
     if (result.rowsWritten().orElse(-1) != 42) {
       throw new AssertionError("The scenario did not run to its end: " + result);
+    }
+    if (!calls.states.isEmpty()) {
+      throw new AssertionError("The scenario did not count the rows the partition holds: " + calls.states + " left");
     }
     calls.copyWithAFailingPart();
     Set<String> all = new TreeSet<>(calls.recorded);
@@ -186,7 +193,10 @@ final class SdkCalls {
         Config.DST_TABLE_NAME, "cloudtrail_monthly",
         Config.DST_BUCKET, "example-cloudtrail-analytics",
         Config.DST_PREFIX, "cloudtrail_monthly/",
-        Config.CTAS_TEMPLATE, TEMPLATE_URI));
+        Config.CTAS_TEMPLATE, TEMPLATE_URI,
+        // The count of the rows the partition holds (a second query and its result), and the scan cap.
+        Config.MIN_PREVIOUS_ROWS_PERCENT, "50",
+        Config.MAX_SCAN_BYTES, "10737418240"));
     AwsClients clients = new AwsClients(
         mock(S3Client.class, recording()), mock(GlueClient.class, recording()), mock(AthenaClient.class, recording()));
     return AwsBackend.partitionBuilder(config, clients, clock, duration -> { })
@@ -304,8 +314,15 @@ final class SdkCalls {
             // The swap scenario's queries have succeeded whenever they are asked about.
             .status(s -> s.state(registered ? QueryExecutionState.SUCCEEDED : states.pop())
                 .submissionDateTime(registered ? NOW : submitted.pop()))).build();
-      case "AthenaClient.getQueryResults":
+      case "AthenaClient.getQueryResults": {
+        if (((GetQueryResultsRequest) request).queryExecutionId().equals("query-2")) {
+          // The count of the rows the partition holds: a header row, then the count, fewer than twice 42.
+          return GetQueryResultsResponse.builder().resultSet(r -> r.rows(
+              Row.builder().data(Datum.builder().varCharValue("_col0").build()).build(),
+              Row.builder().data(Datum.builder().varCharValue("80").build()).build())).build();
+        }
         return GetQueryResultsResponse.builder().updateCount(42L).build();
+      }
       case "AthenaClient.getWorkGroup":
         // A workgroup that lets the CTAS choose its location, so wiring goes on to the build.
         return GetWorkGroupResponse.builder().workGroup(w -> w.name("primary")

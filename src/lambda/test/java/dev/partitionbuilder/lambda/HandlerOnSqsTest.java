@@ -145,6 +145,11 @@ class HandlerOnSqsTest {
     public OptionalLong rowsWritten(String id) {
       return OptionalLong.of(42);
     }
+
+    @Override
+    public long numberResult(String id) {
+      throw new AssertionError("MIN_PREVIOUS_ROWS_PERCENT is off: nothing is counted");
+    }
   }
 
   @Test

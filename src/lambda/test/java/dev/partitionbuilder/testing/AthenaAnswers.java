@@ -42,6 +42,28 @@ public final class AthenaAnswers {
   }
 
   /**
+   * GetQueryResults of a SELECT of one column: a first row of its name, as Athena gives a SELECT's
+   * results, then one row per value.
+   */
+  public static Answer selectResults(String column, String type, String... values) {
+    ObjectNode body = object();
+    ObjectNode resultSet = body.putObject("ResultSet");
+    com.fasterxml.jackson.databind.node.ArrayNode rows = resultSet.putArray("Rows");
+    rows.addObject().putArray("Data").addObject().put("VarCharValue", column);
+    for (String value : values) {
+      ObjectNode datum = rows.addObject().putArray("Data").addObject();
+      if (value != null) {
+        datum.put("VarCharValue", value);
+      }
+    }
+    resultSet.putObject("ResultSetMetadata").putArray("ColumnInfo").addObject()
+        .put("CatalogName", "hive").put("SchemaName", "").put("TableName", "")
+        .put("Name", column).put("Label", column).put("Type", type)
+        .put("Precision", 19).put("Scale", 0).put("Nullable", "UNKNOWN").put("CaseSensitive", false);
+    return ok(body.toString());
+  }
+
+  /**
    * GetWorkGroup of an enabled workgroup with a result location, which does or does not enforce its
    * settings ("Override client-side settings").
    */

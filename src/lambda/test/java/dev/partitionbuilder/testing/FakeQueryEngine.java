@@ -1,5 +1,6 @@
 package dev.partitionbuilder.testing;
 
+import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryEngine;
 import dev.partitionbuilder.core.QueryExecution;
 import dev.partitionbuilder.core.QueryNotFoundException;
@@ -22,7 +23,9 @@ import java.util.regex.Pattern;
  * A query engine that plays a script: each started query goes through the states given to
  * {@link #willRun} (or {@link #willFailRetryably}), one per {@code get}, and stays in the last. A
  * token seen before returns the query it started, as Athena's ClientRequestToken does. A FAILED
- * query fails as a user error (not retryable) unless its script says otherwise.
+ * query fails as a user error (not retryable) unless its script says otherwise. A {@code SELECT}
+ * (the builder's count of the rows a partition holds) returns {@link #previousRows}, and its
+ * success writes nothing.
  */
 public final class FakeQueryEngine implements QueryEngine {
   private final Journal journal;
@@ -34,6 +37,8 @@ public final class FakeQueryEngine implements QueryEngine {
   private final List<String> tokens = new ArrayList<>();
   private Consumer<String> onSuccess = id -> {};
   private OptionalLong rows = OptionalLong.of(42);
+  private long previousRows;
+  private long bytesScanned = 1_000_000;
   private int next = 1;
 
   private record Script(List<State> states, boolean retryable) {}
@@ -104,6 +109,18 @@ public final class FakeQueryEngine implements QueryEngine {
     return this;
   }
 
+  /** What a {@code SELECT count(*)} returns: the rows the partition holds now. */
+  public FakeQueryEngine previousRows(long previousRows) {
+    this.previousRows = previousRows;
+    return this;
+  }
+
+  /** What every look at a query says it has scanned so far. */
+  public FakeQueryEngine bytesScanned(long bytesScanned) {
+    this.bytesScanned = bytesScanned;
+    return this;
+  }
+
   /** The engine does not say how many rows a query wrote. */
   public FakeQueryEngine rowsUnknown() {
     this.rows = OptionalLong.empty();
@@ -159,20 +176,20 @@ public final class FakeQueryEngine implements QueryEngine {
     }
     if (!run.state.isDone() && !run.states.isEmpty()) {
       run.state = run.states.size() > 1 ? run.states.poll() : run.states.peek();
-      if (run.state == State.SUCCEEDED) {
+      if (run.state == State.SUCCEEDED && !isSelect(run.sql)) {
         onSuccess.accept(id);
       }
     }
     journal.add("get " + id + " " + run.state);
     if (run.state != State.FAILED) {
-      return new QueryExecution(id, run.state, run.submittedAt, Optional.empty(), null, null, false, 1_000_000, 2_000);
+      return new QueryExecution(id, run.state, run.submittedAt, Optional.empty(), null, null, false, bytesScanned, 2_000);
     }
     if (run.retryable) {
       return new QueryExecution(id, run.state, run.submittedAt, Optional.of("GENERIC_INTERNAL_ERROR: worker lost"),
-          1, 401, true, 1_000_000, 2_000);
+          1, 401, true, bytesScanned, 2_000);
     }
     return new QueryExecution(id, run.state, run.submittedAt, Optional.of("HIVE_BAD_DATA: malformed"),
-        2, 1001, false, 1_000_000, 2_000);
+        2, 1001, false, bytesScanned, 2_000);
   }
 
   @Override
@@ -189,5 +206,19 @@ public final class FakeQueryEngine implements QueryEngine {
   @Override
   public OptionalLong rowsWritten(String id) {
     return rows;
+  }
+
+  @Override
+  public long numberResult(String id) {
+    Run run = runs.get(id);
+    if (run == null || run.state != State.SUCCEEDED || !isSelect(run.sql)) {
+      throw new PartitionBuilderException("Fake query " + id + " returned no number");
+    }
+    journal.add("result " + id + " " + previousRows);
+    return previousRows;
+  }
+
+  private static boolean isSelect(String sql) {
+    return sql.stripLeading().regionMatches(true, 0, "SELECT", 0, "SELECT".length());
   }
 }

@@ -32,4 +32,15 @@ class FakeQueryEngineContractTest extends QueryEngineContractTest {
     engine.willRun(State.RUNNING, State.FAILED);
     return "SELECT * FROM no_such_table";
   }
+
+  @Override
+  protected String aCountQuery() {
+    engine.previousRows(77).willRun(State.RUNNING, State.SUCCEEDED);
+    return "SELECT count(*) FROM \"cloudtrail\".\"cloudtrail_monthly\" WHERE \"year\" = '2024' AND \"month\" = '03'";
+  }
+
+  @Override
+  protected long countOfTheQuery() {
+    return 77;
+  }
 }

@@ -59,6 +59,9 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
     volatile Integer errorCategory;
     volatile Integer errorType;
     volatile long rows = -1;
+    /** The one value of a query that returned one row of one whole number, else null. */
+    volatile Long number;
+    volatile String result;
     volatile long bytesScanned;
     volatile long millis;
     volatile boolean stopRequested;
@@ -91,6 +94,11 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
   @Override
   public synchronized QueryExecution get(String queryExecutionId) {
     Run run = run(queryExecutionId);
+    if (run.state == State.RUNNING) {
+      // Athena's DataScannedInBytes grows while the query runs; Trino's physical input is the nearest.
+      trinoInfo(queryExecutionId).ifPresent(info -> run.bytesScanned = Math.max(run.bytesScanned,
+          info.getQueryStats().getPhysicalInputDataSize().toBytes()));
+    }
     return new QueryExecution(queryExecutionId, run.state, run.submittedAt, Optional.ofNullable(run.reason),
         run.errorCategory, run.errorType, false, run.bytesScanned, run.millis);
   }
@@ -109,6 +117,16 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
   public synchronized OptionalLong rowsWritten(String queryExecutionId) {
     Run run = run(queryExecutionId);
     return run.state == State.SUCCEEDED && run.rows >= 0 ? OptionalLong.of(run.rows) : OptionalLong.empty();
+  }
+
+  @Override
+  public synchronized long numberResult(String queryExecutionId) {
+    Run run = run(queryExecutionId);
+    if (run.state != State.SUCCEEDED || run.number == null) {
+      throw new PartitionBuilderException("Local query " + queryExecutionId + " returned "
+          + (run.state != State.SUCCEEDED ? "nothing: it is " + run.state : run.result) + ", not one row of one whole number");
+    }
+    return run.number;
   }
 
   /** Cancels what still runs; the engine itself is closed by its owner. */
@@ -138,9 +156,12 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
   }
 
   private Optional<QueryId> trinoQuery(String id) {
+    return trinoInfo(id).map(BasicQueryInfo::getQueryId);
+  }
+
+  private Optional<BasicQueryInfo> trinoInfo(String id) {
     return dispatch().getQueries().stream()
         .filter(q -> q.getSession().getTraceToken().equals(Optional.of(id)))
-        .map(BasicQueryInfo::getQueryId)
         .findFirst();
   }
 
@@ -158,6 +179,7 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
       ctas.catalogSessionProperties().forEach((k, v) -> session.setCatalogSessionProperty(TrinoEngine.CATALOG, k, v));
       MaterializedResult result = engine.execute(session.build(), ctas.sql());
       run.rows = result.getUpdateCount().orElse(-1);
+      keepNumber(result, run);
       outcome = State.SUCCEEDED;
     } catch (RuntimeException | Error e) {
       run.reason = TrinoEngine.message(e);
@@ -169,6 +191,24 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
       trinoQuery(id).flatMap(q -> dispatch().getFullQueryInfo(q)).ifPresent(info -> describe(info, run));
       run.millis = Duration.between(started, clock.instant()).toMillis();
       run.state = outcome;
+    }
+  }
+
+  /** The one whole number a SELECT returned, such as a count; a CTAS's row of its update count is not one. */
+  private static void keepNumber(MaterializedResult result, Run run) {
+    if (result.getUpdateCount().isPresent()) {
+      run.result = "an update count";
+      return;
+    }
+    if (result.getRowCount() != 1 || result.getTypes().size() != 1) {
+      run.result = result.getRowCount() + " row(s) of " + result.getTypes().size() + " column(s)";
+      return;
+    }
+    Object value = result.getOnlyValue();
+    if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      run.number = ((Number) value).longValue();
+    } else {
+      run.result = value == null ? "NULL" : "a " + result.getTypes().get(0).getDisplayName() + " " + value;
     }
   }
 

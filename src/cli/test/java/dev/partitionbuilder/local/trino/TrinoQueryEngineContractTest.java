@@ -66,4 +66,14 @@ class TrinoQueryEngineContractTest extends QueryEngineContractTest {
     return "CREATE TABLE contract.broken WITH (format = 'PARQUET', external_location = '"
         + warehouse.resolve("broken").toUri() + "') AS SELECT * FROM contract.no_such_table";
   }
+
+  @Override
+  protected String aCountQuery() {
+    return "SELECT count(*) FROM UNNEST(sequence(1, 321)) AS t (n)";
+  }
+
+  @Override
+  protected long countOfTheQuery() {
+    return 321;
+  }
 }
