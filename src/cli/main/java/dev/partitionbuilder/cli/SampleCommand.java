@@ -2,6 +2,7 @@ package dev.partitionbuilder.cli;
 
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.TriggerParser;
+import dev.partitionbuilder.local.RawCloudTrailSample;
 import dev.partitionbuilder.local.SampleData;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,9 +17,14 @@ import picocli.CommandLine.Spec;
 
 /** Writes a month of sample CloudTrail files for local mode; needs no configuration and no AWS. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-    description = "Writes a month of made-up, realistic CloudTrail events as the source table lays them out "
-        + "(DIR/YYYY/MM/DD/*.json.gz, gzipped NDJSON with a few malformed lines), replacing that month's files "
-        + "and touching no other month. The same month, count and seed always give the same bytes.")
+    description = {"Writes a month of made-up, realistic CloudTrail events, replacing that month's files and touching "
+        + "no other month's. The same month, count and seed always give the same bytes. Layouts:",
+        "  daily: as the bundled source table reads them, DIR/YYYY/MM/DD/*.json.gz, gzipped NDJSON with a few "
+        + "malformed lines;",
+        "  raw-cloudtrail: as CloudTrail delivers them, DIR/AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/"
+        + "<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<random>.json.gz, each file one {\"Records\":[...]} "
+        + "object of the events delivered in one hour, under the day of its delivery (so the month's last events "
+        + "partly sit in the next month's first day; see examples/raw-cloudtrail/)."})
 final class SampleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -29,9 +35,22 @@ final class SampleCommand implements Callable<Integer> {
       description = "well-formed events to write (default: ${DEFAULT-VALUE}); malformed lines come on top")
   int events;
 
-  @Option(names = "--source", paramLabel = "DIR", defaultValue = "local/cloudtrail_daily",
-      description = "the source table's root, holding the YYYY/ directories (default: ${DEFAULT-VALUE})")
+  @Option(names = "--source", paramLabel = "DIR", description = "where to write: the source table's root, holding the "
+      + "YYYY/ directories (default: local/cloudtrail_daily), or with raw-cloudtrail the bucket's, holding AWSLogs/ "
+      + "(default: local/cloudtrail_raw)")
   Path source;
+
+  @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "daily",
+      description = "daily or raw-cloudtrail (default: ${DEFAULT-VALUE})")
+  String layout;
+
+  @Option(names = "--account", paramLabel = "ID", defaultValue = RawCloudTrailSample.DEFAULT_ACCOUNT,
+      description = "raw-cloudtrail: the account in the path (default: ${DEFAULT-VALUE})")
+  String account;
+
+  @Option(names = "--region", paramLabel = "REGION", defaultValue = RawCloudTrailSample.DEFAULT_REGION,
+      description = "raw-cloudtrail: the region in the path; every event goes there (default: ${DEFAULT-VALUE})")
+  String region;
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
       description = "seed of the generator (default: ${DEFAULT-VALUE})")
@@ -44,6 +63,13 @@ final class SampleCommand implements Callable<Integer> {
     if (events < 0) {
       throw new ConfigException("--events must be 0 or more, got " + events);
     }
+    if (layout.equals("raw-cloudtrail")) {
+      return raw(ym);
+    }
+    if (!layout.equals("daily")) {
+      throw new ConfigException("--layout must be daily or raw-cloudtrail, got \"" + layout + "\"");
+    }
+    Path source = this.source == null ? Path.of("local", "cloudtrail_daily") : this.source;
     long start = System.nanoTime();
     SampleData.Summary summary = SampleData.generate(source, ym, events, seed);
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -51,6 +77,23 @@ final class SampleCommand implements Callable<Integer> {
     spec.commandLine().getOut().println(String.format(Locale.ROOT,
         "%s: %,d lines (%,d malformed) in %,d files, %,d bytes, %.1f s, in %s",
         summary.month(), summary.lines(), summary.malformedLines(), summary.files(), summary.bytes(), seconds, dir));
+    return 0;
+  }
+
+  private int raw(YearMonth ym) {
+    Path root = source == null ? Path.of("local", "cloudtrail_raw") : source;
+    long start = System.nanoTime();
+    RawCloudTrailSample.Summary summary;
+    try {
+      summary = RawCloudTrailSample.generate(root, ym, events, seed, account, region);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--" + e.getMessage(), e);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    spec.commandLine().getOut().println(String.format(Locale.ROOT,
+        "%s: %,d events (%,d of them delivered in %s) in %,d files, %,d bytes, %.1f s, in %s",
+        summary.month(), summary.records(), summary.deliveredNextMonth(), ym.plusMonths(1), summary.files(),
+        summary.bytes(), seconds, summary.directory()));
     return 0;
   }
 }

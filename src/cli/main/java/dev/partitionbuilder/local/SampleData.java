@@ -141,12 +141,12 @@ public final class SampleData {
     }
 
     Summary write(Path monthDir) throws IOException {
-      int[] perDay = spreadOverDays();
+      int[] perDay = spreadOverDays(month, events, random);
       long index = 0;
       for (int d = 0; d < perDay.length; d++) {
         LocalDate date = month.atDay(d + 1);
         Path dayDir = Files.createDirectories(monthDir.resolve(String.format(Locale.ROOT, "%02d", d + 1)));
-        int[] seconds = secondsOfDay(perDay[d]);
+        int[] seconds = secondsOfDay(perDay[d], random);
         int fileCount = Math.max(1, Math.min(1 + random.nextInt(3), perDay[d]));
         Call.Day day = Call.Day.of(date);
         int from = 0;
@@ -196,63 +196,63 @@ public final class SampleData {
       // A cut object never parses: its closing brace is the last character.
       return event.substring(0, event.length() * (3 + random.nextInt(5)) / 10);
     }
+  }
 
-    /** Weekdays busier than weekends, each day a little different; sums to exactly {@code events}. */
-    private int[] spreadOverDays() {
-      int days = month.lengthOfMonth();
-      double[] weights = new double[days];
-      double total = 0;
-      for (int d = 0; d < days; d++) {
-        DayOfWeek dow = month.atDay(d + 1).getDayOfWeek();
-        boolean weekend = dow == DayOfWeek.SATURDAY || dow == DayOfWeek.SUNDAY;
-        weights[d] = (weekend ? 0.45 : 1.0) * (0.85 + 0.3 * random.nextDouble());
-        total += weights[d];
-      }
-      int[] counts = new int[days];
-      double[] remainders = new double[days];
-      long assigned = 0;
-      for (int d = 0; d < days; d++) {
-        double exact = events * weights[d] / total;
-        counts[d] = (int) exact;
-        remainders[d] = exact - counts[d];
-        assigned += counts[d];
-      }
-      // Largest remainders first; ties go to the earlier day, so the result is deterministic.
-      Integer[] order = new Integer[days];
-      Arrays.setAll(order, d -> d);
-      Arrays.sort(order, Comparator.comparingDouble((Integer d) -> -remainders[d]).thenComparing(d -> d));
-      for (int i = 0; i < events - assigned; i++) {
-        counts[order[i]]++;
-      }
-      return counts;
+  /** Weekdays busier than weekends, each day a little different; sums to exactly {@code events}. */
+  static int[] spreadOverDays(YearMonth month, int events, SplittableRandom random) {
+    int days = month.lengthOfMonth();
+    double[] weights = new double[days];
+    double total = 0;
+    for (int d = 0; d < days; d++) {
+      DayOfWeek dow = month.atDay(d + 1).getDayOfWeek();
+      boolean weekend = dow == DayOfWeek.SATURDAY || dow == DayOfWeek.SUNDAY;
+      weights[d] = (weekend ? 0.45 : 1.0) * (0.85 + 0.3 * random.nextDouble());
+      total += weights[d];
     }
+    int[] counts = new int[days];
+    double[] remainders = new double[days];
+    long assigned = 0;
+    for (int d = 0; d < days; d++) {
+      double exact = events * weights[d] / total;
+      counts[d] = (int) exact;
+      remainders[d] = exact - counts[d];
+      assigned += counts[d];
+    }
+    // Largest remainders first; ties go to the earlier day, so the result is deterministic.
+    Integer[] order = new Integer[days];
+    Arrays.setAll(order, d -> d);
+    Arrays.sort(order, Comparator.comparingDouble((Integer d) -> -remainders[d]).thenComparing(d -> d));
+    for (int i = 0; i < events - assigned; i++) {
+      counts[order[i]]++;
+    }
+    return counts;
+  }
 
-    /** {@code count} seconds of one day, in order, denser in office hours. */
-    private int[] secondsOfDay(int count) {
-      int totalWeight = Arrays.stream(HOURLY).sum();
-      int[] seconds = new int[count];
-      for (int i = 0; i < count; i++) {
-        int x = random.nextInt(totalWeight);
-        int hour = 0;
-        while (x >= HOURLY[hour]) {
-          x -= HOURLY[hour++];
-        }
-        seconds[i] = hour * 3600 + random.nextInt(3600);
+  /** {@code count} seconds of one day, in order, denser in office hours. */
+  static int[] secondsOfDay(int count, SplittableRandom random) {
+    int totalWeight = Arrays.stream(HOURLY).sum();
+    int[] seconds = new int[count];
+    for (int i = 0; i < count; i++) {
+      int x = random.nextInt(totalWeight);
+      int hour = 0;
+      while (x >= HOURLY[hour]) {
+        x -= HOURLY[hour++];
       }
-      Arrays.sort(seconds);
-      return seconds;
+      seconds[i] = hour * 3600 + random.nextInt(3600);
     }
+    Arrays.sort(seconds);
+    return seconds;
+  }
 
-    /** Indexes of the events the malformed lines go just before: one in each equal stretch of the month. */
-    private static long[] malformedPositions(int events, SplittableRandom random) {
-      int count = malformedLines(events);
-      long[] at = new long[count];
-      for (int k = 0; k < count; k++) {
-        long from = (long) events * k / count;
-        long to = (long) events * (k + 1) / count;
-        at[k] = from + random.nextLong(to - from);
-      }
-      return at;
+  /** Indexes of the events the malformed lines go just before: one in each equal stretch of the month. */
+  private static long[] malformedPositions(int events, SplittableRandom random) {
+    int count = malformedLines(events);
+    long[] at = new long[count];
+    for (int k = 0; k < count; k++) {
+      long from = (long) events * k / count;
+      long to = (long) events * (k + 1) / count;
+      at[k] = from + random.nextLong(to - from);
     }
+    return at;
   }
 }

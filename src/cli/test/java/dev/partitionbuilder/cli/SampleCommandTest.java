@@ -43,6 +43,27 @@ class SampleCommandTest {
   }
 
   @Test
+  void rawCloudTrailLayoutWritesTheRegionsTreeAndSaysHowManyWereDeliveredNextMonth(@TempDir Path source) {
+    int code = run("sample", "--layout", "raw-cloudtrail", "--month", "2024-03", "--events", "500", "--source",
+        source.toString(), "--region", "eu-west-1");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString().lines()).singleElement().asString()
+        .matches("2024-03: 500 events \\(\\d+ of them delivered in 2024-04\\) in [\\d,]+ files, [\\d,]+ bytes, .*")
+        .endsWith(source.resolve("AWSLogs/123456789012/CloudTrail/eu-west-1").toString());
+  }
+
+  @Test
+  void anUnknownLayoutIsOneLineAndExitsTwo(@TempDir Path source) {
+    int code = run("sample", "--layout", "raw", "--month", "2024-03", "--source", source.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip())
+        .isEqualTo("partition-builder: error: --layout must be daily or raw-cloudtrail, got \"raw\"");
+    assertThat(source).isEmptyDirectory();
+  }
+
+  @Test
   void sampleRejectsANegativeEventCountWithOneLineAndExitsTwo(@TempDir Path source) {
     int code = run("sample", "--month", "2024-02", "--events", "-5", "--source", source.toString());
 

@@ -32,7 +32,12 @@ import java.util.regex.Pattern;
  *       location, {@code s3://bucket/prefix/_staging/YYYY/MM/}, not the partition: the builder
  *       moves the files into the partition ({@code s3://bucket/prefix/YYYY/MM/}) only after the
  *       query succeeded, so a failed query never touches the partition;
- *   <li>{@code {{year}}}, {@code {{month}}}: {@code 2024} and {@code 03}.
+ *   <li>{@code {{year}}}, {@code {{month}}}: {@code 2024} and {@code 03};
+ *   <li>{@code {{next_year}}}, {@code {{next_month}}}: the month after, {@code 2024} and {@code 04}
+ *       ({@code 2025} and {@code 01} for 2024-12). Sources laid out by delivery date, such as raw
+ *       CloudTrail, hold some of a month's events in the first days of the next: a template reads
+ *       those days too ({@code '{{next_year}}/{{next_month}}/02'} as the last partition) and keeps
+ *       the month's rows by their own time.
  * </ul>
  *
  * The template is checked when it is loaded: one statement, no unknown placeholder, no backticks
@@ -44,7 +49,8 @@ public final class CtasTemplate {
   public static final String BUNDLED = "ddl/cloudtrail_monthly_ctas.sql";
 
   private static final List<String> PLACEHOLDERS = List.of(
-      "database", "source_table", "destination_table", "temp_table", "location", "year", "month");
+      "database", "source_table", "destination_table", "temp_table", "location", "year", "month", "next_year",
+      "next_month");
   private static final List<String> REQUIRED = List.of("temp_table", "location");
 
   private final String origin;
@@ -135,6 +141,9 @@ public final class CtasTemplate {
     values.put("location", layout.location(output));
     values.put("year", String.format("%04d", month.getYear()));
     values.put("month", String.format("%02d", month.getMonthValue()));
+    YearMonth next = month.plusMonths(1);
+    values.put("next_year", String.format("%04d", next.getYear()));
+    values.put("next_month", String.format("%02d", next.getMonthValue()));
     return Placeholders.render(sql, values);
   }
 

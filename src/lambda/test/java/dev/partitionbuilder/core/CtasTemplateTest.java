@@ -107,6 +107,15 @@ class CtasTemplateTest {
     }
 
     @Test
+    void fillsTheNextMonthAcrossTheEndOfAYear() {
+      CtasTemplate template = CtasTemplate.parse(MINIMAL + " WHERE d BETWEEN '{{year}}/{{month}}/01' AND "
+          + "'{{next_year}}/{{next_month}}/02'", "test");
+
+      assertThat(template.render(LAYOUT, MARCH)).endsWith("WHERE d BETWEEN '2024/03/01' AND '2024/04/02'");
+      assertThat(template.render(LAYOUT, YearMonth.of(2024, 12))).endsWith("WHERE d BETWEEN '2024/12/01' AND '2025/01/02'");
+    }
+
+    @Test
     void acceptsSpacesInsideThePlaceholderBraces() {
       String sql = CtasTemplate.parse(MINIMAL.replace("{{temp_table}}", "{{ temp_table }}"), "test")
           .render(LAYOUT, MARCH);

@@ -43,16 +43,26 @@ final class HiveDdlTranslation {
     List<Column> partitionColumns = columns(ddl.partitionColumns());
     SerDe serde = SerDe.check(ddl);
     String s3Root = ddl.location().orElseThrow(() -> new IllegalArgumentException("the table DDL has no LOCATION"));
-    // Trino's local file system lists a file:/// directory as empty; local:/// works.
-    String localUri = "local://" + withSlash(localRoot.toAbsolutePath().toUri().getPath());
-
     Map<String, String> parameters = new LinkedHashMap<>(ProjectionCheck.check(ddl, java.time.Clock.systemUTC()));
     String template = parameters.get("storage.location.template");
+    if (template != null && !template.startsWith(withSlash(s3Root))) {
+      throw new IllegalArgumentException("not supported locally: storage.location.template "
+          + template + " outside the table's LOCATION " + s3Root);
+    }
+    Path root = localRoot.toAbsolutePath();
+    String inputFormat = ddl.inputFormat().orElse(serde.inputFormat());
+    if (SerDe.readsCloudTrail(ddl)) {
+      // Trino has no CloudTrailInputFormat: the table reads the records, unwrapped into NDJSON files
+      // of the same relative paths, with the SerDe the DDL names. The shadow goes with the engine.
+      Path shadow = engine.settings().metastoreDir().resolve(".cloudtrail-records").resolve(ddl.database())
+          .resolve(ddl.table());
+      CloudTrailRecords.unwrap(root, shadow, ddl.columns(), serde == SerDe.HIVE_JSON);
+      root = shadow;
+      inputFormat = serde.inputFormat();
+    }
+    // Trino's local file system lists a file:/// directory as empty; local:/// works.
+    String localUri = "local://" + withSlash(root.toUri().getPath());
     if (template != null) {
-      if (!template.startsWith(withSlash(s3Root))) {
-        throw new IllegalArgumentException("not supported locally: storage.location.template "
-            + template + " outside the table's LOCATION " + s3Root);
-      }
       parameters.put("storage.location.template", localUri + template.substring(withSlash(s3Root).length()));
     }
     parameters.put("EXTERNAL", "TRUE");
@@ -67,7 +77,7 @@ final class HiveDdlTranslation {
         Optional.empty(),
         Optional.of(StorageFormat.create(
             ddl.serde(),
-            ddl.inputFormat().orElse(serde.inputFormat()),
+            inputFormat,
             ddl.outputFormat().orElse(serde.outputFormat()))),
         Optional.empty(),
         ddl.serdeProperties(),
