@@ -10,6 +10,7 @@ import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.MonthBusyException;
 import dev.partitionbuilder.core.MonthLocks;
+import dev.partitionbuilder.core.MonthPartitioning;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.RunSummary;
@@ -235,7 +236,10 @@ final class RunCommand implements Callable<Integer> {
       Summary.printJson(out, engine.name(), where, runs, priced);
     } else if (failed < runs.size()) {
       Summary.print(out, runs, priced);
-      out.println("Parquet: " + where + "YYYY/MM/ (one directory per month, as partition projection reads it)");
+      MonthPartitioning partitioning = builder.layout().partitioning();
+      out.println("Parquet: " + where + partitioning.belowRoot() + (partitioning.projected()
+          ? " (one directory per month, as partition projection reads it)"
+          : " (a directory per build; each month's Glue partition points at its latest)"));
     }
     return failed == 0 ? 0 : Main.REJECTED;
   }

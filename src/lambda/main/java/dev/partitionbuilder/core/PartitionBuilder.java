@@ -100,6 +100,11 @@ public final class PartitionBuilder {
     this.swap = new PartitionSwap(layout, store, catalog, checkpoints, clock, settings.partitionGrace());
   }
 
+  /** Where this builder puts each month, and its own areas. */
+  public TableLayout layout() {
+    return layout;
+  }
+
   /** The lease this build holds: replaced when the fence renews it, so the release deletes the latest. */
   private static final class Held {
     volatile MonthLock.Lease lease;
