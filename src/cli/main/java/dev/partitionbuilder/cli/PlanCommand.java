@@ -7,12 +7,15 @@ import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.InvalidTriggerException;
 import dev.partitionbuilder.core.OneLine;
 import dev.partitionbuilder.core.PartitionPlan;
+import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.core.Trigger;
 import dev.partitionbuilder.core.TriggerParser;
+import dev.partitionbuilder.local.LocalBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,9 +37,19 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--event", required = true, paramLabel = "FILE", description = "the SQS event JSON file")
   Path event;
 
+  @Option(names = "--destination-ddl", paramLabel = "FILE", description = "the long-lived table's DDL, which says "
+      + "where each month lives (default: " + LocalEngineOptions.DST_TABLE_DDL + " from --config, else the bundled "
+      + "ddl/cloudtrail_monthly.sql); the Lambda reads the table from Glue instead")
+  Path destinationDdl;
+
   @Override
   public Integer call() {
     Config cfg = config.load();
+    String configured = config.values().get(LocalEngineOptions.DST_TABLE_DDL);
+    Optional<Path> ddl = Optional.ofNullable(destinationDdl)
+        .or(() -> configured == null || configured.isBlank() ? Optional.empty() : Optional.of(Path.of(configured.strip())));
+    TableLayout layout = cfg.layout(LocalBackend.destinationDefinition(ddl, cfg.database(), cfg.destinationTable(),
+        cfg.bucket(), cfg.prefix()));
     TriggerParser parser = new TriggerParser(cfg.scheduleTimeZone(), Clock.systemUTC());
     JsonNode records = readRecords();
     PrintWriter out = spec.commandLine().getOut();
@@ -50,8 +63,8 @@ final class PlanCommand implements Callable<Integer> {
           throw new InvalidTriggerException("record has no string \"body\"");
         }
         Trigger trigger = parser.parse(body.asText());
-        out.println(id + " " + trigger.month() + " " + PartitionPlan.of(cfg.layout(), trigger.month()).describe());
-      } catch (InvalidTriggerException e) {
+        out.println(id + " " + trigger.month() + " " + PartitionPlan.of(layout, trigger.month()).describe());
+      } catch (InvalidTriggerException | ConfigException e) {
         out.println(id + " error: " + e.getMessage());
         rejected = true;
       }

@@ -325,9 +325,7 @@ public final class LocalBackend implements AutoCloseable {
    * bucket: each month where the table's partitioning puts it.
    */
   private static TableLayout layout(TableNames names, Path warehouse, HiveDdl destination) {
-    MonthPartitioning partitioning = MonthPartitioning.of(new TableDefinition(destination.database() + "."
-        + destination.table(), destination.location().orElse(""), destination.partitionColumns().stream()
-        .map(c -> new TableDefinition.Column(c.name(), c.hiveType())).toList(), destination.tableProperties()));
+    MonthPartitioning partitioning = MonthPartitioning.of(definition(destination));
     if (!partitioning.root().equals(names.prefix())) {
       throw new ConfigException("Cannot build monthly partitions of " + destination.database() + "."
           + destination.table() + ": its LOCATION " + destination.location().orElse("") + " is not below "
@@ -335,6 +333,21 @@ public final class LocalBackend implements AutoCloseable {
     }
     return new TableLayout(names.database(), names.sourceTable(), names.destinationTable(), storageRoot(warehouse),
         names.prefix(), partitioning);
+  }
+
+  private static TableDefinition definition(HiveDdl ddl) {
+    return new TableDefinition(ddl.database() + "." + ddl.table(), ddl.location().orElse(""), ddl.partitionColumns()
+        .stream().map(c -> new TableDefinition.Column(c.name(), c.hiveType())).toList(), ddl.tableProperties());
+  }
+
+  /**
+   * The long-lived table as its DDL ({@code file}, else the bundled one) describes it in {@code
+   * bucket}, for commands that plan for AWS without reading Glue ({@code plan}).
+   */
+  public static TableDefinition destinationDefinition(Optional<Path> file, String database, String table, String bucket,
+      String prefix) {
+    return definition(readDdl(file, BUNDLED_DESTINATION_DDL, Map.of("database", database, "destination_table", table,
+        "destination_bucket", bucket, "destination_prefix", prefix)));
   }
 
   private static String storageRoot(Path warehouse) {

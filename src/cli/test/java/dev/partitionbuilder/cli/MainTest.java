@@ -59,6 +59,35 @@ class MainTest {
             + "before and clear s3://my-bucket/cloudtrail_monthly/_staging/2024/03/; release the lock");
   }
 
+  /** The plan follows the table's own layout: a table without projection gets its Glue partition swapped. */
+  @Test
+  void planFollowsTheDestinationDdlsLayout(@TempDir Path dir) throws Exception {
+    String bundled = java.nio.file.Files.readString(Path.of("ddl/cloudtrail_monthly.sql"));
+    Path ddl = dir.resolve("glue.sql");
+    java.nio.file.Files.writeString(ddl, bundled.substring(0, bundled.indexOf("TBLPROPERTIES")));
+
+    int code = run(ENV, "plan", "--event", "examples/sqs-event.json", "--destination-ddl", ddl.toString());
+
+    assertThat(code).isZero();
+    assertThat(out.toString().lines().toList().get(0)).contains(
+        "delete what failed builds and expired retired builds left under s3://my-bucket/cloudtrail_monthly/year=2024/month=03/; "
+            + "run the CTAS creating \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" at a new location "
+            + "s3://my-bucket/cloudtrail_monthly/year=2024/month=03/build-<time>-<id>/",
+        "point the partition [2024, 03] of \"cloudtrail\".\"cloudtrail_monthly\" at it in one catalog call");
+  }
+
+  @Test
+  void planRefusesAMonthTheTablesProjectionDoesNotCover(@TempDir Path dir) throws Exception {
+    Path event = dir.resolve("old.json");
+    java.nio.file.Files.writeString(event, "{\"Records\":[{\"messageId\":\"old\",\"body\":\"{\\\"month\\\": 12, \\\"year\\\": 1999}\"}]}");
+
+    int code = run(ENV, "plan", "--event", event.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString().lines()).containsExactly("old error: Cannot build 1999-12 of cloudtrail.cloudtrail_monthly: its "
+        + "partition key year covers 2013,2099 (projection.year.range), so Athena would never read that month");
+  }
+
   @Test
   void planPrintsTheReasonForEachRejectedRecordAndExitsOne() {
     int code = run(ENV, "plan", "--event", resource("sqs/rejected-batch.json"));
