@@ -145,7 +145,8 @@ final class RunCommand implements Callable<Integer> {
         Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir),
         minRows != null ? minRows : Config.minRows(config.values()), Config.lockLease(config.values()),
         spec.root().userObject() instanceof Main main && main.verbose, Config.minPreviousRowsPercent(config.values()),
-        Config.maxScanBytes(config.values()), local.destinationDdl(config.values()));
+        Config.maxScanBytes(config.values()), Config.partitionGrace(config.values()),
+        local.destinationDdl(config.values()));
     Path table = local.warehouse.resolve(settings.names().prefix());
     MonthLocks locks;
     int code;

@@ -62,6 +62,7 @@ public final class LocalBackend implements AutoCloseable {
    *     long-lived table is defined from its DDL over the warehouse, so that the rows a month
    *     holds can be counted before it is replaced
    * @param maxScanBytes {@value Config#MAX_SCAN_BYTES}, checked against Trino's physical input bytes
+   * @param partitionGrace {@value Config#PARTITION_GRACE_SECONDS}, for a destination table without projection
    */
   public record Settings(
       TableNames names,
@@ -76,13 +77,15 @@ public final class LocalBackend implements AutoCloseable {
       boolean verbose,
       int minPreviousRowsPercent,
       long maxScanBytes,
+      Duration partitionGrace,
       Optional<Path> destinationDdl) {
     /** Settings without the checks against the previous partition and the bytes scanned. */
     public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
         Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows,
         Duration lockLease, boolean verbose, Optional<Path> destinationDdl) {
       this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows, lockLease,
-          verbose, Config.DEFAULT_MIN_PREVIOUS_ROWS_PERCENT, Config.DEFAULT_MAX_SCAN_BYTES, destinationDdl);
+          verbose, Config.DEFAULT_MIN_PREVIOUS_ROWS_PERCENT, Config.DEFAULT_MAX_SCAN_BYTES,
+          Duration.ofSeconds(Config.DEFAULT_PARTITION_GRACE_SECONDS), destinationDdl);
     }
 
     /** Settings without those checks, of the bundled destination table. */
@@ -127,6 +130,7 @@ public final class LocalBackend implements AutoCloseable {
       requireNonNull(tempDirectory, "tempDirectory is null");
       requireNonNull(lockLease, "lockLease is null");
       requireNonNull(destinationDdl, "destinationDdl is null");
+      requireNonNull(partitionGrace, "partitionGrace is null");
       if (minPreviousRowsPercent < 0 || minPreviousRowsPercent > 100) {
         throw new ConfigException(Config.MIN_PREVIOUS_ROWS_PERCENT + "=" + minPreviousRowsPercent
             + " must be a percent from 0 (no check) to 100");
@@ -273,7 +277,8 @@ public final class LocalBackend implements AutoCloseable {
     PartitionBuilder builder = new PartitionBuilder(layout, template, store, catalog, engine,
         BuildSettings.defaults(new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)))
             .withMinRows(settings.minRows()).withLockLease(settings.lockLease()).withHolders(HOLDERS)
-            .withMinPreviousRowsPercent(settings.minPreviousRowsPercent()).withMaxScanBytes(settings.maxScanBytes()),
+            .withMinPreviousRowsPercent(settings.minPreviousRowsPercent()).withMaxScanBytes(settings.maxScanBytes())
+            .withPartitionGrace(settings.partitionGrace()),
         clock, Sleeper.SYSTEM);
     LocalBackend backend = new LocalBackend(settings, trino, ownsTrino, metastore, engine, builder, layout, store, catalog);
     if (settings.minPreviousRowsPercent() > 0) {

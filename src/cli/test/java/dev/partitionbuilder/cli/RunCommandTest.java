@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,41 @@ class RunCommandTest {
     assertThat(Files.list(dir.resolve("wh/cloudtrail_monthly/2024/01"))).hasSize(4);
     assertThat(out.toString()).contains("Query it: ./partition-builder query \"SELECT count(*) FROM "
         + "cloudtrail.cloudtrail_monthly\" --warehouse " + dir.resolve("wh"));
+  }
+
+  /**
+   * A destination DDL without projection, and PARTITION_GRACE_SECONDS=0 from --config: the second
+   * run swaps the month's Glue partition to its own location and deletes the first's at once.
+   */
+  @Test
+  void aTableWithoutProjectionGetsItsPartitionSwappedAndTheConfiguredGraceIsKept() throws Exception {
+    SampleData.Summary jan = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 200, 1);
+    String bundled = Files.readString(Path.of("ddl/cloudtrail_monthly.sql"));
+    Path ddl = dir.resolve("glue.sql");
+    Files.writeString(ddl, bundled.substring(0, bundled.indexOf("TBLPROPERTIES")));
+    Path config = dir.resolve("local.env");
+    Files.writeString(config, "PARTITION_GRACE_SECONDS=0\nDST_TABLE_DDL=" + ddl + "\n");
+    String[] args = {"run", "--month", "2024-01", "--source", dir.resolve("src").toString(),
+        "--warehouse", dir.resolve("wh").toString(), "--config", config.toString()};
+    Path month = dir.resolve("wh/cloudtrail_monthly/year=2024/month=01");
+
+    assertThat(run(args)).as(err.toString()).isZero();
+    List<Path> first;
+    try (var builds = Files.list(month)) {
+      first = builds.toList();
+    }
+    assertThat(run(args)).as(err.toString()).isZero();
+
+    assertThat(out.toString()).contains("cloudtrail_monthly/year=${year}/month=${month}/build-<time>-<id>/ (a directory "
+        + "per build; each month's Glue partition points at its latest)");
+    assertThat(first).hasSize(1);
+    try (var builds = Files.list(month)) {
+      assertThat(builds.toList()).hasSize(1).doesNotContainAnyElementsOf(first)
+          .allSatisfy(build -> assertThat(Files.readString(dir.resolve("wh/_catalog/cloudtrail/cloudtrail_monthly/2024/01/location")))
+              .endsWith(build.getFileName() + "/"));
+    }
+    assertThat(out.toString().lines().filter(l -> l.startsWith("2024-01")))
+        .allSatisfy(l -> assertThat(l).contains(String.format("%,d", jan.lines())));
   }
 
   @Test

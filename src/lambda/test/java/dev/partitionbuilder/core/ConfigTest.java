@@ -68,6 +68,17 @@ class ConfigTest {
     }
 
     @Test
+    void readsPartitionGraceSecondsFromZeroToAWeekNamingABadValue() {
+      assertThat(Config.fromEnvironment(with(Config.PARTITION_GRACE_SECONDS, "0")).partitionGrace()).isZero();
+      assertThat(Config.fromEnvironment(with(Config.PARTITION_GRACE_SECONDS, "604800")).partitionGrace())
+          .isEqualTo(Duration.ofDays(7));
+      assertThat(rejection(with(Config.PARTITION_GRACE_SECONDS, "604801"))).isEqualTo("PARTITION_GRACE_SECONDS=\"604801\" "
+          + "must be from 0 (delete the previous location at the swap) to 604800 (a week)");
+      assertThat(rejection(with(Config.PARTITION_GRACE_SECONDS, "-1"))).contains("PARTITION_GRACE_SECONDS=\"-1\"");
+      assertThat(rejection(with(Config.PARTITION_GRACE_SECONDS, "soon"))).contains("\"soon\"", "whole number");
+    }
+
+    @Test
     void readsAthenaQueryRetriesAndAcceptsZeroMeaningNeverRetry() {
       assertThat(Config.fromEnvironment(with(Config.ATHENA_QUERY_RETRIES, "5")).queryRetries()).isEqualTo(5);
       assertThat(Config.fromEnvironment(with(Config.ATHENA_QUERY_RETRIES, "0")).queryRetries()).isZero();

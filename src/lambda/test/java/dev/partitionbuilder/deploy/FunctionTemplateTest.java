@@ -121,6 +121,13 @@ class FunctionTemplateTest {
   }
 
   @Test
+  void partitionGraceSecondsIsAParameterPassedAsItsVariableWithTheDefaultOfAnHour() {
+    assertThat(Config.fromEnvironment(environment(Map.of())).partitionGrace())
+        .isEqualTo(java.time.Duration.ofSeconds(Config.DEFAULT_PARTITION_GRACE_SECONDS));
+    assertThat(Config.fromEnvironment(environment(Map.of("PartitionGraceSeconds", "0"))).partitionGrace()).isZero();
+  }
+
+  @Test
   void ctasTemplateIsPassedOnlyWhenATemplateUriIsGiven() {
     assertThat(environment(Map.of())).doesNotContainKey(Config.CTAS_TEMPLATE);
 
