@@ -176,6 +176,24 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * One CopyObject, without looking the source up first, when its listed size fits in one; a
+   * larger source is copied in parts as {@link #copy(String, String)} does (the parts need its ETag).
+   */
+  @Override
+  public void copy(String sourceKey, String targetKey, long sourceSize) {
+    if (sourceSize > multipartCopyAbove) {
+      copy(sourceKey, targetKey);
+      return;
+    }
+    try {
+      s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey).destinationBucket(bucket).destinationKey(targetKey));
+    } catch (SdkException e) {
+      throw new PartitionBuilderException("Cannot copy " + uri(sourceKey) + " to " + uri(targetKey) + ": "
+          + e.getMessage(), e);
+    }
+  }
+
   private void copyInParts(S3Object source, String targetKey) {
     long size = source.size();
     long part = partSizeFor(size);

@@ -34,6 +34,16 @@ public interface ObjectStore {
   void copy(String sourceKey, String targetKey);
 
   /**
+   * {@link #copy(String, String)} of a source whose size the caller has just listed, so a store
+   * that would otherwise look the source up first (S3, to choose between one CopyObject and a
+   * copy in parts) can spare that request. The same guarantees; a wrong size may only cost the
+   * store's own error.
+   */
+  default void copy(String sourceKey, String targetKey, long sourceSize) {
+    copy(sourceKey, targetKey);
+  }
+
+  /**
    * True when the object at {@code key} is a complete copy of the object at {@code sourceKey} as far
    * as the store can tell: both exist, they have the same size, and the same content where the
    * store can compare it (each implementation says how far it can: the local store and the fake

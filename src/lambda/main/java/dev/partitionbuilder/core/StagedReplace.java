@@ -250,7 +250,7 @@ final class StagedReplace {
             Copy copy = copies.get(index);
             completion.submit(() -> {
               try {
-                store.copy(copy.source(), copy.target());
+                store.copy(copy.source(), copy.target(), copy.bytes());
                 return new Done(index, null);
               } catch (RuntimeException e) {
                 return new Done(index, e);

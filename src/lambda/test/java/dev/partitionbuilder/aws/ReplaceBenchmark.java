@@ -195,6 +195,15 @@ public final class ReplaceBenchmark {
     }
 
     @Override
+    public void copy(String sourceKey, String targetKey, long sourceSize) {
+      firstCopyStarted.compareAndSet(0, System.nanoTime());
+      delegate.copy(sourceKey, targetKey, sourceSize);
+      long now = System.nanoTime();
+      firstCopyDone.compareAndSet(0, now);
+      lastCopyDone.accumulateAndGet(now, Math::max);
+    }
+
+    @Override
     public boolean isCopyOf(String key, String sourceKey) {
       return delegate.isCopyOf(key, sourceKey);
     }

@@ -316,6 +316,33 @@ class S3ObjectStoreTest {
     assertThat(list.getValue().maxKeys()).isEqualTo(1);
   }
 
+  /** The replace lists staging once; each copy then spares the lookup of its source (BENCHMARKS.md, replace). */
+  @Test
+  void aSourceOfAKnownSizeUpToTheThresholdIsCopiedWithOneRequestAndNoLookup() {
+    S3ObjectStore store = new S3ObjectStore(s3, BUCKET, 10 * MIB, 5 * MIB);
+    doReturn(CopyObjectResponse.builder().build()).when(s3).copyObject(any(CopyObjectRequest.class));
+
+    store.copy(STAGED, PREFIX + "f", 10 * MIB);
+
+    ArgumentCaptor<CopyObjectRequest> copy = ArgumentCaptor.forClass(CopyObjectRequest.class);
+    verify(s3).copyObject(copy.capture());
+    assertThat(copy.getValue().sourceKey()).isEqualTo(STAGED);
+    assertThat(copy.getValue().destinationKey()).isEqualTo(PREFIX + "f");
+    verify(s3, never()).listObjectsV2(any(ListObjectsV2Request.class));
+  }
+
+  @Test
+  void aSourceOfAKnownSizeAboveTheThresholdIsStillLookedUpForTheETagItsPartsNeed() {
+    S3ObjectStore store = new S3ObjectStore(s3, BUCKET, 10 * MIB, 5 * MIB);
+    objects(object(STAGED, 12 * MIB + 1, "\"abc-2\""));
+    multipartSucceeds();
+
+    store.copy(STAGED, PREFIX + "f", 12 * MIB + 1);
+
+    verify(s3, times(3)).uploadPartCopy(any(UploadPartCopyRequest.class));
+    verify(s3, never()).copyObject(any(CopyObjectRequest.class));
+  }
+
   @Test
   void anObjectAboveTheThresholdIsCopiedInConsecutiveRangesOfItsListedVersionAndCompleted() {
     S3ObjectStore store = new S3ObjectStore(s3, BUCKET, 10 * MIB, 5 * MIB);
