@@ -81,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--source", paramLabel = "DIR",
       description = "the source table's files, laid out YYYY/MM/DD/ (default: ${DEFAULT-VALUE}; sample data is "
-          + "generated there when the month has none)")
+          + "generated there when the month has none, for the bundled source DDL only)")
   Path source;
 
   @Option(names = "--template", paramLabel = "FILE", description = "the CTAS template (default: the bundled one, "
@@ -128,7 +128,14 @@ final class RunCommand implements Callable<Integer> {
     Path sourceDir = source == null ? DEFAULT_SOURCE : source;
     if (generate) {
       for (YearMonth month : range) {
-        if (!hasData(sourceDir.resolve(String.format("%04d/%02d", month.getYear(), month.getMonthValue())))) {
+        Path monthDir = sourceDir.resolve(String.format("%04d/%02d", month.getYear(), month.getMonthValue()));
+        if (!hasData(monthDir)) {
+          if (local.sourceDdl != null) {
+            // The samples are CloudTrail laid out for the bundled source table: never written for a table of one's own.
+            throw new ConfigException("Cannot build " + month + " from --source-ddl " + local.sourceDdl + ": no --source"
+                + " was given and " + monthDir + " holds no files (sample CloudTrail is generated only for the bundled"
+                + " source table): pass --source DIR with that table's files");
+          }
           err.printf("No source data for %s under %s: generating %,d sample CloudTrail events...%n", month, sourceDir, events);
           long start = System.nanoTime();
           SampleData.Summary sample = SampleData.generate(sourceDir, month, events, 42);

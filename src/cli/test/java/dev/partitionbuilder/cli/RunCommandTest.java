@@ -1,6 +1,7 @@
 package dev.partitionbuilder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +11,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -220,6 +223,38 @@ class RunCommandTest {
     assertThat(month.get("outcome").asText()).isEqualTo("failed");
     assertThat(month.get("error").asText()).contains("COLUMN_NOT_FOUND: line 3:8:");
     assertThat(month.get("rowsWritten").isNull()).isTrue();
+  }
+
+  /**
+   * Sample CloudTrail fits the bundled source table only. Without --source, run reads the default
+   * directory, relative to the working directory (here the project's root), so the month is one no
+   * one has data for.
+   */
+  @Test
+  void aSourceDdlOfOnesOwnWithoutSource_isRefusedInOneLine_andNoSampleCloudTrailIsWritten() throws Exception {
+    Path monthDir = RunCommand.DEFAULT_SOURCE.resolve("2001/12");
+    assumeThat(monthDir).doesNotExist();
+    try {
+      int code = run("run", "--month", "2001-12", "--events", "10", "--source-ddl",
+          "examples/sales-csv/sales_daily.sql", "--warehouse", dir.resolve("wh").toString());
+
+      assertThat(code).isEqualTo(2);
+      assertThat(err.toString().strip()).isEqualTo("partition-builder: error: Cannot build 2001-12 from --source-ddl "
+          + "examples/sales-csv/sales_daily.sql: no --source was given and local/cloudtrail_daily/2001/12 holds no "
+          + "files (sample CloudTrail is generated only for the bundled source table): pass --source DIR with that "
+          + "table's files");
+      assertThat(monthDir).doesNotExist();
+      assertThat(dir.resolve("wh")).doesNotExist();
+    } finally {
+      // Had it not been refused, the samples would be there, in the project's own local/.
+      if (Files.exists(monthDir)) {
+        try (Stream<Path> paths = Files.walk(monthDir)) {
+          for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(path);
+          }
+        }
+      }
+    }
   }
 
   @Test
