@@ -14,6 +14,7 @@ import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.RunSummary;
 import dev.partitionbuilder.core.Sleeper;
+import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.local.LocalBackend;
 import dev.partitionbuilder.local.SampleData;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -121,7 +123,9 @@ final class RunCommand implements Callable<Integer> {
       AwsClients clients = AwsClients.create();
       PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, clients, Clock.systemUTC(), Sleeper.SYSTEM);
       MonthLocks locks = AwsBackend.monthLocks(cfg, clients, Clock.systemUTC());
-      int code = build(builder, range, out, err, cfg.layout().location(cfg.prefix()), true);
+      String where = cfg.layout().location(cfg.prefix());
+      int code = build(builder, range, out, err, where,
+          built -> where + "YYYY/MM/ (one directory per month, as partition projection reads it)", true);
       return stopped == null ? code : stopped.report(err, locks, "");
     }
     boolean generate = source == null;
@@ -157,7 +161,12 @@ final class RunCommand implements Callable<Integer> {
     int code;
     try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
       locks = local.locks(Clock.systemUTC());
-      code = build(local.builder(), range, out, err, table + "/", false);
+      // Where the destination DDL's partitioning puts each month: year=2024/month=03/ as well as 2024/03/.
+      TableLayout layout = local.layout();
+      Function<YearMonth, String> directory = month -> settings.warehouse().resolve(layout.partitionPrefix(month)) + "/";
+      code = build(local.builder(), range, out, err, table + "/", built -> directory.apply(built.getFirst())
+          + (built.size() == 1 ? "" : " to " + directory.apply(built.getLast()))
+          + " (one directory per month, where the destination table's partitioning reads it)", false);
     }
     if (stopped != null) {
       // Reported once the backend is closed, which stops a local query still running.
@@ -167,8 +176,11 @@ final class RunCommand implements Callable<Integer> {
       out.println("Query it: ./partition-builder query \"SELECT count(*) FROM " + settings.names().database() + "."
           + settings.names().destinationTable() + "\"" + (local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE) ? "" : " --warehouse "
           + local.warehouse) + (config.file == null ? "" : " --config " + config.file)
-          // A template of one's own writes a table of one's own: the bundled DDL would not describe it.
-          + (settings.template().isEmpty() && settings.sourceDdl().isEmpty() ? "" : " --destination-ddl <your table's DDL>"));
+          // A template of one's own writes a table of one's own: the bundled DDL would not describe it,
+          // unless --destination-ddl or the configuration's DST_TABLE_DDL names its own.
+          + (local.destinationDdl != null ? " --destination-ddl " + local.destinationDdl
+              : settings.destinationDdl().isPresent() || settings.template().isEmpty() && settings.sourceDdl().isEmpty()
+              ? "" : " --destination-ddl <your table's DDL>"));
     }
     return code;
   }
@@ -206,9 +218,12 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** @param priced whether the engine is Athena, whose bytes scanned are billed (the summary then shows the cost) */
+  /**
+   * @param parquet where the files of the months built (in order, at least one) are, for the line after the summary
+   * @param priced whether the engine is Athena, whose bytes scanned are billed (the summary then shows the cost)
+   */
   private int build(PartitionBuilder builder, List<YearMonth> range, PrintWriter out, PrintWriter err, String where,
-      boolean priced) {
+      Function<List<YearMonth>, String> parquet, boolean priced) {
     List<RunSummary> runs = new ArrayList<>();
     int failed = 0;
     for (YearMonth month : range) {
@@ -242,7 +257,8 @@ final class RunCommand implements Callable<Integer> {
       Summary.printJson(out, engine.name(), where, runs, priced);
     } else if (failed < runs.size()) {
       Summary.print(out, runs, priced);
-      out.println("Parquet: " + where + "YYYY/MM/ (one directory per month, as partition projection reads it)");
+      out.println("Parquet: " + parquet.apply(runs.stream().filter(r -> r.outcome() == RunSummary.Outcome.SUCCEEDED)
+          .map(RunSummary::month).toList()));
     }
     return failed == 0 ? 0 : Main.REJECTED;
   }

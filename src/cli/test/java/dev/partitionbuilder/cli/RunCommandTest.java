@@ -47,6 +47,8 @@ class RunCommandTest {
         .anySatisfy(l -> assertThat(l).startsWith("2024-01").contains(String.format("%,d", jan.lines())))
         .anySatisfy(l -> assertThat(l).startsWith("2024-02").contains(String.format("%,d", feb.lines())));
     assertThat(Files.list(dir.resolve("wh/cloudtrail_monthly/2024/01"))).hasSize(4);
+    assertThat(out.toString()).contains("Parquet: " + dir.resolve("wh/cloudtrail_monthly/2024/01") + "/ to "
+        + dir.resolve("wh/cloudtrail_monthly/2024/02") + "/ (one directory per month");
     assertThat(out.toString()).contains("Query it: ./partition-builder query \"SELECT count(*) FROM "
         + "cloudtrail.cloudtrail_monthly\" --warehouse " + dir.resolve("wh"));
   }
