@@ -75,9 +75,9 @@ public final class GenerateSales {
             String time = String.format("%s %02d:%02d:%02d", date, second / 3600, second / 60 % 60, second % 60);
             Store store = STORES.get(random.nextInt(STORES.size()));
             int orderLines = 1 + random.nextInt(3);
-            List<Product> picked = new ArrayList<>(PRODUCTS);
             for (int l = 0; l < orderLines; l++) {
-              Product product = picked.remove(random.nextInt(picked.size()));
+              // Drawn with replacement: an order may hold a SKU on two lines, so orders and lines differ.
+              Product product = PRODUCTS.get(random.nextInt(PRODUCTS.size()));
               BigDecimal price = new BigDecimal(product.price());
               if (random.nextInt(5) == 0) { // a 15% discount on one line in five
                 price = price.multiply(new BigDecimal("0.85")).setScale(2, RoundingMode.HALF_UP);
