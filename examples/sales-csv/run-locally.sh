@@ -14,6 +14,6 @@ mm=${month#*-}
 sql="SELECT store, currency, sum(order_lines) AS lines, sum(units) AS units, sum(revenue) AS revenue,
        min(first_order_time) AS first_order, max(last_order_time) AS last_order
 FROM sales_monthly WHERE year = '$year' AND month = '$mm' GROUP BY store, currency ORDER BY store"
-echo "\$ ./partition-builder query --config $example/sales-csv.env --warehouse local/warehouse_sales \"$sql\""
-exec ./partition-builder query --config $example/sales-csv.env --warehouse local/warehouse_sales \
-  --source-ddl $example/sales_daily.sql --source $example/data "$sql"
+query="./partition-builder query --config $example/sales-csv.env --warehouse local/warehouse_sales --source-ddl $example/sales_daily.sql --source $example/data"
+echo "\$ $query \"$sql\""
+exec $query "$sql"
