@@ -10,11 +10,11 @@ import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.MonthBusyException;
 import dev.partitionbuilder.core.MonthLocks;
-import dev.partitionbuilder.core.MonthPartitioning;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.RunSummary;
 import dev.partitionbuilder.core.Sleeper;
+import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.local.LocalBackend;
 import dev.partitionbuilder.local.SampleData;
 import java.io.IOException;
@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -82,7 +83,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--source", paramLabel = "DIR",
       description = "the source table's files, laid out YYYY/MM/DD/ (default: ${DEFAULT-VALUE}; sample data is "
-          + "generated there when the month has none)")
+          + "generated there when the month has none, for the bundled source DDL only)")
   Path source;
 
   @Option(names = "--template", paramLabel = "FILE", description = "the CTAS template (default: the bundled one, "
@@ -122,14 +123,22 @@ final class RunCommand implements Callable<Integer> {
       AwsClients clients = AwsClients.create();
       PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, clients, Clock.systemUTC(), Sleeper.SYSTEM);
       MonthLocks locks = AwsBackend.monthLocks(cfg, clients, Clock.systemUTC());
-      int code = build(builder, range, out, err, cfg.layout().location(cfg.prefix()), true);
+      TableLayout layout = builder.layout();
+      int code = build(builder, range, out, err, layout.location(cfg.prefix()), built(layout, layout::location), true);
       return stopped == null ? code : stopped.report(err, locks, "");
     }
     boolean generate = source == null;
     Path sourceDir = source == null ? DEFAULT_SOURCE : source;
     if (generate) {
       for (YearMonth month : range) {
-        if (!hasData(sourceDir.resolve(String.format("%04d/%02d", month.getYear(), month.getMonthValue())))) {
+        Path monthDir = sourceDir.resolve(String.format("%04d/%02d", month.getYear(), month.getMonthValue()));
+        if (!hasData(monthDir)) {
+          if (local.sourceDdl != null) {
+            // The samples are CloudTrail laid out for the bundled source table: never written for a table of one's own.
+            throw new ConfigException("Cannot build " + month + " from --source-ddl " + local.sourceDdl + ": no --source"
+                + " was given and " + monthDir + " holds no files (sample CloudTrail is generated only for the bundled"
+                + " source table): pass --source DIR with that table's files");
+          }
           err.printf("No source data for %s under %s: generating %,d sample CloudTrail events...%n", month, sourceDir, events);
           long start = System.nanoTime();
           SampleData.Summary sample = SampleData.generate(sourceDir, month, events, 42);
@@ -152,7 +161,8 @@ final class RunCommand implements Callable<Integer> {
     int code;
     try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
       locks = local.locks(Clock.systemUTC());
-      code = build(local.builder(), range, out, err, table + "/", false);
+      code = build(local.builder(), range, out, err, table + "/",
+          built(local.layout(), key -> settings.warehouse().resolve(key) + "/"), false);
     }
     if (stopped != null) {
       // Reported once the backend is closed, which stops a local query still running.
@@ -162,8 +172,11 @@ final class RunCommand implements Callable<Integer> {
       out.println("Query it: ./partition-builder query \"SELECT count(*) FROM " + settings.names().database() + "."
           + settings.names().destinationTable() + "\"" + (local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE) ? "" : " --warehouse "
           + local.warehouse) + (config.file == null ? "" : " --config " + config.file)
-          // A template of one's own writes a table of one's own: the bundled DDL would not describe it.
-          + (settings.template().isEmpty() && settings.sourceDdl().isEmpty() ? "" : " --destination-ddl <your table's DDL>"));
+          // A template of one's own writes a table of one's own: the bundled DDL would not describe it,
+          // unless --destination-ddl or the configuration's DST_TABLE_DDL names its own.
+          + (local.destinationDdl != null ? " --destination-ddl " + local.destinationDdl
+              : settings.destinationDdl().isPresent() || settings.template().isEmpty() && settings.sourceDdl().isEmpty()
+              ? "" : " --destination-ddl <your table's DDL>"));
     }
     return code;
   }
@@ -201,9 +214,12 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** @param priced whether the engine is Athena, whose bytes scanned are billed (the summary then shows the cost) */
+  /**
+   * @param parquet where the files of the months built (in order, at least one) are, for the line after the summary
+   * @param priced whether the engine is Athena, whose bytes scanned are billed (the summary then shows the cost)
+   */
   private int build(PartitionBuilder builder, List<YearMonth> range, PrintWriter out, PrintWriter err, String where,
-      boolean priced) {
+      Function<List<YearMonth>, String> parquet, boolean priced) {
     List<RunSummary> runs = new ArrayList<>();
     int failed = 0;
     for (YearMonth month : range) {
@@ -237,10 +253,8 @@ final class RunCommand implements Callable<Integer> {
       Summary.printJson(out, engine.name(), where, runs, priced);
     } else if (failed < runs.size()) {
       Summary.print(out, runs, priced);
-      MonthPartitioning partitioning = builder.layout().partitioning();
-      out.println("Parquet: " + where + partitioning.belowRoot() + (partitioning.projected()
-          ? " (one directory per month, as partition projection reads it)"
-          : " (a directory per build; each month's Glue partition points at its latest)"));
+      out.println("Parquet: " + parquet.apply(runs.stream().filter(r -> r.outcome() == RunSummary.Outcome.SUCCEEDED)
+          .map(RunSummary::month).toList()));
     }
     return failed == 0 ? 0 : Main.REJECTED;
   }
@@ -271,6 +285,19 @@ final class RunCommand implements Callable<Integer> {
     return months.month != null ? List.of(MonthRange.month(months.month)) : MonthRange.of(months.range.from, months.range.to);
   }
 
+
+  /**
+   * Where the months built (in order, at least one) are, as the destination table's partitioning
+   * puts them ({@code year=2024/month=03/} as well as {@code 2024/03/}), each key of the layout
+   * shown by {@code location}.
+   */
+  private static Function<List<YearMonth>, String> built(TableLayout layout, Function<String, String> location) {
+    Function<YearMonth, String> directory = month -> location.apply(layout.partitionPrefix(month));
+    return built -> directory.apply(built.getFirst()) + (built.size() == 1 ? "" : " to " + directory.apply(built.getLast()))
+        + (layout.partitioning().projected()
+            ? " (one directory per month, where the destination table's partitioning reads it)"
+            : " (a build-<time>-<id>/ directory per build below each month; its Glue partition points at the latest)");
+  }
 
   private static boolean hasData(Path monthDir) throws IOException {
     if (!Files.isDirectory(monthDir)) {

@@ -1,6 +1,7 @@
 package dev.partitionbuilder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,8 +11,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +48,8 @@ class RunCommandTest {
         .anySatisfy(l -> assertThat(l).startsWith("2024-01").contains(String.format("%,d", jan.lines())))
         .anySatisfy(l -> assertThat(l).startsWith("2024-02").contains(String.format("%,d", feb.lines())));
     assertThat(Files.list(dir.resolve("wh/cloudtrail_monthly/2024/01"))).hasSize(4);
+    assertThat(out.toString()).contains("Parquet: " + dir.resolve("wh/cloudtrail_monthly/2024/01") + "/ to "
+        + dir.resolve("wh/cloudtrail_monthly/2024/02") + "/ (one directory per month");
     assertThat(out.toString()).contains("Query it: ./partition-builder query \"SELECT count(*) FROM "
         + "cloudtrail.cloudtrail_monthly\" --warehouse " + dir.resolve("wh"));
   }
@@ -72,8 +77,8 @@ class RunCommandTest {
     }
     assertThat(run(args)).as(err.toString()).isZero();
 
-    assertThat(out.toString()).contains("cloudtrail_monthly/year=${year}/month=${month}/build-<time>-<id>/ (a directory "
-        + "per build; each month's Glue partition points at its latest)");
+    assertThat(out.toString()).contains("Parquet: " + month + "/ (a build-<time>-<id>/ directory per build below each "
+        + "month; its Glue partition points at the latest)");
     assertThat(first).hasSize(1);
     try (var builds = Files.list(month)) {
       assertThat(builds.toList()).hasSize(1).doesNotContainAnyElementsOf(first)
@@ -192,8 +197,10 @@ class RunCommandTest {
     int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), Map.of("MAX_SCAN_BYTES", "1"));
 
     assertThat(code).as(err.toString()).isEqualTo(1);
-    assertThat(err.toString()).containsPattern("2024-01 failed: Cannot build 2024-01: query \\S+ has scanned \\d+ "
-        + "bytes, more than MAX_SCAN_BYTES=1, so it was stopped; the partition is as it was");
+    // Stopped while it ran, or, on a fast machine, seen only once it had ended: refused either way.
+    assertThat(err.toString()).containsPattern("2024-01 failed: Cannot build 2024-01: query \\S+ (has scanned \\d+ "
+        + "bytes, more than MAX_SCAN_BYTES=1, so it was stopped|ended SUCCEEDED having scanned \\d+ bytes, more than "
+        + "MAX_SCAN_BYTES=1, so its output is not used); the partition is as it was");
     assertThat(sizes(partition)).isEqualTo(before);
     assertThat(dir.resolve("wh/cloudtrail_monthly/_state/2024/01.json")).doesNotExist();
   }
@@ -256,6 +263,38 @@ class RunCommandTest {
     assertThat(month.get("outcome").asText()).isEqualTo("failed");
     assertThat(month.get("error").asText()).contains("COLUMN_NOT_FOUND: line 3:8:");
     assertThat(month.get("rowsWritten").isNull()).isTrue();
+  }
+
+  /**
+   * Sample CloudTrail fits the bundled source table only. Without --source, run reads the default
+   * directory, relative to the working directory (here the project's root), so the month is one no
+   * one has data for.
+   */
+  @Test
+  void aSourceDdlOfOnesOwnWithoutSource_isRefusedInOneLine_andNoSampleCloudTrailIsWritten() throws Exception {
+    Path monthDir = RunCommand.DEFAULT_SOURCE.resolve("2001/12");
+    assumeThat(monthDir).doesNotExist();
+    try {
+      int code = run("run", "--month", "2001-12", "--events", "10", "--source-ddl",
+          "examples/sales-csv/sales_daily.sql", "--warehouse", dir.resolve("wh").toString());
+
+      assertThat(code).isEqualTo(2);
+      assertThat(err.toString().strip()).isEqualTo("partition-builder: error: Cannot build 2001-12 from --source-ddl "
+          + "examples/sales-csv/sales_daily.sql: no --source was given and local/cloudtrail_daily/2001/12 holds no "
+          + "files (sample CloudTrail is generated only for the bundled source table): pass --source DIR with that "
+          + "table's files");
+      assertThat(monthDir).doesNotExist();
+      assertThat(dir.resolve("wh")).doesNotExist();
+    } finally {
+      // Had it not been refused, the samples would be there, in the project's own local/.
+      if (Files.exists(monthDir)) {
+        try (Stream<Path> paths = Files.walk(monthDir)) {
+          for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(path);
+          }
+        }
+      }
+    }
   }
 
   @Test

@@ -47,7 +47,8 @@ final class QueryPolicy {
    * Waits for query {@code id} to succeed, restarting a retryable failure through {@code restart}.
    *
    * @param resumeHint where the next attempt finds the query when it is left running, for the message
-   * @throws QueryFailedException when it ends otherwise, or scans more than the cap (it is stopped)
+   * @throws QueryFailedException when it ends otherwise, or scans more than the cap (stopped if it
+   *     still runs; its output unused if it had already succeeded)
    * @throws QueryStillRunningException when it is still running at the deadline (left running)
    * @throws Interrupted when the waiting thread is interrupted
    */
@@ -56,6 +57,13 @@ final class QueryPolicy {
     for (int attempt = 1; ; attempt++) {
       Instant started = clock.instant();
       QueryExecution done = await(id, month, deadline, resumeHint, context);
+      if (done.state() == State.SUCCEEDED && pastScanCap(done)) {
+        // Ended between two looks: the bytes are paid for, but a query that reads more than the cap
+        // allows (a template that lost its month's filter) is not trusted to replace the month.
+        throw new QueryFailedException("Cannot build " + month + ": query " + id + " ended SUCCEEDED having scanned "
+            + done.bytesScanned() + " bytes, more than " + Config.MAX_SCAN_BYTES + "=" + maxScanBytes
+            + ", so its output is not used; the partition is as it was", done);
+      }
       if (done.state() == State.SUCCEEDED) {
         return done;
       }
@@ -91,11 +99,6 @@ final class QueryPolicy {
     for (int attempt = 0; ; attempt++) {
       QueryExecution execution = engine.get(id);
       if (execution.state().isDone()) {
-        if (pastScanCap(execution)) {
-          // Ended between two looks: the bytes are paid for, and the output is as good as any.
-          log.warn("{} queryExecutionId={} ended {} having scanned {} bytes, more than {}={}", context, id,
-              execution.state(), execution.bytesScanned(), Config.MAX_SCAN_BYTES, maxScanBytes);
-        }
         return execution;
       }
       if (pastScanCap(execution)) {

@@ -472,6 +472,22 @@ class PartitionBuilderTest {
     assertThat(engine.startedSql()).hasSize(2);
   }
 
+  /** Seen only once it had ended: its bytes are paid for, but a query past the cap never replaces the month. */
+  @Test
+  void aQueryThatSucceededPastMaxScanBytesBetweenTwoLooksIsNotUsedAndIsForgotten() {
+    engine.willRun(SUCCEEDED).bytesScanned(2_000_001);
+    builder = builder(store, catalog, engine, SETTINGS.withMaxScanBytes(2_000_000));
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.build(request("m-1", false)))
+        .isInstanceOf(QueryFailedException.class)
+        .hasMessage("Cannot build 2024-03: query q1 ended SUCCEEDED having scanned 2000001 bytes, more than "
+            + "MAX_SCAN_BYTES=2000000, so its output is not used; the partition is as it was");
+    assertThat(engine.wasStopped("q1")).isFalse();
+    assertThat(withoutStaging(store.objects())).isEqualTo(withoutStaging(before));
+    assertThat(store.objects()).doesNotContainKey(STATE);
+  }
+
   @Test
   void aQueryThatScannedExactlyMaxScanBytesIsNotStopped() {
     engine.willRun(RUNNING, SUCCEEDED).bytesScanned(2_000_000);
