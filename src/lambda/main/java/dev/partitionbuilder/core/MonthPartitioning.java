@@ -189,14 +189,6 @@ public final class MonthPartitioning {
         .map(k -> "\"" + k.name().replace("\"", "\"\"") + "\" = " + k.literal(month)).toList());
   }
 
-  /**
-   * How a month's prefix is made below the table's root: {@code ${year}/${month}/}, or for Glue
-   * partitions {@code year=${year}/month=${month}/build-<time>-<id>/}.
-   */
-  public String belowRoot() {
-    return template.substring(root.length()) + (projected ? "" : "build-<time>-<id>/");
-  }
-
   /** One line for {@code plan} and messages: how the month's prefix is made. */
   public String describe() {
     return (projected ? "partition projection, " : "Glue partitions under ") + "s3://" + bucket + "/" + template;
