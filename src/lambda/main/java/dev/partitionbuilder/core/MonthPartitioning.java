@@ -189,11 +189,6 @@ public final class MonthPartitioning {
         .map(k -> "\"" + k.name().replace("\"", "\"\"") + "\" = " + k.literal(month)).toList());
   }
 
-  /** One line for {@code plan} and messages: how the month's prefix is made. */
-  public String describe() {
-    return (projected ? "partition projection, " : "Glue partitions under ") + "s3://" + bucket + "/" + template;
-  }
-
   private boolean insideInternalArea(String prefix) {
     String below = prefix.substring(root.length());
     return INTERNAL_AREAS.stream().anyMatch(below::startsWith);
