@@ -33,6 +33,7 @@ public final class ColdStartBenchmark {
     LambdaZipJvm jvm = LambdaZipJvm.extract(zip, Files.createTempDirectory("lambda-zip"));
     try (S3Stand s3 = S3Stand.start(); AwsJsonStand aws = AwsJsonStand.start()) {
       aws.answer(AthenaAnswers.GET_WORK_GROUP, AthenaAnswers.workGroup("primary", false));
+      aws.answer(GlueAnswers.GET_TABLE, GlueAnswers.table("cloudtrail_monthly", "s3://" + s3.bucket() + "/cloudtrail_monthly/"));
       aws.answer(DELETE_TABLE, GlueAnswers.deleted());
       aws.answer(START_QUERY_EXECUTION, AthenaAnswers.started("q-cold-start"));
       aws.answer(GET_QUERY_EXECUTION, AthenaAnswers.execution("q-cold-start", "SUCCEEDED")

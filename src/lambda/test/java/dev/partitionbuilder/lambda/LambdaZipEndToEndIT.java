@@ -65,6 +65,7 @@ class LambdaZipEndToEndIT {
     // wrong now and then, see S3Stand#configure, and the takeover is covered on the classpath.)
     s3.seed(bucket, PREFIX + "2024/03/20240301_003000_00001_zzzzz_0", bytes("old"));
     aws.answer(GET_WORK_GROUP, AthenaAnswers.workGroup("primary", false));
+    aws.answer(GlueAnswers.GET_TABLE, GlueAnswers.table("cloudtrail_monthly", "s3://" + bucket + "/" + PREFIX));
     aws.answer(DELETE_TABLE, GlueAnswers.entityNotFound("cloudtrail_monthly_temp_202403"), GlueAnswers.deleted());
     aws.answer(START_QUERY_EXECUTION, AthenaAnswers.tooManyRequests(), AthenaAnswers.started("q-zip"));
     aws.answer(GET_QUERY_EXECUTION, AthenaAnswers.execution("q-zip", "RUNNING").answer());
@@ -106,6 +107,7 @@ class LambdaZipEndToEndIT {
   void leavesAQueryRunningAtTheDeadlineAndTheNextInvocationResumesItFromTheZipAlone(@TempDir Path dir) throws Exception {
     String bucket = s3.createBucket();
     aws.answer(GET_WORK_GROUP, AthenaAnswers.workGroup("primary", false));
+    aws.answer(GlueAnswers.GET_TABLE, GlueAnswers.table("cloudtrail_monthly", "s3://" + bucket + "/" + PREFIX));
     aws.answer(DELETE_TABLE, GlueAnswers.deleted());
     aws.answer(START_QUERY_EXECUTION, AthenaAnswers.started("q-late"));
     aws.answer(GET_QUERY_EXECUTION, AthenaAnswers.execution("q-late", "RUNNING").answer());
@@ -141,6 +143,7 @@ class LambdaZipEndToEndIT {
         + "\"token\":\"t-0\",\"queryExecutionId\":\"q-old\",\"sqlSha256\":\"" + Sha256.hex(older) + "\",\"sql\":\""
         + older + "\",\"staged\":[],\"rows\":null,\"bytesScanned\":0,\"engineMillis\":0}"));
     aws.answer(GET_WORK_GROUP, AthenaAnswers.workGroup("primary", false));
+    aws.answer(GlueAnswers.GET_TABLE, GlueAnswers.table("cloudtrail_monthly", "s3://" + bucket + "/" + PREFIX));
     aws.answer(DELETE_TABLE, GlueAnswers.deleted());
     aws.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", "q-old",
         AthenaAnswers.execution("q-old", "RUNNING").answer(), AthenaAnswers.execution("q-old", "CANCELLED").answer());

@@ -187,6 +187,7 @@ class LambdaZipKilledMidReplaceIT {
     oldSet.forEach((key, data) -> s3.seed(bucket, key, data));
     aws.reset();
     aws.answer(GET_WORK_GROUP, AthenaAnswers.workGroup("primary", false));
+    aws.answer(GlueAnswers.GET_TABLE, GlueAnswers.table("cloudtrail_monthly", "s3://" + bucket + "/" + PREFIX));
     aws.answer(DELETE_TABLE, GlueAnswers.deleted());
     aws.answer(GET_QUERY_RESULTS, AthenaAnswers.results(ROWS));
     return new Month(bucket, number, random, oldSet, new LinkedHashMap<>());
