@@ -22,7 +22,6 @@ import java.time.LocalDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -95,7 +94,7 @@ public final class RawCloudTrailSample {
           + ": " + e.getMessage(), e);
     } finally {
       try {
-        deleteRecursively(staging);
+        SampleData.deleteRecursively(staging);
       } catch (IOException e) {
         // What is left is hidden from the table (a leading dot) and removed by the next run.
       }
@@ -140,17 +139,6 @@ public final class RawCloudTrailSample {
       return java.util.Optional.empty();
     } catch (IOException | RuntimeException e) {
       return java.util.Optional.empty();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 

@@ -108,7 +108,8 @@ public final class SampleData {
     }
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  /** Deletes {@code dir} and everything below it, never following a link out of it; nothing if it is not there. */
+  static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

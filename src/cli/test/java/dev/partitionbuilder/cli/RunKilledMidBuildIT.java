@@ -156,7 +156,7 @@ class RunKilledMidBuildIT {
         warehouse.restore(pristine);
         KillableProcess.Ended killed = run(new KillableProcess.Aim(aim.from,
             aim.trigger.in(warehouse.partition(), oldSet.keySet()), delay)).await(10);
-        removeMetastoresOfDeadRuns();
+        CliProcesses.removeMetastoresOfDeadRuns(dir.resolve("jvm-tmp"));
         String label = String.format("kill %d (aimed at %s, %.2f ms after %s)", tally.kills + 1, aim, delay / 1e6,
             aim.trigger == Trigger.NONE ? "\"" + aim.from + "\"" : "the partition showed " + aim.trigger);
         if (!killed.killed()) {
@@ -331,35 +331,10 @@ class RunKilledMidBuildIT {
     return after.elsewhere().isEmpty() ? "after the lock's release" : "state and lock release";
   }
 
-  /**
-   * A run's embedded Trino keeps its file metastore in a new directory of java.io.tmpdir and
-   * removes it when it closes; a killed JVM leaves it. No run is alive here.
-   */
-  private static void removeMetastoresOfDeadRuns() throws IOException {
-    try (Stream<Path> dirs = Files.list(dir.resolve("jvm-tmp"))) {
-      for (Path metastore : dirs.filter(f -> f.getFileName().toString().startsWith("partition-builder-metastore-"))
-          .toList()) {
-        try (Stream<Path> files = Files.walk(metastore)) {
-          for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            Files.delete(file);
-          }
-        }
-      }
-    }
-  }
-
   /** Starts {@code run} for the month in a JVM of its own, as ./partition-builder does. */
   private static KillableProcess run(KillableProcess.Aim aim) throws IOException {
-    Path tmp = Files.createDirectories(dir.resolve("jvm-tmp"));
-    String classpath = Path.of("target", "cli", "classes") + java.io.File.pathSeparator
-        + Files.readString(Path.of("target", "cli", "cli.classpath")).trim();
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Xshare:auto", "--add-modules=jdk.incubator.vector",
-        "--enable-native-access=ALL-UNNAMED",
-        // Shared by every run, as /tmp is on a user's machine: the local store's cross-process lock lives there.
-        "-Djava.io.tmpdir=" + tmp, "-cp", classpath, Main.class.getName(), "run", "--month", MONTH,
-        "--source", source.toString(), "--warehouse", warehouse.root().toString(), "--verbose");
-    return KillableProcess.start(builder, aim);
+    return CliProcesses.start(dir.resolve("jvm-tmp"), aim, "run", "--month", MONTH, "--source", source.toString(),
+        "--warehouse", warehouse.root().toString(), "--verbose");
   }
 
   /** When the first line containing {@code text} was read. */
@@ -367,7 +342,6 @@ class RunKilledMidBuildIT {
     return run.lines().stream().filter(line -> line.text().contains(text)).mapToLong(KillableProcess.Line::nanos)
         .findFirst().orElseThrow(() -> new AssertionError("No \"" + text + "\" in the run's output:\n" + run.output()));
   }
-
 
   private static String millis(Map<Aim, Long> nanos) {
     Map<Aim, String> shown = new EnumMap<>(Aim.class);

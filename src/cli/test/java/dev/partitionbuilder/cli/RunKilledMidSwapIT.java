@@ -82,7 +82,7 @@ class RunKilledMidSwapIT {
         String marker = atQuery ? STARTED : QUERIED;
         long delay = (long) (random.nextDouble() * (atQuery ? queryNanos : swapNanos * 1.2));
         KillableProcess.Ended killed = run(KillableProcess.Aim.after(marker, delay)).await(10);
-        removeMetastoresOfDeadRuns();
+        CliProcesses.removeMetastoresOfDeadRuns(dir.resolve("jvm-tmp"));
         String label = String.format("kill %d (%.0f ms after \"%s\")", kills + 1, delay / 1e6, marker);
         if (!killed.killed()) {
           assertWhole(parquet, label + ": ended before the kill", failures);
@@ -152,30 +152,10 @@ class RunKilledMidSwapIT {
     }
   }
 
-  /** A killed JVM leaves its embedded Trino's metastore directory behind; no run is alive here. */
-  private static void removeMetastoresOfDeadRuns() throws IOException {
-    try (Stream<Path> dirs = Files.list(dir.resolve("jvm-tmp"))) {
-      for (Path metastore : dirs.filter(f -> f.getFileName().toString().startsWith("partition-builder-metastore-"))
-          .toList()) {
-        try (Stream<Path> files = Files.walk(metastore)) {
-          for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            Files.delete(file);
-          }
-        }
-      }
-    }
-  }
-
   /** Starts {@code run} for the month in a JVM of its own, as ./partition-builder does. */
   private static KillableProcess run(KillableProcess.Aim aim) throws IOException {
-    Path tmp = Files.createDirectories(dir.resolve("jvm-tmp"));
-    String classpath = Path.of("target", "cli", "classes") + java.io.File.pathSeparator
-        + Files.readString(Path.of("target", "cli", "cli.classpath")).trim();
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Xshare:auto", "--add-modules=jdk.incubator.vector",
-        "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + tmp, "-cp", classpath, Main.class.getName(), "run",
-        "--month", MONTH, "--source", source.toString(), "--warehouse", warehouse.toString(), "--config",
-        config.toString(), "--verbose");
-    return KillableProcess.start(builder, aim);
+    return CliProcesses.start(dir.resolve("jvm-tmp"), aim, "run", "--month", MONTH, "--source", source.toString(),
+        "--warehouse", warehouse.toString(), "--config", config.toString(), "--verbose");
   }
+
 }
