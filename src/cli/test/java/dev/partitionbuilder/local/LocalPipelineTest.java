@@ -55,33 +55,17 @@ class LocalPipelineTest {
         false, Optional.of(destinationDdl)), trino, Clock.systemUTC());
   }
 
-  /** The bundled destination DDL with its partitioning replaced by {@code partitionedBy} and {@code projection}. */
-  private static Path destinationDdl(String name, String partitionedBy, String projection) throws Exception {
-    String bundled = Files.readString(Path.of("ddl/cloudtrail_monthly.sql"));
-    String ddl = bundled.substring(0, bundled.indexOf("PARTITIONED BY")) + "PARTITIONED BY (" + partitionedBy + ")\n"
-        + "STORED AS PARQUET\nLOCATION 's3://{{destination_bucket}}/{{destination_prefix}}'\nTBLPROPERTIES (\n"
-        + "  'projection.enabled' = 'true',\n" + projection + "\n)\n";
-    Path file = dir.resolve(name + ".sql");
-    Files.writeString(file, ddl);
-    return file;
-  }
-
   /**
    * Tables laid out otherwise than the bundled one: the month lands where the table's own
    * projection reads it, and reading the table through that projection counts every line.
    */
   @Test
   void buildsTheMonthWhereAHiveStyleOrOneDateKeyTableReadsIt() throws Exception {
-    String years = "  'projection.year.type' = 'integer', 'projection.year.range' = '2013,2099',\n"
-        + "  'projection.month.type' = 'integer', 'projection.month.range' = '1,12', 'projection.month.digits' = '2',\n";
+    // The layouts README's "Your table" runs, as they are shipped.
     Map<Path, String[]> tables = new LinkedHashMap<>();
-    tables.put(destinationDdl("hive", "year STRING, month STRING", years
-        + "  'storage.location.template' = 's3://{{destination_bucket}}/{{destination_prefix}}year=${year}/month=${month}/'"),
+    tables.put(Path.of("examples/layouts/hive_style.sql"),
         new String[] {"cloudtrail_monthly/year=2024/month=03", "year = '2024' AND month = '03'"});
-    tables.put(destinationDdl("date", "dt STRING", "  'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy-MM',\n"
-        + "  'projection.dt.range' = '2020-01,NOW', 'projection.dt.interval' = '1', 'projection.dt.interval.unit' = 'MONTHS',\n"
-        + "  'storage.location.template' = 's3://{{destination_bucket}}/{{destination_prefix}}dt=${dt}/'"),
-        new String[] {"cloudtrail_monthly/dt=2024-03", "dt = '2024-03'"});
+    tables.put(Path.of("examples/layouts/month_key.sql"), new String[] {"cloudtrail_monthly/dt=2024-03", "dt = '2024-03'"});
     for (Map.Entry<Path, String[]> table : tables.entrySet()) {
       Path warehouse = dir.resolve("warehouse-" + table.getKey().getFileName());
       try (LocalBackend local = open(warehouse, table.getKey())) {
@@ -107,9 +91,7 @@ class LocalPipelineTest {
    */
   @Test
   void aTableWithGluePartitionsIsSwappedToEachBuildsOwnLocation() throws Exception {
-    String bundled = Files.readString(Path.of("ddl/cloudtrail_monthly.sql"));
-    Path ddl = dir.resolve("registered.sql");
-    Files.writeString(ddl, bundled.substring(0, bundled.indexOf("TBLPROPERTIES")) + "TBLPROPERTIES ('parquet.compression' = 'SNAPPY')\n");
+    Path ddl = Path.of("examples/layouts/glue_partitions.sql");
     Path warehouse = dir.resolve("warehouse-registered");
     Path base = warehouse.resolve("cloudtrail_monthly/year=2024/month=03");
     Path registry = warehouse.resolve("_catalog/cloudtrail/cloudtrail_monthly/2024/03/location");
