@@ -94,6 +94,11 @@ final class RunCommand implements Callable<Integer> {
       description = "events per month when sample data is generated (default: ${DEFAULT-VALUE})")
   int events;
 
+  @Option(names = "--check", description = "run each month's query and every check a build makes before it "
+      + "replaces anything (MIN_ROWS, MIN_PREVIOUS_ROWS_PERCENT, MAX_SCAN_BYTES), then delete the query's output: "
+      + "nothing is replaced")
+  boolean check;
+
   @Option(names = "--json", description = "print the summary as JSON on stdout (failed months included) and "
       + "nothing else; logs and progress stay on stderr")
   boolean json;
@@ -168,7 +173,7 @@ final class RunCommand implements Callable<Integer> {
       // Reported once the backend is closed, which stops a local query still running.
       return stopped.report(err, locks, "; its local query stopped");
     }
-    if (!json && code == 0) {
+    if (!json && code == 0 && !check) {
       out.println("Query it: ./partition-builder query \"SELECT count(*) FROM " + settings.names().database() + "."
           + settings.names().destinationTable() + "\"" + (local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE) ? "" : " --warehouse "
           + local.warehouse) + (config.file == null ? "" : " --config " + config.file)
@@ -232,7 +237,7 @@ final class RunCommand implements Callable<Integer> {
       try (Progress progress = Progress.start(err, month);
           Interruptions.Scope scope = interruptions.working("building " + month,
               "if its lock is left, remove it with: " + unlockCommand(month))) {
-        BuildResult result = builder.build(request);
+        BuildResult result = check ? builder.check(request) : builder.build(request);
         runs.add(RunSummary.succeeded(request.requestKey(), result, Duration.ofNanos(System.nanoTime() - start)));
       } catch (PartitionBuilderException e) {
         runs.add(RunSummary.failed(month, request.requestKey(), e, Duration.ofNanos(System.nanoTime() - start)));
@@ -253,8 +258,9 @@ final class RunCommand implements Callable<Integer> {
       Summary.printJson(out, engine.name(), where, runs, priced);
     } else if (failed < runs.size()) {
       Summary.print(out, runs, priced);
-      out.println("Parquet: " + parquet.apply(runs.stream().filter(r -> r.outcome() == RunSummary.Outcome.SUCCEEDED)
-          .map(RunSummary::month).toList()));
+      out.println(check ? "Checked: each month above passed its checks; its output was deleted and nothing was replaced"
+          : "Parquet: " + parquet.apply(runs.stream().filter(r -> r.outcome() == RunSummary.Outcome.SUCCEEDED)
+              .map(RunSummary::month).toList()));
     }
     return failed == 0 ? 0 : Main.REJECTED;
   }

@@ -174,6 +174,37 @@ class RunCommandTest {
         .as(err.toString()).isZero();
   }
 
+  /** What the CLI's check does: the query and the guards, and never a replace, whatever they say. */
+  @Test
+  void checkRunsTheGuardsWithoutReplacingAnything() throws Exception {
+    SampleData.generate(dir.resolve("full"), YearMonth.of(2024, 1), 400, 1);
+    SampleData.Summary partial = SampleData.generate(dir.resolve("partial"), YearMonth.of(2024, 1), 100, 1);
+    Map<String, String> guarded = Map.of("MIN_PREVIOUS_ROWS_PERCENT", "50");
+    String[] build = {"run", "--month", "2024-01", "--source", dir.resolve("full").toString(),
+        "--warehouse", dir.resolve("wh").toString()};
+    assertThat(Main.run(build, new PrintWriter(out, true), new PrintWriter(err, true), guarded)).as(err.toString()).isZero();
+    Path table = dir.resolve("wh/cloudtrail_monthly");
+    Map<Path, Long> partition = sizes(table.resolve("2024/01"));
+
+    int refused = Main.run(new String[] {"run", "--check", "--month", "2024-01", "--source",
+        dir.resolve("partial").toString(), "--warehouse", dir.resolve("wh").toString()},
+        new PrintWriter(out, true), new PrintWriter(err, true), guarded);
+    int passed = Main.run(new String[] {"run", "--check", "--month", "2024-01", "--source", dir.resolve("full").toString(),
+        "--warehouse", dir.resolve("wh").toString()}, new PrintWriter(out, true), new PrintWriter(err, true), guarded);
+
+    assertThat(refused).isEqualTo(1);
+    assertThat(err.toString()).contains("2024-01 failed: Cannot replace 2024-01: the query wrote " + partial.lines()
+        + " rows, fewer than 50% of the");
+    assertThat(passed).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("Checked: each month above passed its checks; its output was deleted and "
+        + "nothing was replaced");
+    assertThat(sizes(table.resolve("2024/01"))).isEqualTo(partition);
+    try (var left = Files.walk(table)) {
+      assertThat(left.filter(Files::isRegularFile).map(table::relativize).map(Path::toString))
+          .allMatch(f -> f.startsWith("2024/01/"));
+    }
+  }
+
   private static Map<Path, Long> sizes(Path directory) throws Exception {
     Map<Path, Long> sizes = new java.util.TreeMap<>();
     try (var files = Files.list(directory)) {

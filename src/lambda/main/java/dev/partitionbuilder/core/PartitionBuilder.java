@@ -115,6 +115,24 @@ public final class PartitionBuilder {
   }
 
   public BuildResult build(BuildRequest request) {
+    return build(request, true);
+  }
+
+  /**
+   * Runs the month's query and every check a build makes before it replaces anything (MIN_ROWS,
+   * MIN_PREVIOUS_ROWS_PERCENT, MAX_SCAN_BYTES, the output where the template should write it), then
+   * deletes the output again: the partition, its catalog entry and every other month are left as
+   * they were. Holds the month's lock like a build. Refused while a build of the month is unfinished
+   * (its saved state is that build's to resume).
+   *
+   * @return what a build would have replaced the month with; no file copied, nothing deleted
+   * @throws PartitionBuilderException naming the check that refused the output
+   */
+  public BuildResult check(BuildRequest request) {
+    return build(request, false);
+  }
+
+  private BuildResult build(BuildRequest request, boolean replaceIt) {
     PartitionPlan plan = PartitionPlan.of(layout, request.month());
     String context = "messageId=" + request.requestKey() + " month=" + plan.month();
     // The lease outlives the request's deadline, so no other build takes the month from a build
@@ -123,7 +141,7 @@ public final class PartitionBuilder {
     StagedReplace.Fence fence = step -> held.lease = lock.confirm(plan.month(), held.lease, step, context);
     BuildResult result;
     try {
-      result = buildHoldingLock(request, plan, fence, context);
+      result = buildHoldingLock(request, plan, fence, context, replaceIt);
     } catch (QueryPolicy.Interrupted e) {
       // Only where no query of this build was running: nothing to stop.
       BuildInterruptedException interrupted = new BuildInterruptedException("Interrupted while " + plan.month()
@@ -173,11 +191,15 @@ public final class PartitionBuilder {
   }
 
   private BuildResult buildHoldingLock(BuildRequest request, PartitionPlan plan, StagedReplace.Fence fence,
-      String context) {
+      String context, boolean replaceIt) {
     requireInsideTable(plan.stagingPrefix());
     requireInsideTable(plan.partitionPrefix());
     Map<Step, Duration> steps = new EnumMap<>(Step.class);
     Optional<BuildCheckpoint.State> saved = checkpoints.read(plan.month());
+    if (!replaceIt && saved.isPresent()) {
+      throw new PartitionBuilderException("Cannot check " + plan.month() + ": a build of it is unfinished (its state is in "
+          + plan.stateLocation() + "); run the build, which resumes it, then check");
+    }
     if (saved.isPresent() && saved.get().phase() == BuildCheckpoint.Phase.REPLACE) {
       Optional<BuildResult> finished = finishReplace(saved.get(), plan, request, fence, steps, context);
       if (finished.isPresent()) {
@@ -227,7 +249,27 @@ public final class PartitionBuilder {
     } catch (PartitionBuilderException e) {
       // Rejected output is not worth resuming: the next build runs the query afresh.
       forget(plan, e);
+      if (!replaceIt) {
+        deleteCheckedOutput(state, e);
+      }
       throw e;
+    }
+    if (!replaceIt) {
+      // Checked and passed: the output is not this month's, and nothing is left to resume.
+      long bytes = store.list(state.output()).stream().mapToLong(ObjectStore.StoredObject::size).sum();
+      if (bytes == 0 && !(rows.isPresent() && rows.getAsLong() == 0)) {
+        PartitionBuilderException e = new PartitionBuilderException("Cannot replace " + plan.month() + ": the query "
+            + "reported " + (rows.isPresent() ? rows.getAsLong() + " row(s)" : "an unknown number of rows")
+            + " but left no bytes under " + layout.location(state.output()) + " (does the template write to "
+            + "external_location = '{{location}}'?)");
+        forget(plan, e);
+        throw e;
+      }
+      int deleted = store.deleteAll(requireInsideTable(state.output()));
+      checkpoints.discard(plan.month());
+      log.info("{} queryExecutionId={} checked: {} row(s), scanned {} byte(s); its {} object(s) deleted, nothing replaced",
+          context, done.id(), rows.isPresent() ? rows.getAsLong() : "unknown", done.bytesScanned(), deleted);
+      return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(), 0, 0, 0, steps);
     }
     BuildCheckpoint.State replacing = state.started(done.id()).replacing(List.of(), rows, done.bytesScanned(),
         done.engineMillis());
@@ -402,6 +444,15 @@ public final class PartitionBuilder {
     checkpoints.save(plan.month(), started);
     log.info("{} queryExecutionId={} started; its state is saved in {}", context, id, checkpoints.location(plan.month()));
     return started;
+  }
+
+  /** A check's output once it was refused: never the month's, so not left behind. */
+  private void deleteCheckedOutput(BuildCheckpoint.State state, RuntimeException failure) {
+    try {
+      store.deleteAll(requireInsideTable(state.output()));
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /** Deletes the month's saved state after a final failure, keeping the failure if that fails too. */

@@ -489,6 +489,45 @@ class PartitionBuilderTest {
   }
 
   @Test
+  void aCheckRunsTheQueryAndItsChecksThenDeletesTheOutputAndReplacesNothing() {
+    engine.willRun(RUNNING, SUCCEEDED).rows(1234);
+    Map<String, Long> before = store.objects();
+
+    BuildResult checked = builder.check(request("check-1", false));
+
+    assertThat(checked.rowsWritten()).hasValue(1234);
+    assertThat(checked.objectsCopied()).isZero();
+    assertThat(store.objects()).isEqualTo(before);
+    assertThat(journal.entries()).noneMatch(e -> e.startsWith("copy"));
+    assertThat(catalog.has("cloudtrail", "cloudtrail_monthly_temp_202403")).isFalse();
+  }
+
+  @Test
+  void aCheckRefusedByMinRowsSaysSoAndLeavesNothingBehind() {
+    engine.willRun(SUCCEEDED).rows(3);
+    builder = builder(store, catalog, engine, 5);
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.check(request("check-1", false)))
+        .hasMessage("Cannot replace 2024-03: the query wrote 3 rows (MIN_ROWS=5): leaving the previous partition as it was");
+
+    assertThat(store.objects()).isEqualTo(before);
+  }
+
+  @Test
+  void aCheckIsRefusedWhileABuildOfTheMonthIsUnfinished() {
+    saveState(earlierQuery("SELECT 1", "q-earlier"));
+    Map<String, Long> before = store.objects();
+
+    assertThatThrownBy(() -> builder.check(request("check-1", false)))
+        .hasMessage("Cannot check 2024-03: a build of it is unfinished (its state is in "
+            + "s3://bucket/cloudtrail_monthly/_state/2024/03.json); run the build, which resumes it, then check");
+
+    assertThat(store.objects()).isEqualTo(before);
+    assertThat(engine.startedSql()).isEmpty();
+  }
+
+  @Test
   void aQueryThatScannedExactlyMaxScanBytesIsNotStopped() {
     engine.willRun(RUNNING, SUCCEEDED).bytesScanned(2_000_000);
     builder = builder(store, catalog, engine, SETTINGS.withMaxScanBytes(2_000_000));

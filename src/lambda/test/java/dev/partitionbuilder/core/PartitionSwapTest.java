@@ -194,4 +194,21 @@ class PartitionSwapTest {
     assertThat(partition()).hasValueSatisfying(location -> assertThat(location).startsWith(BASE + "build-"));
     assertThat(store.objects()).containsKey(BASE + "part-0000.parquet");
   }
+
+  @Test
+  void aCheckOfAGluePartitionedMonthLeavesThePartitionWhereItPointsAndNoLocationBehind() {
+    engine.willRun(SUCCEEDED).rows(10);
+    build(builder(Duration.ofHours(1)), "m-1");
+    String good = partition().orElseThrow();
+    Map<String, Long> before = store.objects();
+    engine.willRun(SUCCEEDED).rows(10);
+
+    BuildResult checked = builder(Duration.ofHours(1))
+        .check(new BuildRequest(MARCH, "check", false, clock.instant().plus(Duration.ofMinutes(14))));
+
+    assertThat(checked.rowsWritten()).hasValue(10);
+    assertThat(partition()).hasValue(good);
+    assertThat(store.objects()).isEqualTo(before);
+    assertThat(journal.entries()).filteredOn(e -> e.startsWith("point")).hasSize(1);
+  }
 }
