@@ -10,6 +10,7 @@ import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.MonthBusyException;
 import dev.partitionbuilder.core.MonthLocks;
+import dev.partitionbuilder.core.MonthPartitioning;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.RunSummary;
@@ -132,6 +133,12 @@ final class RunCommand implements Callable<Integer> {
       int code = build(builder, range, out, err, layout.location(cfg.prefix()), built(layout, layout::location), true);
       return stopped == null ? code : stopped.report(err, locks, "");
     }
+    // A month the long-lived table cannot hold is refused before any sample is generated for it.
+    LocalBackend.TableNames names = LocalBackend.TableNames.fromEnvironment(config.values());
+    MonthPartitioning partitioning = MonthPartitioning.of(LocalBackend.destinationDefinition(
+        local.destinationDdl(config.values()), names.database(), names.destinationTable(), "local-destination",
+        names.prefix()));
+    range.forEach(partitioning::prefix);
     boolean generate = source == null;
     Path sourceDir = source == null ? DEFAULT_SOURCE : source;
     if (generate) {

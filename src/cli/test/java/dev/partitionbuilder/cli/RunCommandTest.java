@@ -174,6 +174,17 @@ class RunCommandTest {
         .as(err.toString()).isZero();
   }
 
+  @Test
+  void aMonthTheTablesProjectionDoesNotCoverIsRefusedBeforeAnySampleIsWritten() throws Exception {
+    int code = run("run", "--month", "1999-12", "--warehouse", dir.resolve("wh").toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip()).isEqualTo("partition-builder: error: Cannot build 1999-12 of cloudtrail.cloudtrail_monthly: "
+        + "its partition key year covers 2013,2099 (projection.year.range), so Athena would never read that month");
+    assertThat(Path.of("local/cloudtrail_daily/1999")).doesNotExist();
+    assertThat(dir.resolve("wh")).doesNotExist();
+  }
+
   /** What the CLI's check does: the query and the guards, and never a replace, whatever they say. */
   @Test
   void checkRunsTheGuardsWithoutReplacingAnything() throws Exception {
@@ -303,15 +314,15 @@ class RunCommandTest {
    */
   @Test
   void aSourceDdlOfOnesOwnWithoutSource_isRefusedInOneLine_andNoSampleCloudTrailIsWritten() throws Exception {
-    Path monthDir = RunCommand.DEFAULT_SOURCE.resolve("2001/12");
+    Path monthDir = RunCommand.DEFAULT_SOURCE.resolve("2014/12");
     assumeThat(monthDir).doesNotExist();
     try {
-      int code = run("run", "--month", "2001-12", "--events", "10", "--source-ddl",
+      int code = run("run", "--month", "2014-12", "--events", "10", "--source-ddl",
           "examples/sales-csv/sales_daily.sql", "--warehouse", dir.resolve("wh").toString());
 
       assertThat(code).isEqualTo(2);
-      assertThat(err.toString().strip()).isEqualTo("partition-builder: error: Cannot build 2001-12 from --source-ddl "
-          + "examples/sales-csv/sales_daily.sql: no --source was given and local/cloudtrail_daily/2001/12 holds no "
+      assertThat(err.toString().strip()).isEqualTo("partition-builder: error: Cannot build 2014-12 from --source-ddl "
+          + "examples/sales-csv/sales_daily.sql: no --source was given and local/cloudtrail_daily/2014/12 holds no "
           + "files (sample CloudTrail is generated only for the bundled source table): pass --source DIR with that "
           + "table's files");
       assertThat(monthDir).doesNotExist();
