@@ -160,7 +160,7 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     LocalBackend.Settings settings = new LocalBackend.Settings(
-        LocalBackend.TableNames.fromEnvironment(config.values()), sourceDir, local.warehouse, Optional.ofNullable(local.sourceDdl),
+        names, sourceDir, local.warehouse, Optional.ofNullable(local.sourceDdl),
         Optional.ofNullable(template).or(() -> config.values().containsKey(Config.CTAS_TEMPLATE)
             ? Optional.of(Path.of(config.values().get(Config.CTAS_TEMPLATE))) : Optional.empty()),
         Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir),
