@@ -34,8 +34,9 @@ import org.slf4j.MDC;
  *       next attempt ({@link QueryStillRunningException});
  *   <li>drop the temporary table, also when the query failed;
  *   <li>only if the query SUCCEEDED, wrote at least {@code minRows} rows (and, when asked, a share
- *       of the rows the partition holds now: {@link ReplaceGuard}) and left its files in staging: save the list of staged files and copy every one into the partition under its
- *       own name ({@link StagedReplace}), confirming the lease first;
+ *       of the rows the partition holds now: {@link ReplaceGuard}) and left its files in staging:
+ *       save the list of staged files and copy every one into the partition under its own name
+ *       ({@link StagedReplace}), confirming the lease first;
  *   <li>only when every copy succeeded, delete exactly the old keys that are not among the new;
  *   <li>clear the staging prefix and delete the saved state;
  *   <li>release the lock, after a failure too, if it is still this build's.
@@ -47,6 +48,11 @@ import org.slf4j.MDC;
  * readers see old and new objects together (rows counted twice); and if that delete fails, the
  * build fails with both sets in place until the retried message (or the next rebuild) finishes the
  * replace. Every step tolerates having already happened, so a retried message is safe.
+ *
+ * <p>That is a month of a projected table. A table without projection keeps its months as catalog
+ * partitions: there the CTAS writes a location of the build's own instead of staging (what failed
+ * builds left is swept first), and instead of copying, one catalog call points the partition at
+ * it ({@link PartitionSwap}). {@link #check} runs everything up to the replace and replaces nothing.
  *
  * <p>Interrupting the thread that runs a build (the CLI does on Ctrl-C) stops its query, undoes
  * the copies made so far, releases the lock and throws {@link BuildInterruptedException}.
