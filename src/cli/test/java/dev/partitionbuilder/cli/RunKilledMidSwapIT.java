@@ -76,14 +76,17 @@ class RunKilledMidSwapIT {
     try (ParquetCheck parquet = ParquetCheck.open()) {
       while (kills < KILLS && attempts++ < 3 * KILLS) {
         String before = location().toString();
-        // Every other kill aimed at the query, the others at what follows it (the swap, the sweep,
-        // the release), a little past the unkilled run's end too.
-        boolean atQuery = attempts % 2 == 1;
-        String marker = atQuery ? STARTED : QUERIED;
-        long delay = (long) (random.nextDouble() * (atQuery ? queryNanos : swapNanos * 1.2));
-        KillableProcess.Ended killed = run(KillableProcess.Aim.after(marker, delay)).await(10);
+        // In turn: a kill during the query; one once the partition has been seen to move (in the
+        // retire, the sweep or the release); one at random after the query, a little past the
+        // unkilled run's end too.
+        int aim = attempts % 3;
+        String marker = aim == 1 ? STARTED : QUERIED;
+        long delay = (long) (random.nextDouble() * (aim == 1 ? queryNanos : aim == 2 ? swapNanos / 2 : swapNanos * 1.2));
+        java.util.function.BooleanSupplier trigger = aim == 2 ? () -> !before.equals(locationOrNone()) : () -> true;
+        KillableProcess.Ended killed = run(new KillableProcess.Aim(marker, trigger, delay)).await(10);
         CliProcesses.removeMetastoresOfDeadRuns(dir.resolve("jvm-tmp"));
-        String label = String.format("kill %d (%.0f ms after \"%s\")", kills + 1, delay / 1e6, marker);
+        String label = String.format("kill %d (%.0f ms after \"%s\"%s)", kills + 1, delay / 1e6, marker,
+            aim == 2 ? " and the partition moved" : "");
         if (!killed.killed()) {
           assertWhole(parquet, label + ": ended before the kill", failures);
           continue;
@@ -144,6 +147,15 @@ class RunKilledMidSwapIT {
   private static Path location() throws IOException {
     String uri = Files.readString(warehouse.resolve("_catalog/cloudtrail/cloudtrail_monthly/2024/03/location")).strip();
     return Path.of(URI.create(uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri));
+  }
+
+  /** {@link #location()} as text, or "" while the catalog file cannot be read, for a trigger polled from outside. */
+  private static String locationOrNone() {
+    try {
+      return location().toString();
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   private static List<Path> builds() throws IOException {
