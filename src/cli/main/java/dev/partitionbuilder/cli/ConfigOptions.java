@@ -58,8 +58,10 @@ final class ConfigOptions {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ConfigException("Cannot read --config " + file + ": there is no such file", e);
     } catch (IOException e) {
-      throw new ConfigException("Cannot read --config " + file + ": " + e, e);
+      throw new ConfigException("Cannot read --config " + file + ": " + e.getMessage(), e);
     }
     Map<String, String> values = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {

@@ -83,8 +83,9 @@ final class RunCommand implements Callable<Integer> {
   Engine engine;
 
   @Option(names = "--source", paramLabel = "DIR",
-      description = "the source table's files, laid out YYYY/MM/DD/ (default: ${DEFAULT-VALUE}; sample data is "
-          + "generated there when the month has none, for the bundled source DDL only)")
+      description = "the source table's files, laid out as its DDL's LOCATION reads them (default: "
+          + "local/cloudtrail_daily, where sample CloudTrail is generated when the month has none, for the bundled "
+          + "source DDL only)")
   Path source;
 
   @Option(names = "--template", paramLabel = "FILE", description = "the CTAS template (default: the bundled one, "

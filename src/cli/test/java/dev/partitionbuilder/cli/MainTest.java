@@ -89,6 +89,22 @@ class MainTest {
   }
 
   @Test
+  void aMissingConfigFileIsNamedInOneLineWithoutTheJavaExceptionsName() {
+    int code = run(ENV, "plan", "--event", "examples/sqs-event.json", "--config", "no-such.env");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip())
+        .isEqualTo("partition-builder: error: Cannot read --config no-such.env: there is no such file");
+  }
+
+  @Test
+  void runsHelpNamesTheDefaultSourceInsteadOfNull() {
+    assertThat(run(ENV, "run", "--help")).isZero();
+
+    assertThat(out.toString()).doesNotContain("null").contains("local/cloudtrail_daily");
+  }
+
+  @Test
   void planPrintsTheReasonForEachRejectedRecordAndExitsOne() {
     int code = run(ENV, "plan", "--event", resource("sqs/rejected-batch.json"));
 
