@@ -26,8 +26,13 @@ final class LocalEngineOptions {
 
   /** --destination-ddl, else the configuration's {@value #DST_TABLE_DDL}. */
   Optional<Path> destinationDdl(Map<String, String> config) {
+    return destinationDdl(destinationDdl, config);
+  }
+
+  /** {@code flag} (a command's --destination-ddl, or null), else the configuration's {@value #DST_TABLE_DDL}. */
+  static Optional<Path> destinationDdl(Path flag, Map<String, String> config) {
     String configured = config.get(DST_TABLE_DDL);
-    return Optional.ofNullable(destinationDdl)
+    return Optional.ofNullable(flag)
         .or(() -> configured == null || configured.isBlank() ? Optional.empty() : Optional.of(Path.of(configured.strip())));
   }
 

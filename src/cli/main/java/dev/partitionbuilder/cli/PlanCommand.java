@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,10 +44,8 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Config cfg = config.load();
-    String configured = config.values().get(LocalEngineOptions.DST_TABLE_DDL);
-    Optional<Path> ddl = Optional.ofNullable(destinationDdl)
-        .or(() -> configured == null || configured.isBlank() ? Optional.empty() : Optional.of(Path.of(configured.strip())));
-    TableLayout layout = cfg.layout(LocalBackend.destinationDefinition(ddl, cfg.database(), cfg.destinationTable(),
+    TableLayout layout = cfg.layout(LocalBackend.destinationDefinition(
+        LocalEngineOptions.destinationDdl(destinationDdl, config.values()), cfg.database(), cfg.destinationTable(),
         cfg.bucket(), cfg.prefix()));
     TriggerParser parser = new TriggerParser(cfg.scheduleTimeZone(), Clock.systemUTC());
     JsonNode records = readRecords();

@@ -332,14 +332,8 @@ public final class MonthPartitioning {
     } catch (IllegalArgumentException e) {
       throw cannot(table, "its " + prefix + "format " + OneLine.quote(pattern) + " is not a date format: " + e.getMessage());
     }
-    YearMonth probe = YearMonth.of(2024, 3);
-    String first;
     try {
-      first = format.format(probe.atDay(1));
-      // One value per month: the whole month formats alike, and the next month and year differently.
-      if (!first.equals(format.format(probe.atEndOfMonth().atTime(23, 59)))
-          || first.equals(format.format(probe.plusMonths(1).atDay(1)))
-          || first.equals(format.format(probe.plusYears(1).atDay(1)))) {
+      if (!namesOneMonth(format)) {
         throw cannot(table, "its " + prefix + "format " + OneLine.quote(pattern)
             + " does not name exactly one month (it needs the year and the month and nothing finer, such as yyyy-MM)");
       }
@@ -353,6 +347,20 @@ public final class MonthPartitioning {
     return new Key(column.name(), m -> format.format(m.atDay(1)),
         m -> from.map(f -> !m.isBefore(f)).orElse(true) && to.map(t -> !m.isAfter(t)).orElse(true),
         rangeText.strip() + " (" + prefix + "range)");
+  }
+
+  /**
+   * Whether {@code format} gives one value per month: the whole month formats alike, and the next
+   * month and the next year differently ({@code yyyy-MM}, {@code yyyy/MM}; not {@code yyyy-MM-dd}).
+   *
+   * @throws java.time.DateTimeException when it cannot format a date and time at all (a zone, say)
+   */
+  public static boolean namesOneMonth(DateTimeFormatter format) {
+    YearMonth probe = YearMonth.of(2024, 3);
+    String first = format.format(probe.atDay(1));
+    return first.equals(format.format(probe.atEndOfMonth().atTime(23, 59)))
+        && !first.equals(format.format(probe.plusMonths(1).atDay(1)))
+        && !first.equals(format.format(probe.plusYears(1).atDay(1)));
   }
 
   /** An absolute end of a date projection's range as a month; empty for a relative one (NOW-1YEARS). */

@@ -262,12 +262,11 @@ public final class PartitionBuilder {
     }
     if (!replaceIt) {
       // Checked and passed: the output is not this month's, and nothing is left to resume.
-      long bytes = store.list(state.output()).stream().mapToLong(ObjectStore.StoredObject::size).sum();
-      if (bytes == 0 && !(rows.isPresent() && rows.getAsLong() == 0)) {
-        PartitionBuilderException e = new PartitionBuilderException("Cannot replace " + plan.month() + ": the query "
-            + "reported " + (rows.isPresent() ? rows.getAsLong() + " row(s)" : "an unknown number of rows")
-            + " but left no bytes under " + layout.location(state.output()) + " (does the template write to "
-            + "external_location = '{{location}}'?)");
+      List<ObjectStore.StoredObject> output = store.list(state.output());
+      try {
+        StagedReplace.requireOutput(plan, rows, output.size(),
+            output.stream().mapToLong(ObjectStore.StoredObject::size).sum(), layout.location(state.output()));
+      } catch (PartitionBuilderException e) {
         forget(plan, e);
         throw e;
       }

@@ -118,14 +118,7 @@ final class PartitionSwap {
     String output = state.output();
     List<ObjectStore.StoredObject> files = store.list(output);
     long bytes = files.stream().mapToLong(ObjectStore.StoredObject::size).sum();
-    boolean knownEmpty = state.rows().isPresent() && state.rows().getAsLong() == 0;
-    if (bytes == 0 && !knownEmpty) {
-      throw new StagedReplace.RejectedOutputException("Cannot replace " + plan.month() + ": the query reported "
-          + (state.rows().isPresent() ? state.rows().getAsLong() + " row(s)" : "an unknown number of rows")
-          + " but left " + (files.isEmpty() ? "no file" : files.size() + " empty file(s)") + " under "
-          + layout.location(output) + " (does the template write to external_location = '{{location}}'?): leaving "
-          + "the previous partition as it was");
-    }
+    StagedReplace.requireOutput(plan, state.rows(), files.size(), bytes, layout.location(output));
     if (state.phase() != BuildCheckpoint.Phase.REPLACE) {
       checkpoints.save(plan.month(), state.replacing(List.of(), state.rows(), state.bytesScanned(),
           state.engineMillis()));

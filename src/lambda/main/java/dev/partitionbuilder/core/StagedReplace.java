@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -159,15 +160,25 @@ final class StagedReplace {
    * not {{location}}), and replacing the partition with nothing would empty it.
    */
   private static void requireOutput(PartitionPlan plan, BuildCheckpoint.State state, Map<String, Long> staged) {
-    long bytes = staged.values().stream().mapToLong(Long::longValue).sum();
-    boolean knownEmpty = state.rows().isPresent() && state.rows().getAsLong() == 0;
+    requireOutput(plan, state.rows(), staged.size(), staged.values().stream().mapToLong(Long::longValue).sum(),
+        plan.stagingLocation());
+  }
+
+  /**
+   * The query's {@code files} files of {@code bytes} bytes at {@code location} (its output: staging,
+   * or a build's own location) are output worth using, unless the query reported rows and left no
+   * bytes there. Shared by the copy, the swap and the check.
+   */
+  static void requireOutput(PartitionPlan plan, OptionalLong rows, int files, long bytes, String location) {
+    boolean knownEmpty = rows.isPresent() && rows.getAsLong() == 0;
     if (bytes == 0 && !knownEmpty) {
       throw new RejectedOutputException("Cannot replace " + plan.month() + ": the query reported "
-          + (state.rows().isPresent() ? state.rows().getAsLong() + " row(s)" : "an unknown number of rows") + " but left "
-          + (staged.isEmpty() ? "no file" : staged.size() + " empty file(s)") + " under " + plan.stagingLocation()
+          + (rows.isPresent() ? rows.getAsLong() + " row(s)" : "an unknown number of rows") + " but left "
+          + (files == 0 ? "no file" : files + " empty file(s)") + " under " + location
           + " (does the template write to external_location = '{{location}}'?): leaving the previous partition as it was");
     }
   }
+
 
   /**
    * Checks every key in the partition before anything is copied, so a key that cannot be handled

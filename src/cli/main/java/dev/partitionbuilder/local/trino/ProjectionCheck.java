@@ -1,5 +1,6 @@
 package dev.partitionbuilder.local.trino;
 
+import dev.partitionbuilder.core.MonthPartitioning;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -140,11 +141,7 @@ final class ProjectionCheck {
     DateTimeFormatter formatter;
     try {
       formatter = DateTimeFormatter.ofPattern(format.strip(), Locale.ROOT);
-      java.time.YearMonth probe = java.time.YearMonth.of(2024, 3);
-      String first = formatter.format(probe.atDay(1));
-      if (!first.equals(formatter.format(probe.atEndOfMonth().atTime(23, 59)))
-          || first.equals(formatter.format(probe.plusMonths(1).atDay(1)))
-          || first.equals(formatter.format(probe.plusYears(1).atDay(1)))) {
+      if (!MonthPartitioning.namesOneMonth(formatter)) {
         return false;
       }
     } catch (java.time.DateTimeException | IllegalArgumentException e) {
