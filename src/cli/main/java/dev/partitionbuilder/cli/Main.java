@@ -26,6 +26,22 @@ public final class Main {
   @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "log every step (INFO) on stderr")
   boolean verbose;
 
+  @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "no colours on a terminal (as with the "
+      + "NO_COLOR environment variable); output that is not a terminal never has any")
+  boolean noColor;
+
+  /** Where this process may draw bars and colours, before --no-color. */
+  private final Screen detected;
+
+  private Main(Screen detected) {
+    this.detected = detected;
+  }
+
+  /** Where the command may draw bars and colours. */
+  Screen screen() {
+    return noColor ? detected.withoutColour() : detected;
+  }
+
   public static void main(String[] args) {
     // slf4j-simple reads its level once, when the first logger is made: decide before anything logs.
     if (System.getProperty(LOG_LEVEL) == null) {
@@ -33,19 +49,24 @@ public final class Main {
     }
     PrintWriter err = new PrintWriter(System.err, true);
     Interruptions interruptions = Interruptions.install(err);
-    int code = run(args, new PrintWriter(System.out, true), err, System.getenv(), interruptions);
+    int code = run(args, new PrintWriter(System.out, true), err, System.getenv(), interruptions,
+        Screen.detect(System.getenv()));
     interruptions.unwound();
     System.exit(code);
   }
 
-  /** Runs one command line; the environment is passed in so tests can give their own. */
+  /**
+   * Runs one command line; the environment is passed in so tests can give their own. Its output is
+   * plain lines, as to a file.
+   */
   static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env) {
-    return run(args, out, err, env, Interruptions.none());
+    return run(args, out, err, env, Interruptions.none(), Screen.PLAIN);
   }
 
+  /** @param screen what {@code out} and {@code err} are: terminals or not, with colours or not */
   static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env,
-      Interruptions interruptions) {
-    CommandLine cli = new CommandLine(new Main(), new EnvironmentFactory(env, interruptions));
+      Interruptions interruptions, Screen screen) {
+    CommandLine cli = new CommandLine(new Main(screen), new EnvironmentFactory(env, interruptions));
     cli.setOut(out);
     cli.setErr(err);
     // Bad usage (picocli's ParameterException) and bad configuration exit 2; anything else that

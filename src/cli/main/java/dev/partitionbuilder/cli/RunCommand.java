@@ -18,6 +18,7 @@ import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.local.LocalBackend;
 import dev.partitionbuilder.local.SampleData;
+import dev.partitionbuilder.local.trino.QueryProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -131,7 +133,8 @@ final class RunCommand implements Callable<Integer> {
       PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, clients, Clock.systemUTC(), Sleeper.SYSTEM);
       MonthLocks locks = AwsBackend.monthLocks(cfg, clients, Clock.systemUTC());
       TableLayout layout = builder.layout();
-      int code = build(builder, range, out, err, layout.location(cfg.prefix()), built(layout, layout::location), true);
+      int code = build(builder, range, out, err, layout.location(cfg.prefix()), built(layout, layout::location), true,
+          Optional.empty());
       return stopped == null ? code : stopped.report(err, locks, "");
     }
     // A month the long-lived table cannot hold is refused before any sample is generated for it.
@@ -154,7 +157,10 @@ final class RunCommand implements Callable<Integer> {
           }
           err.printf("No source data for %s under %s: generating %,d sample CloudTrail events...%n", month, sourceDir, events);
           long start = System.nanoTime();
-          SampleData.Summary sample = SampleData.generate(sourceDir, month, events, 42);
+          SampleData.Summary sample;
+          try (Progress.SampleBar bar = new Progress(screen(), err, Progress.INTERVAL).sample(month, events)) {
+            sample = SampleData.generate(sourceDir, month, events, 42, bar);
+          }
           err.printf("  %,d lines (%,d malformed on purpose) in %d files, %s, %.1f s%n", sample.lines(),
               sample.malformedLines(), sample.files(), Summary.bytes(sample.bytes()), (System.nanoTime() - start) / 1e9);
         }
@@ -172,15 +178,20 @@ final class RunCommand implements Callable<Integer> {
     Path table = local.warehouse.resolve(settings.names().prefix());
     MonthLocks locks;
     int code;
-    try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
+    LocalBackend backend;
+    try (Progress.Bar starting = new Progress(screen(), err, Progress.INTERVAL).status("Starting the local engine")) {
+      backend = LocalBackend.open(settings, Clock.systemUTC());
+    }
+    try (LocalBackend local = backend) {
       locks = local.locks(Clock.systemUTC());
       code = build(local.builder(), range, out, err, table + "/",
-          built(local.layout(), key -> settings.warehouse().resolve(key) + "/"), false);
+          built(local.layout(), key -> settings.warehouse().resolve(key) + "/"), false, Optional.of(local::queryProgress));
     }
     if (stopped != null) {
       // Reported once the backend is closed, which stops a local query still running.
       return stopped.report(err, locks, "; its local query stopped");
     }
+    // Only when every month was built: after a failure, the table holds a month as it was before.
     if (!json && code == 0 && !check) {
       out.println("Query it: ./partition-builder query \"SELECT count(*) FROM " + settings.names().database() + "."
           + settings.names().destinationTable() + "\"" + (local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE) ? "" : " --warehouse "
@@ -228,13 +239,21 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
+   * Builds the months in order, printing each one's row as it ends (or, with --json, the whole
+   * document at the end), then the totals and where the Parquet files are.
+   *
    * @param parquet where the files of the months built (in order, at least one) are, for the line after the summary
    * @param priced whether the engine is Athena, whose bytes scanned are billed (the summary then shows the cost)
+   * @param query how far the query running now has got, for the progress bar; empty when that cannot be told
    */
   private int build(PartitionBuilder builder, List<YearMonth> range, PrintWriter out, PrintWriter err, String where,
-      Function<List<YearMonth>, String> parquet, boolean priced) {
+      Function<List<YearMonth>, String> parquet, boolean priced, Optional<Supplier<Optional<QueryProgress>>> query) {
+    Screen screen = screen();
+    Progress progress = new Progress(screen, err, Progress.INTERVAL);
+    Summary.Table table = new Summary.Table(out, priced, check, screen.out());
     List<RunSummary> runs = new ArrayList<>();
     int failed = 0;
+    Optional<YearMonth> stoppedMonth = Optional.empty();
     for (YearMonth month : range) {
       if (interruptions.signal().isPresent()) {
         break;
@@ -242,20 +261,30 @@ final class RunCommand implements Callable<Integer> {
       BuildRequest request = new BuildRequest(month, "cli-" + UUID.randomUUID(), false,
           Instant.now().plus(Duration.ofMinutes(timeoutMinutes)));
       long start = System.nanoTime();
-      try (Progress progress = Progress.start(err, month);
+      RunSummary run;
+      try (Progress.Bar bar = query.isPresent() ? progress.month(month, query.get())
+              : progress.status(month + ": building on Athena");
           Interruptions.Scope scope = interruptions.working("building " + month,
               "if its lock is left, remove it with: " + unlockCommand(month))) {
         BuildResult result = check ? builder.check(request) : builder.build(request);
-        runs.add(RunSummary.succeeded(request.requestKey(), result, Duration.ofNanos(System.nanoTime() - start)));
+        run = RunSummary.succeeded(request.requestKey(), result, Duration.ofNanos(System.nanoTime() - start));
       } catch (PartitionBuilderException e) {
-        runs.add(RunSummary.failed(month, request.requestKey(), e, Duration.ofNanos(System.nanoTime() - start)));
+        run = RunSummary.failed(month, request.requestKey(), e, Duration.ofNanos(System.nanoTime() - start));
         failed++;
         if (interruptions.signal().isPresent()) {
+          runs.add(run);
+          stoppedMonth = Optional.of(month);
           stop(month, request, e.getMessage());
           break;
         }
-        err.println("partition-builder: " + month + " failed: "
-            + e.getMessage().replace(MonthBusyException.unlockCommand(month), unlockCommand(month)));
+        if (json) {
+          // stdout is the document's alone: the failure is said here too, as it happens.
+          err.println("partition-builder: " + month + " failed: " + reason(run));
+        }
+      }
+      runs.add(run);
+      if (!json) {
+        table.row(run, run.error().isPresent() ? reason(run) : "");
       }
       if (interruptions.signal().isPresent()) {
         stop(null, null, month + " was built before it could stop; no later month was started");
@@ -264,13 +293,30 @@ final class RunCommand implements Callable<Integer> {
     }
     if (json) {
       Summary.printJson(out, engine.name(), where, runs, priced);
-    } else if (failed < runs.size()) {
-      Summary.print(out, runs, priced);
-      out.println(check ? "Checked: each month above passed its checks; its output was deleted and nothing was replaced"
-          : "Parquet: " + parquet.apply(runs.stream().filter(r -> r.outcome() == RunSummary.Outcome.SUCCEEDED)
-              .map(RunSummary::month).toList()));
+    } else {
+      table.totals(runs, range.size(), stoppedMonth);
+      List<YearMonth> built = runs.stream().filter(r -> r.outcome() == RunSummary.Outcome.SUCCEEDED)
+          .map(RunSummary::month).toList();
+      if (!built.isEmpty()) {
+        out.println(!check ? "Parquet: " + parquet.apply(built)
+            : built.size() == runs.size() ? "Checked: each month above passed its checks; its output was deleted and "
+                + "nothing was replaced"
+            : "Checked: " + built.size() + " of " + runs.size() + " months passed their checks; their output was deleted "
+                + "and nothing was replaced");
+      }
     }
     return failed == 0 ? 0 : Main.REJECTED;
+  }
+
+  /** A month's failure on one line, its unlock command that of this run's table. */
+  private String reason(RunSummary run) {
+    return run.error().orElseThrow()
+        .replace(MonthBusyException.unlockCommand(run.month()), unlockCommand(run.month()));
+  }
+
+  /** Where this run may draw bars and colours: the process's terminal, less colours with --no-color. */
+  private Screen screen() {
+    return spec.root().userObject() instanceof Main main ? main.screen() : Screen.PLAIN;
   }
 
   private void stop(YearMonth month, BuildRequest request, String why) {
