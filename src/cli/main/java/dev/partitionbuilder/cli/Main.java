@@ -2,6 +2,7 @@ package dev.partitionbuilder.cli;
 
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.PrintWriter;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,9 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "partition-builder 0.1.0",
     description = "Rebuilds monthly partitions of an Athena table.",
-    subcommands = {RunCommand.class, QueryCommand.class, UnlockCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class, EnqueueCommand.class},
+    subcommands = {RunCommand.class, QueryCommand.class, UnlockCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class, EnqueueCommand.class,
+        // Hidden: prints the bash/zsh completion script, as in: source <(partition-builder generate-completion)
+        AutoComplete.GenerateCompletion.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:a message was rejected, a build or query failed, a message could not be sent, or "
         + "unlock refused a live lock", "2:bad usage or configuration", "130:stopped by SIGINT (Ctrl-C); 143: by SIGTERM"})
