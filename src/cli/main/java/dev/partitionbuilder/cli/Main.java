@@ -2,6 +2,7 @@ package dev.partitionbuilder.cli;
 
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.PrintWriter;
+import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,16 +34,17 @@ public final class Main {
       + "NO_COLOR environment variable); output that is not a terminal never has any")
   boolean noColor;
 
-  /** Where this process may draw bars and colours, before --no-color. */
-  private final Screen detected;
+  /** Where this process may draw bars and colours, before --no-color; asked only by the commands that draw. */
+  private final Supplier<Screen> detected;
 
-  private Main(Screen detected) {
+  private Main(Supplier<Screen> detected) {
     this.detected = detected;
   }
 
   /** Where the command may draw bars and colours. */
   Screen screen() {
-    return noColor ? detected.withoutColour() : detected;
+    Screen screen = detected.get();
+    return noColor ? screen.withoutColour() : screen;
   }
 
   public static void main(String[] args) {
@@ -53,7 +55,7 @@ public final class Main {
     PrintWriter err = new PrintWriter(System.err, true);
     Interruptions interruptions = Interruptions.install(err);
     int code = run(args, new PrintWriter(System.out, true), err, System.getenv(), interruptions,
-        Screen.detect(System.getenv()));
+        Screen.detectOnce(System.getenv()));
     interruptions.unwound();
     System.exit(code);
   }
@@ -69,6 +71,11 @@ public final class Main {
   /** @param screen what {@code out} and {@code err} are: terminals or not, with colours or not */
   static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env,
       Interruptions interruptions, Screen screen) {
+    return run(args, out, err, env, interruptions, () -> screen);
+  }
+
+  private static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env,
+      Interruptions interruptions, Supplier<Screen> screen) {
     CommandLine cli = new CommandLine(new Main(screen), new EnvironmentFactory(env, interruptions));
     cli.setOut(out);
     cli.setErr(err);

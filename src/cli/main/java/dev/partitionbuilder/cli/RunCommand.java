@@ -135,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
       TableLayout layout = builder.layout();
       int code = build(builder, range, out, err, layout.location(cfg.prefix()), built(layout, layout::location), true,
           Optional.empty());
-      return stopped == null ? code : stopped.report(err, locks, "");
+      return stopped == null ? code : stopped.report(err, screen().err(), locks, "");
     }
     // A month the long-lived table cannot hold is refused before any sample is generated for it.
     LocalBackend.TableNames names = LocalBackend.TableNames.fromEnvironment(config.values());
@@ -189,7 +189,7 @@ final class RunCommand implements Callable<Integer> {
     }
     if (stopped != null) {
       // Reported once the backend is closed, which stops a local query still running.
-      return stopped.report(err, locks, "; its local query stopped");
+      return stopped.report(err, screen().err(), locks, "; its local query stopped");
     }
     // Only when every month was built: after a failure, the table holds a month as it was before.
     if (!json && code == 0 && !check) {
@@ -215,7 +215,7 @@ final class RunCommand implements Callable<Integer> {
      * A lock this run still holds is released here: the build has ended, and its own release can
      * fail when the thread was interrupted in the middle of reading or writing a file.
      */
-    int report(PrintWriter err, MonthLocks locks, String query) {
+    int report(PrintWriter err, Screen.Paint paint, MonthLocks locks, String query) {
       String lock;
       if (month == null) {
         lock = "";
@@ -232,8 +232,8 @@ final class RunCommand implements Callable<Integer> {
         lock += locks.savedState(month).map(state -> "; saved build state kept in " + state
             + " (the next run resumes or starts over from it)").orElse("; no saved build state");
       }
-      err.println("partition-builder: " + signal + ": stopped " + (month == null ? "" : "building " + month + " ")
-          + "(" + why + ")" + query + lock + "; exit " + exitCode);
+      err.println(paint.yellow("partition-builder: " + signal + ": stopped " + (month == null ? "" : "building " + month
+          + " ") + "(" + why + ")" + query + lock + "; exit " + exitCode));
       return exitCode;
     }
   }
@@ -279,7 +279,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (json) {
           // stdout is the document's alone: the failure is said here too, as it happens.
-          err.println("partition-builder: " + month + " failed: " + reason(run));
+          err.println(screen.err().red("partition-builder: " + month + " failed: " + reason(run)));
         }
       }
       runs.add(run);
@@ -349,11 +349,13 @@ final class RunCommand implements Callable<Integer> {
   /**
    * Where the months built (in order, at least one) are, as the destination table's partitioning
    * puts them ({@code year=2024/month=03/} as well as {@code 2024/03/}), each key of the layout
-   * shown by {@code location}.
+   * shown by {@code location}: the first to the last when they follow one another, else each one.
    */
   private static Function<List<YearMonth>, String> built(TableLayout layout, Function<String, String> location) {
     Function<YearMonth, String> directory = month -> location.apply(layout.partitionPrefix(month));
-    return built -> directory.apply(built.getFirst()) + (built.size() == 1 ? "" : " to " + directory.apply(built.getLast()))
+    return built -> (built.getFirst().plusMonths(built.size() - 1).equals(built.getLast())
+            ? directory.apply(built.getFirst()) + (built.size() == 1 ? "" : " to " + directory.apply(built.getLast()))
+            : String.join(", ", built.stream().map(directory).toList()))
         + (layout.partitioning().projected()
             ? " (one directory per month, where the destination table's partitioning reads it)"
             : " (a build-<time>-<id>/ directory per build below each month; its Glue partition points at the latest)");

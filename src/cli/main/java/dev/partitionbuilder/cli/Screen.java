@@ -6,6 +6,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.jline.terminal.spi.SystemStream;
 import org.jline.terminal.spi.TerminalProvider;
 import org.jline.utils.AttributedString;
@@ -34,6 +35,24 @@ record Screen(boolean errTerminal, boolean outTerminal, boolean colour, IntSuppl
   Screen {
     requireNonNull(width, "width is null");
     requireNonNull(charset, "charset is null");
+  }
+
+  /**
+   * {@link #detect} on first use, then the same: asking costs a JVM about 100 ms (the native calls
+   * are linked on the first), which only the commands that draw pay.
+   */
+  static Supplier<Screen> detectOnce(Map<String, String> env) {
+    return new Supplier<>() {
+      private Screen screen;
+
+      @Override
+      public synchronized Screen get() {
+        if (screen == null) {
+          screen = detect(env);
+        }
+        return screen;
+      }
+    };
   }
 
   /**
