@@ -126,26 +126,40 @@ final class AwsChecks {
   }
 
   /**
-   * Resolves the SDK's credentials. On failure every other AWS check is skipped.
+   * Whether the SDK finds credentials and a region, found before any check needs them (a template
+   * in S3) and reported with the other AWS checks.
    *
-   * @return whether there are credentials
+   * @param failure the FAIL line's text, when there are none; {@code cause} is its exception
    */
-  static boolean credentials(CheckReport report, Map<String, String> values) {
-    try {
-      Region region = Clients.region(values);
-      DefaultCredentialsProvider.builder().build().resolveCredentials();
-      report.ok(CREDENTIALS, "found by the AWS SDK's default chain; region " + region);
-      return true;
-    } catch (ConfigException e) {
-      report.fail(CREDENTIALS, e.getMessage(), e);
-    } catch (SdkException e) {
-      // The SDK's own message lists every provider it tried, over a thousand characters: --verbose shows it.
-      report.fail(CREDENTIALS, "Cannot find AWS credentials: none of the AWS SDK's default providers (environment, "
-          + "system properties, profile, SSO, container, instance) has any; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
-          + "AWS_SECRET_ACCESS_KEY, or run aws sso login", e);
+  record Credentials(Optional<String> region, Optional<String> failure, Throwable cause) {
+    static Credentials find(Map<String, String> values) {
+      try {
+        Region region = Clients.region(values);
+        DefaultCredentialsProvider.builder().build().resolveCredentials();
+        return new Credentials(Optional.of(region.id()), Optional.empty(), null);
+      } catch (ConfigException e) {
+        return new Credentials(Optional.empty(), Optional.of(e.getMessage()), e);
+      } catch (SdkException e) {
+        // The SDK's own message lists every provider it tried, over a thousand characters: --verbose shows it.
+        return new Credentials(Optional.empty(), Optional.of("Cannot find AWS credentials: none of the AWS SDK's "
+            + "default providers (environment, system properties, profile, SSO, container, instance) has any; set "
+            + "AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login"), e);
+      }
     }
-    ALL.subList(1, ALL.size()).forEach(check -> report.skip(check, "needs AWS credentials (above)"));
-    return false;
+
+    boolean found() {
+      return failure.isEmpty();
+    }
+
+    /** The credentials line; when there are none, every other AWS check is skipped. */
+    void report(CheckReport report) {
+      if (found()) {
+        report.ok(CREDENTIALS, "found by the AWS SDK's default chain; region " + region.orElseThrow());
+        return;
+      }
+      report.fail(CREDENTIALS, failure.orElseThrow(), cause);
+      ALL.subList(1, ALL.size()).forEach(check -> report.skip(check, "needs AWS credentials (above)"));
+    }
   }
 
   /**

@@ -131,8 +131,8 @@ final class CheckCommand implements Callable<Integer> {
       Ddl src = sourceDdl(report, cfg, values);
       Ddl dst = destinationDdl(report, cfg, values);
       TableLayout layout = dst.ddl() == null ? cfg.layout() : cfg.layout(LocalBackend.definition(dst.ddl()));
-      boolean awsReady = aws && AwsChecks.credentials(report, values);
-      if (awsReady) {
+      AwsChecks.Credentials credentials = aws ? AwsChecks.Credentials.find(values) : null;
+      if (aws && credentials.found()) {
         clients = AwsChecks.Clients.create(values);
       }
       Optional<String> text = template(report, cfg, clients);
@@ -146,8 +146,11 @@ final class CheckCommand implements Callable<Integer> {
       if (!aws) {
         report.skip(AWS, "not asked: add --aws to check the workgroup, the Glue tables, the S3 locations and the "
             + "queue with your credentials");
-      } else if (awsReady) {
-        new AwsChecks(report, cfg, clients).run(src.ddl(), dst.ddl(), Optional.ofNullable(queueUrl));
+      } else {
+        credentials.report(report);
+        if (clients != null) {
+          new AwsChecks(report, cfg, clients).run(src.ddl(), dst.ddl(), Optional.ofNullable(queueUrl));
+        }
       }
     } finally {
       if (clients != null) {
@@ -243,8 +246,9 @@ final class CheckCommand implements Callable<Integer> {
         text = null;
       } else if (cfg.ctasTemplate().get().strip().startsWith("s3://")) {
         if (clients == null) {
-          report.fail(TEMPLATE, Config.CTAS_TEMPLATE + "=" + cfg.ctasTemplate().get() + " is in S3: add --aws to read "
-              + "it with your credentials, or pass --template FILE with a copy of it");
+          report.fail(TEMPLATE, Config.CTAS_TEMPLATE + "=" + cfg.ctasTemplate().get() + " is in S3: "
+              + (aws ? "there are no AWS credentials to read it with (see AWS credentials below)"
+                  : "add --aws to read it with your credentials") + ", or pass --template FILE with a copy of it");
           return Optional.empty();
         }
         text = AwsBackend.readTemplate(clients.s3(), cfg.ctasTemplate().get().strip());
@@ -329,7 +333,7 @@ final class CheckCommand implements Callable<Integer> {
           Optional.of(scratch), cfg.minRows(), cfg.lockLease(), verbose, cfg.minPreviousRowsPercent(),
           cfg.maxScanBytes(), cfg.partitionGrace(), dst.file());
       try (LocalBackend backend = LocalBackend.open(settings, Clock.systemUTC())) {
-        if (!columns(report, backend, cfg, dst.ddl(), sql)) {
+        if (!columns(report, backend, cfg, dst.ddl(), sql, month)) {
           report.skip(SAMPLE, "the query does not run (above)");
         } else if (sample == null) {
           report.skip(SAMPLE, "no --source for --source-ddl " + sourceDdl + ": the query was analysed, not run; pass "
@@ -349,13 +353,14 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   /** The analysis and the column comparison; whether the query runs at all. */
-  private static boolean columns(CheckReport report, LocalBackend backend, Config cfg, HiveDdl destination, String sql) {
+  private static boolean columns(CheckReport report, LocalBackend backend, Config cfg, HiveDdl destination, String sql,
+      YearMonth month) {
     List<HiveDdl.Column> written;
     try {
       written = CtasOutput.columns(backend.trino(), cfg.database(), sql);
     } catch (QueryFailedException e) {
       report.fail(ANALYSIS, "Trino (Athena engine v3's engine) refuses the CTAS's query: " + e.getMessage()
-          + "; fix the template", e);
+          + "; fix the template (its lines as partition-builder render --month " + month + " prints them)", e);
       report.skip(COLUMNS, "the query does not run (above)");
       return false;
     } catch (ConfigException e) {
