@@ -246,7 +246,7 @@ class CheckCommandTest {
 
   /**
    * What AWS holds is wrong in every way at once: each check says its own, and none hides another.
-   * The template file is missing, so the local engine is not started.
+   * The template, read from S3, is refused, so the local engine is not started.
    */
   @Test
   void withAws_eachDifferenceFromTheDeploysNeedsIsAFailOfItsOwn() throws Exception {
@@ -263,11 +263,18 @@ class CheckCommandTest {
         "cloudtrail_monthly", changed, destination.partitionColumns(), "s3://" + BUCKET + "/cloudtrail_monthly/",
         destination.tableProperties())));
     String missingQueue = sqs.endpoint() + "/000000000000/no-such-queue";
+    // The template is read from S3 with the same credentials: this one quotes a name with backticks.
+    s3.stubFor(get(urlPathEqualTo("/templates/ctas.sql")).willReturn(aResponse().withStatus(200).withBody(
+        Files.readString(Path.of("ddl/cloudtrail_monthly_ctas.sql")).replace("eventid AS event_id", "`eventid`"))));
+    Path config = dir.resolve("s3.env");
+    Files.writeString(config, Files.readString(Path.of(CONFIG)) + "CTAS_TEMPLATE=s3://templates/ctas.sql\n");
 
-    int code = runOnStandIns("check", "--config", CONFIG, "--month", "2024-03", "--aws", "--queue-url", missingQueue,
-        "--template", dir.resolve("missing.sql").toString());
+    int code = runOnStandIns("check", "--config", config.toString(), "--month", "2024-03", "--aws",
+        "--queue-url", missingQueue);
 
     assertThat(code).isEqualTo(1);
+    assertThat(status(line("CTAS template"))).isEqualTo("FAIL: CTAS template s3://templates/ctas.sql uses a backtick "
+        + "at line 13: Athena's engine v3 quotes identifiers with double quotes (\"name\")");
     assertThat(status(line("AWS credentials"))).isEqualTo("ok (found by the AWS SDK's default chain; region us-east-1)");
     assertThat(status(line("Athena workgroup"))).isEqualTo("FAIL: ATHENA_WORKGROUP=\"primary\" runs Athena engine "
         + "version 2, but the CTAS template is Athena engine version 3 (Trino) SQL: set the workgroup's engine version "
