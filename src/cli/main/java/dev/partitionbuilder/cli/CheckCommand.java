@@ -47,12 +47,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * check; exits 0 when no check failed.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-    description = {"Checks that a deploy would work: the configuration, the source and destination DDLs and the CTAS",
-        "template together; the rendered SQL on the local engine, its output columns and types against the",
-        "destination DDL, and a run on a small sample (nothing kept); with --aws also the Athena workgroup, the",
-        "Glue tables, the S3 locations and the queue, with your credentials and read-only calls.",
-        "Prints a line per check: ok, FAIL: <why and what to do>, or skipped: <why>. Exits 0 when no check",
-        "failed (a skip never blocks a deploy), 1 when one did."})
+    description = {"Checks that a deploy would work (configuration, DDLs, template, SQL; AWS with --aws).",
+        "Checks the configuration, the source and destination DDLs and the CTAS template together; the rendered "
+            + "SQL on the local engine, its output columns and types against the destination DDL, and a run on a "
+            + "small sample (nothing kept); with --aws also the Athena workgroup, the Glue tables, the S3 locations "
+            + "and the queue, with your credentials and read-only calls.",
+        "Prints a line per check: ok, FAIL: <why and what to do>, or skipped: <why>. Exits 0 when no check failed "
+            + "(a skip never blocks a deploy), 1 when one did."})
 final class CheckCommand implements Callable<Integer> {
   static final String CONFIGURATION = "configuration";
   static final String SOURCE_DDL = "source DDL";

@@ -197,6 +197,31 @@ class CheckCommandTest {
         + "partition key(s): a month's partition values come from where its files lie, so drop them from the SELECT");
   }
 
+  /** The CSV sales example: a source DDL of its own is run on the files --source names, else only analysed. */
+  @Test
+  void aSourceDdlOfOnesOwn_runsOnTheFilesOfSource_andWithoutSourceIsAnalysedOnly() {
+    String[] args = {"check", "--config", "examples/sales-csv/sales-csv.env", "--source-ddl",
+        "examples/sales-csv/sales_daily.sql", "--month", "2024-03"};
+
+    int code = run(args);
+
+    assertThat(code).as(out.toString()).isZero();
+    assertThat(status(line("output columns")))
+        .isEqualTo("ok (the query writes the destination DDL's 10 columns, in its order, with its types)");
+    assertThat(status(line("sample run"))).isEqualTo("skipped: no --source for --source-ddl "
+        + "examples/sales-csv/sales_daily.sql: the query was analysed, not run; pass --source DIR with some of the "
+        + "table's files to run it");
+
+    out.getBuffer().setLength(0);
+    List<String> withSource = new ArrayList<>(List.of(args));
+    withSource.addAll(List.of("--source", "examples/sales-csv/data"));
+    assertThat(run(withSource.toArray(String[]::new))).as(out.toString()).isZero();
+    assertThat(status(line("sample run"))).startsWith("ok (2024-03 on examples/sales-csv/data's files: 35 rows written "
+        + "from ");
+    assertThat(out.toString()).endsWith("check: 8 ok, 0 failed, 1 skipped: the configuration, the DDLs and the template "
+        + "are sound; add --aws to check the AWS side before you deploy\n");
+  }
+
   @Test
   void aBadConfigurationValue_failsTheFirstCheckInOneLineAndSkipsTheRest() throws Exception {
     Path config = dir.resolve("bad.env");
