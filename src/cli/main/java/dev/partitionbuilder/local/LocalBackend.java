@@ -340,7 +340,8 @@ public final class LocalBackend implements AutoCloseable {
         names.prefix(), partitioning);
   }
 
-  private static TableDefinition definition(HiveDdl ddl) {
+  /** What the builder reads of the long-lived table {@code ddl}: its LOCATION, partition keys and properties. */
+  public static TableDefinition definition(HiveDdl ddl) {
     return new TableDefinition(ddl.database() + "." + ddl.table(), ddl.location().orElse(""), ddl.partitionColumns()
         .stream().map(c -> new TableDefinition.Column(c.name(), c.hiveType())).toList(), ddl.tableProperties());
   }
@@ -434,7 +435,11 @@ public final class LocalBackend implements AutoCloseable {
         "source_bucket", "local-source", "source_prefix", ""));
   }
 
-  private static HiveDdl readDdl(Optional<Path> file, String bundled, Map<String, String> values) {
+  /**
+   * A table's DDL, {@code file} or else the classpath's {@code bundled} one, with its {@code {{name}}}
+   * placeholders filled in from {@code values}.
+   */
+  public static HiveDdl readDdl(Optional<Path> file, String bundled, Map<String, String> values) {
     UnaryOperator<String> render = ddl -> {
       for (Map.Entry<String, String> value : values.entrySet()) {
         ddl = ddl.replace("{{" + value.getKey() + "}}", value.getValue());
