@@ -51,6 +51,8 @@ final class AwsChecks {
   static final String S3_DESTINATION = "S3 destination";
   static final String S3_SOURCE = "S3 source";
   static final String QUEUE = "SQS queue";
+  /** template.yml's floor for QueueVisibilityTimeout: 6 x 900 s, the largest function Timeout it allows. */
+  static final long MIN_VISIBILITY_TIMEOUT_SECONDS = 5_400;
   static final String PERMISSIONS = "write permissions";
   static final List<String> ALL =
       List.of(CREDENTIALS, WORKGROUP, GLUE_SOURCE, GLUE_DESTINATION, S3_DESTINATION, S3_SOURCE, QUEUE, PERMISSIONS);
@@ -327,8 +329,19 @@ final class AwsChecks {
       Map<QueueAttributeName, String> attributes = clients.sqs().getQueueAttributes(b -> b.queueUrl(url.get().toString())
           .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT, QueueAttributeName.REDRIVE_POLICY)).attributes();
       String redrive = attributes.get(QueueAttributeName.REDRIVE_POLICY);
-      report.ok(QUEUE, url.get() + ": visibility timeout " + attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT)
-          + " s, " + (redrive == null ? "no dead-letter queue" : "a dead-letter queue"));
+      long visibility = Long.parseLong(attributes.getOrDefault(QueueAttributeName.VISIBILITY_TIMEOUT, "0"));
+      if (visibility < MIN_VISIBILITY_TIMEOUT_SECONDS) {
+        report.fail(QUEUE, url.get() + ": visibility timeout " + visibility + " s is under "
+            + MIN_VISIBILITY_TIMEOUT_SECONDS + " s (6 x the largest function Timeout, 900 s, as AWS advises for an SQS"
+            + " event source), so a month's message would be handed out again while its build still runs: set it to at"
+            + " least " + MIN_VISIBILITY_TIMEOUT_SECONDS + " (the stack's queue has QueueVisibilityTimeout)");
+      } else if (redrive == null || redrive.isBlank()) {
+        report.fail(QUEUE, url.get() + ": no dead-letter queue (RedrivePolicy), so a month that fails every time would"
+            + " be received again until its message expires: give it one (the stack's queue moves a message to its"
+            + " dead-letter queue after MaxReceiveCount receives)");
+      } else {
+        report.ok(QUEUE, url.get() + ": visibility timeout " + visibility + " s, a dead-letter queue");
+      }
     } catch (QueueDoesNotExistException e) {
       report.fail(QUEUE, "--queue-url " + url.get() + ": there is no such queue (SQS says: " + firstSentence(e)
           + "): pass the stack's TriggerQueueUrl output", e);

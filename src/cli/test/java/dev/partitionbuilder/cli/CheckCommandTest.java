@@ -31,12 +31,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * {@code partition-builder check}, through {@link Main#run} with its output captured: each check
@@ -110,6 +112,39 @@ class CheckCommandTest {
         .orElseThrow(() -> new AssertionError("no line for " + check + " in:\n" + out));
   }
 
+  /** A queue as template.yml makes it: a visibility timeout of 5400 s and a dead-letter queue. */
+  private static String stackLikeQueue() {
+    String deadLetters = sqs.standardQueue();
+    String arn = sqs.client().getQueueAttributes(b -> b.queueUrl(deadLetters)
+        .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+    return sqs.client().createQueue(b -> b.queueName("stack-like-" + UUID.randomUUID()).attributes(Map.of(
+        QueueAttributeName.VISIBILITY_TIMEOUT, "5400",
+        QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + arn + "\",\"maxReceiveCount\":\"3\"}")))
+        .queueUrl();
+  }
+
+  @Test
+  void aQueueWithTheDefaultVisibilityTimeoutOrNoDeadLetterQueue_fails() throws Exception {
+    scriptAwsAsItShouldBe();
+    String bare = sqs.standardQueue();
+
+    int code = runOnStandIns("check", "--config", CONFIG, "--month", "2024-03", "--aws", "--queue-url", bare);
+
+    assertThat(code).as(out + "\n" + err).isEqualTo(1);
+    assertThat(status(line("SQS queue"))).isEqualTo("FAIL: " + bare + ": visibility timeout 30 s is under 5400 s (6 x "
+        + "the largest function Timeout, 900 s, as AWS advises for an SQS event source), so a month's message would be "
+        + "handed out again while its build still runs: set it to at least 5400 (the stack's queue has "
+        + "QueueVisibilityTimeout)");
+
+    String noDeadLetters = sqs.client().createQueue(b -> b.queueName("no-dlq-" + UUID.randomUUID())
+        .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "5400"))).queueUrl();
+    out.getBuffer().setLength(0);
+    code = runOnStandIns("check", "--config", CONFIG, "--month", "2024-03", "--aws", "--queue-url", noDeadLetters);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(status(line("SQS queue"))).startsWith("FAIL: " + noDeadLetters + ": no dead-letter queue (RedrivePolicy)");
+  }
+
   private static String status(String line) {
     return line.substring(22).strip();
   }
@@ -117,7 +152,7 @@ class CheckCommandTest {
   @Test
   void theBundledTableWithAwsAsItShouldBe_passesEveryCheckAndExitsZero() throws Exception {
     scriptAwsAsItShouldBe();
-    String queue = sqs.standardQueue();
+    String queue = stackLikeQueue();
 
     int code = runOnStandIns("check", "--config", CONFIG, "--month", "2024-03", "--aws", "--queue-url", queue);
 
@@ -137,7 +172,7 @@ class CheckCommandTest {
     assertThat(status(line("Glue destination"))).isEqualTo("ok (cloudtrail.cloudtrail_monthly at s3://" + BUCKET
         + "/cloudtrail_monthly/, months by partition projection, its columns and partition keys as in the destination DDL)");
     assertThat(status(line("S3 source"))).isEqualTo("ok (s3://" + SOURCE_BUCKET + "/cloudtrail_daily/ can be listed)");
-    assertThat(status(line("SQS queue"))).startsWith("ok (" + queue + ": visibility timeout ");
+    assertThat(status(line("SQS queue"))).isEqualTo("ok (" + queue + ": visibility timeout 5400 s, a dead-letter queue)");
     assertThat(status(line("write permissions"))).startsWith("skipped: not checked, as only making the calls would show");
     assertThat(out.toString()).endsWith("check: 15 ok, 0 failed, 1 skipped: a deploy with this setup would work "
         + "(each skip says why it does not matter)\n");
