@@ -436,6 +436,14 @@ public final class LocalBackend implements AutoCloseable {
   }
 
   /**
+   * Which files of the source directory hold a month, as the source table's DDL ({@code file},
+   * else the bundled one) lays them out, for commands that look before the engine starts.
+   */
+  public static SourceMonthFiles sourceMonthFiles(Optional<Path> file, TableNames names) {
+    return SourceMonthFiles.of(sourceDdl(file, names));
+  }
+
+  /**
    * A table's DDL, {@code file} or else the classpath's {@code bundled} one, with its {@code {{name}}}
    * placeholders filled in from {@code values}.
    */
