@@ -33,19 +33,23 @@ final class LocalEngineOptions {
 
   /** --destination-ddl, else the configuration's {@value #DST_TABLE_DDL}. */
   Optional<Path> destinationDdl(Map<String, String> config) {
-    return destinationDdl(destinationDdl, config);
+    return readableDestinationDdl(destinationDdl, config);
   }
 
   /** {@code flag} (a command's --destination-ddl, or null), else the configuration's {@value #DST_TABLE_DDL}. */
   static Optional<Path> destinationDdl(Path flag, Map<String, String> config) {
     String configured = config.get(DST_TABLE_DDL);
-    if (flag != null) {
-      return Optional.of(readable(flag, "--destination-ddl " + flag));
-    }
-    if (configured == null || configured.isBlank()) {
-      return Optional.empty();
-    }
-    return Optional.of(readable(Path.of(configured.strip()), DST_TABLE_DDL + "=" + configured.strip()));
+    return Optional.ofNullable(flag)
+        .or(() -> configured == null || configured.isBlank() ? Optional.empty() : Optional.of(Path.of(configured.strip())));
+  }
+
+  /**
+   * {@link #destinationDdl(Path, Map)}, once it is known to be a file that can be read: else a
+   * one-line error naming the flag or the variable that gave it.
+   */
+  static Optional<Path> readableDestinationDdl(Path flag, Map<String, String> config) {
+    return destinationDdl(flag, config).map(file -> readable(file,
+        flag != null ? "--destination-ddl " + flag : DST_TABLE_DDL + "=" + file));
   }
 
   /** {@code file}, or a one-line error naming it as {@code what} and saying why it cannot be read. */

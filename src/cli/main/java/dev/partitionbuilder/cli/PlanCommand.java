@@ -50,7 +50,7 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     Config cfg = config.load();
     TableLayout layout = cfg.layout(LocalBackend.destinationDefinition(
-        LocalEngineOptions.destinationDdl(destinationDdl, config.values()), cfg.database(), cfg.destinationTable(),
+        LocalEngineOptions.readableDestinationDdl(destinationDdl, config.values()), cfg.database(), cfg.destinationTable(),
         cfg.bucket(), cfg.prefix()));
     TriggerParser parser = new TriggerParser(cfg.scheduleTimeZone(), Clock.systemUTC());
     JsonNode records = readRecords();
