@@ -267,7 +267,7 @@ class CheckCommandTest {
     assertThat(code).isEqualTo(1);
     assertThat(out.toString().lines()).containsExactly(
         "configuration          FAIL: DST_BUCKET=\"My_Bucket\" is not an S3 bucket name: use 3 to 63 lowercase letters, "
-            + "digits, '.' and '-', starting and ending with a letter or digit (from " + config + " or the environment)",
+            + "digits, '.' and '-', starting and ending with a letter or digit (from " + config + ")",
         "source DDL             skipped: needs a valid configuration (above)",
         "destination DDL        skipped: needs a valid configuration (above)",
         "CTAS template          skipped: needs a valid configuration (above)",
