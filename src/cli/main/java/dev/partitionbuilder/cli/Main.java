@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
     version = "partition-builder 0.1.0",
     description = "Rebuilds monthly partitions of an Athena table.",
     subcommands = {RunCommand.class, QueryCommand.class, UnlockCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class, EnqueueCommand.class,
+        CheckCommand.class,
         // Hidden: prints the bash/zsh completion script, as in: source <(partition-builder generate-completion)
         AutoComplete.GenerateCompletion.class},
     exitCodeListHeading = "%nExit codes:%n",

@@ -50,7 +50,7 @@ final class UnlockCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
     MonthLocks locks = engine == RunCommand.Engine.athena
         ? AwsBackend.monthLocks(config.load(), AwsClients.create(), clock)
-        : LocalBackend.locks(LocalBackend.TableNames.fromEnvironment(config.values()), warehouse, clock);
+        : LocalBackend.locks(config.tableNames(), warehouse, clock);
     String state = locks.savedState(target).map(s -> "its saved build state " + s + " is kept: the next run resumes "
         + "or starts over from it").orElse("no saved build state");
     Optional<MonthLocks.Found> found = locks.find(target);
