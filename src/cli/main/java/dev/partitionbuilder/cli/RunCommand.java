@@ -43,8 +43,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Rebuilds one month, or a range, with the same PartitionBuilder as the Lambda. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Rebuilds monthly partitions. The default engine is local: embedded Trino runs the same CTAS",
-        "template as Athena, over NDJSON files laid out as in S3, writing Parquet as Athena would."})
+    header = "Rebuilds monthly partitions, locally (embedded Trino) or on Athena.",
+    description = "Rebuilds monthly partitions. The default engine is local: embedded Trino runs the same CTAS "
+        + "template as Athena, over NDJSON files laid out as in S3, writing Parquet as Athena would.")
 final class RunCommand implements Callable<Integer> {
   private final Interruptions interruptions;
 
@@ -127,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
     List<YearMonth> range = months();
     if (engine == Engine.athena) {
       Config cfg = config.load(minRows == null ? Map.of() : Map.of(Config.MIN_ROWS, minRows.toString()));
-      AwsClients clients = AwsClients.create();
+      AwsClients clients = new AwsSetup(config.values(), "Cannot build with --engine athena").clients();
       PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, clients, Clock.systemUTC(), Sleeper.SYSTEM);
       MonthLocks locks = AwsBackend.monthLocks(cfg, clients, Clock.systemUTC());
       TableLayout layout = builder.layout();
@@ -255,7 +256,7 @@ final class RunCommand implements Callable<Integer> {
           break;
         }
         err.println("partition-builder: " + month + " failed: "
-            + e.getMessage().replace(MonthBusyException.unlockCommand(month), unlockCommand(month)));
+            + ErrorReport.message(e).replace(MonthBusyException.unlockCommand(month), unlockCommand(month)));
       }
       if (interruptions.signal().isPresent()) {
         stop(null, null, month + " was built before it could stop; no later month was started");
