@@ -97,6 +97,9 @@ final class RunCommand implements Callable<Integer> {
       description = "events per month when sample data is generated (default: ${DEFAULT-VALUE})")
   int events;
 
+  @Option(names = "--yes", description = "rebuild a range of more than " + MonthRange.MAX_MONTHS + " months")
+  boolean yes;
+
   @Option(names = "--check", description = "run each month's query and every check a build makes before it "
       + "replaces anything (MIN_ROWS, MIN_PREVIOUS_ROWS_PERCENT, MAX_SCAN_BYTES), then delete the query's output: "
       + "nothing is replaced")
@@ -297,7 +300,8 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private List<YearMonth> months() {
-    return months.month != null ? List.of(MonthRange.month(months.month)) : MonthRange.of(months.range.from, months.range.to);
+    return months.month != null ? List.of(MonthRange.month(months.month))
+        : MonthRange.of(months.range.from, months.range.to, yes, "rebuild each");
   }
 
 
