@@ -260,6 +260,9 @@ final class RunCommand implements Callable<Integer> {
         }
         err.println("partition-builder: " + month + " failed: "
             + ErrorReport.message(e).replace(MonthBusyException.unlockCommand(month), unlockCommand(month)));
+        if (spec.root().userObject() instanceof Main main && main.verbose) {
+          e.printStackTrace(err);
+        }
       }
       if (interruptions.signal().isPresent()) {
         stop(null, null, month + " was built before it could stop; no later month was started");
