@@ -14,7 +14,8 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "partition-builder 0.1.0",
     description = "Rebuilds monthly partitions of an Athena table.",
-    subcommands = {RunCommand.class, QueryCommand.class, UnlockCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class, EnqueueCommand.class},
+    subcommands = {RunCommand.class, QueryCommand.class, UnlockCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class, EnqueueCommand.class,
+        CheckCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:a message was rejected, a build or query failed, a message could not be sent, or "
         + "unlock refused a live lock", "2:bad usage or configuration", "130:stopped by SIGINT (Ctrl-C); 143: by SIGTERM"})

@@ -45,4 +45,21 @@ final class MonthRange {
     }
     return months;
   }
+
+  /** Months in order, for a message: {@code 2024-03}, {@code 2024-01 to 2024-06}, {@code 2023-11, 2024-01 to 2024-02}. */
+  static String describe(List<YearMonth> months) {
+    List<String> runs = new ArrayList<>();
+    int i = 0;
+    while (i < months.size()) {
+      int j = i;
+      while (j + 1 < months.size() && months.get(j + 1).equals(months.get(j).plusMonths(1))) {
+        j++;
+      }
+      runs.add(i == j ? months.get(i).toString() : months.get(i) + " to " + months.get(j));
+      i = j + 1;
+    }
+    // A long list of scattered months says how many more instead of naming each.
+    return runs.size() <= 5 ? String.join(", ", runs)
+        : String.join(", ", runs.subList(0, 5)) + " and " + (runs.size() - 5) + " more";
+  }
 }

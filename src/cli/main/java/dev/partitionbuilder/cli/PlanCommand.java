@@ -1,5 +1,7 @@
 package dev.partitionbuilder.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,9 +14,12 @@ import dev.partitionbuilder.core.PartitionPlan;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.core.Trigger;
 import dev.partitionbuilder.core.TriggerParser;
+import dev.partitionbuilder.local.FileProblem;
 import dev.partitionbuilder.local.LocalBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.YearMonth;
@@ -72,7 +77,7 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     Config cfg = config.load();
     TableLayout layout = cfg.layout(LocalBackend.destinationDefinition(
-        LocalEngineOptions.destinationDdl(destinationDdl, config.values()), cfg.database(), cfg.destinationTable(),
+        LocalEngineOptions.readableDestinationDdl(destinationDdl, config.values()), cfg.database(), cfg.destinationTable(),
         cfg.bucket(), cfg.prefix()));
     TriggerParser parser = new TriggerParser(cfg.scheduleTimeZone(), Clock.systemUTC());
     List<Planned> planned = new ArrayList<>();
@@ -202,11 +207,17 @@ final class PlanCommand implements Callable<Integer> {
 
   private List<JsonNode> readRecords() {
     Path event = what.event;
+    String text;
+    try {
+      text = Files.readString(event, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read the SQS event --event " + event + ": " + FileProblem.why(event, e), e);
+    }
     JsonNode root;
     try {
-      root = JSON.readTree(event.toFile());
-    } catch (IOException e) {
-      throw new ConfigException("Cannot read SQS event " + event + ": " + e.getMessage(), e);
+      root = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("Cannot read the SQS event --event " + event + ": it is not JSON: " + jsonProblem(e), e);
     }
     JsonNode records = root == null ? null : root.get("Records");
     if (records == null || !records.isArray()) {
@@ -215,5 +226,13 @@ final class PlanCommand implements Callable<Integer> {
     List<JsonNode> list = new ArrayList<>();
     records.forEach(list::add);
     return list;
+  }
+
+  /** Jackson's reason and where, as "line 3, column 7", without its "[Source: REDACTED ...]" noise. */
+  static String jsonProblem(JsonProcessingException e) {
+    String reason = OneLine.of(e.getOriginalMessage())
+        .replaceAll("\\[Source: [^;\\]]*(?:\\([^)]*\\))?[^;\\]]*; line: (\\d+), column: (\\d+)]", "line $1, column $2");
+    JsonLocation at = e.getLocation();
+    return at == null || at.getLineNr() < 0 ? reason : reason + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
   }
 }

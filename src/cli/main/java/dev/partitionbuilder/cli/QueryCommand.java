@@ -70,7 +70,7 @@ final class QueryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     LocalBackend.Settings settings = new LocalBackend.Settings(
-        LocalBackend.TableNames.fromEnvironment(config.values()), source, local.warehouse, Optional.ofNullable(local.sourceDdl),
+        config.tableNames(), source, local.warehouse, local.sourceDdl(),
         Optional.empty(), Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir), Config.DEFAULT_MIN_ROWS,
         Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS),
         spec.root().userObject() instanceof Main main && main.verbose, local.destinationDdl(config.values()));

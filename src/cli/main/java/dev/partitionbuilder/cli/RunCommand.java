@@ -8,6 +8,7 @@ import dev.partitionbuilder.core.BuildRequest;
 import dev.partitionbuilder.core.BuildResult;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.MonthBusyException;
 import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.MonthPartitioning;
@@ -16,10 +17,13 @@ import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.RunSummary;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.TableLayout;
+import dev.partitionbuilder.local.FileProblem;
 import dev.partitionbuilder.local.LocalBackend;
 import dev.partitionbuilder.local.SampleData;
+import dev.partitionbuilder.local.SourceMonthFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,6 +59,9 @@ final class RunCommand implements Callable<Integer> {
 
   static final Path DEFAULT_SOURCE = Path.of("local", "cloudtrail_daily");
 
+  /** What builds a month again after a run left work to finish: no message is delivered again here. */
+  static final String RERUN = LocalBackend.RERUN;
+
   enum Engine { local, athena }
 
   static final class Months {
@@ -84,9 +91,9 @@ final class RunCommand implements Callable<Integer> {
   Engine engine;
 
   @Option(names = "--source", paramLabel = "DIR",
-      description = "the source table's files, laid out as its DDL's LOCATION reads them (default: "
-          + "local/cloudtrail_daily, where sample CloudTrail is generated when the month has none, for the bundled "
-          + "source DDL only)")
+      description = "the source table's files, laid out as its DDL's LOCATION reads them; a month with no file "
+          + "there is refused before the engine starts. Without it: local/cloudtrail_daily, where sample CloudTrail "
+          + "is generated for a month that has none (bundled source DDL only; see --events and --regenerate)")
   Path source;
 
   @Option(names = "--template", paramLabel = "FILE", description = "the CTAS template (default: the bundled one, "
@@ -94,8 +101,13 @@ final class RunCommand implements Callable<Integer> {
   Path template;
 
   @Option(names = "--events", paramLabel = "N", defaultValue = "100000",
-      description = "events per month when sample data is generated (default: ${DEFAULT-VALUE})")
+      description = "events per month when sample data is generated: for a month that has none, or with "
+          + "--regenerate (default: ${DEFAULT-VALUE})")
   int events;
+
+  @Option(names = "--regenerate", description = "generate the sample CloudTrail of every month of the run again, "
+      + "replacing the files it has in local/cloudtrail_daily (only without --source and --source-ddl)")
+  boolean regenerate;
 
   @Option(names = "--yes", description = "rebuild a range of more than " + MonthRange.MAX_MONTHS + " months")
   boolean yes;
@@ -126,53 +138,77 @@ final class RunCommand implements Callable<Integer> {
       throw new ConfigException("--timeout " + timeoutMinutes + " must be from 1 to " + MAX_TIMEOUT_MINUTES
           + " minutes (MAX_TIMEOUT_MINUTES, one day)");
     }
+    if (minRows != null && minRows < 0) {
+      throw new ConfigException("--min-rows " + minRows + " must be 0 or more (0 accepts an empty month)");
+    }
+    if (events < 0) {
+      throw new ConfigException("--events " + events + " must be 0 or more");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<YearMonth> range = months();
     if (engine == Engine.athena) {
+      if (regenerate) {
+        throw new ConfigException("--regenerate writes local sample data: it has no meaning with --engine athena, "
+            + "which reads the source table in S3; leave it out");
+      }
+      if (spec.commandLine().getParseResult().hasMatchedOption("--events")) {
+        err.println("partition-builder: --events " + events + " ignored: --engine athena reads the source table in S3");
+      }
       Config cfg = config.load(minRows == null ? Map.of() : Map.of(Config.MIN_ROWS, minRows.toString()));
       AwsClients clients = new AwsSetup(config.values(), "Cannot build with --engine athena").clients();
-      PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, clients, Clock.systemUTC(), Sleeper.SYSTEM);
+      PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, cfg.buildSettings().withRerun(RERUN), clients,
+          Clock.systemUTC(), Sleeper.SYSTEM);
       MonthLocks locks = AwsBackend.monthLocks(cfg, clients, Clock.systemUTC());
       TableLayout layout = builder.layout();
       int code = build(builder, range, out, err, layout.location(cfg.prefix()), built(layout, layout::location), true);
       return stopped == null ? code : stopped.report(err, locks, "");
     }
+    // One check of the configuration for every command: the values set, checked as for the Lambda.
+    Config cfg = config.local();
+    LocalBackend.TableNames names = LocalBackend.TableNames.of(cfg);
+    Optional<Path> sourceDdl = local.sourceDdl();
+    Optional<Path> destinationDdl = local.destinationDdl(config.values());
     // A month the long-lived table cannot hold is refused before any sample is generated for it.
-    LocalBackend.TableNames names = LocalBackend.TableNames.fromEnvironment(config.values());
     MonthPartitioning partitioning = MonthPartitioning.of(LocalBackend.destinationDefinition(
-        local.destinationDdl(config.values()), names.database(), names.destinationTable(), "local-destination",
-        names.prefix()));
+        destinationDdl, names.database(), names.destinationTable(), "local-destination", names.prefix()));
     range.forEach(partitioning::prefix);
-    boolean generate = source == null;
+    Optional<Path> template = template(cfg);
     Path sourceDir = source == null ? DEFAULT_SOURCE : source;
-    if (generate) {
+    if (source == null && sourceDdl.isEmpty()) {
+      boolean eventsGiven = spec.commandLine().getParseResult().hasMatchedOption("--events");
       for (YearMonth month : range) {
         Path monthDir = sourceDir.resolve(String.format("%04d/%02d", month.getYear(), month.getMonthValue()));
-        if (!hasData(monthDir)) {
-          if (local.sourceDdl != null) {
-            // The samples are CloudTrail laid out for the bundled source table: never written for a table of one's own.
-            throw new ConfigException("Cannot build " + month + " from --source-ddl " + local.sourceDdl + ": no --source"
-                + " was given and " + monthDir + " holds no files (sample CloudTrail is generated only for the bundled"
-                + " source table): pass --source DIR with that table's files");
+        long files = fileCount(monthDir);
+        if (files > 0 && !regenerate) {
+          if (eventsGiven) {
+            err.printf("partition-builder: %s already has %,d files under %s: --events %d ignored; --regenerate "
+                + "replaces them%n", month, files, monthDir, events);
           }
-          err.printf("No source data for %s under %s: generating %,d sample CloudTrail events...%n", month, sourceDir, events);
-          long start = System.nanoTime();
-          SampleData.Summary sample = SampleData.generate(sourceDir, month, events, 42);
-          err.printf("  %,d lines (%,d malformed on purpose) in %d files, %s, %.1f s%n", sample.lines(),
-              sample.malformedLines(), sample.files(), Summary.bytes(sample.bytes()), (System.nanoTime() - start) / 1e9);
+          continue;
         }
+        if (files > 0) {
+          err.printf("Regenerating the sample of %s under %s (--regenerate): %,d sample CloudTrail events replace its "
+              + "%,d files...%n", month, sourceDir, events, files);
+        } else {
+          err.printf("No source data for %s under %s: generating %,d sample CloudTrail events...%n", month, sourceDir,
+              events);
+        }
+        long start = System.nanoTime();
+        SampleData.Summary sample = SampleData.generate(sourceDir, month, events, 42);
+        err.printf("  %,d lines (%,d malformed on purpose) in %d files, %s, %.1f s%n", sample.lines(),
+            sample.malformedLines(), sample.files(), Summary.bytes(sample.bytes()), (System.nanoTime() - start) / 1e9);
       }
+    } else {
+      refuseUsedOnlyForSamples(sourceDdl);
+      requireSourceFiles(range, sourceDir, sourceDdl, names);
     }
     LocalBackend.Settings settings = new LocalBackend.Settings(
-        names, sourceDir, local.warehouse, Optional.ofNullable(local.sourceDdl),
-        Optional.ofNullable(template).or(() -> config.values().containsKey(Config.CTAS_TEMPLATE)
-            ? Optional.of(Path.of(config.values().get(Config.CTAS_TEMPLATE))) : Optional.empty()),
+        names, sourceDir, local.warehouse, sourceDdl, template,
         Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir),
-        minRows != null ? minRows : Config.minRows(config.values()), Config.lockLease(config.values()),
-        spec.root().userObject() instanceof Main main && main.verbose, Config.minPreviousRowsPercent(config.values()),
-        Config.maxScanBytes(config.values()), Config.partitionGrace(config.values()),
-        local.destinationDdl(config.values()));
+        minRows != null ? minRows : cfg.minRows(), cfg.lockLease(),
+        spec.root().userObject() instanceof Main main && main.verbose, cfg.minPreviousRowsPercent(),
+        cfg.maxScanBytes(), cfg.partitionGrace(), destinationDdl);
     Path table = local.warehouse.resolve(settings.names().prefix());
     MonthLocks locks;
     int code;
@@ -321,12 +357,88 @@ final class RunCommand implements Callable<Integer> {
             : " (a build-<time>-<id>/ directory per build below each month; its Glue partition points at the latest)");
   }
 
-  private static boolean hasData(Path monthDir) throws IOException {
-    if (!Files.isDirectory(monthDir)) {
-      return false;
+  /** The regular files below {@code dir}; 0 when it does not exist. */
+  private static long fileCount(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
     }
-    try (Stream<Path> files = Files.walk(monthDir)) {
-      return files.anyMatch(Files::isRegularFile);
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).count();
     }
+  }
+
+  /** --regenerate and --events write sample CloudTrail, which only the default source of the bundled table gets. */
+  private void refuseUsedOnlyForSamples(Optional<Path> sourceDdl) {
+    String why = source != null ? "--source " + source + " was given" : "--source-ddl " + sourceDdl.orElseThrow()
+        + " was given";
+    if (regenerate) {
+      throw new ConfigException("Cannot --regenerate: " + why + ", and sample CloudTrail is generated only into "
+          + DEFAULT_SOURCE + " for the bundled source table; leave out --regenerate, or --source and --source-ddl");
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--events")) {
+      spec.commandLine().getErr().println("partition-builder: --events " + events + " ignored: " + why + ", and "
+          + "sample CloudTrail is generated only into " + DEFAULT_SOURCE + " for the bundled source table");
+    }
+  }
+
+  /**
+   * Refuses, before the engine starts, a source directory that is missing or empty, and months for
+   * which it holds no file where the source table's DDL reads them: the query would write 0 rows,
+   * or fail, as the local engine cannot read a month whose directories do not exist.
+   */
+  private void requireSourceFiles(List<YearMonth> range, Path dir, Optional<Path> sourceDdl,
+      LocalBackend.TableNames names) {
+    String given = source != null ? "--source " + dir
+        : "--source-ddl " + sourceDdl.orElseThrow() + " reads its own files: no --source was given, and " + dir;
+    String todo = source != null ? "give the directory that holds the source table's files"
+        : "sample CloudTrail is generated only for the bundled source table: pass --source DIR with that table's files";
+    String months = MonthRange.describe(range);
+    if (!Files.isDirectory(dir)) {
+      throw new ConfigException("Cannot build " + months + ": " + given + (Files.exists(dir) ? " is not a directory"
+          : " does not exist") + "; " + todo);
+    }
+    if (!SourceMonthFiles.hasAnyFile(dir)) {
+      throw new ConfigException("Cannot build " + months + ": " + given + " holds no file; " + todo);
+    }
+    SourceMonthFiles files = LocalBackend.sourceMonthFiles(sourceDdl, names);
+    List<YearMonth> empty = range.stream().filter(month -> !files.hasFiles(dir, month)).toList();
+    if (empty.isEmpty()) {
+      return;
+    }
+    boolean one = empty.size() == 1;
+    String which = empty.size() == range.size() ? months
+        : MonthRange.describe(empty) + " (" + empty.size() + " of the " + range.size() + " months)";
+    throw new ConfigException("Cannot build " + which + ": " + given + " holds no file for " + (one ? "it" : "them")
+        + ": the source table reads " + empty.getFirst() + " from " + files.describe(dir, empty.getFirst()) + "; "
+        + (source == null ? todo : "give the directory that holds " + (one ? "the month's" : "their") + " files"
+            + (empty.size() < range.size() ? ", or leave " + (one ? "it" : "them") + " out of the range" : "")));
+  }
+
+  /**
+   * The template the run uses, read and checked before the engine starts, each error naming what
+   * the user gave: --template FILE, else CTAS_TEMPLATE from the configuration; empty for the bundled one.
+   */
+  private Optional<Path> template(Config cfg) {
+    if (template != null) {
+      return Optional.of(checkedTemplate(template, "--template " + template));
+    }
+    return cfg.ctasTemplate().map(String::strip).map(where -> {
+      String what = Config.CTAS_TEMPLATE + "=" + where + (config.file == null ? "" : " (from " + config.file + ")");
+      if (where.startsWith("s3://")) {
+        throw new ConfigException("Cannot read " + what + " locally: the local engine reads a template from a file; "
+            + "pass --template FILE with a copy of it");
+      }
+      return checkedTemplate(Path.of(where), what);
+    });
+  }
+
+  private static Path checkedTemplate(Path file, String what) {
+    LocalEngineOptions.readable(file, what);
+    try {
+      CtasTemplate.parse(Files.readString(file, StandardCharsets.UTF_8), what);
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read " + what + ": " + FileProblem.why(file, e), e);
+    }
+    return file;
   }
 }

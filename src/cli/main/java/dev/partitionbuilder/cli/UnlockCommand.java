@@ -51,7 +51,7 @@ final class UnlockCommand implements Callable<Integer> {
     MonthLocks locks = engine == RunCommand.Engine.athena
         ? AwsBackend.monthLocks(config.load(), new AwsSetup(config.values(), "Cannot read the month's lock in S3").clients(),
             clock)
-        : LocalBackend.locks(LocalBackend.TableNames.fromEnvironment(config.values()), warehouse, clock);
+        : LocalBackend.locks(config.tableNames(), warehouse, clock);
     String state = locks.savedState(target).map(s -> "its saved build state " + s + " is kept: the next run resumes "
         + "or starts over from it").orElse("no saved build state");
     Optional<MonthLocks.Found> found = locks.find(target);
