@@ -64,7 +64,7 @@ class CliErrorsTest {
     List<String> lines = out.toString().lines().toList();
     List<String> commands = lines.subList(lines.indexOf("Commands:") + 1, lines.size()).stream()
         .takeWhile(line -> !line.isBlank()).toList();
-    assertThat(commands).hasSize(7).allSatisfy(line ->
+    assertThat(commands).hasSize(8).allSatisfy(line ->
         assertThat(line).matches("  [a-z]+ +[A-Z][^.]*(\\.[^.]+)*\\.").hasSizeLessThanOrEqualTo(80));
     assertThat(commands.getFirst()).isEqualTo(
         "  run      Rebuilds monthly partitions, locally (embedded Trino) or on Athena.");
