@@ -47,8 +47,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Rebuilds one month, or a range, with the same PartitionBuilder as the Lambda. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Rebuilds monthly partitions. The default engine is local: embedded Trino runs the same CTAS",
-        "template as Athena, over NDJSON files laid out as in S3, writing Parquet as Athena would."})
+    header = "Rebuilds monthly partitions, locally (embedded Trino) or on Athena.",
+    description = "Rebuilds monthly partitions. The default engine is local: embedded Trino runs the same CTAS "
+        + "template as Athena, over NDJSON files laid out as in S3, writing Parquet as Athena would.")
 final class RunCommand implements Callable<Integer> {
   private final Interruptions interruptions;
 
@@ -108,6 +109,9 @@ final class RunCommand implements Callable<Integer> {
       + "replacing the files it has in local/cloudtrail_daily (only without --source and --source-ddl)")
   boolean regenerate;
 
+  @Option(names = "--yes", description = "rebuild a range of more than " + MonthRange.MAX_MONTHS + " months")
+  boolean yes;
+
   @Option(names = "--check", description = "run each month's query and every check a build makes before it "
       + "replaces anything (MIN_ROWS, MIN_PREVIOUS_ROWS_PERCENT, MAX_SCAN_BYTES), then delete the query's output: "
       + "nothing is replaced")
@@ -152,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
         err.println("partition-builder: --events " + events + " ignored: --engine athena reads the source table in S3");
       }
       Config cfg = config.load(minRows == null ? Map.of() : Map.of(Config.MIN_ROWS, minRows.toString()));
-      AwsClients clients = AwsClients.create();
+      AwsClients clients = new AwsSetup(config.values(), "Cannot build with --engine athena").clients();
       PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, cfg.buildSettings().withRerun(RERUN), clients,
           Clock.systemUTC(), Sleeper.SYSTEM);
       MonthLocks locks = AwsBackend.monthLocks(cfg, clients, Clock.systemUTC());
@@ -291,7 +295,10 @@ final class RunCommand implements Callable<Integer> {
           break;
         }
         err.println("partition-builder: " + month + " failed: "
-            + e.getMessage().replace(MonthBusyException.unlockCommand(month), unlockCommand(month)));
+            + ErrorReport.message(e).replace(MonthBusyException.unlockCommand(month), unlockCommand(month)));
+        if (spec.root().userObject() instanceof Main main && main.verbose) {
+          e.printStackTrace(err);
+        }
       }
       if (interruptions.signal().isPresent()) {
         stop(null, null, month + " was built before it could stop; no later month was started");
@@ -332,7 +339,8 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private List<YearMonth> months() {
-    return months.month != null ? List.of(MonthRange.month(months.month)) : MonthRange.of(months.range.from, months.range.to);
+    return months.month != null ? List.of(MonthRange.month(months.month))
+        : MonthRange.of(months.range.from, months.range.to, yes, "rebuild each");
   }
 
 
