@@ -104,7 +104,7 @@ final class AwsSetup {
     }
   }
 
-  private AwsCredentialsProvider credentials() {
+  AwsCredentialsProvider credentials() {
     DefaultCredentialsProvider.Builder chain = DefaultCredentialsProvider.builder();
     profile().ifPresent(chain::profileName);
     DefaultCredentialsProvider provider = chain.build();
