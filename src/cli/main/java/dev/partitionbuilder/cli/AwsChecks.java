@@ -3,6 +3,7 @@ package dev.partitionbuilder.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.partitionbuilder.aws.AthenaQueryEngine;
+import dev.partitionbuilder.aws.AwsClients;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.OneLine;
@@ -10,20 +11,14 @@ import dev.partitionbuilder.core.TableDefinition;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.local.trino.HiveDdl;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.athena.model.WorkGroup;
 import software.amazon.awssdk.services.athena.model.WorkGroupConfiguration;
@@ -59,52 +54,17 @@ final class AwsChecks {
 
   private static final Pattern S3_LOCATION = Pattern.compile("s3a?n?://([^/]+)/?(.*)");
 
-  /** The four clients, for one region, with the endpoints the configuration names (stand-ins, LocalStack). */
-  record Clients(S3Client s3, GlueClient glue, AthenaClient athena, SqsClient sqs, SdkHttpClient http,
-      Region region) implements AutoCloseable {
+  /** The four clients, for one region, set up as every command's ({@link AwsSetup}). */
+  record Clients(S3Client s3, GlueClient glue, AthenaClient athena, SqsClient sqs, Region region)
+      implements AutoCloseable {
     /**
-     * The region is {@code AWS_REGION} from --config or the environment, else the SDK's own
-     * (profile, instance metadata); credentials come from the SDK's default chain.
-     *
-     * @throws ConfigException when no region is found
+     * @throws ConfigException when no region or no credentials are found
      */
     static Clients create(Map<String, String> values) {
-      Region region = region(values);
-      SdkHttpClient http = UrlConnectionHttpClient.builder()
-          .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(30)).build();
-      return new Clients(
-          configure(S3Client.builder(), http, region, endpoint(values, "S3"))
-              .forcePathStyle("true".equalsIgnoreCase(values.getOrDefault("S3_FORCE_PATH_STYLE", "").strip())).build(),
-          configure(GlueClient.builder(), http, region, endpoint(values, "GLUE")).build(),
-          configure(AthenaClient.builder(), http, region, endpoint(values, "ATHENA")).build(),
-          configure(SqsClient.builder(), http, region, endpoint(values, "SQS")).build(),
-          http, region);
-    }
-
-    private static Region region(Map<String, String> values) {
-      String configured = values.get("AWS_REGION");
-      if (configured != null && !configured.isBlank()) {
-        return Region.of(configured.strip());
-      }
-      try {
-        return new DefaultAwsRegionProviderChain().getRegion();
-      } catch (SdkException e) {
-        throw new ConfigException("Cannot tell which AWS region to check: AWS_REGION is not set and no profile names "
-            + "one; set AWS_REGION (in --config or the environment) to the region you deploy to", e);
-      }
-    }
-
-    /** {@code AWS_ENDPOINT_URL_<SERVICE>}, else {@code AWS_ENDPOINT_URL}, as the SDK reads them from the environment. */
-    private static Optional<URI> endpoint(Map<String, String> values, String service) {
-      String url = values.getOrDefault("AWS_ENDPOINT_URL_" + service, values.get("AWS_ENDPOINT_URL"));
-      return url == null || url.isBlank() ? Optional.empty() : Optional.of(URI.create(url.strip()));
-    }
-
-    private static <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
-        B configure(B builder, SdkHttpClient http, Region region, Optional<URI> endpoint) {
-      builder.httpClient(http).region(region).credentialsProvider(DefaultCredentialsProvider.builder().build());
-      endpoint.ifPresent(builder::endpointOverride);
-      return builder;
+      AwsSetup setup = setup(values);
+      AwsClients aws = setup.clients();
+      return new Clients(aws.s3(), aws.glue(), aws.athena(), setup.sqs(Optional.empty(), Optional.empty()),
+          setup.region(Optional.empty()));
     }
 
     @Override
@@ -113,8 +73,11 @@ final class AwsChecks {
       glue.close();
       athena.close();
       sqs.close();
-      http.close();
     }
+  }
+
+  private static AwsSetup setup(Map<String, String> values) {
+    return new AwsSetup(values, "Cannot check the AWS side");
   }
 
   private final CheckReport report;
@@ -135,17 +98,13 @@ final class AwsChecks {
    */
   record Credentials(Optional<String> region, Optional<String> failure, Throwable cause) {
     static Credentials find(Map<String, String> values) {
+      AwsSetup setup = setup(values);
       try {
-        Region region = Clients.region(values);
-        DefaultCredentialsProvider.builder().build().resolveCredentials();
+        Region region = setup.region(Optional.empty());
+        setup.credentials();
         return new Credentials(Optional.of(region.id()), Optional.empty(), null);
       } catch (ConfigException e) {
         return new Credentials(Optional.empty(), Optional.of(e.getMessage()), e);
-      } catch (SdkException e) {
-        // The SDK's own message lists every provider it tried, over a thousand characters: --verbose shows it.
-        return new Credentials(Optional.empty(), Optional.of("Cannot find AWS credentials: none of the AWS SDK's "
-            + "default providers (environment, system properties, profile, SSO, container, instance) has any; set "
-            + "AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login"), e);
       }
     }
 

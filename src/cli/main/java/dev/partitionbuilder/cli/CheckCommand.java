@@ -47,6 +47,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * check; exits 0 when no check failed.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
+    header = "Checks that a deploy would work: locally, and on AWS with --aws.",
     description = {"Checks that a deploy would work (configuration, DDLs, template, SQL; AWS with --aws).",
         "Checks the configuration, the source and destination DDLs and the CTAS template together; the rendered "
             + "SQL on the local engine, its output columns and types against the destination DDL, and a run on a "

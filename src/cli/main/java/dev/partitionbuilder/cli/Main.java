@@ -1,5 +1,6 @@
 package dev.partitionbuilder.cli;
 
+import dev.partitionbuilder.core.OneLine;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.PrintWriter;
 import java.util.function.Supplier;
@@ -17,7 +18,7 @@ import picocli.CommandLine.ScopeType;
     description = "Rebuilds monthly partitions of an Athena table.",
     subcommands = {RunCommand.class, QueryCommand.class, UnlockCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class, EnqueueCommand.class,
         CheckCommand.class,
-        // Hidden: prints the bash/zsh completion script, as in: source <(partition-builder generate-completion)
+        // Prints the bash/zsh completion script, as in: source <(partition-builder generate-completion); hidden in run()
         AutoComplete.GenerateCompletion.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:a message was rejected, a build or query failed, a message could not be sent, or "
@@ -77,21 +78,43 @@ public final class Main {
 
   private static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env,
       Interruptions interruptions, Supplier<Screen> screen) {
-    CommandLine cli = new CommandLine(new Main(screen), new EnvironmentFactory(env, interruptions));
+    Main main = new Main(screen);
+    CommandLine cli = new CommandLine(main, new EnvironmentFactory(env, interruptions));
+    // picocli's completion command is listed unless told otherwise; the README says how to use it.
+    cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
     cli.setOut(out);
     cli.setErr(err);
     // Bad usage (picocli's ParameterException) and bad configuration exit 2; anything else that
     // went wrong while running exits 1.
     cli.setExitCodeExceptionMapper(e ->
         e instanceof PartitionBuilderException || e instanceof CommandLine.ParameterException ? USAGE : REJECTED);
-    cli.setExecutionExceptionHandler((e, line, parsed) -> {
-      // Expected failures are one line; anything else keeps its stack trace for a bug report.
-      line.getErr().println("partition-builder: error: " + e.getMessage());
-      if (!(e instanceof PartitionBuilderException)) {
-        e.printStackTrace(line.getErr());
-      }
-      return line.getExitCodeExceptionMapper().getExitCode(e);
-    });
-    return cli.execute(args);
+    cli.setParameterExceptionHandler(Main::usageError);
+    cli.setExecutionExceptionHandler((e, line, parsed) ->
+        ErrorReport.print(e, line.getErr(), main.verbose, line.getExitCodeExceptionMapper().getExitCode(e)));
+    try {
+      return cli.execute(args);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      // picocli hands on Errors; one that user input can cause (a pathological template, a huge
+      // value) is told like any other failure, and the process still exits (Trino's threads would
+      // keep it alive).
+      return ErrorReport.print(e, err, main.verbose, REJECTED);
+    }
+  }
+
+  /**
+   * A command line picocli cannot use: the error and where to read more, instead of the whole
+   * usage (16 to 45 lines) after it.
+   */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine line = e.getCommandLine();
+    // picocli starts some of its messages with "Error: ", which the line says already.
+    String message = OneLine.of(e.getMessage()).replaceFirst("^Error: ", "");
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+      message += " (did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?)";
+    }
+    String command = line.getCommandSpec().qualifiedName().replaceFirst("^partition-builder", "./partition-builder");
+    line.getErr().println("partition-builder: error: " + message);
+    line.getErr().println("Try '" + command + " --help'");
+    return line.getExitCodeExceptionMapper().getExitCode(e);
   }
 }

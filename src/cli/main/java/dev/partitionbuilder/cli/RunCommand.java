@@ -12,6 +12,7 @@ import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.MonthBusyException;
 import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.MonthPartitioning;
+import dev.partitionbuilder.core.OneLine;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.RunSummary;
@@ -49,8 +50,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Rebuilds one month, or a range, with the same PartitionBuilder as the Lambda. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Rebuilds monthly partitions. The default engine is local: embedded Trino runs the same CTAS",
-        "template as Athena, over NDJSON files laid out as in S3, writing Parquet as Athena would."})
+    header = "Rebuilds monthly partitions, locally (embedded Trino) or on Athena.",
+    description = "Rebuilds monthly partitions. The default engine is local: embedded Trino runs the same CTAS "
+        + "template as Athena, over NDJSON files laid out as in S3, writing Parquet as Athena would.")
 final class RunCommand implements Callable<Integer> {
   private final Interruptions interruptions;
 
@@ -110,6 +112,9 @@ final class RunCommand implements Callable<Integer> {
       + "replacing the files it has in local/cloudtrail_daily (only without --source and --source-ddl)")
   boolean regenerate;
 
+  @Option(names = "--yes", description = "rebuild a range of more than " + MonthRange.MAX_MONTHS + " months")
+  boolean yes;
+
   @Option(names = "--check", description = "run each month's query and every check a build makes before it "
       + "replaces anything (MIN_ROWS, MIN_PREVIOUS_ROWS_PERCENT, MAX_SCAN_BYTES), then delete the query's output: "
       + "nothing is replaced")
@@ -154,7 +159,7 @@ final class RunCommand implements Callable<Integer> {
         err.println("partition-builder: --events " + events + " ignored: --engine athena reads the source table in S3");
       }
       Config cfg = config.load(minRows == null ? Map.of() : Map.of(Config.MIN_ROWS, minRows.toString()));
-      AwsClients clients = AwsClients.create();
+      AwsClients clients = new AwsSetup(config.values(), "Cannot build with --engine athena").clients();
       PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, cfg.buildSettings().withRerun(RERUN), clients,
           Clock.systemUTC(), Sleeper.SYSTEM);
       MonthLocks locks = AwsBackend.monthLocks(cfg, clients, Clock.systemUTC());
@@ -298,6 +303,7 @@ final class RunCommand implements Callable<Integer> {
           Instant.now().plus(Duration.ofMinutes(timeoutMinutes)));
       long start = System.nanoTime();
       RunSummary run;
+      String reason = "";
       try (Progress.Bar bar = query.isPresent() ? progress.month(month, query.get())
               : progress.status(month + ": building on Athena");
           Interruptions.Scope scope = interruptions.working("building " + month,
@@ -313,14 +319,19 @@ final class RunCommand implements Callable<Integer> {
           stop(month, request, e.getMessage());
           break;
         }
-        if (json) {
-          // stdout is the document's alone: the failure is said here too, as it happens.
-          err.println(screen.err().red("partition-builder: " + month + " failed: " + reason(run)));
+        reason = reason(e, month);
+        boolean verbose = spec.root().userObject() instanceof Main main && main.verbose;
+        if (json || verbose) {
+          // stdout is the document's alone, or stderr is a log: the failure is said there too, as it happens.
+          err.println(screen.err().red("partition-builder: " + month + " failed: " + reason));
+          if (verbose) {
+            e.printStackTrace(err);
+          }
         }
       }
       runs.add(run);
       if (!json) {
-        table.row(run, run.error().isPresent() ? reason(run) : "");
+        table.row(run, reason);
       }
       if (interruptions.signal().isPresent()) {
         stop(null, null, month + " was built before it could stop; no later month was started");
@@ -344,10 +355,9 @@ final class RunCommand implements Callable<Integer> {
     return failed == 0 ? 0 : Main.REJECTED;
   }
 
-  /** A month's failure on one line, its unlock command that of this run's table. */
-  private String reason(RunSummary run) {
-    return run.error().orElseThrow()
-        .replace(MonthBusyException.unlockCommand(run.month()), unlockCommand(run.month()));
+  /** A month's failure on one line (an AWS failure said shortly), its unlock command that of this run's table. */
+  private String reason(PartitionBuilderException e, YearMonth month) {
+    return OneLine.of(ErrorReport.message(e)).replace(MonthBusyException.unlockCommand(month), unlockCommand(month));
   }
 
   /** Where this run may draw bars and colours: the process's terminal, less colours with --no-color. */
@@ -378,7 +388,8 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private List<YearMonth> months() {
-    return months.month != null ? List.of(MonthRange.month(months.month)) : MonthRange.of(months.range.from, months.range.to);
+    return months.month != null ? List.of(MonthRange.month(months.month))
+        : MonthRange.of(months.range.from, months.range.to, yes, "rebuild each");
   }
 
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** Writes a month of sample CloudTrail files for local mode; needs no configuration and no AWS. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
+    header = "Writes a month of sample CloudTrail events for local runs.",
     description = {"Writes a month of made-up, realistic CloudTrail events, replacing that month's files and touching "
         + "no other month's. The same month, count and seed always give the same bytes. Layouts:",
         "  daily: as the bundled source table reads them, DIR/YYYY/MM/DD/*.json.gz, gzipped NDJSON with a few "

@@ -393,9 +393,8 @@ class CheckCommandTest {
         "--template", dir.resolve("missing.sql").toString());
 
     assertThat(code).isEqualTo(1);
-    assertThat(status(line("AWS credentials"))).isEqualTo("FAIL: Cannot find AWS credentials: none of the AWS SDK's "
-        + "default providers (environment, system properties, profile, SSO, container, instance) has any; set "
-        + "AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login");
+    assertThat(status(line("AWS credentials"))).isEqualTo("FAIL: Cannot check the AWS side: no AWS credentials found "
+        + "(set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws configure`/`aws sso login`)");
     for (String check : List.of("Athena workgroup", "Glue source table", "Glue destination", "S3 destination",
         "S3 source", "SQS queue", "write permissions")) {
       assertThat(status(line(check))).isEqualTo("skipped: needs AWS credentials (above)");

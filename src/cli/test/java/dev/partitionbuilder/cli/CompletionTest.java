@@ -40,6 +40,14 @@ class CompletionTest {
   }
 
   @Test
+  void theCompletionCommandIsNotInTheCommandList() {
+    StringWriter out = new StringWriter();
+    assertThat(Main.run(new String[] {"--help"}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+        Map.of())).isZero();
+    assertThat(out.toString()).contains("  run ").doesNotContain("generate-completion");
+  }
+
+  @Test
   void tabCompletesACommandsOptionsAndTheirValues() throws Exception {
     assertThat(complete("partition-builder", "run", "--mo")).containsExactly("--month");
     assertThat(complete("partition-builder", "run", "--engine", "")).containsExactlyInAnyOrder("local", "athena");

@@ -225,6 +225,24 @@ class RunCommandTest {
     assertThat(out.toString()).containsPattern("\n2024-01  failed after \\d+\\.\\d\\d s: Cannot build 2024-01: query \\S+ "
         + "FAILED .*COLUMN_NOT_FOUND: line 3:8: Column 'no_such_column' cannot be resolved")
         .contains("\n1 month: 1 failed; 0 rows, 0 files, 0 B, ").doesNotContain("Parquet:", "Query it:");
+    assertThat(out.toString() + err).doesNotContain("\tat ");
+  }
+
+  @Test
+  void withVerbose_aFailedMonthsLineIsFollowedByItsTrace() throws Exception {
+    SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 100, 1);
+    Path template = dir.resolve("bad.sql");
+    Files.writeString(template, UNRESOLVED_COLUMN);
+
+    int code = run("run", "--month", "2024-01", "--source", dir.resolve("src").toString(),
+        "--warehouse", dir.resolve("wh").toString(), "--template", template.toString(), "--verbose");
+
+    assertThat(code).isEqualTo(1);
+    List<String> lines = err.toString().lines().toList();
+    int failed = lines.indexOf(lines.stream().filter(l -> l.startsWith("partition-builder: 2024-01 failed: "))
+        .findFirst().orElseThrow());
+    assertThat(lines.get(failed + 1)).startsWith("dev.partitionbuilder.");
+    assertThat(lines.get(failed + 2)).startsWith("\tat ");
   }
 
   @Test
