@@ -3,6 +3,8 @@ package dev.partitionbuilder.cli;
 import dev.partitionbuilder.core.OneLine;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.PrintWriter;
+import java.util.function.Supplier;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +17,9 @@ import picocli.CommandLine.ScopeType;
     version = "partition-builder 0.1.0",
     description = "Rebuilds monthly partitions of an Athena table.",
     subcommands = {RunCommand.class, QueryCommand.class, UnlockCommand.class, PlanCommand.class, RenderCommand.class, SampleCommand.class, EnqueueCommand.class,
-        CheckCommand.class},
+        CheckCommand.class,
+        // Prints the bash/zsh completion script, as in: source <(partition-builder generate-completion); hidden in run()
+        AutoComplete.GenerateCompletion.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:a message was rejected, a build or query failed, a message could not be sent, or "
         + "unlock refused a live lock", "2:bad usage or configuration", "130:stopped by SIGINT (Ctrl-C); 143: by SIGTERM"})
@@ -28,6 +32,23 @@ public final class Main {
   @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "log every step (INFO) on stderr")
   boolean verbose;
 
+  @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "no colours on a terminal (as with the "
+      + "NO_COLOR environment variable); output that is not a terminal never has any")
+  boolean noColor;
+
+  /** Where this process may draw bars and colours, before --no-color; asked only by the commands that draw. */
+  private final Supplier<Screen> detected;
+
+  private Main(Supplier<Screen> detected) {
+    this.detected = detected;
+  }
+
+  /** Where the command may draw bars and colours. */
+  Screen screen() {
+    Screen screen = detected.get();
+    return noColor ? screen.withoutColour() : screen;
+  }
+
   public static void main(String[] args) {
     // slf4j-simple reads its level once, when the first logger is made: decide before anything logs.
     if (System.getProperty(LOG_LEVEL) == null) {
@@ -35,20 +56,32 @@ public final class Main {
     }
     PrintWriter err = new PrintWriter(System.err, true);
     Interruptions interruptions = Interruptions.install(err);
-    int code = run(args, new PrintWriter(System.out, true), err, System.getenv(), interruptions);
+    int code = run(args, new PrintWriter(System.out, true), err, System.getenv(), interruptions,
+        Screen.detectOnce(System.getenv()));
     interruptions.unwound();
     System.exit(code);
   }
 
-  /** Runs one command line; the environment is passed in so tests can give their own. */
+  /**
+   * Runs one command line; the environment is passed in so tests can give their own. Its output is
+   * plain lines, as to a file.
+   */
   static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env) {
-    return run(args, out, err, env, Interruptions.none());
+    return run(args, out, err, env, Interruptions.none(), Screen.PLAIN);
   }
 
+  /** @param screen what {@code out} and {@code err} are: terminals or not, with colours or not */
   static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env,
-      Interruptions interruptions) {
-    Main main = new Main();
+      Interruptions interruptions, Screen screen) {
+    return run(args, out, err, env, interruptions, () -> screen);
+  }
+
+  private static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env,
+      Interruptions interruptions, Supplier<Screen> screen) {
+    Main main = new Main(screen);
     CommandLine cli = new CommandLine(main, new EnvironmentFactory(env, interruptions));
+    // picocli's completion command is listed unless told otherwise; the README says how to use it.
+    cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
     cli.setOut(out);
     cli.setErr(err);
     // Bad usage (picocli's ParameterException) and bad configuration exit 2; anything else that

@@ -12,6 +12,7 @@ import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.MonthBusyException;
 import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.MonthPartitioning;
+import dev.partitionbuilder.core.OneLine;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.RunSummary;
@@ -21,6 +22,7 @@ import dev.partitionbuilder.local.FileProblem;
 import dev.partitionbuilder.local.LocalBackend;
 import dev.partitionbuilder.local.SampleData;
 import dev.partitionbuilder.local.SourceMonthFiles;
+import dev.partitionbuilder.local.trino.QueryProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -161,8 +164,9 @@ final class RunCommand implements Callable<Integer> {
           Clock.systemUTC(), Sleeper.SYSTEM);
       MonthLocks locks = AwsBackend.monthLocks(cfg, clients, Clock.systemUTC());
       TableLayout layout = builder.layout();
-      int code = build(builder, range, out, err, layout.location(cfg.prefix()), built(layout, layout::location), true);
-      return stopped == null ? code : stopped.report(err, locks, "");
+      int code = build(builder, range, out, err, layout.location(cfg.prefix()), built(layout, layout::location), true,
+          Optional.empty());
+      return stopped == null ? code : stopped.report(err, screen().err(), locks, "");
     }
     // One check of the configuration for every command: the values set, checked as for the Lambda.
     Config cfg = config.local();
@@ -195,7 +199,10 @@ final class RunCommand implements Callable<Integer> {
               events);
         }
         long start = System.nanoTime();
-        SampleData.Summary sample = SampleData.generate(sourceDir, month, events, 42);
+        SampleData.Summary sample;
+        try (Progress.SampleBar bar = new Progress(screen(), err, Progress.INTERVAL).sample(month, events)) {
+          sample = SampleData.generate(sourceDir, month, events, 42, bar);
+        }
         err.printf("  %,d lines (%,d malformed on purpose) in %d files, %s, %.1f s%n", sample.lines(),
             sample.malformedLines(), sample.files(), Summary.bytes(sample.bytes()), (System.nanoTime() - start) / 1e9);
       }
@@ -212,15 +219,20 @@ final class RunCommand implements Callable<Integer> {
     Path table = local.warehouse.resolve(settings.names().prefix());
     MonthLocks locks;
     int code;
-    try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
+    LocalBackend backend;
+    try (Progress.Bar starting = new Progress(screen(), err, Progress.INTERVAL).status("Starting the local engine")) {
+      backend = LocalBackend.open(settings, Clock.systemUTC());
+    }
+    try (LocalBackend local = backend) {
       locks = local.locks(Clock.systemUTC());
       code = build(local.builder(), range, out, err, table + "/",
-          built(local.layout(), key -> settings.warehouse().resolve(key) + "/"), false);
+          built(local.layout(), key -> settings.warehouse().resolve(key) + "/"), false, Optional.of(local::queryProgress));
     }
     if (stopped != null) {
       // Reported once the backend is closed, which stops a local query still running.
-      return stopped.report(err, locks, "; its local query stopped");
+      return stopped.report(err, screen().err(), locks, "; its local query stopped");
     }
+    // Only when every month was built: after a failure, the table holds a month as it was before.
     if (!json && code == 0 && !check) {
       out.println("Query it: ./partition-builder query \"SELECT count(*) FROM " + settings.names().database() + "."
           + settings.names().destinationTable() + "\"" + (local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE) ? "" : " --warehouse "
@@ -244,7 +256,7 @@ final class RunCommand implements Callable<Integer> {
      * A lock this run still holds is released here: the build has ended, and its own release can
      * fail when the thread was interrupted in the middle of reading or writing a file.
      */
-    int report(PrintWriter err, MonthLocks locks, String query) {
+    int report(PrintWriter err, Screen.Paint paint, MonthLocks locks, String query) {
       String lock;
       if (month == null) {
         lock = "";
@@ -261,20 +273,28 @@ final class RunCommand implements Callable<Integer> {
         lock += locks.savedState(month).map(state -> "; saved build state kept in " + state
             + " (the next run resumes or starts over from it)").orElse("; no saved build state");
       }
-      err.println("partition-builder: " + signal + ": stopped " + (month == null ? "" : "building " + month + " ")
-          + "(" + why + ")" + query + lock + "; exit " + exitCode);
+      err.println(paint.yellow("partition-builder: " + signal + ": stopped " + (month == null ? "" : "building " + month
+          + " ") + "(" + why + ")" + query + lock + "; exit " + exitCode));
       return exitCode;
     }
   }
 
   /**
+   * Builds the months in order, printing each one's row as it ends (or, with --json, the whole
+   * document at the end), then the totals and where the Parquet files are.
+   *
    * @param parquet where the files of the months built (in order, at least one) are, for the line after the summary
    * @param priced whether the engine is Athena, whose bytes scanned are billed (the summary then shows the cost)
+   * @param query how far the query running now has got, for the progress bar; empty when that cannot be told
    */
   private int build(PartitionBuilder builder, List<YearMonth> range, PrintWriter out, PrintWriter err, String where,
-      Function<List<YearMonth>, String> parquet, boolean priced) {
+      Function<List<YearMonth>, String> parquet, boolean priced, Optional<Supplier<Optional<QueryProgress>>> query) {
+    Screen screen = screen();
+    Progress progress = new Progress(screen, err, Progress.INTERVAL);
+    Summary.Table table = new Summary.Table(out, priced, check, screen.out());
     List<RunSummary> runs = new ArrayList<>();
     int failed = 0;
+    Optional<YearMonth> stoppedMonth = Optional.empty();
     for (YearMonth month : range) {
       if (interruptions.signal().isPresent()) {
         break;
@@ -282,23 +302,36 @@ final class RunCommand implements Callable<Integer> {
       BuildRequest request = new BuildRequest(month, "cli-" + UUID.randomUUID(), false,
           Instant.now().plus(Duration.ofMinutes(timeoutMinutes)));
       long start = System.nanoTime();
-      try (Progress progress = Progress.start(err, month);
+      RunSummary run;
+      String reason = "";
+      try (Progress.Bar bar = query.isPresent() ? progress.month(month, query.get())
+              : progress.status(month + ": building on Athena");
           Interruptions.Scope scope = interruptions.working("building " + month,
               "if its lock is left, remove it with: " + unlockCommand(month))) {
         BuildResult result = check ? builder.check(request) : builder.build(request);
-        runs.add(RunSummary.succeeded(request.requestKey(), result, Duration.ofNanos(System.nanoTime() - start)));
+        run = RunSummary.succeeded(request.requestKey(), result, Duration.ofNanos(System.nanoTime() - start));
       } catch (PartitionBuilderException e) {
-        runs.add(RunSummary.failed(month, request.requestKey(), e, Duration.ofNanos(System.nanoTime() - start)));
+        run = RunSummary.failed(month, request.requestKey(), e, Duration.ofNanos(System.nanoTime() - start));
         failed++;
         if (interruptions.signal().isPresent()) {
+          runs.add(run);
+          stoppedMonth = Optional.of(month);
           stop(month, request, e.getMessage());
           break;
         }
-        err.println("partition-builder: " + month + " failed: "
-            + ErrorReport.message(e).replace(MonthBusyException.unlockCommand(month), unlockCommand(month)));
-        if (spec.root().userObject() instanceof Main main && main.verbose) {
-          e.printStackTrace(err);
+        reason = reason(e, month);
+        boolean verbose = spec.root().userObject() instanceof Main main && main.verbose;
+        if (json || verbose) {
+          // stdout is the document's alone, or stderr is a log: the failure is said there too, as it happens.
+          err.println(screen.err().red("partition-builder: " + month + " failed: " + reason));
+          if (verbose) {
+            e.printStackTrace(err);
+          }
         }
+      }
+      runs.add(run);
+      if (!json) {
+        table.row(run, reason);
       }
       if (interruptions.signal().isPresent()) {
         stop(null, null, month + " was built before it could stop; no later month was started");
@@ -307,13 +340,29 @@ final class RunCommand implements Callable<Integer> {
     }
     if (json) {
       Summary.printJson(out, engine.name(), where, runs, priced);
-    } else if (failed < runs.size()) {
-      Summary.print(out, runs, priced);
-      out.println(check ? "Checked: each month above passed its checks; its output was deleted and nothing was replaced"
-          : "Parquet: " + parquet.apply(runs.stream().filter(r -> r.outcome() == RunSummary.Outcome.SUCCEEDED)
-              .map(RunSummary::month).toList()));
+    } else {
+      table.totals(runs, range.size(), stoppedMonth);
+      List<YearMonth> built = runs.stream().filter(r -> r.outcome() == RunSummary.Outcome.SUCCEEDED)
+          .map(RunSummary::month).toList();
+      if (!built.isEmpty()) {
+        out.println(!check ? "Parquet: " + parquet.apply(built)
+            : built.size() == runs.size() ? "Checked: each month above passed its checks; its output was deleted and "
+                + "nothing was replaced"
+            : "Checked: " + built.size() + " of " + runs.size() + " months passed their checks; their output was deleted "
+                + "and nothing was replaced");
+      }
     }
     return failed == 0 ? 0 : Main.REJECTED;
+  }
+
+  /** A month's failure on one line (an AWS failure said shortly), its unlock command that of this run's table. */
+  private String reason(PartitionBuilderException e, YearMonth month) {
+    return OneLine.of(ErrorReport.message(e)).replace(MonthBusyException.unlockCommand(month), unlockCommand(month));
+  }
+
+  /** Where this run may draw bars and colours: the process's terminal, less colours with --no-color. */
+  private Screen screen() {
+    return spec.root().userObject() instanceof Main main ? main.screen() : Screen.PLAIN;
   }
 
   private void stop(YearMonth month, BuildRequest request, String why) {
@@ -347,11 +396,13 @@ final class RunCommand implements Callable<Integer> {
   /**
    * Where the months built (in order, at least one) are, as the destination table's partitioning
    * puts them ({@code year=2024/month=03/} as well as {@code 2024/03/}), each key of the layout
-   * shown by {@code location}.
+   * shown by {@code location}: the first to the last when they follow one another, else each one.
    */
   private static Function<List<YearMonth>, String> built(TableLayout layout, Function<String, String> location) {
     Function<YearMonth, String> directory = month -> location.apply(layout.partitionPrefix(month));
-    return built -> directory.apply(built.getFirst()) + (built.size() == 1 ? "" : " to " + directory.apply(built.getLast()))
+    return built -> (built.getFirst().plusMonths(built.size() - 1).equals(built.getLast())
+            ? directory.apply(built.getFirst()) + (built.size() == 1 ? "" : " to " + directory.apply(built.getLast()))
+            : String.join(", ", built.stream().map(directory).toList()))
         + (layout.partitioning().projected()
             ? " (one directory per month, where the destination table's partitioning reads it)"
             : " (a build-<time>-<id>/ directory per build below each month; its Glue partition points at the latest)");

@@ -14,6 +14,7 @@ import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.TableDefinition;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.local.trino.HiveDdl;
+import dev.partitionbuilder.local.trino.QueryProgress;
 import dev.partitionbuilder.local.trino.QueryFailedException;
 import dev.partitionbuilder.local.trino.QueryRows;
 import dev.partitionbuilder.local.trino.TrinoCatalog;
@@ -359,6 +360,11 @@ public final class LocalBackend implements AutoCloseable {
     // The location goes into the CTAS as a SQL literal: percent-encode the one character that could end it.
     String root = warehouse.toUri().toString().replace("'", "%27");
     return root.endsWith("/") ? root : root + "/";
+  }
+
+  /** How far the query running now has got; empty between queries. Safe to call from any thread. */
+  public Optional<QueryProgress> queryProgress() {
+    return engine.progress();
   }
 
   /** The engine this backend runs on, for reading what was built. */
