@@ -2,6 +2,8 @@ package dev.partitionbuilder.cli;
 
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.local.FileProblem;
+import dev.partitionbuilder.local.LocalBackend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +16,30 @@ import picocli.CommandLine.Option;
 /**
  * The Lambda's configuration for a command: its environment variables, optionally read first from
  * a {@code --config} file of {@code NAME=VALUE} lines (the environment wins over the file).
+ *
+ * <p>Every command that reads them goes through {@link #values()}, which checks every value that
+ * is set by the Lambda's own rules ({@link Config}) and the deployment files' ({@link
+ * DeploymentFile}), whatever the command: a file one command refuses, every command refuses, with
+ * the same line. Local commands may leave the values only AWS needs unset ({@link #local()}).
  */
 final class ConfigOptions {
+  /**
+   * What a local command assumes for the values only AWS needs, when they are not set: the
+   * bundled CloudTrail tables, and a bucket and workgroup that the local engine never uses.
+   */
+  private static final Map<String, String> LOCAL_DEFAULTS = Map.of(
+      Config.ATHENA_WORKGROUP, "primary",
+      Config.GLUE_DATABASE, LocalBackend.TableNames.CLOUDTRAIL.database(),
+      Config.SRC_TABLE_NAME, LocalBackend.TableNames.CLOUDTRAIL.sourceTable(),
+      Config.DST_TABLE_NAME, LocalBackend.TableNames.CLOUDTRAIL.destinationTable(),
+      Config.DST_BUCKET, "local-destination",
+      Config.DST_PREFIX, LocalBackend.TableNames.CLOUDTRAIL.prefix());
+
   private final Map<String, String> env;
+  /** The checked values, read once per command. */
+  private Map<String, String> values;
+  /** What the --config file set, for saying where a value at fault came from. */
+  private Map<String, String> fromFile = Map.of();
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "NAME=VALUE lines with the Lambda's environment variables (such as examples/cloudtrail.env); "
@@ -27,16 +50,27 @@ final class ConfigOptions {
     this.env = env;
   }
 
-  /** The variables: the file's, overridden by the environment's. */
+  /**
+   * The variables, the file's overridden by the environment's, once every one that is set has
+   * passed the same checks as for the Lambda.
+   *
+   * @throws ConfigException naming the first variable at fault, its value and where it came from
+   */
   Map<String, String> values() {
-    Map<String, String> values = new HashMap<>();
-    if (file != null) {
-      values.putAll(readEnvFile(file));
+    if (values == null) {
+      fromFile = file == null ? Map.of() : readEnvFile(file);
+      Map<String, String> read = new HashMap<>(fromFile);
+      read.putAll(env);
+      checked(() -> {
+        Config.fromEnvironment(withLocalDefaults(read));
+        DeploymentFile.checkSet(read);
+      });
+      values = read;
     }
-    values.putAll(env);
-    return values;
+    return new HashMap<>(values);
   }
 
+  /** The Lambda's configuration: every required variable must be set. */
   Config load() {
     return load(Map.of());
   }
@@ -45,23 +79,65 @@ final class ConfigOptions {
   Config load(Map<String, String> overrides) {
     Map<String, String> values = values();
     values.putAll(overrides);
+    return checked(() -> Config.fromEnvironment(values));
+  }
+
+  /**
+   * The configuration of a local command: the values set, checked as for the Lambda, and the
+   * bundled CloudTrail tables' names, a stand-in bucket and workgroup for those that are not.
+   */
+  Config local() {
+    return Config.fromEnvironment(withLocalDefaults(values()));
+  }
+
+  /** The local tables' names and prefix, from {@link #local()}. */
+  LocalBackend.TableNames tableNames() {
+    return LocalBackend.TableNames.of(local());
+  }
+
+  private static Map<String, String> withLocalDefaults(Map<String, String> values) {
+    Map<String, String> merged = new HashMap<>(LOCAL_DEFAULTS);
+    values.forEach((name, value) -> {
+      if (value != null && !value.isBlank()) {
+        merged.put(name, value);
+      }
+    });
+    return merged;
+  }
+
+  /** Runs {@code check}; its error says where the value at fault came from, or where to set a missing one. */
+  private <T> T checked(java.util.function.Supplier<T> check) {
     try {
-      return Config.fromEnvironment(values);
+      return check.get();
     } catch (ConfigException e) {
-      String hint = file == null ? " (set the Lambda's environment variables, or pass --config FILE; "
-          + "see examples/cloudtrail.env)" : " (from " + file + " or the environment)";
+      // Every message starts with the variable: NAME="value" is not ..., or NAME is not set.
+      String variable = e.getMessage().split("[= ]", 2)[0];
+      String hint;
+      if (env.containsKey(variable)) {
+        hint = " (from the environment" + (fromFile.containsKey(variable) ? ", which overrides " + file : "") + ")";
+      } else if (fromFile.containsKey(variable)) {
+        hint = " (from " + file + ")";
+      } else {
+        hint = file == null ? " (set the Lambda's environment variables, or pass --config FILE; "
+            + "see examples/cloudtrail.env)" : " (set it in " + file + " or the environment)";
+      }
       throw new ConfigException(e.getMessage() + hint, e);
     }
+  }
+
+  private void checked(Runnable check) {
+    checked(() -> {
+      check.run();
+      return null;
+    });
   }
 
   static Map<String, String> readEnvFile(Path file) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new ConfigException("Cannot read --config " + file + ": there is no such file", e);
     } catch (IOException e) {
-      throw new ConfigException("Cannot read --config " + file + ": " + e.getMessage(), e);
+      throw new ConfigException("Cannot read --config " + file + ": " + FileProblem.why(file, e), e);
     }
     Map<String, String> values = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {

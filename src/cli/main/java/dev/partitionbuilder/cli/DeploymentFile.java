@@ -87,6 +87,21 @@ enum DeploymentFile {
     return Placeholders.render(text, values);
   }
 
+  /**
+   * Checks every variable a deployment file reads that is set, by the rule it is rendered with,
+   * whatever file (if any) the command renders: one rule per variable for every command.
+   */
+  static void checkSet(Map<String, String> env) {
+    // In a stable order, so the first value at fault is the same every time.
+    for (String name : new java.util.TreeSet<>(VALUES.keySet())) {
+      Value value = VALUES.get(name);
+      String given = env.get(value.variable());
+      if (given != null && !given.isBlank()) {
+        value.check().accept(value.variable(), given.strip());
+      }
+    }
+  }
+
   private Value value(String name) {
     Value value = VALUES.get(name);
     if (value == null) {

@@ -2,7 +2,6 @@ package dev.partitionbuilder.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.partitionbuilder.aws.SqsClients;
 import dev.partitionbuilder.aws.SqsMonthSender;
 import dev.partitionbuilder.core.ConfigException;
 import java.io.PrintWriter;
@@ -14,11 +13,14 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -26,20 +28,24 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the Lambda rebuilds them exactly as it rebuilds the scheduled month. See {@link SqsMonthSender}
  * for batching, retries and the FIFO group and deduplication ids.
  *
- * <p>The client is built as the Lambda's are (url-connection HTTP client, {@code AWS_REGION} if
- * set, the default credentials chain); the SDK itself honours {@code AWS_ENDPOINT_URL}. The hidden
- * {@code --endpoint-url} names an endpoint on the command line instead: tests use it, because
- * {@link Main#run} hands commands a map, not the process environment the SDK reads.
+ * <p>The client is built as the Lambda's are (url-connection HTTP client, the default credentials
+ * chain), with {@code AWS_REGION}, {@code AWS_PROFILE} and {@code AWS_ENDPOINT_URL} from
+ * {@code --config} or the environment (see {@link AwsSetup}); with no region named anywhere, the
+ * queue URL's. The hidden {@code --endpoint-url} names an endpoint on the command line instead:
+ * tests use it.
  */
 @Command(name = "enqueue", mixinStandardHelpOptions = true,
+    header = "Sends one message per month to the Lambda's queue (a backfill).",
     description = "Sends one message {\"month\": M, \"year\": YYYY} per month of a range to the Lambda's "
         + "SQS queue, so that the Lambda rebuilds each month; prints <YYYY-MM> <messageId> per month sent. "
         + "On a FIFO queue each month is a message group of its own. Uses the AWS SDK's usual region, "
-        + "credentials and AWS_ENDPOINT_URL. Exits 1 when any month was not sent.")
+        + "credentials and AWS_ENDPOINT_URL (or those of --config); the region, if none is set, from the queue URL. "
+        + "Exits 1 when any month was not sent.")
 final class EnqueueCommand implements Callable<Integer> {
   private final Function<Optional<URI>, SqsClient> clients;
 
   @Spec CommandSpec spec;
+  @Mixin ConfigOptions config;
 
   @Option(names = "--from", required = true, paramLabel = "YYYY-MM", description = "first month, such as 2023-01")
   String from;
@@ -47,19 +53,24 @@ final class EnqueueCommand implements Callable<Integer> {
   @Option(names = "--to", required = true, paramLabel = "YYYY-MM", description = "last month, included")
   String to;
 
-  @Option(names = "--queue-url", required = true, paramLabel = "URL",
-      description = "the trigger queue, such as https://sqs.us-east-1.amazonaws.com/123456789012/partition-builder")
+  @Option(names = "--queue-url", paramLabel = "URL", description = "the trigger queue, such as "
+      + "https://sqs.us-east-1.amazonaws.com/123456789012/partition-builder (needed unless --dry-run)")
   String queueUrl;
 
   @Option(names = "--dry-run", description = "print the message bodies; send nothing")
   boolean dryRun;
+
+  @Option(names = "--yes", description = "send a range of more than " + MonthRange.MAX_MONTHS + " months")
+  boolean yes;
 
   @Option(names = "--endpoint-url", hidden = true, paramLabel = "URL",
       description = "SQS endpoint, for tests and stand-ins (otherwise the SDK's, or AWS_ENDPOINT_URL)")
   URI endpointUrl;
 
   EnqueueCommand() {
-    this(SqsClients::create);
+    // Read when the command runs: by then --config and --queue-url are known.
+    this.clients = endpoint -> new AwsSetup(config.values(), "Cannot send to " + queueUrl)
+        .sqs(endpoint, regionOf(queueUrl));
   }
 
   /** With the SQS client a test gives, made from the {@code --endpoint-url} if one was given. */
@@ -71,14 +82,22 @@ final class EnqueueCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<YearMonth> months = months();
-    requireQueueUrl(queueUrl);
+    List<YearMonth> months = MonthRange.of(from, to, yes, "send a message for each");
+    if (queueUrl != null) {
+      requireQueueUrl(queueUrl);
+    }
     if (dryRun) {
       for (YearMonth month : months) {
         out.println(month + " " + SqsMonthSender.body(month));
       }
-      out.println("dry run: " + months.size() + " message(s) not sent to " + queueUrl);
+      out.println("dry run: " + months.size() + " message(s) not sent"
+          + (queueUrl == null ? " (no --queue-url given)" : " to " + queueUrl));
       return 0;
+    }
+    if (queueUrl == null) {
+      throw new ConfigException("Cannot send " + months.size() + " message(s): no --queue-url was given: pass the "
+          + "trigger queue's URL, such as https://sqs.us-east-1.amazonaws.com/123456789012/partition-builder "
+          + "(or --dry-run to print the messages only)");
     }
     boolean console = System.console() != null;
     SqsMonthSender.Result result;
@@ -123,19 +142,19 @@ final class EnqueueCommand implements Callable<Integer> {
   }
 
   private SqsClient createClient() {
-    try {
-      return clients.apply(Optional.ofNullable(endpointUrl));
-    } catch (SdkException e) {
-      // Typically no region: neither AWS_REGION nor a profile names one.
-      throw new ConfigException("Cannot create the SQS client (is AWS_REGION set to the queue's region?): "
-          + e.getMessage(), e);
-    }
+    return clients.apply(Optional.ofNullable(endpointUrl));
   }
 
-  private List<YearMonth> months() {
-    return MonthRange.of(from, to);
-  }
+  /** sqs.REGION.amazonaws.com (or .com.cn), or the legacy REGION.queue.amazonaws.com. */
+  private static final Pattern AWS_QUEUE_HOST =
+      Pattern.compile("(?:sqs\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?|([a-z0-9-]+)\\.queue\\.amazonaws\\.com)");
 
+  /** The region an AWS queue URL names, such as us-east-1 in https://sqs.us-east-1.amazonaws.com/123456789012/q. */
+  static Optional<Region> regionOf(String queueUrl) {
+    String host = URI.create(queueUrl).getHost();
+    Matcher m = AWS_QUEUE_HOST.matcher(host == null ? "" : host);
+    return m.matches() ? Optional.of(Region.of(m.group(1) != null ? m.group(1) : m.group(2))) : Optional.empty();
+  }
 
   private static void requireQueueUrl(String url) {
     String example = ": expected a queue URL such as https://sqs.us-east-1.amazonaws.com/123456789012/partition-builder";

@@ -1,5 +1,7 @@
 package dev.partitionbuilder.cli;
 
+import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.local.FileProblem;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +26,14 @@ final class LocalEngineOptions {
       + "where each month lives (default: " + DST_TABLE_DDL + " from --config, else the bundled ddl/cloudtrail_monthly.sql)")
   Path destinationDdl;
 
+  /** --source-ddl, once it is known to be a file that can be read. */
+  Optional<Path> sourceDdl() {
+    return Optional.ofNullable(sourceDdl).map(file -> readable(file, "--source-ddl " + file));
+  }
+
   /** --destination-ddl, else the configuration's {@value #DST_TABLE_DDL}. */
   Optional<Path> destinationDdl(Map<String, String> config) {
-    return destinationDdl(destinationDdl, config);
+    return readableDestinationDdl(destinationDdl, config);
   }
 
   /** {@code flag} (a command's --destination-ddl, or null), else the configuration's {@value #DST_TABLE_DDL}. */
@@ -34,6 +41,23 @@ final class LocalEngineOptions {
     String configured = config.get(DST_TABLE_DDL);
     return Optional.ofNullable(flag)
         .or(() -> configured == null || configured.isBlank() ? Optional.empty() : Optional.of(Path.of(configured.strip())));
+  }
+
+  /**
+   * {@link #destinationDdl(Path, Map)}, once it is known to be a file that can be read: else a
+   * one-line error naming the flag or the variable that gave it.
+   */
+  static Optional<Path> readableDestinationDdl(Path flag, Map<String, String> config) {
+    return destinationDdl(flag, config).map(file -> readable(file,
+        flag != null ? "--destination-ddl " + flag : DST_TABLE_DDL + "=" + file));
+  }
+
+  /** {@code file}, or a one-line error naming it as {@code what} and saying why it cannot be read. */
+  static Path readable(Path file, String what) {
+    FileProblem.unreadable(file, what).ifPresent(problem -> {
+      throw new ConfigException(problem);
+    });
+    return file;
   }
 
   @Option(names = "--memory-limit", paramLabel = "SIZE", description = "the local engine's query memory (Trino's "

@@ -32,9 +32,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * the warehouse, and the source table from its DDL over the source directory.
  */
 @Command(name = "query", mixinStandardHelpOptions = true,
-    description = {"Runs SQL on embedded Trino (Athena engine v3's engine) over the local warehouse, in the",
-        "Glue database of the configuration (default cloudtrail), with the destination table defined by its DDL",
-        "(partition projection included) and the source table by its own. Prints a table, or --json or --csv."})
+    header = "Runs SQL on the local warehouse, as Athena would see it.",
+    description = "Runs SQL on embedded Trino (Athena engine v3's engine) over the local warehouse, in the "
+        + "Glue database of the configuration (default cloudtrail), with the destination table defined by its DDL "
+        + "(partition projection included) and the source table by its own. Prints a table, or --json or --csv.")
 final class QueryCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -69,7 +70,7 @@ final class QueryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     LocalBackend.Settings settings = new LocalBackend.Settings(
-        LocalBackend.TableNames.fromEnvironment(config.values()), source, local.warehouse, Optional.ofNullable(local.sourceDdl),
+        config.tableNames(), source, local.warehouse, local.sourceDdl(),
         Optional.empty(), Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir), Config.DEFAULT_MIN_ROWS,
         Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS),
         spec.root().userObject() instanceof Main main && main.verbose, local.destinationDdl(config.values()));

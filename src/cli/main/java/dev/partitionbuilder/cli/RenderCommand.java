@@ -1,7 +1,6 @@
 package dev.partitionbuilder.cli;
 
 import dev.partitionbuilder.aws.AwsBackend;
-import dev.partitionbuilder.aws.AwsClients;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.TriggerParser;
@@ -20,11 +19,12 @@ import picocli.CommandLine.Model.CommandSpec;
  * to Athena, the table DDL to run once in the Athena console, or the IAM policy.
  */
 @Command(name = "render", mixinStandardHelpOptions = true,
-    description = {"Prints, with your values: the CTAS that would be sent to Athena for a month (--month),",
-        "a table's DDL for the Athena console (--ddl source|destination), or the IAM policy for running",
-        "the job by hand (--policy). Values come from the Lambda's environment variables (or --config), plus",
-        "SRC_BUCKET, SRC_PREFIX, ATHENA_RESULTS_BUCKET, ATHENA_RESULTS_PREFIX, AWS_REGION, AWS_ACCOUNT_ID and",
-        "TRIGGER_QUEUE_NAME where a file needs them."})
+    header = "Prints the CTAS, a table's DDL or the IAM policy, with your values.",
+    description = "Prints, with your values: the CTAS that would be sent to Athena for a month (--month), "
+        + "a table's DDL for the Athena console (--ddl source|destination), or the IAM policy for running "
+        + "the job by hand (--policy). Values come from the Lambda's environment variables (or --config), plus "
+        + "SRC_BUCKET, SRC_PREFIX, ATHENA_RESULTS_BUCKET, ATHENA_RESULTS_PREFIX, AWS_REGION, AWS_ACCOUNT_ID and "
+        + "TRIGGER_QUEUE_NAME where a file needs them.")
 final class RenderCommand implements Callable<Integer> {
   enum Ddl { source, destination }
 
@@ -59,7 +59,7 @@ final class RenderCommand implements Callable<Integer> {
     YearMonth ym = new TriggerParser(cfg.scheduleTimeZone(), Clock.systemUTC()).parseMonth(month);
     // Only a template kept in S3 needs a client (and credentials).
     CtasTemplate template = CtasTemplate.load(cfg.ctasTemplate(),
-        uri -> AwsBackend.readTemplate(AwsClients.create().s3(), uri));
+        uri -> AwsBackend.readTemplate(new AwsSetup(config.values(), "Cannot read CTAS_TEMPLATE " + uri).clients().s3(), uri));
     spec.commandLine().getOut().println(template.render(cfg.layout(), ym));
     return 0;
   }

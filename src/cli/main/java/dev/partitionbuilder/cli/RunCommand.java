@@ -8,18 +8,24 @@ import dev.partitionbuilder.core.BuildRequest;
 import dev.partitionbuilder.core.BuildResult;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.MonthBusyException;
 import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.MonthPartitioning;
+import dev.partitionbuilder.core.OneLine;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.RunSummary;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.TableLayout;
+import dev.partitionbuilder.local.FileProblem;
 import dev.partitionbuilder.local.LocalBackend;
 import dev.partitionbuilder.local.SampleData;
+import dev.partitionbuilder.local.SourceMonthFiles;
+import dev.partitionbuilder.local.trino.QueryProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +39,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -43,8 +50,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Rebuilds one month, or a range, with the same PartitionBuilder as the Lambda. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Rebuilds monthly partitions. The default engine is local: embedded Trino runs the same CTAS",
-        "template as Athena, over NDJSON files laid out as in S3, writing Parquet as Athena would."})
+    header = "Rebuilds monthly partitions, locally (embedded Trino) or on Athena.",
+    description = "Rebuilds monthly partitions. The default engine is local: embedded Trino runs the same CTAS "
+        + "template as Athena, over NDJSON files laid out as in S3, writing Parquet as Athena would.")
 final class RunCommand implements Callable<Integer> {
   private final Interruptions interruptions;
 
@@ -53,6 +61,9 @@ final class RunCommand implements Callable<Integer> {
   }
 
   static final Path DEFAULT_SOURCE = Path.of("local", "cloudtrail_daily");
+
+  /** What builds a month again after a run left work to finish: no message is delivered again here. */
+  static final String RERUN = LocalBackend.RERUN;
 
   enum Engine { local, athena }
 
@@ -83,9 +94,9 @@ final class RunCommand implements Callable<Integer> {
   Engine engine;
 
   @Option(names = "--source", paramLabel = "DIR",
-      description = "the source table's files, laid out as its DDL's LOCATION reads them (default: "
-          + "local/cloudtrail_daily, where sample CloudTrail is generated when the month has none, for the bundled "
-          + "source DDL only)")
+      description = "the source table's files, laid out as its DDL's LOCATION reads them; a month with no file "
+          + "there is refused before the engine starts. Without it: local/cloudtrail_daily, where sample CloudTrail "
+          + "is generated for a month that has none (bundled source DDL only; see --events and --regenerate)")
   Path source;
 
   @Option(names = "--template", paramLabel = "FILE", description = "the CTAS template (default: the bundled one, "
@@ -93,8 +104,16 @@ final class RunCommand implements Callable<Integer> {
   Path template;
 
   @Option(names = "--events", paramLabel = "N", defaultValue = "100000",
-      description = "events per month when sample data is generated (default: ${DEFAULT-VALUE})")
+      description = "events per month when sample data is generated: for a month that has none, or with "
+          + "--regenerate (default: ${DEFAULT-VALUE})")
   int events;
+
+  @Option(names = "--regenerate", description = "generate the sample CloudTrail of every month of the run again, "
+      + "replacing the files it has in local/cloudtrail_daily (only without --source and --source-ddl)")
+  boolean regenerate;
+
+  @Option(names = "--yes", description = "rebuild a range of more than " + MonthRange.MAX_MONTHS + " months")
+  boolean yes;
 
   @Option(names = "--check", description = "run each month's query and every check a build makes before it "
       + "replaces anything (MIN_ROWS, MIN_PREVIOUS_ROWS_PERCENT, MAX_SCAN_BYTES), then delete the query's output: "
@@ -122,65 +141,98 @@ final class RunCommand implements Callable<Integer> {
       throw new ConfigException("--timeout " + timeoutMinutes + " must be from 1 to " + MAX_TIMEOUT_MINUTES
           + " minutes (MAX_TIMEOUT_MINUTES, one day)");
     }
+    if (minRows != null && minRows < 0) {
+      throw new ConfigException("--min-rows " + minRows + " must be 0 or more (0 accepts an empty month)");
+    }
+    if (events < 0) {
+      throw new ConfigException("--events " + events + " must be 0 or more");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<YearMonth> range = months();
     if (engine == Engine.athena) {
+      if (regenerate) {
+        throw new ConfigException("--regenerate writes local sample data: it has no meaning with --engine athena, "
+            + "which reads the source table in S3; leave it out");
+      }
+      if (spec.commandLine().getParseResult().hasMatchedOption("--events")) {
+        err.println("partition-builder: --events " + events + " ignored: --engine athena reads the source table in S3");
+      }
       Config cfg = config.load(minRows == null ? Map.of() : Map.of(Config.MIN_ROWS, minRows.toString()));
-      AwsClients clients = AwsClients.create();
-      PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, clients, Clock.systemUTC(), Sleeper.SYSTEM);
+      AwsClients clients = new AwsSetup(config.values(), "Cannot build with --engine athena").clients();
+      PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, cfg.buildSettings().withRerun(RERUN), clients,
+          Clock.systemUTC(), Sleeper.SYSTEM);
       MonthLocks locks = AwsBackend.monthLocks(cfg, clients, Clock.systemUTC());
       TableLayout layout = builder.layout();
-      int code = build(builder, range, out, err, layout.location(cfg.prefix()), built(layout, layout::location), true);
-      return stopped == null ? code : stopped.report(err, locks, "");
+      int code = build(builder, range, out, err, layout.location(cfg.prefix()), built(layout, layout::location), true,
+          Optional.empty());
+      return stopped == null ? code : stopped.report(err, screen().err(), locks, "");
     }
+    // One check of the configuration for every command: the values set, checked as for the Lambda.
+    Config cfg = config.local();
+    LocalBackend.TableNames names = LocalBackend.TableNames.of(cfg);
+    Optional<Path> sourceDdl = local.sourceDdl();
+    Optional<Path> destinationDdl = local.destinationDdl(config.values());
     // A month the long-lived table cannot hold is refused before any sample is generated for it.
-    LocalBackend.TableNames names = LocalBackend.TableNames.fromEnvironment(config.values());
     MonthPartitioning partitioning = MonthPartitioning.of(LocalBackend.destinationDefinition(
-        local.destinationDdl(config.values()), names.database(), names.destinationTable(), "local-destination",
-        names.prefix()));
+        destinationDdl, names.database(), names.destinationTable(), "local-destination", names.prefix()));
     range.forEach(partitioning::prefix);
-    boolean generate = source == null;
+    Optional<Path> template = template(cfg);
     Path sourceDir = source == null ? DEFAULT_SOURCE : source;
-    if (generate) {
+    if (source == null && sourceDdl.isEmpty()) {
+      boolean eventsGiven = spec.commandLine().getParseResult().hasMatchedOption("--events");
       for (YearMonth month : range) {
         Path monthDir = sourceDir.resolve(String.format("%04d/%02d", month.getYear(), month.getMonthValue()));
-        if (!hasData(monthDir)) {
-          if (local.sourceDdl != null) {
-            // The samples are CloudTrail laid out for the bundled source table: never written for a table of one's own.
-            throw new ConfigException("Cannot build " + month + " from --source-ddl " + local.sourceDdl + ": no --source"
-                + " was given and " + monthDir + " holds no files (sample CloudTrail is generated only for the bundled"
-                + " source table): pass --source DIR with that table's files");
+        long files = fileCount(monthDir);
+        if (files > 0 && !regenerate) {
+          if (eventsGiven) {
+            err.printf("partition-builder: %s already has %,d files under %s: --events %d ignored; --regenerate "
+                + "replaces them%n", month, files, monthDir, events);
           }
-          err.printf("No source data for %s under %s: generating %,d sample CloudTrail events...%n", month, sourceDir, events);
-          long start = System.nanoTime();
-          SampleData.Summary sample = SampleData.generate(sourceDir, month, events, 42);
-          err.printf("  %,d lines (%,d malformed on purpose) in %d files, %s, %.1f s%n", sample.lines(),
-              sample.malformedLines(), sample.files(), Summary.bytes(sample.bytes()), (System.nanoTime() - start) / 1e9);
+          continue;
         }
+        if (files > 0) {
+          err.printf("Regenerating the sample of %s under %s (--regenerate): %,d sample CloudTrail events replace its "
+              + "%,d files...%n", month, sourceDir, events, files);
+        } else {
+          err.printf("No source data for %s under %s: generating %,d sample CloudTrail events...%n", month, sourceDir,
+              events);
+        }
+        long start = System.nanoTime();
+        SampleData.Summary sample;
+        try (Progress.SampleBar bar = new Progress(screen(), err, Progress.INTERVAL).sample(month, events)) {
+          sample = SampleData.generate(sourceDir, month, events, 42, bar);
+        }
+        err.printf("  %,d lines (%,d malformed on purpose) in %d files, %s, %.1f s%n", sample.lines(),
+            sample.malformedLines(), sample.files(), Summary.bytes(sample.bytes()), (System.nanoTime() - start) / 1e9);
       }
+    } else {
+      refuseUsedOnlyForSamples(sourceDdl);
+      requireSourceFiles(range, sourceDir, sourceDdl, names);
     }
     LocalBackend.Settings settings = new LocalBackend.Settings(
-        names, sourceDir, local.warehouse, Optional.ofNullable(local.sourceDdl),
-        Optional.ofNullable(template).or(() -> config.values().containsKey(Config.CTAS_TEMPLATE)
-            ? Optional.of(Path.of(config.values().get(Config.CTAS_TEMPLATE))) : Optional.empty()),
+        names, sourceDir, local.warehouse, sourceDdl, template,
         Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir),
-        minRows != null ? minRows : Config.minRows(config.values()), Config.lockLease(config.values()),
-        spec.root().userObject() instanceof Main main && main.verbose, Config.minPreviousRowsPercent(config.values()),
-        Config.maxScanBytes(config.values()), Config.partitionGrace(config.values()),
-        local.destinationDdl(config.values()));
+        minRows != null ? minRows : cfg.minRows(), cfg.lockLease(),
+        spec.root().userObject() instanceof Main main && main.verbose, cfg.minPreviousRowsPercent(),
+        cfg.maxScanBytes(), cfg.partitionGrace(), destinationDdl);
     Path table = local.warehouse.resolve(settings.names().prefix());
     MonthLocks locks;
     int code;
-    try (LocalBackend local = LocalBackend.open(settings, Clock.systemUTC())) {
+    LocalBackend backend;
+    try (Progress.Bar starting = new Progress(screen(), err, Progress.INTERVAL).status("Starting the local engine")) {
+      backend = LocalBackend.open(settings, Clock.systemUTC());
+    }
+    try (LocalBackend local = backend) {
       locks = local.locks(Clock.systemUTC());
       code = build(local.builder(), range, out, err, table + "/",
-          built(local.layout(), key -> settings.warehouse().resolve(key) + "/"), false);
+          built(local.layout(), key -> settings.warehouse().resolve(key) + "/"), false, Optional.of(local::queryProgress));
     }
     if (stopped != null) {
       // Reported once the backend is closed, which stops a local query still running.
-      return stopped.report(err, locks, "; its local query stopped");
+      return stopped.report(err, screen().err(), locks, "; its local query stopped");
     }
+    // Only when every month was built: after a failure, the table holds a month as it was before.
     if (!json && code == 0 && !check) {
       out.println("Query it: ./partition-builder query \"SELECT count(*) FROM " + settings.names().database() + "."
           + settings.names().destinationTable() + "\"" + (local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE) ? "" : " --warehouse "
@@ -204,7 +256,7 @@ final class RunCommand implements Callable<Integer> {
      * A lock this run still holds is released here: the build has ended, and its own release can
      * fail when the thread was interrupted in the middle of reading or writing a file.
      */
-    int report(PrintWriter err, MonthLocks locks, String query) {
+    int report(PrintWriter err, Screen.Paint paint, MonthLocks locks, String query) {
       String lock;
       if (month == null) {
         lock = "";
@@ -221,20 +273,28 @@ final class RunCommand implements Callable<Integer> {
         lock += locks.savedState(month).map(state -> "; saved build state kept in " + state
             + " (the next run resumes or starts over from it)").orElse("; no saved build state");
       }
-      err.println("partition-builder: " + signal + ": stopped " + (month == null ? "" : "building " + month + " ")
-          + "(" + why + ")" + query + lock + "; exit " + exitCode);
+      err.println(paint.yellow("partition-builder: " + signal + ": stopped " + (month == null ? "" : "building " + month
+          + " ") + "(" + why + ")" + query + lock + "; exit " + exitCode));
       return exitCode;
     }
   }
 
   /**
+   * Builds the months in order, printing each one's row as it ends (or, with --json, the whole
+   * document at the end), then the totals and where the Parquet files are.
+   *
    * @param parquet where the files of the months built (in order, at least one) are, for the line after the summary
    * @param priced whether the engine is Athena, whose bytes scanned are billed (the summary then shows the cost)
+   * @param query how far the query running now has got, for the progress bar; empty when that cannot be told
    */
   private int build(PartitionBuilder builder, List<YearMonth> range, PrintWriter out, PrintWriter err, String where,
-      Function<List<YearMonth>, String> parquet, boolean priced) {
+      Function<List<YearMonth>, String> parquet, boolean priced, Optional<Supplier<Optional<QueryProgress>>> query) {
+    Screen screen = screen();
+    Progress progress = new Progress(screen, err, Progress.INTERVAL);
+    Summary.Table table = new Summary.Table(out, priced, check, screen.out());
     List<RunSummary> runs = new ArrayList<>();
     int failed = 0;
+    Optional<YearMonth> stoppedMonth = Optional.empty();
     for (YearMonth month : range) {
       if (interruptions.signal().isPresent()) {
         break;
@@ -242,20 +302,36 @@ final class RunCommand implements Callable<Integer> {
       BuildRequest request = new BuildRequest(month, "cli-" + UUID.randomUUID(), false,
           Instant.now().plus(Duration.ofMinutes(timeoutMinutes)));
       long start = System.nanoTime();
-      try (Progress progress = Progress.start(err, month);
+      RunSummary run;
+      String reason = "";
+      try (Progress.Bar bar = query.isPresent() ? progress.month(month, query.get())
+              : progress.status(month + ": building on Athena");
           Interruptions.Scope scope = interruptions.working("building " + month,
               "if its lock is left, remove it with: " + unlockCommand(month))) {
         BuildResult result = check ? builder.check(request) : builder.build(request);
-        runs.add(RunSummary.succeeded(request.requestKey(), result, Duration.ofNanos(System.nanoTime() - start)));
+        run = RunSummary.succeeded(request.requestKey(), result, Duration.ofNanos(System.nanoTime() - start));
       } catch (PartitionBuilderException e) {
-        runs.add(RunSummary.failed(month, request.requestKey(), e, Duration.ofNanos(System.nanoTime() - start)));
+        run = RunSummary.failed(month, request.requestKey(), e, Duration.ofNanos(System.nanoTime() - start));
         failed++;
         if (interruptions.signal().isPresent()) {
+          runs.add(run);
+          stoppedMonth = Optional.of(month);
           stop(month, request, e.getMessage());
           break;
         }
-        err.println("partition-builder: " + month + " failed: "
-            + e.getMessage().replace(MonthBusyException.unlockCommand(month), unlockCommand(month)));
+        reason = reason(e, month);
+        boolean verbose = spec.root().userObject() instanceof Main main && main.verbose;
+        if (json || verbose) {
+          // stdout is the document's alone, or stderr is a log: the failure is said there too, as it happens.
+          err.println(screen.err().red("partition-builder: " + month + " failed: " + reason));
+          if (verbose) {
+            e.printStackTrace(err);
+          }
+        }
+      }
+      runs.add(run);
+      if (!json) {
+        table.row(run, reason);
       }
       if (interruptions.signal().isPresent()) {
         stop(null, null, month + " was built before it could stop; no later month was started");
@@ -264,13 +340,29 @@ final class RunCommand implements Callable<Integer> {
     }
     if (json) {
       Summary.printJson(out, engine.name(), where, runs, priced);
-    } else if (failed < runs.size()) {
-      Summary.print(out, runs, priced);
-      out.println(check ? "Checked: each month above passed its checks; its output was deleted and nothing was replaced"
-          : "Parquet: " + parquet.apply(runs.stream().filter(r -> r.outcome() == RunSummary.Outcome.SUCCEEDED)
-              .map(RunSummary::month).toList()));
+    } else {
+      table.totals(runs, range.size(), stoppedMonth);
+      List<YearMonth> built = runs.stream().filter(r -> r.outcome() == RunSummary.Outcome.SUCCEEDED)
+          .map(RunSummary::month).toList();
+      if (!built.isEmpty()) {
+        out.println(!check ? "Parquet: " + parquet.apply(built)
+            : built.size() == runs.size() ? "Checked: each month above passed its checks; its output was deleted and "
+                + "nothing was replaced"
+            : "Checked: " + built.size() + " of " + runs.size() + " months passed their checks; their output was deleted "
+                + "and nothing was replaced");
+      }
     }
     return failed == 0 ? 0 : Main.REJECTED;
+  }
+
+  /** A month's failure on one line (an AWS failure said shortly), its unlock command that of this run's table. */
+  private String reason(PartitionBuilderException e, YearMonth month) {
+    return OneLine.of(ErrorReport.message(e)).replace(MonthBusyException.unlockCommand(month), unlockCommand(month));
+  }
+
+  /** Where this run may draw bars and colours: the process's terminal, less colours with --no-color. */
+  private Screen screen() {
+    return spec.root().userObject() instanceof Main main ? main.screen() : Screen.PLAIN;
   }
 
   private void stop(YearMonth month, BuildRequest request, String why) {
@@ -296,29 +388,108 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private List<YearMonth> months() {
-    return months.month != null ? List.of(MonthRange.month(months.month)) : MonthRange.of(months.range.from, months.range.to);
+    return months.month != null ? List.of(MonthRange.month(months.month))
+        : MonthRange.of(months.range.from, months.range.to, yes, "rebuild each");
   }
 
 
   /**
    * Where the months built (in order, at least one) are, as the destination table's partitioning
    * puts them ({@code year=2024/month=03/} as well as {@code 2024/03/}), each key of the layout
-   * shown by {@code location}.
+   * shown by {@code location}: the first to the last when they follow one another, else each one.
    */
   private static Function<List<YearMonth>, String> built(TableLayout layout, Function<String, String> location) {
     Function<YearMonth, String> directory = month -> location.apply(layout.partitionPrefix(month));
-    return built -> directory.apply(built.getFirst()) + (built.size() == 1 ? "" : " to " + directory.apply(built.getLast()))
+    return built -> (built.getFirst().plusMonths(built.size() - 1).equals(built.getLast())
+            ? directory.apply(built.getFirst()) + (built.size() == 1 ? "" : " to " + directory.apply(built.getLast()))
+            : String.join(", ", built.stream().map(directory).toList()))
         + (layout.partitioning().projected()
             ? " (one directory per month, where the destination table's partitioning reads it)"
             : " (a build-<time>-<id>/ directory per build below each month; its Glue partition points at the latest)");
   }
 
-  private static boolean hasData(Path monthDir) throws IOException {
-    if (!Files.isDirectory(monthDir)) {
-      return false;
+  /** The regular files below {@code dir}; 0 when it does not exist. */
+  private static long fileCount(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
     }
-    try (Stream<Path> files = Files.walk(monthDir)) {
-      return files.anyMatch(Files::isRegularFile);
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).count();
     }
+  }
+
+  /** --regenerate and --events write sample CloudTrail, which only the default source of the bundled table gets. */
+  private void refuseUsedOnlyForSamples(Optional<Path> sourceDdl) {
+    String why = source != null ? "--source " + source + " was given" : "--source-ddl " + sourceDdl.orElseThrow()
+        + " was given";
+    if (regenerate) {
+      throw new ConfigException("Cannot --regenerate: " + why + ", and sample CloudTrail is generated only into "
+          + DEFAULT_SOURCE + " for the bundled source table; leave out --regenerate, or --source and --source-ddl");
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--events")) {
+      spec.commandLine().getErr().println("partition-builder: --events " + events + " ignored: " + why + ", and "
+          + "sample CloudTrail is generated only into " + DEFAULT_SOURCE + " for the bundled source table");
+    }
+  }
+
+  /**
+   * Refuses, before the engine starts, a source directory that is missing or empty, and months for
+   * which it holds no file where the source table's DDL reads them: the query would write 0 rows,
+   * or fail, as the local engine cannot read a month whose directories do not exist.
+   */
+  private void requireSourceFiles(List<YearMonth> range, Path dir, Optional<Path> sourceDdl,
+      LocalBackend.TableNames names) {
+    String given = source != null ? "--source " + dir
+        : "--source-ddl " + sourceDdl.orElseThrow() + " reads its own files: no --source was given, and " + dir;
+    String todo = source != null ? "give the directory that holds the source table's files"
+        : "sample CloudTrail is generated only for the bundled source table: pass --source DIR with that table's files";
+    String months = MonthRange.describe(range);
+    if (!Files.isDirectory(dir)) {
+      throw new ConfigException("Cannot build " + months + ": " + given + (Files.exists(dir) ? " is not a directory"
+          : " does not exist") + "; " + todo);
+    }
+    if (!SourceMonthFiles.hasAnyFile(dir)) {
+      throw new ConfigException("Cannot build " + months + ": " + given + " holds no file; " + todo);
+    }
+    SourceMonthFiles files = LocalBackend.sourceMonthFiles(sourceDdl, names);
+    List<YearMonth> empty = range.stream().filter(month -> !files.hasFiles(dir, month)).toList();
+    if (empty.isEmpty()) {
+      return;
+    }
+    boolean one = empty.size() == 1;
+    String which = empty.size() == range.size() ? months
+        : MonthRange.describe(empty) + " (" + empty.size() + " of the " + range.size() + " months)";
+    throw new ConfigException("Cannot build " + which + ": " + given + " holds no file for " + (one ? "it" : "them")
+        + ": the source table reads " + empty.getFirst() + " from " + files.describe(dir, empty.getFirst()) + "; "
+        + (source == null ? todo : "give the directory that holds " + (one ? "the month's" : "their") + " files"
+            + (empty.size() < range.size() ? ", or leave " + (one ? "it" : "them") + " out of the range" : "")));
+  }
+
+  /**
+   * The template the run uses, read and checked before the engine starts, each error naming what
+   * the user gave: --template FILE, else CTAS_TEMPLATE from the configuration; empty for the bundled one.
+   */
+  private Optional<Path> template(Config cfg) {
+    if (template != null) {
+      return Optional.of(checkedTemplate(template, "--template " + template));
+    }
+    return cfg.ctasTemplate().map(String::strip).map(where -> {
+      String what = Config.CTAS_TEMPLATE + "=" + where + (config.file == null ? "" : " (from " + config.file + ")");
+      if (where.startsWith("s3://")) {
+        throw new ConfigException("Cannot read " + what + " locally: the local engine reads a template from a file; "
+            + "pass --template FILE with a copy of it");
+      }
+      return checkedTemplate(Path.of(where), what);
+    });
+  }
+
+  private static Path checkedTemplate(Path file, String what) {
+    LocalEngineOptions.readable(file, what);
+    try {
+      CtasTemplate.parse(Files.readString(file, StandardCharsets.UTF_8), what);
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read " + what + ": " + FileProblem.why(file, e), e);
+    }
+    return file;
   }
 }

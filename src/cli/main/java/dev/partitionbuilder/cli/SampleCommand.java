@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** Writes a month of sample CloudTrail files for local mode; needs no configuration and no AWS. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
+    header = "Writes a month of sample CloudTrail events for local runs.",
     description = {"Writes a month of made-up, realistic CloudTrail events, replacing that month's files and touching "
         + "no other month's. The same month, count and seed always give the same bytes. Layouts:",
         "  daily: as the bundled source table reads them, DIR/YYYY/MM/DD/*.json.gz, gzipped NDJSON with a few "
@@ -71,7 +72,10 @@ final class SampleCommand implements Callable<Integer> {
     }
     Path source = this.source == null ? Path.of("local", "cloudtrail_daily") : this.source;
     long start = System.nanoTime();
-    SampleData.Summary summary = SampleData.generate(source, ym, events, seed);
+    SampleData.Summary summary;
+    try (Progress.SampleBar bar = progress().sample(ym, events)) {
+      summary = SampleData.generate(source, ym, events, seed, bar);
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     Path dir = source.resolve(String.format(Locale.ROOT, "%04d/%02d", ym.getYear(), ym.getMonthValue()));
     spec.commandLine().getOut().println(String.format(Locale.ROOT,
@@ -80,12 +84,18 @@ final class SampleCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** A bar of the events written, on stderr when it is a terminal. */
+  private Progress progress() {
+    Screen screen = spec.root().userObject() instanceof Main main ? main.screen() : Screen.PLAIN;
+    return new Progress(screen, spec.commandLine().getErr(), Progress.INTERVAL);
+  }
+
   private int raw(YearMonth ym) {
     Path root = source == null ? Path.of("local", "cloudtrail_raw") : source;
     long start = System.nanoTime();
     RawCloudTrailSample.Summary summary;
-    try {
-      summary = RawCloudTrailSample.generate(root, ym, events, seed, account, region);
+    try (Progress.SampleBar bar = progress().sample(ym, events)) {
+      summary = RawCloudTrailSample.generate(root, ym, events, seed, account, region, bar);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--" + e.getMessage(), e);
     }

@@ -1,7 +1,6 @@
 package dev.partitionbuilder.cli;
 
 import dev.partitionbuilder.aws.AwsBackend;
-import dev.partitionbuilder.aws.AwsClients;
 import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.local.LocalBackend;
 import java.io.PrintWriter;
@@ -22,6 +21,7 @@ import picocli.CommandLine.Spec;
  * resumes or starts over from it.
  */
 @Command(name = "unlock", mixinStandardHelpOptions = true,
+    header = "Removes a month's lock that a crashed or killed build left.",
     description = {"Removes a month's lock that a crashed or killed build left. Refuses a lock whose lease has not run "
         + "out and whose process is not known to be gone (locally: not running on this host), unless --force.",
         "The month's saved build state, if any, is kept: the next run resumes or starts over from it."})
@@ -49,8 +49,9 @@ final class UnlockCommand implements Callable<Integer> {
     YearMonth target = MonthRange.month(month);
     Clock clock = Clock.systemUTC();
     MonthLocks locks = engine == RunCommand.Engine.athena
-        ? AwsBackend.monthLocks(config.load(), AwsClients.create(), clock)
-        : LocalBackend.locks(LocalBackend.TableNames.fromEnvironment(config.values()), warehouse, clock);
+        ? AwsBackend.monthLocks(config.load(), new AwsSetup(config.values(), "Cannot read the month's lock in S3").clients(),
+            clock)
+        : LocalBackend.locks(config.tableNames(), warehouse, clock);
     String state = locks.savedState(target).map(s -> "its saved build state " + s + " is kept: the next run resumes "
         + "or starts over from it").orElse("no saved build state");
     Optional<MonthLocks.Found> found = locks.find(target);

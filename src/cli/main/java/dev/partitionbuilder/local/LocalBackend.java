@@ -14,6 +14,7 @@ import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.TableDefinition;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.local.trino.HiveDdl;
+import dev.partitionbuilder.local.trino.QueryProgress;
 import dev.partitionbuilder.local.trino.QueryFailedException;
 import dev.partitionbuilder.local.trino.QueryRows;
 import dev.partitionbuilder.local.trino.TrinoCatalog;
@@ -161,18 +162,17 @@ public final class LocalBackend implements AutoCloseable {
       Config.requirePrefix(prefix);
     }
 
-    /** The Lambda's variables where set, the CloudTrail example's names where not. */
-    public static TableNames fromEnvironment(java.util.Map<String, String> env) {
-      return new TableNames(
-          env.getOrDefault(Config.GLUE_DATABASE, CLOUDTRAIL.database()),
-          env.getOrDefault(Config.SRC_TABLE_NAME, CLOUDTRAIL.sourceTable()),
-          env.getOrDefault(Config.DST_TABLE_NAME, CLOUDTRAIL.destinationTable()),
-          env.getOrDefault(Config.DST_PREFIX, CLOUDTRAIL.prefix()));
+    /** The names and prefix of {@code config}, already checked by it. */
+    public static TableNames of(Config config) {
+      return new TableNames(config.database(), config.sourceTable(), config.destinationTable(), config.prefix());
     }
   }
 
   /** This process, named once: asking the OS for the host name and start instant is not free. */
   private static final LocalHolders HOLDERS = LocalHolders.ofThisProcess();
+
+  /** What builds a month again after a build left work to finish: no message is delivered again locally. */
+  public static final String RERUN = "the same command run again";
 
   /** Writers per CTAS: the bundled template's 4 buckets are written by 2 tasks on a small machine. */
   private static final int WRITERS = 2;
@@ -278,7 +278,7 @@ public final class LocalBackend implements AutoCloseable {
         BuildSettings.defaults(new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)))
             .withMinRows(settings.minRows()).withLockLease(settings.lockLease()).withHolders(HOLDERS)
             .withMinPreviousRowsPercent(settings.minPreviousRowsPercent()).withMaxScanBytes(settings.maxScanBytes())
-            .withPartitionGrace(settings.partitionGrace()),
+            .withPartitionGrace(settings.partitionGrace()).withRerun(RERUN),
         clock, Sleeper.SYSTEM);
     LocalBackend backend = new LocalBackend(settings, trino, ownsTrino, metastore, engine, builder, layout, store, catalog);
     if (settings.minPreviousRowsPercent() > 0) {
@@ -340,7 +340,8 @@ public final class LocalBackend implements AutoCloseable {
         names.prefix(), partitioning);
   }
 
-  private static TableDefinition definition(HiveDdl ddl) {
+  /** What the builder reads of the long-lived table {@code ddl}: its LOCATION, partition keys and properties. */
+  public static TableDefinition definition(HiveDdl ddl) {
     return new TableDefinition(ddl.database() + "." + ddl.table(), ddl.location().orElse(""), ddl.partitionColumns()
         .stream().map(c -> new TableDefinition.Column(c.name(), c.hiveType())).toList(), ddl.tableProperties());
   }
@@ -359,6 +360,11 @@ public final class LocalBackend implements AutoCloseable {
     // The location goes into the CTAS as a SQL literal: percent-encode the one character that could end it.
     String root = warehouse.toUri().toString().replace("'", "%27");
     return root.endsWith("/") ? root : root + "/";
+  }
+
+  /** How far the query running now has got; empty between queries. Safe to call from any thread. */
+  public Optional<QueryProgress> queryProgress() {
+    return engine.progress();
   }
 
   /** The engine this backend runs on, for reading what was built. */
@@ -434,7 +440,19 @@ public final class LocalBackend implements AutoCloseable {
         "source_bucket", "local-source", "source_prefix", ""));
   }
 
-  private static HiveDdl readDdl(Optional<Path> file, String bundled, Map<String, String> values) {
+  /**
+   * Which files of the source directory hold a month, as the source table's DDL ({@code file},
+   * else the bundled one) lays them out, for commands that look before the engine starts.
+   */
+  public static SourceMonthFiles sourceMonthFiles(Optional<Path> file, TableNames names) {
+    return SourceMonthFiles.of(sourceDdl(file, names));
+  }
+
+  /**
+   * A table's DDL, {@code file} or else the classpath's {@code bundled} one, with its {@code {{name}}}
+   * placeholders filled in from {@code values}.
+   */
+  public static HiveDdl readDdl(Optional<Path> file, String bundled, Map<String, String> values) {
     UnaryOperator<String> render = ddl -> {
       for (Map.Entry<String, String> value : values.entrySet()) {
         ddl = ddl.replace("{{" + value.getKey() + "}}", value.getValue());
@@ -445,7 +463,7 @@ public final class LocalBackend implements AutoCloseable {
       try {
         return HiveDdl.parse(render.apply(Files.readString(file.get(), StandardCharsets.UTF_8)), file.get().toString());
       } catch (IOException e) {
-        throw new ConfigException("Cannot read the table DDL " + file.get() + ": " + e.getMessage(), e);
+        throw new ConfigException("Cannot read the table DDL " + file.get() + ": " + FileProblem.why(file.get(), e), e);
       }
     }
     try (InputStream in = LocalBackend.class.getClassLoader().getResourceAsStream(bundled)) {

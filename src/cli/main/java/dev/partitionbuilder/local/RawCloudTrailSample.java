@@ -71,7 +71,14 @@ public final class RawCloudTrailSample {
   }
 
   public static Summary generate(Path root, YearMonth month, int events, long seed, String account, String region) {
+    return generate(root, month, events, seed, account, region, SampleProgress.NONE);
+  }
+
+  /** As {@link #generate(Path, YearMonth, int, long, String, String)}, telling {@code progress} how far it has got. */
+  public static Summary generate(Path root, YearMonth month, int events, long seed, String account, String region,
+      SampleProgress progress) {
     requireNonNull(root, "root is null");
+    requireNonNull(progress, "progress is null");
     requireNonNull(month, "month is null");
     if (events < 0) {
       throw new IllegalArgumentException("events must be 0 or more, got " + events);
@@ -86,7 +93,7 @@ public final class RawCloudTrailSample {
     Path staging = dir.resolveSibling("." + region + ".generating-" + Long.toHexString(System.nanoTime()));
     try {
       Files.createDirectories(staging);
-      Summary summary = new Writer(month, events, seed, account, region).write(staging, dir);
+      Summary summary = new Writer(month, events, seed, account, region, progress).write(staging, dir);
       replace(dir, staging, month);
       return summary;
     } catch (IOException | UncheckedIOException e) {
@@ -150,12 +157,15 @@ public final class RawCloudTrailSample {
     private final String account;
     private final String region;
     private final TreeMap<Long, DeliveryFile> open = new TreeMap<>();
+    private final SampleProgress progress;
+    private long written;
     private long nextMonth;
     private int files;
     private long bytes;
 
-    Writer(YearMonth month, int events, long seed, String account, String region) {
+    Writer(YearMonth month, int events, long seed, String account, String region, SampleProgress progress) {
       this.month = month;
+      this.progress = progress;
       this.events = events;
       // Another stream than the NDJSON sample's, so the two layouts are not one month twice.
       this.random = new SplittableRandom(seed * 1_000_033L + month.getYear() * 12L + month.getMonthValue());
@@ -185,6 +195,9 @@ public final class RawCloudTrailSample {
             nextMonth++;
           }
           open.computeIfAbsent(delivered / 3600, hour -> create(staging, hour)).add(event.toString());
+          if (++written % SampleData.PROGRESS_EVERY == 0) {
+            progress.written(written, files, bytes);
+          }
         }
       }
       for (DeliveryFile file : open.values()) {
@@ -218,6 +231,7 @@ public final class RawCloudTrailSample {
       file.out.close();
       files++;
       bytes += Files.size(file.path);
+      progress.written(written, files, bytes);
     }
   }
 

@@ -42,6 +42,8 @@ public final class SampleData {
   public static final int DEFAULT_EVENTS = 100_000;
 
   static final int EVENTS_PER_MALFORMED_LINE = 20_000;
+  /** How often, in events, a generation tells its {@link SampleProgress} between files. */
+  static final int PROGRESS_EVERY = 4_096;
   static final int MIN_EVENTS_FOR_MALFORMED = 1_000;
   private static final String[] NOT_JSON = {
       "not json at all", "<html><body><h1>503 Service Unavailable</h1></body></html>"};
@@ -67,7 +69,13 @@ public final class SampleData {
    * spread over every day of the month. Other months are not touched.
    */
   public static Summary generate(Path sourceRoot, YearMonth month, int events, long seed) {
+    return generate(sourceRoot, month, events, seed, SampleProgress.NONE);
+  }
+
+  /** As {@link #generate(Path, YearMonth, int, long)}, telling {@code progress} how far it has got. */
+  public static Summary generate(Path sourceRoot, YearMonth month, int events, long seed, SampleProgress progress) {
     requireNonNull(sourceRoot, "sourceRoot is null");
+    requireNonNull(progress, "progress is null");
     requireNonNull(month, "month is null");
     if (events < 0) {
       throw new IllegalArgumentException("events must be 0 or more, got " + events);
@@ -80,7 +88,7 @@ public final class SampleData {
     try {
       deleteLeftovers(monthDir);
       Files.createDirectories(partial);
-      Summary summary = new Writer(month, events, seed).write(partial);
+      Summary summary = new Writer(month, events, seed, progress).write(partial);
       deleteRecursively(monthDir);
       Files.move(partial, monthDir, StandardCopyOption.ATOMIC_MOVE);
       return summary;
@@ -127,14 +135,17 @@ public final class SampleData {
     private final SplittableRandom random;
     private final Call call;
     private final long[] malformedAt;
+    private final SampleProgress progress;
+    private long written;
     private long lines;
     private int malformedWritten;
     private int files;
     private long bytes;
 
-    Writer(YearMonth month, int events, long seed) {
+    Writer(YearMonth month, int events, long seed, SampleProgress progress) {
       this.month = month;
       this.events = events;
+      this.progress = progress;
       // The cast follows the seed only; the events follow the seed and the month.
       this.random = new SplittableRandom(seed * 1_000_003L + month.getYear() * 12L + month.getMonthValue());
       this.call = new Call(new Cast(seed), random);
@@ -178,10 +189,14 @@ public final class SampleData {
           call.write(g, day, seconds[i]);
           g.writeRaw('\n');
           lines++;
+          if (++written % PROGRESS_EVERY == 0) {
+            progress.written(written, files, bytes);
+          }
         }
       }
       files++;
       bytes += Files.size(file);
+      progress.written(written, files, bytes);
     }
 
     /** Every other one is an event cut short, the rest are not JSON at all. */

@@ -130,6 +130,50 @@ class EnqueueCommandTest {
   }
 
   @Test
+  void dryRunNeedsNoQueueUrl() {
+    int code = run("enqueue", "--from", "2024-12", "--to", "2025-01", "--dry-run");
+
+    assertThat(code).isZero();
+    assertThat(err.toString()).isEmpty();
+    assertThat(out.toString().lines()).containsExactly(
+        "2024-12 {\"month\": 12, \"year\": 2024}",
+        "2025-01 {\"month\": 1, \"year\": 2025}",
+        "dry run: 2 message(s) not sent (no --queue-url given)");
+  }
+
+  @Test
+  void sendingWithoutAQueueUrlSaysWhatToPassInOneLine() {
+    int code = run("enqueue", "--from", "2024-12", "--to", "2025-01");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().lines()).containsExactly("partition-builder: error: Cannot send 2 message(s): no "
+        + "--queue-url was given: pass the trigger queue's URL, such as "
+        + "https://sqs.us-east-1.amazonaws.com/123456789012/partition-builder (or --dry-run to print the messages only)");
+  }
+
+  @Test
+  void aRangeOfMoreThanTenYearsIsRefusedUnlessConfirmedWithYes() {
+    int code = run("enqueue", "--from", "1900-01", "--to", "2026-12", "--dry-run");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().lines()).containsExactly("partition-builder: error: Refusing --from 1900-01 --to "
+        + "2026-12: that is 1,524 months, more than 120 (ten years): check the range, or pass --yes to send a message "
+        + "for each of them");
+
+    assertThat(run("enqueue", "--from", "1900-01", "--to", "2026-12", "--dry-run", "--yes")).isZero();
+    assertThat(out.toString().lines()).hasSize(1_525).endsWith("dry run: 1524 message(s) not sent (no --queue-url given)");
+  }
+
+  @Test
+  void tenYearsNeedNoYes() {
+    assertThat(run("enqueue", "--from", "2015-01", "--to", "2024-12", "--dry-run")).isZero();
+
+    assertThat(out.toString().lines()).hasSize(121);
+  }
+
+  @Test
   void exitsOneAndNamesTheMonthsNotSentAsRangesWhenTheQueueDoesNotExist() {
     String missing = sqs.endpoint() + "/000000000000/no-such-queue";
 
@@ -163,7 +207,7 @@ class EnqueueCommandTest {
       }
       return response.successful(ok).build();
     }).when(client).sendMessageBatch(any(SendMessageBatchRequest.class));
-    CommandLine cli = new CommandLine(new EnqueueCommand(endpoint -> client));
+    CommandLine cli = new CommandLine(new EnqueueCommand(endpoint -> client), new EnvironmentFactory(Map.of(), Interruptions.none()));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
 

@@ -2,6 +2,8 @@ package dev.partitionbuilder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.testing.AthenaTemplates;
@@ -10,13 +12,15 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
-  private static final Map<String, String> ENV = Map.of(
+  static final Map<String, String> ENV = Map.of(
       "ATHENA_WORKGROUP", "primary",
       "GLUE_DATABASE", "cloudtrail",
       "SRC_TABLE_NAME", "cloudtrail_daily",
@@ -35,28 +39,85 @@ class MainTest {
     return Path.of("src/lambda/test/resources", name).toString();
   }
 
+  private static final List<String> MARCH_STEPS = List.of(
+      "  partition  s3://my-bucket/cloudtrail_monthly/2024/03/",
+      "  staging    s3://my-bucket/cloudtrail_monthly/_staging/2024/03/",
+      "  lock       s3://my-bucket/cloudtrail_monthly/_locks/2024/03",
+      "  state      s3://my-bucket/cloudtrail_monthly/_state/2024/03.json",
+      "  temp table \"cloudtrail\".\"cloudtrail_monthly_temp_202403\"",
+      "  steps:",
+      "    1. take the lock",
+      "    2. if the state holds an unfinished build, finish that build; otherwise:",
+      "    3. drop the temp table if it exists",
+      "    4. delete every object under staging",
+      "    5. run the CTAS, which creates the temp table at staging",
+      "    6. drop the temp table (its files stay)",
+      "    7. if the CTAS wrote at least MIN_ROWS row(s), copy its files into the partition; else stop, the partition "
+          + "as it was",
+      "    8. delete the partition's objects from before",
+      "    9. clear staging",
+      "   10. release the lock");
+
   @Test
-  void planPrintsOneLinePerRecordInOrderAndExitsZeroWhenAllPlan() {
+  void planPrintsEachRecordsMonthPlacesAndNumberedSteps_oncePerMonth_andExitsZeroWhenAllPlan() {
     int code = run(ENV, "plan", "--event", "examples/sqs-event.json");
 
     assertThat(code).isZero();
-    assertThat(out.toString().lines()).containsExactly(
-        "19dd0b57-b21e-4ac1-bd88-01bbb068cb78 2024-03 take the lock s3://my-bucket/cloudtrail_monthly/_locks/2024/03; finish the build saved in "
-            + "s3://my-bucket/cloudtrail_monthly/_state/2024/03.json if there is one, else "
-            + "drop table \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" "
-            + "if it exists; delete every object under s3://my-bucket/cloudtrail_monthly/_staging/2024/03/; run the CTAS "
-            + "creating \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" at that location; "
-            + "drop \"cloudtrail\".\"cloudtrail_monthly_temp_202403\"; if it succeeded with at least MIN_ROWS row(s), "
-            + "copy its files into s3://my-bucket/cloudtrail_monthly/2024/03/, then delete the objects that were there "
-            + "before and clear s3://my-bucket/cloudtrail_monthly/_staging/2024/03/; release the lock",
-        "2e1424d4-f796-459a-8184-9c92662be6da 2024-03 take the lock s3://my-bucket/cloudtrail_monthly/_locks/2024/03; finish the build saved in "
-            + "s3://my-bucket/cloudtrail_monthly/_state/2024/03.json if there is one, else "
-            + "drop table \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" "
-            + "if it exists; delete every object under s3://my-bucket/cloudtrail_monthly/_staging/2024/03/; run the CTAS "
-            + "creating \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" at that location; "
-            + "drop \"cloudtrail\".\"cloudtrail_monthly_temp_202403\"; if it succeeded with at least MIN_ROWS row(s), "
-            + "copy its files into s3://my-bucket/cloudtrail_monthly/2024/03/, then delete the objects that were there "
-            + "before and clear s3://my-bucket/cloudtrail_monthly/_staging/2024/03/; release the lock");
+    List<String> expected = new ArrayList<>();
+    expected.add("message 19dd0b57-b21e-4ac1-bd88-01bbb068cb78: 2024-03 of cloudtrail.cloudtrail_monthly (found by "
+        + "partition projection)");
+    expected.addAll(MARCH_STEPS);
+    expected.add("message 2e1424d4-f796-459a-8184-9c92662be6da: 2024-03, the same steps as message "
+        + "19dd0b57-b21e-4ac1-bd88-01bbb068cb78");
+    assertThat(out.toString().lines()).containsExactlyElementsOf(expected);
+    assertThat(out.toString().lines()).allSatisfy(line -> assertThat(line).hasSizeLessThanOrEqualTo(120));
+  }
+
+  @Test
+  void planMonthPrintsThatMonthsStepsWithoutAnEventFile() {
+    int code = run(ENV, "plan", "--month", "2024-03");
+
+    assertThat(code).isZero();
+    List<String> expected = new ArrayList<>();
+    expected.add("2024-03 of cloudtrail.cloudtrail_monthly (found by partition projection)");
+    expected.addAll(MARCH_STEPS);
+    assertThat(out.toString().lines()).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void planMonthRefusesAMonthTheTablesProjectionDoesNotCover_inOneLine() {
+    int code = run(ENV, "plan", "--month", "1999-12");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().lines()).containsExactly("partition-builder: error: Cannot build 1999-12 of "
+        + "cloudtrail.cloudtrail_monthly: its partition key year covers 2013,2099 (projection.year.range), so Athena "
+        + "would never read that month");
+  }
+
+  @Test
+  void planNeedsAMonthOrAnEventButNotBoth() {
+    assertThat(run(ENV, "plan", "--month", "2024-03", "--event", "examples/sqs-event.json")).isEqualTo(2);
+    assertThat(run(ENV, "plan")).isEqualTo(2);
+
+    assertThat(err.toString().lines()).hasSize(4).contains("Try './partition-builder plan --help'");
+  }
+
+  @Test
+  void planJsonGivesEachRecordItsMonthPlacesAndSteps_orItsError() throws Exception {
+    int code = run(ENV, "plan", "--json", "--event", resource("sqs/rejected-batch.json"));
+
+    assertThat(code).isEqualTo(1);
+    JsonNode records = new ObjectMapper().readTree(out.toString());
+    assertThat(records).hasSize(3);
+    assertThat(records.get(0).get("messageId").asText()).isEqualTo("ok-1");
+    assertThat(records.get(0).get("month").asText()).isEqualTo("2024-03");
+    assertThat(records.get(0).get("partition").asText()).isEqualTo("s3://my-bucket/cloudtrail_monthly/2024/03/");
+    assertThat(records.get(0).get("tempTable").asText()).isEqualTo("\"cloudtrail\".\"cloudtrail_monthly_temp_202403\"");
+    assertThat(records.get(0).get("steps")).hasSize(10);
+    assertThat(records.get(0).get("steps").get(9).asText()).isEqualTo("release the lock");
+    assertThat(records.get(1).get("error").asText()).startsWith("month: expected a JSON integer");
+    assertThat(records.get(1).has("steps")).isFalse();
   }
 
   /** The plan follows the table's own layout: a table without projection gets its Glue partition swapped. */
@@ -69,11 +130,16 @@ class MainTest {
     int code = run(ENV, "plan", "--event", "examples/sqs-event.json", "--destination-ddl", ddl.toString());
 
     assertThat(code).isZero();
-    assertThat(out.toString().lines().toList().get(0)).contains(
-        "delete what failed builds and expired retired builds left under s3://my-bucket/cloudtrail_monthly/year=2024/month=03/; "
-            + "run the CTAS creating \"cloudtrail\".\"cloudtrail_monthly_temp_202403\" at a new location "
-            + "s3://my-bucket/cloudtrail_monthly/year=2024/month=03/build-<time>-<id>/",
-        "point the partition [2024, 03] of \"cloudtrail\".\"cloudtrail_monthly\" at it in one catalog call");
+    assertThat(out.toString().lines()).startsWith(
+        "message 19dd0b57-b21e-4ac1-bd88-01bbb068cb78: 2024-03 of cloudtrail.cloudtrail_monthly (its Glue partition "
+            + "[2024, 03])",
+        "  partition  s3://my-bucket/cloudtrail_monthly/year=2024/month=03/",
+        "  lock       s3://my-bucket/cloudtrail_monthly/_locks/2024/03");
+    assertThat(out.toString().lines()).contains(
+        "    4. delete what failed builds and expired retired builds left under the partition",
+        "    5. run the CTAS, which creates the temp table at a new location, the partition's build-<time>-<id>/",
+        "    7. if the CTAS wrote at least MIN_ROWS row(s), point the Glue partition [2024, 03] of "
+            + "\"cloudtrail\".\"cloudtrail_monthly\" at it in one catalog call; else stop, the partition as it was");
   }
 
   @Test
@@ -84,8 +150,9 @@ class MainTest {
     int code = run(ENV, "plan", "--event", event.toString());
 
     assertThat(code).isEqualTo(1);
-    assertThat(out.toString().lines()).containsExactly("old error: Cannot build 1999-12 of cloudtrail.cloudtrail_monthly: its "
-        + "partition key year covers 2013,2099 (projection.year.range), so Athena would never read that month");
+    assertThat(out.toString().lines()).containsExactly("message old: error: Cannot build 1999-12 of "
+        + "cloudtrail.cloudtrail_monthly: its partition key year covers 2013,2099 (projection.year.range), so Athena "
+        + "would never read that month");
   }
 
   @Test
@@ -109,15 +176,16 @@ class MainTest {
     int code = run(ENV, "plan", "--event", resource("sqs/rejected-batch.json"));
 
     assertThat(code).isEqualTo(1);
-    assertThat(out.toString().lines()).hasSize(3);
-    assertThat(out.toString().lines().toList().get(0)).startsWith("ok-1 2024-03 take the lock s3://my-bucket/cloudtrail_monthly/_locks/2024/03;");
-    assertThat(out.toString().lines().toList().get(1)).startsWith("bad-1 error: month: expected a JSON integer")
-        .contains("\"03\"");
-    assertThat(out.toString().lines().toList().get(2)).startsWith("bad-2 error: message body is not JSON");
+    List<String> headings = out.toString().lines().filter(line -> line.startsWith("message ")).toList();
+    assertThat(headings).hasSize(3);
+    assertThat(headings.get(0)).isEqualTo("message ok-1: 2024-03 of cloudtrail.cloudtrail_monthly (found by partition "
+        + "projection)");
+    assertThat(headings.get(1)).startsWith("message bad-1: error: month: expected a JSON integer").contains("\"03\"");
+    assertThat(headings.get(2)).startsWith("message bad-2: error: message body is not JSON");
   }
 
   @Test
-  void planEscapesControlCharactersOfMessageIdsAndBodies_oneLinePerRecord(@TempDir Path dir) throws Exception {
+  void planEscapesControlCharactersOfMessageIdsAndBodies_oneHeadingPerRecord(@TempDir Path dir) throws Exception {
     // JSON escapes, so the file itself is plain text: ESC, CR LF, U+2028, NEL, DEL and NUL arrive as the parser reads them.
     Path event = dir.resolve("event.json");
     Files.writeString(event, "{\"Records\": ["
@@ -129,13 +197,15 @@ class MainTest {
 
     assertThat(code).isEqualTo(1);
     // lines() splits at CR and LF only; a raw U+2028 or NEL would still be a control character below.
-    assertThat(out.toString().lines()).hasSize(3).allSatisfy(line ->
+    List<String> headings = out.toString().lines().filter(line -> line.startsWith("message ")).toList();
+    assertThat(headings).hasSize(3);
+    assertThat(out.toString().lines()).allSatisfy(line ->
         assertThat(line.chars()).as(line).noneMatch(c -> c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029));
-    assertThat(out.toString().lines().toList().get(0)).startsWith("ok\\u001B[2J\\r\\nforged 2024-01 take the lock 2024-03 ");
-    assertThat(out.toString().lines().toList().get(1))
-        .startsWith("bad\\u2028x error: month: expected a JSON integer from 1 to 12, got a string")
+    assertThat(headings.get(0)).startsWith("message ok\\u001B[2J\\r\\nforged 2024-01 take the lock: 2024-03 of ");
+    assertThat(headings.get(1))
+        .startsWith("message bad\\u2028x: error: month: expected a JSON integer from 1 to 12, got a string")
         .contains("\\u0085\\u007F\\u2028");
-    assertThat(out.toString().lines().toList().get(2)).startsWith("raw error: message body is not JSON")
+    assertThat(headings.get(2)).startsWith("message raw: error: message body is not JSON")
         .contains("\\u0000\\u2029{");
   }
 
@@ -152,6 +222,20 @@ class MainTest {
     }
     assertThat(err.toString()).contains("--timeout " + minutes, "from 1 to 1440", "MAX_TIMEOUT_MINUTES")
         .doesNotContain("Exception");
+  }
+
+  @Test
+  void runRefusesARangeOfMoreThanTenYearsBeforeDoingAnything_unlessYes(@TempDir Path dir) throws Exception {
+    int code = run(ENV, "run", "--from", "2000-01", "--to", "2024-12", "--source", dir.resolve("source").toString(),
+        "--warehouse", dir.resolve("warehouse").toString());
+
+    assertThat(code).isEqualTo(2);
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("nothing written").isEmpty();
+    }
+    assertThat(err.toString().lines()).containsExactly("partition-builder: error: Refusing --from 2000-01 --to "
+        + "2024-12: that is 300 months, more than 120 (ten years): check the range, or pass --yes to rebuild each of "
+        + "them");
   }
 
   @Test

@@ -50,8 +50,118 @@ class RunCommandTest {
     assertThat(Files.list(dir.resolve("wh/cloudtrail_monthly/2024/01"))).hasSize(4);
     assertThat(out.toString()).contains("Parquet: " + dir.resolve("wh/cloudtrail_monthly/2024/01") + "/ to "
         + dir.resolve("wh/cloudtrail_monthly/2024/02") + "/ (one directory per month");
+    assertThat(out.toString()).contains("\n2 months: 2 built; " + String.format("%,d", jan.lines() + feb.lines())
+        + " rows, 8 files, ");
     assertThat(out.toString()).contains("Query it: ./partition-builder query \"SELECT count(*) FROM "
         + "cloudtrail.cloudtrail_monthly\" --warehouse " + dir.resolve("wh"));
+    // Neither stream is a terminal here: plain lines only.
+    assertThat(out.toString() + err).doesNotContain("\r", "\033");
+  }
+
+  /**
+   * A range whose middle month fails: every month is a row of the table, in order, each printed as
+   * it ends (the first two before the last is even built), then the counts, and the directories of
+   * the months built; no "Query it" hint, as the table is not what was asked for.
+   */
+  @Test
+  void aFailedMonthIsARowOfTheTableWithItsReason_theTableEndsWithTheCounts_andNoQueryHint() throws Exception {
+    SampleData.Summary jan = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 400, 1);
+    SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 2), 100, 1);
+    SampleData.Summary mar = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 3), 300, 1);
+    Path march = dir.resolve("wh/cloudtrail_monthly/2024/03");
+    List<String> marchBuiltWhenPrinted = new java.util.ArrayList<>();
+    PrintWriter watched = new PrintWriter(new java.io.Writer() {
+      @Override
+      public void write(char[] chars, int off, int len) {
+        String text = new String(chars, off, len);
+        out.write(text);
+        if (text.startsWith("2024-")) {
+          marchBuiltWhenPrinted.add(text.substring(0, 7) + " " + Files.exists(march));
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    }, true);
+
+    int code = Main.run(new String[] {"run", "--from", "2024-01", "--to", "2024-03", "--min-rows", "200", "--source",
+        dir.resolve("src").toString(), "--warehouse", dir.resolve("wh").toString()}, watched, new PrintWriter(err, true),
+        Map.of());
+
+    assertThat(code).isEqualTo(1);
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines.get(0)).startsWith("month            rows  files");
+    assertThat(lines.get(1)).startsWith("2024-01 ").contains(String.format("%,d", jan.lines()));
+    assertThat(lines.get(2)).matches("2024-02  failed after \\d+\\.\\d\\d s: Cannot replace 2024-02: the query wrote 1\\d\\d "
+        + "rows \\(MIN_ROWS=200\\): leaving the previous partition as it was");
+    assertThat(lines.get(3)).startsWith("2024-03 ").contains(String.format("%,d", mar.lines()));
+    assertThat(lines.get(4)).matches("3 months: 2 built, 1 failed; " + String.format("%,d", jan.lines() + mar.lines())
+        + " rows, 8 files, [0-9.]+ KiB, \\d+\\.\\d\\d s");
+    assertThat(lines.get(5)).startsWith("Parquet: " + dir.resolve("wh/cloudtrail_monthly/2024/01") + "/, " + march
+        + "/ (one directory");
+    assertThat(lines).hasSize(6);
+    assertThat(marchBuiltWhenPrinted).containsExactly("2024-01 false", "2024-02 false", "2024-03 true");
+    // Said once, in the table: stderr repeats nothing of it.
+    assertThat(err.toString()).doesNotContain("2024-02");
+  }
+
+  /** --json: every month of the range in the document, the failed one with its error, and the failure on stderr. */
+  @Test
+  void json_keepsEveryMonthOfARange_theFailedOneWithItsError() throws Exception {
+    SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 400, 1);
+    SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 2), 100, 1);
+
+    int code = run("run", "--from", "2024-01", "--to", "2024-02", "--min-rows", "200", "--json", "--source",
+        dir.resolve("src").toString(), "--warehouse", dir.resolve("wh").toString());
+
+    assertThat(code).isEqualTo(1);
+    JsonNode months = new ObjectMapper().readTree(out.toString()).get("months");
+    assertThat(months).hasSize(2);
+    assertThat(months.get(0).get("outcome").asText()).isEqualTo("succeeded");
+    assertThat(months.get(1).get("month").asText()).isEqualTo("2024-02");
+    assertThat(months.get(1).get("outcome").asText()).isEqualTo("failed");
+    assertThat(months.get(1).get("error").asText()).contains("(MIN_ROWS=200)");
+    assertThat(err.toString()).contains("partition-builder: 2024-02 failed: Cannot replace 2024-02: the query wrote ");
+  }
+
+  /**
+   * On a terminal, the built month is green and the failed one red, in the rows and the counts;
+   * --no-color and output that is not a terminal have no escape code at all, and neither has
+   * stderr, which is not a terminal here: no bar, no carriage return.
+   */
+  @Test
+  void onATerminalTheTableIsInColour_builtGreenAndFailedRed_andNeverWithNoColorOrWhenNotATerminal() throws Exception {
+    SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 400, 1);
+    SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 2), 100, 1);
+    String[] args = {"run", "--from", "2024-01", "--to", "2024-02", "--min-rows", "200", "--source",
+        dir.resolve("src").toString(), "--warehouse", dir.resolve("wh").toString()};
+    Screen stdoutTerminal = new Screen(false, true, true, () -> 120, java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThat(Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), Interruptions.none(),
+        stdoutTerminal)).isEqualTo(1);
+
+    assertThat(out.toString()).contains("\n\033[32m2024-01 \033[0m ", "\n\033[31m2024-02  failed after ",
+        "2 months: \033[32m1 built\033[0m, \033[31m1 failed\033[0m; ");
+    assertThat(err.toString()).doesNotContain("\r", "\033");
+
+    for (String[] plain : List.of(concat(args, "--no-color"), args)) {
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+      int code = plain.length > args.length
+          ? Main.run(plain, new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), Interruptions.none(),
+              stdoutTerminal)
+          : run(plain);
+      assertThat(code).isEqualTo(1);
+      assertThat(out.toString()).contains("2 months: 1 built, 1 failed; ").doesNotContain("\033", "\r");
+      assertThat(err.toString()).doesNotContain("\033", "\r");
+    }
+  }
+
+  private static String[] concat(String[] args, String... more) {
+    return Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more)).toArray(String[]::new);
   }
 
   /**
@@ -112,8 +222,27 @@ class RunCommandTest {
         "--warehouse", dir.resolve("wh").toString(), "--template", template.toString());
 
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("2024-01 failed")
-        .contains("COLUMN_NOT_FOUND: line 3:8: Column 'no_such_column' cannot be resolved");
+    assertThat(out.toString()).containsPattern("\n2024-01  failed after \\d+\\.\\d\\d s: Cannot build 2024-01: query \\S+ "
+        + "FAILED .*COLUMN_NOT_FOUND: line 3:8: Column 'no_such_column' cannot be resolved")
+        .contains("\n1 month: 1 failed; 0 rows, 0 files, 0 B, ").doesNotContain("Parquet:", "Query it:");
+    assertThat(out.toString() + err).doesNotContain("\tat ");
+  }
+
+  @Test
+  void withVerbose_aFailedMonthsLineIsFollowedByItsTrace() throws Exception {
+    SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 100, 1);
+    Path template = dir.resolve("bad.sql");
+    Files.writeString(template, UNRESOLVED_COLUMN);
+
+    int code = run("run", "--month", "2024-01", "--source", dir.resolve("src").toString(),
+        "--warehouse", dir.resolve("wh").toString(), "--template", template.toString(), "--verbose");
+
+    assertThat(code).isEqualTo(1);
+    List<String> lines = err.toString().lines().toList();
+    int failed = lines.indexOf(lines.stream().filter(l -> l.startsWith("partition-builder: 2024-01 failed: "))
+        .findFirst().orElseThrow());
+    assertThat(lines.get(failed + 1)).startsWith("dev.partitionbuilder.");
+    assertThat(lines.get(failed + 2)).startsWith("\tat ");
   }
 
   @Test
@@ -135,8 +264,8 @@ class RunCommandTest {
     int code = run(strict);
 
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("2024-01 failed: Cannot replace 2024-01: the query wrote " + jan.lines()
-        + " rows (MIN_ROWS=" + (jan.lines() + 1) + "): leaving the previous partition as it was");
+    assertThat(out.toString()).containsPattern("2024-01  failed after [0-9.]+ s: Cannot replace 2024-01: the query wrote "
+        + jan.lines() + " rows \\(MIN_ROWS=" + (jan.lines() + 1) + "\\): leaving the previous partition as it was\n");
     Map<Path, Long> after = new java.util.TreeMap<>();
     try (var files = Files.list(partition)) {
       for (Path file : files.toList()) {
@@ -162,7 +291,7 @@ class RunCommandTest {
         "--warehouse", dir.resolve("wh").toString()}, new PrintWriter(out, true), new PrintWriter(err, true), guarded);
 
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("2024-01 failed: Cannot replace 2024-01: the query wrote " + partial.lines()
+    assertThat(out.toString()).contains(": Cannot replace 2024-01: the query wrote " + partial.lines()
         + " rows, fewer than 50% of the " + full.lines() + " rows the partition holds now (MIN_PREVIOUS_ROWS_PERCENT=50): "
         + "leaving the previous partition as it was");
     assertThat(sizes(partition)).isEqualTo(before);
@@ -204,8 +333,8 @@ class RunCommandTest {
         "--warehouse", dir.resolve("wh").toString()}, new PrintWriter(out, true), new PrintWriter(err, true), guarded);
 
     assertThat(refused).isEqualTo(1);
-    assertThat(err.toString()).contains("2024-01 failed: Cannot replace 2024-01: the query wrote " + partial.lines()
-        + " rows, fewer than 50% of the");
+    assertThat(out.toString()).containsPattern("2024-01  failed after [0-9.]+ s: Cannot replace 2024-01: the query wrote "
+        + partial.lines() + " rows, fewer than 50% of the");
     assertThat(passed).as(err.toString()).isZero();
     assertThat(out.toString()).contains("Checked: each month above passed its checks; its output was deleted and "
         + "nothing was replaced");
@@ -240,7 +369,7 @@ class RunCommandTest {
 
     assertThat(code).as(err.toString()).isEqualTo(1);
     // Stopped while it ran, or, on a fast machine, seen only once it had ended: refused either way.
-    assertThat(err.toString()).containsPattern("2024-01 failed: Cannot build 2024-01: query \\S+ (has scanned \\d+ "
+    assertThat(out.toString()).containsPattern("2024-01  failed after [0-9.]+ s: Cannot build 2024-01: query \\S+ (has scanned \\d+ "
         + "bytes, more than MAX_SCAN_BYTES=1, so it was stopped|ended SUCCEEDED having scanned \\d+ bytes, more than "
         + "MAX_SCAN_BYTES=1, so its output is not used); the partition is as it was");
     assertThat(sizes(partition)).isEqualTo(before);
@@ -264,7 +393,8 @@ class RunCommandTest {
         "--min-rows", "-1");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString().strip()).contains("MIN_ROWS=-1 must be 0 or more").doesNotContain("\n");
+    assertThat(err.toString().strip())
+        .isEqualTo("partition-builder: error: --min-rows -1 must be 0 or more (0 accepts an empty month)");
   }
 
   @Test
@@ -321,10 +451,17 @@ class RunCommandTest {
           "examples/sales-csv/sales_daily.sql", "--warehouse", dir.resolve("wh").toString());
 
       assertThat(code).isEqualTo(2);
-      assertThat(err.toString().strip()).isEqualTo("partition-builder: error: Cannot build 2014-12 from --source-ddl "
-          + "examples/sales-csv/sales_daily.sql: no --source was given and local/cloudtrail_daily/2014/12 holds no "
-          + "files (sample CloudTrail is generated only for the bundled source table): pass --source DIR with that "
-          + "table's files");
+      List<String> lines = err.toString().lines().toList();
+      assertThat(lines).hasSize(2);
+      assertThat(lines.get(0)).isEqualTo("partition-builder: --events 10 ignored: --source-ddl "
+          + "examples/sales-csv/sales_daily.sql was given, and sample CloudTrail is generated only into "
+          + "local/cloudtrail_daily for the bundled source table");
+      // local/cloudtrail_daily may not exist, or hold other months (of the bundled table) but none of this one.
+      assertThat(lines.get(1))
+          .startsWith("partition-builder: error: Cannot build 2014-12: --source-ddl examples/sales-csv/sales_daily.sql "
+              + "reads its own files: no --source was given, and local/cloudtrail_daily ")
+          .endsWith("; sample CloudTrail is generated only for the bundled source table: pass --source DIR with that "
+              + "table's files");
       assertThat(monthDir).doesNotExist();
       assertThat(dir.resolve("wh")).doesNotExist();
     } finally {

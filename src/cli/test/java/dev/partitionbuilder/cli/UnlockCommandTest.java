@@ -104,7 +104,7 @@ class UnlockCommandTest {
         dir.resolve("wh").toString());
 
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("2024-03 failed: Cannot build 2024-03: another build holds the lock ")
+    assertThat(out.toString()).contains("\n2024-03  busy: Cannot build 2024-03: another build holds the lock ")
         .contains("; if no build of 2024-03 is running, remove it with: partition-builder unlock --month 2024-03 "
             + "--warehouse " + dir.resolve("wh"))
         .doesNotContain("message");

@@ -1,5 +1,6 @@
 package dev.partitionbuilder.aws;
 
+import dev.partitionbuilder.core.BuildSettings;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
@@ -28,6 +29,12 @@ public final class AwsBackend {
    * @throws ConfigException when the table, the template or the workgroup cannot be used
    */
   public static PartitionBuilder partitionBuilder(Config config, AwsClients clients, Clock clock, Sleeper sleeper) {
+    return partitionBuilder(config, config.buildSettings(), clients, clock, sleeper);
+  }
+
+  /** As {@link #partitionBuilder(Config, AwsClients, Clock, Sleeper)}, building with {@code settings}. */
+  public static PartitionBuilder partitionBuilder(Config config, BuildSettings settings, AwsClients clients, Clock clock,
+      Sleeper sleeper) {
     GlueCatalog catalog = new GlueCatalog(clients.glue());
     TableDefinition destination = catalog.table(config.database(), config.destinationTable()).orElseThrow(() ->
         new ConfigException(Config.DST_TABLE_NAME + "=\"" + config.destinationTable() + "\": there is no such table in "
@@ -43,7 +50,7 @@ public final class AwsBackend {
         new S3ObjectStore(clients.s3(), config.bucket()),
         catalog,
         engine,
-        config.buildSettings(),
+        settings,
         clock,
         sleeper);
   }

@@ -62,7 +62,8 @@ public final class AwsClients {
     return athena;
   }
 
-  static SdkHttpClient httpClient() {
+  /** Public, as {@link #configure} and {@link #pathStyle}, for the CLI's own clients (its --config names a region). */
+  public static SdkHttpClient httpClient() {
     return UrlConnectionHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(5))
         .socketTimeout(Duration.ofSeconds(60))
@@ -74,7 +75,7 @@ public final class AwsClients {
     return AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build();
   }
 
-  static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, SdkHttpClient http) {
+  public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, SdkHttpClient http) {
     builder.httpClient(http)
         .credentialsProvider(credentials())
         .overrideConfiguration(o -> o.retryStrategy(retryStrategy()));
@@ -100,7 +101,7 @@ public final class AwsClients {
    * {@code bucket.endpoint}: for S3-compatible endpoints given by {@code AWS_ENDPOINT_URL_S3}
    * (stand-ins, LocalStack); AWS itself needs nothing.
    */
-  static boolean pathStyle(Map<String, String> env) {
+  public static boolean pathStyle(Map<String, String> env) {
     return "true".equalsIgnoreCase(env.getOrDefault(S3_FORCE_PATH_STYLE, "false").strip());
   }
 

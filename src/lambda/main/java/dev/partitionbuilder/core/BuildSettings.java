@@ -22,9 +22,15 @@ import java.time.Duration;
  * @param minPreviousRowsPercent least share, in percent, of the rows the partition holds now that
  *     a query must write to replace it; 0 never counts them ({@link ReplaceGuard})
  * @param maxScanBytes most bytes a query may scan before it is stopped; 0 sets no cap
+ * @param rerun what starts the month's next build, as an error that leaves work to it says (such as
+ *     "the next attempt resumes it"): {@value #NEXT_ATTEMPT} where the message is delivered again
+ *     (the Lambda), what to run where a person starts it (the CLI)
  */
 public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Duration lockLease, int copyThreads,
-    LockHolders holders, Duration partitionGrace, int minPreviousRowsPercent, long maxScanBytes) {
+    LockHolders holders, Duration partitionGrace, int minPreviousRowsPercent, long maxScanBytes, String rerun) {
+  /** The Lambda's next build of a month: SQS delivers the message again once its visibility timeout ends. */
+  public static final String NEXT_ATTEMPT = "the next attempt";
+
   /**
    * Copies are server-side on S3, so a thread mostly waits on one request: eight keep a month of
    * hundreds of files short (the window in which readers see old and new files) without nearing
@@ -40,6 +46,7 @@ public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Dur
     requireNonNull(lockLease, "lockLease is null");
     requireNonNull(holders, "holders is null");
     requireNonNull(partitionGrace, "partitionGrace is null");
+    requireNonNull(rerun, "rerun is null");
     if (partitionGrace.isNegative()) {
       throw new IllegalArgumentException("partitionGrace must be 0 or more, got " + partitionGrace);
     }
@@ -68,46 +75,51 @@ public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Dur
     return new BuildSettings(poll, Config.DEFAULT_MIN_ROWS, Config.DEFAULT_ATHENA_QUERY_RETRIES,
         Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS), DEFAULT_COPY_THREADS, LockHolders.NONE,
         Duration.ofSeconds(Config.DEFAULT_PARTITION_GRACE_SECONDS), Config.DEFAULT_MIN_PREVIOUS_ROWS_PERCENT,
-        Config.DEFAULT_MAX_SCAN_BYTES);
+        Config.DEFAULT_MAX_SCAN_BYTES, NEXT_ATTEMPT);
   }
 
   public BuildSettings withMinRows(long minRows) {
     return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
-        maxScanBytes);
+        maxScanBytes, rerun);
   }
 
   public BuildSettings withQueryRetries(int queryRetries) {
     return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
-        maxScanBytes);
+        maxScanBytes, rerun);
   }
 
   public BuildSettings withLockLease(Duration lockLease) {
     return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
-        maxScanBytes);
+        maxScanBytes, rerun);
   }
 
   public BuildSettings withCopyThreads(int copyThreads) {
     return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
-        maxScanBytes);
+        maxScanBytes, rerun);
   }
 
   public BuildSettings withPartitionGrace(Duration partitionGrace) {
     return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
-        maxScanBytes);
+        maxScanBytes, rerun);
   }
 
   public BuildSettings withHolders(LockHolders holders) {
     return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
-        maxScanBytes);
+        maxScanBytes, rerun);
   }
 
   public BuildSettings withMinPreviousRowsPercent(int minPreviousRowsPercent) {
     return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
-        maxScanBytes);
+        maxScanBytes, rerun);
   }
 
   public BuildSettings withMaxScanBytes(long maxScanBytes) {
     return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
-        maxScanBytes);
+        maxScanBytes, rerun);
+  }
+
+  public BuildSettings withRerun(String rerun) {
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
+        maxScanBytes, rerun);
   }
 }

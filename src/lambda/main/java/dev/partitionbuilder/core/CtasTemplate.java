@@ -147,13 +147,21 @@ public final class CtasTemplate {
     return Placeholders.render(sql, values);
   }
 
-  private static final String NAME_PART = "(?:\"(?:[^\"]|\"\")*\"|[A-Za-z_{][\\w{}]*)";
+  // Quoted names and literals are matched with possessive loops, as an SQL lexer reads them (a
+  // doubled quote never ends one): java.util.regex recurses once per repetition of a backtracking
+  // group, and a name or literal of some thousand characters overflowed the stack.
+  private static final String NAME_PART = "(?:\"[^\"]*+(?:\"\"[^\"]*+)*+\"|[A-Za-z_{][\\w{}]*)";
   private static final Pattern HEAD = Pattern.compile("(?is)\\s*CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?("
       + NAME_PART + "(?:\\s*\\.\\s*" + NAME_PART + ")*)\\s*");
   private static final Pattern WITH = Pattern.compile("(?is)WITH\\s*\\(");
   private static final Pattern AS = Pattern.compile("(?is)\\s*AS\\b");
   private static final Pattern EXTERNAL_LOCATION =
-      Pattern.compile("(?is)(?:^|[,(\\s])\"?external_location\"?\\s*=\\s*('(?:[^']|'')*'|[^,]*)");
+      Pattern.compile("(?is)(?:^|[,(\\s])\"?external_location\"?\\s*=\\s*('[^']*+(?:''[^']*+)*+'|[^,]*)");
+
+  /** A value for a message, cut to {@value OneLine#QUOTE_LIMIT} characters. */
+  private static String shorten(String value) {
+    return value.length() <= OneLine.QUOTE_LIMIT ? value : value.substring(0, OneLine.QUOTE_LIMIT - 3) + "...";
+  }
 
   /**
    * The output must land where the builder looks for it: a {@code CREATE TABLE {{temp_table}} WITH
@@ -193,7 +201,8 @@ public final class CtasTemplate {
       throw invalid(origin, "never sets external_location in its WITH (...) properties" + needed);
     }
     if (values.size() > 1 || !values.get(0).equals("'{{location}}'")) {
-      throw invalid(origin, "sets external_location = " + String.join(", ", values)
+      throw invalid(origin, "sets external_location = "
+          + String.join(", ", values.stream().map(CtasTemplate::shorten).toList())
           + ", not exactly '{{location}}'" + needed);
     }
   }

@@ -99,10 +99,11 @@ public final class PartitionBuilder {
     this.minRows = settings.minRows();
     this.lock = new MonthLock(layout, store, clock, settings.lockLease(), settings.holders());
     this.checkpoints = new BuildCheckpoint(layout, store);
-    this.queries = new QueryPolicy(engine, settings.poll(), settings.queryRetries(), settings.maxScanBytes(), clock,
+    this.queries = new QueryPolicy(engine, settings.poll(), settings.queryRetries(), settings.maxScanBytes(),
+        settings.rerun(), clock,
         sleeper);
     this.previous = new ReplaceGuard(layout, engine, queries, settings.minPreviousRowsPercent());
-    this.replace = new StagedReplace(store, checkpoints, clock, settings.copyThreads());
+    this.replace = new StagedReplace(store, checkpoints, clock, settings.copyThreads(), settings.rerun());
     this.swap = new PartitionSwap(layout, store, catalog, checkpoints, clock, settings.partitionGrace());
   }
 

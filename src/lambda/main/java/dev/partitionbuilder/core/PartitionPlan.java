@@ -34,22 +34,4 @@ public record PartitionPlan(
         staging, layout.location(staging), layout.location(layout.lockKey(month)), layout.location(layout.stateKey(month)),
         layout.partitioning().values(month), layout.partitioning().projected(), layout.destinationTable());
   }
-
-  /** One line: the steps in order, for {@code partition-builder plan}. */
-  public String describe() {
-    String table = '"' + database + "\".\"" + tempTable + '"';
-    if (!projected) {
-      return "take the lock " + lockLocation + "; finish the build saved in " + stateLocation + " if there is one, else "
-          + "drop table " + table + " if it exists; delete what failed builds and expired retired builds left under "
-          + location + "; run the CTAS creating " + table + " at a new location " + location + "build-<time>-<id>/; drop "
-          + table + "; if it succeeded with at least MIN_ROWS row(s), point the partition " + values + " of \"" + database
-          + "\".\"" + destinationTable + "\" at it in one catalog call, and retire the location it pointed at before "
-          + "(deleted by a later build once PARTITION_GRACE_SECONDS have passed); release the lock";
-    }
-    return "take the lock " + lockLocation + "; finish the build saved in " + stateLocation + " if there is one, else "
-        + "drop table " + table + " if it exists; delete every object under " + stagingLocation
-        + "; run the CTAS creating " + table + " at that location; drop " + table
-        + "; if it succeeded with at least MIN_ROWS row(s), copy its files into " + location
-        + ", then delete the objects that were there before and clear " + stagingLocation + "; release the lock";
-  }
 }

@@ -30,15 +30,21 @@ final class QueryPolicy {
   private final PollPolicy poll;
   private final int retries;
   private final long maxScanBytes;
+  private final String rerun;
   private final Clock clock;
   private final Sleeper sleeper;
 
-  /** @param maxScanBytes most bytes a query may scan while it runs; 0 sets no cap */
-  QueryPolicy(QueryEngine engine, PollPolicy poll, int retries, long maxScanBytes, Clock clock, Sleeper sleeper) {
+  /**
+   * @param maxScanBytes most bytes a query may scan while it runs; 0 sets no cap
+   * @param rerun what starts the month's next build ({@link BuildSettings#rerun})
+   */
+  QueryPolicy(QueryEngine engine, PollPolicy poll, int retries, long maxScanBytes, String rerun, Clock clock,
+      Sleeper sleeper) {
     this.engine = requireNonNull(engine, "engine is null");
     this.poll = requireNonNull(poll, "poll is null");
     this.retries = retries;
     this.maxScanBytes = maxScanBytes;
+    this.rerun = requireNonNull(rerun, "rerun is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.sleeper = requireNonNull(sleeper, "sleeper is null");
   }
@@ -108,7 +114,7 @@ final class QueryPolicy {
       if (clock.instant().plus(delay).isAfter(deadline)) {
         // Stopping it would throw away the work done so far; the next attempt waits on it instead.
         throw new QueryStillRunningException("Cannot finish " + month + " before the deadline " + deadline
-            + ": query " + id + " is still " + execution.state() + "; it was left running and the next attempt resumes it "
+            + ": query " + id + " is still " + execution.state() + "; it was left running and " + rerun + " resumes it "
             + "(state in " + resumeHint + ")", id);
       }
       log.debug("{} queryExecutionId={} {}; next look in {} ms", context, id, execution.state(), delay.toMillis());

@@ -64,12 +64,15 @@ final class StagedReplace {
   private final BuildCheckpoint checkpoints;
   private final Clock clock;
   private final int threads;
+  private final String rerun;
 
-  StagedReplace(ObjectStore store, BuildCheckpoint checkpoints, Clock clock, int threads) {
+  /** @param rerun what starts the month's next build ({@link BuildSettings#rerun}) */
+  StagedReplace(ObjectStore store, BuildCheckpoint checkpoints, Clock clock, int threads, String rerun) {
     this.store = requireNonNull(store, "store is null");
     this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.threads = threads;
+    this.rerun = requireNonNull(rerun, "rerun is null");
   }
 
   private record Copy(String source, String target, long bytes, boolean redo) {}
@@ -327,7 +330,7 @@ final class StagedReplace {
     // old objects (it had not copied everything), so the old objects are all still there.
     undo.addAll(earlierCopies);
     Undo undone = removeCopies(plan, undo);
-    String resume = "the next attempt finishes the replace without a new query (state in " + plan.stateLocation() + ")";
+    String resume = rerun + " finishes the replace without a new query (state in " + plan.stateLocation() + ")";
     PartitionBuilderException failure = switch (stop) {
       case DEADLINE -> new PartitionBuilderException("Cannot finish replacing " + plan.month() + " before the "
           + "deadline " + deadline + ": stopped after copying " + done + "; " + undone.said() + "; " + resume);
@@ -371,8 +374,8 @@ final class StagedReplace {
           null);
     } catch (RuntimeException e) {
       return new Undo("removing the copies failed too (" + OneLine.describe(e) + "), so " + plan.location() + " holds its "
-          + "old objects and up to " + copies.size() + " new file(s) (such as " + copies.get(0) + ") until the next "
-          + "attempt finishes the replace", e);
+          + "old objects and up to " + copies.size() + " new file(s) (such as " + copies.get(0) + ") until " + rerun
+          + " finishes the replace", e);
     }
   }
 

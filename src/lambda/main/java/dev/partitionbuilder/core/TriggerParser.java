@@ -22,6 +22,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -219,7 +220,7 @@ public final class TriggerParser {
     // taken where the schedule lives. 00:30 on 1 March in Berlin is 23:30 on 28/29 February in UTC.
     LocalDate dayBefore = time.atZone(zone).toLocalDate().minusDays(1);
     YearMonth month = YearMonth.from(dayBefore);
-    return new Trigger(requireStarted(month), "schedule " + node.asText() + " (" + zone.getId() + ")");
+    return new Trigger(requireStarted(month), "schedule " + node.asText() + " (" + zoneName() + ")");
   }
 
   private YearMonth requireStarted(YearMonth month) {
@@ -229,9 +230,14 @@ public final class TriggerParser {
     LocalDate today = LocalDate.now(clock.withZone(zone));
     if (month.isAfter(YearMonth.from(today))) {
       throw new InvalidTriggerException("month " + month + " has not started yet (today is " + today
-          + " in " + zone.getId() + ")");
+          + " in " + zoneName() + ")");
     }
     return month;
+  }
+
+  /** The zone as people name it: UTC, not java.time's "Z" for the zero offset. */
+  private String zoneName() {
+    return zone instanceof ZoneOffset offset && offset.getTotalSeconds() == 0 ? "UTC" : zone.getId();
   }
 
   private static int integer(JsonNode root, String field, int min, int max, String range) {

@@ -230,6 +230,31 @@ class CtasTemplateTest {
           .contains("'s3://my-bucket/cloudtrail_monthly/_staging/2024/03/'");
     }
 
+    /** Quoted names and literals of any length: each once overflowed the stack of the regex that reads the head. */
+    @Test
+    void rejectsAHugeExternalLocationInOneShortLine() {
+      String huge = "{{location}}" + "x".repeat(100_000);
+
+      assertThat(rejection(MINIMAL.replace("'{{location}}'", "'" + huge + "'")))
+          .contains("sets external_location = '{{location}}xxx", "..., not exactly '{{location}}'").hasSizeLessThan(500);
+    }
+
+    @Test
+    void rejectsAHugeQuotedTableNameInOneShortLine() {
+      assertThat(rejection(MINIMAL.replace("\"{{temp_table}}\"", "\"{{temp_table}}" + "t\"\"".repeat(50_000) + "\"")))
+          .contains("creates ", ", not {{temp_table}}").hasSizeLessThan(500);
+    }
+
+    @Test
+    void acceptsHugeLiteralsAndQuotedNamesElsewhere() {
+      String template = "CREATE TABLE \"{{database}}\".\"{{temp_table}}\"\nWITH (comment = '" + "it''s ".repeat(30_000)
+          + "', external_location = '{{location}}') AS\nSELECT '" + "y".repeat(100_000) + "' AS \""
+          + "z".repeat(100_000) + "\" FROM \"{{database}}\".\"{{source_table}}\"";
+
+      assertThat(CtasTemplate.parse(template, "test").render(LAYOUT, MARCH))
+          .contains("external_location = 's3://my-bucket/cloudtrail_monthly/_staging/2024/03/'");
+    }
+
     @Test
     void rejectsATemplateWithoutTheTempTable() {
       assertThat(rejection(MINIMAL.replace("{{temp_table}}", "cloudtrail_monthly"))).contains("{{temp_table}}");

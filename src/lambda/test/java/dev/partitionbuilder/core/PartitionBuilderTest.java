@@ -668,6 +668,19 @@ class PartitionBuilderTest {
         .containsExactlyInAnyOrder(PARTITION + "q2-bucket-0", PARTITION + "q2-bucket-1");
   }
 
+  /** The CLI has no message SQS delivers again: its builds say what to run instead of "the next attempt". */
+  @Test
+  void aQueryLeftRunningIsResumedByWhatTheSettingsNameAsTheRerun() {
+    engine.willRun(RUNNING, RUNNING, RUNNING, RUNNING, RUNNING, SUCCEEDED);
+    PartitionBuilder cli = builder(store, catalog, engine, SETTINGS.withRerun("the same command run again"));
+    BuildRequest first = new BuildRequest(MARCH, "m-1", false, clock.instant().plusSeconds(5));
+
+    assertThatThrownBy(() -> cli.build(first))
+        .isInstanceOf(QueryStillRunningException.class)
+        .hasMessage("Cannot finish 2024-03 before the deadline " + first.deadline() + ": query q1 is still RUNNING; it was "
+            + "left running and the same command run again resumes it (state in s3://bucket/" + STATE + ")");
+  }
+
   @Test
   void aQueryStillRunningAtTheDeadlineIsLeftRunningAndTheNextAttemptWaitsOnItAndFinishesTheReplace() {
     // Polls at 0, 0.5, 1.5 and 3.5 s see RUNNING; the next would be at 7.5 s, past the deadline at 5 s.

@@ -2,6 +2,7 @@ package dev.partitionbuilder.core;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -99,6 +100,14 @@ class TriggerParserTest {
       assertThat(new TriggerParser(BERLIN, lateOnApril30).parse(may).month()).isEqualTo(YearMonth.of(2024, 5));
       assertThat(rejection(new TriggerParser(UTC, lateOnApril30), may))
           .contains("2024-05", "2024-04-30", "UTC");
+    }
+
+    /** java.time names the zero offset "Z"; the CLI parses its --month in it, and says UTC. */
+    @Test
+    void aMonthNotStartedYetNamesTheZeroOffsetUtcNotZ() {
+      assertThatThrownBy(() -> new TriggerParser(java.time.ZoneOffset.UTC, MAY_15).parseMonth("2024-06"))
+          .isInstanceOf(InvalidTriggerException.class)
+          .hasMessage("month 2024-06 has not started yet (today is 2024-05-15 in UTC)");
     }
 
     @Test

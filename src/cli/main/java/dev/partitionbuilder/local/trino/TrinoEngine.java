@@ -106,6 +106,9 @@ public final class TrinoEngine implements AutoCloseable {
         // No one browses the embedded engine: without its web UI it starts without the UI's
         // classes and resources, which the CLI's classpath leaves out (trino-web-ui).
         builder.addProperty("web-ui.enabled", "false");
+        // How often the coordinator reads its tasks' stats (3 s by default): the splits, rows and
+        // bytes a run's progress bar shows are only as fresh as these.
+        builder.addProperty("task.info-update-interval", "500ms");
         settings.memoryLimitBytes().ifPresent(bytes -> builder
             .addProperty("query.max-memory", (bytes >> 20) + "MB")
             .addProperty("query.max-memory-per-node", (bytes >> 20) + "MB"));

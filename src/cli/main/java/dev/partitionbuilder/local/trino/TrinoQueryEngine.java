@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -101,6 +102,20 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
     }
     return new QueryExecution(queryExecutionId, run.state, run.submittedAt, Optional.ofNullable(run.reason),
         run.errorCategory, run.errorType, false, run.bytesScanned, run.millis);
+  }
+
+  /**
+   * How far the query this engine runs now has got, read from the embedded server while it runs;
+   * empty between queries. Safe to call from any thread.
+   */
+  public Optional<QueryProgress> progress() {
+    List<String> running;
+    synchronized (this) {
+      running = runs.entrySet().stream().filter(run -> run.getValue().state == State.RUNNING).map(Map.Entry::getKey)
+          .toList();
+    }
+    return running.stream().map(this::trinoQuery).flatMap(Optional::stream).findFirst()
+        .flatMap(dispatch()::getFullQueryInfo).map(info -> QueryProgress.of(info.getQueryStats()));
   }
 
   @Override
