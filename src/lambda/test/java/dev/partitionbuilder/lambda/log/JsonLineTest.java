@@ -98,7 +98,21 @@ class JsonLineTest {
     assertThat(JsonLogProvider.threshold("DEBUG")).isEqualTo(Level.DEBUG);
     assertThat(JsonLogProvider.threshold("warn")).isEqualTo(Level.WARN);
     assertThat(JsonLogProvider.threshold("FATAL")).isEqualTo(Level.ERROR);
-    assertThat(JsonLogProvider.threshold("LOUD")).isEqualTo(Level.INFO);
+  }
+
+  @Test
+  void threshold_ofAnUnknownLevelIsInfo_andSaysSoOnceOnStderr() {
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(JsonLogProvider.threshold("LOUD")).isEqualTo(Level.INFO);
+    } finally {
+      System.setErr(stderr);
+    }
+
+    assertThat(said.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("JsonLogProvider: AWS_LAMBDA_LOG_LEVEL=\"LOUD\" "
+        + "is not one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL; logging at INFO" + System.lineSeparator());
   }
 
   @Test
