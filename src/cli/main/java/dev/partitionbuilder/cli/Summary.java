@@ -20,7 +20,7 @@ import java.util.Optional;
  * in, their size, old objects deleted, seconds per step, and with {@code --engine athena} also the
  * bytes scanned and the estimated cost; for any other, how it ended and why; then the totals), or
  * as JSON for scripts, every month included. The fields are those of
- * the Lambda's summary log line (README "Observability").
+ * the Lambda's summary log line (docs/observability.md).
  */
 final class Summary {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -61,7 +61,7 @@ class LocalPipelineTest {
    */
   @Test
   void buildsTheMonthWhereAHiveStyleOrOneDateKeyTableReadsIt() throws Exception {
-    // The layouts README's "Your table" runs, as they are shipped.
+    // The layouts docs/your-table.md runs, as they are shipped.
     Map<Path, String[]> tables = new LinkedHashMap<>();
     tables.put(Path.of("examples/layouts/hive_style.sql"),
         new String[] {"cloudtrail_monthly/year=2024/month=03", "year = '2024' AND month = '03'"});

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * at. Taking over an expired lease replaces exactly the stale lease that was read, so of two builds
  * that see it at once one wins and the other finds the winner's lease and is busy. Releasing
  * deletes exactly the lease this build read as its own, so a lock another build took over in
- * between is left in place. What stays open is in the README: a build that outlives its lease can
+ * between is left in place. What stays open is in docs/resuming-and-recovery.md: a build that outlives its lease can
  * meet a second build of the month.
  */
 final class MonthLock {

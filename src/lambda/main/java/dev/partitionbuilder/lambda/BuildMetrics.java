@@ -28,7 +28,7 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * Lambda environment, from which CloudWatch Logs extracts the metrics (no PutMetricData, no IAM).
  * The only dimension is {@code Table} ({@code <database>.<table>}), so each metric is one time series
  * per table; the month, messageId, query id and outcome ride along as properties, which Logs
- * Insights can read but which add no series. README "Observability" lists the metrics.
+ * Insights can read but which add no series. docs/observability.md lists the metrics.
  */
 public final class BuildMetrics {
   /** The CloudWatch namespace of the metrics. */

@@ -44,7 +44,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  */
 public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private static final Logger log = LoggerFactory.getLogger(Handler.class);
-  /** MDC keys and log fields; README "Observability" lists them. */
+  /** MDC keys and log fields; docs/observability.md lists them. */
   static final String MESSAGE_ID = "messageId";
   static final String MONTH = "month";
   static final String AWS_REQUEST_ID = "AWSRequestId";
@@ -180,7 +180,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
   }
 
   /**
-   * The month's one summary line (README "Observability"): what the run did and cost, as fields. It
+   * The month's one summary line (docs/observability.md): what the run did and cost, as fields. It
    * replaces the plain done/failed line, so a month still ends in exactly one line.
    */
   private static LoggingEventBuilder summary(LoggingEventBuilder line, RunSummary run) {

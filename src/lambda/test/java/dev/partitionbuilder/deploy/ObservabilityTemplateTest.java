@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** template.yml's logging config, saved Logs Insights queries and dashboard (README "Observability"). */
+/** template.yml's logging config, saved Logs Insights queries and dashboard (docs/observability.md). */
 class ObservabilityTemplateTest {
   /** The {@code event} field of the handler's one summary line per month. */
   private static final String SUMMARY_FILTER = "filter event = \"build-summary\"";
