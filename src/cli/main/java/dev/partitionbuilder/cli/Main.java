@@ -21,8 +21,8 @@ import picocli.CommandLine.ScopeType;
         // Prints the bash/zsh completion script, as in: source <(partition-builder generate-completion); hidden in run()
         AutoComplete.GenerateCompletion.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "1:a message was rejected, a build or query failed, a message could not be sent, or "
-        + "unlock refused a live lock", "2:bad usage or configuration", "130:stopped by SIGINT (Ctrl-C); 143: by SIGTERM"})
+    exitCodeList = {"0:done", "1:a message was rejected, a build or query failed, a message could not be sent, "
+        + "unlock refused a live lock, or a check failed", "2:bad usage or configuration", "130:stopped by SIGINT (Ctrl-C); 143: by SIGTERM"})
 public final class Main {
   static final int REJECTED = 1;
   static final int USAGE = 2;
