@@ -36,7 +36,8 @@ public final class TrinoEngine implements AutoCloseable {
   /**
    * @param metastoreDir where the file metastore keeps {@code <schema>/<table>/.trinoSchema}
    * @param memoryLimitBytes Trino's {@code query.max-memory} and {@code query.max-memory-per-node}
-   *     (one node), or empty for Trino's default (30% of the heap); the JVM's heap itself is set
+   *     (one node), or empty for all that Trino lets queries use beside its headroom (70% of the
+   *     heap, where Trino's own default is 30%); the JVM's heap itself is set
    *     when the JVM starts ({@code -Xmx}), not here
    * @param writerCount the most writer tasks a CTAS uses ({@code task_max_writer_count}), a power of 2
    * @param verbose Trino's own INFO log lines on stderr; otherwise only its errors
@@ -109,9 +110,11 @@ public final class TrinoEngine implements AutoCloseable {
         // How often the coordinator reads its tasks' stats (3 s by default): the splits, rows and
         // bytes a run's progress bar shows are only as fresh as these.
         builder.addProperty("task.info-update-interval", "500ms");
-        settings.memoryLimitBytes().ifPresent(bytes -> builder
-            .addProperty("query.max-memory", (bytes >> 20) + "MB")
-            .addProperty("query.max-memory-per-node", (bytes >> 20) + "MB"));
+        // Without a limit, queries may use all Trino allows beside its headroom, not its default
+        // of 30% of the heap: with the launcher's 1 GB heap that default fails a 2M-event month.
+        long bytes = settings.memoryLimitBytes().orElse(usable);
+        builder.addProperty("query.max-memory", (bytes >> 20) + "MB")
+            .addProperty("query.max-memory-per-node", (bytes >> 20) + "MB");
       });
     } catch (RuntimeException e) {
       throw new ConfigException("Cannot start the embedded Trino: " + message(e), e);
