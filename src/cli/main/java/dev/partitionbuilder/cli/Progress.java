@@ -2,8 +2,8 @@ package dev.partitionbuilder.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.partitionbuilder.local.SampleProgress;
 import dev.partitionbuilder.local.trino.QueryProgress;
+import dev.partitionbuilder.sample.SampleProgress;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.YearMonth;

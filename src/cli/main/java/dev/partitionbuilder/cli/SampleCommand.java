@@ -2,8 +2,8 @@ package dev.partitionbuilder.cli;
 
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.TriggerParser;
-import dev.partitionbuilder.local.RawCloudTrailSample;
-import dev.partitionbuilder.local.SampleData;
+import dev.partitionbuilder.sample.RawCloudTrailSample;
+import dev.partitionbuilder.sample.SampleData;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.YearMonth;

@@ -2,7 +2,7 @@ package dev.partitionbuilder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.partitionbuilder.local.SampleData;
+import dev.partitionbuilder.sample.SampleData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.partitionbuilder.local.SampleData;
 import dev.partitionbuilder.local.trino.QueryRows;
+import dev.partitionbuilder.sample.SampleData;
 import io.trino.spi.type.DecimalType;
 import java.io.PrintWriter;
 import java.math.BigDecimal;

@@ -2,7 +2,7 @@ package dev.partitionbuilder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.partitionbuilder.local.SampleData;
+import dev.partitionbuilder.sample.SampleData;
 import dev.partitionbuilder.testing.KillableProcess;
 import dev.partitionbuilder.testing.ParquetCheck;
 import java.io.IOException;

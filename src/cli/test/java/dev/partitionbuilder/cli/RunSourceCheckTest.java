@@ -3,7 +3,7 @@ package dev.partitionbuilder.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.partitionbuilder.local.SampleData;
+import dev.partitionbuilder.sample.SampleData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import dev.partitionbuilder.local.trino.HiveDdl;
 import dev.partitionbuilder.local.trino.TrinoEngine;
+import dev.partitionbuilder.sample.SampleData;
 import dev.partitionbuilder.testing.ParquetFooter;
 import org.apache.parquet.format.SchemaElement;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package dev.partitionbuilder.local;
+package dev.partitionbuilder.sample;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,7 +1,7 @@
-package dev.partitionbuilder.local;
+package dev.partitionbuilder.sample;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.partitionbuilder.local.Cast.Kind;
+import dev.partitionbuilder.sample.Cast.Kind;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;

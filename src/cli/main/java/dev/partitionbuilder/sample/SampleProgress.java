@@ -1,4 +1,4 @@
-package dev.partitionbuilder.local;
+package dev.partitionbuilder.sample;
 
 /**
  * Told how far a sample generation has got, for a progress bar: on the writing thread, every few

@@ -1,4 +1,4 @@
-package dev.partitionbuilder.local;
+package dev.partitionbuilder.sample;
 
 import java.util.ArrayList;
 import java.util.Arrays;

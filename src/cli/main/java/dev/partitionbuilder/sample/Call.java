@@ -1,12 +1,12 @@
-package dev.partitionbuilder.local;
+package dev.partitionbuilder.sample;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.partitionbuilder.local.Cast.Account;
-import dev.partitionbuilder.local.Cast.Actor;
-import dev.partitionbuilder.local.Cast.Kind;
-import dev.partitionbuilder.local.Cast.Role;
-import dev.partitionbuilder.local.ApiCalls.Api;
-import dev.partitionbuilder.local.ApiCalls.Failure;
+import dev.partitionbuilder.sample.Cast.Account;
+import dev.partitionbuilder.sample.Cast.Actor;
+import dev.partitionbuilder.sample.Cast.Kind;
+import dev.partitionbuilder.sample.Cast.Role;
+import dev.partitionbuilder.sample.ApiCalls.Api;
+import dev.partitionbuilder.sample.ApiCalls.Failure;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

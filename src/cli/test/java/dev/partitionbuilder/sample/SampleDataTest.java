@@ -1,4 +1,4 @@
-package dev.partitionbuilder.local;
+package dev.partitionbuilder.sample;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
