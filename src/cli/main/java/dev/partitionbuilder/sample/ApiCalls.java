@@ -1,7 +1,7 @@
 package dev.partitionbuilder.sample;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.partitionbuilder.sample.Cast.Kind;
+import dev.partitionbuilder.sample.Actors.Kind;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
@@ -28,10 +28,10 @@ final class ApiCalls {
 
   /** Writes the fields of one JSON object (or the items of one array) for a call. */
   interface Part {
-    void write(JsonGenerator g, Call c) throws IOException;
+    void write(JsonGenerator g, SampleEvent c) throws IOException;
   }
 
-  record Failure(String code, Function<Call, String> message) {}
+  record Failure(String code, Function<SampleEvent, String> message) {}
 
   /** One API call as CloudTrail records it. Built once, in this class's static initializer. */
   static final class Api {
@@ -47,7 +47,7 @@ final class ApiCalls {
     Part response;
     Part resources;
     Part additional;
-    Function<Call, String> target;
+    Function<SampleEvent, String> target;
     Failure[] failures = {};
     String[] invokers = {};
 
@@ -103,7 +103,7 @@ final class ApiCalls {
       return this;
     }
 
-    private Api target(Function<Call, String> arn) {
+    private Api target(Function<SampleEvent, String> arn) {
       target = arn;
       return this;
     }
@@ -175,7 +175,7 @@ final class ApiCalls {
   // EC2
   private static final Api DESCRIBE_INSTANCES = new Api(EC2, "DescribeInstances").readOnly()
       .request((g, c) -> {
-        if (Pick.chance(c.r, 0.5)) {
+        if (RandomValues.chance(c.r, 0.5)) {
           g.writeObjectFieldStart("instancesSet");
           items(g);
           g.writeStartObject();
@@ -280,7 +280,7 @@ final class ApiCalls {
       .response((g, c) -> {
         g.writeObjectFieldStart("accessKey");
         g.writeStringField("userName", c.actor.userName() != null ? c.actor.userName() : "ci-legacy");
-        g.writeStringField("accessKeyId", "AKIA" + Pick.upperAlnum(c.r, 16));
+        g.writeStringField("accessKeyId", "AKIA" + RandomValues.upperAlnum(c.r, 16));
         g.writeStringField("status", "Active");
         g.writeStringField("createDate", c.awsDate(c.epochSecond));
         g.writeEndObject();
@@ -316,15 +316,15 @@ final class ApiCalls {
       .request((g, c) -> g.writeStringField("functionName", c.functionArn()))
       .additional((g, c) -> g.writeStringField("functionVersion", c.functionArn() + ":$LATEST"))
       .resources((g, c) -> resource(g, c.functionArn(), c.account.id(), "AWS::Lambda::Function"))
-      .target(Call::functionArn).failures(NO_SUCH_FUNCTION);
+      .target(SampleEvent::functionArn).failures(NO_SUCH_FUNCTION);
   private static final Api GET_FUNCTION = new Api(LAMBDA, "GetFunction20150331v2").action("GetFunction").readOnly()
       .request((g, c) -> g.writeStringField("functionName", c.function()))
-      .target(Call::functionArn).failures(NO_SUCH_FUNCTION);
+      .target(SampleEvent::functionArn).failures(NO_SUCH_FUNCTION);
   private static final Api LIST_FUNCTIONS = new Api(LAMBDA, "ListFunctions20150331").action("ListFunctions")
       .readOnly();
   private static final Api UPDATE_FUNCTION_CODE = new Api(LAMBDA, "UpdateFunctionCode20150331v2")
       .action("UpdateFunctionCode").request(ApiCalls::updateFunctionCodeRequest)
-      .response(ApiCalls::updateFunctionCodeResponse).target(Call::functionArn).failures(NO_SUCH_FUNCTION);
+      .response(ApiCalls::updateFunctionCodeResponse).target(SampleEvent::functionArn).failures(NO_SUCH_FUNCTION);
 
   // KMS: called by people and programs, and by services on their behalf.
   private static final Api DECRYPT = new Api(KMS, "Decrypt").readOnly()
@@ -334,7 +334,7 @@ final class ApiCalls {
         g.writeEndObject();
         g.writeStringField("encryptionAlgorithm", "SYMMETRIC_DEFAULT");
       })
-      .resources(ApiCalls::keyResource).target(Call::kmsKeyArn).failures(KEY_DISABLED)
+      .resources(ApiCalls::keyResource).target(SampleEvent::kmsKeyArn).failures(KEY_DISABLED)
       .invokedBy("secretsmanager.amazonaws.com", "lambda.amazonaws.com");
   private static final Api GENERATE_DATA_KEY = new Api(KMS, "GenerateDataKey").readOnly()
       .request((g, c) -> {
@@ -344,17 +344,17 @@ final class ApiCalls {
         g.writeStringField("aws:s3:arn", "arn:aws:s3:::" + c.bucket() + "/" + c.key());
         g.writeEndObject();
       })
-      .resources(ApiCalls::keyResource).target(Call::kmsKeyArn).failures(KEY_DISABLED)
+      .resources(ApiCalls::keyResource).target(SampleEvent::kmsKeyArn).failures(KEY_DISABLED)
       .invokedBy("s3.amazonaws.com");
   private static final Api ENCRYPT = new Api(KMS, "Encrypt").readOnly()
       .request((g, c) -> {
         g.writeStringField("keyId", "alias/" + c.account.env() + "-app");
         g.writeStringField("encryptionAlgorithm", "SYMMETRIC_DEFAULT");
       })
-      .resources(ApiCalls::keyResource).target(Call::kmsKeyArn).failures(KEY_DISABLED);
+      .resources(ApiCalls::keyResource).target(SampleEvent::kmsKeyArn).failures(KEY_DISABLED);
   private static final Api DESCRIBE_KEY = new Api(KMS, "DescribeKey").readOnly()
       .request((g, c) -> g.writeStringField("keyId", c.kmsKeyArn()))
-      .resources(ApiCalls::keyResource).target(Call::kmsKeyArn);
+      .resources(ApiCalls::keyResource).target(SampleEvent::kmsKeyArn);
   /** Automatic key rotation: an event of the service itself, not an API call. */
   private static final Api ROTATE_KEY = new Api(KMS, "RotateKey")
       .additional((g, c) -> g.writeStringField("keyId", c.kmsKey()))
@@ -366,11 +366,11 @@ final class ApiCalls {
   private static final Api CREATE_LOG_STREAM = new Api(LOGS, "CreateLogStream")
       .request((g, c) -> {
         g.writeStringField("logGroupName", "/aws/lambda/" + c.function());
-        g.writeStringField("logStreamName", c.datePath() + "/[$LATEST]" + Pick.hex(c.r, 32));
+        g.writeStringField("logStreamName", c.datePath() + "/[$LATEST]" + RandomValues.hex(c.r, 32));
       });
   private static final Api GET_SECRET_VALUE = new Api(SECRETS, "GetSecretValue").readOnly()
       .request((g, c) -> g.writeStringField("secretId", c.secretArn()))
-      .target(Call::secretArn).failures(NO_SUCH_SECRET);
+      .target(SampleEvent::secretArn).failures(NO_SUCH_SECRET);
   private static final Api CONSOLE_LOGIN = new Api(SIGNIN, "ConsoleLogin").global()
       .response((g, c) -> g.writeStringField("ConsoleLogin", "Success"))
       .additional((g, c) -> {
@@ -385,17 +385,17 @@ final class ApiCalls {
     CONSOLE_LOGIN.signIn = true;
   }
 
-  private static final Map<Kind, Pick.Weighted<Api>> BY_KIND = new EnumMap<>(Kind.class);
+  private static final Map<Kind, RandomValues.Weighted<Api>> BY_KIND = new EnumMap<>(Kind.class);
 
   static {
-    BY_KIND.put(Kind.ASSUMED_ROLE, everyday(new Pick.Weighted<Api>()).add(2.5, ASSUME_ROLE));
-    BY_KIND.put(Kind.IAM_USER, everyday(new Pick.Weighted<Api>()).add(0.5, ASSUME_ROLE).add(0.4, GET_SESSION_TOKEN)
-        .add(0.1, CREATE_ACCESS_KEY).add(0.6, CONSOLE_LOGIN).add(0.6, GET_USER));
-    BY_KIND.put(Kind.ROOT, new Pick.Weighted<Api>().add(3, CONSOLE_LOGIN).add(2, GET_ACCOUNT_SUMMARY)
+    BY_KIND.put(Kind.ASSUMED_ROLE, everyday(new RandomValues.Weighted<Api>()).add(2.5, ASSUME_ROLE));
+    BY_KIND.put(Kind.IAM_USER, everyday(new RandomValues.Weighted<Api>()).add(0.5, ASSUME_ROLE)
+        .add(0.4, GET_SESSION_TOKEN).add(0.1, CREATE_ACCESS_KEY).add(0.6, CONSOLE_LOGIN).add(0.6, GET_USER));
+    BY_KIND.put(Kind.ROOT, new RandomValues.Weighted<Api>().add(3, CONSOLE_LOGIN).add(2, GET_ACCOUNT_SUMMARY)
         .add(2, LIST_BUCKETS).add(2, DESCRIBE_REGIONS).add(1, LIST_USERS).add(1, GET_CALLER_IDENTITY));
-    BY_KIND.put(Kind.AWS_ACCOUNT, new Pick.Weighted<Api>().add(5, GET_OBJECT).add(2, PUT_OBJECT).add(1, LIST_OBJECTS)
-        .add(2, DECRYPT).add(3, ASSUME_ROLE));
-    BY_KIND.put(Kind.AWS_SERVICE, new Pick.Weighted<Api>().add(10, ASSUME_ROLE).add(3, DECRYPT)
+    BY_KIND.put(Kind.AWS_ACCOUNT, new RandomValues.Weighted<Api>().add(5, GET_OBJECT).add(2, PUT_OBJECT)
+        .add(1, LIST_OBJECTS).add(2, DECRYPT).add(3, ASSUME_ROLE));
+    BY_KIND.put(Kind.AWS_SERVICE, new RandomValues.Weighted<Api>().add(10, ASSUME_ROLE).add(3, DECRYPT)
         .add(2, GENERATE_DATA_KEY).add(0.5, ROTATE_KEY));
     for (Api api : BY_KIND.get(Kind.AWS_SERVICE).items()) {
       if (api.invokers.length == 0) {
@@ -411,7 +411,7 @@ final class ApiCalls {
   }
 
   /** What people, programs and CI do all day, in proportions like a busy account's. */
-  private static Pick.Weighted<Api> everyday(Pick.Weighted<Api> w) {
+  private static RandomValues.Weighted<Api> everyday(RandomValues.Weighted<Api> w) {
     return w.add(5, GET_OBJECT).add(3, PUT_OBJECT).add(2, LIST_OBJECTS).add(0.5, DELETE_OBJECT)
         .add(1.5, LIST_BUCKETS).add(1.5, GET_BUCKET_ACL).add(1, GET_BUCKET_POLICY).add(0.2, PUT_BUCKET_POLICY)
         .add(10, DESCRIBE_INSTANCES).add(4, DESCRIBE_SECURITY_GROUPS).add(3, DESCRIBE_VOLUMES)
@@ -423,12 +423,12 @@ final class ApiCalls {
         .add(6, GET_METRIC_DATA).add(4, CREATE_LOG_STREAM).add(3, GET_SECRET_VALUE);
   }
 
-  private static void bucketRequest(JsonGenerator g, Call c) throws IOException {
+  private static void bucketRequest(JsonGenerator g, SampleEvent c) throws IOException {
     g.writeStringField("bucketName", c.bucket());
     g.writeStringField("Host", c.s3Host());
   }
 
-  private static void objectRequest(JsonGenerator g, Call c) throws IOException {
+  private static void objectRequest(JsonGenerator g, SampleEvent c) throws IOException {
     bucketRequest(g, c);
     g.writeStringField("key", c.key());
   }
@@ -443,26 +443,26 @@ final class ApiCalls {
     g.writeEndObject();
   }
 
-  private static void bucketResource(JsonGenerator g, Call c) throws IOException {
+  private static void bucketResource(JsonGenerator g, SampleEvent c) throws IOException {
     resource(g, "arn:aws:s3:::" + c.bucket(), c.account.id(), "AWS::S3::Bucket");
   }
 
   /** CloudTrail names no account for an S3 object, only for its bucket. */
-  private static void objectAndBucket(JsonGenerator g, Call c) throws IOException {
+  private static void objectAndBucket(JsonGenerator g, SampleEvent c) throws IOException {
     resource(g, "arn:aws:s3:::" + c.bucket() + "/" + c.key(), null, "AWS::S3::Object");
     bucketResource(g, c);
   }
 
-  private static void keyResource(JsonGenerator g, Call c) throws IOException {
+  private static void keyResource(JsonGenerator g, SampleEvent c) throws IOException {
     resource(g, c.kmsKeyArn(), c.account.id(), "AWS::KMS::Key");
   }
 
-  private static void s3Transfer(JsonGenerator g, Call c, int in, int out) throws IOException {
+  private static void s3Transfer(JsonGenerator g, SampleEvent c, int in, int out) throws IOException {
     g.writeStringField("SignatureVersion", "SigV4");
     g.writeStringField("CipherSuite", "TLS_AES_128_GCM_SHA256");
     g.writeNumberField("bytesTransferredIn", in);
     g.writeStringField("AuthenticationMethod", "AuthHeader");
-    g.writeStringField("x-amz-id-2", Pick.base64(c.r, 76));
+    g.writeStringField("x-amz-id-2", RandomValues.base64(c.r, 76));
     g.writeNumberField("bytesTransferredOut", out);
   }
 
@@ -476,15 +476,15 @@ final class ApiCalls {
     g.writeEndObject();
   }
 
-  private static void credentials(JsonGenerator g, Call c, int seconds) throws IOException {
+  private static void credentials(JsonGenerator g, SampleEvent c, int seconds) throws IOException {
     g.writeObjectFieldStart("credentials");
-    g.writeStringField("accessKeyId", "ASIA" + Pick.upperAlnum(c.r, 16));
-    g.writeStringField("sessionToken", "IQoJb3JpZ2luX2Vj" + Pick.base64(c.r, 120));
+    g.writeStringField("accessKeyId", "ASIA" + RandomValues.upperAlnum(c.r, 16));
+    g.writeStringField("sessionToken", "IQoJb3JpZ2luX2Vj" + RandomValues.base64(c.r, 120));
     g.writeStringField("expiration", c.awsDate(c.epochSecond + seconds));
     g.writeEndObject();
   }
 
-  private static void putBucketPolicy(JsonGenerator g, Call c) throws IOException {
+  private static void putBucketPolicy(JsonGenerator g, SampleEvent c) throws IOException {
     g.writeObjectFieldStart("bucketPolicy");
     g.writeStringField("Version", "2012-10-17");
     g.writeArrayFieldStart("Statement");
@@ -509,7 +509,7 @@ final class ApiCalls {
     g.writeStringField("policy", "");
   }
 
-  private static void runInstancesRequest(JsonGenerator g, Call c) throws IOException {
+  private static void runInstancesRequest(JsonGenerator g, SampleEvent c) throws IOException {
     g.writeObjectFieldStart("instancesSet");
     items(g);
     g.writeStartObject();
@@ -526,7 +526,7 @@ final class ApiCalls {
     g.writeEndObject();
     g.writeBooleanField("disableApiTermination", false);
     g.writeBooleanField("disableApiStop", false);
-    g.writeStringField("clientToken", Pick.uuid(c.r));
+    g.writeStringField("clientToken", RandomValues.uuid(c.r));
     g.writeObjectFieldStart("tagSpecificationSet");
     items(g);
     g.writeStartObject();
@@ -541,10 +541,10 @@ final class ApiCalls {
     endItems(g);
   }
 
-  private static void runInstancesResponse(JsonGenerator g, Call c) throws IOException {
+  private static void runInstancesResponse(JsonGenerator g, SampleEvent c) throws IOException {
     int host = 1 + c.r.nextInt(254);
     g.writeStringField("requestId", c.requestId);
-    g.writeStringField("reservationId", "r-0" + Pick.hex(c.r, 16));
+    g.writeStringField("reservationId", "r-0" + RandomValues.hex(c.r, 16));
     g.writeStringField("ownerId", c.account.id());
     g.writeObjectFieldStart("groupSet");
     g.writeEndObject();
@@ -570,14 +570,14 @@ final class ApiCalls {
     g.writeObjectFieldStart("monitoring");
     g.writeStringField("state", "disabled");
     g.writeEndObject();
-    g.writeStringField("subnetId", "subnet-0" + Pick.hex(c.r, 16));
-    g.writeStringField("vpcId", "vpc-0" + Pick.hex(c.r, 16));
+    g.writeStringField("subnetId", "subnet-0" + RandomValues.hex(c.r, 16));
+    g.writeStringField("vpcId", "vpc-0" + RandomValues.hex(c.r, 16));
     g.writeStringField("privateIpAddress", "10.0.1." + host);
     g.writeEndObject();
     endItems(g);
   }
 
-  private static void terminateInstancesResponse(JsonGenerator g, Call c) throws IOException {
+  private static void terminateInstancesResponse(JsonGenerator g, SampleEvent c) throws IOException {
     g.writeStringField("requestId", c.requestId);
     g.writeObjectFieldStart("instancesSet");
     items(g);
@@ -595,12 +595,12 @@ final class ApiCalls {
     endItems(g);
   }
 
-  private static void ec2Return(JsonGenerator g, Call c) throws IOException {
+  private static void ec2Return(JsonGenerator g, SampleEvent c) throws IOException {
     g.writeStringField("requestId", c.requestId);
     g.writeBooleanField("_return", true);
   }
 
-  private static void authorizeIngressRequest(JsonGenerator g, Call c) throws IOException {
+  private static void authorizeIngressRequest(JsonGenerator g, SampleEvent c) throws IOException {
     g.writeStringField("groupId", c.securityGroup());
     g.writeObjectFieldStart("ipPermissions");
     items(g);
@@ -624,14 +624,14 @@ final class ApiCalls {
     endItems(g);
   }
 
-  private static void authorizeIngressResponse(JsonGenerator g, Call c) throws IOException {
+  private static void authorizeIngressResponse(JsonGenerator g, SampleEvent c) throws IOException {
     ec2Return(g, c);
     g.writeObjectFieldStart("securityGroupRuleSet");
     items(g);
     g.writeStartObject();
     g.writeStringField("groupOwnerId", c.account.id());
     g.writeStringField("groupId", c.securityGroup());
-    g.writeStringField("securityGroupRuleId", "sgr-0" + Pick.hex(c.r, 16));
+    g.writeStringField("securityGroupRuleId", "sgr-0" + RandomValues.hex(c.r, 16));
     g.writeBooleanField("isEgress", false);
     g.writeStringField("ipProtocol", "tcp");
     g.writeNumberField("fromPort", 443);
@@ -641,15 +641,15 @@ final class ApiCalls {
     endItems(g);
   }
 
-  private static void updateFunctionCodeRequest(JsonGenerator g, Call c) throws IOException {
+  private static void updateFunctionCodeRequest(JsonGenerator g, SampleEvent c) throws IOException {
     g.writeStringField("functionName", c.function());
     g.writeStringField("s3Bucket", c.account.buckets()[1]);
-    g.writeStringField("s3Key", "lambda/" + c.function() + "-" + Pick.hex(c.r, 8) + ".zip");
+    g.writeStringField("s3Key", "lambda/" + c.function() + "-" + RandomValues.hex(c.r, 8) + ".zip");
     g.writeBooleanField("publish", true);
     g.writeBooleanField("dryRun", false);
   }
 
-  private static void updateFunctionCodeResponse(JsonGenerator g, Call c) throws IOException {
+  private static void updateFunctionCodeResponse(JsonGenerator g, SampleEvent c) throws IOException {
     g.writeStringField("functionName", c.function());
     g.writeStringField("functionArn", c.functionArn());
     g.writeStringField("runtime", "java17");
@@ -659,12 +659,12 @@ final class ApiCalls {
     g.writeNumberField("timeout", 60);
     g.writeNumberField("memorySize", 1024);
     g.writeStringField("lastModified", c.time.replace("Z", ".000+0000"));
-    g.writeStringField("codeSha256", Pick.base64(c.r, 43) + "=");
+    g.writeStringField("codeSha256", RandomValues.base64(c.r, 43) + "=");
     g.writeStringField("version", "$LATEST");
     g.writeObjectFieldStart("tracingConfig");
     g.writeStringField("mode", "PassThrough");
     g.writeEndObject();
-    g.writeStringField("revisionId", Pick.uuid(c.r));
+    g.writeStringField("revisionId", RandomValues.uuid(c.r));
     g.writeStringField("state", "Active");
     g.writeStringField("lastUpdateStatus", "InProgress");
     g.writeStringField("packageType", "Zip");
@@ -673,14 +673,14 @@ final class ApiCalls {
     g.writeEndArray();
   }
 
-  private static void getMetricDataRequest(JsonGenerator g, Call c) throws IOException {
+  private static void getMetricDataRequest(JsonGenerator g, SampleEvent c) throws IOException {
     g.writeArrayFieldStart("metricDataQueries");
     g.writeStartObject();
     g.writeStringField("id", "m1");
     g.writeObjectFieldStart("metricStat");
     g.writeObjectFieldStart("metric");
     g.writeStringField("namespace", "AWS/Lambda");
-    g.writeStringField("metricName", Pick.chance(c.r, 0.5) ? "Errors" : "Duration");
+    g.writeStringField("metricName", RandomValues.chance(c.r, 0.5) ? "Errors" : "Duration");
     g.writeArrayFieldStart("dimensions");
     g.writeStartObject();
     g.writeStringField("name", "FunctionName");

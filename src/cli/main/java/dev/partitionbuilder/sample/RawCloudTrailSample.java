@@ -153,7 +153,7 @@ public final class RawCloudTrailSample {
     private final YearMonth month;
     private final int events;
     private final SplittableRandom random;
-    private final Call call;
+    private final SampleEvent event;
     private final String account;
     private final String region;
     private final TreeMap<Long, DeliveryFile> open = new TreeMap<>();
@@ -169,7 +169,7 @@ public final class RawCloudTrailSample {
       this.events = events;
       // Another stream than the NDJSON sample's, so the two layouts are not one month twice.
       this.random = new SplittableRandom(seed * 1_000_033L + month.getYear() * 12L + month.getMonthValue());
-      this.call = new Call(new Cast(seed), random);
+      this.event = new SampleEvent(new Actors(seed), random);
       this.account = account;
       this.region = region;
     }
@@ -179,22 +179,22 @@ public final class RawCloudTrailSample {
       int[] perDay = SampleData.spreadOverDays(month, events, random);
       for (int d = 0; d < perDay.length; d++) {
         LocalDate date = month.atDay(d + 1);
-        Call.Day day = Call.Day.of(date);
+        SampleEvent.Day day = SampleEvent.Day.of(date);
         for (int second : SampleData.secondsOfDay(perDay[d], random)) {
           long time = day.epochSecond() + second;
           // No event can be delivered in an hour that ended before it happened.
           while (!open.isEmpty() && (open.firstKey() + 1) * 3600 <= time) {
             close(open.pollFirstEntry().getValue());
           }
-          StringWriter event = new StringWriter(2048);
-          try (JsonGenerator g = JSON.createGenerator(event)) {
-            call.write(g, day, second);
+          StringWriter json = new StringWriter(2048);
+          try (JsonGenerator g = JSON.createGenerator(json)) {
+            event.write(g, day, second);
           }
           long delivered = time + delay();
           if (delivered >= nextMonthStart) {
             nextMonth++;
           }
-          open.computeIfAbsent(delivered / 3600, hour -> create(staging, hour)).add(event.toString());
+          open.computeIfAbsent(delivered / 3600, hour -> create(staging, hour)).add(json.toString());
           if (++written % SampleData.PROGRESS_EVERY == 0) {
             progress.written(written, files, bytes);
           }
@@ -213,8 +213,8 @@ public final class RawCloudTrailSample {
 
     private DeliveryFile create(Path staging, long hour) {
       LocalDateTime at = LocalDateTime.ofEpochSecond(hour * 3600 + 300L * random.nextInt(12), 0, ZoneOffset.UTC);
-      String name = account + "_CloudTrail_" + region + "_" + at.format(FILE_TIME) + "_" + Pick.upperAlnum(random, 16)
-          + ".json.gz";
+      String name = account + "_CloudTrail_" + region + "_" + at.format(FILE_TIME) + "_"
+          + RandomValues.upperAlnum(random, 16) + ".json.gz";
       Path file = staging.resolve(String.format(Locale.ROOT, "%04d/%02d/%02d", at.getYear(), at.getMonthValue(),
           at.getDayOfMonth())).resolve(name);
       try {

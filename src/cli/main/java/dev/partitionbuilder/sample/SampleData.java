@@ -30,8 +30,8 @@ import java.util.zip.GZIPOutputStream;
  * each holding one JSON event per line (NDJSON, not CloudTrail's {"Records": [...]} wrapper).
  *
  * <p>The output depends only on the month, the event count and the seed: the same three give the
- * same bytes (the JDK's gzip header carries no timestamp). The cast of accounts, users and roles
- * depends on the seed alone, so consecutive months look like one trail; the events themselves,
+ * same bytes (the JDK's gzip header carries no timestamp). The accounts, users and roles
+ * depend on the seed alone, so consecutive months look like one trail; the events themselves,
  * event IDs included, differ from month to month.
  *
  * <p>A few lines are malformed on purpose, as a failed upload leaves them: one per 20,000 events and
@@ -133,7 +133,7 @@ public final class SampleData {
     private final YearMonth month;
     private final int events;
     private final SplittableRandom random;
-    private final Call call;
+    private final SampleEvent event;
     private final long[] malformedAt;
     private final SampleProgress progress;
     private long written;
@@ -146,9 +146,9 @@ public final class SampleData {
       this.month = month;
       this.events = events;
       this.progress = progress;
-      // The cast follows the seed only; the events follow the seed and the month.
+      // The actors follow the seed only; the events follow the seed and the month.
       this.random = new SplittableRandom(seed * 1_000_003L + month.getYear() * 12L + month.getMonthValue());
-      this.call = new Call(new Cast(seed), random);
+      this.event = new SampleEvent(new Actors(seed), random);
       this.malformedAt = malformedPositions(events, random);
     }
 
@@ -160,7 +160,7 @@ public final class SampleData {
         Path dayDir = Files.createDirectories(monthDir.resolve(String.format(Locale.ROOT, "%02d", d + 1)));
         int[] seconds = secondsOfDay(perDay[d], random);
         int fileCount = Math.max(1, Math.min(1 + random.nextInt(3), perDay[d]));
-        Call.Day day = Call.Day.of(date);
+        SampleEvent.Day day = SampleEvent.Day.of(date);
         int from = 0;
         for (int f = 0; f < fileCount; f++) {
           int count = perDay[d] / fileCount + (f < perDay[d] % fileCount ? 1 : 0);
@@ -174,7 +174,7 @@ public final class SampleData {
       return new Summary(month, lines, malformedWritten, files, bytes);
     }
 
-    private void writeFile(Path file, Call.Day day, int[] seconds, long firstIndex) throws IOException {
+    private void writeFile(Path file, SampleEvent.Day day, int[] seconds, long firstIndex) throws IOException {
       try (OutputStream out = new BufferedOutputStream(
               new GZIPOutputStream(Files.newOutputStream(file), 1 << 16), 1 << 16);
           JsonGenerator g = JSON.createGenerator(out)) {
@@ -186,7 +186,7 @@ public final class SampleData {
             malformedWritten++;
             lines++;
           }
-          call.write(g, day, seconds[i]);
+          event.write(g, day, seconds[i]);
           g.writeRaw('\n');
           lines++;
           if (++written % PROGRESS_EVERY == 0) {
@@ -200,13 +200,13 @@ public final class SampleData {
     }
 
     /** Every other one is an event cut short, the rest are not JSON at all. */
-    private String malformedLine(Call.Day day, int secondOfDay) throws IOException {
+    private String malformedLine(SampleEvent.Day day, int secondOfDay) throws IOException {
       if (malformedWritten % 2 == 1) {
         return NOT_JSON[malformedWritten / 2 % NOT_JSON.length];
       }
       StringWriter text = new StringWriter();
       try (JsonGenerator g = JSON.createGenerator(text)) {
-        call.write(g, day, secondOfDay);
+        event.write(g, day, secondOfDay);
       }
       String event = text.toString();
       // A cut object never parses: its closing brace is the last character.

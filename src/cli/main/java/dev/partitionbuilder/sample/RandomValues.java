@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
-/** Random choices for the sample data; every one draws from the caller's seeded generator. */
-final class Pick {
+/** Random values and choices for the sample data; every one draws from the caller's seeded generator. */
+final class RandomValues {
   private static final char[] UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final char[] UPPER_HEX = "0123456789ABCDEF".toCharArray();
   private static final char[] BASE64 =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
 
-  private Pick() {}
+  private RandomValues() {}
 
   static <T> T one(SplittableRandom r, T[] items) {
     return items[r.nextInt(items.length)];

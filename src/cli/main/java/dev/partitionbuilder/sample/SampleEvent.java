@@ -1,10 +1,10 @@
 package dev.partitionbuilder.sample;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.partitionbuilder.sample.Cast.Account;
-import dev.partitionbuilder.sample.Cast.Actor;
-import dev.partitionbuilder.sample.Cast.Kind;
-import dev.partitionbuilder.sample.Cast.Role;
+import dev.partitionbuilder.sample.Actors.Account;
+import dev.partitionbuilder.sample.Actors.Actor;
+import dev.partitionbuilder.sample.Actors.Kind;
+import dev.partitionbuilder.sample.Actors.Role;
 import dev.partitionbuilder.sample.ApiCalls.Api;
 import dev.partitionbuilder.sample.ApiCalls.Failure;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * call touches (bucket, key, role...) are drawn on first use, so that its request, response,
  * resources and TLS host all name the same ones.
  */
-final class Call {
+final class SampleEvent {
   /** How CloudTrail writes dates inside request and response elements. */
   private static final DateTimeFormatter AWS_DATE = DateTimeFormatter.ofPattern("MMM d, yyyy, h:mm:ss a", Locale.US);
   private static final double ERROR_RATE = 0.055;
@@ -34,7 +34,7 @@ final class Call {
   }
 
   final SplittableRandom r;
-  private final Cast cast;
+  private final Actors actors;
 
   Actor actor;
   Account account;
@@ -56,8 +56,8 @@ final class Call {
   private String secret;
   private String securityGroup;
 
-  Call(Cast cast, SplittableRandom r) {
-    this.cast = cast;
+  SampleEvent(Actors actors, SplittableRandom r) {
+    this.actors = actors;
     this.r = r;
   }
 
@@ -66,14 +66,14 @@ final class Call {
     start(day, secondOfDay);
     boolean service = actor.kind() == Kind.AWS_SERVICE;
     g.writeStartObject();
-    g.writeStringField("eventVersion", Pick.chance(r, 0.75) ? "1.09" : "1.08");
+    g.writeStringField("eventVersion", RandomValues.chance(r, 0.75) ? "1.09" : "1.08");
     identity(g);
     g.writeStringField("eventTime", time);
     g.writeStringField("eventSource", api.source);
     g.writeStringField("eventName", api.name);
     g.writeStringField("awsRegion", region);
-    g.writeStringField("sourceIPAddress", service ? invokedBy : Pick.one(r, actor.ips()));
-    g.writeStringField("userAgent", service ? invokedBy : Pick.one(r, actor.userAgents()));
+    g.writeStringField("sourceIPAddress", service ? invokedBy : RandomValues.one(r, actor.ips()));
+    g.writeStringField("userAgent", service ? invokedBy : RandomValues.one(r, actor.userAgents()));
     if (failure != null) {
       g.writeStringField("errorCode", failure.code());
       g.writeStringField("errorMessage", failure.message().apply(this));
@@ -86,7 +86,7 @@ final class Call {
     if (!api.signIn) {
       g.writeStringField("requestID", requestId);
     }
-    g.writeStringField("eventID", Pick.uuid(r));
+    g.writeStringField("eventID", RandomValues.uuid(r));
     g.writeBooleanField("readOnly", api.readOnly);
     if (api.resources != null) {
       g.writeArrayFieldStart("resources");
@@ -98,13 +98,13 @@ final class Call {
     g.writeStringField("recipientAccountId", account.id());
     if (actor.kind() == Kind.AWS_ACCOUNT) {
       // Cross-account calls are delivered to both accounts under one shared ID.
-      g.writeStringField("sharedEventID", Pick.uuid(r));
+      g.writeStringField("sharedEventID", RandomValues.uuid(r));
     }
-    if (actor.inVpc() && !api.global && Pick.chance(r, 0.4)) {
+    if (actor.inVpc() && !api.global && RandomValues.chance(r, 0.4)) {
       g.writeStringField("vpcEndpointId", account.vpcEndpoint());
     }
     g.writeStringField("eventCategory", api.data ? "Data" : "Management");
-    if (!service && !api.signIn && Pick.chance(r, 0.9)) {
+    if (!service && !api.signIn && RandomValues.chance(r, 0.9)) {
       tlsDetails(g);
     }
     g.writeEndObject();
@@ -116,16 +116,17 @@ final class Call {
     time = day.isoPrefix() + clock(secondOfDay) + 'Z';
     bucket = key = function = session = instance = kmsKey = secret = securityGroup = null;
     role = null;
-    actor = cast.pick(r);
+    actor = actors.pick(r);
     account = actor.account();
     do {
       api = ApiCalls.pick(actor.kind(), r);
     } while (api.signIn && !actor.console());
-    invokedBy = actor.kind() == Kind.AWS_SERVICE ? Pick.one(r, api.invokers) : null;
+    invokedBy = actor.kind() == Kind.AWS_SERVICE ? RandomValues.one(r, api.invokers) : null;
     region = api.global ? "us-east-1"
-        : api.source.equals(ApiCalls.S3) || Pick.chance(r, 0.85) ? account.region() : Pick.one(r, Cast.REGIONS);
-    requestId = api.source.equals(ApiCalls.S3) ? Pick.upperHex(r, 16) : Pick.uuid(r);
-    failure = actor.kind() != Kind.AWS_SERVICE && !api.signIn && Pick.chance(r, ERROR_RATE) ? failure() : null;
+        : api.source.equals(ApiCalls.S3) || RandomValues.chance(r, 0.85) ? account.region()
+        : RandomValues.one(r, Actors.REGIONS);
+    requestId = api.source.equals(ApiCalls.S3) ? RandomValues.upperHex(r, 16) : RandomValues.uuid(r);
+    failure = actor.kind() != Kind.AWS_SERVICE && !api.signIn && RandomValues.chance(r, ERROR_RATE) ? failure() : null;
   }
 
   private void identity(JsonGenerator g) throws IOException {
@@ -175,7 +176,7 @@ final class Call {
   }
 
   private void tlsDetails(JsonGenerator g) throws IOException {
-    boolean tls13 = Pick.chance(r, 0.7);
+    boolean tls13 = RandomValues.chance(r, 0.7);
     g.writeObjectFieldStart("tlsDetails");
     g.writeStringField("tlsVersion", tls13 ? "TLSv1.3" : "TLSv1.2");
     g.writeStringField("cipherSuite", tls13 ? "TLS_AES_128_GCM_SHA256" : "ECDHE-RSA-AES128-GCM-SHA256");
@@ -196,7 +197,7 @@ final class Call {
   private Failure failure() {
     double x = r.nextDouble();
     if (x < 0.3 && api.failures.length > 0) {
-      return Pick.one(r, api.failures);
+      return RandomValues.one(r, api.failures);
     }
     if (x < 0.5) {
       return throttled();
@@ -247,7 +248,7 @@ final class Call {
 
   String bucket() {
     if (bucket == null) {
-      bucket = Pick.one(r, account.buckets());
+      bucket = RandomValues.one(r, account.buckets());
     }
     return bucket;
   }
@@ -261,11 +262,12 @@ final class Call {
       String b = bucket();
       if (b.endsWith("-data-lake")) {
         key = "raw/orders/" + day.path() + "/part-0" + (1000 + r.nextInt(9000)) + "-"
-            + Pick.hex(r, 8) + ".snappy.parquet";
+            + RandomValues.hex(r, 8) + ".snappy.parquet";
       } else if (b.endsWith("-assets")) {
-        key = (Pick.chance(r, 0.7) ? "images/" : "thumbs/") + Pick.hex(r, 12) + (Pick.chance(r, 0.6) ? ".jpg" : ".png");
+        key = (RandomValues.chance(r, 0.7) ? "images/" : "thumbs/") + RandomValues.hex(r, 12)
+            + (RandomValues.chance(r, 0.6) ? ".jpg" : ".png");
       } else {
-        key = "alb/" + day.path() + "/" + Pick.hex(r, 16) + ".log.gz";
+        key = "alb/" + day.path() + "/" + RandomValues.hex(r, 16) + ".log.gz";
       }
     }
     return key;
@@ -273,7 +275,7 @@ final class Call {
 
   String function() {
     if (function == null) {
-      function = Pick.one(r, account.functions());
+      function = RandomValues.one(r, account.functions());
     }
     return function;
   }
@@ -291,7 +293,7 @@ final class Call {
       if (fitting.length == 0) {
         throw new IllegalStateException("account " + account.id() + " has no role for " + invokedBy);
       }
-      role = Pick.one(r, fitting);
+      role = RandomValues.one(r, fitting);
     }
     return role;
   }
@@ -308,7 +310,7 @@ final class Call {
       } else if (target.service().equals("ec2.amazonaws.com")) {
         session = instance();
       } else {
-        session = Pick.hex(r, 32);
+        session = RandomValues.hex(r, 32);
       }
     }
     return session;
@@ -316,14 +318,14 @@ final class Call {
 
   String instance() {
     if (instance == null) {
-      instance = Pick.one(r, account.instances());
+      instance = RandomValues.one(r, account.instances());
     }
     return instance;
   }
 
   String kmsKey() {
     if (kmsKey == null) {
-      kmsKey = Pick.one(r, account.kmsKeys());
+      kmsKey = RandomValues.one(r, account.kmsKeys());
     }
     return kmsKey;
   }
@@ -334,14 +336,14 @@ final class Call {
 
   String secretArn() {
     if (secret == null) {
-      secret = Pick.one(r, account.secrets());
+      secret = RandomValues.one(r, account.secrets());
     }
     return "arn:aws:secretsmanager:" + region + ":" + account.id() + ":secret:" + secret;
   }
 
   String securityGroup() {
     if (securityGroup == null) {
-      securityGroup = Pick.one(r, account.securityGroups());
+      securityGroup = RandomValues.one(r, account.securityGroups());
     }
     return securityGroup;
   }

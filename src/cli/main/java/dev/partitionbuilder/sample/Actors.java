@@ -6,10 +6,10 @@ import java.util.SplittableRandom;
 
 /**
  * Who the sample events are about: the three accounts of an organization trail, their users, roles,
- * buckets, functions and keys, and two partner accounts. The cast depends only on the seed, so every
+ * buckets, functions and keys, and two partner accounts. They depend only on the seed, so every
  * month of one seed shows the same principals, as a real trail does.
  */
-final class Cast {
+final class Actors {
   static final String[] REGIONS = {"us-east-1", "eu-west-1", "us-west-2", "eu-central-1", "ap-southeast-2"};
 
   private static final int[] OFFICE_IPS = {62, 81, 91, 195, 213};
@@ -70,23 +70,23 @@ final class Cast {
       String[] ips) {}
 
   final Account[] accounts;
-  private final Pick.Weighted<Kind> kinds = new Pick.Weighted<Kind>()
+  private final RandomValues.Weighted<Kind> kinds = new RandomValues.Weighted<Kind>()
       .add(62, Kind.ASSUMED_ROLE).add(20, Kind.IAM_USER).add(10, Kind.AWS_SERVICE).add(4, Kind.AWS_ACCOUNT)
       .add(2, Kind.ROOT);
-  private final Map<Kind, Pick.Weighted<Actor>> actors = new EnumMap<>(Kind.class);
+  private final Map<Kind, RandomValues.Weighted<Actor>> actors = new EnumMap<>(Kind.class);
 
-  Cast(long seed) {
+  Actors(long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     String[] envs = {"prod", "staging", "shared"};
     double[] accountWeights = {3, 2, 1};
     accounts = new Account[envs.length];
     for (Kind kind : Kind.values()) {
-      actors.put(kind, new Pick.Weighted<>());
+      actors.put(kind, new RandomValues.Weighted<>());
     }
     for (int i = 0; i < envs.length; i++) {
       accounts[i] = account(r, envs[i], REGIONS[i % 3]);
     }
-    String[] partners = {Pick.digits(r, 12), Pick.digits(r, 12)};
+    String[] partners = {RandomValues.digits(r, 12), RandomValues.digits(r, 12)};
     for (int i = 0; i < accounts.length; i++) {
       addActors(r, accounts[i], accountWeights[i], partners);
     }
@@ -97,11 +97,13 @@ final class Cast {
   }
 
   private static Account account(SplittableRandom r, String env, String region) {
-    String id = Pick.digits(r, 12);
+    String id = RandomValues.digits(r, 12);
     String[] functions = {env + "-orders-processor", env + "-thumbnailer", env + "-audit-forwarder"};
     Role[] roles = {
-        role(r, id, "aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_AdministratorAccess_" + Pick.hex(r, 16), null),
-        role(r, id, "aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_ReadOnlyAccess_" + Pick.hex(r, 16), null),
+        role(r, id, "aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_AdministratorAccess_" + RandomValues.hex(r, 16),
+            null),
+        role(r, id, "aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_ReadOnlyAccess_" + RandomValues.hex(r, 16),
+            null),
         role(r, id, "service-role/", functions[0] + "-role", "lambda.amazonaws.com"),
         role(r, id, "service-role/", functions[1] + "-role", "lambda.amazonaws.com"),
         role(r, id, "", env + "-eks-node-role", "ec2.amazonaws.com"),
@@ -110,19 +112,21 @@ final class Cast {
         role(r, id, "", "OrganizationAccountAccessRole", null)};
     String[] instances = new String[8];
     for (int i = 0; i < instances.length; i++) {
-      instances[i] = "i-0" + Pick.hex(r, 16);
+      instances[i] = "i-0" + RandomValues.hex(r, 16);
     }
-    String[] kmsKeys = {Pick.uuid(r), Pick.uuid(r), Pick.uuid(r)};
-    String[] secrets = {env + "/orders/db-credentials-" + Pick.base64(r, 6).replaceAll("[+/]", "x"),
-        env + "/thumbnailer/api-key-" + Pick.base64(r, 6).replaceAll("[+/]", "x")};
-    String[] groups = {"sg-0" + Pick.hex(r, 16), "sg-0" + Pick.hex(r, 16), "sg-0" + Pick.hex(r, 16)};
+    String[] kmsKeys = {RandomValues.uuid(r), RandomValues.uuid(r), RandomValues.uuid(r)};
+    String[] secrets = {env + "/orders/db-credentials-" + RandomValues.base64(r, 6).replaceAll("[+/]", "x"),
+        env + "/thumbnailer/api-key-" + RandomValues.base64(r, 6).replaceAll("[+/]", "x")};
+    String[] groups = {"sg-0" + RandomValues.hex(r, 16), "sg-0" + RandomValues.hex(r, 16),
+        "sg-0" + RandomValues.hex(r, 16)};
     String[] buckets = {"acme-" + env + "-data-lake", "acme-" + env + "-assets", "acme-" + env + "-logs-" + id};
     return new Account(id, env, region, buckets, functions, roles, instances, kmsKeys, secrets, groups,
-        "vpce-0" + Pick.hex(r, 16), "ami-0" + Pick.hex(r, 16));
+        "vpce-0" + RandomValues.hex(r, 16), "ami-0" + RandomValues.hex(r, 16));
   }
 
   private static Role role(SplittableRandom r, String account, String path, String name, String service) {
-    return new Role(name, "AROA" + Pick.upperAlnum(r, 17), "arn:aws:iam::" + account + ":role/" + path + name, service);
+    return new Role(name, "AROA" + RandomValues.upperAlnum(r, 17), "arn:aws:iam::" + account + ":role/" + path + name,
+        service);
   }
 
   private void addActors(SplittableRandom r, Account a, double weight, String[] partners) {
@@ -137,7 +141,7 @@ final class Cast {
       assumed(r, a, roles[4], a.instances()[i], 5 * weight, true, ips(r, AWS_IPS, 1), GO_NODE);
     }
     for (int i = 0; i < 2; i++) {
-      assumed(r, a, roles[5], Pick.hex(r, 32), 4 * weight, true, ips(r, AWS_IPS, 2), ECS_TASK);
+      assumed(r, a, roles[5], RandomValues.hex(r, 32), 4 * weight, true, ips(r, AWS_IPS, 2), ECS_TASK);
     }
     assumed(r, a, roles[6], "GitHubActions", 3 * weight, false, ips(r, CI_IPS, 6), TERRAFORM, CLI_LINUX);
     assumed(r, a, roles[7], "dana@example.com", 0.5 * weight, false, office, CONSOLE, CLI_MAC);
@@ -148,13 +152,14 @@ final class Cast {
     user(r, a, "monitoring-exporter", 4 * weight, false, ips(r, AWS_IPS, 2), EXPORTER);
 
     actors.get(Kind.ROOT).add(weight, new Actor(Kind.ROOT, a, a.id(), "arn:aws:iam::" + a.id() + ":root", a.id(),
-        "ASIA" + Pick.upperAlnum(r, 16), null, null, true, true, false, new String[] {CONSOLE, BROWSER}, office));
+        "ASIA" + RandomValues.upperAlnum(r, 16), null, null, true, true, false, new String[] {CONSOLE, BROWSER},
+        office));
     actors.get(Kind.AWS_SERVICE).add(weight, new Actor(Kind.AWS_SERVICE, a, null, null, null, null, null, null,
         false, false, false, new String[0], new String[0]));
     for (String partner : partners) {
       actors.get(Kind.AWS_ACCOUNT).add(weight, new Actor(Kind.AWS_ACCOUNT, a,
-          "AROA" + Pick.upperAlnum(r, 17) + ":partner-sync", null, partner, null, null, null, false, false, false,
-          new String[] {PARTNER}, ips(r, AWS_IPS, 3)));
+          "AROA" + RandomValues.upperAlnum(r, 17) + ":partner-sync", null, partner, null, null, null, false, false,
+          false, new String[] {PARTNER}, ips(r, AWS_IPS, 3)));
     }
   }
 
@@ -162,21 +167,22 @@ final class Cast {
       String[] ips, String... agents) {
     actors.get(Kind.ASSUMED_ROLE).add(weight, new Actor(Kind.ASSUMED_ROLE, a, role.id() + ":" + session,
         "arn:aws:sts::" + a.id() + ":assumed-role/" + role.name() + "/" + session, a.id(),
-        "ASIA" + Pick.upperAlnum(r, 16), null, role, session.contains("@"), false, inVpc, agents, ips));
+        "ASIA" + RandomValues.upperAlnum(r, 16), null, role, session.contains("@"), false, inVpc, agents, ips));
   }
 
   private void user(SplittableRandom r, Account a, String name, double weight, boolean console, String[] ips,
       String... agents) {
     // People sign in to the console with temporary keys; programs use a long-term AKIA key.
-    actors.get(Kind.IAM_USER).add(weight, new Actor(Kind.IAM_USER, a, "AIDA" + Pick.upperAlnum(r, 17),
-        "arn:aws:iam::" + a.id() + ":user/" + name, a.id(), (console ? "ASIA" : "AKIA") + Pick.upperAlnum(r, 16),
-        name, null, console, console, false, agents, ips));
+    actors.get(Kind.IAM_USER).add(weight, new Actor(Kind.IAM_USER, a, "AIDA" + RandomValues.upperAlnum(r, 17),
+        "arn:aws:iam::" + a.id() + ":user/" + name, a.id(),
+        (console ? "ASIA" : "AKIA") + RandomValues.upperAlnum(r, 16), name, null, console, console, false, agents,
+        ips));
   }
 
   private static String[] ips(SplittableRandom r, int[] firstOctets, int count) {
     String[] out = new String[count];
     for (int i = 0; i < count; i++) {
-      out[i] = Pick.ipv4(r, firstOctets);
+      out[i] = RandomValues.ipv4(r, firstOctets);
     }
     return out;
   }
