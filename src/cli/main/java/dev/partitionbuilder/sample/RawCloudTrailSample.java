@@ -66,11 +66,11 @@ public final class RawCloudTrailSample {
   private RawCloudTrailSample() {}
 
   /** The region's directory under {@code root}, the bucket's stand-in, as CloudTrail lays it out. */
-  public static Path regionDirectory(Path root, String account, String region) {
+  static Path regionDirectory(Path root, String account, String region) {
     return root.resolve("AWSLogs").resolve(account).resolve("CloudTrail").resolve(region);
   }
 
-  public static Summary generate(Path root, YearMonth month, int events, long seed, String account, String region) {
+  static Summary generate(Path root, YearMonth month, int events, long seed, String account, String region) {
     return generate(root, month, events, seed, account, region, SampleProgress.NONE);
   }
 
