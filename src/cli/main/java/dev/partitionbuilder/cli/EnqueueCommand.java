@@ -2,7 +2,6 @@ package dev.partitionbuilder.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.partitionbuilder.aws.SqsMonthSender;
 import dev.partitionbuilder.core.ConfigException;
 import java.io.PrintWriter;
 import java.net.URI;

@@ -161,7 +161,7 @@ class LocalStackIT {
   }
 
   @Test
-  void monthsSentBySqsMonthSenderAreBuiltAndDeletedAndARejectedOneIsRedrivenToTheDeadLetterQueue() {
+  void monthsSentToTheQueueAreBuiltAndDeletedAndARejectedOneIsRedrivenToTheDeadLetterQueue() {
     Clock clock = Clock.systemUTC();
     Journal journal = new Journal();
     FakeQueryEngine engine = new FakeQueryEngine(journal, clock);
@@ -175,22 +175,25 @@ class LocalStackIT {
     // A month that has not started is rejected by the handler, every time it is delivered.
     YearMonth notStarted = YearMonth.now(clock).plusMonths(2);
 
-    SqsMonthSender.Result sent = new SqsMonthSender(sqs)
-        .send(queue.url(), List.of(YearMonth.of(2024, 1), YearMonth.of(2024, 2), notStarted), "it", n -> { });
+    List<String> sent = Stream.of(YearMonth.of(2024, 1), YearMonth.of(2024, 2), notStarted)
+        .map(month -> queue.send(trigger(month), month.toString())).toList();
 
-    assertThat(sent.allSent()).isTrue();
-    String rejected = sent.sent().get(2).messageId();
+    String rejected = sent.get(2);
     List<Poll> polls = pollUntil(lambda, () -> queue.deadLettered() == 1);
     assertThat(polls.stream().flatMap(p -> p.records().stream()).filter(r -> r.getMessageId().equals(rejected))
         .map(r -> r.getAttributes().get("ApproximateReceiveCount"))).containsExactly("1", "2");
     assertThat(polls.stream().flatMap(p -> p.failed().stream())).containsOnly(rejected);
-    assertThat(polls.stream().flatMap(p -> p.deleted().stream())).containsExactlyInAnyOrder(
-        sent.sent().get(0).messageId(), sent.sent().get(1).messageId());
+    assertThat(polls.stream().flatMap(p -> p.deleted().stream())).containsExactlyInAnyOrder(sent.get(0), sent.get(1));
     assertThat(engine.startedSql()).hasSize(2).anySatisfy(sql -> assertThat(sql).contains("month = '01'"))
         .anySatisfy(sql -> assertThat(sql).contains("month = '02'"));
     assertThat(queue.waiting()).isZero();
     assertThat(queue.inFlight()).isZero();
-    assertThat(queue.deadLetters()).extracting(Message::body).containsExactly(SqsMonthSender.body(notStarted));
+    assertThat(queue.deadLetters()).extracting(Message::body).containsExactly(trigger(notStarted));
+  }
+
+  /** The message the CLI's enqueue command sends for a month. */
+  private static String trigger(YearMonth month) {
+    return "{\"month\": " + month.getMonthValue() + ", \"year\": " + month.getYear() + "}";
   }
 
   /** Polls as Lambda does, a second at most each, until {@code done}; gives up after 20 seconds. */

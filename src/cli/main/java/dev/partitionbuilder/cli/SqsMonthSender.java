@@ -1,4 +1,4 @@
-package dev.partitionbuilder.aws;
+package dev.partitionbuilder.cli;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,12 +1,14 @@
-package dev.partitionbuilder.aws;
+package dev.partitionbuilder.cli;
 
-import static dev.partitionbuilder.aws.SdkMocks.sdkMock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.CALLS_REAL_METHODS;
 import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.withSettings;
 
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -29,7 +31,8 @@ class SqsMonthSenderTest {
   private static final String FIFO = "https://sqs.us-east-1.amazonaws.com/123456789012/trigger.fifo";
   private static final List<YearMonth> FIFTEEN = months(YearMonth.of(2023, 11), YearMonth.of(2025, 1));
 
-  private final SqsClient sqs = sdkMock(SqsClient.class);
+  /** The client's default methods run, so the Consumer overload the sender calls reaches the stubbed request one. */
+  private final SqsClient sqs = mock(SqsClient.class, withSettings().defaultAnswer(CALLS_REAL_METHODS));
   private final SqsMonthSender sender = new SqsMonthSender(sqs);
   /** Per call: entry id -> the error that entry gets (entries not named succeed). */
   private final List<Map<String, BatchResultErrorEntry>> errorsPerCall = new ArrayList<>();
