@@ -54,29 +54,29 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  * Using the message deduplication ID</a> and
  * <a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html">SendMessageBatch</a>.
  */
-public final class SqsMonthSender {
+final class SqsMonthSender {
   /** SendMessageBatch takes at most 10 entries a call. */
-  public static final int MAX_BATCH_ENTRIES = 10;
+  static final int MAX_BATCH_ENTRIES = 10;
   /** The deduplication id is at most 128 characters; the month and its dash take 8. */
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_-]{1,120}");
 
   private final SqsClient sqs;
 
-  public SqsMonthSender(SqsClient sqs) {
+  SqsMonthSender(SqsClient sqs) {
     this.sqs = requireNonNull(sqs, "sqs is null");
   }
 
   /** A month that was sent, with the messageId SQS gave it. */
-  public record Sent(YearMonth month, String messageId) {
-    public Sent {
+  record Sent(YearMonth month, String messageId) {
+    Sent {
       requireNonNull(month, "month is null");
       requireNonNull(messageId, "messageId is null");
     }
   }
 
   /** A month that was not sent, and why (SQS's error code and message, or the failed call's). */
-  public record Failed(YearMonth month, String reason) {
-    public Failed {
+  record Failed(YearMonth month, String reason) {
+    Failed {
       requireNonNull(month, "month is null");
       requireNonNull(reason, "reason is null");
     }
@@ -86,23 +86,23 @@ public final class SqsMonthSender {
    * What happened to each month: every month given is in exactly one of {@code sent} and
    * {@code failed}, each list in the order the months were given.
    */
-  public record Result(List<Sent> sent, List<Failed> failed) {
-    public Result {
+  record Result(List<Sent> sent, List<Failed> failed) {
+    Result {
       sent = List.copyOf(sent);
       failed = List.copyOf(failed);
     }
 
-    public boolean allSent() {
+    boolean allSent() {
       return failed.isEmpty();
     }
   }
 
   /** The message body for a month, exactly as TriggerParser reads it. */
-  public static String body(YearMonth month) {
+  static String body(YearMonth month) {
     return String.format(Locale.ROOT, "{\"month\": %d, \"year\": %d}", month.getMonthValue(), month.getYear());
   }
 
-  public static boolean isFifo(String queueUrl) {
+  static boolean isFifo(String queueUrl) {
     return queueUrl.endsWith(".fifo");
   }
 
@@ -112,7 +112,7 @@ public final class SqsMonthSender {
    * @param runId identifies this run in FIFO deduplication ids: 1–120 letters, digits, {@code _} or {@code -}
    * @param onSent called after each call with the number of months sent so far
    */
-  public Result send(String queueUrl, List<YearMonth> months, String runId, IntConsumer onSent) {
+  Result send(String queueUrl, List<YearMonth> months, String runId, IntConsumer onSent) {
     requireNonNull(queueUrl, "queueUrl is null");
     requireNonNull(months, "months is null");
     requireNonNull(runId, "runId is null");
