@@ -2,6 +2,8 @@ package dev.partitionbuilder.core;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.partitionbuilder.core.SqlTokens.Kind;
+import dev.partitionbuilder.core.SqlTokens.Token;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,14 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The CREATE TABLE AS SELECT, kept in a file so that the source table, columns and SQL are the
@@ -147,17 +148,6 @@ public final class CtasTemplate {
     return Placeholders.render(sql, values);
   }
 
-  // Quoted names and literals are matched with possessive loops, as an SQL lexer reads them (a
-  // doubled quote never ends one): java.util.regex recurses once per repetition of a backtracking
-  // group, and a name or literal of some thousand characters overflowed the stack.
-  private static final String NAME_PART = "(?:\"[^\"]*+(?:\"\"[^\"]*+)*+\"|[A-Za-z_{][\\w{}]*)";
-  private static final Pattern HEAD = Pattern.compile("(?is)\\s*CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?("
-      + NAME_PART + "(?:\\s*\\.\\s*" + NAME_PART + ")*)\\s*");
-  private static final Pattern WITH = Pattern.compile("(?is)WITH\\s*\\(");
-  private static final Pattern AS = Pattern.compile("(?is)\\s*AS\\b");
-  private static final Pattern EXTERNAL_LOCATION =
-      Pattern.compile("(?is)(?:^|[,(\\s])\"?external_location\"?\\s*=\\s*('[^']*+(?:''[^']*+)*+'|[^,]*)");
-
   /** A value for a message, cut to {@value OneLine#QUOTE_LIMIT} characters. */
   private static String shorten(String value) {
     return value.length() <= OneLine.QUOTE_LIMIT ? value : value.substring(0, OneLine.QUOTE_LIMIT - 3) + "...";
@@ -172,31 +162,34 @@ public final class CtasTemplate {
   private static void requireCtasIntoLocation(String code, String origin) {
     String needed = ": the builder needs CREATE TABLE {{temp_table}} WITH (..., external_location = '{{location}}', ...) "
         + "AS SELECT ..., so that the query's files land in the month's staging location";
-    Matcher head = HEAD.matcher(code);
-    if (!head.lookingAt()) {
+    List<Token> tokens = SqlTokens.significant(code, SqlTokens.Dialect.TRINO);
+    int at = isWord(tokens, 0, "CREATE") && isWord(tokens, 1, "TABLE") ? 2 : 0;
+    if (at == 2 && isWord(tokens, 2, "IF") && isWord(tokens, 3, "NOT") && isWord(tokens, 4, "EXISTS")) {
+      at = 5;
+    }
+    if (at == 0 || !isNamePart(tokens, at)) {
       String start = code.strip();
       throw invalid(origin, "is not a CREATE TABLE ... AS statement (it starts with "
           + OneLine.quote(start.substring(0, Math.min(start.length(), 30))) + ")" + needed);
     }
-    String name = head.group(1);
-    String last = name.substring(name.lastIndexOf('.') + 1).strip();
+    int first = at++;
+    while (at + 1 < tokens.size() && tokens.get(at).is('.') && isNamePart(tokens, at + 1)) {
+      at += 2;
+    }
+    String last = tokens.get(at - 1).text();
     if (!last.equals("{{temp_table}}") && !last.equals("\"{{temp_table}}\"")) {
+      String name = code.substring(tokens.get(first).start(), tokens.get(at - 1).end());
       throw invalid(origin, "creates " + OneLine.quote(name) + ", not {{temp_table}}" + needed);
     }
-    Matcher with = WITH.matcher(code).region(head.end(), code.length());
-    if (!with.lookingAt()) {
+    if (!isWord(tokens, at, "WITH") || at + 1 >= tokens.size() || !tokens.get(at + 1).is('(')) {
       throw invalid(origin, "has no WITH (...) properties after the table name" + needed);
     }
-    int close = closingParenthesis(code, with.end() - 1);
-    if (close < 0 || !AS.matcher(code).region(close + 1, code.length()).lookingAt()) {
+    int open = at + 1;
+    int close = closingParenthesis(tokens, open);
+    if (close < 0 || !isWord(tokens, close + 1, "AS")) {
       throw invalid(origin, "is not a CREATE TABLE ... AS statement (no AS after its WITH (...) properties)" + needed);
     }
-    String properties = code.substring(with.end(), close);
-    Matcher location = EXTERNAL_LOCATION.matcher(properties);
-    List<String> values = new java.util.ArrayList<>();
-    while (location.find()) {
-      values.add(location.group(1).strip());
-    }
+    List<String> values = externalLocations(code, tokens.subList(open + 1, close));
     if (values.isEmpty()) {
       throw invalid(origin, "never sets external_location in its WITH (...) properties" + needed);
     }
@@ -207,27 +200,63 @@ public final class CtasTemplate {
     }
   }
 
-  /** The index of the parenthesis that closes the one at {@code open}, skipping literals; -1 if none. */
-  private static int closingParenthesis(String code, int open) {
+  private static boolean isWord(List<Token> tokens, int at, String keyword) {
+    return at < tokens.size() && tokens.get(at).isWord(keyword);
+  }
+
+  /** A part of a table name: a quoted identifier, or a word that does not start with a digit. */
+  private static boolean isNamePart(List<Token> tokens, int at) {
+    if (at >= tokens.size()) {
+      return false;
+    }
+    Token token = tokens.get(at);
+    char first = token.text().charAt(0);
+    return token.kind() == Kind.QUOTED_IDENTIFIER
+        || (token.kind() == Kind.WORD && (Character.isLetter(first) || first == '_' || first == '{'));
+  }
+
+  /** The index of the token that closes the parenthesis at {@code open}; -1 if none. */
+  private static int closingParenthesis(List<Token> tokens, int open) {
     int depth = 0;
-    for (int i = open; i < code.length(); i++) {
-      char c = code.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = code.indexOf(c, i + 1);
-        while (end >= 0 && end + 1 < code.length() && code.charAt(end + 1) == c) {
-          end = code.indexOf(c, end + 2);
-        }
-        if (end < 0) {
-          return -1;
-        }
-        i = end;
-      } else if (c == '(') {
+    for (int i = open; i < tokens.size(); i++) {
+      if (tokens.get(i).is('(')) {
         depth++;
-      } else if (c == ')' && --depth == 0) {
+      } else if (tokens.get(i).is(')') && --depth == 0) {
         return i;
       }
     }
     return -1;
+  }
+
+  /**
+   * The value of each {@code external_location = value} among {@code properties}, as written: a
+   * string literal, or else everything up to the next comma.
+   */
+  private static List<String> externalLocations(String code, List<Token> properties) {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i + 1 < properties.size(); i++) {
+      Token name = properties.get(i);
+      char before = code.charAt(name.start() - 1);
+      if (!isExternalLocation(name) || !properties.get(i + 1).is('=')
+          || !(before == ',' || before == '(' || Character.isWhitespace(before))) {
+        continue;
+      }
+      int first = i + 2;
+      int end = first;
+      while (end < properties.size() && !properties.get(end).is(',')) {
+        end++;
+      }
+      if (first < end && properties.get(first).kind() == Kind.STRING) {
+        end = first + 1;
+      }
+      values.add(first == end ? "" : code.substring(properties.get(first).start(), properties.get(end - 1).end()));
+    }
+    return values;
+  }
+
+  private static boolean isExternalLocation(Token name) {
+    return name.isWord("external_location")
+        || (name.kind() == Kind.QUOTED_IDENTIFIER && name.text().equalsIgnoreCase("\"external_location\""));
   }
 
   /**
@@ -258,54 +287,32 @@ public final class CtasTemplate {
    * and returns the statement with its comments left out.
    */
   private static String withoutComments(String sql, int linesBefore, String origin) {
+    List<Token> tokens;
+    try {
+      tokens = SqlTokens.scan(sql, SqlTokens.Dialect.TRINO);
+    } catch (SqlTokens.UnterminatedException e) {
+      // A backtick or a second statement before it is the first mistake in the file: that one is named.
+      withoutComments(SqlTokens.scan(sql.substring(0, e.start()), SqlTokens.Dialect.TRINO), sql, linesBefore, origin);
+      throw new ConfigException("CTAS template " + origin + " has an unterminated " + e.kind().description()
+          + " at line " + (linesBefore + e.line()), e);
+    }
+    return withoutComments(tokens, sql, linesBefore, origin);
+  }
+
+  private static String withoutComments(List<Token> tokens, String sql, int linesBefore, String origin) {
     StringBuilder code = new StringBuilder(sql.length());
-    int i = 0;
-    int n = sql.length();
-    while (i < n) {
-      char c = sql.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = sql.indexOf(c, i + 1);
-        // '' and "" escape the quote inside a literal or identifier: skip past the pair.
-        while (end >= 0 && end + 1 < n && sql.charAt(end + 1) == c) {
-          end = sql.indexOf(c, end + 2);
-        }
-        if (end < 0) {
-          throw invalid(origin, "has an unterminated " + (c == '\'' ? "string literal" : "quoted identifier")
-              + " at line " + lineOf(sql, linesBefore, i));
-        }
-        code.append(sql, i, end + 1);
-        i = end + 1;
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        int end = sql.indexOf('\n', i);
-        i = end < 0 ? n : end + 1;
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        int end = sql.indexOf("*/", i + 2);
-        if (end < 0) {
-          throw invalid(origin, "has an unterminated /* comment at line " + lineOf(sql, linesBefore, i));
-        }
-        i = end + 2;
-      } else if (c == '`') {
-        throw invalid(origin, "uses a backtick at line " + lineOf(sql, linesBefore, i)
+    for (Token token : tokens) {
+      if (token.is('`')) {
+        throw invalid(origin, "uses a backtick at line " + (linesBefore + SqlTokens.lineOf(sql, token.start()))
             + ": Athena's engine v3 quotes identifiers with double quotes (\"name\")");
-      } else if (c == ';') {
-        throw invalid(origin, "has more than one statement (';' at line " + lineOf(sql, linesBefore, i)
-            + "): Athena runs one statement per query");
-      } else {
-        code.append(c);
-        i++;
+      } else if (token.is(';')) {
+        throw invalid(origin, "has more than one statement (';' at line "
+            + (linesBefore + SqlTokens.lineOf(sql, token.start())) + "): Athena runs one statement per query");
+      } else if (token.kind() != Kind.LINE_COMMENT && token.kind() != Kind.BLOCK_COMMENT) {
+        code.append(token.text());
       }
     }
     return code.toString();
-  }
-
-  private static int lineOf(String sql, int linesBefore, int index) {
-    int line = linesBefore + 1;
-    for (int i = 0; i < index; i++) {
-      if (sql.charAt(i) == '\n') {
-        line++;
-      }
-    }
-    return line;
   }
 
   private static ConfigException invalid(String origin, String why) {

@@ -224,6 +224,10 @@ class CtasTemplateTest {
             + "'{{location}}', partitioned_by = ARRAY['x'])\nAS WITH t AS (SELECT 1 AS x) SELECT * FROM t",
         "CREATE TABLE {{temp_table}} WITH (format = 'PARQUET', -- where: '{{location}}'\n external_location = "
             + "'{{location}}' /* staging */) AS (SELECT 1)",
+        "CREATE TABLE {{temp_table}}-- a comment between two words keeps them apart\nWITH (external_location = "
+            + "'{{location}}') AS SELECT 1",
+        "CREATE TABLE {{temp_table}} WITH (comment = 'not here: external_location = x', external_location = "
+            + "'{{location}}') AS SELECT 1",
     })
     void acceptsACtasIntoTheStagingLocationHoweverItIsWritten(String template) {
       assertThat(CtasTemplate.parse(template, "test").render(LAYOUT, MARCH))
@@ -292,6 +296,11 @@ class CtasTemplateTest {
     @Test
     void rejectsAnUnterminatedLiteral() {
       assertThat(rejection(MINIMAL + "\nWHERE year = '2024")).contains("unterminated string literal", "line 4");
+    }
+
+    @Test
+    void namesABacktickThatComesBeforeAnUnterminatedLiteral() {
+      assertThat(rejection(MINIMAL + "\nWHERE `year` = '2024")).contains("uses a backtick at line 4");
     }
 
     @Test

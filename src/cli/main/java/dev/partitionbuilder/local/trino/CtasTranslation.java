@@ -2,6 +2,8 @@ package dev.partitionbuilder.local.trino;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.partitionbuilder.core.SqlTokens;
+import dev.partitionbuilder.core.SqlTokens.Token;
 import io.trino.sql.ExpressionFormatter;
 import io.trino.sql.parser.SqlParser;
 import io.trino.sql.tree.BooleanLiteral;
@@ -12,10 +14,12 @@ import io.trino.sql.tree.Property;
 import io.trino.sql.tree.Statement;
 import io.trino.sql.tree.StringLiteral;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * An Athena engine v3 CTAS made runnable on Trino's Hive connector: Athena's table properties
@@ -152,18 +156,24 @@ record CtasTranslation(
     StringBuilder with = new StringBuilder("(");
     properties.forEach((k, v) -> with.append(with.length() > 1 ? ", " : "").append(k).append(" = ").append(v));
     with.append(')');
+    List<Token> tokens = SqlTokens.significant(sql, SqlTokens.Dialect.TRINO);
     if (ctas.getProperties().isEmpty()) {
       int query = offset(sql, ctas.getQuery().getLocation().orElseThrow());
-      int as = sql.lastIndexOf("AS", query);
-      int asLower = sql.lastIndexOf("as", query);
-      int at = Math.max(as, asLower);
+      int at = last(tokens, query, "AS", t -> t.isWord("AS")).start();
       return sql.substring(0, at) + "WITH " + with + "\n" + sql.substring(at);
     }
     int first = offset(sql, ctas.getProperties().get(0).getLocation().orElseThrow());
-    int open = sql.lastIndexOf('(', first);
-    int close = matchingParenthesis(sql, open);
-    long lines = sql.substring(open, close).chars().filter(c -> c == '\n').count();
-    return sql.substring(0, open) + with + "\n".repeat((int) lines) + sql.substring(close + 1);
+    Token open = last(tokens, first, "(", t -> t.is('('));
+    int close = matchingParenthesis(tokens, tokens.indexOf(open));
+    long lines = sql.substring(open.start(), close).chars().filter(c -> c == '\n').count();
+    return sql.substring(0, open.start()) + with + "\n".repeat((int) lines) + sql.substring(close + 1);
+  }
+
+  /** The last token before {@code offset} that is {@code wanted}, which a message calls {@code what}. */
+  private static Token last(List<Token> tokens, int offset, String what, Predicate<Token> wanted) {
+    return tokens.stream().filter(t -> t.start() < offset && wanted.test(t)).reduce((a, b) -> b).orElseThrow(
+        () -> new IllegalStateException("Cannot translate the CTAS: Trino's parser read it, yet no " + what
+            + " comes before offset " + offset));
   }
 
   private static int offset(String sql, NodeLocation location) {
@@ -174,21 +184,14 @@ record CtasTranslation(
     return offset + location.getColumnNumber() - 1;
   }
 
-  private static int matchingParenthesis(String sql, int open) {
+  /** The offset of the parenthesis that closes the one at {@code open}, an index in {@code tokens}. */
+  private static int matchingParenthesis(List<Token> tokens, int open) {
     int depth = 0;
-    for (int i = open; i < sql.length(); i++) {
-      char c = sql.charAt(i);
-      if (c == '\'' || c == '"') {
-        i = sql.indexOf(c, i + 1);
-        while (i + 1 < sql.length() && sql.charAt(i + 1) == c) {
-          i = sql.indexOf(c, i + 2);
-        }
-      } else if (c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') {
-        i = sql.indexOf('\n', i);
-      } else if (c == '(') {
+    for (int i = open; i < tokens.size(); i++) {
+      if (tokens.get(i).is('(')) {
         depth++;
-      } else if (c == ')' && --depth == 0) {
-        return i;
+      } else if (tokens.get(i).is(')') && --depth == 0) {
+        return tokens.get(i).start();
       }
     }
     throw new IllegalArgumentException("unbalanced parentheses in the CTAS WITH clause");

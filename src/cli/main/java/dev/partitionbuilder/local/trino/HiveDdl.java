@@ -3,6 +3,7 @@ package dev.partitionbuilder.local.trino;
 import static java.util.Objects.requireNonNull;
 
 import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.core.SqlTokens;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -365,48 +366,8 @@ public record HiveDdl(
     }
 
     private static List<String> tokenize(String ddl) {
-      List<String> tokens = new ArrayList<>();
-      int i = 0;
-      int n = ddl.length();
-      while (i < n) {
-        char c = ddl.charAt(i);
-        if (Character.isWhitespace(c)) {
-          i++;
-        } else if (c == '-' && i + 1 < n && ddl.charAt(i + 1) == '-') {
-          while (i < n && ddl.charAt(i) != '\n') {
-            i++;
-          }
-        } else if (c == '\'' || c == '`' || c == '"') {
-          int start = i++;
-          while (i < n) {
-            if (ddl.charAt(i) == '\\' && c != '`') {
-              i += 2;
-              continue;
-            }
-            if (ddl.charAt(i) == c) {
-              break;
-            }
-            i++;
-          }
-          if (i >= n) {
-            throw new IllegalArgumentException("unterminated " + c + " in the table DDL");
-          }
-          tokens.add(ddl.substring(start, ++i));
-        } else if (Character.isLetterOrDigit(c) || c == '_' || c == '{' || c == '}' || c == '$') {
-          int start = i;
-          while (i < n) {
-            char d = ddl.charAt(i);
-            if (!(Character.isLetterOrDigit(d) || d == '_' || d == '{' || d == '}' || d == '$')) {
-              break;
-            }
-            i++;
-          }
-          tokens.add(ddl.substring(start, i));
-        } else {
-          tokens.add(String.valueOf(c));
-          i++;
-        }
-      }
+      List<String> tokens = new ArrayList<>(
+          SqlTokens.significant(ddl, SqlTokens.Dialect.HIVE).stream().map(SqlTokens.Token::text).toList());
       if (!tokens.isEmpty() && tokens.get(tokens.size() - 1).equals(";")) {
         tokens.remove(tokens.size() - 1);
       }

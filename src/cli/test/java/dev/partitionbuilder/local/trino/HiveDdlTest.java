@@ -85,6 +85,31 @@ class HiveDdlTest {
   }
 
   @Test
+  void readsBacktickNamesAndSkipsLineCommentsWhateverTheyHold() {
+    HiveDdl ddl = HiveDdl.parse("""
+        -- the source table, 'quoted' and `ticked`
+        CREATE EXTERNAL TABLE `db`.`t` (
+          `A` STRING, -- it's the first
+          b STRUCT<`c`: INT>)
+        LOCATION "s3://b/t/";
+        """, "t.sql");
+
+    assertThat(ddl.database()).isEqualTo("db");
+    assertThat(ddl.table()).isEqualTo("t");
+    assertThat(ddl.columns())
+        .containsExactly(new HiveDdl.Column("a", "string"), new HiveDdl.Column("b", "struct<c:int>"));
+    assertThat(ddl.location()).contains("s3://b/t/");
+  }
+
+  @Test
+  void namesTheLineAndColumnOfAnUnterminatedLiteral() {
+    assertThatThrownBy(() -> HiveDdl.parse("CREATE EXTERNAL TABLE db.t (a STRING)\nLOCATION 's3://b/t/", "t.sql"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Cannot read the table DDL t.sql: unterminated string literal at line 2, column 10: "
+            + "\"'s3://b/t/\"");
+  }
+
+  @Test
   void refusesAStoredAsFormatItDoesNotRead() {
     assertThatThrownBy(() -> HiveDdl.parse("CREATE EXTERNAL TABLE db.t (a STRING) STORED AS SEQUENCEFILE", "t.sql"))
         .isInstanceOf(ConfigException.class)
