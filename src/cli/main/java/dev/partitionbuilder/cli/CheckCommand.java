@@ -144,7 +144,7 @@ final class CheckCommand implements Callable<Integer> {
       } else {
         report.skip(RENDERED, "needs the template (above)");
       }
-      local(report, cfg, values, ym, src, dst, text, sql, verbose);
+      local(report, cfg, ym, src, dst, text, sql, verbose);
       if (!aws) {
         report.skip(AWS, "not asked: add --aws to check the workgroup, the Glue tables, the S3 locations and the "
             + "queue with your credentials");
@@ -301,7 +301,7 @@ final class CheckCommand implements Callable<Integer> {
    * the month built on a sample by {@code PartitionBuilder.check} (as {@code run --check}), in a
    * scratch directory removed afterwards.
    */
-  private void local(CheckReport report, Config cfg, Map<String, String> values, YearMonth month, Ddl src, Ddl dst,
+  private void local(CheckReport report, Config cfg, YearMonth month, Ddl src, Ddl dst,
       Optional<String> text, String sql, boolean verbose) {
     if (src.ddl() == null || dst.ddl() == null || sql == null) {
       List.of(ANALYSIS, COLUMNS, SAMPLE).forEach(check -> report.skip(check, "needs both DDLs and the template (above)"));

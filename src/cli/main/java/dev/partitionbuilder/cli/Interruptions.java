@@ -4,13 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jline.utils.Signals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * What SIGINT (Ctrl-C) and SIGTERM do to a command that holds a month's lock: the thread doing the
@@ -66,11 +66,15 @@ final class Interruptions {
   /** Handles SIGINT and SIGTERM in this process from now on. */
   static Interruptions install(PrintWriter err) {
     Interruptions interruptions = new Interruptions(err, Runtime.getRuntime()::halt, UNWIND_LIMIT);
-    for (String name : List.of("INT", "TERM")) {
-      try {
-        Signal.handle(new Signal(name), signal -> interruptions.received("SIG" + signal.getName(), 128 + signal.getNumber()));
-      } catch (IllegalArgumentException e) {
-        log.info("SIG{} keeps the JVM's own handling (the process ends at once, its lock left): {}", name, e.getMessage());
+    // Through JLine, which reaches sun.misc.Signal at run time: javac warns on every use of
+    // jdk.unsupported, and no option or annotation silences that warning under -Werror. The numbers
+    // are POSIX's, the same on Linux and macOS.
+    for (Map.Entry<String, Integer> signal : Map.of("INT", 2, "TERM", 15).entrySet()) {
+      String name = signal.getKey();
+      int exitCode = 128 + signal.getValue();
+      if (Signals.register(name, () -> interruptions.received("SIG" + name, exitCode)) == null) {
+        log.info("SIG{} keeps the JVM's own handling (the process ends at once, its lock left): the JVM refused a"
+            + " handler for it", name);
       }
     }
     return interruptions;

@@ -54,9 +54,10 @@ public final class Main {
     if (System.getProperty(LOG_LEVEL) == null) {
       System.setProperty(LOG_LEVEL, java.util.Arrays.asList(args).contains("--verbose") ? "info" : "warn");
     }
-    PrintWriter err = new PrintWriter(System.err, true);
+    // The terminal's own encoding (stderr.encoding, stdout.encoding), which the JVM gave each stream.
+    PrintWriter err = new PrintWriter(System.err, true, System.err.charset());
     Interruptions interruptions = Interruptions.install(err);
-    int code = run(args, new PrintWriter(System.out, true), err, System.getenv(), interruptions,
+    int code = run(args, new PrintWriter(System.out, true, System.out.charset()), err, System.getenv(), interruptions,
         Screen.detectOnce(System.getenv()));
     interruptions.unwound();
     System.exit(code);

@@ -136,6 +136,7 @@ final class RunCommand implements Callable<Integer> {
   static final long MAX_TIMEOUT_MINUTES = 1_440;
 
   @Override
+  @SuppressWarnings("try") // the status bar is drawn while it is open: the try's body never needs it
   public Integer call() throws Exception {
     if (timeoutMinutes < 1 || timeoutMinutes > MAX_TIMEOUT_MINUTES) {
       throw new ConfigException("--timeout " + timeoutMinutes + " must be from 1 to " + MAX_TIMEOUT_MINUTES
@@ -287,6 +288,7 @@ final class RunCommand implements Callable<Integer> {
    * @param priced whether the engine is Athena, whose bytes scanned are billed (the summary then shows the cost)
    * @param query how far the query running now has got, for the progress bar; empty when that cannot be told
    */
+  @SuppressWarnings("try") // the bar and the interruption scope act while they are open: the body never needs them
   private int build(PartitionBuilder builder, List<YearMonth> range, PrintWriter out, PrintWriter err, String where,
       Function<List<YearMonth>, String> parquet, boolean priced, Optional<Supplier<Optional<QueryProgress>>> query) {
     Screen screen = screen();

@@ -31,6 +31,7 @@ class InterruptionsTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the scope marks the sleeping thread as the work while it is open
   void theFirstSignalInterruptsTheWorkAndWaitsForItToUnwindWithoutEndingTheProcess() throws Exception {
     Interruptions interruptions = interruptions(Duration.ofSeconds(30));
     CountDownLatch interrupted = new CountDownLatch(1);

@@ -50,6 +50,7 @@ class ProgressTest {
   }
 
   @Test
+  @SuppressWarnings("try") // a bar draws while it is open: the test watches what it draws
   void onATerminal_theMonthBarShowsItsQuerysSplitsRowsAndBytesAsTrinoCountsThem() throws Exception {
     AtomicReference<Optional<QueryProgress>> query = new AtomicReference<>(Optional.empty());
     try (Progress.Bar bar = progress(true, false, 120).month(MARCH, query::get)) {
@@ -126,6 +127,7 @@ class ProgressTest {
   }
 
   @Test
+  @SuppressWarnings("try") // a bar draws while it is open: the test watches what it draws
   void aStatusShowsWhatRunsAndHowLongItHasTaken() throws Exception {
     try (Progress.Bar bar = progress(true, false, 80).status("Starting the local engine")) {
       waitForFrame("Starting the local engine, 0:00");
@@ -134,6 +136,7 @@ class ProgressTest {
   }
 
   @Test
+  @SuppressWarnings("try") // a bar draws while it is open: the test watches what it draws
   void whenStderrIsNotATerminal_nothingIsDrawnAtAll() throws Exception {
     Progress progress = progress(false, true, 120);
     try (Progress.SampleBar sample = progress.sample(MARCH, 100);

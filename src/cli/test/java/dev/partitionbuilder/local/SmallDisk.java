@@ -50,8 +50,15 @@ final class SmallDisk implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
-    String answer = run("umount", dir.toString());
+  public void close() throws IOException {
+    String answer;
+    try {
+      answer = run("umount", dir.toString());
+    } catch (InterruptedException e) {
+      // Kept for the caller to see, as try-with-resources may put this exception aside.
+      Thread.currentThread().interrupt();
+      throw new IOException("Cannot unmount the tmpfs at " + dir + ": interrupted", e);
+    }
     if (!answer.isEmpty()) {
       throw new IOException("Cannot unmount the tmpfs at " + dir + ": " + answer);
     }

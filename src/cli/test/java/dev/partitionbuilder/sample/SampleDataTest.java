@@ -19,9 +19,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -234,10 +234,8 @@ class SampleDataTest {
     Map<String, Object> columns = SourceTable.columns(Files.readString(Path.of("ddl/cloudtrail_daily.sql"), UTF_8));
 
     for (JsonNode event : events) {
-      Iterator<Map.Entry<String, JsonNode>> fields = event.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> field = fields.next();
-        String column = field.getKey().toLowerCase();
+      for (Map.Entry<String, JsonNode> field : event.properties()) {
+        String column = field.getKey().toLowerCase(Locale.ROOT);
         if (column.equals("managementevent")) {
           continue; // a real CloudTrail field the table leaves out
         }

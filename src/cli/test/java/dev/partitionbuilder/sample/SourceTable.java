@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +30,7 @@ final class SourceTable {
     Map<String, Object> columns = new LinkedHashMap<>();
     while (tokens.hasNext()) {
       String name = tokens.next();
-      columns.put(name.toLowerCase(), type(tokens));
+      columns.put(name.toLowerCase(Locale.ROOT), type(tokens));
       if (tokens.hasNext()) {
         expect(tokens, ",");
       }
@@ -44,8 +45,8 @@ final class SourceTable {
     }
     if (type instanceof Map<?, ?> struct) {
       assertThat(value.isObject()).as("%s is an object", path).isTrue();
-      value.fields().forEachRemaining(field -> {
-        String name = field.getKey().toLowerCase();
+      value.properties().forEach(field -> {
+        String name = field.getKey().toLowerCase(Locale.ROOT);
         assertThat(struct.containsKey(name)).as("%s.%s is declared in the DDL", path, field.getKey()).isTrue();
         assertFits(path + "." + field.getKey(), field.getValue(), struct.get(name));
       });
@@ -64,7 +65,7 @@ final class SourceTable {
       do {
         String field = tokens.next();
         expect(tokens, ":");
-        fields.put(field.toLowerCase(), type(tokens));
+        fields.put(field.toLowerCase(Locale.ROOT), type(tokens));
         separator = tokens.next();
       } while (separator.equals(","));
       return fields;
@@ -75,7 +76,7 @@ final class SourceTable {
       expect(tokens, ">");
       return new Array(element);
     }
-    return name.toUpperCase();
+    return name.toUpperCase(Locale.ROOT);
   }
 
   private static void expect(Iterator<String> tokens, String expected) {

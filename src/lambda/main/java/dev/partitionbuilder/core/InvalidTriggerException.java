@@ -5,4 +5,8 @@ public final class InvalidTriggerException extends PartitionBuilderException {
   public InvalidTriggerException(String message) {
     super(message);
   }
+
+  public InvalidTriggerException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -247,7 +247,7 @@ public final class MonthPartitioning {
     Key m = projected ? projectedKey(table, month, 1, 12, YearMonth::getMonthValue, "month")
         : registeredKey(table, month, YearMonth::getMonthValue, 2);
     // In the table's order, which is the order of the partition values.
-    return columns.get(0) == year ? List.of(y, m) : List.of(m, y);
+    return columns.get(0).equals(year) ? List.of(y, m) : List.of(m, y);
   }
 
   /**
@@ -402,7 +402,7 @@ public final class MonthPartitioning {
     try {
       return Long.parseLong(value.strip());
     } catch (NumberFormatException e) {
-      throw cannot(table, "its " + property + " " + OneLine.quote(value) + " is not a whole number");
+      throw cannot(table, "its " + property + " " + OneLine.quote(value) + " is not a whole number", e);
     }
   }
 
@@ -412,5 +412,9 @@ public final class MonthPartitioning {
 
   private static ConfigException cannot(TableDefinition table, String why) {
     return new ConfigException("Cannot build monthly partitions of " + table.name() + ": " + why);
+  }
+
+  private static ConfigException cannot(TableDefinition table, String why, Throwable cause) {
+    return new ConfigException("Cannot build monthly partitions of " + table.name() + ": " + why, cause);
   }
 }

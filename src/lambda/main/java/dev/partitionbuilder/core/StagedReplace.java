@@ -137,7 +137,7 @@ final class StagedReplace {
       // know which partition objects are this query's.
       checkpoints.save(plan.month(), state.replacing(staged, state.rows(), state.bytesScanned(), state.engineMillis()));
     }
-    long bytes = copyAll(plan, copies, earlierCopies, deadline, fence, context);
+    long bytes = copyAll(plan, copies, earlierCopies, deadline, fence);
     log.info("{} step=replace copied {} file(s) into {}{}", context, copies.size(), plan.location(),
         earlierCopies.isEmpty() ? "" : " (" + earlierCopies.size() + " more were copied by an earlier attempt)");
 
@@ -232,7 +232,7 @@ final class StagedReplace {
    * @return the bytes copied
    */
   private long copyAll(PartitionPlan plan, List<Copy> copies, List<String> earlierCopies, Instant deadline,
-      Fence fence, String context) {
+      Fence fence) {
     if (copies.isEmpty()) {
       return 0;
     }

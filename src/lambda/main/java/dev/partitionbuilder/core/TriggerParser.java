@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.fasterxml.jackson.jr.stree.JacksonJrsTreeCodec;
+import com.fasterxml.jackson.jr.stree.JrSimpleTreeExtension;
 import com.fasterxml.jackson.jr.stree.JrsNumber;
 import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.io.IOException;
@@ -214,7 +215,7 @@ public final class TriggerParser {
       time = OffsetDateTime.parse(node.asText()).toInstant();
     } catch (DateTimeParseException e) {
       throw new InvalidTriggerException(field + ": " + shown(node)
-          + " is not an ISO-8601 time with offset, such as \"2024-04-01T00:30:00Z\"");
+          + " is not an ISO-8601 time with offset, such as \"2024-04-01T00:30:00Z\"", e);
     }
     // The schedule fires on the first of the month to build the month before: "the day before",
     // taken where the schedule lives. 00:30 on 1 March in Berlin is 23:30 on 28/29 February in UTC.
@@ -285,7 +286,7 @@ public final class TriggerParser {
 
   /** The few questions the parser asks of a JSON value, over Jackson jr's tree. */
   private static final class JsonNode {
-    private static final JSON WRITER = JSON.std.with(TREES);
+    private static final JSON WRITER = JSON.builder().register(new JrSimpleTreeExtension(TREES)).build();
     private final JrsValue value;
 
     JsonNode(JrsValue value) {

@@ -184,23 +184,29 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
    * replaces the plain done/failed line, so a month still ends in exactly one line.
    */
   private static LoggingEventBuilder summary(LoggingEventBuilder line, RunSummary run) {
-    line.addKeyValue("event", SUMMARY_EVENT)
+    LoggingEventBuilder summary = line.addKeyValue("event", SUMMARY_EVENT)
         .addKeyValue("outcome", run.outcome().label())
         .addKeyValue("durationMs", run.duration().toMillis())
         .addKeyValue("bytesScanned", run.bytesScanned())
         .addKeyValue("billedMegabytes", run.billedMegabytes())
         .addKeyValue("estimatedCostUsd", run.estimatedCostUsd())
         .addKeyValue("queryEngineMs", run.engineMillis());
-    run.queryExecutionId().ifPresent(queryId -> line.addKeyValue(QUERY_EXECUTION_ID, queryId));
-    run.rowsWritten().ifPresent(rows -> line.addKeyValue("rowsWritten", rows));
+    if (run.queryExecutionId().isPresent()) {
+      summary = summary.addKeyValue(QUERY_EXECUTION_ID, run.queryExecutionId().get());
+    }
+    if (run.rowsWritten().isPresent()) {
+      summary = summary.addKeyValue("rowsWritten", run.rowsWritten().getAsLong());
+    }
     if (run.outcome() == RunSummary.Outcome.SUCCEEDED) {
-      line.addKeyValue("filesCopied", run.filesCopied())
+      summary = summary.addKeyValue("filesCopied", run.filesCopied())
           .addKeyValue("bytesWritten", run.bytesWritten())
           .addKeyValue("oldObjectsDeleted", run.oldObjectsDeleted())
           .addKeyValue("stepMs", run.stepMillis());
     }
-    run.error().ifPresent(error -> line.addKeyValue("error", error));
-    return line;
+    if (run.error().isPresent()) {
+      summary = summary.addKeyValue("error", run.error().get());
+    }
+    return summary;
   }
 
   /** Metrics are how the run is watched, not part of it: a failure to write them never fails the message. */

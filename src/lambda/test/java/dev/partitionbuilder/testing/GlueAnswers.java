@@ -4,6 +4,7 @@ import static dev.partitionbuilder.testing.AwsJsonStand.error;
 import static dev.partitionbuilder.testing.AwsJsonStand.ok;
 
 import dev.partitionbuilder.testing.AwsJsonStand.Answer;
+import software.amazon.awssdk.services.glue.model.Column;
 
 /**
  * Glue's DeleteTable and its errors as the API reference gives them
@@ -35,7 +36,8 @@ public final class GlueAnswers {
   public static software.amazon.awssdk.services.glue.model.Table bundledTable(String name, String location) {
     return software.amazon.awssdk.services.glue.model.Table.builder().name(name)
         .storageDescriptor(sd -> sd.location(location))
-        .partitionKeys(k -> k.name("year").type("string"), k -> k.name("month").type("string"))
+        .partitionKeys(Column.builder().name("year").type("string").build(),
+            Column.builder().name("month").type("string").build())
         .parameters(bundledProjection(location)).build();
   }
 

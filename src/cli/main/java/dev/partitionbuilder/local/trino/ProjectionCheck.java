@@ -193,7 +193,7 @@ final class ProjectionCheck {
           parsed.get(java.time.temporal.ChronoField.MONTH_OF_YEAR));
     } catch (java.time.DateTimeException e) {
       throw refused(column, "range", range, "the bound " + b + " is neither NOW, NOW-nMONTHS/YEARS nor a month in the"
-          + " projection's format");
+          + " projection's format", e);
     }
   }
 
@@ -237,7 +237,12 @@ final class ProjectionCheck {
   }
 
   private static IllegalArgumentException refused(String column, String suffix, String value, String why) {
+    return refused(column, suffix, value, why, null);
+  }
+
+  private static IllegalArgumentException refused(String column, String suffix, String value, String why,
+      Throwable cause) {
     return new IllegalArgumentException(
-        "not supported locally: " + key(column, suffix) + " '" + value + "' (" + why + ")");
+        "not supported locally: " + key(column, suffix) + " '" + value + "' (" + why + ")", cause);
   }
 }

@@ -88,7 +88,7 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
     Run run = new Run(now);
     idByToken.put(idempotencyToken, id);
     runs.put(id, run);
-    executor.submit(() -> execute(id, sql, run));
+    executor.execute(() -> execute(id, sql, run));
     return id;
   }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -154,9 +155,9 @@ public final class FidelityBenchmark {
    * and a bare {@code varchar} in a signature stands for any {@code varchar(n)}.
    */
   static boolean typeMatches(String documented, String actual) {
-    String doc = documented.toLowerCase().replaceAll(",\\s+", ",").replace("\"", "")
+    String doc = documented.toLowerCase(Locale.ROOT).replaceAll(",\\s+", ",").replace("\"", "")
         .replaceAll("decimal\\((\\d+)\\)", "decimal($1,0)");
-    String act = actual.toLowerCase().replaceAll(",\\s+", ",").replace("\"", "");
+    String act = actual.toLowerCase(Locale.ROOT).replaceAll(",\\s+", ",").replace("\"", "");
     if (!doc.contains("varchar(")) {
       act = act.replaceAll("varchar\\(\\d+\\)", "varchar");
     }
