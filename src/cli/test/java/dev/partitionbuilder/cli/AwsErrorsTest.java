@@ -87,7 +87,7 @@ class AwsErrorsTest {
   }
 
   @Test
-  void enqueueWithoutCredentialsSaysSoInOneLine_andVerboseAddsTheTrace() {
+  void enqueueWithoutCredentialsSaysSoInOneLineToWhichVerboseAddsTheTrace() {
     int code = run("enqueue", "--from", "2024-01", "--to", "2024-03", "--queue-url", QUEUE);
 
     assertThat(code).isEqualTo(2);
@@ -106,7 +106,7 @@ class AwsErrorsTest {
   }
 
   @Test
-  void enqueueTakesTheRegionFromAnAwsQueueUrl_andNeedsOneForAnyOtherUrl() {
+  void enqueueTakesTheRegionFromAnAwsQueueUrlAndNeedsOneForAnyOtherUrl() {
     run("enqueue", "--from", "2024-01", "--to", "2024-01", "--queue-url", "http://localhost:9324/000000000000/q");
 
     assertThat(err.toString().lines()).containsExactly("partition-builder: error: Cannot send to "
@@ -130,7 +130,7 @@ class AwsErrorsTest {
 
   /** 37 lines of trace before; the region of --config was not used either. */
   @Test
-  void runOnAthenaWithoutCredentialsSaysSoInOneLine_withTheRegionOfConfig() throws Exception {
+  void runOnAthenaWithoutCredentialsSaysSoInOneLineWithTheRegionOfConfig() throws Exception {
     int code = run("run", "--engine", "athena", "--month", "2024-03", "--config", config("AWS_REGION=eu-west-1").toString());
 
     assertThat(code).isEqualTo(2);
@@ -175,7 +175,7 @@ class AwsErrorsTest {
   }
 
   @Test
-  void theClientsTakeTheProfileOfTheConfiguration_itsRegionAndCredentials() throws Exception {
+  void theClientsTakeTheRegionAndCredentialsOfTheConfigurationsProfile() throws Exception {
     Files.writeString(dir.resolve("config"), "[profile analytics]\nregion = ap-southeast-2\n");
     Files.writeString(dir.resolve("credentials"), "[analytics]\naws_access_key_id = AKIDEXAMPLE\n"
         + "aws_secret_access_key = secret\n");
@@ -190,7 +190,7 @@ class AwsErrorsTest {
   }
 
   @Test
-  void anExpiredTokenInTheMiddleOfABuildIsSaidShortly_inThePlaceOfTheSdksMessage() {
+  void anExpiredTokenInTheMiddleOfABuildIsSaidShortlyInPlaceOfTheSdksMessage() {
     AwsServiceException expired = service("ExpiredTokenException", "The security token included in the request is expired");
 
     assertThat(ErrorReport.line(new PartitionBuilderException("Cannot read Glue table cloudtrail.cloudtrail_monthly: "
@@ -227,12 +227,12 @@ class AwsErrorsTest {
   }
 
   @Test
-  void anSdkFailureOfNoKnownKindKeepsItsMessage_asAnUnexpectedOne() {
+  void anSdkFailureOfNoKnownKindKeepsItsMessageAsAnUnexpectedOne() {
     SdkClientException odd = SdkClientException.create("Something odd");
 
     assertThat(AwsErrors.find(odd)).isEqualTo(Optional.empty());
     assertThat(ErrorReport.line(odd)).isEqualTo("unexpected SdkClientException in "
-        + "AwsErrorsTest.anSdkFailureOfNoKnownKindKeepsItsMessage_asAnUnexpectedOne: Something odd (--verbose shows the trace)");
+        + "AwsErrorsTest.anSdkFailureOfNoKnownKindKeepsItsMessageAsAnUnexpectedOne: Something odd (--verbose shows the trace)");
   }
 
   private static AwsServiceException service(String code, String message) {

@@ -124,7 +124,7 @@ class CheckCommandTest {
   }
 
   @Test
-  void aQueueWithTheDefaultVisibilityTimeoutOrNoDeadLetterQueue_fails() throws Exception {
+  void aQueueWithTheDefaultVisibilityTimeoutOrNoDeadLetterQueueFailsItsCheck() throws Exception {
     scriptAwsAsItShouldBe();
     String bare = sqs.standardQueue();
 
@@ -150,7 +150,7 @@ class CheckCommandTest {
   }
 
   @Test
-  void theBundledTableWithAwsAsItShouldBe_passesEveryCheckAndExitsZero() throws Exception {
+  void theBundledTableWithAwsAsItShouldBePassesEveryCheckAndExitsZero() throws Exception {
     scriptAwsAsItShouldBe();
     String queue = stackLikeQueue();
 
@@ -181,7 +181,7 @@ class CheckCommandTest {
   }
 
   @Test
-  void aTemplateColumnTheSourceLacks_failsTheQueryCheckAtItsPositionAndExitsOne() throws Exception {
+  void aTemplateColumnTheSourceLacksFailsTheQueryCheckAtItsPositionAndExitsOne() throws Exception {
     Path template = dir.resolve("ctas.sql");
     Files.writeString(template, Files.readString(Path.of("ddl/cloudtrail_monthly_ctas.sql"))
         .replace("  eventid AS event_id,", "  eventid AS event_id, no_such_column AS nope,"));
@@ -202,7 +202,7 @@ class CheckCommandTest {
   }
 
   @Test
-  void aColumnTypeOtherThanTheDestinationDdls_failsTheColumnsCheckNamingBothTypes() throws Exception {
+  void aColumnTypeOtherThanTheDestinationDdlsFailsTheColumnsCheckNamingBothTypes() throws Exception {
     Path ddl = dir.resolve("monthly.sql");
     Files.writeString(ddl, Files.readString(Path.of("ddl/cloudtrail_monthly.sql"))
         .replace("event_time TIMESTAMP", "event_time STRING"));
@@ -219,7 +219,7 @@ class CheckCommandTest {
   }
 
   @Test
-  void aTemplateWritingThePartitionKeysOrMissingAColumn_failsTheColumnsCheck() throws Exception {
+  void aTemplateWritingThePartitionKeysOrMissingAColumnFailsTheColumnsCheck() throws Exception {
     Path template = dir.resolve("ctas.sql");
     Files.writeString(template, Files.readString(Path.of("ddl/cloudtrail_monthly_ctas.sql"))
         .replace("  requestid AS request_id,\n", "")
@@ -234,7 +234,7 @@ class CheckCommandTest {
 
   /** The CSV sales example: a source DDL of its own is run on the files --source names, else only analysed. */
   @Test
-  void aSourceDdlOfOnesOwn_runsOnTheFilesOfSource_andWithoutSourceIsAnalysedOnly() {
+  void aSourceDdlOfOnesOwnRunsOnTheFilesOfSourceAndIsOnlyAnalysedWithoutSource() {
     String[] args = {"check", "--config", "examples/sales-csv/sales-csv.env", "--source-ddl",
         "examples/sales-csv/sales_daily.sql", "--month", "2024-03"};
 
@@ -258,7 +258,7 @@ class CheckCommandTest {
   }
 
   @Test
-  void aBadConfigurationValue_failsTheFirstCheckInOneLineAndSkipsTheRest() throws Exception {
+  void aBadConfigurationValueFailsTheFirstCheckInOneLineAndSkipsTheRest() throws Exception {
     Path config = dir.resolve("bad.env");
     Files.writeString(config, Files.readString(Path.of(CONFIG)).replace("DST_BUCKET=" + BUCKET, "DST_BUCKET=My_Bucket"));
 
@@ -281,7 +281,7 @@ class CheckCommandTest {
   }
 
   @Test
-  void aMissingDdlFile_failsItsCheckAndTheLocalEngineIsNotStarted() {
+  void aMissingDdlFileFailsItsCheckAndTheLocalEngineIsNotStarted() {
     int code = run("check", "--config", CONFIG, "--month", "2024-03", "--source-ddl", dir.resolve("nope.sql").toString());
 
     assertThat(code).isEqualTo(1);
@@ -292,7 +292,7 @@ class CheckCommandTest {
   }
 
   @Test
-  void withoutAws_aTemplateInS3IsAFailSayingHowToCheckIt() throws Exception {
+  void withoutAwsATemplateInS3FailsSayingHowToCheckIt() throws Exception {
     Path config = dir.resolve("s3.env");
     Files.writeString(config, Files.readString(Path.of(CONFIG)) + "CTAS_TEMPLATE=s3://templates/ctas.sql\n");
 
@@ -309,7 +309,7 @@ class CheckCommandTest {
    * The template, read from S3, is refused, so the local engine is not started.
    */
   @Test
-  void withAws_eachDifferenceFromTheDeploysNeedsIsAFailOfItsOwn() throws Exception {
+  void withAwsEachDifferenceFromWhatTheDeployNeedsIsAFailOfItsOwn() throws Exception {
     ObjectNode workGroup = JSON.readValue(AthenaAnswers.workGroup("primary", false).body(), ObjectNode.class);
     ((ObjectNode) workGroup.path("WorkGroup").path("Configuration").path("EngineVersion"))
         .put("EffectiveEngineVersion", "Athena engine version 2");
@@ -356,7 +356,7 @@ class CheckCommandTest {
   }
 
   @Test
-  void withAws_aWorkgroupThatEnforcesItsSettingsFailsAsTheLambdasColdStartWould_andADeniedCallSaysSo() {
+  void withAwsAWorkgroupThatEnforcesItsSettingsFailsAsTheLambdasColdStartWouldAndADeniedCallSaysSo() {
     athenaAndGlue.answer(AthenaAnswers.GET_WORK_GROUP, AthenaAnswers.workGroup("primary", true));
     athenaAndGlue.answer(GlueAnswers.GET_TABLE, error(400, "AccessDeniedException",
         "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: glue:GetTable"));
@@ -377,7 +377,7 @@ class CheckCommandTest {
   }
 
   @Test
-  void withAwsButNoCredentials_oneLineSaysWhatToSetAndTheOtherAwsChecksAreSkipped() throws Exception {
+  void withAwsButNoCredentialsOneLineSaysWhatToSetAndTheOtherAwsChecksAreSkipped() throws Exception {
     assumeThat(System.getenv("AWS_ACCESS_KEY_ID")).as("credentials in this process's environment").isNull();
     assumeThat(System.getenv("AWS_PROFILE")).isNull();
     assumeThat(System.getenv("AWS_WEB_IDENTITY_TOKEN_FILE")).isNull();
@@ -404,7 +404,7 @@ class CheckCommandTest {
   }
 
   @Test
-  void verbose_showsTheTraceOfAFailureOnStderr_andTheLineStaysOneLine() throws Exception {
+  void verboseShowsTheTraceOfAFailureOnStderrWhileTheLineStaysOneLine() throws Exception {
     Path config = dir.resolve("bad.env");
     Files.writeString(config, Files.readString(Path.of(CONFIG)).replace("SCHEDULE_TIME_ZONE=UTC",
         "SCHEDULE_TIME_ZONE=Berlin"));

@@ -23,7 +23,7 @@ class CliErrorsTest {
   }
 
   @Test
-  void aBadOptionGivesTheErrorAndWhereToReadMore_twoLinesInsteadOfTheUsage_andExitsTwo() {
+  void aBadOptionGivesTheErrorAndWhereToReadMoreInTwoLinesInsteadOfTheUsageAndExitsTwo() {
     int code = run("run", "--month", "2024-03", "--bogus");
 
     assertThat(code).isEqualTo(2);
@@ -81,7 +81,7 @@ class CliErrorsTest {
 
   /** The bundled template with a 20,000-character external_location: once a StackOverflowError, a hung JVM. */
   @Test
-  void aRejectedTemplateIsOneLine_andVerboseAddsItsTrace(@TempDir Path dir) throws Exception {
+  void aRejectedTemplateIsOneLineToWhichVerboseAddsItsTrace(@TempDir Path dir) throws Exception {
     Path template = dir.resolve("t.sql");
     Files.writeString(template, Files.readString(Path.of("ddl/cloudtrail_monthly_ctas.sql"))
         .replace("'{{location}}'", "'{{location}}" + "x".repeat(20_000) + "'"));
@@ -103,7 +103,7 @@ class CliErrorsTest {
   }
 
   @Test
-  void anUnexpectedFailureSaysWhatItWasAndWhere_andThatVerboseShowsItsTrace() {
+  void anUnexpectedFailureSaysWhatItWasWhereAndThatVerboseShowsItsTrace() {
     StringWriter text = new StringWriter();
     IllegalStateException bug = new IllegalStateException("two\nlines");
 
@@ -111,7 +111,7 @@ class CliErrorsTest {
 
     assertThat(code).isEqualTo(1);
     assertThat(text.toString().lines()).containsExactly("partition-builder: error: unexpected IllegalStateException in "
-        + "CliErrorsTest.anUnexpectedFailureSaysWhatItWasAndWhere_andThatVerboseShowsItsTrace: two lines "
+        + "CliErrorsTest.anUnexpectedFailureSaysWhatItWasWhereAndThatVerboseShowsItsTrace: two lines "
         + "(--verbose shows the trace)");
   }
 

@@ -63,7 +63,7 @@ class CliWordingTest {
   }
 
   @Test
-  void aTemplateThatIsADirectoryOrInvalidIsNamedAsTheFlag_beforeTheEngineStarts() throws Exception {
+  void aTemplateThatIsADirectoryOrInvalidIsNamedAsTheFlagBeforeTheEngineStarts() throws Exception {
     Path invalid = dir.resolve("mine.sql");
     Files.writeString(invalid, "SELECT 1");
 

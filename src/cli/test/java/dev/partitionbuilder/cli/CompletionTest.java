@@ -55,7 +55,7 @@ class CompletionTest {
   }
 
   @Test
-  void theScriptRegistersItselfForTheCommandsName_andCanBeRegisteredForTheLauncher() throws Exception {
+  void theScriptRegistersItselfForTheCommandsNameAndCanBeRegisteredForTheLauncher() throws Exception {
     assertThat(Files.readString(script)).contains("complete -F _complete_partition-builder -o default partition-builder ");
     // What the README suggests for ./partition-builder typed as it is: the same function.
     assertThat(complete("./partition-builder", "run", "--fr")).containsExactly("--from");

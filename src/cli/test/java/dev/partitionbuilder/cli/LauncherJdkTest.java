@@ -40,7 +40,7 @@ class LauncherJdkTest {
   }
 
   @Test
-  void javaHome_isUsed_whenItIs25OrNewer() throws Exception {
+  void javaHomeIsUsedWhenItIs25OrNewer() throws Exception {
     Path home = jdk(jvms.resolve("java-26"), "26.0.1");
     jdk(jvms.resolve("temurin-25-jdk-amd64"), "25.0.3");
 
@@ -48,7 +48,7 @@ class LauncherJdkTest {
   }
 
   @Test
-  void javaOnPath_isUsed_whenJavaHomeIsOlder() throws Exception {
+  void theJavaOnThePathIsUsedWhenJavaHomeIsOlder() throws Exception {
     Path old = jdk(dir.resolve("jdk-17"), "17.0.15");
     Path onPath = jdk(dir.resolve("opt/jdk-25"), "25.0.1");
     Files.delete(bin.resolve("java"));
@@ -58,7 +58,7 @@ class LauncherJdkTest {
   }
 
   @Test
-  void java25Home_isUsed_whenJavaHomeAndPathAreOlder() throws Exception {
+  void java25HomeIsUsedWhenJavaHomeAndThePathAreOlder() throws Exception {
     Path old = jdk(dir.resolve("jdk-21"), "21.0.7");
     Path home = jdk(dir.resolve("hostedtoolcache/jdk-25"), "25.0.3");
     jdk(jvms.resolve("temurin-25-jdk-amd64"), "25.0.3");
@@ -67,7 +67,7 @@ class LauncherJdkTest {
   }
 
   @Test
-  void usualInstallPlace_isSearched_whenNeitherJavaHomeNorPathHasA25() throws Exception {
+  void theUsualInstallPlaceIsSearchedWhenNeitherJavaHomeNorThePathHasA25() throws Exception {
     jdk(jvms.resolve("java-17-openjdk-amd64"), "17.0.15");
     jdk(jvms.resolve("java-8-openjdk-amd64"), "1.8.0_412");
     Path temurin = jdk(jvms.resolve("temurin-25-jdk-amd64"), "25.0.3");
@@ -77,21 +77,21 @@ class LauncherJdkTest {
   }
 
   @Test
-  void macOsBundle_isFoundUnderContentsHome() throws Exception {
+  void aMacOsBundleIsFoundUnderContentsHome() throws Exception {
     Path home = jdk(jvms.resolve("temurin-25.jdk/Contents/Home"), "25.0.3");
 
     assertThat(launch(Map.of())).isEqualTo(ran(home));
   }
 
   @Test
-  void jdkWithoutReleaseFile_isAskedForItsVersion() throws Exception {
+  void aJdkWithoutAReleaseFileIsAskedForItsVersion() throws Exception {
     Path home = jdk(jvms.resolve("custom"), null);
 
     assertThat(launch(Map.of())).isEqualTo(ran(home));
   }
 
   @Test
-  void noJdk25_saysInOneLineWhatToInstall_andExits2() throws Exception {
+  void withoutAJdk25TheLauncherSaysInOneLineWhatToInstallAndExits2() throws Exception {
     jdk(jvms.resolve("java-17-openjdk-amd64"), "17.0.15");
 
     Process process = start(Map.of());
@@ -105,7 +105,7 @@ class LauncherJdkTest {
   }
 
   @Test
-  void startUpCache_isMadeByATrainingRunOnce_andUsedByLaterRuns() throws Exception {
+  void theStartUpCacheIsMadeByATrainingRunOnceAndUsedByLaterRuns() throws Exception {
     Path home = aotJdk(jvms.resolve("temurin-25-jdk-amd64"), true);
 
     Process first = start(Map.of(), "run", "--month", "2024-03");
@@ -123,7 +123,7 @@ class LauncherJdkTest {
   }
 
   @Test
-  void failedTrainingRun_isSaidOnce_andNotRetried() throws Exception {
+  void aFailedTrainingRunIsSaidOnceAndNotRetried() throws Exception {
     aotJdk(jvms.resolve("temurin-25-jdk-amd64"), false);
 
     Process first = start(Map.of(), "run", "--month", "2024-03");
@@ -139,7 +139,7 @@ class LauncherJdkTest {
   }
 
   @Test
-  void ctrlCDuringTheTrainingRun_stopsTheCommand_andIsNoFailure() throws Exception {
+  void ctrlCDuringTheTrainingRunStopsTheCommandAndIsNoFailure() throws Exception {
     Path home = aotJdk(jvms.resolve("temurin-25-jdk-amd64"), false, 130);
 
     Process stopped = start(Map.of(), "run", "--month", "2024-03");
@@ -157,7 +157,7 @@ class LauncherJdkTest {
   }
 
   @Test
-  void whatAKilledTrainingRunLeft_isRemoved() throws Exception {
+  void whatAKilledTrainingRunLeftIsRemoved() throws Exception {
     aotJdk(jvms.resolve("temurin-25-jdk-amd64"), true);
     assertThat(start(Map.of(), "--version").waitFor(30, TimeUnit.SECONDS)).isTrue();
     Path launch;
@@ -177,7 +177,7 @@ class LauncherJdkTest {
   }
 
   @Test
-  void aotOff_neitherMakesNorUsesTheCache() throws Exception {
+  void aotOffNeitherMakesNorUsesTheCache() throws Exception {
     aotJdk(jvms.resolve("temurin-25-jdk-amd64"), true);
 
     Process run = start(Map.of("PARTITION_BUILDER_AOT", "off"), "run", "--month", "2024-03");
@@ -187,7 +187,7 @@ class LauncherJdkTest {
   }
 
   @Test
-  void memoryLimit_sizesTheHeapSoTrinoMayUseIt_unlessJavaOptsSetOne() throws Exception {
+  void memoryLimitSizesTheHeapSoTrinoMayUseItUnlessJavaOptsSetOne() throws Exception {
     Path home = jdk(jvms.resolve("temurin-25-jdk-amd64"), "25.0.3");
     Files.writeString(home.resolve("bin/java"), "#!/bin/sh\necho \"$*\"\n");
     Map<String, String> noCache = Map.of("PARTITION_BUILDER_AOT", "off");

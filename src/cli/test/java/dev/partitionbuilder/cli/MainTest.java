@@ -59,7 +59,7 @@ class MainTest {
       "   10. release the lock");
 
   @Test
-  void planPrintsEachRecordsMonthPlacesAndNumberedSteps_oncePerMonth_andExitsZeroWhenAllPlan() {
+  void planPrintsEachRecordsMonthPlacesAndNumberedStepsOncePerMonthAndExitsZeroWhenAllPlan() {
     int code = run(ENV, "plan", "--event", "examples/sqs-event.json");
 
     assertThat(code).isZero();
@@ -85,7 +85,7 @@ class MainTest {
   }
 
   @Test
-  void planMonthRefusesAMonthTheTablesProjectionDoesNotCover_inOneLine() {
+  void planMonthRefusesAMonthTheTablesProjectionDoesNotCoverInOneLine() {
     int code = run(ENV, "plan", "--month", "1999-12");
 
     assertThat(code).isEqualTo(2);
@@ -104,7 +104,7 @@ class MainTest {
   }
 
   @Test
-  void planJsonGivesEachRecordItsMonthPlacesAndSteps_orItsError() throws Exception {
+  void planJsonGivesEachRecordItsMonthPlacesAndStepsOrItsError() throws Exception {
     int code = run(ENV, "plan", "--json", "--event", resource("sqs/rejected-batch.json"));
 
     assertThat(code).isEqualTo(1);
@@ -185,7 +185,7 @@ class MainTest {
   }
 
   @Test
-  void planEscapesControlCharactersOfMessageIdsAndBodies_oneHeadingPerRecord(@TempDir Path dir) throws Exception {
+  void planEscapesControlCharactersOfMessageIdsAndBodiesKeepingOneHeadingPerRecord(@TempDir Path dir) throws Exception {
     // JSON escapes, so the file itself is plain text: ESC, CR LF, U+2028, NEL, DEL and NUL arrive as the parser reads them.
     Path event = dir.resolve("event.json");
     Files.writeString(event, "{\"Records\": ["
@@ -211,7 +211,7 @@ class MainTest {
 
   @org.junit.jupiter.params.ParameterizedTest(name = "--timeout {0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"9223372036854775807", "1441", "0", "-1"})
-  void runRefusesATimeoutOutsideOneMinuteToOneDay_beforeDoingAnything(String minutes, @TempDir Path dir)
+  void runRefusesATimeoutOutsideOneMinuteToOneDayBeforeDoingAnything(String minutes, @TempDir Path dir)
       throws Exception {
     int code = run(ENV, "run", "--month", "2024-03", "--timeout", minutes, "--source", dir.resolve("source").toString(),
         "--warehouse", dir.resolve("warehouse").toString());
@@ -225,7 +225,7 @@ class MainTest {
   }
 
   @Test
-  void runRefusesARangeOfMoreThanTenYearsBeforeDoingAnything_unlessYes(@TempDir Path dir) throws Exception {
+  void runRefusesARangeOfMoreThanTenYearsBeforeDoingAnythingUnlessYes(@TempDir Path dir) throws Exception {
     int code = run(ENV, "run", "--from", "2000-01", "--to", "2024-12", "--source", dir.resolve("source").toString(),
         "--warehouse", dir.resolve("warehouse").toString());
 

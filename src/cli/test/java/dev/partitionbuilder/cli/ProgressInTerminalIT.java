@@ -45,7 +45,7 @@ class ProgressInTerminalIT {
   @TempDir Path dir;
 
   @Test
-  void aTwoMillionEventRunDrawsItsBarsOnTheTerminal_andEndsWithACleanTable() throws Exception {
+  void aTwoMillionEventRunDrawsItsBarsOnTheTerminalAndEndsWithACleanTable() throws Exception {
     long start = System.nanoTime();
     Terminal terminal = run(Map.of("NO_COLOR", "1"), "run", "--month", "2024-03", "--events", String.valueOf(EVENTS),
         "--temp-dir", dir.toString());
@@ -92,7 +92,7 @@ class ProgressInTerminalIT {
 
   /** Colours reach a real terminal unless NO_COLOR is set (the run above) or --no-color is given. */
   @Test
-  void onATerminalTheBuiltMonthIsGreen_andWithNoColorItIsPlain() throws Exception {
+  void onATerminalTheBuiltMonthIsGreenAndWithNoColorItIsPlain() throws Exception {
     Terminal coloured = run(Map.of(), "run", "--month", "2024-03", "--events", "2000", "--temp-dir", dir.toString());
     assertThat(coloured.exitCode()).as(coloured.log()).isZero();
     assertThat(coloured.lines()).anySatisfy(line -> assertThat(line).startsWith("\033[32m2024-03 \033[0m "));

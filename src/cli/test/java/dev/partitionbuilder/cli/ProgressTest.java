@@ -32,7 +32,7 @@ class ProgressTest {
   }
 
   @Test
-  void onATerminal_theSampleBarIsRedrawnInPlaceWithTheEventsFilesBytesAndTimeLeft_andErasedAtTheEnd() throws Exception {
+  void onATerminalTheSampleBarIsRedrawnInPlaceWithTheEventsFilesBytesAndTimeLeftAndErasedAtTheEnd() throws Exception {
     try (Progress.SampleBar bar = progress(true, false, 120).sample(MARCH, 10_000)) {
       bar.written(1_000, 1, 1_024);
       waitForFrame("1,000/10,000 events, 1 files");
@@ -51,7 +51,7 @@ class ProgressTest {
 
   @Test
   @SuppressWarnings("try") // a bar draws while it is open: the test watches what it draws
-  void onATerminal_theMonthBarShowsItsQuerysSplitsRowsAndBytesAsTrinoCountsThem() throws Exception {
+  void onATerminalTheMonthBarShowsItsQuerysSplitsRowsAndBytesAsTrinoCountsThem() throws Exception {
     AtomicReference<Optional<QueryProgress>> query = new AtomicReference<>(Optional.empty());
     try (Progress.Bar bar = progress(true, false, 120).month(MARCH, query::get)) {
       waitForFrame("0/? splits, starting");
@@ -72,7 +72,7 @@ class ProgressTest {
   }
 
   @Test
-  void onANarrowTerminal_theLineNeverWraps_theTimeTakenThenTheFilesThenTheTimeLeftGoFirst() throws Exception {
+  void onANarrowTerminalTheLineNeverWrapsAndDropsTheTimeTakenThenTheFilesThenTheTimeLeft() throws Exception {
     for (int width : new int[] {50, 64, 80, 100, 120, 200}) {
       err.getBuffer().setLength(0);
       try (Progress.SampleBar bar = progress(true, false, width).sample(MARCH, 2_000_000)) {
@@ -100,7 +100,7 @@ class ProgressTest {
   }
 
   @Test
-  void withColours_theDoneBlocksAreGreen_andWithoutThemTheLineHoldsNoEscapeButTheErase() throws Exception {
+  void withColoursTheDoneBlocksAreGreenAndWithoutThemTheLineHoldsNoEscapeButTheErase() throws Exception {
     try (Progress.SampleBar bar = progress(true, true, 120).sample(MARCH, 100)) {
       bar.written(50, 1, 1);
       waitForFrame("50/100 events");
@@ -116,7 +116,7 @@ class ProgressTest {
   }
 
   @Test
-  void whereUnicodeCannotBeWritten_theBarIsAscii() throws Exception {
+  void whereUnicodeCannotBeWrittenTheBarIsAscii() throws Exception {
     Progress ascii = new Progress(new Screen(true, true, false, () -> 100, StandardCharsets.US_ASCII),
         new PrintWriter(err, true), TICK);
     try (Progress.SampleBar bar = ascii.sample(MARCH, 100)) {
@@ -137,7 +137,7 @@ class ProgressTest {
 
   @Test
   @SuppressWarnings("try") // a bar draws while it is open: the test watches what it draws
-  void whenStderrIsNotATerminal_nothingIsDrawnAtAll() throws Exception {
+  void nothingIsDrawnAtAllWhenStderrIsNotATerminal() throws Exception {
     Progress progress = progress(false, true, 120);
     try (Progress.SampleBar sample = progress.sample(MARCH, 100);
         Progress.Bar month = progress.month(MARCH, () -> Optional.of(new QueryProgress(1, 2, 3, 4)));

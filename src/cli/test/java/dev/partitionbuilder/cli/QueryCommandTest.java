@@ -31,7 +31,7 @@ class QueryCommandTest {
   }
 
   @Test
-  void readsWhatRunBuilt_throughTheDestinationDdlsPartitionProjection() throws Exception {
+  void queryReadsWhatRunBuiltThroughTheDestinationDdlsPartitionProjection() throws Exception {
     SampleData.Summary jan = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 300, 1);
     SampleData.Summary feb = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 2), 200, 2);
     String[] where = {"--source", dir.resolve("src").toString(), "--warehouse", dir.resolve("wh").toString()};
@@ -63,7 +63,7 @@ class QueryCommandTest {
   }
 
   @Test
-  void aQueryTrinoRefuses_isOneLineWithTrinosPosition_andExits1() {
+  void aQueryTrinoRefusesIsOneLineWithTrinosPositionAndExitsOne() {
     int code = cli("query", "--warehouse", dir.resolve("wh").toString(), "--source", dir.resolve("src").toString(),
         "SELECT no_such_column FROM cloudtrail_monthly");
 
@@ -87,7 +87,7 @@ class QueryCommandTest {
       List.of(Arrays.asList("a \"quoted\", comma", 12345L, null), Arrays.asList("bb", 7L, "x")));
 
   @Test
-  void table_rightAlignsDecimalsToo() {
+  void theTableRightAlignsDecimalsToo() {
     StringWriter text = new StringWriter();
     QueryCommand.printTable(new PrintWriter(text, true), new QueryRows(List.of("amount"),
         List.of(DecimalType.createDecimalType(10, 2)),
@@ -97,7 +97,7 @@ class QueryCommandTest {
   }
 
   @Test
-  void table_centresHeaders_rightAlignsNumbers_andCountsRows() {
+  void theTableCentresHeadersRightAlignsNumbersAndCountsRows() {
     StringWriter text = new StringWriter();
     QueryCommand.printTable(new PrintWriter(text, true), ROWS);
 
@@ -110,7 +110,7 @@ class QueryCommandTest {
   }
 
   @Test
-  void csv_quotesEveryValueAsAthenaDoes_andLeavesNullEmpty() {
+  void csvQuotesEveryValueAsAthenaDoesAndLeavesNullEmpty() {
     StringWriter text = new StringWriter();
     QueryCommand.printCsv(new PrintWriter(text, true), ROWS);
 
@@ -119,7 +119,7 @@ class QueryCommandTest {
   }
 
   @Test
-  void json_isOneObjectPerRow_withNumbersAsNumbersAndNullAsNull() {
+  void jsonIsOneObjectPerRowWithNumbersAsNumbersAndNullAsNull() {
     StringWriter text = new StringWriter();
     QueryCommand.printJson(new PrintWriter(text, true), ROWS);
 

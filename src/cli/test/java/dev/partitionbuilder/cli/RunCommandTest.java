@@ -64,7 +64,7 @@ class RunCommandTest {
    * the months built; no "Query it" hint, as the table is not what was asked for.
    */
   @Test
-  void aFailedMonthIsARowOfTheTableWithItsReason_theTableEndsWithTheCounts_andNoQueryHint() throws Exception {
+  void aFailedMonthIsARowOfTheTableWithItsReasonAndTheTableEndsWithTheCountsButNoQueryHint() throws Exception {
     SampleData.Summary jan = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 400, 1);
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 2), 100, 1);
     SampleData.Summary mar = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 3), 300, 1);
@@ -110,7 +110,7 @@ class RunCommandTest {
 
   /** --json: every month of the range in the document, the failed one with its error, and the failure on stderr. */
   @Test
-  void json_keepsEveryMonthOfARange_theFailedOneWithItsError() throws Exception {
+  void jsonKeepsEveryMonthOfARangeTheFailedOneWithItsError() throws Exception {
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 400, 1);
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 2), 100, 1);
 
@@ -133,7 +133,7 @@ class RunCommandTest {
    * stderr, which is not a terminal here: no bar, no carriage return.
    */
   @Test
-  void onATerminalTheTableIsInColour_builtGreenAndFailedRed_andNeverWithNoColorOrWhenNotATerminal() throws Exception {
+  void onATerminalTheTableIsInColourBuiltGreenAndFailedRedButNeverWithNoColorOrOffATerminal() throws Exception {
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 400, 1);
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 2), 100, 1);
     String[] args = {"run", "--from", "2024-01", "--to", "2024-02", "--min-rows", "200", "--source",
@@ -200,7 +200,7 @@ class RunCommandTest {
   }
 
   @Test
-  void withATemplateOfOnesOwn_theQueryHintAsksForTheTablesDdl() throws Exception {
+  void withATemplateOfOnesOwnTheQueryHintAsksForTheTablesDdl() throws Exception {
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 100, 1);
     Path template = dir.resolve("mine.sql");
     Files.writeString(template, Files.readString(Path.of("ddl/cloudtrail_monthly_ctas.sql")));
@@ -229,7 +229,7 @@ class RunCommandTest {
   }
 
   @Test
-  void withVerbose_aFailedMonthsLineIsFollowedByItsTrace() throws Exception {
+  void withVerboseAFailedMonthsLineIsFollowedByItsTrace() throws Exception {
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 100, 1);
     Path template = dir.resolve("bad.sql");
     Files.writeString(template, UNRESOLVED_COLUMN);
@@ -398,7 +398,7 @@ class RunCommandTest {
   }
 
   @Test
-  void json_printsOnlyTheSummaryAsJsonOnStdout_withRowsFilesBytesAndSecondsPerStep() throws Exception {
+  void jsonPrintsOnlyTheSummaryOnStdoutWithRowsFilesBytesAndSecondsPerStep() throws Exception {
     SampleData.Summary jan = SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 400, 1);
 
     int code = run("run", "--month", "2024-01", "--json", "--source", dir.resolve("src").toString(),
@@ -422,7 +422,7 @@ class RunCommandTest {
   }
 
   @Test
-  void json_reportsAFailedMonthWithItsOutcomeAndError_andExitsOne() throws Exception {
+  void jsonReportsAFailedMonthWithItsOutcomeAndErrorAndExitsOne() throws Exception {
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 100, 1);
     Path template = dir.resolve("bad.sql");
     Files.writeString(template, UNRESOLVED_COLUMN);
@@ -443,7 +443,7 @@ class RunCommandTest {
    * one has data for.
    */
   @Test
-  void aSourceDdlOfOnesOwnWithoutSource_isRefusedInOneLine_andNoSampleCloudTrailIsWritten() throws Exception {
+  void aSourceDdlOfOnesOwnWithoutSourceIsRefusedInOneLineAndNoSampleCloudTrailIsWritten() throws Exception {
     Path monthDir = RunCommand.DEFAULT_SOURCE.resolve("2014/12");
     assumeThat(monthDir).doesNotExist();
     try {

@@ -112,7 +112,7 @@ class RunSourceCheckTest {
   }
 
   @Test
-  void eventsWithASourceOfOnesOwnIsSaidToBeIgnored_andRegenerateIsRefused() throws Exception {
+  void eventsWithASourceOfOnesOwnIsSaidToBeIgnoredAndRegenerateIsRefused() throws Exception {
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 20, 1);
     String source = dir.resolve("src").toString();
 
@@ -137,7 +137,7 @@ class RunSourceCheckTest {
    * project's root), so the test takes a month no one has data for, and removes it after.
    */
   @Test
-  void eventsForAMonthThatHasDataIsSaidToBeIgnored_andRegenerateReplacesItsSample() throws Exception {
+  void eventsForAMonthThatHasDataIsSaidToBeIgnoredAndRegenerateReplacesItsSample() throws Exception {
     Path monthDir = RunCommand.DEFAULT_SOURCE.resolve("2013/02");
     assumeThat(monthDir).doesNotExist();
     try {

@@ -40,7 +40,7 @@ class SourceMonthFilesTest {
   }
 
   @Test
-  void aDateKeysMonthIsEachOfItsDays_andHiddenFilesAreNotTheTables() throws Exception {
+  void aDateKeysMonthIsEachOfItsDaysAndHiddenFilesAreNotTheTables() throws Exception {
     SourceMonthFiles files = SourceMonthFiles.of(ddl("dt STRING", "s3://b/p/", "'projection.enabled' = 'true', "
         + "'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy-MM-dd', "
         + "'storage.location.template' = 's3://b/p/dt=${dt}/'"));

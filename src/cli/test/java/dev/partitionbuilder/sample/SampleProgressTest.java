@@ -20,7 +20,7 @@ class SampleProgressTest {
   private final List<Told> told = new ArrayList<>();
 
   @Test
-  void theDailySampleTellsTheEventsFilesAndBytesWrittenAsItGoes_endingWithWhatItWrote() {
+  void theDailySampleTellsTheEventsFilesAndBytesWrittenAsItGoesEndingWithWhatItWrote() {
     SampleData.Summary summary = SampleData.generate(dir, MARCH, EVENTS, 42,
         (events, files, bytes) -> told.add(new Told(events, files, bytes)));
 
@@ -30,7 +30,7 @@ class SampleProgressTest {
   }
 
   @Test
-  void theRawCloudTrailSampleTellsTheEventsFilesAndBytesWrittenAsItGoes_endingWithWhatItWrote() {
+  void theRawCloudTrailSampleTellsTheEventsFilesAndBytesWrittenAsItGoesEndingWithWhatItWrote() {
     RawCloudTrailSample.Summary summary = RawCloudTrailSample.generate(dir, MARCH, EVENTS, 42, "123456789012",
         "us-east-1", (events, files, bytes) -> told.add(new Told(events, files, bytes)));
 

@@ -35,15 +35,6 @@ class S3ObjectStoreContractTest {
     S3Client client() {
       return production;
     }
-
-    /**
-     * S3Proxy honours {@code If-None-Match: *} (the Apache-client run below checks it), but a PUT
-     * over this client fails now and then against it, so the conditional writes are checked there.
-     */
-    @Override
-    protected boolean putObjectIsReliableHere() {
-      return false;
-    }
   }
 
   @Nested

@@ -15,7 +15,7 @@ class AthenaCostTest {
   private static final long MB = 1L << 20;
 
   @Test
-  void billedMegabytes_roundsUpToWholeMegabytes_aboveTheTenMegabyteMinimum() {
+  void aQueryIsBilledInWholeMegabytesRoundedUpAboveTheTenMegabyteMinimum() {
     assertThat(AthenaCost.billedMegabytes(State.SUCCEEDED, 10 * MB)).isEqualTo(10);
     assertThat(AthenaCost.billedMegabytes(State.SUCCEEDED, 10 * MB + 1)).isEqualTo(11);
     assertThat(AthenaCost.billedMegabytes(State.SUCCEEDED, 11 * MB)).isEqualTo(11);
@@ -23,34 +23,34 @@ class AthenaCostTest {
   }
 
   @Test
-  void billedMegabytes_chargesTheTenMegabyteMinimum_evenForAQueryThatScannedNothing() {
+  void theTenMegabyteMinimumIsBilledEvenForAQueryThatScannedNothing() {
     assertThat(AthenaCost.billedMegabytes(State.SUCCEEDED, 0)).isEqualTo(10);
     assertThat(AthenaCost.billedMegabytes(State.SUCCEEDED, 1)).isEqualTo(10);
     assertThat(AthenaCost.billedMegabytes(State.SUCCEEDED, 10 * MB - 1)).isEqualTo(10);
   }
 
   @Test
-  void billedMegabytes_isZeroForAFailedQuery_andWhatWasScannedForACancelledOrStoppedOne() {
+  void aFailedQueryIsBilledNothingAndACancelledOrStoppedOneWhatItScanned() {
     assertThat(AthenaCost.billedMegabytes(State.FAILED, 50 * MB)).isZero();
     assertThat(AthenaCost.billedMegabytes(State.CANCELLED, 50 * MB)).isEqualTo(50);
     assertThat(AthenaCost.billedMegabytes(State.RUNNING, 3 * MB)).isEqualTo(10);
   }
 
   @Test
-  void billedMegabytes_refusesNegativeBytes_namingTheValue() {
+  void billingNegativeBytesIsRefusedNamingTheValue() {
     assertThatThrownBy(() -> AthenaCost.billedMegabytes(State.SUCCEEDED, -1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
   }
 
   @Test
-  void usd_isFiveDollarsPerBinaryTerabyte_exactly() {
+  void theCostIsExactlyFiveDollarsPerBinaryTerabyte() {
     assertThat(AthenaCost.usd(1L << 20)).isEqualByComparingTo("5");
     assertThat(AthenaCost.usd(10)).isEqualByComparingTo("0.0000476837158203125");
     assertThat(AthenaCost.usd(0)).isEqualByComparingTo(BigDecimal.ZERO);
   }
 
   @Test
-  void failed_keepsTheFailedQuerysIdAndBytes_andABusyMonthIsBusyWithNoQuery() {
+  void aFailedRunsSummaryKeepsTheFailedQuerysIdAndBytesAndABusyMonthIsBusyWithNoQuery() {
     QueryExecution cancelled = new QueryExecution("q-9", State.CANCELLED, Instant.EPOCH, Optional.empty(), null, null,
         false, 20 * MB + 5, 4_000);
     RunSummary stopped = RunSummary.failed(YearMonth.of(2024, 3), "m-1",

@@ -396,7 +396,7 @@ class ConfigTest {
     }
 
     @Test
-    void acceptsEachTimeAtItsBound_whoseArithmeticStillWorks() {
+    void acceptsEachTimeAtItsBoundWhereTheArithmeticStillWorks() {
       Config config = Config.fromEnvironment(with(Config.DEADLINE_MARGIN_SECONDS, "900",
           Config.LOCK_LEASE_SECONDS, "86400", Config.ATHENA_POLL_INITIAL_MS, "900000",
           Config.ATHENA_POLL_MAX_MS, "900000"));

@@ -65,16 +65,6 @@ public abstract class ObjectStoreContractTest {
   }
 
   /**
-   * False where the stand cannot be trusted with a PutObject: S3Proxy over the url-connection
-   * client fails a PUT body now and then (see {@code S3Stand#configure}), and the SDK's retry of a
-   * conditional PUT whose first try landed meets 412, so a create reads as "already there". The
-   * createIfAbsent cases are then skipped, with this reason, rather than flaky.
-   */
-  protected boolean putObjectIsReliableHere() {
-    return true;
-  }
-
-  /**
    * False where two conditional writes racing with one version may both win. The cases that race
    * them are then skipped with this reason; the sequential cases still run.
    */
@@ -435,7 +425,6 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void createIfAbsentCreatesAMissingObjectThatReadGivesBack() {
-    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a create may read as taken");
     byte[] lease = "{\"owner\":\"message-1\"}".getBytes(UTF_8);
 
     assertThat(store.createIfAbsent(LOCK, lease)).isTrue();
@@ -446,7 +435,6 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void aSecondCreateIfAbsentOfTheSameKeyReturnsFalseAndKeepsTheFirstContent() {
-    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a create may read as taken");
     byte[] first = "first".getBytes(UTF_8);
     assertThat(store.createIfAbsent(LOCK, first)).isTrue();
 
@@ -457,7 +445,6 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void createIfAbsentOfAKeyAnotherWriterPutReturnsFalseAndLeavesItAlone() {
-    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a create may read as taken");
     put(LOCK, new byte[] {7});
 
     assertThat(store.createIfAbsent(LOCK, new byte[] {1, 2})).isFalse();
@@ -467,7 +454,6 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void createIfAbsentWorksAgainOnceTheObjectIsDeleted() {
-    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a create may read as taken");
     assertThat(store.createIfAbsent(LOCK, new byte[] {1})).isTrue();
     store.deleteKeys(TABLE + "_locks/", List.of(LOCK));
 
@@ -478,7 +464,6 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void writeCreatesAnObjectAndASecondWriteReplacesItsBytes() {
-    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then");
     String state = TABLE + "_state/2024/03.json";
 
     store.write(state, "{\"phase\":\"QUERY\"}".getBytes(UTF_8));
@@ -511,7 +496,6 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void replaceIfMatchWithTheCurrentVersionReplacesTheBytes() {
-    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a replace may read as lost");
     put(LOCK, "stale lease".getBytes(UTF_8));
     String version = store.readVersioned(LOCK).orElseThrow().version();
 
@@ -525,7 +509,6 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void replaceIfMatchWithAStaleVersionReturnsFalseAndLeavesTheObjectAsItIs() {
-    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a replace may read as lost");
     put(LOCK, "stale lease".getBytes(UTF_8));
     String stale = store.readVersioned(LOCK).orElseThrow().version();
     put(LOCK, "their lease".getBytes(UTF_8));
@@ -537,7 +520,6 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void replaceIfMatchOfAKeyThatIsGoneReturnsFalseAndCreatesNothing() {
-    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a replace may read as lost");
     put(LOCK, "stale lease".getBytes(UTF_8));
     String version = store.readVersioned(LOCK).orElseThrow().version();
     store.deleteKeys(TABLE + "_locks/", List.of(LOCK));
@@ -549,7 +531,6 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void ofTwoReplaceIfMatchRacingWithOneVersionExactlyOneWinsAndItsBytesStay() throws Exception {
-    assumeTrue(putObjectIsReliableHere(), "PutObject on this stand fails now and then, so a replace may read as lost");
     assumeTrue(conditionalWritesAreAtomicHere(), "this stand checks If-Match and then writes, so two racing replaces "
         + "may both win");
     ExecutorService threads = Executors.newFixedThreadPool(2);

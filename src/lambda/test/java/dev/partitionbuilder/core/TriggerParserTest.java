@@ -61,7 +61,7 @@ class TriggerParserTest {
     }
 
     @Test
-    void readsAMessageWithADetailTypeButNoSourceAsExplicit_theDetailTypeIsAnExtraField() {
+    void readsAMessageWithADetailTypeButNoSourceAsExplicitTakingTheDetailTypeForAnExtraField() {
       Trigger trigger = parser.parse("{\"month\":3,\"year\":2024,\"detail-type\":\"note\"}");
 
       assertThat(trigger.month()).isEqualTo(YearMonth.of(2024, 3));

@@ -23,7 +23,7 @@ class ObservabilityTemplateTest {
   private final Resolver resolver = Resolver.withExampleValues(Map.of());
 
   @Test
-  void functionLogsJsonIntoItsOwnLogGroup_atTheConfiguredApplicationLevel() {
+  void theFunctionLogsJsonIntoItsOwnLogGroupAtTheConfiguredApplicationLevel() {
     Map<String, Object> logging = map(function.get("LoggingConfig"), "LoggingConfig");
 
     assertThat(logging.get("LogFormat")).isEqualTo("JSON");
@@ -37,7 +37,7 @@ class ObservabilityTemplateTest {
   }
 
   @Test
-  void metricsNamespaceReachesTheFunction_andItsDefaultIsTheCodesAndValid() {
+  void theMetricsNamespaceReachesTheFunctionAndItsDefaultIsTheCodesAndValid() {
     Map<String, Object> variables = map(map(function.get("Environment"), "Environment").get("Variables"), "Variables");
 
     assertThat(variables.get(BuildMetrics.METRICS_NAMESPACE)).isEqualTo(Map.of("Ref", "MetricsNamespace"));
@@ -63,7 +63,7 @@ class ObservabilityTemplateTest {
   }
 
   @Test
-  void dashboardChartsTheMetricsTheCodeWrites_inItsNamespaceAndTableDimension() throws Exception {
+  void theDashboardChartsTheMetricsTheCodeWritesInItsNamespaceAndTableDimension() throws Exception {
     String dashboard = template.resourcesOfType("AWS::CloudWatch::Dashboard").get(0);
 
     JsonNode body = new ObjectMapper().readTree(

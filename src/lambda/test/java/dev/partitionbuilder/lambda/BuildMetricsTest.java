@@ -64,7 +64,7 @@ class BuildMetricsTest {
   }
 
   @Test
-  void emit_writesOneDocumentWithEveryMetricOfASucceededRun_dimensionedByTableOnly() throws Exception {
+  void aSucceededRunWritesOneDocumentWithEveryMetricDimensionedByTableOnly() throws Exception {
     engine.willRun(State.RUNNING, State.SUCCEEDED).rows(100_005);
 
     handler.handleRequest(SqsEvents.load("sqs/one-month.json"), context);
@@ -97,7 +97,7 @@ class BuildMetricsTest {
   }
 
   @Test
-  void emit_countsAFailedQueryAsFailed_withWhatItScannedAndNoCostBecauseAthenaDoesNotBillFailedQueries() throws Exception {
+  void aFailedQueryCountsAsFailedWithWhatItScannedAndNoCostAsAthenaDoesNotBillFailedQueries() throws Exception {
     engine.willRun(State.RUNNING, State.FAILED);
 
     handler.handleRequest(SqsEvents.load("sqs/one-month.json"), context);
@@ -113,7 +113,7 @@ class BuildMetricsTest {
   }
 
   @Test
-  void emit_countsAQueryLeftRunningAtTheDeadlineAsStillRunning_withItsIdAndNoCostYet() throws Exception {
+  void aQueryLeftRunningAtTheDeadlineCountsAsStillRunningWithItsIdAndNoCostYet() throws Exception {
     engine.willRun(State.RUNNING);
     when(context.getRemainingTimeInMillis()).thenReturn(60_000);
 
@@ -128,7 +128,7 @@ class BuildMetricsTest {
   }
 
   @Test
-  void emit_countsAMonthHeldByAnotherBuildAsBusy_withNoQueryAndNoCost() throws Exception {
+  void aMonthHeldByAnotherBuildCountsAsBusyWithNoQueryAndNoCost() throws Exception {
     YearMonth month = YearMonth.parse(messageMonth());
     store.createIfAbsent(LAYOUT.lockKey(month),
         "{\"owner\":\"other-message\",\"expiresAt\":\"2024-05-10T09:00:00Z\"}".getBytes(StandardCharsets.UTF_8));
@@ -147,14 +147,14 @@ class BuildMetricsTest {
   }
 
   @Test
-  void emit_writesNothingForARejectedMessage_whichNeverBecameARun() {
+  void nothingIsWrittenForARejectedMessageWhichNeverBecameARun() {
     handler.handleRequest(SqsEvents.load("sqs/rejected-only.json"), context);
 
     assertThat(documents).isEmpty();
   }
 
   @Test
-  void constructor_refusesANamespaceCloudWatchWouldReject_namingTheVariableAndValue() {
+  void aNamespaceCloudWatchWouldRejectIsRefusedNamingTheVariableAndValue() {
     assertThatThrownBy(() -> BuildMetrics.requireNamespace(BuildMetrics.METRICS_NAMESPACE, "AWS/Lambda"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("METRICS_NAMESPACE").hasMessageContaining("\"AWS/Lambda\"");

@@ -147,7 +147,7 @@ class HandlerTest {
   }
 
   @Test
-  void buildsAnExplicitMonthWhoseBodyHasADetailTypeButNoSource_anExtraFieldLikeAnyOther() {
+  void buildsAnExplicitMonthWhoseBodyHasADetailTypeButNoSourceAsAnExtraFieldLikeAnyOther() {
     SQSBatchResponse response = handler.handleRequest(
         event("note", "{\"month\":3,\"year\":2024,\"detail-type\":\"note\"}"), context);
 

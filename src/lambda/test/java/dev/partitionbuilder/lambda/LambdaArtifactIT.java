@@ -164,7 +164,7 @@ class LambdaArtifactIT {
   }
 
   @Test
-  void logsJsonOnly_withoutSlf4jSimpleOrItsSettings() {
+  void logsJsonOnlyWithoutSlf4jSimpleOrItsSettings() {
     assertThat(entries).noneMatch(e -> e.matches("lib/slf4j-simple-.*"))
         .doesNotContain("simplelogger.properties");
   }
@@ -186,7 +186,7 @@ class LambdaArtifactIT {
 
   /** The zip runs on template.yml's runtime, java21: none of its own classes is newer than Java 17. */
   @Test
-  void holdsOnlyJava17Classes_ofItsOwn() throws Exception {
+  void holdsOnlyJava17ClassesOfItsOwn() throws Exception {
     try (ZipFile zip = new ZipFile(ZIP.toFile())) {
       List<String> newer = new ArrayList<>();
       for (String name : entries) {

@@ -34,7 +34,7 @@ class QuietTestLogTest {
   }
 
   @Test
-  void aFailedTestGetsTheLinesItLoggedOnStderr_andNotThoseOfTestsBefore() throws IOException {
+  void aFailedTestGetsTheLinesItLoggedOnStderrButNotThoseOfTestsBefore() throws IOException {
     Path log = dir.resolve("test.log");
     Files.writeString(log, "WARN Earlier - an expected failure of another test\n");
     QuietTestLog listener = listener(log);

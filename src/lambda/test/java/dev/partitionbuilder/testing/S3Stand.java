@@ -1,6 +1,7 @@
 package dev.partitionbuilder.testing;
 
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
@@ -10,6 +11,9 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.gaul.shaded.org.eclipse.jetty.server.Server;
+import org.gaul.shaded.org.eclipse.jetty.server.handler.EagerContentHandler;
+import org.gaul.shaded.org.eclipse.jetty.server.handler.EagerContentHandler.RetainedContentLoaderFactory;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -63,6 +67,7 @@ public final class S3Stand implements AutoCloseable {
         .stopTimeout(0)
         .build();
     try {
+      readWholeBodies(proxy);
       proxy.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (!"STARTED".equals(proxy.getState())) {
@@ -75,6 +80,24 @@ public final class S3Stand implements AutoCloseable {
       throw new IllegalStateException("Cannot start S3Proxy: " + e.getMessage(), e);
     }
     return new S3Stand(proxy, store, URI.create("http://127.0.0.1:" + proxy.getPort()));
+  }
+
+  /**
+   * Makes the server read a request's whole body before S3Proxy sees it, as S3 does. S3Proxy stops
+   * reading a PutObject's aws-chunked body after x-amz-decoded-content-length bytes of payload,
+   * stores the object and answers, with the last chunk and the checksum trailer still unread; Jetty
+   * then closes the connection, as it must with a request half read. The url-connection client
+   * flushes each piece of the chunked encoding on its own, so the trailer often arrives after that
+   * close, and its write fails with "Error writing request body to server" although the object is
+   * stored: the SDK retries, and a retried conditional PUT meets its own first try and gets 412.
+   * S3 reads the trailer before it answers, as it must check the checksum there before it stores
+   * the object. S3Proxy keeps its Jetty server to itself, hence the reflection.
+   */
+  private static void readWholeBodies(S3Proxy proxy) throws ReflectiveOperationException {
+    Field field = S3Proxy.class.getDeclaredField("server");
+    field.setAccessible(true);
+    Server server = (Server) field.get(proxy);
+    server.setHandler(new EagerContentHandler(server.getHandler(), new RetainedContentLoaderFactory()));
   }
 
   /**
@@ -96,10 +119,7 @@ public final class S3Stand implements AutoCloseable {
    * a test can build the client exactly as production does and only aim it here.
    *
    * <p>The SDK's default request checksums stay on: S3Proxy 4.1 accepts the CRC32 that
-   * DeleteObjects must carry. Over the url-connection client, ListObjectsV2 and DeleteObjects run
-   * cleanly here, but PutObject fails now and then with "Error writing request body to server"
-   * (the SDK sends it with {@code Expect: 100-continue}); write objects with {@link #put},
-   * {@link #seed} or an Apache-based client.
+   * DeleteObjects must carry.
    */
   public S3ClientBuilder configure(S3ClientBuilder builder) {
     return builder

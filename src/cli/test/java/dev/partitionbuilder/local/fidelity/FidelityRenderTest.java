@@ -99,7 +99,7 @@ class FidelityRenderTest {
   }
 
   @Test
-  void aListedDifferenceIsKnownAndLeftOutOfTheRate_butAListedEqualCaseIsFlagged_andAnUnknownIdRefused() {
+  void aListedDifferenceIsKnownAndLeftOutOfTheRateButAListedEqualCaseIsFlaggedAndAnUnknownIdRefused() {
     FidelityCase other = new FidelityCase("math-2", "page", "example", "UTC", "SELECT 2", "2", "2", "integer");
     List<FidelityBenchmark.Outcome> outcomes = List.of(
         FidelityBenchmark.classify(VALUE, sql -> result("integer", "4")),

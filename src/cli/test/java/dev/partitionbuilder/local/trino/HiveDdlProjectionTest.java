@@ -105,7 +105,7 @@ class HiveDdlProjectionTest {
   }
 
   @Test
-  void injectedProjectionFailsAQueryThatNamesNoValue_asAthenaDoes() throws IOException {
+  void injectedProjectionFailsAQueryThatNamesNoValueAsAthenaDoes() throws IOException {
     files("acct-1");
     define("account STRING", "'projection.account.type' = 'injected',"
         + " 'storage.location.template' = 's3://bucket/t/${account}/'");
@@ -138,7 +138,7 @@ class HiveDdlProjectionTest {
   }
 
   @Test
-  void aRangeInYearsOrMonthsFromNow_isTheDateItStandsFor_whichTrinoThenReads() throws IOException {
+  void aRangeInYearsOrMonthsFromNowIsTheDateItStandsForWhichTrinoThenReads() throws IOException {
     DateTimeFormatter format = DateTimeFormatter.ofPattern("yyyy-MM-dd");
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     String inside = today.minusYears(1).plusDays(1).format(format);
@@ -151,7 +151,7 @@ class HiveDdlProjectionTest {
   }
 
   @Test
-  void aRangeInWeeksFromNow_isThatManyDays() throws IOException {
+  void aRangeInWeeksFromNowCountsSevenDaysAWeek() throws IOException {
     DateTimeFormatter format = DateTimeFormatter.ofPattern("yyyy-MM-dd");
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     String inside = today.minusDays(13).format(format);

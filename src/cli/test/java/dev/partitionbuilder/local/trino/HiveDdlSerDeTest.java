@@ -218,7 +218,7 @@ class HiveDdlSerDeTest {
   }
 
   @Test
-  void aMisspeltType_isNamedAsSuch_beforeWhatTheSerDeWouldMakeOfIt() {
+  void aMisspeltTypeIsNamedAsSuchBeforeWhatTheSerDeWouldMakeOfIt() {
     assertRefused("""
         CREATE EXTERNAL TABLE db.t (a STRING, n STRNIG)
         ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'

@@ -69,7 +69,7 @@ class HandlerJsonLogsTest {
   }
 
   @Test
-  void everyLineOfASucceededRunIsJson_carryingMessageIdMonthAndRequestId_withStepsTimedAndOneSummary() throws Exception {
+  void everyLineOfASucceededRunIsJsonCarryingMessageIdMonthAndRequestIdWithStepsTimedAndOneSummary() throws Exception {
     engine.willRun(State.RUNNING, State.SUCCEEDED).rows(100_005);
 
     List<JsonNode> lines = run();
@@ -107,7 +107,7 @@ class HandlerJsonLogsTest {
   }
 
   @Test
-  void aFailedRunEndsInOneErrorSummaryLine_withTheReasonAndTheFailedQuery() throws Exception {
+  void aFailedRunEndsInOneErrorSummaryLineWithTheReasonAndTheFailedQuery() throws Exception {
     engine.willRun(State.RUNNING, State.FAILED);
 
     List<JsonNode> lines = run();

@@ -17,7 +17,7 @@ class JsonLineTest {
   private static final Instant NOW = Instant.parse("2024-04-01T00:30:05.123Z");
 
   @Test
-  void of_writesOneJsonObjectWithTheEventsFieldsTheMdcAndTheKeyValuesAtTopLevel() throws Exception {
+  void aLineIsOneJsonObjectWithTheEventsFieldsTheMdcAndTheKeyValuesAtTopLevel() throws Exception {
     String line = JsonLine.of(NOW, Level.INFO, "dev.partitionbuilder.core.PartitionBuilder", "step=query took 1200 ms",
         Map.of("messageId", "m-1", "month", "2024-03"),
         List.of(new KeyValuePair("step", "query"), new KeyValuePair("durationMs", 1200L),
@@ -41,7 +41,7 @@ class JsonLineTest {
   }
 
   @Test
-  void of_keepsAnExceptionOnTheSameLine_asErrorTypeMessageAndStackTrace() throws Exception {
+  void anExceptionStaysOnTheSameLineAsErrorTypeMessageAndStackTrace() throws Exception {
     IllegalStateException failure = new IllegalStateException("Cannot copy\nthe file", new RuntimeException("cause"));
 
     String line = JsonLine.of(NOW, Level.ERROR, "x", "failed", Map.of(), List.of(), failure);
@@ -56,7 +56,7 @@ class JsonLineTest {
   }
 
   @Test
-  void of_escapesControlCharactersInEveryStringItWrites_whoeverLoggedThem() throws Exception {
+  void controlCharactersAreEscapedInEveryStringOfTheLineWhoeverLoggedThem() throws Exception {
     String evil = "m\u0000\u001b[2J\u007f\u0085\u2028\u2029\r\nforged";
 
     String line = JsonLine.of(NOW, Level.ERROR, "x", "messageId=" + evil + " rejected", Map.of("messageId", evil),
@@ -82,7 +82,7 @@ class JsonLineTest {
   }
 
   @Test
-  void of_neverLetsAnMdcEntryOrKeyValueReplaceTheMessageOrLevel() throws Exception {
+  void noMdcEntryOrKeyValueReplacesTheMessageOrLevel() throws Exception {
     String line = JsonLine.of(NOW, Level.WARN, "x", "the message", Map.of("message", "from mdc"),
         List.of(new KeyValuePair("level", "TRACE"), new KeyValuePair("other", new StringBuilder("text"))), null);
 
@@ -93,7 +93,7 @@ class JsonLineTest {
   }
 
   @Test
-  void threshold_followsLambdasApplicationLogLevel_andFallsBackToInfo() {
+  void theThresholdFollowsLambdasApplicationLogLevelAndFallsBackToInfo() {
     assertThat(JsonLogProvider.threshold(null)).isEqualTo(Level.INFO);
     assertThat(JsonLogProvider.threshold("DEBUG")).isEqualTo(Level.DEBUG);
     assertThat(JsonLogProvider.threshold("warn")).isEqualTo(Level.WARN);
@@ -101,7 +101,7 @@ class JsonLineTest {
   }
 
   @Test
-  void threshold_ofAnUnknownLevelIsInfo_andSaysSoOnceOnStderr() {
+  void anUnknownLogLevelMeansInfoAndIsSaidOnceOnStderr() {
     java.io.PrintStream stderr = System.err;
     java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
     System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
@@ -116,7 +116,7 @@ class JsonLineTest {
   }
 
   @Test
-  void getLogger_keepsTheAwsSdkAtWarn_whateverTheThreshold() {
+  void theAwsSdkLogsAtWarnWhateverTheThreshold() {
     JsonLoggerFactory factory = new JsonLoggerFactory(Level.DEBUG, new org.slf4j.helpers.BasicMDCAdapter());
 
     assertThat(factory.getLogger("software.amazon.awssdk.request").isInfoEnabled()).isFalse();

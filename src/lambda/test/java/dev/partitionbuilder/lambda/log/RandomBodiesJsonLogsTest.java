@@ -71,7 +71,7 @@ class RandomBodiesJsonLogsTest {
   private final Context context = mock(Context.class);
 
   @Test
-  void noBodyOrMessageIdThrowsOutOfTheHandler_andEveryRecordBuildsOrFailsWithAOneLineReason() {
+  void noBodyOrMessageIdThrowsOutOfTheHandlerAndEveryRecordBuildsOrFailsWithAOneLineReason() {
     assertThat(LoggerFactory.getILoggerFactory()).as("the JSON provider (surefire execution json-logs)")
         .isInstanceOf(JsonLoggerFactory.class);
     long seed = Long.getLong("fuzz.seed", new SecureRandom().nextLong());

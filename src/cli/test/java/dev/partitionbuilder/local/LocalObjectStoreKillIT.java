@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of the next; the key must hold the whole copy, and the temporary file it may leave must be
  * neither listed nor left by the next delete.
  */
-class LocalObjectStoreKillTest {
+class LocalObjectStoreKillIT {
   private static final String STAGED = "warehouse/events/_staging/2024/03/000000_0";
   private static final String MONTH = "warehouse/events/2024/03/";
   private static final String TARGET = MONTH + "000000_0";

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the middle of a month's query: what it says, its exit code, what it leaves, and that the next
  * run of the month goes ahead at once.
  */
-class CliProcessTest {
+class CliProcessIT {
   private static final YearMonth MONTH = YearMonth.of(2024, 3);
   /** Enough events that the query runs for seconds, so the signal lands while it runs. */
   private static final int EVENTS = 60_000;
