@@ -388,7 +388,7 @@ final class CheckCommand implements Callable<Integer> {
 
   private static void sampleRun(CheckReport report, LocalBackend backend, YearMonth month, String sample) {
     BuildRequest request = new BuildRequest(month, "check-" + UUID.randomUUID(), false,
-        Instant.now().plus(Duration.ofMinutes(30)));
+        Instant.now().plus(Duration.ofMinutes(Config.DEFAULT_CLI_TIMEOUT_MINUTES)));
     try {
       BuildResult result = backend.builder().check(request);
       // As run --check: every guard a build applies before it replaces anything, then the output deleted.

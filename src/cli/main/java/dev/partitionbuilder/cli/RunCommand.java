@@ -102,7 +102,7 @@ final class RunCommand implements Callable<Integer> {
       + "or CTAS_TEMPLATE)")
   Path template;
 
-  @Option(names = "--events", paramLabel = "N", defaultValue = "100000",
+  @Option(names = "--events", paramLabel = "N", defaultValue = "" + SampleData.DEFAULT_EVENTS,
       description = "events per month when sample data is generated: for a month that has none, or with "
           + "--regenerate (default: ${DEFAULT-VALUE})")
   int events;
@@ -128,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
       + Config.DEFAULT_MIN_ROWS + ")")
   Long minRows;
 
-  @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "30",
+  @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "" + Config.DEFAULT_CLI_TIMEOUT_MINUTES,
       description = "wait at most this long for a month's query; with --engine athena a query still running then "
           + "is left running and the same command resumes it (default: ${DEFAULT-VALUE})")
   long timeoutMinutes;

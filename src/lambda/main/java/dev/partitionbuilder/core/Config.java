@@ -137,7 +137,7 @@ public record Config(
   public static final String MAX_SCAN_BYTES = "MAX_SCAN_BYTES";
   public static final long DEFAULT_MAX_SCAN_BYTES = 0;
 
-  // What local mode ({@link #forLocal}) assumes for the values only AWS needs when they are not set:
+  // What local mode (forLocal) assumes for the values only AWS needs when they are not set:
   // the bundled CloudTrail tables, and a workgroup and bucket that the local engine never uses.
   public static final String LOCAL_ATHENA_WORKGROUP = "primary";
   public static final String LOCAL_GLUE_DATABASE = "cloudtrail";
@@ -146,6 +146,12 @@ public record Config(
   public static final String LOCAL_DST_PREFIX = "cloudtrail_monthly/";
   /** The bucket the local table DDLs are rendered with: the warehouse directory stands for it. */
   public static final String LOCAL_DST_BUCKET = "local-destination";
+  /**
+   * How long, in minutes, a CLI command waits at most for a month's build unless told otherwise
+   * ({@code run --timeout}, and the sample build of {@code check}); the Lambda's deadline is the
+   * time it has left.
+   */
+  public static final long DEFAULT_CLI_TIMEOUT_MINUTES = 30;
   /**
    * How local mode waits for the embedded engine, whatever {@value #ATHENA_POLL_INITIAL_MS} says: a
    * look at a query there is a method call in this process, with no API quota to save, so a month
