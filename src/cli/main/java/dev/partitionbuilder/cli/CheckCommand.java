@@ -329,11 +329,8 @@ final class CheckCommand implements Callable<Integer> {
       }
       Path templateFile = scratch.resolve("ctas.sql");
       Files.writeString(templateFile, text.orElseThrow(), StandardCharsets.UTF_8);
-      LocalBackend.Settings settings = new LocalBackend.Settings(
-          new LocalBackend.TableNames(cfg.database(), cfg.sourceTable(), cfg.destinationTable(), cfg.prefix()),
-          sourceDir, scratch.resolve("warehouse"), src.file(), Optional.of(templateFile), Optional.empty(),
-          Optional.of(scratch), cfg.minRows(), cfg.lockLease(), verbose, cfg.minPreviousRowsPercent(),
-          cfg.maxScanBytes(), cfg.partitionGrace(), dst.file());
+      LocalBackend.Settings settings = new LocalBackend.Settings(cfg, sourceDir, scratch.resolve("warehouse"),
+          src.file(), Optional.of(templateFile), Optional.empty(), Optional.of(scratch), verbose, dst.file());
       try (LocalBackend backend = LocalBackend.open(settings, Clock.systemUTC())) {
         if (!columns(report, backend, cfg, dst.ddl(), sql, month)) {
           report.skip(SAMPLE, "the query does not run (above)");
@@ -391,7 +388,7 @@ final class CheckCommand implements Callable<Integer> {
 
   private static void sampleRun(CheckReport report, LocalBackend backend, YearMonth month, String sample) {
     BuildRequest request = new BuildRequest(month, "check-" + UUID.randomUUID(), false,
-        Instant.now().plus(Duration.ofMinutes(30)));
+        Instant.now().plus(Duration.ofMinutes(Config.DEFAULT_CLI_TIMEOUT_MINUTES)));
     try {
       BuildResult result = backend.builder().check(request);
       // As run --check: every guard a build applies before it replaces anything, then the output deleted.

@@ -23,18 +23,6 @@ import picocli.CommandLine.Option;
  * the same line. Local commands may leave the values only AWS needs unset ({@link #local()}).
  */
 final class ConfigOptions {
-  /**
-   * What a local command assumes for the values only AWS needs, when they are not set: the
-   * bundled CloudTrail tables, and a bucket and workgroup that the local engine never uses.
-   */
-  private static final Map<String, String> LOCAL_DEFAULTS = Map.of(
-      Config.ATHENA_WORKGROUP, "primary",
-      Config.GLUE_DATABASE, LocalBackend.TableNames.CLOUDTRAIL.database(),
-      Config.SRC_TABLE_NAME, LocalBackend.TableNames.CLOUDTRAIL.sourceTable(),
-      Config.DST_TABLE_NAME, LocalBackend.TableNames.CLOUDTRAIL.destinationTable(),
-      Config.DST_BUCKET, "local-destination",
-      Config.DST_PREFIX, LocalBackend.TableNames.CLOUDTRAIL.prefix());
-
   private final Map<String, String> env;
   /** The checked values, read once per command. */
   private Map<String, String> values;
@@ -62,7 +50,7 @@ final class ConfigOptions {
       Map<String, String> read = new HashMap<>(fromFile);
       read.putAll(env);
       checked(() -> {
-        Config.fromEnvironment(withLocalDefaults(read));
+        Config.forLocal(read);
         DeploymentFile.checkSet(read);
       });
       values = read;
@@ -72,22 +60,27 @@ final class ConfigOptions {
 
   /** The Lambda's configuration: every required variable must be set. */
   Config load() {
-    return load(Map.of());
+    return load(List.of());
   }
 
-  /** The configuration, with {@code overrides} (from command-line flags) over the file and the environment. */
-  Config load(Map<String, String> overrides) {
+  /** The configuration, with {@code flags} over the file and the environment, each checked by its variable's rules. */
+  Config load(List<Config.Flag> flags) {
     Map<String, String> values = values();
-    values.putAll(overrides);
-    return checked(() -> Config.fromEnvironment(values));
+    return checked(() -> Config.fromEnvironment(values, flags));
   }
 
   /**
-   * The configuration of a local command: the values set, checked as for the Lambda, and the
-   * bundled CloudTrail tables' names, a stand-in bucket and workgroup for those that are not.
+   * The configuration of a local command ({@link Config#forLocal}): the values set, checked as for
+   * the Lambda, and stand-ins for those only AWS needs that are not.
    */
   Config local() {
-    return Config.fromEnvironment(withLocalDefaults(values()));
+    return local(List.of());
+  }
+
+  /** {@link #local()} with {@code flags} over the file and the environment, each checked by its variable's rules. */
+  Config local(List<Config.Flag> flags) {
+    Map<String, String> values = values();
+    return checked(() -> Config.forLocal(values, flags));
   }
 
   /** The local tables' names and prefix, from {@link #local()}. */
@@ -95,23 +88,17 @@ final class ConfigOptions {
     return LocalBackend.TableNames.of(local());
   }
 
-  private static Map<String, String> withLocalDefaults(Map<String, String> values) {
-    Map<String, String> merged = new HashMap<>(LOCAL_DEFAULTS);
-    values.forEach((name, value) -> {
-      if (value != null && !value.isBlank()) {
-        merged.put(name, value);
-      }
-    });
-    return merged;
-  }
-
   /** Runs {@code check}; its error says where the value at fault came from, or where to set a missing one. */
   private <T> T checked(java.util.function.Supplier<T> check) {
     try {
       return check.get();
     } catch (ConfigException e) {
-      // Every message starts with the variable: NAME="value" is not ..., or NAME is not set.
+      // Every message starts with the variable: NAME="value" is not ..., or NAME is not set; or
+      // with the flag the user typed on this command line, which needs no hint.
       String variable = e.getMessage().split("[= ]", 2)[0];
+      if (variable.startsWith("--")) {
+        throw e;
+      }
       String hint;
       if (env.containsKey(variable)) {
         hint = " (from the environment" + (fromFile.containsKey(variable) ? ", which overrides " + file : "") + ")";

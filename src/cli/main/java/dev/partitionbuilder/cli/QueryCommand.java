@@ -2,7 +2,6 @@ package dev.partitionbuilder.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.local.LocalBackend;
 import dev.partitionbuilder.local.trino.QueryFailedException;
 import dev.partitionbuilder.local.trino.QueryRows;
@@ -10,7 +9,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,10 +67,8 @@ final class QueryCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    LocalBackend.Settings settings = new LocalBackend.Settings(
-        config.tableNames(), source, local.warehouse, local.sourceDdl(),
-        Optional.empty(), Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir), Config.DEFAULT_MIN_ROWS,
-        Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS),
+    LocalBackend.Settings settings = new LocalBackend.Settings(config.local(), source, local.warehouse, local.sourceDdl(),
+        Optional.empty(), Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir),
         spec.root().userObject() instanceof Main main && main.verbose, local.destinationDdl(config.values()));
     Path table = settings.warehouse().resolve(settings.names().prefix());
     if (!Files.isDirectory(table)) {

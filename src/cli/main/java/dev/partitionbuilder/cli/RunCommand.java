@@ -34,7 +34,6 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -103,7 +102,7 @@ final class RunCommand implements Callable<Integer> {
       + "or CTAS_TEMPLATE)")
   Path template;
 
-  @Option(names = "--events", paramLabel = "N", defaultValue = "100000",
+  @Option(names = "--events", paramLabel = "N", defaultValue = "" + SampleData.DEFAULT_EVENTS,
       description = "events per month when sample data is generated: for a month that has none, or with "
           + "--regenerate (default: ${DEFAULT-VALUE})")
   int events;
@@ -125,10 +124,11 @@ final class RunCommand implements Callable<Integer> {
   boolean json;
 
   @Option(names = "--min-rows", paramLabel = "N", description = "fewest rows a month's query must write to replace "
-      + "its partition; 0 accepts an empty month (default: MIN_ROWS from --config or the environment, else 1)")
+      + "its partition; 0 accepts an empty month (default: MIN_ROWS from --config or the environment, else "
+      + Config.DEFAULT_MIN_ROWS + ")")
   Long minRows;
 
-  @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "30",
+  @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "" + Config.DEFAULT_CLI_TIMEOUT_MINUTES,
       description = "wait at most this long for a month's query; with --engine athena a query still running then "
           + "is left running and the same command resumes it (default: ${DEFAULT-VALUE})")
   long timeoutMinutes;
@@ -141,9 +141,6 @@ final class RunCommand implements Callable<Integer> {
     if (timeoutMinutes < 1 || timeoutMinutes > MAX_TIMEOUT_MINUTES) {
       throw new ConfigException("--timeout " + timeoutMinutes + " must be from 1 to " + MAX_TIMEOUT_MINUTES
           + " minutes (MAX_TIMEOUT_MINUTES, one day)");
-    }
-    if (minRows != null && minRows < 0) {
-      throw new ConfigException("--min-rows " + minRows + " must be 0 or more (0 accepts an empty month)");
     }
     if (events < 0) {
       throw new ConfigException("--events " + events + " must be 0 or more");
@@ -159,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
       if (spec.commandLine().getParseResult().hasMatchedOption("--events")) {
         err.println("partition-builder: --events " + events + " ignored: --engine athena reads the source table in S3");
       }
-      Config cfg = config.load(minRows == null ? Map.of() : Map.of(Config.MIN_ROWS, minRows.toString()));
+      Config cfg = config.load(flags());
       AwsClients clients = new AwsSetup(config.values(), "Cannot build with --engine athena").clients();
       PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, cfg.buildSettings().withRerun(RERUN), clients,
           Clock.systemUTC(), Sleeper.SYSTEM);
@@ -170,13 +167,13 @@ final class RunCommand implements Callable<Integer> {
       return stopped == null ? code : stopped.report(err, screen().err(), locks, "");
     }
     // One check of the configuration for every command: the values set, checked as for the Lambda.
-    Config cfg = config.local();
+    Config cfg = config.local(flags());
     LocalBackend.TableNames names = LocalBackend.TableNames.of(cfg);
     Optional<Path> sourceDdl = local.sourceDdl();
     Optional<Path> destinationDdl = local.destinationDdl(config.values());
     // A month the long-lived table cannot hold is refused before any sample is generated for it.
     MonthPartitioning partitioning = MonthPartitioning.of(LocalBackend.destinationDefinition(
-        destinationDdl, names.database(), names.destinationTable(), "local-destination", names.prefix()));
+        destinationDdl, names.database(), names.destinationTable(), Config.LOCAL_DST_BUCKET, names.prefix()));
     range.forEach(partitioning::prefix);
     Optional<Path> template = template(cfg);
     Path sourceDir = source == null ? DEFAULT_SOURCE : source;
@@ -211,12 +208,9 @@ final class RunCommand implements Callable<Integer> {
       refuseUsedOnlyForSamples(sourceDdl);
       requireSourceFiles(range, sourceDir, sourceDdl, names);
     }
-    LocalBackend.Settings settings = new LocalBackend.Settings(
-        names, sourceDir, local.warehouse, sourceDdl, template,
+    LocalBackend.Settings settings = new LocalBackend.Settings(cfg, sourceDir, local.warehouse, sourceDdl, template,
         Optional.ofNullable(local.memoryLimit), Optional.ofNullable(local.tempDir),
-        minRows != null ? minRows : cfg.minRows(), cfg.lockLease(),
-        spec.root().userObject() instanceof Main main && main.verbose, cfg.minPreviousRowsPercent(),
-        cfg.maxScanBytes(), cfg.partitionGrace(), destinationDdl);
+        spec.root().userObject() instanceof Main main && main.verbose, destinationDdl);
     Path table = local.warehouse.resolve(settings.names().prefix());
     MonthLocks locks;
     int code;
@@ -245,6 +239,11 @@ final class RunCommand implements Callable<Integer> {
               ? "" : " --destination-ddl <your table's DDL>"));
     }
     return code;
+  }
+
+  /** The flags that stand for a variable of the configuration, which checks them by its rules. */
+  private List<Config.Flag> flags() {
+    return minRows == null ? List.of() : List.of(new Config.Flag("--min-rows", Config.MIN_ROWS, minRows.toString()));
   }
 
   /** A build cut short by a signal: what the command says about it, once the work has unwound. */

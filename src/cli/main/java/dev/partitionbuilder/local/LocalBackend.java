@@ -2,14 +2,12 @@ package dev.partitionbuilder.local;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.partitionbuilder.core.BuildSettings;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.MonthPartitioning;
 import dev.partitionbuilder.core.PartitionBuilder;
-import dev.partitionbuilder.core.PollPolicy;
 import dev.partitionbuilder.core.Sleeper;
 import dev.partitionbuilder.core.TableDefinition;
 import dev.partitionbuilder.core.TableLayout;
@@ -27,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +46,11 @@ public final class LocalBackend implements AutoCloseable {
   public static final String BUNDLED_DESTINATION_DDL = "ddl/cloudtrail_monthly.sql";
 
   /**
+   * @param config the one validated configuration ({@link Config#forLocal}): the tables' names and
+   *     prefix, and how a build locks, guards and waits; {@value Config#MIN_PREVIOUS_ROWS_PERCENT}
+   *     above 0 defines the long-lived table from its DDL over the warehouse, so that the rows a
+   *     month holds can be counted before it is replaced, and {@value Config#MAX_SCAN_BYTES} is
+   *     checked against Trino's physical input bytes
    * @param memoryLimit Trino's query memory (query.max-memory and query.max-memory-per-node), such
    *     as {@code 1GB}, or empty for Trino's default of 30% of the heap. It bounds what queries
    *     may reserve, not the JVM: the heap is set when the JVM starts (-Xmx, in
@@ -57,103 +59,39 @@ public final class LocalBackend implements AutoCloseable {
    * @param verbose the engine's own INFO log lines on stderr
    * @param destinationDdl the long-lived table's DDL, which says where each month lives; empty for
    *     the bundled {@value #BUNDLED_DESTINATION_DDL}
-   * @param lockLease how long a month's lock holds if its build never releases it and its process
-   *     is not known to be gone ({@value Config#LOCK_LEASE_SECONDS})
-   * @param minPreviousRowsPercent {@value Config#MIN_PREVIOUS_ROWS_PERCENT}: when above 0, the
-   *     long-lived table is defined from its DDL over the warehouse, so that the rows a month
-   *     holds can be counted before it is replaced
-   * @param maxScanBytes {@value Config#MAX_SCAN_BYTES}, checked against Trino's physical input bytes
-   * @param partitionGrace {@value Config#PARTITION_GRACE_SECONDS}, for a destination table without projection
    */
   public record Settings(
-      TableNames names,
+      Config config,
       Path sourceDirectory,
       Path warehouse,
       Optional<Path> sourceDdl,
       Optional<Path> template,
       Optional<String> memoryLimit,
       Optional<Path> tempDirectory,
-      long minRows,
-      Duration lockLease,
       boolean verbose,
-      int minPreviousRowsPercent,
-      long maxScanBytes,
-      Duration partitionGrace,
       Optional<Path> destinationDdl) {
-    /** Settings without the checks against the previous partition and the bytes scanned. */
-    public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
-        Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows,
-        Duration lockLease, boolean verbose, Optional<Path> destinationDdl) {
-      this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows, lockLease,
-          verbose, Config.DEFAULT_MIN_PREVIOUS_ROWS_PERCENT, Config.DEFAULT_MAX_SCAN_BYTES,
-          Duration.ofSeconds(Config.DEFAULT_PARTITION_GRACE_SECONDS), destinationDdl);
-    }
-
-    /** Settings without those checks, of the bundled destination table. */
-    public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
-        Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows,
-        Duration lockLease, boolean verbose) {
-      this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows, lockLease,
-          verbose, Optional.empty());
-    }
-
-    /** Settings for a run without --verbose. */
-    public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
-        Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows,
-        Duration lockLease) {
-      this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows, lockLease,
-          false);
-    }
-
-    /** Settings that need at least {@value Config#DEFAULT_MIN_ROWS} row(s) to replace a partition. */
-    public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
-        Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory) {
-      this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, Config.DEFAULT_MIN_ROWS);
-    }
-
-    /** Settings whose locks hold {@value Config#DEFAULT_LOCK_LEASE_SECONDS} s. */
-    public Settings(TableNames names, Path sourceDirectory, Path warehouse, Optional<Path> sourceDdl,
-        Optional<Path> template, Optional<String> memoryLimit, Optional<Path> tempDirectory, long minRows) {
-      this(names, sourceDirectory, warehouse, sourceDdl, template, memoryLimit, tempDirectory, minRows,
-          Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS));
-    }
-
     public Settings {
-      if (minRows < 0) {
-        throw new ConfigException("MIN_ROWS=" + minRows + " must be 0 or more (0 accepts an empty month)");
-      }
-      requireNonNull(names, "names is null");
+      requireNonNull(config, "config is null");
       requireNonNull(sourceDirectory, "sourceDirectory is null");
       requireNonNull(warehouse, "warehouse is null");
       requireNonNull(sourceDdl, "sourceDdl is null");
       requireNonNull(template, "template is null");
       requireNonNull(memoryLimit, "memoryLimit is null");
       requireNonNull(tempDirectory, "tempDirectory is null");
-      requireNonNull(lockLease, "lockLease is null");
       requireNonNull(destinationDdl, "destinationDdl is null");
-      requireNonNull(partitionGrace, "partitionGrace is null");
-      if (minPreviousRowsPercent < 0 || minPreviousRowsPercent > 100) {
-        throw new ConfigException(Config.MIN_PREVIOUS_ROWS_PERCENT + "=" + minPreviousRowsPercent
-            + " must be a percent from 0 (no check) to 100");
-      }
-      if (maxScanBytes < 0) {
-        throw new ConfigException(Config.MAX_SCAN_BYTES + "=" + maxScanBytes + " must be 0 (no cap) or more");
-      }
-      if (lockLease.isNegative() || lockLease.isZero()) {
-        throw new ConfigException(Config.LOCK_LEASE_SECONDS + "=" + lockLease.toSeconds() + " must be 1 or more");
-      }
-      memoryLimit.ifPresent(limit -> {
-        if (!limit.matches("(?i)\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)")) {
-          throw new ConfigException("memory limit \"" + limit + "\" is not a size such as 1GB or 512MB");
-        }
-      });
+      memoryLimitBytes(memoryLimit);
+    }
+
+    /** The tables' names and prefix, from the configuration. */
+    public TableNames names() {
+      return TableNames.of(config);
     }
   }
 
   /** The Glue names of the tables and the destination's key prefix, checked as the Lambda checks them. */
   public record TableNames(String database, String sourceTable, String destinationTable, String prefix) {
-    public static final TableNames CLOUDTRAIL =
-        new TableNames("cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "cloudtrail_monthly/");
+    public static final TableNames CLOUDTRAIL = new TableNames(Config.LOCAL_GLUE_DATABASE, Config.LOCAL_SRC_TABLE_NAME,
+        Config.LOCAL_DST_TABLE_NAME, Config.LOCAL_DST_PREFIX);
 
     public TableNames {
       Config.requireGlueName(Config.GLUE_DATABASE, database);
@@ -275,13 +213,10 @@ public final class LocalBackend implements AutoCloseable {
     LocalObjectStore store = new LocalObjectStore(warehouse);
     TrinoCatalog catalog = new TrinoCatalog(trino, warehouse.resolve(CATALOG_DIRECTORY));
     PartitionBuilder builder = new PartitionBuilder(layout, template, store, catalog, engine,
-        BuildSettings.defaults(new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500)))
-            .withMinRows(settings.minRows()).withLockLease(settings.lockLease()).withHolders(HOLDERS)
-            .withMinPreviousRowsPercent(settings.minPreviousRowsPercent()).withMaxScanBytes(settings.maxScanBytes())
-            .withPartitionGrace(settings.partitionGrace()).withRerun(RERUN),
+        settings.config().buildSettings().withPoll(Config.LOCAL_POLL).withHolders(HOLDERS).withRerun(RERUN),
         clock, Sleeper.SYSTEM);
     LocalBackend backend = new LocalBackend(settings, trino, ownsTrino, metastore, engine, builder, layout, store, catalog);
-    if (settings.minPreviousRowsPercent() > 0) {
+    if (settings.config().minPreviousRowsPercent() > 0) {
       // The builder counts a month's rows on the long-lived table, as on Athena.
       try {
         backend.defineDestinationTable();
@@ -393,7 +328,7 @@ public final class LocalBackend implements AutoCloseable {
     if (limit.isEmpty()) {
       return OptionalLong.empty();
     }
-    Matcher m = SIZE.matcher(limit.get().trim());
+    Matcher m = SIZE.matcher(limit.get());
     if (!m.matches()) {
       throw new ConfigException("memory limit \"" + limit.get() + "\" is not a size such as 1GB or 512MB");
     }
@@ -479,7 +414,7 @@ public final class LocalBackend implements AutoCloseable {
   /** The long-lived table's DDL, its placeholders filled in with the settings' names and a stand-in bucket. */
   private static HiveDdl destinationDdl(Optional<Path> file, TableNames names) {
     return readDdl(file, BUNDLED_DESTINATION_DDL, Map.of("database", names.database(), "destination_table",
-        names.destinationTable(), "destination_bucket", "local-destination", "destination_prefix", names.prefix()));
+        names.destinationTable(), "destination_bucket", Config.LOCAL_DST_BUCKET, "destination_prefix", names.prefix()));
   }
 
   /**

@@ -93,6 +93,25 @@ class OneConfigurationCheckTest {
         + "bucket name").endsWith("(from the environment, which overrides " + file + ")");
   }
 
+  /** A flag that stands for a variable goes through that variable's rule, on either engine, with one line. */
+  @Test
+  void runRefusesABadMinRowsFlagWithTheSameLineOnEitherEngine() {
+    for (String engine : List.of("local", "athena")) {
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+
+      int code = run(Map.of(), "run", "--month", "2024-03", "--engine", engine, "--min-rows", "-1", "--config",
+          "examples/cloudtrail.env", "--source", dir.resolve("source").toString(), "--warehouse",
+          dir.resolve("warehouse").toString());
+
+      assertThat(code).as(engine).isEqualTo(2);
+      assertThat(err.toString()).as(engine).isEqualTo("partition-builder: error: --min-rows -1 must be 0 or more "
+          + "(0 accepts an empty month)" + System.lineSeparator());
+      assertThat(out.toString()).as(engine).isEmpty();
+    }
+    assertThat(dir.resolve("warehouse")).doesNotExist();
+  }
+
   /** Local commands may leave out what only AWS needs; what the Lambda needs is still asked for where it is needed. */
   @Test
   void localCommandsSupplyTheAwsOnlyValuesThatAreAbsentButTheLambdasCommandsAskForThem() throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.partitionbuilder.core.BuildRequest;
 import dev.partitionbuilder.core.BuildResult;
+import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.QueryFailedException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -88,9 +89,9 @@ class LocalBackendTest {
   private LocalBackend open(String template) throws IOException {
     Path file = dir.resolve("template.sql");
     Files.writeString(file, template);
-    return LocalBackend.open(new LocalBackend.Settings(LocalBackend.TableNames.CLOUDTRAIL, dir.resolve("source"),
-        dir.resolve("warehouse"), Optional.empty(), Optional.of(file), Optional.empty(), Optional.empty()),
-        trino, Clock.systemUTC());
+    return LocalBackend.open(new LocalBackend.Settings(Config.forLocal(Map.of()), dir.resolve("source"),
+        dir.resolve("warehouse"), Optional.empty(), Optional.of(file), Optional.empty(), Optional.empty(), false,
+        Optional.empty()), trino, Clock.systemUTC());
   }
 
   private static BuildRequest request(String key) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.partitionbuilder.core.BuildRequest;
 import dev.partitionbuilder.core.BuildResult;
+import dev.partitionbuilder.core.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,14 +47,15 @@ class LocalPipelineTest {
   }
 
   private static LocalBackend open(Path warehouse) {
-    return LocalBackend.open(new LocalBackend.Settings(LocalBackend.TableNames.CLOUDTRAIL, dir.resolve("source"),
-        warehouse, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), trino, Clock.systemUTC());
+    return LocalBackend.open(new LocalBackend.Settings(Config.forLocal(Map.of()), dir.resolve("source"),
+        warehouse, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty()),
+        trino, Clock.systemUTC());
   }
 
   private static LocalBackend open(Path warehouse, Path destinationDdl) {
-    return LocalBackend.open(new LocalBackend.Settings(LocalBackend.TableNames.CLOUDTRAIL, dir.resolve("source"),
-        warehouse, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 1, java.time.Duration.ofMinutes(5),
-        false, Optional.of(destinationDdl)), trino, Clock.systemUTC());
+    return LocalBackend.open(new LocalBackend.Settings(Config.forLocal(Map.of(Config.LOCK_LEASE_SECONDS, "300")),
+        dir.resolve("source"), warehouse, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false,
+        Optional.of(destinationDdl)), trino, Clock.systemUTC());
   }
 
   /**

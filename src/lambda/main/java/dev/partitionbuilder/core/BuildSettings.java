@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * How a {@link PartitionBuilder} waits, retries, locks and copies: one validated record instead of
- * positional constructor arguments. The Lambda's values come from {@link Config#buildSettings()}.
+ * positional constructor arguments. Both backends' values come from {@link Config#buildSettings()}.
  *
  * @param poll how long to wait between two looks at a running query
  * @param minRows fewest rows a query must write to replace the partition; 0 accepts an empty month
@@ -47,26 +47,15 @@ public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Dur
     requireNonNull(holders, "holders is null");
     requireNonNull(partitionGrace, "partitionGrace is null");
     requireNonNull(rerun, "rerun is null");
-    if (partitionGrace.isNegative()) {
-      throw new IllegalArgumentException("partitionGrace must be 0 or more, got " + partitionGrace);
-    }
-    if (minRows < 0) {
-      throw new IllegalArgumentException("minRows must be 0 or more, got " + minRows);
-    }
-    if (queryRetries < 0) {
-      throw new IllegalArgumentException("queryRetries must be 0 or more, got " + queryRetries);
-    }
-    if (lockLease.isNegative() || lockLease.isZero()) {
-      throw new IllegalArgumentException("lockLease must be positive, got " + lockLease);
-    }
+    // The values that are settings of their own obey the rules of Config, their one home.
+    Config.requireMinRows(minRows);
+    Config.requireQueryRetries(queryRetries);
+    Config.requireLockLease(lockLease);
+    Config.requirePartitionGrace(partitionGrace);
+    Config.requirePercent(minPreviousRowsPercent);
+    Config.requireScanCap(maxScanBytes);
     if (copyThreads < 1 || copyThreads > MAX_COPY_THREADS) {
       throw new IllegalArgumentException("copyThreads must be 1 to " + MAX_COPY_THREADS + ", got " + copyThreads);
-    }
-    if (minPreviousRowsPercent < 0 || minPreviousRowsPercent > 100) {
-      throw new IllegalArgumentException("minPreviousRowsPercent must be 0 to 100, got " + minPreviousRowsPercent);
-    }
-    if (maxScanBytes < 0) {
-      throw new IllegalArgumentException("maxScanBytes must be 0 or more, got " + maxScanBytes);
     }
   }
 
@@ -76,6 +65,11 @@ public record BuildSettings(PollPolicy poll, long minRows, int queryRetries, Dur
         Duration.ofSeconds(Config.DEFAULT_LOCK_LEASE_SECONDS), DEFAULT_COPY_THREADS, LockHolders.NONE,
         Duration.ofSeconds(Config.DEFAULT_PARTITION_GRACE_SECONDS), Config.DEFAULT_MIN_PREVIOUS_ROWS_PERCENT,
         Config.DEFAULT_MAX_SCAN_BYTES, NEXT_ATTEMPT);
+  }
+
+  public BuildSettings withPoll(PollPolicy poll) {
+    return new BuildSettings(poll, minRows, queryRetries, lockLease, copyThreads, holders, partitionGrace, minPreviousRowsPercent,
+        maxScanBytes, rerun);
   }
 
   public BuildSettings withMinRows(long minRows) {

@@ -1,11 +1,16 @@
 package dev.partitionbuilder.core;
 
+import static java.util.Objects.requireNonNull;
+
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 
@@ -63,19 +68,27 @@ public record Config(
   public static final String DST_BUCKET = "DST_BUCKET";
   /** Key prefix of the destination table, ending in '/'. Required. */
   public static final String DST_PREFIX = "DST_PREFIX";
-  /** Time zone in which a schedule's "day before" is taken. Default UTC. */
+  /** Time zone in which a schedule's "day before" is taken. Default {@value #DEFAULT_SCHEDULE_TIME_ZONE}. */
   public static final String SCHEDULE_TIME_ZONE = "SCHEDULE_TIME_ZONE";
+  public static final String DEFAULT_SCHEDULE_TIME_ZONE = "UTC";
   /** CTAS template: a file path or an s3:// URI. Default: the bundled CloudTrail template. */
   public static final String CTAS_TEMPLATE = "CTAS_TEMPLATE";
-  /** First wait between two GetQueryExecution calls, in ms; doubles up to the max. Default 500. */
+  /**
+   * First wait between two GetQueryExecution calls, in ms; doubles up to the max. Default
+   * {@value #DEFAULT_ATHENA_POLL_INITIAL_MS}.
+   */
   public static final String ATHENA_POLL_INITIAL_MS = "ATHENA_POLL_INITIAL_MS";
-  /** Longest wait between two GetQueryExecution calls, in ms. Default 10000. */
+  public static final long DEFAULT_ATHENA_POLL_INITIAL_MS = 500;
+  /** Longest wait between two GetQueryExecution calls, in ms. Default {@value #DEFAULT_ATHENA_POLL_MAX_MS}. */
   public static final String ATHENA_POLL_MAX_MS = "ATHENA_POLL_MAX_MS";
+  public static final long DEFAULT_ATHENA_POLL_MAX_MS = 10_000;
   /**
    * Time kept back from the Lambda's remaining time: past the deadline it leaves, no poll waits and
-   * no copy starts, so the copies in flight, their undo and the lock's release fit in it. Default 30.
+   * no copy starts, so the copies in flight, their undo and the lock's release fit in it. Default
+   * {@value #DEFAULT_DEADLINE_MARGIN_SECONDS}.
    */
   public static final String DEADLINE_MARGIN_SECONDS = "DEADLINE_MARGIN_SECONDS";
+  public static final long DEFAULT_DEADLINE_MARGIN_SECONDS = 30;
   /**
    * Fewest rows a successful query must write for its files to replace the partition; fewer leave
    * the previous partition as it was. 0 accepts an empty month. Default {@value #DEFAULT_MIN_ROWS}.
@@ -123,6 +136,28 @@ public record Config(
    */
   public static final String MAX_SCAN_BYTES = "MAX_SCAN_BYTES";
   public static final long DEFAULT_MAX_SCAN_BYTES = 0;
+
+  // What local mode (forLocal) assumes for the values only AWS needs when they are not set:
+  // the bundled CloudTrail tables, and a workgroup and bucket that the local engine never uses.
+  public static final String LOCAL_ATHENA_WORKGROUP = "primary";
+  public static final String LOCAL_GLUE_DATABASE = "cloudtrail";
+  public static final String LOCAL_SRC_TABLE_NAME = "cloudtrail_daily";
+  public static final String LOCAL_DST_TABLE_NAME = "cloudtrail_monthly";
+  public static final String LOCAL_DST_PREFIX = "cloudtrail_monthly/";
+  /** The bucket the local table DDLs are rendered with: the warehouse directory stands for it. */
+  public static final String LOCAL_DST_BUCKET = "local-destination";
+  /**
+   * How long, in minutes, a CLI command waits at most for a month's build unless told otherwise
+   * ({@code run --timeout}, and the sample build of {@code check}); the Lambda's deadline is the
+   * time it has left.
+   */
+  public static final long DEFAULT_CLI_TIMEOUT_MINUTES = 30;
+  /**
+   * How local mode waits for the embedded engine, whatever {@value #ATHENA_POLL_INITIAL_MS} says: a
+   * look at a query there is a method call in this process, with no API quota to save, so a month
+   * that takes seconds is not left waiting for the next of Athena's longer polls.
+   */
+  public static final PollPolicy LOCAL_POLL = new PollPolicy(Duration.ofMillis(50), Duration.ofMillis(500));
   // Each retry is a whole CTAS again; more than a few cannot fit in a 15-minute Lambda anyway.
   static final int MAX_ATHENA_QUERY_RETRIES = 10;
   /** The Lambda's maximum timeout, 900 s: a larger margin would leave a build no time at all. */
@@ -192,13 +227,8 @@ public record Config(
     }
     requireBetween(DEADLINE_MARGIN_SECONDS, deadlineMargin, Duration::toSeconds, MAX_DEADLINE_MARGIN_SECONDS,
         "MAX_DEADLINE_MARGIN_SECONDS, the Lambda's maximum timeout");
-    if (minRows < 0) {
-      throw invalid(MIN_ROWS, String.valueOf(minRows), "must be 0 or more (0 accepts an empty month)");
-    }
-    if (queryRetries < 0 || queryRetries > MAX_ATHENA_QUERY_RETRIES) {
-      throw invalid(ATHENA_QUERY_RETRIES, String.valueOf(queryRetries),
-          "must be from 0 (never retry) to " + MAX_ATHENA_QUERY_RETRIES);
-    }
+    requireMinRows(minRows);
+    requireQueryRetries(queryRetries);
     requireLockLease(lockLease);
     requirePartitionGrace(partitionGrace);
     requirePercent(minPreviousRowsPercent);
@@ -214,17 +244,81 @@ public record Config(
         required(env, DST_TABLE_NAME),
         required(env, DST_BUCKET),
         required(env, DST_PREFIX),
-        zone(optional(env, SCHEDULE_TIME_ZONE, "UTC")),
+        zone(optional(env, SCHEDULE_TIME_ZONE, DEFAULT_SCHEDULE_TIME_ZONE)),
         Optional.ofNullable(env.get(CTAS_TEMPLATE)),
-        Duration.ofMillis(number(env, ATHENA_POLL_INITIAL_MS, 500)),
-        Duration.ofMillis(number(env, ATHENA_POLL_MAX_MS, 10_000)),
-        Duration.ofSeconds(number(env, DEADLINE_MARGIN_SECONDS, 30)),
+        Duration.ofMillis(number(env, ATHENA_POLL_INITIAL_MS, DEFAULT_ATHENA_POLL_INITIAL_MS)),
+        Duration.ofMillis(number(env, ATHENA_POLL_MAX_MS, DEFAULT_ATHENA_POLL_MAX_MS)),
+        Duration.ofSeconds(number(env, DEADLINE_MARGIN_SECONDS, DEFAULT_DEADLINE_MARGIN_SECONDS)),
         number(env, MIN_ROWS, DEFAULT_MIN_ROWS),
         retries(env),
         Duration.ofSeconds(number(env, LOCK_LEASE_SECONDS, DEFAULT_LOCK_LEASE_SECONDS)),
         partitionGrace(env),
         minPreviousRowsPercent(env),
         maxScanBytes(env));
+  }
+
+  /**
+   * {@link #fromEnvironment} with {@code flags} over the environment: each flag's value passes its
+   * variable's rules, and an error in it names the flag and the value as the user typed them.
+   */
+  public static Config fromEnvironment(Map<String, String> env, List<Flag> flags) {
+    return withFlags(env, flags, Config::fromEnvironment);
+  }
+
+  /**
+   * The configuration of local mode: the values set, checked as for the Lambda, and for those only
+   * AWS needs that are not set, the bundled CloudTrail tables' names ({@value #LOCAL_GLUE_DATABASE}
+   * and its tables), a stand-in workgroup and the bucket {@value #LOCAL_DST_BUCKET}.
+   */
+  public static Config forLocal(Map<String, String> env) {
+    Map<String, String> values = new HashMap<>(Map.of(
+        ATHENA_WORKGROUP, LOCAL_ATHENA_WORKGROUP,
+        GLUE_DATABASE, LOCAL_GLUE_DATABASE,
+        SRC_TABLE_NAME, LOCAL_SRC_TABLE_NAME,
+        DST_TABLE_NAME, LOCAL_DST_TABLE_NAME,
+        DST_BUCKET, LOCAL_DST_BUCKET,
+        DST_PREFIX, LOCAL_DST_PREFIX));
+    env.forEach((name, value) -> {
+      if (value != null && !value.isBlank()) {
+        values.put(name, value);
+      }
+    });
+    return fromEnvironment(values);
+  }
+
+  /** {@link #forLocal} with {@code flags} over the environment, as {@link #fromEnvironment(Map, List)}. */
+  public static Config forLocal(Map<String, String> env, List<Flag> flags) {
+    return withFlags(env, flags, Config::forLocal);
+  }
+
+  /**
+   * A command-line flag that stands for {@code variable}, such as {@code --min-rows} for
+   * {@value #MIN_ROWS}: its value goes through the variable's own rules.
+   *
+   * @param name the flag as the user typed it
+   * @param value the flag's value as the user typed it
+   */
+  public record Flag(String name, String variable, String value) {
+    public Flag {
+      requireNonNull(name, "name is null");
+      requireNonNull(variable, "variable is null");
+      requireNonNull(value, "value is null");
+    }
+  }
+
+  private static Config withFlags(Map<String, String> env, List<Flag> flags, Function<Map<String, String>, Config> read) {
+    Map<String, String> values = new HashMap<>(env);
+    flags.forEach(flag -> values.put(flag.variable(), flag.value()));
+    try {
+      return read.apply(values);
+    } catch (ConfigException e) {
+      for (Flag flag : flags) {
+        if (e.setting().filter(flag.variable()::equals).isPresent() && e.reason().isPresent()) {
+          throw new ConfigException(flag.name() + " " + flag.value() + " " + e.reason().get(), e);
+        }
+      }
+      throw e;
+    }
   }
 
   /**
@@ -398,6 +492,21 @@ public record Config(
     return value == null || value.isBlank() ? defaultValue : value.strip();
   }
 
+  /** The rule of {@value #MIN_ROWS}, for both backends and every builder's settings. */
+  static void requireMinRows(long minRows) {
+    if (minRows < 0) {
+      throw invalid(MIN_ROWS, String.valueOf(minRows), "must be 0 or more (0 accepts an empty month)");
+    }
+  }
+
+  /** The rule of {@value #ATHENA_QUERY_RETRIES}, checked on the number read, before it is narrowed to an int. */
+  static void requireQueryRetries(long retries) {
+    if (retries < 0 || retries > MAX_ATHENA_QUERY_RETRIES) {
+      throw invalid(ATHENA_QUERY_RETRIES, String.valueOf(retries),
+          "must be from 0 (never retry) to " + MAX_ATHENA_QUERY_RETRIES);
+    }
+  }
+
   private static ZoneId zone(String value) {
     try {
       return ZoneId.of(value);
@@ -406,79 +515,46 @@ public record Config(
     }
   }
 
-  /**
-   * {@value #MIN_ROWS} alone, for local mode, which has no bucket or workgroup to check: the same
-   * rule and message as {@link #fromEnvironment}.
-   */
-  public static long minRows(Map<String, String> env) {
-    long minRows = number(env, MIN_ROWS, DEFAULT_MIN_ROWS);
-    if (minRows < 0) {
-      throw invalid(MIN_ROWS, String.valueOf(minRows), "must be 0 or more (0 accepts an empty month)");
-    }
-    return minRows;
+  private static Duration partitionGrace(Map<String, String> env) {
+    return Duration.ofSeconds(number(env, PARTITION_GRACE_SECONDS, DEFAULT_PARTITION_GRACE_SECONDS));
   }
 
-  /**
-   * {@value #LOCK_LEASE_SECONDS} alone, for local mode, which has no bucket or workgroup to check: the
-   * same rule and message as {@link #fromEnvironment}.
-   */
-  public static Duration lockLease(Map<String, String> env) {
-    Duration lease = Duration.ofSeconds(number(env, LOCK_LEASE_SECONDS, DEFAULT_LOCK_LEASE_SECONDS));
-    requireLockLease(lease);
-    return lease;
-  }
-
-  /**
-   * {@value #PARTITION_GRACE_SECONDS} alone, for local mode, which has no bucket or workgroup to
-   * check: the same rule and message as {@link #fromEnvironment}.
-   */
-  public static Duration partitionGrace(Map<String, String> env) {
-    Duration grace = Duration.ofSeconds(number(env, PARTITION_GRACE_SECONDS, DEFAULT_PARTITION_GRACE_SECONDS));
-    requirePartitionGrace(grace);
-    return grace;
-  }
-
-  private static void requirePartitionGrace(Duration grace) {
+  /** The rule of {@value #PARTITION_GRACE_SECONDS}. */
+  static void requirePartitionGrace(Duration grace) {
     if (grace == null || grace.isNegative() || grace.toSeconds() > MAX_PARTITION_GRACE_SECONDS) {
       throw invalid(PARTITION_GRACE_SECONDS, grace == null ? null : String.valueOf(grace.toSeconds()),
           "must be from 0 (delete the previous location at the swap) to " + MAX_PARTITION_GRACE_SECONDS + " (a week)");
     }
   }
 
-  /**
-   * {@value #MIN_PREVIOUS_ROWS_PERCENT} alone, for local mode, which has no bucket or workgroup to
-   * check: the same rule and message as {@link #fromEnvironment}.
-   */
-  public static int minPreviousRowsPercent(Map<String, String> env) {
+  /** {@value #MIN_PREVIOUS_ROWS_PERCENT}, checked before it is narrowed to an int, which could wrap it into range. */
+  static int minPreviousRowsPercent(Map<String, String> env) {
     long percent = number(env, MIN_PREVIOUS_ROWS_PERCENT, DEFAULT_MIN_PREVIOUS_ROWS_PERCENT);
     requirePercent(percent);
     return (int) percent;
   }
 
-  /**
-   * {@value #MAX_SCAN_BYTES} alone, for local mode, which has no bucket or workgroup to check: the
-   * same rule and message as {@link #fromEnvironment}.
-   */
-  public static long maxScanBytes(Map<String, String> env) {
-    long bytes = number(env, MAX_SCAN_BYTES, DEFAULT_MAX_SCAN_BYTES);
-    requireScanCap(bytes);
-    return bytes;
+  static long maxScanBytes(Map<String, String> env) {
+    return number(env, MAX_SCAN_BYTES, DEFAULT_MAX_SCAN_BYTES);
   }
 
-  private static void requirePercent(long percent) {
+  /** The rule of {@value #MIN_PREVIOUS_ROWS_PERCENT}. */
+  static void requirePercent(long percent) {
     if (percent < 0 || percent > 100) {
       throw invalid(MIN_PREVIOUS_ROWS_PERCENT, String.valueOf(percent),
           "must be a percent from 0 (no check) to 100");
     }
   }
 
-  private static void requireScanCap(long bytes) {
+  /** The rule of {@value #MAX_SCAN_BYTES}. */
+  static void requireScanCap(long bytes) {
     if (bytes < 0) {
       throw invalid(MAX_SCAN_BYTES, String.valueOf(bytes), "must be 0 (no cap) or more");
     }
   }
 
-  private static void requireLockLease(Duration lease) {
+  /** The rule of {@value #LOCK_LEASE_SECONDS}. */
+  static void requireLockLease(Duration lease) {
     requireBetween(LOCK_LEASE_SECONDS, lease, Duration::toSeconds, MAX_LOCK_LEASE_SECONDS,
         "MAX_LOCK_LEASE_SECONDS, one day");
   }
@@ -497,18 +573,15 @@ public record Config(
 
   private static int retries(Map<String, String> env) {
     long retries = number(env, ATHENA_QUERY_RETRIES, DEFAULT_ATHENA_QUERY_RETRIES);
-    if (retries < 0 || retries > MAX_ATHENA_QUERY_RETRIES) {
-      throw invalid(ATHENA_QUERY_RETRIES, env.get(ATHENA_QUERY_RETRIES).strip(),
-          "must be from 0 (never retry) to " + MAX_ATHENA_QUERY_RETRIES);
-    }
+    requireQueryRetries(retries);
     return (int) retries;
   }
 
   private static ConfigException invalid(String variable, String value, String why) {
-    return new ConfigException(variable + "=" + OneLine.quote(value) + " " + why);
+    return invalid(variable, value, why, null);
   }
 
   private static ConfigException invalid(String variable, String value, String why, Throwable cause) {
-    return new ConfigException(variable + "=" + OneLine.quote(value) + " " + why, cause);
+    return new ConfigException(variable, OneLine.quote(value), why, cause);
   }
 }

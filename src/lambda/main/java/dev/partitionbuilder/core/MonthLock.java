@@ -47,9 +47,7 @@ final class MonthLock {
     this.store = requireNonNull(store, "store is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.lease = requireNonNull(lease, "lease is null");
-    if (lease.isNegative() || lease.isZero()) {
-      throw new IllegalArgumentException("lease must be positive, got " + lease);
-    }
+    Config.requireLockLease(lease);
     this.holders = requireNonNull(holders, "holders is null");
   }
 

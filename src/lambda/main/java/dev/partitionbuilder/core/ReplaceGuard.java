@@ -29,9 +29,7 @@ final class ReplaceGuard {
     this.layout = requireNonNull(layout, "layout is null");
     this.engine = requireNonNull(engine, "engine is null");
     this.queries = requireNonNull(queries, "queries is null");
-    if (minPreviousRowsPercent < 0 || minPreviousRowsPercent > 100) {
-      throw new IllegalArgumentException("minPreviousRowsPercent must be 0 to 100, got " + minPreviousRowsPercent);
-    }
+    Config.requirePercent(minPreviousRowsPercent);
     this.minPreviousRowsPercent = minPreviousRowsPercent;
   }
 
