@@ -185,7 +185,7 @@ public final class CtasTemplate {
       throw invalid(origin, "has no WITH (...) properties after the table name" + needed);
     }
     int open = at + 1;
-    int close = closingParenthesis(tokens, open);
+    int close = SqlTokens.closingParenthesis(tokens, open);
     if (close < 0 || !isWord(tokens, close + 1, "AS")) {
       throw invalid(origin, "is not a CREATE TABLE ... AS statement (no AS after its WITH (...) properties)" + needed);
     }
@@ -213,19 +213,6 @@ public final class CtasTemplate {
     char first = token.text().charAt(0);
     return token.kind() == Kind.QUOTED_IDENTIFIER
         || (token.kind() == Kind.WORD && (Character.isLetter(first) || first == '_' || first == '{'));
-  }
-
-  /** The index of the token that closes the parenthesis at {@code open}; -1 if none. */
-  private static int closingParenthesis(List<Token> tokens, int open) {
-    int depth = 0;
-    for (int i = open; i < tokens.size(); i++) {
-      if (tokens.get(i).is('(')) {
-        depth++;
-      } else if (tokens.get(i).is(')') && --depth == 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /**

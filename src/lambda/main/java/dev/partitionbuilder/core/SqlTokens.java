@@ -175,6 +175,19 @@ public final class SqlTokens {
     return scan(sql, dialect).stream().filter(Token::significant).toList();
   }
 
+  /** The index in {@code tokens} of the parenthesis that closes the one at index {@code open}; -1 if none. */
+  public static int closingParenthesis(List<Token> tokens, int open) {
+    int depth = 0;
+    for (int i = open; i < tokens.size(); i++) {
+      if (tokens.get(i).is('(')) {
+        depth++;
+      } else if (tokens.get(i).is(')') && --depth == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** The line, from 1, that {@code offset} of {@code sql} is on. */
   public static int lineOf(String sql, int offset) {
     int line = 1;

@@ -212,6 +212,14 @@ class SqlTokensTest {
     }
 
     @Test
+    void findsTheClosingParenthesisPastNestedOnesAndThoseInLiteralsAndComments() {
+      List<Token> tokens = SqlTokens.significant("f(a, (b), ')', \")\" /* ) */) x)", Dialect.TRINO);
+
+      assertThat(tokens.get(SqlTokens.closingParenthesis(tokens, 1)).start()).isEqualTo(26);
+      assertThat(SqlTokens.closingParenthesis(SqlTokens.significant("(a (b)", Dialect.TRINO), 0)).isEqualTo(-1);
+    }
+
+    @Test
     void splitsAHugeLiteralWithoutRunningOutOfStack() {
       String literal = "'" + "it''s ".repeat(100_000) + "'";
 

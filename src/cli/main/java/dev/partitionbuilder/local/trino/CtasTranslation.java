@@ -164,7 +164,11 @@ record CtasTranslation(
     }
     int first = offset(sql, ctas.getProperties().get(0).getLocation().orElseThrow());
     Token open = last(tokens, first, "(", t -> t.is('('));
-    int close = matchingParenthesis(tokens, tokens.indexOf(open));
+    int closing = SqlTokens.closingParenthesis(tokens, tokens.indexOf(open));
+    if (closing < 0) {
+      throw new IllegalArgumentException("unbalanced parentheses in the CTAS WITH clause");
+    }
+    int close = tokens.get(closing).start();
     long lines = sql.substring(open.start(), close).chars().filter(c -> c == '\n').count();
     return sql.substring(0, open.start()) + with + "\n".repeat((int) lines) + sql.substring(close + 1);
   }
@@ -182,18 +186,5 @@ record CtasTranslation(
       offset = sql.indexOf('\n', offset) + 1;
     }
     return offset + location.getColumnNumber() - 1;
-  }
-
-  /** The offset of the parenthesis that closes the one at {@code open}, an index in {@code tokens}. */
-  private static int matchingParenthesis(List<Token> tokens, int open) {
-    int depth = 0;
-    for (int i = open; i < tokens.size(); i++) {
-      if (tokens.get(i).is('(')) {
-        depth++;
-      } else if (tokens.get(i).is(')') && --depth == 0) {
-        return tokens.get(i).start();
-      }
-    }
-    throw new IllegalArgumentException("unbalanced parentheses in the CTAS WITH clause");
   }
 }
