@@ -10,6 +10,7 @@ import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.MonthBusyException;
+import dev.partitionbuilder.core.MonthFormat;
 import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.MonthPartitioning;
 import dev.partitionbuilder.core.OneLine;
@@ -182,7 +183,7 @@ final class RunCommand implements Callable<Integer> {
     if (source == null && sourceDdl.isEmpty()) {
       boolean eventsGiven = spec.commandLine().getParseResult().hasMatchedOption("--events");
       for (YearMonth month : range) {
-        Path monthDir = sourceDir.resolve(String.format("%04d/%02d", month.getYear(), month.getMonthValue()));
+        Path monthDir = sourceDir.resolve(MonthFormat.path(month));
         long files = fileCount(monthDir);
         if (files > 0 && !regenerate) {
           if (eventsGiven) {

@@ -139,11 +139,11 @@ public final class CtasTemplate {
     values.put("destination_table", layout.destinationTable());
     values.put("temp_table", layout.tempTable(month));
     values.put("location", layout.location(output));
-    values.put("year", String.format("%04d", month.getYear()));
-    values.put("month", String.format("%02d", month.getMonthValue()));
+    values.put("year", MonthFormat.year(month));
+    values.put("month", MonthFormat.month(month));
     YearMonth next = month.plusMonths(1);
-    values.put("next_year", String.format("%04d", next.getYear()));
-    values.put("next_month", String.format("%02d", next.getMonthValue()));
+    values.put("next_year", MonthFormat.year(next));
+    values.put("next_month", MonthFormat.month(next));
     return Placeholders.render(sql, values);
   }
 

@@ -83,7 +83,7 @@ final class MonthLock {
    * @param holdUntil the lease lasts at least until then, and at least the configured lease from now
    */
   Lease acquire(YearMonth month, String owner, Instant holdUntil, String context) {
-    String key = requireLockKey(month, layout.lockKey(month));
+    String key = layout.lockKey(month);
     Instant now = clock.instant();
     Instant expiresAt = now.plus(lease);
     Lease mine = new Lease(owner, UUID.randomUUID().toString(), holdUntil.isAfter(expiresAt) ? holdUntil : expiresAt,
@@ -138,7 +138,7 @@ final class MonthLock {
    * read) is left alone.
    */
   void release(YearMonth month, Lease mine, String context) {
-    String key = requireLockKey(month, layout.lockKey(month));
+    String key = layout.lockKey(month);
     Optional<Held> held = read(month, key);
     if (held.isEmpty() || !held.get().lease().equals(mine)) {
       log.warn("{} step=unlock left {} as it is: it no longer holds this build's lease ({}); the lease until {} "
@@ -164,7 +164,7 @@ final class MonthLock {
    * @return the lease this build holds now: {@code mine}, or its renewal
    */
   Lease confirm(YearMonth month, Lease mine, String before, String context) {
-    String key = requireLockKey(month, layout.lockKey(month));
+    String key = layout.lockKey(month);
     Optional<Held> held = read(month, key);
     if (held.isEmpty() || !held.get().lease().equals(mine)) {
       throw lost(month, key, mine, before, held);
@@ -195,23 +195,6 @@ final class MonthLock {
 
   private Optional<Held> read(YearMonth month, String key) {
     return store.readVersioned(key).map(object -> new Held(decode(layout, month, key, object.content()), object.version()));
-  }
-
-  /** The month's lock key, checked as before any write or delete of it. */
-  static String lockKey(TableLayout layout, YearMonth month) {
-    String key = layout.lockKey(month);
-    if (!key.equals(layout.prefix() + TableLayout.LOCKS + String.format("%04d/%02d", month.getYear(), month.getMonthValue()))) {
-      throw new IllegalStateException("Refusing to lock with " + key + ": not the lock key of " + month);
-    }
-    return key;
-  }
-
-  /** The guard before a lock is written or deleted: exactly this month's lock key, nothing else. */
-  private String requireLockKey(YearMonth month, String key) {
-    if (!key.equals(layout.prefix() + TableLayout.LOCKS + String.format("%04d/%02d", month.getYear(), month.getMonthValue()))) {
-      throw new IllegalStateException("Refusing to lock with " + key + ": not the lock key of " + month);
-    }
-    return key;
   }
 
   static byte[] encode(Lease lease) {
