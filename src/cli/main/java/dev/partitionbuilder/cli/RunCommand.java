@@ -42,6 +42,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.MDC;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -305,7 +306,10 @@ final class RunCommand implements Callable<Integer> {
       long start = System.nanoTime();
       RunSummary run;
       String reason = "";
-      try (Progress.Bar bar = query.isPresent() ? progress.month(month, query.get())
+      // The shell's part of every line about the month: slf4j-simple prints them through CliLogProvider.
+      try (MDC.MDCCloseable id = MDC.putCloseable(PartitionBuilder.MESSAGE_ID, request.requestKey());
+          MDC.MDCCloseable about = MDC.putCloseable(PartitionBuilder.MONTH, month.toString());
+          Progress.Bar bar = query.isPresent() ? progress.month(month, query.get())
               : progress.status(month + ": building on Athena");
           Interruptions.Scope scope = interruptions.working("building " + month,
               "if its lock is left, remove it with: " + unlockCommand(month))) {
