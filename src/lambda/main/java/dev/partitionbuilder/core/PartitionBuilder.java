@@ -279,10 +279,8 @@ public final class PartitionBuilder {
         forget(plan, e);
         throw e;
       }
-      int deleted = store.deleteAll(requireInsideTable(state.output()));
+      store.deleteAll(requireInsideTable(state.output()));
       checkpoints.discard(plan.month());
-      log.info("queryExecutionId={} checked: {} row(s), scanned {} byte(s); its {} object(s) deleted, nothing replaced",
-          done.id(), rows.isPresent() ? rows.getAsLong() : "unknown", done.bytesScanned(), deleted);
       return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(), 0, 0, 0, steps);
     }
     BuildCheckpoint.State replacing = state.started(done.id()).replacing(List.of(), rows, done.bytesScanned(),
@@ -298,11 +296,6 @@ public final class PartitionBuilder {
     }
     fence.confirm("deleting the build state");
     checkpoints.discard(plan.month());
-    log.atInfo().addKeyValue("queryExecutionId", done.id())
-        .log("queryExecutionId={} built: {} row(s); {} file(s), {} byte(s) {} {}; {} old object(s) deleted; "
-            + "scanned {} byte(s)", done.id(), rows.isPresent() ? rows.getAsLong() : "unknown",
-        replaced.copied(), replaced.bytes(), plan.projected() ? "copied into" : "swapped in below", plan.location(),
-        replaced.oldDeleted(), done.bytesScanned());
     return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(),
         replaced.copied(), replaced.bytes(), replaced.oldDeleted(), steps);
   }
@@ -398,8 +391,6 @@ public final class PartitionBuilder {
     }
     fence.confirm("deleting the build state");
     checkpoints.discard(plan.month());
-    log.info("queryExecutionId={} built (resumed): {} file(s), {} byte(s) copied into {}; {} old object(s) deleted",
-        saved.queryExecutionId(), replaced.copied(), replaced.bytes(), plan.location(), replaced.oldDeleted());
     return Optional.of(new BuildResult(plan.month(), saved.queryExecutionId(), saved.rows(), saved.bytesScanned(),
         saved.engineMillis(), replaced.copied(), replaced.bytes(), replaced.oldDeleted(), steps));
   }
