@@ -28,10 +28,12 @@ import java.util.regex.Pattern;
  *   <li>{@code {{database}}}, {@code {{source_table}}}, {@code {{destination_table}}}: from the
  *       configuration, already checked to be Glue names;
  *   <li>{@code {{temp_table}}}: {@code <destination>_temp_YYYYMM} (required);
- *   <li>{@code {{location}}}: where the CTAS writes (required). That is the month's staging
- *       location, {@code s3://bucket/prefix/_staging/YYYY/MM/}, not the partition: the builder
- *       moves the files into the partition ({@code s3://bucket/prefix/YYYY/MM/}) only after the
- *       query succeeded, so a failed query never touches the partition;
+ *   <li>{@code {{location}}}: where the CTAS writes (required), never the partition the table
+ *       reads. For a projected table that is the month's staging location,
+ *       {@code s3://bucket/prefix/_staging/YYYY/MM/}, whose files the builder copies into the
+ *       partition only after the query succeeded; for a table whose months are Glue partitions, a
+ *       location of the build's own below the month's, which the partition is pointed at then
+ *       ({@link PartitionSwap}). Either way a failed query never touches the partition;
  *   <li>{@code {{year}}}, {@code {{month}}}: {@code 2024} and {@code 03};
  *   <li>{@code {{next_year}}}, {@code {{next_month}}}: the month after, {@code 2024} and {@code 04}
  *       ({@code 2025} and {@code 01} for 2024-12). Sources laid out by delivery date, such as raw

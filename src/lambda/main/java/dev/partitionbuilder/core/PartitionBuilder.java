@@ -515,7 +515,7 @@ public final class PartitionBuilder {
   }
 
   /**
-   * Athena's ClientRequestToken (32 to 128 characters) for {@code sql} started under {@code key}:
+   * Athena's ClientRequestToken (32 to 128 characters) for {@code sql} started under {@code requestKey}:
    * starting twice with one token returns the first execution instead of running a second CTAS.
    * The SQL is part of it because Athena rejects a reused token whose query text changed.
    */
