@@ -6,6 +6,7 @@ import dev.partitionbuilder.core.BuildResult;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
+import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.local.LocalBackend;
@@ -34,6 +35,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.slf4j.MDC;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -389,7 +391,8 @@ final class CheckCommand implements Callable<Integer> {
   private static void sampleRun(CheckReport report, LocalBackend backend, YearMonth month, String sample) {
     BuildRequest request = new BuildRequest(month, "check-" + UUID.randomUUID(), false,
         Instant.now().plus(Duration.ofMinutes(Config.DEFAULT_CLI_TIMEOUT_MINUTES)));
-    try {
+    try (MDC.MDCCloseable id = MDC.putCloseable(PartitionBuilder.MESSAGE_ID, request.requestKey());
+        MDC.MDCCloseable about = MDC.putCloseable(PartitionBuilder.MONTH, month.toString())) {
       BuildResult result = backend.builder().check(request);
       // As run --check: every guard a build applies before it replaces anything, then the output deleted.
       report.ok(SAMPLE, String.format(Locale.ROOT, "%s on %s: %s rows written from %s read, every guard of a build "

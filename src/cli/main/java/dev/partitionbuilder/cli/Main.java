@@ -28,6 +28,9 @@ public final class Main {
   static final int USAGE = 2;
 
   private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+  private static final String LOG_PROVIDER = "slf4j.provider";
+  /** SLF4J says at INFO which provider the property picked: a line on every start, before the command's own. */
+  private static final String LOG_SETUP_VERBOSITY = "slf4j.internal.verbosity";
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "log every step (INFO) on stderr")
   boolean verbose;
@@ -53,6 +56,10 @@ public final class Main {
     // slf4j-simple reads its level once, when the first logger is made: decide before anything logs.
     if (System.getProperty(LOG_LEVEL) == null) {
       System.setProperty(LOG_LEVEL, java.util.Arrays.asList(args).contains("--verbose") ? "info" : "warn");
+    }
+    if (System.getProperty(LOG_PROVIDER) == null) {
+      System.setProperty(LOG_PROVIDER, CliLogProvider.class.getName());
+      System.setProperty(LOG_SETUP_VERBOSITY, "WARN");
     }
     // The terminal's own encoding (stderr.encoding, stdout.encoding), which the JVM gave each stream.
     PrintWriter err = new PrintWriter(System.err, true, System.err.charset());

@@ -10,6 +10,7 @@ import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.MonthBusyException;
+import dev.partitionbuilder.core.MonthFormat;
 import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.MonthPartitioning;
 import dev.partitionbuilder.core.OneLine;
@@ -40,6 +41,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.MDC;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -180,7 +182,7 @@ final class RunCommand implements Callable<Integer> {
     if (source == null && sourceDdl.isEmpty()) {
       boolean eventsGiven = spec.commandLine().getParseResult().hasMatchedOption("--events");
       for (YearMonth month : range) {
-        Path monthDir = sourceDir.resolve(String.format("%04d/%02d", month.getYear(), month.getMonthValue()));
+        Path monthDir = sourceDir.resolve(MonthFormat.path(month));
         long files = fileCount(monthDir);
         if (files > 0 && !regenerate) {
           if (eventsGiven) {
@@ -305,7 +307,10 @@ final class RunCommand implements Callable<Integer> {
       long start = System.nanoTime();
       RunSummary run;
       String reason = "";
-      try (Progress.Bar bar = query.isPresent() ? progress.month(month, query.get())
+      // The shell's part of every line about the month: slf4j-simple prints them through CliLogProvider.
+      try (MDC.MDCCloseable id = MDC.putCloseable(PartitionBuilder.MESSAGE_ID, request.requestKey());
+          MDC.MDCCloseable about = MDC.putCloseable(PartitionBuilder.MONTH, month.toString());
+          Progress.Bar bar = query.isPresent() ? progress.month(month, query.get())
               : progress.status(month + ": building on Athena");
           Interruptions.Scope scope = interruptions.working("building " + month,
               "if its lock is left, remove it with: " + unlockCommand(month))) {

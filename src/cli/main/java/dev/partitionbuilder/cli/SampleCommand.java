@@ -1,6 +1,7 @@
 package dev.partitionbuilder.cli;
 
 import dev.partitionbuilder.core.ConfigException;
+import dev.partitionbuilder.core.MonthFormat;
 import dev.partitionbuilder.core.TriggerParser;
 import dev.partitionbuilder.sample.RawCloudTrailSample;
 import dev.partitionbuilder.sample.SampleData;
@@ -77,7 +78,7 @@ final class SampleCommand implements Callable<Integer> {
       summary = SampleData.generate(source, ym, events, seed, bar);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    Path dir = source.resolve(String.format(Locale.ROOT, "%04d/%02d", ym.getYear(), ym.getMonthValue()));
+    Path dir = source.resolve(MonthFormat.path(ym));
     spec.commandLine().getOut().println(String.format(Locale.ROOT,
         "%s: %,d lines (%,d malformed) in %,d files, %,d bytes, %.1f s, in %s",
         summary.month(), summary.lines(), summary.malformedLines(), summary.files(), summary.bytes(), seconds, dir));

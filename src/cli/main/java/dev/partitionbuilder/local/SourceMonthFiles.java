@@ -2,6 +2,7 @@ package dev.partitionbuilder.local;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.partitionbuilder.core.MonthFormat;
 import dev.partitionbuilder.local.trino.HiveDdl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,10 +47,10 @@ public final class SourceMonthFiles {
     /** The month's values of this key, in order; empty for a key that takes any value. */
     List<String> values(YearMonth m) {
       if (year) {
-        return List.of(String.format(Locale.ROOT, "%04d", m.getYear()));
+        return List.of(MonthFormat.year(m));
       }
       if (month) {
-        return List.of(String.format(Locale.ROOT, "%02d", m.getMonthValue()));
+        return List.of(MonthFormat.month(m));
       }
       if (date.isEmpty()) {
         return List.of();

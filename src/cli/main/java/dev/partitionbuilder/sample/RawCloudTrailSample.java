@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.partitionbuilder.core.MonthFormat;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -111,7 +112,7 @@ public final class RawCloudTrailSample {
   /** Deletes the month's old files (its days and the next month's first days), then moves the new ones in. */
   private static void replace(Path dir, Path staging, YearMonth month) throws IOException {
     for (YearMonth m : List.of(month, month.plusMonths(1))) {
-      Path monthDir = dir.resolve(String.format(Locale.ROOT, "%04d/%02d", m.getYear(), m.getMonthValue()));
+      Path monthDir = dir.resolve(MonthFormat.path(m));
       if (!Files.isDirectory(monthDir)) {
         continue;
       }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.partitionbuilder.core.MonthFormat;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -80,8 +81,7 @@ public final class SampleData {
     if (events < 0) {
       throw new IllegalArgumentException("events must be 0 or more, got " + events);
     }
-    Path monthDir = sourceRoot.resolve(String.format(Locale.ROOT, "%04d", month.getYear()))
-        .resolve(String.format(Locale.ROOT, "%02d", month.getMonthValue()));
+    Path monthDir = sourceRoot.resolve(MonthFormat.year(month)).resolve(MonthFormat.month(month));
     // Written beside the month and moved into place whole, so a run stopped midway (Ctrl-C, kill -9)
     // never leaves a partial month that the next run would take for the month's data.
     Path partial = monthDir.resolveSibling("." + monthDir.getFileName() + ".generating-" + Long.toHexString(System.nanoTime()));

@@ -23,8 +23,9 @@ public final class AthenaCost {
   /**
    * Megabytes Athena bills for a query that ended in {@code state} having scanned {@code bytesScanned}:
    * none for a FAILED query, otherwise the bytes rounded up to whole MB and at least 10 MB, also for
-   * a query that scanned nothing (the minimum is per query). A query stopped at the deadline
-   * (cancelled, or still QUEUED/RUNNING when last seen) is billed for what it scanned.
+   * a query that scanned nothing (the minimum is per query). A CANCELLED query (stopped past
+   * MAX_SCAN_BYTES, or at an interrupt) is billed for what it scanned. A query still running at the
+   * deadline is left running and counted by the run that sees it end ({@link RunSummary#failed}).
    */
   public static long billedMegabytes(QueryExecution.State state, long bytesScanned) {
     if (bytesScanned < 0) {

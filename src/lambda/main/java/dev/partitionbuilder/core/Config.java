@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * @param sourceTable {@value #SRC_TABLE_NAME}
  * @param destinationTable {@value #DST_TABLE_NAME}
  * @param bucket {@value #DST_BUCKET}
- * @param prefix {@value #DST_PREFIX}, the table's root; partitions are {@code prefix + YYYY/MM/}
+ * @param prefix {@value #DST_PREFIX}, the table's root; its months lie below it where the table's
+ *     partitioning puts them ({@link #layout(TableDefinition)}), {@code prefix + YYYY/MM/} for the bundled table
  * @param scheduleTimeZone {@value #SCHEDULE_TIME_ZONE}
  * @param ctasTemplate {@value #CTAS_TEMPLATE}: a file path or s3:// URI; empty for the bundled one
  * @param pollInitial {@value #ATHENA_POLL_INITIAL_MS}

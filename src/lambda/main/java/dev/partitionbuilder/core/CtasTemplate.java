@@ -29,10 +29,12 @@ import java.util.function.Function;
  *   <li>{@code {{database}}}, {@code {{source_table}}}, {@code {{destination_table}}}: from the
  *       configuration, already checked to be Glue names;
  *   <li>{@code {{temp_table}}}: {@code <destination>_temp_YYYYMM} (required);
- *   <li>{@code {{location}}}: where the CTAS writes (required). That is the month's staging
- *       location, {@code s3://bucket/prefix/_staging/YYYY/MM/}, not the partition: the builder
- *       moves the files into the partition ({@code s3://bucket/prefix/YYYY/MM/}) only after the
- *       query succeeded, so a failed query never touches the partition;
+ *   <li>{@code {{location}}}: where the CTAS writes (required), never the partition the table
+ *       reads. For a projected table that is the month's staging location,
+ *       {@code s3://bucket/prefix/_staging/YYYY/MM/}, whose files the builder copies into the
+ *       partition only after the query succeeded; for a table whose months are Glue partitions, a
+ *       location of the build's own below the month's, which the partition is pointed at then
+ *       ({@link PartitionSwap}). Either way a failed query never touches the partition;
  *   <li>{@code {{year}}}, {@code {{month}}}: {@code 2024} and {@code 03};
  *   <li>{@code {{next_year}}}, {@code {{next_month}}}: the month after, {@code 2024} and {@code 04}
  *       ({@code 2025} and {@code 01} for 2024-12). Sources laid out by delivery date, such as raw
@@ -140,11 +142,11 @@ public final class CtasTemplate {
     values.put("destination_table", layout.destinationTable());
     values.put("temp_table", layout.tempTable(month));
     values.put("location", layout.location(output));
-    values.put("year", String.format("%04d", month.getYear()));
-    values.put("month", String.format("%02d", month.getMonthValue()));
+    values.put("year", MonthFormat.year(month));
+    values.put("month", MonthFormat.month(month));
     YearMonth next = month.plusMonths(1);
-    values.put("next_year", String.format("%04d", next.getYear()));
-    values.put("next_month", String.format("%02d", next.getMonthValue()));
+    values.put("next_year", MonthFormat.year(next));
+    values.put("next_month", MonthFormat.month(next));
     return Placeholders.render(sql, values);
   }
 

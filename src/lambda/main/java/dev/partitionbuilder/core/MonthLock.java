@@ -80,14 +80,14 @@ final class MonthLock {
    *
    * @param holdUntil the lease lasts at least until then, and at least the configured lease from now
    */
-  Lease acquire(YearMonth month, String owner, Instant holdUntil, String context) {
-    String key = requireLockKey(month, layout.lockKey(month));
+  Lease acquire(YearMonth month, String owner, Instant holdUntil) {
+    String key = layout.lockKey(month);
     Instant now = clock.instant();
     Instant expiresAt = now.plus(lease);
     Lease mine = new Lease(owner, UUID.randomUUID().toString(), holdUntil.isAfter(expiresAt) ? holdUntil : expiresAt,
         holders.self());
     if (store.createIfAbsent(key, encode(mine))) {
-      return took(key, mine, context);
+      return took(key, mine);
     }
     Optional<Held> held = read(month, key);
     // A live lease is never taken over, not even one of the same messageId: SQS may deliver one
@@ -96,23 +96,23 @@ final class MonthLock {
     if (held.isEmpty()) {
       // Released since our create.
       if (store.createIfAbsent(key, encode(mine))) {
-        return took(key, mine, context);
+        return took(key, mine);
       }
       held = read(month, key);
     } else if (!held.get().lease().expiresAt().isAfter(now) || holderGone(held.get().lease())) {
       Lease stale = held.get().lease();
-      log.warn("{} step=lock taking over {} from {}: {}", context, layout.location(key), stale.describe(),
+      log.warn("step=lock taking over {} from {}: {}", layout.location(key), stale.describe(),
           stale.expiresAt().isAfter(now) ? "the process that held it is gone" : "its lease ran out");
       // Only the stale lease we read is replaced: of builds taking it over at once, one wins.
       if (store.replaceIfMatch(key, encode(mine), held.get().version())) {
-        return took(key, mine, context);
+        return took(key, mine);
       }
       held = read(month, key);
     }
     // Our own lease when the write landed but its answer was lost: the SDK's retry of a conditional
     // write that succeeded meets 412. The attempt id is ours alone.
     if (held.isPresent() && held.get().lease().equals(mine)) {
-      return took(key, mine, context);
+      return took(key, mine);
     }
     String holder = held.map(h -> h.lease().describe()).orElse("owner unknown");
     throw new MonthBusyException("Cannot build " + month + ": another build holds the lock " + layout.location(key)
@@ -125,8 +125,8 @@ final class MonthLock {
     return lease.holder().isPresent() && holders.isGone(lease.holder().get());
   }
 
-  private Lease took(String key, Lease mine, String context) {
-    log.info("{} step=lock took {} until {}", context, layout.location(key), mine.expiresAt());
+  private Lease took(String key, Lease mine) {
+    log.info("step=lock took {} until {}", layout.location(key), mine.expiresAt());
     return mine;
   }
 
@@ -135,20 +135,20 @@ final class MonthLock {
    * that is gone or another's (our lease ran out and another build took over, before or after our
    * read) is left alone.
    */
-  void release(YearMonth month, Lease mine, String context) {
-    String key = requireLockKey(month, layout.lockKey(month));
+  void release(YearMonth month, Lease mine) {
+    String key = layout.lockKey(month);
     Optional<Held> held = read(month, key);
     if (held.isEmpty() || !held.get().lease().equals(mine)) {
-      log.warn("{} step=unlock left {} as it is: it no longer holds this build's lease ({}); the lease until {} "
-          + "ran out before the build ended", context, layout.location(key),
+      log.warn("step=unlock left {} as it is: it no longer holds this build's lease ({}); the lease until {} "
+          + "ran out before the build ended", layout.location(key),
           held.map(h -> h.lease().describe()).orElse("gone"),
           mine.expiresAt());
     } else if (store.deleteIfMatch(key, held.get().version())) {
-      log.info("{} step=unlock released {}", context, layout.location(key));
+      log.info("step=unlock released {}", layout.location(key));
     } else {
       // Another build took the month over once our lease ran out, or a retried delete found it gone.
-      log.warn("{} step=unlock left {} as it is: it changed or went after this build read its own lease there "
-          + "(lease until {})", context, layout.location(key), mine.expiresAt());
+      log.warn("step=unlock left {} as it is: it changed or went after this build read its own lease there "
+          + "(lease until {})", layout.location(key), mine.expiresAt());
     }
   }
 
@@ -161,8 +161,8 @@ final class MonthLock {
    * @param before the step about to run, for the message
    * @return the lease this build holds now: {@code mine}, or its renewal
    */
-  Lease confirm(YearMonth month, Lease mine, String before, String context) {
-    String key = requireLockKey(month, layout.lockKey(month));
+  Lease confirm(YearMonth month, Lease mine, String before) {
+    String key = layout.lockKey(month);
     Optional<Held> held = read(month, key);
     if (held.isEmpty() || !held.get().lease().equals(mine)) {
       throw lost(month, key, mine, before, held);
@@ -180,7 +180,7 @@ final class MonthLock {
       }
       throw lost(month, key, mine, before, after);
     }
-    log.info("{} step=lock renewed {} until {}", context, layout.location(key), renewed.expiresAt());
+    log.info("step=lock renewed {} until {}", layout.location(key), renewed.expiresAt());
     return renewed;
   }
 
@@ -193,23 +193,6 @@ final class MonthLock {
 
   private Optional<Held> read(YearMonth month, String key) {
     return store.readVersioned(key).map(object -> new Held(decode(layout, month, key, object.content()), object.version()));
-  }
-
-  /** The month's lock key, checked as before any write or delete of it. */
-  static String lockKey(TableLayout layout, YearMonth month) {
-    String key = layout.lockKey(month);
-    if (!key.equals(layout.prefix() + TableLayout.LOCKS + String.format("%04d/%02d", month.getYear(), month.getMonthValue()))) {
-      throw new IllegalStateException("Refusing to lock with " + key + ": not the lock key of " + month);
-    }
-    return key;
-  }
-
-  /** The guard before a lock is written or deleted: exactly this month's lock key, nothing else. */
-  private String requireLockKey(YearMonth month, String key) {
-    if (!key.equals(layout.prefix() + TableLayout.LOCKS + String.format("%04d/%02d", month.getYear(), month.getMonthValue()))) {
-      throw new IllegalStateException("Refusing to lock with " + key + ": not the lock key of " + month);
-    }
-    return key;
   }
 
   static byte[] encode(Lease lease) {

@@ -61,7 +61,7 @@ public final class MonthLocks {
   }
 
   public Optional<Found> find(YearMonth month) {
-    String key = MonthLock.lockKey(layout, month);
+    String key = layout.lockKey(month);
     return store.readVersioned(key).map(object -> {
       MonthLock.Lease lease;
       try {
@@ -79,7 +79,7 @@ public final class MonthLocks {
   /** Deletes the lock if it is still exactly as {@code found} read it; false when it changed or went since. */
   public boolean remove(YearMonth month, Found found) {
     requireNonNull(found, "found is null");
-    return store.deleteIfMatch(MonthLock.lockKey(layout, month), found.version());
+    return store.deleteIfMatch(layout.lockKey(month), found.version());
   }
 
   /**

@@ -124,8 +124,8 @@ public final class MonthPartitioning {
    */
   public static MonthPartitioning yearMonth(String bucket, String root) {
     return new MonthPartitioning("the destination table", bucket, root, true, root + "${year}/${month}/", List.of(
-        new Key("year", m -> String.format("%04d", m.getYear()), m -> true, "any year"),
-        new Key("month", m -> String.format("%02d", m.getMonthValue()), m -> true, "1 to 12")));
+        new Key("year", MonthFormat::year, m -> true, "any year"),
+        new Key("month", MonthFormat::month, m -> true, "1 to 12")));
   }
 
   /** The bucket the table's LOCATION names. */

@@ -66,6 +66,15 @@ public final class PartitionBuilder {
    */
   public static final String QUERY_EXECUTION_ID = "queryExecutionId";
 
+  /**
+   * The MDC keys of the build a line is about: its request (the SQS messageId, or the CLI run's own
+   * id) and its month. The shells set them around each build and their log layouts print them, so
+   * no line of the build repeats them in its text.
+   */
+  public static final String MESSAGE_ID = "messageId";
+
+  public static final String MONTH = "month";
+
   /** How long a lock outlives the request's deadline: time for the replace after the query. */
   private static final Duration LEASE_MARGIN = Duration.ofMinutes(2);
 
@@ -141,31 +150,30 @@ public final class PartitionBuilder {
 
   private BuildResult build(BuildRequest request, boolean replaceIt) {
     PartitionPlan plan = PartitionPlan.of(layout, request.month());
-    String context = "messageId=" + request.requestKey() + " month=" + plan.month();
     // The lease outlives the request's deadline, so no other build takes the month from a build
     // that is still within its time (the CLI may wait longer than a Lambda can).
-    Held held = new Held(lock.acquire(plan.month(), request.requestKey(), request.deadline().plus(LEASE_MARGIN), context));
-    StagedReplace.Fence fence = step -> held.lease = lock.confirm(plan.month(), held.lease, step, context);
+    Held held = new Held(lock.acquire(plan.month(), request.requestKey(), request.deadline().plus(LEASE_MARGIN)));
+    StagedReplace.Fence fence = step -> held.lease = lock.confirm(plan.month(), held.lease, step);
     BuildResult result;
     try {
-      result = buildHoldingLock(request, plan, fence, context, replaceIt);
+      result = buildHoldingLock(request, plan, fence, replaceIt);
     } catch (QueryPolicy.Interrupted e) {
       // Only where no query of this build was running: nothing to stop.
       BuildInterruptedException interrupted = new BuildInterruptedException("Interrupted while " + plan.month()
           + " waited on query " + e.queryExecutionId + ": the build state stays in " + plan.stateLocation()
           + " and the next run picks it up");
-      release(plan, held, context, interrupted);
+      release(plan, held, interrupted);
       throw interrupted;
     } catch (RuntimeException | Error e) {
-      release(plan, held, context, e);
+      release(plan, held, e);
       throw e;
     }
     try {
-      release(plan, held, context, null);
+      release(plan, held, null);
     } catch (RuntimeException e) {
       // The partition is built; failing the message would only build it again. The lock stays
       // until its lease runs out, delaying the month's next build at most that long.
-      log.warn("{} the partition is built, but its lock could not be released and holds until {}: {}", context,
+      log.warn("the partition is built, but its lock could not be released and holds until {}: {}",
           held.lease.expiresAt(), e.getMessage(), e);
     }
     return result;
@@ -175,11 +183,11 @@ public final class PartitionBuilder {
    * Releases the lock with the thread's interrupt set aside, so an interrupted build still frees its
    * month; a release that fails after a failure is kept with that failure.
    */
-  private void release(PartitionPlan plan, Held held, String context, Throwable failure) {
+  private void release(PartitionPlan plan, Held held, Throwable failure) {
     MDC.remove(QUERY_EXECUTION_ID);
     boolean interrupted = Thread.interrupted();
     try {
-      lock.release(plan.month(), held.lease, context);
+      lock.release(plan.month(), held.lease);
     } catch (RuntimeException e) {
       if (failure == null) {
         throw e;
@@ -198,7 +206,7 @@ public final class PartitionBuilder {
   }
 
   private BuildResult buildHoldingLock(BuildRequest request, PartitionPlan plan, StagedReplace.Fence fence,
-      String context, boolean replaceIt) {
+      boolean replaceIt) {
     requireInsideTable(plan.stagingPrefix());
     requireInsideTable(plan.partitionPrefix());
     Map<Step, Duration> steps = new EnumMap<>(Step.class);
@@ -208,27 +216,27 @@ public final class PartitionBuilder {
           + plan.stateLocation() + "); run the build, which resumes it, then check");
     }
     if (saved.isPresent() && saved.get().phase() == BuildCheckpoint.Phase.REPLACE) {
-      Optional<BuildResult> finished = finishReplace(saved.get(), plan, request, fence, steps, context);
+      Optional<BuildResult> finished = finishReplace(saved.get(), plan, request, fence, steps);
       if (finished.isPresent()) {
         return finished.get();
       }
       saved = Optional.empty();
     }
     BuildCheckpoint.State state = saved.isPresent()
-        ? resumable(saved.get(), plan, sql(plan, requireInsideTable(saved.get().output())), request, context) : null;
+        ? resumable(saved.get(), plan, sql(plan, requireInsideTable(saved.get().output())), request) : null;
     if (state == null) {
       if (request.redelivered()) {
-        log.info("{} redelivered, and no query of an earlier attempt is left to resume: starting over", context);
+        log.info("redelivered, and no query of an earlier attempt is left to resume: starting over");
       }
-      timed(steps, Step.DROP_TEMP_TABLE, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
+      timed(steps, Step.DROP_TEMP_TABLE, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
       String output;
       if (plan.projected()) {
-        int cleared = timed(steps, Step.CLEAR_STAGING, context, () -> store.deleteAll(plan.stagingPrefix()));
-        log.info("{} step=clear-staging deleted {} leftover object(s) under {}", context, cleared, plan.stagingLocation());
+        int cleared = timed(steps, Step.CLEAR_STAGING, () -> store.deleteAll(plan.stagingPrefix()));
+        log.info("step=clear-staging deleted {} leftover object(s) under {}", cleared, plan.stagingLocation());
         output = plan.stagingPrefix();
       } else {
         // What failed builds left, and retired locations whose grace is over; never the partition's own.
-        timed(steps, Step.CLEAR_STAGING, context, () -> swap.sweep(plan, context));
+        timed(steps, Step.CLEAR_STAGING, () -> swap.sweep(plan));
         output = requireInsideTable(swap.freshOutput(plan));
       }
       String sql = sql(plan, output);
@@ -240,16 +248,16 @@ public final class PartitionBuilder {
       // query, whose output the clear above has just deleted. The SDK's own retries of the start
       // resend the same request, token included, so they never start a second query.
       state = start(plan, BuildCheckpoint.State.starting(request.requestKey(), clock.instant(),
-          token(request.requestKey() + "@" + UUID.randomUUID(), sql), sql, output), context);
+          token(request.requestKey() + "@" + UUID.randomUUID(), sql), sql, output));
     }
 
-    QueryExecution done = awaitQuery(plan, state, request, steps, context);
-    timed(steps, Step.CLEANUP, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
+    QueryExecution done = awaitQuery(plan, state, request, steps);
+    timed(steps, Step.CLEANUP, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
 
     OptionalLong rows = engine.rowsWritten(done.id());
     try {
       requireEnoughRows(plan, rows);
-      previous.requireEnoughOfThePrevious(plan, rows, request.requestKey(), request.deadline(), context);
+      previous.requireEnoughOfThePrevious(plan, rows, request.requestKey(), request.deadline());
     } catch (ReplaceGuard.CountFailedException e) {
       // No verdict on the output: the state stays, so the next attempt checks it again without a new query.
       throw e;
@@ -271,30 +279,23 @@ public final class PartitionBuilder {
         forget(plan, e);
         throw e;
       }
-      int deleted = store.deleteAll(requireInsideTable(state.output()));
+      store.deleteAll(requireInsideTable(state.output()));
       checkpoints.discard(plan.month());
-      log.info("{} queryExecutionId={} checked: {} row(s), scanned {} byte(s); its {} object(s) deleted, nothing replaced",
-          context, done.id(), rows.isPresent() ? rows.getAsLong() : "unknown", done.bytesScanned(), deleted);
       return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(), 0, 0, 0, steps);
     }
     BuildCheckpoint.State replacing = state.started(done.id()).replacing(List.of(), rows, done.bytesScanned(),
         done.engineMillis());
     StagedReplace.Outcome replaced;
     try {
-      replaced = timed(steps, Step.REPLACE, context, () -> plan.projected()
-          ? replace.run(plan, replacing, false, request.deadline(), fence, context)
-          : swap.run(plan, replacing, fence, context));
+      replaced = timed(steps, Step.REPLACE, () -> plan.projected()
+          ? replace.run(plan, replacing, false, request.deadline(), fence)
+          : swap.run(plan, replacing, fence));
     } catch (StagedReplace.RejectedOutputException e) {
       forget(plan, e);
       throw e;
     }
     fence.confirm("deleting the build state");
     checkpoints.discard(plan.month());
-    log.atInfo().addKeyValue("queryExecutionId", done.id())
-        .log("{} queryExecutionId={} built: {} row(s); {} file(s), {} byte(s) {} {}; {} old object(s) deleted; "
-            + "scanned {} byte(s)", context, done.id(), rows.isPresent() ? rows.getAsLong() : "unknown",
-        replaced.copied(), replaced.bytes(), plan.projected() ? "copied into" : "swapped in below", plan.location(),
-        replaced.oldDeleted(), done.bytesScanned());
     return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(),
         replaced.copied(), replaced.bytes(), replaced.oldDeleted(), steps);
   }
@@ -306,10 +307,10 @@ public final class PartitionBuilder {
    * dropped on every failure.
    */
   private QueryExecution awaitQuery(PartitionPlan plan, BuildCheckpoint.State state, BuildRequest request,
-      Map<Step, Duration> steps, String context) {
+      Map<Step, Duration> steps) {
     try {
-      return timed(steps, Step.QUERY, context, () -> queries.run(state.queryExecutionId(), plan.month(),
-          request.deadline(), plan.stateLocation(), context, attempt -> restart(plan, state, attempt, context)));
+      return timed(steps, Step.QUERY, () -> queries.run(state.queryExecutionId(), plan.month(),
+          request.deadline(), plan.stateLocation(), attempt -> restart(plan, state, attempt)));
     } catch (QueryStillRunningException e) {
       // Left running on purpose; its state stays for the next attempt, which also drops the table.
       throw e;
@@ -317,14 +318,14 @@ public final class PartitionBuilder {
       // The query is over and nothing of it will be used: nothing to resume. What it wrote stays
       // in staging, outside the table; the next build clears it.
       forget(plan, e);
-      dropTempTableAfterFailure(steps, plan, context, e);
+      dropTempTableAfterFailure(steps, plan, e);
       throw e;
     } catch (QueryPolicy.Interrupted e) {
       BuildInterruptedException interrupted = stopInterrupted(plan, e.queryExecutionId);
-      dropTempTableAfterFailure(steps, plan, context, interrupted);
+      dropTempTableAfterFailure(steps, plan, interrupted);
       throw interrupted;
     } catch (RuntimeException e) {
-      dropTempTableAfterFailure(steps, plan, context, e);
+      dropTempTableAfterFailure(steps, plan, e);
       throw e;
     }
   }
@@ -354,12 +355,12 @@ public final class PartitionBuilder {
   }
 
   /** Starts attempt {@code number} of a retried query after clearing what the failed one left. */
-  private String restart(PartitionPlan plan, BuildCheckpoint.State first, int number, String context) {
+  private String restart(PartitionPlan plan, BuildCheckpoint.State first, int number) {
     // As before the first attempt: whatever the failed query left must not meet the next one.
     catalog.dropTableIfExists(plan.database(), plan.tempTable());
     store.deleteAll(requireInsideTable(first.output()));
     return start(plan, BuildCheckpoint.State.starting(first.owner(), clock.instant(),
-        token(first.token() + "#" + number, first.sql()), first.sql(), first.output()), context).queryExecutionId();
+        token(first.token() + "#" + number, first.sql()), first.sql(), first.output())).queryExecutionId();
   }
 
   /**
@@ -368,20 +369,20 @@ public final class PartitionBuilder {
    * copied, forgets the state and returns empty so that the build starts over.
    */
   private Optional<BuildResult> finishReplace(BuildCheckpoint.State saved, PartitionPlan plan, BuildRequest request,
-      StagedReplace.Fence fence, Map<Step, Duration> steps, String context) {
-    log.warn("{} queryExecutionId={} succeeded in an earlier attempt ({}) that did not finish moving its {} file(s) "
-        + "into {}: finishing that replace without a new query", context, saved.queryExecutionId(), saved.owner(),
+      StagedReplace.Fence fence, Map<Step, Duration> steps) {
+    log.warn("queryExecutionId={} succeeded in an earlier attempt ({}) that did not finish moving its {} file(s) "
+        + "into {}: finishing that replace without a new query", saved.queryExecutionId(), saved.owner(),
         saved.staged().size(), plan.location());
     MDC.put(QUERY_EXECUTION_ID, saved.queryExecutionId());
-    timed(steps, Step.CLEANUP, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
+    timed(steps, Step.CLEANUP, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
     StagedReplace.Outcome replaced;
     try {
-      replaced = timed(steps, Step.REPLACE, context, () -> plan.projected()
-          ? replace.run(plan, saved, true, request.deadline(), fence, context)
-          : swap.run(plan, saved, fence, context));
+      replaced = timed(steps, Step.REPLACE, () -> plan.projected()
+          ? replace.run(plan, saved, true, request.deadline(), fence)
+          : swap.run(plan, saved, fence));
     } catch (StagedReplace.RejectedOutputException e) {
       // Only a swap gets here: its output is gone, so there is nothing to point the partition at.
-      log.warn("{} {}: starting the month over", context, e.getMessage());
+      log.warn("{}: starting the month over", e.getMessage());
       checkpoints.discard(plan.month());
       return Optional.empty();
     }
@@ -390,8 +391,6 @@ public final class PartitionBuilder {
     }
     fence.confirm("deleting the build state");
     checkpoints.discard(plan.month());
-    log.info("{} queryExecutionId={} built (resumed): {} file(s), {} byte(s) copied into {}; {} old object(s) deleted",
-        context, saved.queryExecutionId(), replaced.copied(), replaced.bytes(), plan.location(), replaced.oldDeleted());
     return Optional.of(new BuildResult(plan.month(), saved.queryExecutionId(), saved.rows(), saved.bytesScanned(),
         saved.engineMillis(), replaced.copied(), replaced.bytes(), replaced.oldDeleted(), steps));
   }
@@ -401,13 +400,13 @@ public final class PartitionBuilder {
    * waiting on (queued, running or succeeded, from the same SQL), or null after it has been dealt
    * with (stopped and waited for, or found over or gone) so that the build starts over.
    */
-  private BuildCheckpoint.State resumable(BuildCheckpoint.State saved, PartitionPlan plan, String sql, BuildRequest request,
-      String context) {
+  private BuildCheckpoint.State resumable(BuildCheckpoint.State saved, PartitionPlan plan, String sql,
+      BuildRequest request) {
     BuildCheckpoint.State state = saved;
     if (state.phase() == BuildCheckpoint.Phase.STARTING) {
       // The earlier attempt ended around its start: the same token gives back the query it
       // started, if it started one, or starts it now. Either way one query writes to staging.
-      state = start(plan, state, context);
+      state = start(plan, state);
     }
     String id = state.queryExecutionId();
     MDC.put(QUERY_EXECUTION_ID, id);
@@ -415,40 +414,40 @@ public final class PartitionBuilder {
     try {
       execution = engine.get(id);
     } catch (QueryNotFoundException e) {
-      log.warn("{} queryExecutionId={} of an earlier attempt ({}) is unknown to the engine ({}): starting over",
-          context, id, state.owner(), e.getMessage());
+      log.warn("queryExecutionId={} of an earlier attempt ({}) is unknown to the engine ({}): starting over",
+          id, state.owner(), e.getMessage());
       checkpoints.discard(plan.month());
       return null;
     }
     if (!state.runs(sql)) {
-      log.warn("{} queryExecutionId={} of an earlier attempt ({}) ran other SQL (the template changed since): "
-          + "stopping it if needed and starting over", context, id, state.owner());
+      log.warn("queryExecutionId={} of an earlier attempt ({}) ran other SQL (the template changed since): "
+          + "stopping it if needed and starting over", id, state.owner());
       if (!execution.state().isDone()) {
         engine.stop(id);
-        queries.await(id, plan.month(), request.deadline(), plan.stateLocation(), context);
+        queries.await(id, plan.month(), request.deadline(), plan.stateLocation());
       }
       checkpoints.discard(plan.month());
       return null;
     }
     if (execution.state() == State.FAILED || execution.state() == State.CANCELLED) {
-      log.warn("{} queryExecutionId={} of an earlier attempt ({}) ended {}: starting over", context, id, state.owner(),
+      log.warn("queryExecutionId={} of an earlier attempt ({}) ended {}: starting over", id, state.owner(),
           execution.describe());
       checkpoints.discard(plan.month());
       return null;
     }
-    log.warn("{} queryExecutionId={} of an earlier attempt ({}, started {}) is {}: resuming it instead of running the "
-        + "query again", context, id, state.owner(), state.startedAt(), execution.state());
+    log.warn("queryExecutionId={} of an earlier attempt ({}, started {}) is {}: resuming it instead of running the "
+        + "query again", id, state.owner(), state.startedAt(), execution.state());
     return state;
   }
 
   /** Saves the intent, starts the query, then saves its id: no query is ever started that a later attempt cannot find. */
-  private BuildCheckpoint.State start(PartitionPlan plan, BuildCheckpoint.State starting, String context) {
+  private BuildCheckpoint.State start(PartitionPlan plan, BuildCheckpoint.State starting) {
     checkpoints.save(plan.month(), starting);
     String id = engine.start(starting.sql(), starting.token());
     MDC.put(QUERY_EXECUTION_ID, id);
     BuildCheckpoint.State started = starting.started(id);
     checkpoints.save(plan.month(), started);
-    log.info("{} queryExecutionId={} started; its state is saved in {}", context, id, checkpoints.location(plan.month()));
+    log.info("queryExecutionId={} started; its state is saved in {}", id, checkpoints.location(plan.month()));
     return started;
   }
 
@@ -485,10 +484,10 @@ public final class PartitionBuilder {
     }
   }
 
-  private void dropTempTableAfterFailure(Map<Step, Duration> steps, PartitionPlan plan, String context,
+  private void dropTempTableAfterFailure(Map<Step, Duration> steps, PartitionPlan plan,
       RuntimeException failure) {
     try {
-      timed(steps, Step.CLEANUP, context, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
+      timed(steps, Step.CLEANUP, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
     } catch (RuntimeException cleanup) {
       failure.addSuppressed(cleanup);
     }
@@ -503,7 +502,7 @@ public final class PartitionBuilder {
     return prefix;
   }
 
-  private <T> T timed(Map<Step, Duration> steps, Step step, String context, Supplier<T> action) {
+  private <T> T timed(Map<Step, Duration> steps, Step step, Supplier<T> action) {
     Instant start = clock.instant();
     try {
       return action.get();
@@ -511,12 +510,12 @@ public final class PartitionBuilder {
       Duration took = Duration.between(start, clock.instant());
       steps.merge(step, took, Duration::plus);
       log.atInfo().addKeyValue("step", step.label()).addKeyValue("durationMs", took.toMillis())
-          .log("{} step={} took {} ms", context, step.label(), took.toMillis());
+          .log("step={} took {} ms", step.label(), took.toMillis());
     }
   }
 
   /**
-   * Athena's ClientRequestToken (32 to 128 characters) for {@code sql} started under {@code key}:
+   * Athena's ClientRequestToken (32 to 128 characters) for {@code sql} started under {@code requestKey}:
    * starting twice with one token returns the first execution instead of running a second CTAS.
    * The SQL is part of it because Athena rejects a reused token whose query text changed.
    */

@@ -71,7 +71,7 @@ final class PartitionSwap {
    *
    * @return how many objects were deleted
    */
-  int sweep(PartitionPlan plan, String context) {
+  int sweep(PartitionPlan plan) {
     Optional<String> current = currentKey(plan);
     Map<String, Instant> retired = readRetired(plan);
     Instant now = clock.instant();
@@ -94,14 +94,14 @@ final class PartitionSwap {
         continue;
       }
       if (retiredAt != null && retiredAt.plus(grace).isAfter(now)) {
-        log.info("{} step=sweep keeps {}: retired at {}, deleted after {}", context, layout.location(build), retiredAt,
+        log.info("step=sweep keeps {}: retired at {}, deleted after {}", layout.location(build), retiredAt,
             retiredAt.plus(grace));
         kept.put(build, retiredAt);
         continue;
       }
       int n = store.deleteAll(build);
       deleted += n;
-      log.info("{} step=sweep deleted {} object(s) of {} ({})", context, n, layout.location(build),
+      log.info("step=sweep deleted {} object(s) of {} ({})", n, layout.location(build),
           retiredAt == null ? "a build that never became the partition" : "retired at " + retiredAt);
     }
     if (!kept.equals(retired)) {
@@ -114,7 +114,7 @@ final class PartitionSwap {
    * Points the month's partition at the output of {@code state}'s succeeded query, retiring the
    * location it pointed at before. Safe to run again after any step.
    */
-  StagedReplace.Outcome run(PartitionPlan plan, BuildCheckpoint.State state, StagedReplace.Fence fence, String context) {
+  StagedReplace.Outcome run(PartitionPlan plan, BuildCheckpoint.State state, StagedReplace.Fence fence) {
     String output = state.output();
     List<ObjectStore.StoredObject> files = store.list(output);
     long bytes = files.stream().mapToLong(ObjectStore.StoredObject::size).sum();
@@ -126,7 +126,7 @@ final class PartitionSwap {
     Optional<String> before = currentKey(plan);
     String target = layout.location(output);
     if (before.isPresent() && before.get().equals(output)) {
-      log.info("{} step=swap the partition already points at {}", context, target);
+      log.info("step=swap the partition already points at {}", target);
     } else {
       // Recorded before the swap, so a location that stops being the partition is always known to
       // have been one, and gets its grace; a swap that then fails leaves a record of the current
@@ -134,11 +134,11 @@ final class PartitionSwap {
       before.filter(old -> isBuildLocation(plan, old)).ifPresent(old -> retire(plan, old));
       fence.confirm("pointing the partition at the new files");
       catalog.pointPartition(layout.database(), layout.destinationTable(), plan.values(), target);
-      log.info("{} step=swap partition {} of {}.{} now points at {} (was {})", context, plan.values(),
+      log.info("step=swap partition {} of {}.{} now points at {} (was {})", plan.values(),
           layout.database(), layout.destinationTable(), target, before.map(layout::location).orElse("no partition"));
       before.filter(old -> isBuildLocation(plan, old)).ifPresent(old -> retire(plan, old));
     }
-    int deleted = sweep(plan, context);
+    int deleted = sweep(plan);
     return new StagedReplace.Outcome(files.size(), bytes, deleted);
   }
 

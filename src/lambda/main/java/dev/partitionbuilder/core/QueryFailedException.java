@@ -2,7 +2,12 @@ package dev.partitionbuilder.core;
 
 import static java.util.Objects.requireNonNull;
 
-/** The query engine ended the CTAS in FAILED or CANCELLED, or it ran past the deadline. */
+/**
+ * The CTAS ended FAILED or CANCELLED (a retryable failure once its retries are spent, or when
+ * another attempt would likely end after the deadline), or scanned more than MAX_SCAN_BYTES and was
+ * stopped or its output refused. A query still running at the deadline is not one: it is left
+ * running ({@link QueryStillRunningException}).
+ */
 public final class QueryFailedException extends PartitionBuilderException {
   private final QueryExecution execution;
 

@@ -58,11 +58,10 @@ final class QueryPolicy {
    * @throws QueryStillRunningException when it is still running at the deadline (left running)
    * @throws Interrupted when the waiting thread is interrupted
    */
-  QueryExecution run(String id, YearMonth month, Instant deadline, String resumeHint, String context,
-      Restart restart) {
+  QueryExecution run(String id, YearMonth month, Instant deadline, String resumeHint, Restart restart) {
     for (int attempt = 1; ; attempt++) {
       Instant started = clock.instant();
-      QueryExecution done = await(id, month, deadline, resumeHint, context);
+      QueryExecution done = await(id, month, deadline, resumeHint);
       if (done.state() == State.SUCCEEDED && pastScanCap(done)) {
         // Ended between two looks: the bytes are paid for, but a query that reads more than the cap
         // allows (a template that lost its month's filter) is not trusted to replace the month.
@@ -88,8 +87,8 @@ final class QueryPolicy {
         throw new QueryFailedException(failure + "; not retried: attempt " + (attempt + 1) + " would likely end after the "
             + "deadline " + deadline, done);
       }
-      log.warn("{} queryExecutionId={} FAILED and Athena marks it retryable: {}; starting attempt {} of {} in {} ms",
-          context, id, done.describe(), attempt + 1, retries + 1, backoff.toMillis());
+      log.warn("queryExecutionId={} FAILED and Athena marks it retryable: {}; starting attempt {} of {} in {} ms",
+          id, done.describe(), attempt + 1, retries + 1, backoff.toMillis());
       sleep(backoff, id);
       id = restart.attempt(attempt + 1);
     }
@@ -101,14 +100,14 @@ final class QueryPolicy {
    *
    * @throws QueryFailedException when it scanned more than the cap
    */
-  QueryExecution await(String id, YearMonth month, Instant deadline, String resumeHint, String context) {
+  QueryExecution await(String id, YearMonth month, Instant deadline, String resumeHint) {
     for (int attempt = 0; ; attempt++) {
       QueryExecution execution = engine.get(id);
       if (execution.state().isDone()) {
         return execution;
       }
       if (pastScanCap(execution)) {
-        throw stopPastScanCap(execution, month, context);
+        throw stopPastScanCap(execution, month);
       }
       Duration delay = poll.delay(attempt);
       if (clock.instant().plus(delay).isAfter(deadline)) {
@@ -117,7 +116,7 @@ final class QueryPolicy {
             + ": query " + id + " is still " + execution.state() + "; it was left running and " + rerun + " resumes it "
             + "(state in " + resumeHint + ")", id);
       }
-      log.debug("{} queryExecutionId={} {}; next look in {} ms", context, id, execution.state(), delay.toMillis());
+      log.debug("queryExecutionId={} {}; next look in {} ms", id, execution.state(), delay.toMillis());
       sleep(delay, id);
     }
   }
@@ -127,9 +126,9 @@ final class QueryPolicy {
   }
 
   /** Stops a query that scanned past the cap and waits for it to end, so the next build's query meets nothing of it. */
-  private QueryFailedException stopPastScanCap(QueryExecution running, YearMonth month, String context) {
+  private QueryFailedException stopPastScanCap(QueryExecution running, YearMonth month) {
     String id = running.id();
-    log.warn("{} queryExecutionId={} has scanned {} bytes, more than {}={}: stopping it", context, id,
+    log.warn("queryExecutionId={} has scanned {} bytes, more than {}={}: stopping it", id,
         running.bytesScanned(), Config.MAX_SCAN_BYTES, maxScanBytes);
     boolean ended;
     try {

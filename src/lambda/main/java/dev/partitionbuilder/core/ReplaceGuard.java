@@ -41,15 +41,14 @@ final class ReplaceGuard {
    * @throws CountFailedException when the partition's rows could not be counted: the output may be
    *     good, and the next attempt checks it again
    */
-  void requireEnoughOfThePrevious(PartitionPlan plan, OptionalLong rows, String requestKey, Instant deadline,
-      String context) {
+  void requireEnoughOfThePrevious(PartitionPlan plan, OptionalLong rows, String requestKey, Instant deadline) {
     if (minPreviousRowsPercent == 0) {
       return;
     }
     String setting = Config.MIN_PREVIOUS_ROWS_PERCENT + "=" + minPreviousRowsPercent;
-    long previous = countPrevious(plan, requestKey, deadline, setting, context);
+    long previous = countPrevious(plan, requestKey, deadline, setting);
     if (previous == 0) {
-      log.info("{} the partition holds no rows yet: nothing to compare with ({})", context, setting);
+      log.info("the partition holds no rows yet: nothing to compare with ({})", setting);
       return;
     }
     if (rows.isEmpty()) {
@@ -65,7 +64,7 @@ final class ReplaceGuard {
           + " rows, fewer than " + minPreviousRowsPercent + "% of the " + previous + " rows the partition holds now ("
           + setting + "): leaving the previous partition as it was");
     }
-    log.info("{} the query wrote {} rows; the partition holds {} now ({})", context, written, previous, setting);
+    log.info("the query wrote {} rows; the partition holds {} now ({})", written, previous, setting);
   }
 
   /** {@code SELECT count(*)} of the month on the long-lived table, as the engine's users read it. */
@@ -74,7 +73,7 @@ final class ReplaceGuard {
         + layout.monthPredicate(plan.month());
   }
 
-  private long countPrevious(PartitionPlan plan, String requestKey, Instant deadline, String setting, String context) {
+  private long countPrevious(PartitionPlan plan, String requestKey, Instant deadline, String setting) {
     String sql = countSql(plan);
     String failure = "Cannot check " + plan.month() + " against the rows its partition holds now (" + setting + "): ";
     String id;
@@ -84,10 +83,10 @@ final class ReplaceGuard {
     } catch (PartitionBuilderException e) {
       throw new CountFailedException(failure + e.getMessage(), e);
     }
-    log.info("{} queryExecutionId={} counts the rows the partition holds now: {}", context, id, sql);
+    log.info("queryExecutionId={} counts the rows the partition holds now: {}", id, sql);
     QueryExecution done;
     try {
-      done = queries.await(id, plan.month(), deadline, "no saved state: it only counts", context);
+      done = queries.await(id, plan.month(), deadline, "no saved state: it only counts");
     } catch (QueryStillRunningException e) {
       throw new CountFailedException(failure + "query " + id + " still ran at the deadline " + deadline + "; "
           + stop(id, e), e);

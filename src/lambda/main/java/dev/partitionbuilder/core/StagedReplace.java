@@ -86,8 +86,7 @@ final class StagedReplace {
    * @param deadline no copy is started at or after it
    * @return null when resuming is impossible because a staged file is gone before its copy was made
    */
-  Outcome run(PartitionPlan plan, BuildCheckpoint.State state, boolean resumed, Instant deadline, Fence fence,
-      String context) {
+  Outcome run(PartitionPlan plan, BuildCheckpoint.State state, boolean resumed, Instant deadline, Fence fence) {
     String partition = plan.partitionPrefix();
     String staging = plan.stagingPrefix();
     Map<String, Long> stagedNow = new LinkedHashMap<>();
@@ -116,7 +115,7 @@ final class StagedReplace {
         }
         if (stagedNow.containsKey(source) && !store.isCopyOf(target, source)) {
           // A copy that a killed process left half written, or another writer's: never trusted.
-          log.warn("{} step=replace {} is not a complete copy of the staged {}: copying it again", context, target, source);
+          log.warn("step=replace {} is not a complete copy of the staged {}: copying it again", target, source);
           copies.add(new Copy(source, target, stagedNow.get(source), true));
         } else {
           // Staging is cleared only after every copy was made, so a copy whose source is gone is whole.
@@ -125,8 +124,8 @@ final class StagedReplace {
       } else if (stagedNow.containsKey(source)) {
         copies.add(new Copy(source, target, stagedNow.get(source), false));
       } else {
-        log.warn("{} the staged file {} is gone and its copy {} was never made, so the earlier replace cannot be "
-            + "finished: starting the month over", context, source, target);
+        log.warn("the staged file {} is gone and its copy {} was never made, so the earlier replace cannot be "
+            + "finished: starting the month over", source, target);
         checkpoints.discard(plan.month());
         return null;
       }
@@ -138,7 +137,7 @@ final class StagedReplace {
       checkpoints.save(plan.month(), state.replacing(staged, state.rows(), state.bytesScanned(), state.engineMillis()));
     }
     long bytes = copyAll(plan, copies, earlierCopies, deadline, fence);
-    log.info("{} step=replace copied {} file(s) into {}{}", context, copies.size(), plan.location(),
+    log.info("step=replace copied {} file(s) into {}{}", copies.size(), plan.location(),
         earlierCopies.isEmpty() ? "" : " (" + earlierCopies.size() + " more were copied by an earlier attempt)");
 
     List<String> stale = present.stream().map(ObjectStore.StoredObject::key)

@@ -40,7 +40,7 @@ public record TableLayout(
 
   /** {@code <destination>_temp_YYYYMM}: one name per month, so months never collide. */
   public String tempTable(YearMonth month) {
-    return destinationTable + "_temp_" + String.format("%04d%02d", month.getYear(), month.getMonthValue());
+    return destinationTable + "_temp_" + MonthFormat.compact(month);
   }
 
   /**
@@ -66,7 +66,7 @@ public record TableLayout(
    * {@code _staging/}.
    */
   public String stagingPrefix(YearMonth month) {
-    return prefix + STAGING + String.format("%04d/%02d/", month.getYear(), month.getMonthValue());
+    return prefix + STAGING + MonthFormat.path(month) + "/";
   }
 
   /**
@@ -75,7 +75,7 @@ public record TableLayout(
    * every staging prefix, so no delete of a build reaches it.
    */
   public String lockKey(YearMonth month) {
-    return prefix + LOCKS + String.format("%04d/%02d", month.getYear(), month.getMonthValue());
+    return prefix + LOCKS + MonthFormat.path(month);
   }
 
   /**
@@ -85,7 +85,7 @@ public record TableLayout(
    * and lock.
    */
   public String stateKey(YearMonth month) {
-    return prefix + STATE + String.format("%04d/%02d.json", month.getYear(), month.getMonthValue());
+    return prefix + STATE + MonthFormat.path(month) + ".json";
   }
 
   /**
@@ -93,7 +93,7 @@ public record TableLayout(
    * pointed at before, each deleted once its grace period is over (see {@link PartitionSwap}).
    */
   public String retiredKey(YearMonth month) {
-    return prefix + STATE + String.format("%04d/%02d.retired.json", month.getYear(), month.getMonthValue());
+    return prefix + STATE + MonthFormat.path(month) + ".retired.json";
   }
 
   /** The directory under the table's root that holds every month's build state. */

@@ -45,8 +45,8 @@ import org.slf4j.spi.LoggingEventBuilder;
 public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private static final Logger log = LoggerFactory.getLogger(Handler.class);
   /** MDC keys and log fields; docs/observability.md lists them. */
-  static final String MESSAGE_ID = "messageId";
-  static final String MONTH = "month";
+  static final String MESSAGE_ID = PartitionBuilder.MESSAGE_ID;
+  static final String MONTH = PartitionBuilder.MONTH;
   static final String AWS_REQUEST_ID = "AWSRequestId";
   static final String QUERY_EXECUTION_ID = PartitionBuilder.QUERY_EXECUTION_ID;
   /** The {@code event} field of the one summary line per month. */

@@ -50,24 +50,24 @@ class MonthLockHoldersTest {
 
   @Test
   void aLeaseNamesTheProcessThatTookIt() {
-    lock(holders).acquire(MARCH, "cli-1", NOW, "test");
+    lock(holders).acquire(MARCH, "cli-1", NOW);
 
     assertThat(lockJson()).endsWith("\"holder\":{\"host\":\"host-a\",\"pid\":42,\"startedAt\":\"2024-03-31T23:00:00Z\"}}");
   }
 
   @Test
   void aLeaseOfAWiringThatNamesNoProcessHasNoHolder() {
-    lock(LockHolders.NONE).acquire(MARCH, "m-1", NOW, "test");
+    lock(LockHolders.NONE).acquire(MARCH, "m-1", NOW);
 
     assertThat(lockJson()).doesNotContain("holder");
   }
 
   @Test
   void aLiveLeaseWhoseProcessIsGoneIsTakenOverAtOnce() {
-    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER)).acquire(MARCH, "cli-killed", NOW, "test");
+    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER)).acquire(MARCH, "cli-killed", NOW);
     gone.add(OTHER);
 
-    MonthLock.Lease mine = lock(holders).acquire(MARCH, "cli-2", NOW, "test");
+    MonthLock.Lease mine = lock(holders).acquire(MARCH, "cli-2", NOW);
 
     assertThat(mine.owner()).isEqualTo("cli-2");
     assertThat(lockJson()).contains("\"owner\":\"cli-2\"").contains("\"pid\":42");
@@ -75,9 +75,9 @@ class MonthLockHoldersTest {
 
   @Test
   void aLiveLeaseWhoseProcessRunsIsBusyAndTheErrorNamesItsProcessAndTheUnlockCommand() {
-    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER)).acquire(MARCH, "cli-running", NOW, "test");
+    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER)).acquire(MARCH, "cli-running", NOW);
 
-    assertThatThrownBy(() -> lock(holders).acquire(MARCH, "cli-2", NOW, "test"))
+    assertThatThrownBy(() -> lock(holders).acquire(MARCH, "cli-2", NOW))
         .isInstanceOf(MonthBusyException.class)
         .hasMessage("Cannot build 2024-03: another build holds the lock s3://bucket/cloudtrail_monthly/_locks/2024/03 "
             + "(owner cli-running, pid 7 on host-a, started 2024-03-31T22:00:00Z, until 2024-04-01T00:16:00Z); if no "
@@ -87,26 +87,26 @@ class MonthLockHoldersTest {
 
   @Test
   void theLambdaWiringDeclaresNoHolderGone() {
-    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER)).acquire(MARCH, "cli-killed", NOW, "test");
+    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER)).acquire(MARCH, "cli-killed", NOW);
     gone.add(OTHER);
 
-    assertThatThrownBy(() -> lock(LockHolders.NONE).acquire(MARCH, "m-1", NOW, "test"))
+    assertThatThrownBy(() -> lock(LockHolders.NONE).acquire(MARCH, "m-1", NOW))
         .isInstanceOf(MonthBusyException.class);
   }
 
   @Test
   void anOwnReleaseStillWorksWithAHolderInTheLease() {
     MonthLock lock = lock(holders);
-    MonthLock.Lease mine = lock.acquire(MARCH, "cli-1", NOW, "test");
+    MonthLock.Lease mine = lock.acquire(MARCH, "cli-1", NOW);
 
-    lock.release(MARCH, mine, "test");
+    lock.release(MARCH, mine);
 
     assertThat(store.read(LOCK)).isEmpty();
   }
 
   @Test
   void monthLocksTellsALiveLockFromOneWhoseProcessIsGoneAndRemovesExactlyTheVersionRead() {
-    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER)).acquire(MARCH, "cli-x", NOW, "test");
+    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER)).acquire(MARCH, "cli-x", NOW);
     MonthLocks locks = new MonthLocks(LAYOUT, store, clock, holders);
 
     MonthLocks.Found live = locks.find(MARCH).orElseThrow();
