@@ -47,10 +47,10 @@ public final class LocalBackend implements AutoCloseable {
 
   /**
    * @param config the one validated configuration ({@link Config#forLocal}): the tables' names and
-   *     prefix, and how a build locks, guards and waits; {@value Config#MIN_PREVIOUS_ROWS_PERCENT}
-   *     above 0 defines the long-lived table from its DDL over the warehouse, so that the rows a
-   *     month holds can be counted before it is replaced, and {@value Config#MAX_SCAN_BYTES} is
-   *     checked against Trino's physical input bytes
+   *     prefix, and how a build locks and guards (it polls by {@link Config#LOCAL_POLL});
+   *     {@value Config#MIN_PREVIOUS_ROWS_PERCENT} above 0 defines the long-lived table from its DDL
+   *     over the warehouse, so that the rows a month holds can be counted before it is replaced,
+   *     and {@value Config#MAX_SCAN_BYTES} is checked against Trino's physical input bytes
    * @param memoryLimit Trino's query memory (query.max-memory and query.max-memory-per-node), such
    *     as {@code 1GB}, or empty for Trino's default of 30% of the heap. It bounds what queries
    *     may reserve, not the JVM: the heap is set when the JVM starts (-Xmx, in
