@@ -35,7 +35,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.slf4j.MDC;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -388,11 +387,11 @@ final class CheckCommand implements Callable<Integer> {
     return true;
   }
 
+  @SuppressWarnings("try") // the log context acts while it is open: the body never needs it
   private static void sampleRun(CheckReport report, LocalBackend backend, YearMonth month, String sample) {
     BuildRequest request = new BuildRequest(month, "check-" + UUID.randomUUID(), false,
         Instant.now().plus(Duration.ofMinutes(Config.DEFAULT_CLI_TIMEOUT_MINUTES)));
-    try (MDC.MDCCloseable id = MDC.putCloseable(PartitionBuilder.MESSAGE_ID, request.requestKey());
-        MDC.MDCCloseable about = MDC.putCloseable(PartitionBuilder.MONTH, month.toString())) {
+    try (MonthLogContext logged = MonthLogContext.of(request)) {
       BuildResult result = backend.builder().check(request);
       // As run --check: every guard a build applies before it replaces anything, then the output deleted.
       report.ok(SAMPLE, String.format(Locale.ROOT, "%s on %s: %s rows written from %s read, every guard of a build "

@@ -41,7 +41,6 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.slf4j.MDC;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -289,7 +288,7 @@ final class RunCommand implements Callable<Integer> {
    * @param priced whether the engine is Athena, whose bytes scanned are billed (the summary then shows the cost)
    * @param query how far the query running now has got, for the progress bar; empty when that cannot be told
    */
-  @SuppressWarnings("try") // the bar and the interruption scope act while they are open: the body never needs them
+  @SuppressWarnings("try") // the log context, bar and interruption scope act while open: the body never needs them
   private int build(PartitionBuilder builder, List<YearMonth> range, PrintWriter out, PrintWriter err, String where,
       Function<List<YearMonth>, String> parquet, boolean priced, Optional<Supplier<Optional<QueryProgress>>> query) {
     Screen screen = screen();
@@ -307,9 +306,7 @@ final class RunCommand implements Callable<Integer> {
       long start = System.nanoTime();
       RunSummary run;
       String reason = "";
-      // The shell's part of every line about the month: slf4j-simple prints them through CliLogProvider.
-      try (MDC.MDCCloseable id = MDC.putCloseable(PartitionBuilder.MESSAGE_ID, request.requestKey());
-          MDC.MDCCloseable about = MDC.putCloseable(PartitionBuilder.MONTH, month.toString());
+      try (MonthLogContext logged = MonthLogContext.of(request);
           Progress.Bar bar = query.isPresent() ? progress.month(month, query.get())
               : progress.status(month + ": building on Athena");
           Interruptions.Scope scope = interruptions.working("building " + month,
