@@ -150,22 +150,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<YearMonth> range = months();
     if (engine == Engine.athena) {
-      if (regenerate) {
-        throw new ConfigException("--regenerate writes local sample data: it has no meaning with --engine athena, "
-            + "which reads the source table in S3; leave it out");
-      }
-      if (spec.commandLine().getParseResult().hasMatchedOption("--events")) {
-        err.println("partition-builder: --events " + events + " ignored: --engine athena reads the source table in S3");
-      }
-      Config cfg = config.load(flags());
-      AwsClients clients = new AwsSetup(config.values(), "Cannot build with --engine athena").clients();
-      PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, cfg.buildSettings().withRerun(RERUN), clients,
-          Clock.systemUTC(), Sleeper.SYSTEM);
-      MonthLocks locks = AwsBackend.monthLocks(cfg, clients, Clock.systemUTC());
-      TableLayout layout = builder.layout();
-      int code = build(builder, range, out, err, layout.location(cfg.prefix()), built(layout, layout::location), true,
-          Optional.empty());
-      return stopped == null ? code : stopped.report(err, screen().err(), locks, "");
+      return buildOnAthena(range, out, err);
     }
     // One check of the configuration for every command: the values set, checked as for the Lambda.
     Config cfg = config.local(flags());
@@ -179,32 +164,7 @@ final class RunCommand implements Callable<Integer> {
     Optional<Path> template = template(cfg);
     Path sourceDir = source == null ? DEFAULT_SOURCE : source;
     if (source == null && sourceDdl.isEmpty()) {
-      boolean eventsGiven = spec.commandLine().getParseResult().hasMatchedOption("--events");
-      for (YearMonth month : range) {
-        Path monthDir = sourceDir.resolve(MonthFormat.path(month));
-        long files = fileCount(monthDir);
-        if (files > 0 && !regenerate) {
-          if (eventsGiven) {
-            err.printf("partition-builder: %s already has %,d files under %s: --events %d ignored; --regenerate "
-                + "replaces them%n", month, files, monthDir, events);
-          }
-          continue;
-        }
-        if (files > 0) {
-          err.printf("Regenerating the sample of %s under %s (--regenerate): %,d sample CloudTrail events replace its "
-              + "%,d files...%n", month, sourceDir, events, files);
-        } else {
-          err.printf("No source data for %s under %s: generating %,d sample CloudTrail events...%n", month, sourceDir,
-              events);
-        }
-        long start = System.nanoTime();
-        SampleData.Summary sample;
-        try (Progress.SampleBar bar = new Progress(screen(), err, Progress.INTERVAL).sample(month, events)) {
-          sample = SampleData.generate(sourceDir, month, events, 42, bar);
-        }
-        err.printf("  %,d lines (%,d malformed on purpose) in %d files, %s, %.1f s%n", sample.lines(),
-            sample.malformedLines(), sample.files(), Summary.bytes(sample.bytes()), (System.nanoTime() - start) / 1e9);
-      }
+      generateMissingSamples(range, sourceDir, err);
     } else {
       refuseUsedOnlyForSamples(sourceDdl);
       requireSourceFiles(range, sourceDir, sourceDdl, names);
@@ -230,16 +190,70 @@ final class RunCommand implements Callable<Integer> {
     }
     // Only when every month was built: after a failure, the table holds a month as it was before.
     if (!json && code == 0 && !check) {
-      out.println("Query it: ./partition-builder query \"SELECT count(*) FROM " + settings.names().database() + "."
-          + settings.names().destinationTable() + "\"" + (local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE) ? "" : " --warehouse "
-          + local.warehouse) + (config.file == null ? "" : " --config " + config.file)
-          // A template of one's own writes a table of one's own: the bundled DDL would not describe it,
-          // unless --destination-ddl or the configuration's DST_TABLE_DDL names its own.
-          + (local.destinationDdl != null ? " --destination-ddl " + local.destinationDdl
-              : settings.destinationDdl().isPresent() || settings.template().isEmpty() && settings.sourceDdl().isEmpty()
-              ? "" : " --destination-ddl <your table's DDL>"));
+      out.println(queryIt(settings));
     }
     return code;
+  }
+
+  private int buildOnAthena(List<YearMonth> range, PrintWriter out, PrintWriter err) {
+    if (regenerate) {
+      throw new ConfigException("--regenerate writes local sample data: it has no meaning with --engine athena, "
+          + "which reads the source table in S3; leave it out");
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--events")) {
+      err.println("partition-builder: --events " + events + " ignored: --engine athena reads the source table in S3");
+    }
+    Config cfg = config.load(flags());
+    AwsClients clients = new AwsSetup(config.values(), "Cannot build with --engine athena").clients();
+    PartitionBuilder builder = AwsBackend.partitionBuilder(cfg, cfg.buildSettings().withRerun(RERUN), clients,
+        Clock.systemUTC(), Sleeper.SYSTEM);
+    MonthLocks locks = AwsBackend.monthLocks(cfg, clients, Clock.systemUTC());
+    TableLayout layout = builder.layout();
+    int code = build(builder, range, out, err, layout.location(cfg.prefix()), built(layout, layout::location), true,
+        Optional.empty());
+    return stopped == null ? code : stopped.report(err, screen().err(), locks, "");
+  }
+
+  /** Generates the bundled sample of each month that has none yet, or of every month with --regenerate. */
+  private void generateMissingSamples(List<YearMonth> range, Path sourceDir, PrintWriter err) throws IOException {
+    boolean eventsGiven = spec.commandLine().getParseResult().hasMatchedOption("--events");
+    for (YearMonth month : range) {
+      Path monthDir = sourceDir.resolve(MonthFormat.path(month));
+      long files = fileCount(monthDir);
+      if (files > 0 && !regenerate) {
+        if (eventsGiven) {
+          err.printf("partition-builder: %s already has %,d files under %s: --events %d ignored; --regenerate "
+              + "replaces them%n", month, files, monthDir, events);
+        }
+        continue;
+      }
+      if (files > 0) {
+        err.printf("Regenerating the sample of %s under %s (--regenerate): %,d sample CloudTrail events replace its "
+            + "%,d files...%n", month, sourceDir, events, files);
+      } else {
+        err.printf("No source data for %s under %s: generating %,d sample CloudTrail events...%n", month, sourceDir,
+            events);
+      }
+      long start = System.nanoTime();
+      SampleData.Summary sample;
+      try (Progress.SampleBar bar = new Progress(screen(), err, Progress.INTERVAL).sample(month, events)) {
+        sample = SampleData.generate(sourceDir, month, events, 42, bar);
+      }
+      err.printf("  %,d lines (%,d malformed on purpose) in %d files, %s, %.1f s%n", sample.lines(),
+          sample.malformedLines(), sample.files(), Summary.bytes(sample.bytes()), (System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  /** The query command that reads what run built, with the flags it needs to find the same table. */
+  private String queryIt(LocalBackend.Settings settings) {
+    return "Query it: ./partition-builder query \"SELECT count(*) FROM " + settings.names().database() + "."
+        + settings.names().destinationTable() + "\"" + (local.warehouse.equals(LocalEngineOptions.DEFAULT_WAREHOUSE) ? "" : " --warehouse "
+        + local.warehouse) + (config.file == null ? "" : " --config " + config.file)
+        // A template of one's own writes a table of one's own: the bundled DDL would not describe it,
+        // unless --destination-ddl or the configuration's DST_TABLE_DDL names its own.
+        + (local.destinationDdl != null ? " --destination-ddl " + local.destinationDdl
+            : settings.destinationDdl().isPresent() || settings.template().isEmpty() && settings.sourceDdl().isEmpty()
+            ? "" : " --destination-ddl <your table's DDL>");
   }
 
   /** The flags that stand for a variable of the configuration, which checks them by its rules. */
@@ -341,6 +355,14 @@ final class RunCommand implements Callable<Integer> {
         break;
       }
     }
+    printTotals(out, table, where, range, runs, stoppedMonth, parquet, priced);
+    return failed == 0 ? 0 : Main.REJECTED;
+  }
+
+  /** What follows the rows: the JSON document, or the totals line and where the Parquet files are. */
+  private void printTotals(PrintWriter out, Summary.Table table, String where, List<YearMonth> range,
+      List<RunSummary> runs, Optional<YearMonth> stoppedMonth, Function<List<YearMonth>, String> parquet,
+      boolean priced) {
     if (json) {
       Summary.printJson(out, engine.name(), where, runs, priced);
     } else {
@@ -355,7 +377,6 @@ final class RunCommand implements Callable<Integer> {
                 + "and nothing was replaced");
       }
     }
-    return failed == 0 ? 0 : Main.REJECTED;
   }
 
   /** A month's failure on one line (an AWS failure said shortly), its unlock command that of this run's table. */

@@ -225,63 +225,16 @@ public final class PartitionBuilder {
     BuildCheckpoint.State state = saved.isPresent()
         ? resumable(saved.get(), plan, sql(plan, requireInsideTable(saved.get().output())), request) : null;
     if (state == null) {
-      if (request.redelivered()) {
-        log.info("redelivered, and no query of an earlier attempt is left to resume: starting over");
-      }
-      timed(steps, Step.DROP_TEMP_TABLE, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
-      String output;
-      if (plan.projected()) {
-        int cleared = timed(steps, Step.CLEAR_STAGING, () -> store.deleteAll(plan.stagingPrefix()));
-        log.info("step=clear-staging deleted {} leftover object(s) under {}", cleared, plan.stagingLocation());
-        output = plan.stagingPrefix();
-      } else {
-        // What failed builds left, and retired locations whose grace is over; never the partition's own.
-        timed(steps, Step.CLEAR_STAGING, () -> swap.sweep(plan));
-        output = requireInsideTable(swap.freshOutput(plan));
-      }
-      String sql = sql(plan, output);
-      if (Thread.interrupted()) {
-        throw new BuildInterruptedException("Interrupted before the query of " + plan.month() + " started: the "
-            + "partition is as it was");
-      }
-      // A token of this attempt alone: a token an earlier attempt used would hand back its
-      // query, whose output the clear above has just deleted. The SDK's own retries of the start
-      // resend the same request, token included, so they never start a second query.
-      state = start(plan, BuildCheckpoint.State.starting(request.requestKey(), clock.instant(),
-          token(request.requestKey() + "@" + UUID.randomUUID(), sql), sql, output));
+      state = startFresh(plan, request, steps);
     }
 
     QueryExecution done = awaitQuery(plan, state, request, steps);
     timed(steps, Step.CLEANUP, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
 
     OptionalLong rows = engine.rowsWritten(done.id());
-    try {
-      requireEnoughRows(plan, rows);
-      previous.requireEnoughOfThePrevious(plan, rows, request.requestKey(), request.deadline());
-    } catch (ReplaceGuard.CountFailedException e) {
-      // No verdict on the output: the state stays, so the next attempt checks it again without a new query.
-      throw e;
-    } catch (PartitionBuilderException e) {
-      // Rejected output is not worth resuming: the next build runs the query afresh.
-      forget(plan, e);
-      if (!replaceIt) {
-        deleteCheckedOutput(state, e);
-      }
-      throw e;
-    }
+    requireAcceptedOutput(plan, state, request, rows, replaceIt);
     if (!replaceIt) {
-      // Checked and passed: the output is not this month's, and nothing is left to resume.
-      List<ObjectStore.StoredObject> output = store.list(state.output());
-      try {
-        StagedReplace.requireOutput(plan, rows, output.size(),
-            output.stream().mapToLong(ObjectStore.StoredObject::size).sum(), layout.location(state.output()));
-      } catch (PartitionBuilderException e) {
-        forget(plan, e);
-        throw e;
-      }
-      store.deleteAll(requireInsideTable(state.output()));
-      checkpoints.discard(plan.month());
-      return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(), 0, 0, 0, steps);
+      return checked(plan, state, done, rows, steps);
     }
     BuildCheckpoint.State replacing = state.started(done.id()).replacing(List.of(), rows, done.bytesScanned(),
         done.engineMillis());
@@ -298,6 +251,73 @@ public final class PartitionBuilder {
     checkpoints.discard(plan.month());
     return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(),
         replaced.copied(), replaced.bytes(), replaced.oldDeleted(), steps);
+  }
+
+  /** The first attempt's query of a build, or a new one where no earlier query is left to resume. */
+  private BuildCheckpoint.State startFresh(PartitionPlan plan, BuildRequest request, Map<Step, Duration> steps) {
+    if (request.redelivered()) {
+      log.info("redelivered, and no query of an earlier attempt is left to resume: starting over");
+    }
+    timed(steps, Step.DROP_TEMP_TABLE, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
+    String output;
+    if (plan.projected()) {
+      int cleared = timed(steps, Step.CLEAR_STAGING, () -> store.deleteAll(plan.stagingPrefix()));
+      log.info("step=clear-staging deleted {} leftover object(s) under {}", cleared, plan.stagingLocation());
+      output = plan.stagingPrefix();
+    } else {
+      // What failed builds left, and retired locations whose grace is over; never the partition's own.
+      timed(steps, Step.CLEAR_STAGING, () -> swap.sweep(plan));
+      output = requireInsideTable(swap.freshOutput(plan));
+    }
+    String sql = sql(plan, output);
+    if (Thread.interrupted()) {
+      throw new BuildInterruptedException("Interrupted before the query of " + plan.month() + " started: the "
+          + "partition is as it was");
+    }
+    // A token of this attempt alone: a token an earlier attempt used would hand back its
+    // query, whose output the clear above has just deleted. The SDK's own retries of the start
+    // resend the same request, token included, so they never start a second query.
+    return start(plan, BuildCheckpoint.State.starting(request.requestKey(), clock.instant(),
+        token(request.requestKey() + "@" + UUID.randomUUID(), sql), sql, output));
+  }
+
+  /**
+   * The rows guards on the query's output. Output they reject is forgotten, so the next build runs
+   * the query afresh; output they could not count keeps its state, to be counted again.
+   */
+  private void requireAcceptedOutput(PartitionPlan plan, BuildCheckpoint.State state, BuildRequest request,
+      OptionalLong rows, boolean replaceIt) {
+    try {
+      requireEnoughRows(plan, rows);
+      previous.requireEnoughOfThePrevious(plan, rows, request.requestKey(), request.deadline());
+    } catch (ReplaceGuard.CountFailedException e) {
+      // No verdict on the output: the state stays, so the next attempt checks it again without a new query.
+      throw e;
+    } catch (PartitionBuilderException e) {
+      // Rejected output is not worth resuming: the next build runs the query afresh.
+      forget(plan, e);
+      if (!replaceIt) {
+        deleteCheckedOutput(state, e);
+      }
+      throw e;
+    }
+  }
+
+  /** A check's end: its output passed every guard, and is deleted as it is not the month's. */
+  private BuildResult checked(PartitionPlan plan, BuildCheckpoint.State state, QueryExecution done, OptionalLong rows,
+      Map<Step, Duration> steps) {
+    // Checked and passed: the output is not this month's, and nothing is left to resume.
+    List<ObjectStore.StoredObject> output = store.list(state.output());
+    try {
+      StagedReplace.requireOutput(plan, rows, output.size(),
+          output.stream().mapToLong(ObjectStore.StoredObject::size).sum(), layout.location(state.output()));
+    } catch (PartitionBuilderException e) {
+      forget(plan, e);
+      throw e;
+    }
+    store.deleteAll(requireInsideTable(state.output()));
+    checkpoints.discard(plan.month());
+    return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(), 0, 0, 0, steps);
   }
 
   /**

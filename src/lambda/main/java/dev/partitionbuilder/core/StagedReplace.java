@@ -100,6 +100,51 @@ final class StagedReplace {
     Set<String> presentKeys = new HashSet<>();
     present.forEach(object -> presentKeys.add(object.key()));
 
+    CopyPlan copying = planCopies(plan, staged, stagedNow, presentKeys, resumed);
+    if (copying == null) {
+      checkpoints.discard(plan.month());
+      return null;
+    }
+    List<Copy> copies = copying.copies();
+    List<String> earlierCopies = copying.earlierCopies();
+    Set<String> newKeys = copying.newKeys();
+
+    if (!resumed) {
+      // From here on a later attempt finishes this replace rather than start over: it needs to
+      // know which partition objects are this query's.
+      checkpoints.save(plan.month(), state.replacing(staged, state.rows(), state.bytesScanned(), state.engineMillis()));
+    }
+    long bytes = copyAll(plan, copies, earlierCopies, deadline, fence);
+    log.info("step=replace copied {} file(s) into {}{}", copies.size(), plan.location(),
+        earlierCopies.isEmpty() ? "" : " (" + earlierCopies.size() + " more were copied by an earlier attempt)");
+
+    List<String> stale = present.stream().map(ObjectStore.StoredObject::key)
+        .filter(key -> !newKeys.contains(key) && !markers.contains(key)).toList();
+    fence.confirm("deleting the old objects");
+    int deleted;
+    try {
+      deleted = store.deleteKeys(partition, stale) + deleteMarkers(plan, markers);
+    } catch (RuntimeException e) {
+      throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the new files are in " + plan.location()
+          + " but deleting the old objects failed, so readers see old and new rows until the retry finishes the replace: "
+          + e.getMessage(), e);
+    }
+    fence.confirm("clearing the staging prefix");
+    store.deleteAll(staging);
+    return new Outcome(copies.size() + earlierCopies.size(), bytes, deleted);
+  }
+
+  /** What a replace copies: the copies still to make, those an earlier attempt made, and every target. */
+  private record CopyPlan(List<Copy> copies, List<String> earlierCopies, Set<String> newKeys) {}
+
+  /**
+   * Pairs each staged file with its key in the partition. Null when an earlier replace cannot be
+   * finished: a staged file is gone and its copy was never made, so the month must start over.
+   */
+  private CopyPlan planCopies(PartitionPlan plan, List<String> staged, Map<String, Long> stagedNow,
+      Set<String> presentKeys, boolean resumed) {
+    String partition = plan.partitionPrefix();
+    String staging = plan.stagingPrefix();
     Set<String> newKeys = new HashSet<>();
     List<Copy> copies = new ArrayList<>();
     List<String> earlierCopies = new ArrayList<>();
@@ -126,34 +171,10 @@ final class StagedReplace {
       } else {
         log.warn("the staged file {} is gone and its copy {} was never made, so the earlier replace cannot be "
             + "finished: starting the month over", source, target);
-        checkpoints.discard(plan.month());
         return null;
       }
     }
-
-    if (!resumed) {
-      // From here on a later attempt finishes this replace rather than start over: it needs to
-      // know which partition objects are this query's.
-      checkpoints.save(plan.month(), state.replacing(staged, state.rows(), state.bytesScanned(), state.engineMillis()));
-    }
-    long bytes = copyAll(plan, copies, earlierCopies, deadline, fence);
-    log.info("step=replace copied {} file(s) into {}{}", copies.size(), plan.location(),
-        earlierCopies.isEmpty() ? "" : " (" + earlierCopies.size() + " more were copied by an earlier attempt)");
-
-    List<String> stale = present.stream().map(ObjectStore.StoredObject::key)
-        .filter(key -> !newKeys.contains(key) && !markers.contains(key)).toList();
-    fence.confirm("deleting the old objects");
-    int deleted;
-    try {
-      deleted = store.deleteKeys(partition, stale) + deleteMarkers(plan, markers);
-    } catch (RuntimeException e) {
-      throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the new files are in " + plan.location()
-          + " but deleting the old objects failed, so readers see old and new rows until the retry finishes the replace: "
-          + e.getMessage(), e);
-    }
-    fence.confirm("clearing the staging prefix");
-    store.deleteAll(staging);
-    return new Outcome(copies.size() + earlierCopies.size(), bytes, deleted);
+    return new CopyPlan(copies, earlierCopies, newKeys);
   }
 
   /**
@@ -236,107 +257,137 @@ final class StagedReplace {
       return 0;
     }
     fence.confirm("copying into the partition");
-    AtomicInteger serial = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, copies.size()), r -> {
-      Thread thread = new Thread(r, "partition-copy-" + serial.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
-    CompletionService<Done> completion = new ExecutorCompletionService<>(pool);
-    List<String> copied = new ArrayList<>();
-    List<String> maybeLanded = new ArrayList<>();
-    long bytes = 0;
-    int next = 0;
-    int running = 0;
-    Stop stop = null;
-    RuntimeException cause = null;
-    Instant confirmed = clock.instant();
-    try {
-      while (true) {
-        while (stop == null && running < threads && next < copies.size()) {
-          if (!clock.instant().isBefore(deadline)) {
-            stop = Stop.DEADLINE;
-          } else if (Thread.interrupted()) {
-            stop = Stop.INTERRUPTED;
-          } else {
-            int index = next++;
-            Copy copy = copies.get(index);
-            completion.submit(() -> {
-              try {
-                store.copy(copy.source(), copy.target(), copy.bytes());
-                return new Done(index, null);
-              } catch (RuntimeException e) {
-                return new Done(index, e);
-              }
-            });
-            running++;
+    Copying copying = new Copying(copies);
+    copying.run(deadline, fence);
+    if (copying.stop == null) {
+      return copying.bytes;
+    }
+    throw stopped(plan, copying, earlierCopies, deadline);
+  }
+
+  /** One copyAll's progress: what was copied, what may have landed, and why it stopped (null while it goes on). */
+  private final class Copying {
+    private final List<Copy> copies;
+    private final List<String> copied = new ArrayList<>();
+    private final List<String> maybeLanded = new ArrayList<>();
+    private long bytes;
+    private int next;
+    private int running;
+    private Stop stop;
+    private RuntimeException cause;
+
+    Copying(List<Copy> copies) {
+      this.copies = copies;
+    }
+
+    void run(Instant deadline, Fence fence) {
+      AtomicInteger serial = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, copies.size()), r -> {
+        Thread thread = new Thread(r, "partition-copy-" + serial.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      });
+      CompletionService<Done> completion = new ExecutorCompletionService<>(pool);
+      Instant confirmed = clock.instant();
+      try {
+        while (true) {
+          startWhileThereIsRoom(completion, deadline);
+          if (running == 0) {
+            break;
           }
-        }
-        if (running == 0) {
-          break;
-        }
-        Future<Done> finished;
-        try {
-          finished = completion.poll(CONFIRM_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          stop = stop == null ? Stop.INTERRUPTED : stop;
-          continue;
-        }
-        if (stop == null && Duration.between(confirmed, clock.instant()).compareTo(CONFIRM_EVERY) >= 0) {
+          Future<Done> finished;
           try {
-            fence.confirm("copying into the partition");
-            confirmed = clock.instant();
-          } catch (LockLostException e) {
-            stop = Stop.LOCK_LOST;
-            cause = e;
+            finished = completion.poll(CONFIRM_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            stop = stop == null ? Stop.INTERRUPTED : stop;
+            continue;
+          }
+          if (stop == null && Duration.between(confirmed, clock.instant()).compareTo(CONFIRM_EVERY) >= 0) {
+            try {
+              fence.confirm("copying into the partition");
+              confirmed = clock.instant();
+            } catch (LockLostException e) {
+              stop = Stop.LOCK_LOST;
+              cause = e;
+            }
+          }
+          if (finished != null) {
+            running--;
+            account(result(finished));
           }
         }
-        if (finished == null) {
-          continue;
-        }
-        running--;
-        Done done = result(finished);
-        Copy copy = copies.get(done.index());
-        if (done.failure() == null) {
-          copied.add(copy.target());
-          bytes += copy.bytes();
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    private void startWhileThereIsRoom(CompletionService<Done> completion, Instant deadline) {
+      while (stop == null && running < threads && next < copies.size()) {
+        if (!clock.instant().isBefore(deadline)) {
+          stop = Stop.DEADLINE;
+        } else if (Thread.interrupted()) {
+          stop = Stop.INTERRUPTED;
         } else {
-          // A copy whose answer was lost may have landed: its target is removed with the rest.
-          maybeLanded.add(copy.target());
-          if (stop == null || stop == Stop.DEADLINE || stop == Stop.INTERRUPTED) {
-            cause = cause == null ? done.failure() : cause;
-            stop = stop == null ? Stop.FAILED : stop;
-          }
-          if (cause != done.failure()) {
-            cause.addSuppressed(done.failure());
-          }
+          int index = next++;
+          Copy copy = copies.get(index);
+          completion.submit(() -> {
+            try {
+              store.copy(copy.source(), copy.target(), copy.bytes());
+              return new Done(index, null);
+            } catch (RuntimeException e) {
+              return new Done(index, e);
+            }
+          });
+          running++;
         }
       }
-    } finally {
-      pool.shutdownNow();
     }
-    if (stop == null) {
-      return bytes;
+
+    private void account(Done done) {
+      Copy copy = copies.get(done.index());
+      if (done.failure() == null) {
+        copied.add(copy.target());
+        bytes += copy.bytes();
+        return;
+      }
+      // A copy whose answer was lost may have landed: its target is removed with the rest.
+      maybeLanded.add(copy.target());
+      if (stop == null || stop == Stop.DEADLINE || stop == Stop.INTERRUPTED) {
+        cause = cause == null ? done.failure() : cause;
+        stop = stop == null ? Stop.FAILED : stop;
+      }
+      if (cause != done.failure()) {
+        cause.addSuppressed(done.failure());
+      }
     }
-    String done = copied.size() + " of " + copies.size() + " file(s)";
-    if (stop == Stop.LOCK_LOST) {
-      throw new LockLostException(cause.getMessage() + "; " + done + " were copied into " + plan.location()
+  }
+
+  /**
+   * The failure of a copyAll that stopped: unless the lease was lost, every copy it made (and every
+   * copy an earlier attempt made) is removed first, so the partition holds exactly its old objects.
+   */
+  private RuntimeException stopped(PartitionPlan plan, Copying copying, List<String> earlierCopies, Instant deadline) {
+    RuntimeException cause = copying.cause;
+    String done = copying.copied.size() + " of " + copying.copies.size() + " file(s)";
+    if (copying.stop == Stop.LOCK_LOST) {
+      return new LockLostException(cause.getMessage() + "; " + done + " were copied into " + plan.location()
           + " and are left for that build, which finishes or removes them");
     }
-    List<String> undo = new ArrayList<>(copied);
-    undo.addAll(maybeLanded);
+    List<String> undo = new ArrayList<>(copying.copied);
+    undo.addAll(copying.maybeLanded);
     // Copies an earlier attempt made before it, too: that attempt never reached the delete of the
     // old objects (it had not copied everything), so the old objects are all still there.
     undo.addAll(earlierCopies);
     Undo undone = removeCopies(plan, undo);
     String resume = rerun + " finishes the replace without a new query (state in " + plan.stateLocation() + ")";
-    PartitionBuilderException failure = switch (stop) {
+    PartitionBuilderException failure = switch (copying.stop) {
       case DEADLINE -> new PartitionBuilderException("Cannot finish replacing " + plan.month() + " before the "
           + "deadline " + deadline + ": stopped after copying " + done + "; " + undone.said() + "; " + resume);
       case INTERRUPTED -> new BuildInterruptedException("Interrupted while replacing " + plan.month()
           + ": stopped after copying " + done + "; " + undone.said() + "; " + resume);
       default -> {
-        Copy failed = copies.stream().filter(c -> maybeLanded.contains(c.target())).findFirst().orElseThrow();
+        Copy failed = copying.copies.stream().filter(c -> copying.maybeLanded.contains(c.target())).findFirst()
+            .orElseThrow();
         yield new PartitionBuilderException("Cannot replace " + plan.month() + ": copying " + failed.source()
             + " failed after " + done + "; " + undone.said() + ": " + OneLine.describe(cause), cause);
       }
@@ -347,7 +398,7 @@ final class StagedReplace {
     if (undone.failure() != null) {
       failure.addSuppressed(undone.failure());
     }
-    throw failure;
+    return failure;
   }
 
   /** What removing the copies came to, said as the partition now is. */

@@ -84,10 +84,7 @@ public record HiveDdl(
       expect("CREATE");
       accept("EXTERNAL");
       expect("TABLE");
-      if (accept("IF")) {
-        expect("NOT");
-        expect("EXISTS");
-      }
+      acceptIfNotExists();
       String database = null;
       String table = name();
       if (accept(".")) {
@@ -107,14 +104,7 @@ public record HiveDdl(
           expect("BY");
           partitions = columns();
         } else if (accept("ROW")) {
-          expect("FORMAT");
-          if (accept("SERDE")) {
-            serde = string();
-          } else {
-            expect("DELIMITED");
-            serde = LAZY_SIMPLE_SERDE;
-            serdeProperties.putAll(delimited());
-          }
+          serde = rowFormat(serdeProperties);
         } else if (accept("WITH")) {
           expect("SERDEPROPERTIES");
           serdeProperties.putAll(properties());
@@ -125,12 +115,7 @@ public record HiveDdl(
             expect("OUTPUTFORMAT");
             output = string();
           } else {
-            String format = next();
-            StoredAs stored = STORED_AS.get(format.toUpperCase(Locale.ROOT));
-            if (stored == null) {
-              throw new IllegalArgumentException("not supported locally: STORED AS " + format
-                  + " (supported: TEXTFILE, PARQUET, ORC, or INPUTFORMAT and OUTPUTFORMAT)");
-            }
+            StoredAs stored = storedAs(next());
             // What Hive (and so Glue) records for STORED AS: its SerDe unless ROW FORMAT named one.
             serde = serde.isEmpty() ? stored.serde() : serde;
             input = stored.inputFormat();
@@ -149,6 +134,34 @@ public record HiveDdl(
       return new HiveDdl(database, table, columns, partitions, serde, serdeProperties,
           Optional.ofNullable(input), Optional.ofNullable(output), Optional.ofNullable(location),
           tableProperties);
+    }
+
+    /** ROW FORMAT's SerDe; DELIMITED's clauses go into {@code serdeProperties} as Hive records them. */
+    private String rowFormat(Map<String, String> serdeProperties) {
+      expect("FORMAT");
+      if (accept("SERDE")) {
+        return string();
+      }
+      expect("DELIMITED");
+      serdeProperties.putAll(delimited());
+      return LAZY_SIMPLE_SERDE;
+    }
+
+    private void acceptIfNotExists() {
+      if (accept("IF")) {
+        expect("NOT");
+        expect("EXISTS");
+      }
+    }
+
+    /** The formats {@code STORED AS} may name here, with what Hive records for each. */
+    private static StoredAs storedAs(String format) {
+      StoredAs stored = STORED_AS.get(format.toUpperCase(Locale.ROOT));
+      if (stored == null) {
+        throw new IllegalArgumentException("not supported locally: STORED AS " + format
+            + " (supported: TEXTFILE, PARQUET, ORC, or INPUTFORMAT and OUTPUTFORMAT)");
+      }
+      return stored;
     }
 
     /**

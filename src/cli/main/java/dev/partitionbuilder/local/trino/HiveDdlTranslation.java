@@ -87,6 +87,11 @@ final class HiveDdlTranslation {
         Map.of());
 
     engine.execute("CREATE SCHEMA IF NOT EXISTS " + TrinoEngine.CATALOG + "." + quote(ddl.database()));
+    writeSchema(engine, ddl, table);
+  }
+
+  /** Writes the table's .trinoSchema into the file metastore whole, so a reader never sees half of one. */
+  private static void writeSchema(TrinoEngine engine, HiveDdl ddl, TableMetadata table) {
     Path file = engine.settings().metastoreDir().resolve(ddl.database()).resolve(ddl.table()).resolve(".trinoSchema");
     try {
       Files.createDirectories(file.getParent());

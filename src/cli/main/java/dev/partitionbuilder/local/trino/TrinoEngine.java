@@ -80,14 +80,7 @@ public final class TrinoEngine implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new ConfigException("Cannot create the local metastore directory " + settings.metastoreDir() + ": " + e, e);
     }
-    long heap = Runtime.getRuntime().maxMemory();
-    // Trino keeps memory.heap-headroom-per-node (30% of the heap) out of what queries may use.
-    long usable = heap - (long) (heap * 0.3);
-    if (settings.memoryLimitBytes().isPresent() && settings.memoryLimitBytes().getAsLong() > usable) {
-      throw new ConfigException("Cannot start the embedded Trino with a memory limit of "
-          + (settings.memoryLimitBytes().getAsLong() >> 20) + " MB: queries may use at most 70% of the JVM heap, "
-          + (usable >> 20) + " MB of " + (heap >> 20) + " MB; give a smaller limit or a larger heap (-Xmx)");
-    }
+    long usable = usableMemory(settings);
     // airlift's Logging replaces System.out and System.err with streams into its log, which
     // would put the CLI's own output (--json) among Trino's log lines: put them back after.
     PrintStream out = System.out;
@@ -137,6 +130,22 @@ public final class TrinoEngine implements AutoCloseable {
       System.setOut(out);
       System.setErr(err);
     }
+  }
+
+  /**
+   * The bytes a query may use: the memory limit, which must fit in what Trino leaves to queries of
+   * the JVM's heap, or, without one, all of that.
+   */
+  private static long usableMemory(Settings settings) {
+    long heap = Runtime.getRuntime().maxMemory();
+    // Trino keeps memory.heap-headroom-per-node (30% of the heap) out of what queries may use.
+    long usable = heap - (long) (heap * 0.3);
+    if (settings.memoryLimitBytes().isPresent() && settings.memoryLimitBytes().getAsLong() > usable) {
+      throw new ConfigException("Cannot start the embedded Trino with a memory limit of "
+          + (settings.memoryLimitBytes().getAsLong() >> 20) + " MB: queries may use at most 70% of the JVM heap, "
+          + (usable >> 20) + " MB of " + (heap >> 20) + " MB; give a smaller limit or a larger heap (-Xmx)");
+    }
+    return usable;
   }
 
   /**
