@@ -91,12 +91,6 @@ public final class AwsClients {
   }
 
   /**
-   * The one provider that applies, instead of a walk through the whole chain at every cold start.
-   * With SnapStart, Lambda serves the role's credentials from a container endpoint, not from
-   * environment variables, which a snapshot would freeze:
-   * https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-credentials
-   */
-  /**
    * {@value #S3_FORCE_PATH_STYLE}=true addresses buckets as {@code endpoint/bucket} instead of
    * {@code bucket.endpoint}: for S3-compatible endpoints given by {@code AWS_ENDPOINT_URL_S3}
    * (stand-ins, LocalStack); AWS itself needs nothing.
@@ -105,6 +99,12 @@ public final class AwsClients {
     return "true".equalsIgnoreCase(env.getOrDefault(S3_FORCE_PATH_STYLE, "false").strip());
   }
 
+  /**
+   * The one provider that applies, instead of a walk through the whole chain at every cold start.
+   * With SnapStart, Lambda serves the role's credentials from a container endpoint, not from
+   * environment variables, which a snapshot would freeze:
+   * https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-credentials
+   */
   static AwsCredentialsProvider credentials(Map<String, String> env) {
     if (env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") != null) {
       return ContainerCredentialsProvider.builder().build();
