@@ -49,12 +49,12 @@ public final class BuildMetrics {
     this.table = requireNonNull(table, "table is null");
   }
 
-  /** Metrics for the configured table, in {@code METRICS_NAMESPACE} (default {@value #DEFAULT_NAMESPACE}). */
   /** For tests of the handler that are not about metrics: the documents are built, then dropped. */
   static BuildMetrics discarding() {
     return new BuildMetrics(new DocumentEnvironment(document -> { }), DEFAULT_NAMESPACE, "discarded");
   }
 
+  /** Metrics for the configured table, in {@code METRICS_NAMESPACE} (default {@value #DEFAULT_NAMESPACE}). */
   static BuildMetrics fromEnvironment(Map<String, String> env, Config config) {
     String namespace = env.getOrDefault(METRICS_NAMESPACE, DEFAULT_NAMESPACE);
     BuildMetrics metrics = new BuildMetrics(new LambdaEnvironment(), namespace, config.database() + "." + config.destinationTable());
