@@ -6,7 +6,7 @@ import dev.partitionbuilder.aws.AthenaQueryEngine;
 import dev.partitionbuilder.aws.AwsClients;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.TableDefinition;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.local.trino.HiveDdl;
@@ -146,7 +146,7 @@ final class AwsChecks {
   }
 
   private void workgroup() {
-    String variable = Config.ATHENA_WORKGROUP + "=" + OneLine.quote(config.workgroup());
+    String variable = Config.ATHENA_WORKGROUP + "=" + SafeText.quote(config.workgroup());
     WorkGroup found;
     try {
       found = clients.athena().getWorkGroup(b -> b.workGroup(config.workgroup())).workGroup();
@@ -263,7 +263,7 @@ final class AwsChecks {
   private void list(String check, String what, String location) {
     Matcher m = S3_LOCATION.matcher(location);
     if (!m.matches()) {
-      report.fail(check, what + " " + OneLine.quote(location) + " is not an s3://bucket/prefix/ location");
+      report.fail(check, what + " " + SafeText.quote(location) + " is not an s3://bucket/prefix/ location");
       return;
     }
     String bucket = m.group(1);
@@ -329,6 +329,6 @@ final class AwsChecks {
         && service.awsErrorDetails().errorMessage() != null
         ? service.awsErrorDetails().errorMessage() : String.valueOf(e.getMessage());
     int tail = message.indexOf(" (Service: ");
-    return OneLine.of(tail < 0 ? message : message.substring(0, tail));
+    return SafeText.of(tail < 0 ? message : message.substring(0, tail));
   }
 }

@@ -1,6 +1,6 @@
 package dev.partitionbuilder.cli;
 
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -55,11 +55,11 @@ final class AwsErrors {
       if (known.cause() == e || e.getMessage() == null) {
         return doing + ": " + known.text();
       }
-      String own = OneLine.of(e.getMessage());
+      String own = SafeText.of(e.getMessage());
       if (own.contains(known.text())) {
         return own;
       }
-      String sdk = OneLine.of(known.cause().getMessage());
+      String sdk = SafeText.of(known.cause().getMessage());
       return sdk != null && own.contains(sdk) ? own.replace(sdk, known.text()) : own + ": " + known.text();
     });
   }
@@ -80,7 +80,7 @@ final class AwsErrors {
             + "and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)");
       }
       if (DENIED.contains(code)) {
-        return Optional.of("access denied (" + code + (said == null ? "" : ": " + OneLine.of(said)) + "): give "
+        return Optional.of("access denied (" + code + (said == null ? "" : ": " + SafeText.of(said)) + "): give "
             + "these credentials the permissions that `./partition-builder render --policy` lists");
       }
       return Optional.empty();
@@ -100,15 +100,15 @@ final class AwsErrors {
     }
     for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof UnknownHostException) {
-        return Optional.of("cannot reach AWS: unknown host " + OneLine.quote(t.getMessage()) + ": check AWS_REGION, "
+        return Optional.of("cannot reach AWS: unknown host " + SafeText.quote(t.getMessage()) + ": check AWS_REGION, "
             + "AWS_ENDPOINT_URL and the network");
       }
       if (t instanceof ConnectException) {
-        return Optional.of("cannot connect to AWS (" + OneLine.of(t.getMessage()) + "): check AWS_ENDPOINT_URL, "
+        return Optional.of("cannot connect to AWS (" + SafeText.of(t.getMessage()) + "): check AWS_ENDPOINT_URL, "
             + "a proxy and the network");
       }
       if (t instanceof SocketTimeoutException) {
-        return Optional.of("AWS did not answer in time (" + OneLine.of(t.getMessage()) + "): check the network and "
+        return Optional.of("AWS did not answer in time (" + SafeText.of(t.getMessage()) + "): check the network and "
             + "run again");
       }
     }

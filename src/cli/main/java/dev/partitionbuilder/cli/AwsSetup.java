@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.partitionbuilder.aws.AwsClients;
 import dev.partitionbuilder.core.ConfigException;
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -114,10 +114,10 @@ final class AwsSetup {
       Optional<String> known = AwsErrors.describe(e);
       if (profile().isPresent() && known.equals(Optional.of(AwsErrors.NO_CREDENTIALS))) {
         String name = profile().get();
-        known = Optional.of("no AWS credentials found for AWS_PROFILE=" + OneLine.quote(name) + " (check the profile "
-            + "in ~/.aws/config and ~/.aws/credentials, or run `aws sso login --profile " + OneLine.escape(name) + "`)");
+        known = Optional.of("no AWS credentials found for AWS_PROFILE=" + SafeText.quote(name) + " (check the profile "
+            + "in ~/.aws/config and ~/.aws/credentials, or run `aws sso login --profile " + SafeText.escape(name) + "`)");
       }
-      throw new ConfigException(doing + ": " + known.orElse(AwsErrors.NO_CREDENTIALS + ": " + OneLine.of(e.getMessage())),
+      throw new ConfigException(doing + ": " + known.orElse(AwsErrors.NO_CREDENTIALS + ": " + SafeText.of(e.getMessage())),
           e);
     }
     return provider;
@@ -135,7 +135,7 @@ final class AwsSetup {
         try {
           return Optional.of(new URI(url.strip()));
         } catch (URISyntaxException e) {
-          throw new ConfigException(name + "=" + OneLine.quote(url) + " is not a URL (" + e.getReason()
+          throw new ConfigException(name + "=" + SafeText.quote(url) + " is not a URL (" + e.getReason()
               + "): expected such as https://s3.eu-west-1.amazonaws.com or http://localhost:4566", e);
         }
       }

@@ -2,7 +2,7 @@ package dev.partitionbuilder.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -69,7 +69,7 @@ final class CheckReport {
   }
 
   private void line(String check, String text) {
-    out.printf(Locale.ROOT, FORMAT, check, OneLine.of(text));
+    out.printf(Locale.ROOT, FORMAT, check, SafeText.of(text));
     out.flush();
   }
 }

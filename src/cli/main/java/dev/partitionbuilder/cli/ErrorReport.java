@@ -1,6 +1,6 @@
 package dev.partitionbuilder.cli;
 
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -54,7 +54,7 @@ final class ErrorReport {
       }
     }
     if (e.getMessage() != null && !e.getMessage().isBlank()) {
-      text.append(": ").append(OneLine.of(e.getMessage()));
+      text.append(": ").append(SafeText.of(e.getMessage()));
     }
     return text.toString();
   }

@@ -1,6 +1,6 @@
 package dev.partitionbuilder.cli;
 
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import java.io.PrintWriter;
 import java.util.function.Supplier;
@@ -116,7 +116,7 @@ public final class Main {
   private static int usageError(CommandLine.ParameterException e, String[] args) {
     CommandLine line = e.getCommandLine();
     // picocli starts some of its messages with "Error: ", which the line says already.
-    String message = OneLine.of(e.getMessage()).replaceFirst("^Error: ", "");
+    String message = SafeText.of(e.getMessage()).replaceFirst("^Error: ", "");
     if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
       message += " (did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?)";
     }

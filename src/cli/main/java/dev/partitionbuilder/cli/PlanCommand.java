@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.InvalidTriggerException;
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.PartitionPlan;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.core.Trigger;
@@ -101,7 +101,7 @@ final class PlanCommand implements Callable<Integer> {
 
   private static Planned plan(JsonNode record, TriggerParser parser, TableLayout layout) {
     // Escaped: an event file can hold anything, and this goes to a terminal.
-    String id = OneLine.escape(record.path("messageId").asText("<no messageId>"));
+    String id = SafeText.escape(record.path("messageId").asText("<no messageId>"));
     JsonNode body = record.get("body");
     try {
       if (body == null || !body.isTextual()) {
@@ -230,7 +230,7 @@ final class PlanCommand implements Callable<Integer> {
 
   /** Jackson's reason and where, as "line 3, column 7", without its "[Source: REDACTED ...]" noise. */
   static String jsonProblem(JsonProcessingException e) {
-    String reason = OneLine.of(e.getOriginalMessage())
+    String reason = SafeText.of(e.getOriginalMessage())
         .replaceAll("\\[Source: [^;\\]]*(?:\\([^)]*\\))?[^;\\]]*; line: (\\d+), column: (\\d+)]", "line $1, column $2");
     JsonLocation at = e.getLocation();
     return at == null || at.getLineNr() < 0 ? reason : reason + " at line " + at.getLineNr() + ", column " + at.getColumnNr();

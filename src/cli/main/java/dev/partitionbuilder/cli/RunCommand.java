@@ -13,7 +13,7 @@ import dev.partitionbuilder.core.MonthBusyException;
 import dev.partitionbuilder.core.MonthFormat;
 import dev.partitionbuilder.core.MonthLocks;
 import dev.partitionbuilder.core.MonthPartitioning;
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.RunSummary;
@@ -381,7 +381,7 @@ final class RunCommand implements Callable<Integer> {
 
   /** A month's failure on one line (an AWS failure said shortly), its unlock command that of this run's table. */
   private String reason(PartitionBuilderException e, YearMonth month) {
-    return OneLine.of(ErrorReport.message(e)).replace(MonthBusyException.unlockCommand(month), unlockCommand(month));
+    return SafeText.of(ErrorReport.message(e)).replace(MonthBusyException.unlockCommand(month), unlockCommand(month));
   }
 
   /** Where this run may draw bars and colours: the process's terminal, less colours with --no-color. */

@@ -342,7 +342,7 @@ public record Config(
     String expected = "s3://" + bucket + "/" + prefix;
     if (!partitioning.bucket().equals(bucket) || !partitioning.root().equals(prefix)) {
       throw new ConfigException("Cannot build monthly partitions of " + destination.name() + ": its LOCATION "
-          + OneLine.quote(destination.location()) + " is not " + expected + ", where " + DST_BUCKET + " and "
+          + SafeText.quote(destination.location()) + " is not " + expected + ", where " + DST_BUCKET + " and "
           + DST_PREFIX + " let the function write");
     }
     return new TableLayout(database, sourceTable, destinationTable, "s3://" + bucket + "/", prefix, partitioning);
@@ -365,7 +365,7 @@ public record Config(
     }
     if (!GLUE_NAME.matcher(value).matches()) {
       String hint = value.equals(value.toLowerCase(java.util.Locale.ROOT))
-          ? "" : " (Glue stores names in lower case: use " + OneLine.quote(value.toLowerCase(java.util.Locale.ROOT)) + ")";
+          ? "" : " (Glue stores names in lower case: use " + SafeText.quote(value.toLowerCase(java.util.Locale.ROOT)) + ")";
       throw invalid(variable, value,
           "is not a Glue/Athena name: use 1 to 255 lowercase letters, digits and '_'" + hint);
     }
@@ -420,7 +420,7 @@ public record Config(
       }
       String partition = partitionAt(segments, i);
       if (partition != null) {
-        throw invalid(variable, value, "lies inside another table's partition (" + OneLine.quote(partition)
+        throw invalid(variable, value, "lies inside another table's partition (" + SafeText.quote(partition)
             + "): a rebuild would replace that table's files; give the table a prefix of its own");
       }
     }
@@ -442,7 +442,7 @@ public record Config(
       throw invalid(variable, value, "must be a key prefix relative to the bucket, such as cloudtrail_monthly/");
     }
     if (!value.endsWith("/")) {
-      throw invalid(variable, value, "must end with '/' (try " + OneLine.quote(value + "/") + ")");
+      throw invalid(variable, value, "must end with '/' (try " + SafeText.quote(value + "/") + ")");
     }
     for (String segment : value.substring(0, value.length() - 1).split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")
@@ -583,6 +583,6 @@ public record Config(
   }
 
   private static ConfigException invalid(String variable, String value, String why, Throwable cause) {
-    return new ConfigException(variable, OneLine.quote(value), why, cause);
+    return new ConfigException(variable, SafeText.quote(value), why, cause);
   }
 }

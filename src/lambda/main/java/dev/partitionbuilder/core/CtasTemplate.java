@@ -79,9 +79,9 @@ public final class CtasTemplate {
     try {
       return parse(Files.readString(Path.of(where), StandardCharsets.UTF_8), where);
     } catch (NoSuchFileException e) {
-      throw new ConfigException(Config.CTAS_TEMPLATE + "=" + OneLine.quote(where) + ": no such file", e);
+      throw new ConfigException(Config.CTAS_TEMPLATE + "=" + SafeText.quote(where) + ": no such file", e);
     } catch (IOException e) {
-      throw new ConfigException(Config.CTAS_TEMPLATE + "=" + OneLine.quote(where)
+      throw new ConfigException(Config.CTAS_TEMPLATE + "=" + SafeText.quote(where)
           + ": cannot read it: " + e.getMessage(), e);
     }
   }
@@ -150,9 +150,9 @@ public final class CtasTemplate {
     return Placeholders.render(sql, values);
   }
 
-  /** A value for a message, cut to {@value OneLine#QUOTE_LIMIT} characters. */
+  /** A value for a message, cut to {@value SafeText#QUOTE_LIMIT} characters. */
   private static String shorten(String value) {
-    return value.length() <= OneLine.QUOTE_LIMIT ? value : value.substring(0, OneLine.QUOTE_LIMIT - 3) + "...";
+    return value.length() <= SafeText.QUOTE_LIMIT ? value : value.substring(0, SafeText.QUOTE_LIMIT - 3) + "...";
   }
 
   /**
@@ -172,7 +172,7 @@ public final class CtasTemplate {
     if (at == 0 || !isNamePart(tokens, at)) {
       String start = code.strip();
       throw invalid(origin, "is not a CREATE TABLE ... AS statement (it starts with "
-          + OneLine.quote(start.substring(0, Math.min(start.length(), 30))) + ")" + needed);
+          + SafeText.quote(start.substring(0, Math.min(start.length(), 30))) + ")" + needed);
     }
     int first = at++;
     while (at + 1 < tokens.size() && tokens.get(at).is('.') && isNamePart(tokens, at + 1)) {
@@ -181,7 +181,7 @@ public final class CtasTemplate {
     String last = tokens.get(at - 1).text();
     if (!last.equals("{{temp_table}}") && !last.equals("\"{{temp_table}}\"")) {
       String name = code.substring(tokens.get(first).start(), tokens.get(at - 1).end());
-      throw invalid(origin, "creates " + OneLine.quote(name) + ", not {{temp_table}}" + needed);
+      throw invalid(origin, "creates " + SafeText.quote(name) + ", not {{temp_table}}" + needed);
     }
     if (!isWord(tokens, at, "WITH") || at + 1 >= tokens.size() || !tokens.get(at + 1).is('(')) {
       throw invalid(origin, "has no WITH (...) properties after the table name" + needed);

@@ -68,7 +68,7 @@ public final class MonthLocks {
         lease = MonthLock.decode(layout, month, key, object.content());
       } catch (PartitionBuilderException e) {
         return new Found(layout.location(key), object.version(), Optional.empty(),
-            Optional.of(object.content().length == 0 ? "empty" : OneLine.of(String.valueOf(e.getCause()))), false, false);
+            Optional.of(object.content().length == 0 ? "empty" : SafeText.of(String.valueOf(e.getCause()))), false, false);
       }
       return new Found(layout.location(key), object.version(),
           Optional.of(new Lease(lease.owner(), lease.holder(), lease.expiresAt())), Optional.empty(),

@@ -86,12 +86,12 @@ public final class MonthPartitioning {
     requireNonNull(table, "table is null");
     Matcher location = S3_LOCATION.matcher(table.location());
     if (!location.matches() || location.group(1).isEmpty()) {
-      throw cannot(table, "its LOCATION " + OneLine.quote(table.location()) + " is not an s3://bucket/prefix/ location");
+      throw cannot(table, "its LOCATION " + SafeText.quote(table.location()) + " is not an s3://bucket/prefix/ location");
     }
     String bucket = location.group(1);
     String root = location.group(2).isEmpty() || location.group(2).endsWith("/") ? location.group(2) : location.group(2) + "/";
     if (root.isEmpty()) {
-      throw cannot(table, "its LOCATION " + OneLine.quote(table.location())
+      throw cannot(table, "its LOCATION " + SafeText.quote(table.location())
           + " is a bucket's root: the builder keeps its _staging/, _locks/ and _state/ areas beside the partitions, "
           + "so the table needs a prefix of its own");
     }
@@ -198,7 +198,7 @@ public final class MonthPartitioning {
   private static String relativeTemplate(TableDefinition table, String bucket, String root, String template,
       List<TableDefinition.Column> columns) {
     String base = "s3://" + bucket + "/";
-    String quoted = OneLine.quote(template);
+    String quoted = SafeText.quote(template);
     if (!template.startsWith(base + root)) {
       throw cannot(table, "its storage.location.template " + quoted + " is not below its LOCATION " + base + root
           + ": the builder only writes below the table's LOCATION");
@@ -289,7 +289,7 @@ public final class MonthPartitioning {
         for (String v : listed) {
           if (!v.matches("\\d+") || Integer.parseInt(v) < min || Integer.parseInt(v) > max) {
             throw cannot(table, "its " + what + " key " + column.name() + " is projected over the values " + values
-                + " (" + prefix + "values), and " + OneLine.quote(v) + " is not a " + what + " (" + min + " to " + max + ")");
+                + " (" + prefix + "values), and " + SafeText.quote(v) + " is not a " + what + " (" + min + " to " + max + ")");
           }
         }
         Function<YearMonth, Optional<String>> find = m -> listed.stream()
@@ -298,7 +298,7 @@ public final class MonthPartitioning {
             "the values " + values + " (" + prefix + "values)", string);
       }
       default -> throw cannot(table, "its " + what + " key " + column.name() + " is projected as "
-          + (type.isEmpty() ? "nothing (no " + prefix + "type)" : OneLine.quote(type))
+          + (type.isEmpty() ? "nothing (no " + prefix + "type)" : SafeText.quote(type))
           + ": a (year, month) table needs integer or enum projections of both keys");
     }
   }
@@ -322,7 +322,7 @@ public final class MonthPartitioning {
     String type = p.getOrDefault(prefix + "type", "").strip().toLowerCase(Locale.ROOT);
     if (!type.equals("date")) {
       throw cannot(table, "its one partition key " + column.name() + " is projected as "
-          + (type.isEmpty() ? "nothing (no " + prefix + "type)" : OneLine.quote(type))
+          + (type.isEmpty() ? "nothing (no " + prefix + "type)" : SafeText.quote(type))
           + ": a table partitioned by month on one key needs a date projection with a format such as yyyy-MM");
     }
     String pattern = p.getOrDefault(prefix + "format", "").strip();
@@ -330,15 +330,15 @@ public final class MonthPartitioning {
     try {
       format = DateTimeFormatter.ofPattern(pattern, Locale.ROOT);
     } catch (IllegalArgumentException e) {
-      throw cannot(table, "its " + prefix + "format " + OneLine.quote(pattern) + " is not a date format: " + e.getMessage());
+      throw cannot(table, "its " + prefix + "format " + SafeText.quote(pattern) + " is not a date format: " + e.getMessage());
     }
     try {
       if (!namesOneMonth(format)) {
-        throw cannot(table, "its " + prefix + "format " + OneLine.quote(pattern)
+        throw cannot(table, "its " + prefix + "format " + SafeText.quote(pattern)
             + " does not name exactly one month (it needs the year and the month and nothing finer, such as yyyy-MM)");
       }
     } catch (java.time.DateTimeException e) {
-      throw cannot(table, "its " + prefix + "format " + OneLine.quote(pattern)
+      throw cannot(table, "its " + prefix + "format " + SafeText.quote(pattern)
           + " cannot format a month (it needs the year and the month and nothing finer, such as yyyy-MM): " + e.getMessage());
     }
     String rangeText = p.getOrDefault(prefix + "range", "");
@@ -393,7 +393,7 @@ public final class MonthPartitioning {
   private static long[] integerRange(TableDefinition table, String property, String value) {
     String[] ends = value.split(",");
     if (ends.length != 2) {
-      throw cannot(table, "its " + property + " " + OneLine.quote(value) + " is not two numbers such as 2013,2099");
+      throw cannot(table, "its " + property + " " + SafeText.quote(value) + " is not two numbers such as 2013,2099");
     }
     return new long[] {integer(table, property, ends[0]), integer(table, property, ends[1])};
   }
@@ -402,7 +402,7 @@ public final class MonthPartitioning {
     try {
       return Long.parseLong(value.strip());
     } catch (NumberFormatException e) {
-      throw cannot(table, "its " + property + " " + OneLine.quote(value) + " is not a whole number", e);
+      throw cannot(table, "its " + property + " " + SafeText.quote(value) + " is not a whole number", e);
     }
   }
 

@@ -126,7 +126,7 @@ public interface ObjectStore {
   static String requireDeletablePrefix(String prefix) {
     if (prefix == null || prefix.isEmpty() || !prefix.endsWith("/") || prefix.startsWith("/")) {
       throw new IllegalArgumentException(
-          "Refusing to delete under prefix " + OneLine.quote(prefix)
+          "Refusing to delete under prefix " + SafeText.quote(prefix)
               + ": a prefix must be non-empty, relative and end with '/'");
     }
     return prefix;
@@ -140,7 +140,7 @@ public interface ObjectStore {
     }
     for (String key : keys) {
       if (key == null || !key.startsWith(prefix) || key.length() == prefix.length()) {
-        throw new IllegalArgumentException("Refusing to delete " + OneLine.quote(key) + ": it is not under the prefix "
+        throw new IllegalArgumentException("Refusing to delete " + SafeText.quote(key) + ": it is not under the prefix "
             + prefix + ", so nothing was deleted");
       }
     }

@@ -6,10 +6,10 @@ package dev.partitionbuilder.core;
  */
 public class PartitionBuilderException extends RuntimeException {
   public PartitionBuilderException(String message) {
-    super(OneLine.of(message));
+    super(SafeText.of(message));
   }
 
   public PartitionBuilderException(String message, Throwable cause) {
-    super(OneLine.of(message), cause);
+    super(SafeText.of(message), cause);
   }
 }

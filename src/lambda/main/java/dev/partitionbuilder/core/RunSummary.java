@@ -82,7 +82,7 @@ public record RunSummary(
     Outcome outcome = failure instanceof MonthBusyException ? Outcome.BUSY
         : failure instanceof QueryStillRunningException ? Outcome.RUNNING
         : Outcome.FAILED;
-    String error = OneLine.of(failure.getMessage() == null ? failure.toString() : failure.getMessage());
+    String error = SafeText.of(failure.getMessage() == null ? failure.toString() : failure.getMessage());
     if (failure instanceof QueryFailedException queryFailure) {
       QueryExecution query = queryFailure.execution();
       return new RunSummary(month, requestKey, outcome, Optional.of(query.id()), OptionalLong.empty(),

@@ -93,7 +93,7 @@ public final class SqlTokens {
 
     UnterminatedException(Kind kind, String sql, int start) {
       super("unterminated " + kind.description() + " at line " + lineOf(sql, start) + ", column "
-          + columnOf(sql, start) + ": " + OneLine.quote(sql.substring(start, Math.min(sql.length(), start + 30))));
+          + columnOf(sql, start) + ": " + SafeText.quote(sql.substring(start, Math.min(sql.length(), start + 30))));
       this.kind = kind;
       this.start = start;
       this.line = lineOf(sql, start);

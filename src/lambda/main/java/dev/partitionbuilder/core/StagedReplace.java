@@ -221,7 +221,7 @@ final class StagedReplace {
       String rest = key.substring(plan.partitionPrefix().length());
       if (rest.isEmpty() || Arrays.stream(rest.split("/", -1)).anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."))) {
         throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the partition holds the object "
-            + OneLine.quote(key) + ", whose name has an empty, '.' or '..' path segment that the builder will not "
+            + SafeText.quote(key) + ", whose name has an empty, '.' or '..' path segment that the builder will not "
             + "delete (a file system would resolve it elsewhere); remove it by hand and run again: nothing was changed");
       }
     }
@@ -389,7 +389,7 @@ final class StagedReplace {
         Copy failed = copying.copies.stream().filter(c -> copying.maybeLanded.contains(c.target())).findFirst()
             .orElseThrow();
         yield new PartitionBuilderException("Cannot replace " + plan.month() + ": copying " + failed.source()
-            + " failed after " + done + "; " + undone.said() + ": " + OneLine.describe(cause), cause);
+            + " failed after " + done + "; " + undone.said() + ": " + SafeText.describe(cause), cause);
       }
     };
     if (cause != null && failure.getCause() != cause) {
@@ -423,7 +423,7 @@ final class StagedReplace {
       return new Undo("its copies were removed (" + copies.size() + " key(s)) and the previous partition is as it was",
           null);
     } catch (RuntimeException e) {
-      return new Undo("removing the copies failed too (" + OneLine.describe(e) + "), so " + plan.location() + " holds its "
+      return new Undo("removing the copies failed too (" + SafeText.describe(e) + "), so " + plan.location() + " holds its "
           + "old objects and up to " + copies.size() + " new file(s) (such as " + copies.get(0) + ") until " + rerun
           + " finishes the replace", e);
     }

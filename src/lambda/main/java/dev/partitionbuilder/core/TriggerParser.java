@@ -72,7 +72,7 @@ public final class TriggerParser {
     JsonNode root = read(body);
     if (!root.isObject()) {
       throw new InvalidTriggerException("message body must be a JSON object, got "
-          + kind(root) + " " + OneLine.quote(root.toString()));
+          + kind(root) + " " + SafeText.quote(root.toString()));
     }
     if (isEventBridgeEvent(root)) {
       return scheduledEvent(root);
@@ -113,10 +113,10 @@ public final class TriggerParser {
       return root;
     } catch (StreamConstraintsException e) {
       throw new InvalidTriggerException("message body exceeds a limit of the JSON reader (" + e.getOriginalMessage()
-          + where(e, parser) + "): " + OneLine.quote(body));
+          + where(e, parser) + "): " + SafeText.quote(body));
     } catch (JsonProcessingException e) {
       throw new InvalidTriggerException("message body is not JSON (" + e.getOriginalMessage()
-          + where(e, parser) + "): " + OneLine.quote(body));
+          + where(e, parser) + "): " + SafeText.quote(body));
     }
   }
 
@@ -147,8 +147,8 @@ public final class TriggerParser {
       } else if (token == JsonToken.END_OBJECT) {
         objects.pop();
       } else if (token == JsonToken.FIELD_NAME && !objects.peek().add(currentName())) {
-        throw new InvalidTriggerException("key " + OneLine.quote(currentName()) + " appears twice in one object (at "
-            + OneLine.quote(getParsingContext().pathAsPointer().toString())
+        throw new InvalidTriggerException("key " + SafeText.quote(currentName()) + " appears twice in one object (at "
+            + SafeText.quote(getParsingContext().pathAsPointer().toString())
             + "): give each key once, so that a message says one thing");
       }
       return token;
@@ -159,11 +159,11 @@ public final class TriggerParser {
   public YearMonth parseMonth(String text) {
     Matcher m = YEAR_MONTH.matcher(text == null ? "" : text.strip());
     if (!m.matches()) {
-      throw new InvalidTriggerException("month " + OneLine.quote(text) + " is not in the form YYYY-MM, such as 2024-03");
+      throw new InvalidTriggerException("month " + SafeText.quote(text) + " is not in the form YYYY-MM, such as 2024-03");
     }
     int month = Integer.parseInt(m.group(2));
     if (month < 1 || month > 12) {
-      throw new InvalidTriggerException("month " + OneLine.quote(text) + ": the month must be 01 to 12");
+      throw new InvalidTriggerException("month " + SafeText.quote(text) + ": the month must be 01 to 12");
     }
     return requireStarted(YearMonth.of(Integer.parseInt(m.group(1)), month));
   }

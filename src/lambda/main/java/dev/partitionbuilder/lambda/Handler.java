@@ -16,7 +16,7 @@ import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.InvalidTriggerException;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.MonthBusyException;
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryStillRunningException;
 import dev.partitionbuilder.core.RunSummary;
@@ -99,7 +99,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
     for (SQSMessage message : records) {
       // Every line logged while this record is handled carries these (JSON fields on Lambda).
       // A messageId is SQS's, but the handler is not the place to trust it: escaped wherever it is shown.
-      MDC.put(MESSAGE_ID, OneLine.escape(message.getMessageId()));
+      MDC.put(MESSAGE_ID, SafeText.escape(message.getMessageId()));
       if (context.getAwsRequestId() != null) {
         MDC.put(AWS_REQUEST_ID, context.getAwsRequestId());
       }
@@ -107,7 +107,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
         String group = isFifo(message) ? groupOf(message) : null;
         if (group != null && failedGroups.contains(group)) {
           log.warn("messageId={} not processed: an earlier message of its FIFO group {} failed in this batch",
-              OneLine.escape(message.getMessageId()), OneLine.escape(group));
+              SafeText.escape(message.getMessageId()), SafeText.escape(group));
           failures.add(new BatchItemFailure(message.getMessageId()));
           continue;
         }
@@ -128,7 +128,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
     // The messageId itself goes to the build (the lock's owner, the query token); its escaped form to
     // every line and summary, which a person reads.
     String requestKey = message.getMessageId();
-    String id = OneLine.escape(requestKey);
+    String id = SafeText.escape(requestKey);
     Trigger trigger;
     try {
       trigger = parser.parse(message.getBody());
@@ -139,7 +139,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
       // A body the parser should have rejected but could not read: a bug, but one that must fail
       // this record alone and not the batch (which Lambda would retry whole).
       log.atError().setCause(e).log("messageId={} rejected: the body could not be read: {}", id,
-          OneLine.of(String.valueOf(e)));
+          SafeText.of(String.valueOf(e)));
       return false;
     }
     MDC.put(MONTH, trigger.month().toString());
@@ -166,7 +166,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
       return notBuilt(log.atError(), trigger, id, start, e, "failed: {}", e.getMessage());
     } catch (RuntimeException e) {
       return notBuilt(log.atError().setCause(e), trigger, id, start, e, "failed unexpectedly: {}",
-          OneLine.of(String.valueOf(e)));
+          SafeText.of(String.valueOf(e)));
     }
   }
 
@@ -215,7 +215,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
       metrics.emit(run);
     } catch (RuntimeException e) {
       log.warn("messageId={} month={} the run's metrics could not be written: {}", run.requestKey(), run.month(),
-          OneLine.of(e.toString()), e);
+          SafeText.of(e.toString()), e);
     }
   }
 
@@ -226,7 +226,7 @@ public final class Handler implements RequestHandler<SQSEvent, SQSBatchResponse>
       return count == null ? 1 : Integer.parseInt(count);
     } catch (NumberFormatException e) {
       log.warn("messageId={} has an unreadable ApproximateReceiveCount {}; taking it as a redelivery",
-          OneLine.escape(message.getMessageId()), OneLine.quote(count));
+          SafeText.escape(message.getMessageId()), SafeText.quote(count));
       return 2;
     }
   }

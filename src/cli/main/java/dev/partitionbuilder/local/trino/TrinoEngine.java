@@ -3,7 +3,7 @@ package dev.partitionbuilder.local.trino;
 import static java.util.Objects.requireNonNull;
 
 import dev.partitionbuilder.core.ConfigException;
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import io.airlift.log.Level;
 import io.airlift.log.Logging;
 import io.trino.Session;
@@ -158,7 +158,7 @@ public final class TrinoEngine implements AutoCloseable {
 
   /** An exception's message on one line, its class where it has none. */
   public static String message(Throwable e) {
-    return OneLine.of(e.getMessage() == null ? e.toString() : e.getMessage());
+    return SafeText.of(e.getMessage() == null ? e.toString() : e.getMessage());
   }
 
   static Map<String, String> hiveCatalogProperties(Settings settings) {

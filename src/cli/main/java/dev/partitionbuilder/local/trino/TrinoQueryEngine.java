@@ -2,7 +2,7 @@ package dev.partitionbuilder.local.trino;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryEngine;
 import dev.partitionbuilder.core.QueryExecution;
@@ -237,7 +237,7 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
     // https://docs.aws.amazon.com/athena/latest/APIReference/API_AthenaError.html
     run.errorCategory = code.getType() == ErrorType.USER_ERROR ? 2 : 1;
     if (info.getFailureInfo() != null && !run.reason.startsWith(code.getName())) {
-      run.reason = OneLine.of(code.getName() + ": " + info.getFailureInfo().message());
+      run.reason = SafeText.of(code.getName() + ": " + info.getFailureInfo().message());
     }
     if (code.getName().startsWith("EXCEEDED_") && code.getName().contains("MEMORY")) {
       run.reason += " (locally, give the query more with --memory-limit, such as --memory-limit 2GB)";

@@ -1,7 +1,7 @@
 package dev.partitionbuilder.lambda.log;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,7 +23,7 @@ import org.slf4j.event.Level;
  * step}, {@code durationMs}, {@code queryExecutionId}, ...), numbers kept as numbers; and for an
  * exception {@code errorType}, {@code errorMessage} and {@code stackTrace}. A field never replaces
  * one before it, so an MDC entry named "message" cannot hide the message. Every string is passed
- * through {@link OneLine} (free text folded to one line, identifiers escaped), so no control
+ * through {@link SafeText} (free text folded to one line, identifiers escaped), so no control
  * character a message body or messageId brought in reaches the line, whoever logged it.
  */
 final class JsonLine {
@@ -35,18 +35,18 @@ final class JsonLine {
     fields.put("timestamp", timestamp.toString());
     fields.put("level", level.name());
     fields.put("logger", logger);
-    fields.put("message", OneLine.of(message));
+    fields.put("message", SafeText.of(message));
     if (mdc != null) {
-      new TreeMap<>(mdc).forEach((key, value) -> fields.putIfAbsent(OneLine.escape(key), OneLine.escape(value)));
+      new TreeMap<>(mdc).forEach((key, value) -> fields.putIfAbsent(SafeText.escape(key), SafeText.escape(value)));
     }
     for (KeyValuePair pair : pairs) {
       if (pair.key != null) {
-        fields.putIfAbsent(OneLine.escape(pair.key), value(pair.value));
+        fields.putIfAbsent(SafeText.escape(pair.key), value(pair.value));
       }
     }
     if (throwable != null) {
       fields.putIfAbsent("errorType", throwable.getClass().getName());
-      fields.putIfAbsent("errorMessage", OneLine.of(throwable.getMessage()));
+      fields.putIfAbsent("errorMessage", SafeText.of(throwable.getMessage()));
       fields.putIfAbsent("stackTrace", stackTrace(throwable));
     }
     try {
@@ -59,7 +59,7 @@ final class JsonLine {
   /** Numbers, booleans, strings, and maps and lists of them as JSON; anything else as its text. */
   private static Object value(Object value) {
     if (value instanceof String text) {
-      return OneLine.of(text);
+      return SafeText.of(text);
     }
     if (value == null || value instanceof Boolean || value instanceof Long
         || value instanceof Integer || value instanceof Double || value instanceof BigDecimal) {
@@ -70,7 +70,7 @@ final class JsonLine {
     }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> copy = new LinkedHashMap<>();
-      map.forEach((k, v) -> copy.put(OneLine.escape(String.valueOf(k)), value(v)));
+      map.forEach((k, v) -> copy.put(SafeText.escape(String.valueOf(k)), value(v)));
       return copy;
     }
     if (value instanceof Iterable<?> items) {
@@ -78,13 +78,13 @@ final class JsonLine {
       items.forEach(item -> copy.add(value(item)));
       return copy;
     }
-    return OneLine.of(value.toString());
+    return SafeText.of(value.toString());
   }
 
   /** The trace's lines, causes and suppressed exceptions included, as Lambda lists them: one string each. */
   private static List<String> stackTrace(Throwable throwable) {
     StringWriter text = new StringWriter();
     throwable.printStackTrace(new PrintWriter(text));
-    return text.toString().lines().skip(1).map(OneLine::of).filter(line -> !line.isEmpty()).toList();
+    return text.toString().lines().skip(1).map(SafeText::of).filter(line -> !line.isEmpty()).toList();
   }
 }

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.partitionbuilder.core.BuildSettings;
 import dev.partitionbuilder.core.CtasTemplate;
-import dev.partitionbuilder.core.OneLine;
+import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.PollPolicy;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.core.TriggerParser;
@@ -102,10 +102,10 @@ class RandomBodiesJsonLogsTest {
 
       for (SQSMessage record : records) {
         String id = record.getMessageId();
-        String why = String.format("seed %d, messageId %s, body %s", seed, OneLine.quote(id),
-            OneLine.quote(record.getBody()));
+        String why = String.format("seed %d, messageId %s, body %s", seed, SafeText.quote(id),
+            SafeText.quote(record.getBody()));
         List<JsonNode> lines = run.lines().stream()
-            .filter(line -> line.path("messageId").asText().equals(OneLine.escape(id))).toList();
+            .filter(line -> line.path("messageId").asText().equals(SafeText.escape(id))).toList();
         if (run.failed().contains(id)) {
           List<JsonNode> reasons = lines.stream()
               .filter(line -> Set.of("ERROR", "WARN").contains(line.get("level").asText())).toList();
@@ -135,7 +135,7 @@ class RandomBodiesJsonLogsTest {
       response = handler.handleRequest(event, context);
     } catch (RuntimeException | Error e) {
       throw new AssertionError("seed " + seed + ": handleRequest threw for the bodies "
-          + event.getRecords().stream().map(m -> OneLine.quote(m.getBody())).toList(), e);
+          + event.getRecords().stream().map(m -> SafeText.quote(m.getBody())).toList(), e);
     } finally {
       System.setOut(stdout);
     }
@@ -145,7 +145,7 @@ class RandomBodiesJsonLogsTest {
       try {
         json = JSON.readTree(line);
       } catch (IOException e) {
-        throw new AssertionError("seed " + seed + ": a log line that is not JSON: " + OneLine.quote(line), e);
+        throw new AssertionError("seed " + seed + ": a log line that is not JSON: " + SafeText.quote(line), e);
       }
       assertThat(json.isObject()).as("seed %d: %s", seed, line).isTrue();
       List<String> strings = new ArrayList<>();

@@ -10,11 +10,11 @@ package dev.partitionbuilder.core;
  * paragraph separators U+2028 and U+2029; as {@code \t}, {@code \n}, {@code \r}, or {@code \}{@code
  * uXXXX}. So is half a surrogate pair, which no UTF-8 line can carry (it would print as '?').
  */
-public final class OneLine {
+public final class SafeText {
   /** Longest value {@link #quote} shows, in characters. */
   static final int QUOTE_LIMIT = 80;
 
-  private OneLine() {}
+  private SafeText() {}
 
   /**
    * A message on one line: each line break, with the whitespace around it, becomes one space (a
