@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -165,20 +166,7 @@ public final class SourceMonthFiles {
 
   /** The template with the month's first (or last) value of each key, cut before the first key that takes any value. */
   private String fill(YearMonth month, boolean first) {
-    StringBuilder out = new StringBuilder();
-    Matcher m = PLACEHOLDER.matcher(template);
-    int at = 0;
-    while (m.find()) {
-      Key key = key(m.group(1));
-      List<String> values = key.values(month);
-      if (values.isEmpty()) {
-        String done = out.append(template, at, m.start()).toString();
-        return done.substring(0, done.lastIndexOf('/') + 1);
-      }
-      out.append(template, at, m.start()).append(first ? values.getFirst() : values.getLast());
-      at = m.end();
-    }
-    return out.append(template.substring(at)).toString();
+    return filled(month, (key, values) -> values.isEmpty() ? null : first ? values.getFirst() : values.getLast());
   }
 
   /**
@@ -186,17 +174,25 @@ public final class SourceMonthFiles {
    * key with more than one value for the month (or a month, written 03 or 3).
    */
   private String directory(YearMonth month) {
+    return filled(month, (key, values) -> values.size() != 1 || key.month() ? null : values.getFirst());
+  }
+
+  /**
+   * The template with the value {@code pick} takes from each key's values for the month; where it
+   * takes none, cut at the last '/' before that key.
+   */
+  private String filled(YearMonth month, BiFunction<Key, List<String>, String> pick) {
     StringBuilder out = new StringBuilder();
     Matcher m = PLACEHOLDER.matcher(template);
     int at = 0;
     while (m.find()) {
       Key key = key(m.group(1));
-      List<String> values = key.values(month);
+      String value = pick.apply(key, key.values(month));
       out.append(template, at, m.start());
-      if (values.size() != 1 || key.month()) {
+      if (value == null) {
         return out.substring(0, out.lastIndexOf("/") + 1);
       }
-      out.append(values.getFirst());
+      out.append(value);
       at = m.end();
     }
     return out.append(template.substring(at)).toString();

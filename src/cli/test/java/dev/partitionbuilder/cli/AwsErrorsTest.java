@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.partitionbuilder.testing.SavedSystemProperties;
 import dev.partitionbuilder.aws.AwsClients;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.PartitionBuilderException;
@@ -14,7 +15,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +43,7 @@ class AwsErrorsTest {
   private static final String QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/trigger";
 
   @TempDir Path dir;
-  private final Map<String, String> saved = new HashMap<>();
+  private SavedSystemProperties saved;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
@@ -53,10 +53,8 @@ class AwsErrorsTest {
         + "which the SDK reads whatever the test does").doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_PROFILE",
         "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE");
-    for (String name : SDK_PROPERTIES) {
-      saved.put(name, System.getProperty(name));
-      System.clearProperty(name);
-    }
+    saved = SavedSystemProperties.save(SDK_PROPERTIES);
+    SDK_PROPERTIES.forEach(System::clearProperty);
     System.setProperty("aws.sharedCredentialsFile", Files.writeString(dir.resolve("credentials"), "").toString());
     System.setProperty("aws.configFile", Files.writeString(dir.resolve("config"), "").toString());
     System.setProperty("aws.disableEc2Metadata", "true");
@@ -64,13 +62,9 @@ class AwsErrorsTest {
 
   @AfterEach
   void restore() {
-    saved.forEach((name, value) -> {
-      if (value == null) {
-        System.clearProperty(name);
-      } else {
-        System.setProperty(name, value);
-      }
-    });
+    if (saved != null) {
+      saved.restore();
+    }
   }
 
   private int run(String... args) {

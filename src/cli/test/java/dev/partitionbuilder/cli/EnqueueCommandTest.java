@@ -7,6 +7,7 @@ import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.withSettings;
 
+import dev.partitionbuilder.testing.SavedSystemProperties;
 import dev.partitionbuilder.core.TriggerParser;
 import dev.partitionbuilder.testing.ElasticMq;
 import java.io.PrintWriter;
@@ -15,7 +16,6 @@ import java.time.Clock;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -39,7 +39,7 @@ class EnqueueCommandTest {
           .map(YearMonth::toString).toList();
   /** The SDK reads credentials and region from system properties when the environment has none. */
   private static final List<String> SDK_PROPERTIES = List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.region");
-  private static final Map<String, String> savedProperties = new HashMap<>();
+  private static SavedSystemProperties savedProperties;
 
   private static ElasticMq sqs;
 
@@ -48,9 +48,7 @@ class EnqueueCommandTest {
 
   @BeforeAll
   static void startSqs() {
-    for (String name : SDK_PROPERTIES) {
-      savedProperties.put(name, System.getProperty(name));
-    }
+    savedProperties = SavedSystemProperties.save(SDK_PROPERTIES);
     System.setProperty("aws.accessKeyId", ElasticMq.ACCESS_KEY);
     System.setProperty("aws.secretAccessKey", ElasticMq.SECRET_KEY);
     System.setProperty("aws.region", "us-east-1");
@@ -60,13 +58,7 @@ class EnqueueCommandTest {
   @AfterAll
   static void stopSqs() {
     sqs.close();
-    savedProperties.forEach((name, value) -> {
-      if (value == null) {
-        System.clearProperty(name);
-      } else {
-        System.setProperty(name, value);
-      }
-    });
+    savedProperties.restore();
   }
 
   private int run(String... args) {
