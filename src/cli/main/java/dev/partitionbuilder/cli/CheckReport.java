@@ -20,7 +20,9 @@ final class CheckReport {
   private int failed;
   private int skipped;
 
-  /** @param trace where a failure's stack trace goes, or null for nowhere */
+  /**
+   * @param trace where a failure's stack trace goes, or null for nowhere
+   */
   CheckReport(PrintWriter out, PrintWriter trace) {
     this.out = requireNonNull(out, "out is null");
     this.trace = trace;
@@ -36,7 +38,9 @@ final class CheckReport {
     line(check, "FAIL: " + why);
   }
 
-  /** A failure whose cause is {@code e}: its message is {@code why}, its trace shown with --verbose. */
+  /**
+   * A failure whose cause is {@code e}: its message is {@code why}, its trace shown with --verbose.
+   */
   void fail(String check, String why, Throwable e) {
     fail(check, why);
     if (trace != null) {
@@ -58,12 +62,19 @@ final class CheckReport {
   void summary(boolean awsChecked) {
     String counts = String.format(Locale.ROOT, "%d ok, %d failed, %d skipped", ok, failed, skipped);
     if (failed > 0) {
-      out.println("check: " + counts + ": fix each FAIL above; a deploy with this setup would not work");
+      out.println(
+          "check: " + counts + ": fix each FAIL above; a deploy with this setup would not work");
     } else if (awsChecked) {
-      out.println("check: " + counts + ": a deploy with this setup would work (each skip says why it does not matter)");
+      out.println(
+          "check: "
+              + counts
+              + ": a deploy with this setup would work (each skip says why it does not matter)");
     } else {
-      out.println("check: " + counts + ": the configuration, the DDLs and the template are sound; "
-          + "add --aws to check the AWS side before you deploy");
+      out.println(
+          "check: "
+              + counts
+              + ": the configuration, the DDLs and the template are sound; "
+              + "add --aws to check the AWS side before you deploy");
     }
     out.flush();
   }

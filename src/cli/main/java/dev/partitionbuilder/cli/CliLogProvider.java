@@ -14,18 +14,19 @@ import org.slf4j.simple.SimpleServiceProvider;
 import org.slf4j.spi.MDCAdapter;
 
 /**
- * The CLI's SLF4J provider: slf4j-simple's text on stderr, each line about a build starting with the
- * MDC entries the shell set for it ({@code messageId=cli-... month=2024-03 step=lock took ...}), as
- * the Lambda's JSON lines carry them as fields. slf4j-simple alone keeps no MDC at all (its adapter
- * drops every entry), and the core's lines no longer name the build in their text.
+ * The CLI's SLF4J provider: slf4j-simple's text on stderr, each line about a build starting with
+ * the MDC entries the shell set for it ({@code messageId=cli-... month=2024-03 step=lock took
+ * ...}), as the Lambda's JSON lines carry them as fields. slf4j-simple alone keeps no MDC at all
+ * (its adapter drops every entry), and the core's lines no longer name the build in their text.
  *
- * <p>{@link Main#main} picks it with the {@code slf4j.provider} property rather than a services file,
- * beside which slf4j-simple's own would make SLF4J warn of two providers on every start. The tests
- * leave the property unset: wiremock's shaded SLF4J reads it too and cannot load this class.
+ * <p>{@link Main#main} picks it with the {@code slf4j.provider} property rather than a services
+ * file, beside which slf4j-simple's own would make SLF4J warn of two providers on every start. The
+ * tests leave the property unset: wiremock's shaded SLF4J reads it too and cannot load this class.
  */
 public final class CliLogProvider extends SimpleServiceProvider {
   /** The MDC entries a line starts with, in this order. */
-  private static final List<String> KEYS = List.of(PartitionBuilder.MESSAGE_ID, PartitionBuilder.MONTH);
+  private static final List<String> KEYS =
+      List.of(PartitionBuilder.MESSAGE_ID, PartitionBuilder.MONTH);
 
   private final MDCAdapter mdc = new BasicMDCAdapter();
   private ILoggerFactory loggers;
@@ -33,12 +34,13 @@ public final class CliLogProvider extends SimpleServiceProvider {
   @Override
   public void initialize() {
     super.initialize();
-    loggers = new SimpleLoggerFactory() {
-      @Override
-      protected Logger createLogger(String name) {
-        return new BuildLogger(name, mdc);
-      }
-    };
+    loggers =
+        new SimpleLoggerFactory() {
+          @Override
+          protected Logger createLogger(String name) {
+            return new BuildLogger(name, mdc);
+          }
+        };
   }
 
   @Override
@@ -51,7 +53,10 @@ public final class CliLogProvider extends SimpleServiceProvider {
     return mdc;
   }
 
-  /** A slf4j-simple logger whose lines start with {@code messageId=cli-1 month=2024-03 }, or nothing outside a build. */
+  /**
+   * A slf4j-simple logger whose lines start with {@code messageId=cli-1 month=2024-03 }, or nothing
+   * outside a build.
+   */
   private static final class BuildLogger extends SimpleLogger {
     private static final long serialVersionUID = 1L;
 
@@ -63,8 +68,8 @@ public final class CliLogProvider extends SimpleServiceProvider {
     }
 
     @Override
-    protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
-        Throwable throwable) {
+    protected void handleNormalizedLoggingCall(
+        Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
       StringBuilder line = new StringBuilder();
       for (String key : KEYS) {
         String value = mdc.get(key);

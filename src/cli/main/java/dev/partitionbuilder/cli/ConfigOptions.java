@@ -14,24 +14,29 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * The Lambda's configuration for a command: its environment variables, optionally read first from
- * a {@code --config} file of {@code NAME=VALUE} lines (the environment wins over the file).
+ * The Lambda's configuration for a command: its environment variables, optionally read first from a
+ * {@code --config} file of {@code NAME=VALUE} lines (the environment wins over the file).
  *
- * <p>Every command that reads them goes through {@link #values()}, which checks every value that
- * is set by the Lambda's own rules ({@link Config}) and the deployment files' ({@link
+ * <p>Every command that reads them goes through {@link #values()}, which checks every value that is
+ * set by the Lambda's own rules ({@link Config}) and the deployment files' ({@link
  * DeploymentFile}), whatever the command: a file one command refuses, every command refuses, with
  * the same line. Local commands may leave the values only AWS needs unset ({@link #local()}).
  */
 final class ConfigOptions {
   private final Map<String, String> env;
+
   /** The checked values, read once per command. */
   private Map<String, String> values;
+
   /** What the --config file set, for saying where a value at fault came from. */
   private Map<String, String> fromFile = Map.of();
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "NAME=VALUE lines with the Lambda's environment variables (such as examples/cloudtrail.env); "
-          + "variables set in the environment override them.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "NAME=VALUE lines with the Lambda's environment variables (such as examples/cloudtrail.env); "
+              + "variables set in the environment override them.")
   Path file;
 
   ConfigOptions(Map<String, String> env) {
@@ -49,10 +54,11 @@ final class ConfigOptions {
       fromFile = file == null ? Map.of() : readEnvFile(file);
       Map<String, String> read = new HashMap<>(fromFile);
       read.putAll(env);
-      checked(() -> {
-        Config.forLocal(read);
-        DeploymentFile.checkSet(read);
-      });
+      checked(
+          () -> {
+            Config.forLocal(read);
+            DeploymentFile.checkSet(read);
+          });
       values = read;
     }
     return new HashMap<>(values);
@@ -63,7 +69,10 @@ final class ConfigOptions {
     return load(List.of());
   }
 
-  /** The configuration, with {@code flags} over the file and the environment, each checked by its variable's rules. */
+  /**
+   * The configuration, with {@code flags} over the file and the environment, each checked by its
+   * variable's rules.
+   */
   Config load(List<Config.Flag> flags) {
     Map<String, String> values = values();
     return checked(() -> Config.fromEnvironment(values, flags));
@@ -77,7 +86,10 @@ final class ConfigOptions {
     return local(List.of());
   }
 
-  /** {@link #local()} with {@code flags} over the file and the environment, each checked by its variable's rules. */
+  /**
+   * {@link #local()} with {@code flags} over the file and the environment, each checked by its
+   * variable's rules.
+   */
   Config local(List<Config.Flag> flags) {
     Map<String, String> values = values();
     return checked(() -> Config.forLocal(values, flags));
@@ -88,7 +100,10 @@ final class ConfigOptions {
     return LocalBackend.TableNames.of(local());
   }
 
-  /** Runs {@code check}; its error says where the value at fault came from, or where to set a missing one. */
+  /**
+   * Runs {@code check}; its error says where the value at fault came from, or where to set a
+   * missing one.
+   */
   private <T> T checked(java.util.function.Supplier<T> check) {
     try {
       return check.get();
@@ -101,22 +116,29 @@ final class ConfigOptions {
       }
       String hint;
       if (env.containsKey(variable)) {
-        hint = " (from the environment" + (fromFile.containsKey(variable) ? ", which overrides " + file : "") + ")";
+        hint =
+            " (from the environment"
+                + (fromFile.containsKey(variable) ? ", which overrides " + file : "")
+                + ")";
       } else if (fromFile.containsKey(variable)) {
         hint = " (from " + file + ")";
       } else {
-        hint = file == null ? " (set the Lambda's environment variables, or pass --config FILE; "
-            + "see examples/cloudtrail.env)" : " (set it in " + file + " or the environment)";
+        hint =
+            file == null
+                ? " (set the Lambda's environment variables, or pass --config FILE; "
+                    + "see examples/cloudtrail.env)"
+                : " (set it in " + file + " or the environment)";
       }
       throw new ConfigException(e.getMessage() + hint, e);
     }
   }
 
   private void checked(Runnable check) {
-    checked(() -> {
-      check.run();
-      return null;
-    });
+    checked(
+        () -> {
+          check.run();
+          return null;
+        });
   }
 
   static Map<String, String> readEnvFile(Path file) {
@@ -124,7 +146,8 @@ final class ConfigOptions {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigException("Cannot read --config " + file + ": " + FileProblem.why(file, e), e);
+      throw new ConfigException(
+          "Cannot read --config " + file + ": " + FileProblem.why(file, e), e);
     }
     Map<String, String> values = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -137,11 +160,19 @@ final class ConfigOptions {
       }
       int eq = line.indexOf('=');
       if (eq <= 0) {
-        throw new ConfigException("--config " + file + " line " + (i + 1) + ": expected NAME=VALUE, got \"" + line + "\"");
+        throw new ConfigException(
+            "--config "
+                + file
+                + " line "
+                + (i + 1)
+                + ": expected NAME=VALUE, got \""
+                + line
+                + "\"");
       }
       String value = line.substring(eq + 1).strip();
-      if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-          || value.startsWith("'") && value.endsWith("'"))) {
+      if (value.length() >= 2
+          && (value.startsWith("\"") && value.endsWith("\"")
+              || value.startsWith("'") && value.endsWith("'"))) {
         value = value.substring(1, value.length() - 1);
       }
       values.put(line.substring(0, eq).strip(), value);

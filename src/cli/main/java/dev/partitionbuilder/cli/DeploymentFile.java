@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * The files under ddl/ and policy/ that users paste into the Athena console or IAM, rendered with
- * their own values: every {@code {{name}}} comes from one environment variable, checked by the
- * same rules as the Lambda's configuration, so nobody edits MY_BUCKET by hand.
+ * their own values: every {@code {{name}}} comes from one environment variable, checked by the same
+ * rules as the Lambda's configuration, so nobody edits MY_BUCKET by hand.
  */
 enum DeploymentFile {
   SOURCE_DDL("ddl/cloudtrail_daily.sql"),
@@ -26,26 +26,45 @@ enum DeploymentFile {
 
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
-  private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_-]{1,75}(\\.fifo)?|[A-Za-z0-9_-]{1,80}");
+  private static final Pattern QUEUE =
+      Pattern.compile("[A-Za-z0-9_-]{1,75}(\\.fifo)?|[A-Za-z0-9_-]{1,80}");
 
   /** A placeholder, the variable that fills it, and the rule its value must follow. */
   private record Value(String variable, BiConsumer<String, String> check) {}
 
-  private static final Map<String, Value> VALUES = Map.ofEntries(
-      Map.entry("database", new Value(Config.GLUE_DATABASE, Config::requireGlueName)),
-      Map.entry("source_table", new Value(Config.SRC_TABLE_NAME, Config::requireGlueName)),
-      Map.entry("destination_table", new Value(Config.DST_TABLE_NAME, Config::requireGlueName)),
-      Map.entry("destination_bucket", new Value(Config.DST_BUCKET, Config::requireBucket)),
-      Map.entry("destination_prefix", new Value(Config.DST_PREFIX, Config::requireDestinationPrefix)),
-      Map.entry("workgroup", new Value(Config.ATHENA_WORKGROUP, Config::requireWorkgroup)),
-      Map.entry("source_bucket", new Value("SRC_BUCKET", Config::requireBucket)),
-      Map.entry("source_prefix", new Value("SRC_PREFIX", Config::requirePrefix)),
-      Map.entry("results_bucket", new Value("ATHENA_RESULTS_BUCKET", Config::requireBucket)),
-      Map.entry("results_prefix", new Value("ATHENA_RESULTS_PREFIX", Config::requirePrefix)),
-      Map.entry("region", new Value("AWS_REGION", (v, x) -> pattern(v, x, REGION.pattern(), "an AWS Region such as us-east-1"))),
-      Map.entry("account_id", new Value("AWS_ACCOUNT_ID", (v, x) -> pattern(v, x, ACCOUNT.pattern(), "a 12-digit AWS account ID"))),
-      Map.entry("queue_name", new Value("TRIGGER_QUEUE_NAME", (v, x) -> pattern(v, x, QUEUE.pattern(),
-          "an SQS queue name (letters, digits, '-' and '_', optionally ending in .fifo)"))));
+  private static final Map<String, Value> VALUES =
+      Map.ofEntries(
+          Map.entry("database", new Value(Config.GLUE_DATABASE, Config::requireGlueName)),
+          Map.entry("source_table", new Value(Config.SRC_TABLE_NAME, Config::requireGlueName)),
+          Map.entry("destination_table", new Value(Config.DST_TABLE_NAME, Config::requireGlueName)),
+          Map.entry("destination_bucket", new Value(Config.DST_BUCKET, Config::requireBucket)),
+          Map.entry(
+              "destination_prefix", new Value(Config.DST_PREFIX, Config::requireDestinationPrefix)),
+          Map.entry("workgroup", new Value(Config.ATHENA_WORKGROUP, Config::requireWorkgroup)),
+          Map.entry("source_bucket", new Value("SRC_BUCKET", Config::requireBucket)),
+          Map.entry("source_prefix", new Value("SRC_PREFIX", Config::requirePrefix)),
+          Map.entry("results_bucket", new Value("ATHENA_RESULTS_BUCKET", Config::requireBucket)),
+          Map.entry("results_prefix", new Value("ATHENA_RESULTS_PREFIX", Config::requirePrefix)),
+          Map.entry(
+              "region",
+              new Value(
+                  "AWS_REGION",
+                  (v, x) -> pattern(v, x, REGION.pattern(), "an AWS Region such as us-east-1"))),
+          Map.entry(
+              "account_id",
+              new Value(
+                  "AWS_ACCOUNT_ID",
+                  (v, x) -> pattern(v, x, ACCOUNT.pattern(), "a 12-digit AWS account ID"))),
+          Map.entry(
+              "queue_name",
+              new Value(
+                  "TRIGGER_QUEUE_NAME",
+                  (v, x) ->
+                      pattern(
+                          v,
+                          x,
+                          QUEUE.pattern(),
+                          "an SQS queue name (letters, digits, '-' and '_', optionally ending in .fifo)"))));
 
   private final String resource;
 
@@ -81,8 +100,11 @@ enum DeploymentFile {
       values.put(name, given.strip());
     }
     if (!missing.isEmpty()) {
-      throw new ConfigException(resource + " needs " + String.join(", ", missing)
-          + ": set them in the environment or in a --config file");
+      throw new ConfigException(
+          resource
+              + " needs "
+              + String.join(", ", missing)
+              + ": set them in the environment or in a --config file");
     }
     return Placeholders.render(text, values);
   }

@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import java.util.Map;
 import picocli.CommandLine;
 
-/** Hands the process environment (or a test's map), and the process's signals, to the commands that take them. */
+/**
+ * Hands the process environment (or a test's map), and the process's signals, to the commands that
+ * take them.
+ */
 final class EnvironmentFactory implements CommandLine.IFactory {
   private final Map<String, String> env;
   private final Interruptions interruptions;

@@ -1,7 +1,7 @@
 package dev.partitionbuilder.cli;
 
-import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.PartitionBuilderException;
+import dev.partitionbuilder.core.SafeText;
 import java.io.PrintWriter;
 import java.util.Optional;
 
@@ -43,7 +43,10 @@ final class ErrorReport {
     return AwsErrors.message(e, "An AWS call failed").orElse(e.getMessage());
   }
 
-  /** "unexpected NullPointerException in CtasTemplate.render: ...", the class and where it came from. */
+  /**
+   * "unexpected NullPointerException in CtasTemplate.render: ...", the class and where it came
+   * from.
+   */
   private static String unexpected(Throwable e) {
     StringBuilder text = new StringBuilder("unexpected ").append(e.getClass().getSimpleName());
     for (StackTraceElement frame : e.getStackTrace()) {

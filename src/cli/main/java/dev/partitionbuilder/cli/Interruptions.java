@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What SIGINT (Ctrl-C) and SIGTERM do to a command that holds a month's lock: the thread doing the
- * work is interrupted, so the build stops its query, undoes what is safe and releases the lock;
- * the command then says what it left and exits 128 + the signal's number (130 for SIGINT, 143 for
+ * work is interrupted, so the build stops its query, undoes what is safe and releases the lock; the
+ * command then says what it left and exits 128 + the signal's number (130 for SIGINT, 143 for
  * SIGTERM, the shell's convention and what the JVM itself exits with). A second signal, or work
  * that has not unwound within {@link #UNWIND_LIMIT}, ends the process at once.
  *
@@ -58,9 +58,12 @@ final class Interruptions {
 
   /** Never signalled: for commands run inside another program, such as tests. */
   static Interruptions none() {
-    return new Interruptions(new PrintWriter(PrintWriter.nullWriter()), code -> {
-      throw new IllegalStateException("not installed, so never halts");
-    }, UNWIND_LIMIT);
+    return new Interruptions(
+        new PrintWriter(PrintWriter.nullWriter()),
+        code -> {
+          throw new IllegalStateException("not installed, so never halts");
+        },
+        UNWIND_LIMIT);
   }
 
   /** Handles SIGINT and SIGTERM in this process from now on. */
@@ -73,8 +76,10 @@ final class Interruptions {
       String name = signal.getKey();
       int exitCode = 128 + signal.getValue();
       if (Signals.register(name, () -> interruptions.received("SIG" + name, exitCode)) == null) {
-        log.info("SIG{} keeps the JVM's own handling (the process ends at once, its lock left): the JVM refused a"
-            + " handler for it", name);
+        log.info(
+            "SIG{} keeps the JVM's own handling (the process ends at once, its lock left): the JVM refused a"
+                + " handler for it",
+            name);
       }
     }
     return interruptions;
@@ -121,8 +126,11 @@ final class Interruptions {
     Work interrupted;
     synchronized (this) {
       if (signal != null) {
-        err.println("partition-builder: second " + name + ": exiting at once" + (work == null ? ""
-            : " while " + work.what() + "; " + work.ifLeft()));
+        err.println(
+            "partition-builder: second "
+                + name
+                + ": exiting at once"
+                + (work == null ? "" : " while " + work.what() + "; " + work.ifLeft()));
         err.flush();
         halt.halt(code);
         return;
@@ -145,8 +153,15 @@ final class Interruptions {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    err.println("partition-builder: " + name + ": " + interrupted.what() + " did not stop within " + limit.toSeconds()
-        + " s: exiting anyway; " + interrupted.ifLeft());
+    err.println(
+        "partition-builder: "
+            + name
+            + ": "
+            + interrupted.what()
+            + " did not stop within "
+            + limit.toSeconds()
+            + " s: exiting anyway; "
+            + interrupted.ifLeft());
     err.flush();
     halt.halt(exitCode);
   }

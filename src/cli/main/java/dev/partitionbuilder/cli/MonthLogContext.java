@@ -5,8 +5,9 @@ import dev.partitionbuilder.core.PartitionBuilder;
 import org.slf4j.MDC;
 
 /**
- * The MDC entries a shell sets around one month's build, as the Lambda's handler does, so that every
- * core log line about the month names it: CliLogProvider prints them at the start of the line.
+ * The MDC entries a shell sets around one month's build, as the Lambda's handler does, so that
+ * every core log line about the month names it: CliLogProvider prints them at the start of the
+ * line.
  */
 final class MonthLogContext implements AutoCloseable {
   private final MDC.MDCCloseable messageId;

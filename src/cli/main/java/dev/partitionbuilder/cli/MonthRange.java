@@ -18,7 +18,10 @@ final class MonthRange {
     return PARSER.parseMonth(text);
   }
 
-  /** Ten years. More in one command is more likely a typo (--from 1900-01) than a backfill, so it needs --yes. */
+  /**
+   * Ten years. More in one command is more likely a typo (--from 1900-01) than a backfill, so it
+   * needs --yes.
+   */
   static final int MAX_MONTHS = 120;
 
   /**
@@ -35,9 +38,16 @@ final class MonthRange {
     }
     long count = first.until(last, java.time.temporal.ChronoUnit.MONTHS) + 1;
     if (count > MAX_MONTHS && !yes) {
-      throw new ConfigException(String.format(java.util.Locale.ROOT, "Refusing --from %s --to %s: that is %,d months, "
-          + "more than %d (ten years): check the range, or pass --yes to %s of them", first, last, count, MAX_MONTHS,
-          action));
+      throw new ConfigException(
+          String.format(
+              java.util.Locale.ROOT,
+              "Refusing --from %s --to %s: that is %,d months, "
+                  + "more than %d (ten years): check the range, or pass --yes to %s of them",
+              first,
+              last,
+              count,
+              MAX_MONTHS,
+              action));
     }
     List<YearMonth> months = new ArrayList<>();
     for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
@@ -46,7 +56,10 @@ final class MonthRange {
     return months;
   }
 
-  /** Months in order, for a message: {@code 2024-03}, {@code 2024-01 to 2024-06}, {@code 2023-11, 2024-01 to 2024-02}. */
+  /**
+   * Months in order, for a message: {@code 2024-03}, {@code 2024-01 to 2024-06}, {@code 2023-11,
+   * 2024-01 to 2024-02}.
+   */
   static String describe(List<YearMonth> months) {
     List<String> runs = new ArrayList<>();
     int i = 0;
@@ -59,7 +72,8 @@ final class MonthRange {
       i = j + 1;
     }
     // A long list of scattered months says how many more instead of naming each.
-    return runs.size() <= 5 ? String.join(", ", runs)
+    return runs.size() <= 5
+        ? String.join(", ", runs)
         : String.join(", ", runs.subList(0, 5)) + " and " + (runs.size() - 5) + " more";
   }
 }

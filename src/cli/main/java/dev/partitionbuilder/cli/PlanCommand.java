@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.partitionbuilder.core.Config;
 import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.InvalidTriggerException;
-import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.PartitionPlan;
+import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.core.Trigger;
 import dev.partitionbuilder.core.TriggerParser;
@@ -33,17 +33,24 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** Dry run of a rebuild: the steps for a month, or for each record of an SQS event. Calls no AWS service. */
-@Command(name = "plan", mixinStandardHelpOptions = true,
+/**
+ * Dry run of a rebuild: the steps for a month, or for each record of an SQS event. Calls no AWS
+ * service.
+ */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
     header = "Prints the steps a rebuild takes, for a month or an SQS event.",
-    description = {"With --month: the steps a rebuild of that month takes, and where each object it touches lives. "
-        + "With --event: the month each record of a Lambda SQS event (as `sam local generate-event sqs "
-        + "receive-message` writes it) names and its steps, or why the Lambda would reject the record.",
-        "Calls no AWS service and needs no credentials. Exits 1 when a record would be rejected."})
+    description = {
+      "With --month: the steps a rebuild of that month takes, and where each object it touches lives. "
+          + "With --event: the month each record of a Lambda SQS event (as `sam local generate-event sqs "
+          + "receive-message` writes it) names and its steps, or why the Lambda would reject the record.",
+      "Calls no AWS service and needs no credentials. Exits 1 when a record would be rejected."
+    })
 final class PlanCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,13 +68,22 @@ final class PlanCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   What what;
 
-  @Option(names = "--destination-ddl", paramLabel = "FILE", description = "the long-lived table's DDL, which says "
-      + "where each month lives (default: " + LocalEngineOptions.DST_TABLE_DDL + " from --config, else the bundled "
-      + "ddl/cloudtrail_monthly.sql); the Lambda reads the table from Glue instead")
+  @Option(
+      names = "--destination-ddl",
+      paramLabel = "FILE",
+      description =
+          "the long-lived table's DDL, which says "
+              + "where each month lives (default: "
+              + LocalEngineOptions.DST_TABLE_DDL
+              + " from --config, else the bundled "
+              + "ddl/cloudtrail_monthly.sql); the Lambda reads the table from Glue instead")
   Path destinationDdl;
 
-  @Option(names = "--json", description = "print a JSON array on stdout, one object per month or record: "
-      + "messageId (with --event), then month, table, the places and steps, or error")
+  @Option(
+      names = "--json",
+      description =
+          "print a JSON array on stdout, one object per month or record: "
+              + "messageId (with --event), then month, table, the places and steps, or error")
   boolean json;
 
   /** What one month or record comes to: its plan, or why there is none. */
@@ -76,9 +92,14 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Config cfg = config.load();
-    TableLayout layout = cfg.layout(LocalBackend.destinationDefinition(
-        LocalEngineOptions.readableDestinationDdl(destinationDdl, config.values()), cfg.database(), cfg.destinationTable(),
-        cfg.bucket(), cfg.prefix()));
+    TableLayout layout =
+        cfg.layout(
+            LocalBackend.destinationDefinition(
+                LocalEngineOptions.readableDestinationDdl(destinationDdl, config.values()),
+                cfg.database(),
+                cfg.destinationTable(),
+                cfg.bucket(),
+                cfg.prefix()));
     TriggerParser parser = new TriggerParser(cfg.scheduleTimeZone(), Clock.systemUTC());
     List<Planned> planned = new ArrayList<>();
     if (what.month != null) {
@@ -132,9 +153,19 @@ final class PlanCommand implements Callable<Integer> {
         out.println(who + p.month() + ", the same steps as message " + earlier);
         continue;
       }
-      out.println(who + p.month() + " of " + plan.database() + "." + plan.destinationTable()
-          + (plan.projected() ? " (found by partition projection)" : " (its Glue partition " + plan.values() + ")"));
-      places(plan).forEach((name, place) -> out.println(String.format(Locale.ROOT, "  %-11s%s", name, place)));
+      out.println(
+          who
+              + p.month()
+              + " of "
+              + plan.database()
+              + "."
+              + plan.destinationTable()
+              + (plan.projected()
+                  ? " (found by partition projection)"
+                  : " (its Glue partition " + plan.values() + ")"));
+      places(plan)
+          .forEach(
+              (name, place) -> out.println(String.format(Locale.ROOT, "  %-11s%s", name, place)));
       out.println("  steps:");
       List<String> steps = steps(plan);
       for (int i = 0; i < steps.size(); i++) {
@@ -177,7 +208,10 @@ final class PlanCommand implements Callable<Integer> {
     return places;
   }
 
-  /** The steps of a rebuild in order, as PartitionBuilder takes them, each naming the {@link #places}. */
+  /**
+   * The steps of a rebuild in order, as PartitionBuilder takes them, each naming the {@link
+   * #places}.
+   */
   static List<String> steps(PartitionPlan plan) {
     List<String> steps = new ArrayList<>();
     steps.add("take the lock");
@@ -187,19 +221,28 @@ final class PlanCommand implements Callable<Integer> {
       steps.add("delete every object under staging");
       steps.add("run the CTAS, which creates the temp table at staging");
       steps.add("drop the temp table (its files stay)");
-      steps.add("if the CTAS wrote at least MIN_ROWS row(s), copy its files into the partition; "
-          + "else stop, the partition as it was");
+      steps.add(
+          "if the CTAS wrote at least MIN_ROWS row(s), copy its files into the partition; "
+              + "else stop, the partition as it was");
       steps.add("delete the partition's objects from before");
       steps.add("clear staging");
     } else {
       steps.add("delete what failed builds and expired retired builds left under the partition");
-      steps.add("run the CTAS, which creates the temp table at a new location, the partition's build-<time>-<id>/");
+      steps.add(
+          "run the CTAS, which creates the temp table at a new location, the partition's build-<time>-<id>/");
       steps.add("drop the temp table (its files stay)");
-      steps.add("if the CTAS wrote at least MIN_ROWS row(s), point the Glue partition " + plan.values() + " of \""
-          + plan.database() + "\".\"" + plan.destinationTable() + "\" at it in one catalog call; "
-          + "else stop, the partition as it was");
-      steps.add("retire the location it pointed at before (a later build deletes it once PARTITION_GRACE_SECONDS "
-          + "have passed)");
+      steps.add(
+          "if the CTAS wrote at least MIN_ROWS row(s), point the Glue partition "
+              + plan.values()
+              + " of \""
+              + plan.database()
+              + "\".\""
+              + plan.destinationTable()
+              + "\" at it in one catalog call; "
+              + "else stop, the partition as it was");
+      steps.add(
+          "retire the location it pointed at before (a later build deletes it once PARTITION_GRACE_SECONDS "
+              + "have passed)");
     }
     steps.add("release the lock");
     return steps;
@@ -211,13 +254,15 @@ final class PlanCommand implements Callable<Integer> {
     try {
       text = Files.readString(event, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigException("Cannot read the SQS event --event " + event + ": " + FileProblem.why(event, e), e);
+      throw new ConfigException(
+          "Cannot read the SQS event --event " + event + ": " + FileProblem.why(event, e), e);
     }
     JsonNode root;
     try {
       root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new ConfigException("Cannot read the SQS event --event " + event + ": it is not JSON: " + jsonProblem(e), e);
+      throw new ConfigException(
+          "Cannot read the SQS event --event " + event + ": it is not JSON: " + jsonProblem(e), e);
     }
     JsonNode records = root == null ? null : root.get("Records");
     if (records == null || !records.isArray()) {
@@ -228,11 +273,18 @@ final class PlanCommand implements Callable<Integer> {
     return list;
   }
 
-  /** Jackson's reason and where, as "line 3, column 7", without its "[Source: REDACTED ...]" noise. */
+  /**
+   * Jackson's reason and where, as "line 3, column 7", without its "[Source: REDACTED ...]" noise.
+   */
   static String jsonProblem(JsonProcessingException e) {
-    String reason = SafeText.of(e.getOriginalMessage())
-        .replaceAll("\\[Source: [^;\\]]*(?:\\([^)]*\\))?[^;\\]]*; line: (\\d+), column: (\\d+)]", "line $1, column $2");
+    String reason =
+        SafeText.of(e.getOriginalMessage())
+            .replaceAll(
+                "\\[Source: [^;\\]]*(?:\\([^)]*\\))?[^;\\]]*; line: (\\d+), column: (\\d+)]",
+                "line $1, column $2");
     JsonLocation at = e.getLocation();
-    return at == null || at.getLineNr() < 0 ? reason : reason + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    return at == null || at.getLineNr() < 0
+        ? reason
+        : reason + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
   }
 }

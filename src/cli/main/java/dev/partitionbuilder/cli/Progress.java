@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
 final class Progress {
   private static final Logger log = LoggerFactory.getLogger(Progress.class);
   static final Duration INTERVAL = Duration.ofMillis(500);
-  /** Erases the whole line the cursor is on (ECMA-48 EL 2); the carriage return after it goes to its start. */
+
+  /**
+   * Erases the whole line the cursor is on (ECMA-48 EL 2); the carriage return after it goes to its
+   * start.
+   */
   private static final String ERASE_LINE = "\033[2K\r";
 
   private final Screen screen;
@@ -57,7 +61,10 @@ final class Progress {
   /** Told by the sample writer how far it has got. */
   interface SampleBar extends Bar, SampleProgress {}
 
-  /** {@code 2024-03 sample  45% ▕█████▌      ▏ 900,000/2,000,000 events, 27 files, 81.2 MiB, 0:12 elapsed, 0:15 left}. */
+  /**
+   * {@code 2024-03 sample 45% ▕█████▌ ▏ 900,000/2,000,000 events, 27 files, 81.2 MiB, 0:12 elapsed,
+   * 0:15 left}.
+   */
   SampleBar sample(YearMonth month, long events) {
     if (!screen.bars()) {
       return new SampleBar() {
@@ -72,7 +79,8 @@ final class Progress {
     return new SampleBar() {
       @Override
       public void written(long written, int files, long bytes) {
-        bar.setExtraMessage(String.format(Locale.ROOT, "%,d files, %s", files, Summary.bytes(bytes)));
+        bar.setExtraMessage(
+            String.format(Locale.ROOT, "%,d files, %s", files, Summary.bytes(bytes)));
         bar.stepTo(written);
       }
 
@@ -84,9 +92,9 @@ final class Progress {
   }
 
   /**
-   * {@code 2024-03  37% ▕████▍       ▏ 45/120 splits, 1,234,567 rows, 120.3 MiB read, 0:08 elapsed, 0:13 left}:
-   * the query running now, read every interval from {@code query} (empty between queries, when the
-   * bar stays as it was).
+   * {@code 2024-03 37% ▕████▍ ▏ 45/120 splits, 1,234,567 rows, 120.3 MiB read, 0:08 elapsed, 0:13
+   * left}: the query running now, read every interval from {@code query} (empty between queries,
+   * when the bar stays as it was).
    */
   Bar month(YearMonth month, Supplier<Optional<QueryProgress>> query) {
     if (!screen.bars()) {
@@ -94,37 +102,61 @@ final class Progress {
     }
     ProgressBar bar = bar(month.toString(), -1, " splits");
     bar.setExtraMessage("starting");
-    ScheduledFuture<?> polling = poller().scheduleAtFixedRate(() -> {
-      try {
-        query.get().ifPresent(q -> {
-          bar.setExtraMessage(String.format(Locale.ROOT, "%,d rows, %s read", q.rowsRead(), Summary.bytes(q.bytesRead())));
-          bar.maxHint(q.totalSplits());
-          bar.stepTo(q.completedSplits());
-        });
-      } catch (RuntimeException e) {
-        // The bar stands still; the build goes on. Thrown out of here, the executor would stop polling silently.
-        log.info("Cannot read the progress of {}'s query: {}", month, e.toString(), e);
-      }
-    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> polling =
+        poller()
+            .scheduleAtFixedRate(
+                () -> {
+                  try {
+                    query
+                        .get()
+                        .ifPresent(
+                            q -> {
+                              bar.setExtraMessage(
+                                  String.format(
+                                      Locale.ROOT,
+                                      "%,d rows, %s read",
+                                      q.rowsRead(),
+                                      Summary.bytes(q.bytesRead())));
+                              bar.maxHint(q.totalSplits());
+                              bar.stepTo(q.completedSplits());
+                            });
+                  } catch (RuntimeException e) {
+                    // The bar stands still; the build goes on. Thrown out of here, the executor
+                    // would stop polling silently.
+                    log.info("Cannot read the progress of {}'s query: {}", month, e.toString(), e);
+                  }
+                },
+                0,
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
     return () -> {
       polling.cancel(false);
       bar.close();
     };
   }
 
-  /** {@code 2024-03: building on Athena, 1:12}: work whose progress cannot be told, and its time so far. */
+  /**
+   * {@code 2024-03: building on Athena, 1:12}: work whose progress cannot be told, and its time so
+   * far.
+   */
   Bar status(String what) {
     if (!screen.bars()) {
       return () -> {};
     }
-    ProgressBar bar = builder(what)
-        .setRenderer((state, width) -> trim(state.getTaskName() + ", " + clock(state.getTotalElapsed()), width))
-        .build();
+    ProgressBar bar =
+        builder(what)
+            .setRenderer(
+                (state, width) ->
+                    trim(state.getTaskName() + ", " + clock(state.getTotalElapsed()), width))
+            .build();
     return bar::close;
   }
 
   private ProgressBar bar(String task, long max, String unit) {
-    return builder(task).setInitialMax(max).setRenderer(new CountRenderer(unit, screen.unicode(), screen.err())).build();
+    return builder(task)
+        .setInitialMax(max)
+        .setRenderer(new CountRenderer(unit, screen.unicode(), screen.err()))
+        .build();
   }
 
   private ProgressBarBuilder builder(String task) {
@@ -139,11 +171,13 @@ final class Progress {
 
   private synchronized ScheduledExecutorService poller() {
     if (poller == null) {
-      poller = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "progress");
-        thread.setDaemon(true);
-        return thread;
-      });
+      poller =
+          Executors.newSingleThreadScheduledExecutor(
+              task -> {
+                Thread thread = new Thread(task, "progress");
+                thread.setDaemon(true);
+                return thread;
+              });
     }
     return poller;
   }
@@ -151,7 +185,8 @@ final class Progress {
   /** {@code 0:42}, {@code 12:05}, {@code 1:02:03}. */
   static String clock(Duration d) {
     long s = d.toSeconds();
-    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
         : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
   }
 
@@ -159,7 +194,10 @@ final class Progress {
     return line.length() <= width ? line : line.substring(0, Math.max(0, width));
   }
 
-  /** Where the bar library draws: the command's stderr, one line redrawn in place, erased at the end. */
+  /**
+   * Where the bar library draws: the command's stderr, one line redrawn in place, erased at the
+   * end.
+   */
   private final class Line implements ProgressBarConsumer {
     @Override
     public int getMaxRenderedLength() {
@@ -191,9 +229,10 @@ final class Progress {
   }
 
   /**
-   * {@code task  45% ▕█████▌      ▏ 900,000/2,000,000 events, 27 files, 81.2 MiB, 0:12 elapsed, 0:15 left}:
-   * the bar at least {@value #MIN_BAR} columns wide, and on a narrow terminal the time taken, then
-   * the extra message, then the time left left out, in that order, so the line never wraps.
+   * {@code task 45% ▕█████▌ ▏ 900,000/2,000,000 events, 27 files, 81.2 MiB, 0:12 elapsed, 0:15
+   * left}: the bar at least {@value #MIN_BAR} columns wide, and on a narrow terminal the time
+   * taken, then the extra message, then the time left left out, in that order, so the line never
+   * wraps.
    */
   static final class CountRenderer implements ProgressBarRenderer {
     static final int MIN_BAR = 10;
@@ -213,13 +252,22 @@ final class Progress {
     public String render(ProgressState progress, int width) {
       boolean known = !progress.isIndefinite() && progress.getMax() > 0;
       double done = known ? Math.min(1, (double) progress.getCurrent() / progress.getMax()) : 0;
-      String head = progress.getTaskName() + " " + (known ? String.format(Locale.ROOT, "%3d%%", (int) (done * 100)) : "    ");
-      String ratio = String.format(Locale.ROOT, "%,d/%s%s", progress.getCurrent(),
-          known ? String.format(Locale.ROOT, "%,d", progress.getMax()) : "?", unit);
+      String head =
+          progress.getTaskName()
+              + " "
+              + (known ? String.format(Locale.ROOT, "%3d%%", (int) (done * 100)) : "    ");
+      String ratio =
+          String.format(
+              Locale.ROOT,
+              "%,d/%s%s",
+              progress.getCurrent(),
+              known ? String.format(Locale.ROOT, "%,d", progress.getMax()) : "?",
+              unit);
       String extra = progress.getExtraMessage().isEmpty() ? "" : ", " + progress.getExtraMessage();
       String elapsed = ", " + clock(progress.getTotalElapsed()) + " elapsed";
       String left = timeLeft(progress).map(d -> ", " + clock(d) + " left").orElse("");
-      for (String tail : List.of(ratio + extra + elapsed + left, ratio + extra + left, ratio + left, ratio)) {
+      for (String tail :
+          List.of(ratio + extra + elapsed + left, ratio + extra + left, ratio + left, ratio)) {
         int bar = width - head.length() - tail.length() - 4;
         if (bar >= MIN_BAR) {
           return head + " " + bar(done, bar) + " " + tail;
@@ -228,7 +276,7 @@ final class Progress {
       return trim(head + " " + ratio, width);
     }
 
-    /** {@code ▕████▌     ▏}, or {@code [====>     ]} where Unicode cannot be written. */
+    /** {@code ▕████▌ ▏}, or {@code [====> ]} where Unicode cannot be written. */
     private String bar(double done, int width) {
       int eighths = (int) (done * width * 8);
       int full = eighths / 8;
@@ -246,7 +294,11 @@ final class Progress {
       if (progress.isIndefinite() || progress.getMax() <= 0 || done <= 0) {
         return Optional.empty();
       }
-      return Optional.of(progress.getElapsedAfterStart().dividedBy(done).multipliedBy(progress.getMax() - progress.getCurrent()));
+      return Optional.of(
+          progress
+              .getElapsedAfterStart()
+              .dividedBy(done)
+              .multipliedBy(progress.getMax() - progress.getCurrent()));
     }
   }
 }

@@ -17,44 +17,73 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Writes a month of sample CloudTrail files for local mode; needs no configuration and no AWS. */
-@Command(name = "sample", mixinStandardHelpOptions = true,
+@Command(
+    name = "sample",
+    mixinStandardHelpOptions = true,
     header = "Writes a month of sample CloudTrail events for local runs.",
-    description = {"Writes a month of made-up, realistic CloudTrail events, replacing that month's files and touching "
-        + "no other month's. The same month, count and seed always give the same bytes. Layouts:",
-        "  daily: as the bundled source table reads them, DIR/YYYY/MM/DD/*.json.gz, gzipped NDJSON with a few "
-        + "malformed lines;",
-        "  raw-cloudtrail: as CloudTrail delivers them, DIR/AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/"
-        + "<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<random>.json.gz, each file one {\"Records\":[...]} "
-        + "object of the events delivered in one hour, under the day of its delivery (so the month's last events "
-        + "partly sit in the next month's first day; see examples/raw-cloudtrail/)."})
+    description = {
+      "Writes a month of made-up, realistic CloudTrail events, replacing that month's files and touching "
+          + "no other month's. The same month, count and seed always give the same bytes. Layouts:",
+      "  daily: as the bundled source table reads them, DIR/YYYY/MM/DD/*.json.gz, gzipped NDJSON with a few "
+          + "malformed lines;",
+      "  raw-cloudtrail: as CloudTrail delivers them, DIR/AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/"
+          + "<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<random>.json.gz, each file one {\"Records\":[...]} "
+          + "object of the events delivered in one hour, under the day of its delivery (so the month's last events "
+          + "partly sit in the next month's first day; see examples/raw-cloudtrail/)."
+    })
 final class SampleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--month", required = true, paramLabel = "YYYY-MM", description = "the month, such as 2024-03")
+  @Option(
+      names = "--month",
+      required = true,
+      paramLabel = "YYYY-MM",
+      description = "the month, such as 2024-03")
   String month;
 
-  @Option(names = "--events", paramLabel = "N", defaultValue = "" + SampleData.DEFAULT_EVENTS,
-      description = "well-formed events to write (default: ${DEFAULT-VALUE}); malformed lines come on top")
+  @Option(
+      names = "--events",
+      paramLabel = "N",
+      defaultValue = "" + SampleData.DEFAULT_EVENTS,
+      description =
+          "well-formed events to write (default: ${DEFAULT-VALUE}); malformed lines come on top")
   int events;
 
-  @Option(names = "--source", paramLabel = "DIR", description = "where to write: the source table's root, holding the "
-      + "YYYY/ directories (default: local/cloudtrail_daily), or with raw-cloudtrail the bucket's, holding AWSLogs/ "
-      + "(default: local/cloudtrail_raw)")
+  @Option(
+      names = "--source",
+      paramLabel = "DIR",
+      description =
+          "where to write: the source table's root, holding the "
+              + "YYYY/ directories (default: local/cloudtrail_daily), or with raw-cloudtrail the bucket's, holding AWSLogs/ "
+              + "(default: local/cloudtrail_raw)")
   Path source;
 
-  @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "daily",
+  @Option(
+      names = "--layout",
+      paramLabel = "LAYOUT",
+      defaultValue = "daily",
       description = "daily or raw-cloudtrail (default: ${DEFAULT-VALUE})")
   String layout;
 
-  @Option(names = "--account", paramLabel = "ID", defaultValue = RawCloudTrailSample.DEFAULT_ACCOUNT,
+  @Option(
+      names = "--account",
+      paramLabel = "ID",
+      defaultValue = RawCloudTrailSample.DEFAULT_ACCOUNT,
       description = "raw-cloudtrail: the account in the path (default: ${DEFAULT-VALUE})")
   String account;
 
-  @Option(names = "--region", paramLabel = "REGION", defaultValue = RawCloudTrailSample.DEFAULT_REGION,
-      description = "raw-cloudtrail: the region in the path; every event goes there (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--region",
+      paramLabel = "REGION",
+      defaultValue = RawCloudTrailSample.DEFAULT_REGION,
+      description =
+          "raw-cloudtrail: the region in the path; every event goes there (default: ${DEFAULT-VALUE})")
   String region;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "42",
       description = "seed of the generator (default: ${DEFAULT-VALUE})")
   long seed;
 
@@ -79,9 +108,19 @@ final class SampleCommand implements Callable<Integer> {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     Path dir = source.resolve(MonthFormat.path(ym));
-    spec.commandLine().getOut().println(String.format(Locale.ROOT,
-        "%s: %,d lines (%,d malformed) in %,d files, %,d bytes, %.1f s, in %s",
-        summary.month(), summary.lines(), summary.malformedLines(), summary.files(), summary.bytes(), seconds, dir));
+    spec.commandLine()
+        .getOut()
+        .println(
+            String.format(
+                Locale.ROOT,
+                "%s: %,d lines (%,d malformed) in %,d files, %,d bytes, %.1f s, in %s",
+                summary.month(),
+                summary.lines(),
+                summary.malformedLines(),
+                summary.files(),
+                summary.bytes(),
+                seconds,
+                dir));
     return 0;
   }
 
@@ -101,10 +140,20 @@ final class SampleCommand implements Callable<Integer> {
       throw new ConfigException("--" + e.getMessage(), e);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    spec.commandLine().getOut().println(String.format(Locale.ROOT,
-        "%s: %,d events (%,d of them delivered in %s) in %,d files, %,d bytes, %.1f s, in %s",
-        summary.month(), summary.records(), summary.deliveredNextMonth(), ym.plusMonths(1), summary.files(),
-        summary.bytes(), seconds, summary.directory()));
+    spec.commandLine()
+        .getOut()
+        .println(
+            String.format(
+                Locale.ROOT,
+                "%s: %,d events (%,d of them delivered in %s) in %,d files, %,d bytes, %.1f s, in %s",
+                summary.month(),
+                summary.records(),
+                summary.deliveredNextMonth(),
+                ym.plusMonths(1),
+                summary.files(),
+                summary.bytes(),
+                seconds,
+                summary.directory()));
     return 0;
   }
 }

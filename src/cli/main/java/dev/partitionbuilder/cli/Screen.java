@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the CLI may draw where: progress bars on stderr only when stderr is a terminal, colours on
- * a stream only when it is a terminal and neither {@code --no-color} nor {@code NO_COLOR}
+ * What the CLI may draw where: progress bars on stderr only when stderr is a terminal, colours on a
+ * stream only when it is a terminal and neither {@code --no-color} nor {@code NO_COLOR}
  * (https://no-color.org) turned them off. Anything else gets plain lines.
  *
  * @param errTerminal stderr is a terminal that moves its cursor (not {@code TERM=dumb})
@@ -25,12 +25,14 @@ import org.slf4j.LoggerFactory;
  * @param width stderr's width in columns now (it can change while a bar is drawn)
  * @param charset what stderr writes: the bars' blocks are Unicode where it can write them
  */
-record Screen(boolean errTerminal, boolean outTerminal, boolean colour, IntSupplier width, Charset charset) {
+record Screen(
+    boolean errTerminal, boolean outTerminal, boolean colour, IntSupplier width, Charset charset) {
   private static final Logger log = LoggerFactory.getLogger(Screen.class);
   private static final int DEFAULT_WIDTH = 80;
 
   /** Plain lines everywhere: for output that is not a terminal, such as a test's writers. */
-  static final Screen PLAIN = new Screen(false, false, false, () -> DEFAULT_WIDTH, StandardCharsets.UTF_8);
+  static final Screen PLAIN =
+      new Screen(false, false, false, () -> DEFAULT_WIDTH, StandardCharsets.UTF_8);
 
   Screen {
     requireNonNull(width, "width is null");
@@ -65,24 +67,40 @@ record Screen(boolean errTerminal, boolean outTerminal, boolean colour, IntSuppl
       terminal = TerminalProvider.load("ffm");
     } catch (Exception | LinkageError e) {
       // Such as a JVM started without --enable-native-access: the run works, only without bars.
-      log.info("No progress bars or colours: cannot tell whether stderr is a terminal ({})", e.toString());
+      log.info(
+          "No progress bars or colours: cannot tell whether stderr is a terminal ({})",
+          e.toString());
       return PLAIN;
     }
-    return of(terminal.isSystemStream(SystemStream.Error), terminal.isSystemStream(SystemStream.Output), env, () -> {
-      int columns = terminal.systemStreamWidth(SystemStream.Error);
-      return columns >= 20 ? columns : DEFAULT_WIDTH;
-    }, System.err.charset());
+    return of(
+        terminal.isSystemStream(SystemStream.Error),
+        terminal.isSystemStream(SystemStream.Output),
+        env,
+        () -> {
+          int columns = terminal.systemStreamWidth(SystemStream.Error);
+          return columns >= 20 ? columns : DEFAULT_WIDTH;
+        },
+        System.err.charset());
   }
 
   /**
    * Streams that are terminals or not, as {@code env} has them: {@code TERM=dumb} moves no cursor
    * (no bars, no colours), a {@code NO_COLOR} that is set and not empty turns colours off.
    */
-  static Screen of(boolean errTerminal, boolean outTerminal, Map<String, String> env, IntSupplier width,
+  static Screen of(
+      boolean errTerminal,
+      boolean outTerminal,
+      Map<String, String> env,
+      IntSupplier width,
       Charset charset) {
     boolean dumb = "dumb".equals(env.get("TERM"));
     String noColor = env.get("NO_COLOR");
-    return new Screen(errTerminal && !dumb, outTerminal && !dumb, noColor == null || noColor.isEmpty(), width, charset);
+    return new Screen(
+        errTerminal && !dumb,
+        outTerminal && !dumb,
+        noColor == null || noColor.isEmpty(),
+        width,
+        charset);
   }
 
   Screen withoutColour() {
@@ -122,7 +140,8 @@ record Screen(boolean errTerminal, boolean outTerminal, boolean colour, IntSuppl
     }
 
     private String paint(String text, int colour) {
-      return on && !text.isEmpty() ? new AttributedString(text, AttributedStyle.DEFAULT.foreground(colour)).toAnsi()
+      return on && !text.isEmpty()
+          ? new AttributedString(text, AttributedStyle.DEFAULT.foreground(colour)).toAnsi()
           : text;
     }
   }

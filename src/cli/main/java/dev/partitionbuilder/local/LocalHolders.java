@@ -25,7 +25,8 @@ final class LocalHolders implements LockHolders {
 
   static LocalHolders ofThisProcess() {
     ProcessHandle me = ProcessHandle.current();
-    return new LocalHolders(host().flatMap(host -> startOf(me).map(start -> new Holder(host, me.pid(), start))));
+    return new LocalHolders(
+        host().flatMap(host -> startOf(me).map(start -> new Holder(host, me.pid(), start))));
   }
 
   @Override
@@ -55,7 +56,9 @@ final class LocalHolders implements LockHolders {
     try {
       return Optional.of(InetAddress.getLocalHost().getHostName());
     } catch (UnknownHostException e) {
-      log.warn("Cannot name this host ({}): local locks will only run out, as in the Lambda", e.getMessage());
+      log.warn(
+          "Cannot name this host ({}): local locks will only run out, as in the Lambda",
+          e.getMessage());
       return Optional.empty();
     }
   }

@@ -10,17 +10,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,40 +37,40 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A directory standing in for the destination bucket: the key {@code a/b/c} is the file
- * {@code root/a/b/c}. Prefixes match keys as strings, exactly as in S3, so the prefix
- * {@code 2024/03/} never reaches {@code 2024/030/}.
+ * A directory standing in for the destination bucket: the key {@code a/b/c} is the file {@code
+ * root/a/b/c}. Prefixes match keys as strings, exactly as in S3, so the prefix {@code 2024/03/}
+ * never reaches {@code 2024/030/}.
  *
  * <p>Nothing is half-written under a key, even when the process is killed ({@code kill -9}) or the
  * disk fills: {@link #copy}, {@link #write}, {@link #replaceIfMatch} and {@link #createIfAbsent}
  * write a temporary sibling, {@code .<name>.<copy|write|create>-<16 hex digits>}, force it to disk,
  * and only then give it the key's name in one step (a rename, or a hard link for the create), then
- * force the directory. A temporary file is never a key: {@link #list} skips it, and
- * {@link #deleteAll} and {@link #deleteKeys} remove the strays a killed process left under what
- * they delete. (So a key whose file name has that form is invisible here; S3 allows it.)
+ * force the directory. A temporary file is never a key: {@link #list} skips it, and {@link
+ * #deleteAll} and {@link #deleteKeys} remove the strays a killed process left under what they
+ * delete. (So a key whose file name has that form is invisible here; S3 allows it.)
  *
  * <p>What the conditional calls guarantee. {@link #createIfAbsent} is atomic wherever the file
- * system's hard link is (it fails when the name exists). {@link #replaceIfMatch} and
- * {@link #deleteIfMatch} compare and then write or delete while holding a lock: a monitor per root
- * within this JVM, and an exclusive {@link FileLock} across processes on the hidden file
- * {@value #CONDITION_LOCK} at the root. So they are atomic with each other, between threads and
- * between processes that open the same directory, as far as its file system honours such locks
- * (local file systems do). A replace renames a new file over the old, so the key is never absent in between and no
- * {@code createIfAbsent} slips in. Plain {@link #write} and {@link #deleteKeys} take no lock: a
+ * system's hard link is (it fails when the name exists). {@link #replaceIfMatch} and {@link
+ * #deleteIfMatch} compare and then write or delete while holding a lock: a monitor per root within
+ * this JVM, and an exclusive {@link FileLock} across processes on the hidden file {@value
+ * #CONDITION_LOCK} at the root. So they are atomic with each other, between threads and between
+ * processes that open the same directory, as far as its file system honours such locks (local file
+ * systems do). A replace renames a new file over the old, so the key is never absent in between and
+ * no {@code createIfAbsent} slips in. Plain {@link #write} and {@link #deleteKeys} take no lock: a
  * delete racing a replace of the same key may see the replace recreate the file. A version is the
  * SHA-256 of the file's bytes.
  *
  * <p>That lock file stays, one empty file per warehouse, in the warehouse (nothing is left in the
- * JVM's temporary directory): deleting it safely would need a check,
- * after locking, that its path still names the locked file, and Java can make that check only by
- * opening the path again, which releases the lock (a {@link FileLock} is a POSIX record lock, held
- * by the process and dropped when any descriptor of the file closes; see {@link FileLock}).
+ * JVM's temporary directory): deleting it safely would need a check, after locking, that its path
+ * still names the locked file, and Java can make that check only by opening the path again, which
+ * releases the lock (a {@link FileLock} is a POSIX record lock, held by the process and dropped
+ * when any descriptor of the file closes; see {@link FileLock}).
  *
- * <p>S3 has no directories, so none is left behind that only held what a delete removed, up to
- * the root; a writer whose directory is removed under it makes it again.
+ * <p>S3 has no directories, so none is left behind that only held what a delete removed, up to the
+ * root; a writer whose directory is removed under it makes it again.
  *
- * <p>Threads: every method may be called from several threads at once; temporary names are
- * random and created exclusively, so two copies never share one.
+ * <p>Threads: every method may be called from several threads at once; temporary names are random
+ * and created exclusively, so two copies never share one.
  */
 public final class LocalObjectStore implements ObjectStore {
   /**
@@ -82,16 +82,23 @@ public final class LocalObjectStore implements ObjectStore {
 
   /** One per root: two stores on one directory in one JVM must wait for each other, not fail. */
   private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
+
   /** The name of a temporary sibling: the key's file name, what is being written, a random. */
-  private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.(?:copy|write|create)-[0-9a-f]{16}");
+  private static final Pattern TEMPORARY =
+      Pattern.compile("\\.(.+)\\.(?:copy|write|create)-[0-9a-f]{16}");
+
   /** A writer retries when its directory was tidied away or its random name taken, this often. */
   private static final int ATTEMPTS = 20;
+
   /** Windows cannot open a directory as a channel, so it cannot force one to disk. */
-  private static final boolean FORCE_DIRECTORIES = !System.getProperty("os.name", "").startsWith("Windows");
+  private static final boolean FORCE_DIRECTORIES =
+      !System.getProperty("os.name", "").startsWith("Windows");
 
   private final Path root;
+
   /** The file the conditional calls lock, one per root and machine. */
   private final Path conditionLock;
+
   /** Creates the file under a key from a finished temporary one; replaced in tests to fail it. */
   private final Publisher createPublisher;
 
@@ -106,7 +113,9 @@ public final class LocalObjectStore implements ObjectStore {
     this.conditionLock = this.root.resolve(CONDITION_LOCK);
   }
 
-  /** {@link Files#createLink}'s shape: make {@code target} name the file {@code temporary} names. */
+  /**
+   * {@link Files#createLink}'s shape: make {@code target} name the file {@code temporary} names.
+   */
   interface Publisher {
     void link(Path target, Path temporary) throws IOException;
   }
@@ -125,13 +134,16 @@ public final class LocalObjectStore implements ObjectStore {
       } catch (NoSuchFileException e) {
         // deleted since it was listed: S3 would not list it either
       } catch (IOException e) {
-        throw new PartitionBuilderException("Cannot read the size of " + file + ": " + e.getMessage(), e);
+        throw new PartitionBuilderException(
+            "Cannot read the size of " + file + ": " + e.getMessage(), e);
       }
     }
     return objects;
   }
 
-  /** Also removes the temporary files a killed writer left under the prefix; they are not counted. */
+  /**
+   * Also removes the temporary files a killed writer left under the prefix; they are not counted.
+   */
   @Override
   public int deleteAll(String prefix) {
     ObjectStore.requireDeletablePrefix(prefix);
@@ -143,8 +155,14 @@ public final class LocalObjectStore implements ObjectStore {
       } catch (NoSuchFileException e) {
         // already gone: deleting twice is fine
       } catch (IOException e) {
-        throw new PartitionBuilderException("Cannot delete " + file + " (" + deleted
-            + " file(s) deleted before it): " + e.getMessage(), e);
+        throw new PartitionBuilderException(
+            "Cannot delete "
+                + file
+                + " ("
+                + deleted
+                + " file(s) deleted before it): "
+                + e.getMessage(),
+            e);
       }
     }
     Path top = root.resolve(prefix);
@@ -156,9 +174,9 @@ public final class LocalObjectStore implements ObjectStore {
   }
 
   /**
-   * Copies into a temporary sibling of the target, forces it to disk and renames it over the
-   * target in one step, so a reader, a resumed build or {@link #isCopyOf} finds the old file or
-   * the whole copy, also after {@code kill -9}.
+   * Copies into a temporary sibling of the target, forces it to disk and renames it over the target
+   * in one step, so a reader, a resumed build or {@link #isCopyOf} finds the old file or the whole
+   * copy, also after {@code kill -9}.
    */
   @Override
   public void copy(String sourceKey, String targetKey) {
@@ -166,20 +184,25 @@ public final class LocalObjectStore implements ObjectStore {
     Path target = file(targetKey);
     try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
       FileTime began = FileTime.from(Instant.now());
-      publish(target, "copy", out -> {
-        long size = in.size();
-        for (long at = 0; at < size; ) {
-          long sent = in.transferTo(at, size - at, out);
-          if (sent <= 0) {
-            throw new IOException(source + " ended after " + at + " of " + size + " bytes");
-          }
-          at += sent;
-        }
-      });
+      publish(
+          target,
+          "copy",
+          out -> {
+            long size = in.size();
+            for (long at = 0; at < size; ) {
+              long sent = in.transferTo(at, size - at, out);
+              if (sent <= 0) {
+                throw new IOException(source + " ended after " + at + " of " + size + " bytes");
+              }
+              at += sent;
+            }
+          });
       deleteStrayCopiesOf(target, began);
     } catch (NoSuchFileException e) {
-      String missing = source.toString().equals(e.getFile()) ? source + " does not exist" : e.toString();
-      throw new PartitionBuilderException("Cannot copy " + source + " to " + target + ": " + missing, e);
+      String missing =
+          source.toString().equals(e.getFile()) ? source + " does not exist" : e.toString();
+      throw new PartitionBuilderException(
+          "Cannot copy " + source + " to " + target + ": " + missing, e);
     } catch (IOException e) {
       throw new PartitionBuilderException("Cannot copy " + source + " to " + target + ": " + e, e);
     }
@@ -193,19 +216,22 @@ public final class LocalObjectStore implements ObjectStore {
     try {
       BasicFileAttributes copy = Files.readAttributes(file, BasicFileAttributes.class);
       BasicFileAttributes original = Files.readAttributes(source, BasicFileAttributes.class);
-      return copy.isRegularFile() && original.isRegularFile() && copy.size() == original.size()
+      return copy.isRegularFile()
+          && original.isRegularFile()
+          && copy.size() == original.size()
           && Files.mismatch(file, source) == -1L;
     } catch (NoSuchFileException e) {
       return false;
     } catch (IOException e) {
-      throw new PartitionBuilderException("Cannot compare " + file + " with " + source + ": " + e, e);
+      throw new PartitionBuilderException(
+          "Cannot compare " + file + " with " + source + ": " + e, e);
     }
   }
 
   /**
-   * The content is written and forced to disk under a temporary name, then given the key's name
-   * by a hard link, which fails when the name exists: the key never names a short or empty file,
-   * and a full disk or any other failure leaves neither the key nor the temporary file.
+   * The content is written and forced to disk under a temporary name, then given the key's name by
+   * a hard link, which fails when the name exists: the key never names a short or empty file, and a
+   * full disk or any other failure leaves neither the key nor the temporary file.
    */
   @Override
   public boolean createIfAbsent(String key, byte[] content) {
@@ -233,8 +259,10 @@ public final class LocalObjectStore implements ObjectStore {
         deleteAfterFailure(temporary, e);
         removeEmptyParents(file.getParent(), e);
       }
-      throw new PartitionBuilderException((created ? "Created " + file + " but cannot finish: " : "Cannot create " + file + ": ")
-          + e, e);
+      throw new PartitionBuilderException(
+          (created ? "Created " + file + " but cannot finish: " : "Cannot create " + file + ": ")
+              + e,
+          e);
     }
   }
 
@@ -290,8 +318,14 @@ public final class LocalObjectStore implements ObjectStore {
   private static Path createTemporary(Path file, String what) throws IOException {
     IOException last = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Path temporary = file.resolveSibling("." + file.getFileName() + "." + what + "-"
-          + String.format(Locale.ROOT, "%016x", ThreadLocalRandom.current().nextLong()));
+      Path temporary =
+          file.resolveSibling(
+              "."
+                  + file.getFileName()
+                  + "."
+                  + what
+                  + "-"
+                  + String.format(Locale.ROOT, "%016x", ThreadLocalRandom.current().nextLong()));
       try {
         Files.createDirectories(file.getParent());
         return Files.createFile(temporary);
@@ -322,8 +356,8 @@ public final class LocalObjectStore implements ObjectStore {
     try {
       Files.deleteIfExists(stray);
     } catch (IOException e) {
-      throw new PartitionBuilderException("Cannot delete the temporary file " + stray
-          + " a killed writer left: " + e, e);
+      throw new PartitionBuilderException(
+          "Cannot delete the temporary file " + stray + " a killed writer left: " + e, e);
     }
   }
 
@@ -364,14 +398,17 @@ public final class LocalObjectStore implements ObjectStore {
     requireNonNull(content, "content is null");
     requireNonNull(version, "version is null");
     Path file = file(key);
-    return underConditionLock("replace", file, () -> {
-      Optional<byte[]> current = readFile(file);
-      if (current.isEmpty() || !Sha256.hex(current.get()).equals(version)) {
-        return false;
-      }
-      publish(file, "write", out -> writeFully(out, content));
-      return true;
-    });
+    return underConditionLock(
+        "replace",
+        file,
+        () -> {
+          Optional<byte[]> current = readFile(file);
+          if (current.isEmpty() || !Sha256.hex(current.get()).equals(version)) {
+            return false;
+          }
+          publish(file, "write", out -> writeFully(out, content));
+          return true;
+        });
   }
 
   /** Directories the delete leaves empty go with the file (S3 has none), up to the root. */
@@ -379,14 +416,18 @@ public final class LocalObjectStore implements ObjectStore {
   public boolean deleteIfMatch(String key, String version) {
     requireNonNull(version, "version is null");
     Path file = file(key);
-    boolean deleted = underConditionLock("delete", file, () -> {
-      Optional<byte[]> current = readFile(file);
-      if (current.isEmpty() || !Sha256.hex(current.get()).equals(version)) {
-        return false;
-      }
-      Files.delete(file);
-      return true;
-    });
+    boolean deleted =
+        underConditionLock(
+            "delete",
+            file,
+            () -> {
+              Optional<byte[]> current = readFile(file);
+              if (current.isEmpty() || !Sha256.hex(current.get()).equals(version)) {
+                return false;
+              }
+              Files.delete(file);
+              return true;
+            });
     if (deleted) {
       removeEmptyParents(file.getParent());
     }
@@ -399,16 +440,16 @@ public final class LocalObjectStore implements ObjectStore {
   }
 
   /**
-   * Runs {@code conditional} holding the root's monitor in this JVM and an exclusive lock on
-   * {@link #conditionLock} across processes. The monitor is needed as well: a JVM that asks twice
-   * for one file's lock is refused ({@code OverlappingFileLockException}), not made to wait.
+   * Runs {@code conditional} holding the root's monitor in this JVM and an exclusive lock on {@link
+   * #conditionLock} across processes. The monitor is needed as well: a JVM that asks twice for one
+   * file's lock is refused ({@code OverlappingFileLockException}), not made to wait.
    */
   private boolean underConditionLock(String what, Path file, Conditional conditional) {
     synchronized (MONITORS.computeIfAbsent(root, r -> new Object())) {
       try {
         Files.createDirectories(root);
-        try (FileChannel channel = FileChannel.open(conditionLock, StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE)) {
+        try (FileChannel channel =
+            FileChannel.open(conditionLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
           FileLock lock = channel.lock();
           try {
             return conditional.run();
@@ -417,7 +458,8 @@ public final class LocalObjectStore implements ObjectStore {
           }
         }
       } catch (IOException e) {
-        throw new PartitionBuilderException("Cannot " + what + " " + file + " if unchanged: " + e, e);
+        throw new PartitionBuilderException(
+            "Cannot " + what + " " + file + " if unchanged: " + e, e);
       }
     }
   }
@@ -436,8 +478,16 @@ public final class LocalObjectStore implements ObjectStore {
         Files.deleteIfExists(file(key));
         deleted++;
       } catch (IOException e) {
-        throw new PartitionBuilderException("Cannot delete " + file(key) + " (" + deleted + " of " + checked.size()
-            + " key(s) deleted before it): " + e, e);
+        throw new PartitionBuilderException(
+            "Cannot delete "
+                + file(key)
+                + " ("
+                + deleted
+                + " of "
+                + checked.size()
+                + " key(s) deleted before it): "
+                + e,
+            e);
       }
     }
     deleteStraysOf(checked);
@@ -447,8 +497,8 @@ public final class LocalObjectStore implements ObjectStore {
 
   /**
    * The unfinished copies onto {@code file} that a killed process left, now that a copy onto it has
-   * finished: only those last written before this copy began, so a copy of the same key running
-   * at the same time keeps its own.
+   * finished: only those last written before this copy began, so a copy of the same key running at
+   * the same time keeps its own.
    */
   private void deleteStrayCopiesOf(Path file, FileTime began) throws IOException {
     String prefix = "." + file.getFileName() + ".copy-";
@@ -473,30 +523,39 @@ public final class LocalObjectStore implements ObjectStore {
     Map<Path, Set<String>> names = new HashMap<>();
     for (String key : keys) {
       Path file = file(key);
-      names.computeIfAbsent(file.getParent(), d -> new HashSet<>()).add(file.getFileName().toString());
+      names
+          .computeIfAbsent(file.getParent(), d -> new HashSet<>())
+          .add(file.getFileName().toString());
     }
-    names.forEach((dir, deletedNames) -> {
-      try (Stream<Path> entries = Files.list(dir)) {
-        for (Path entry : entries.toList()) {
-          Matcher temporary = TEMPORARY.matcher(entry.getFileName().toString());
-          if (temporary.matches() && deletedNames.contains(temporary.group(1))) {
-            deleteStray(entry);
+    names.forEach(
+        (dir, deletedNames) -> {
+          try (Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : entries.toList()) {
+              Matcher temporary = TEMPORARY.matcher(entry.getFileName().toString());
+              if (temporary.matches() && deletedNames.contains(temporary.group(1))) {
+                deleteStray(entry);
+              }
+            }
+          } catch (NoSuchFileException e) {
+            // the directory is gone, and with it any stray
+          } catch (IOException e) {
+            throw new PartitionBuilderException(
+                "Cannot list " + dir + " for temporary files a killed writer left: " + e, e);
           }
-        }
-      } catch (NoSuchFileException e) {
-        // the directory is gone, and with it any stray
-      } catch (IOException e) {
-        throw new PartitionBuilderException("Cannot list " + dir + " for temporary files a killed writer left: " + e, e);
-      }
-    });
+        });
   }
 
   /** The file of one key; a key that would leave the root (through "..") is refused. */
   private Path file(String key) {
     requireNonNull(key, "key is null");
     Path file = root.resolve(key).normalize();
-    if (key.isEmpty() || key.startsWith("/") || key.endsWith("/") || !file.startsWith(root) || file.equals(root)) {
-      throw new IllegalArgumentException("Key " + "'" + key + "'" + " does not name a file under the store's root " + root);
+    if (key.isEmpty()
+        || key.startsWith("/")
+        || key.endsWith("/")
+        || !file.startsWith(root)
+        || file.equals(root)) {
+      throw new IllegalArgumentException(
+          "Key " + "'" + key + "'" + " does not name a file under the store's root " + root);
     }
     return file;
   }
@@ -535,37 +594,39 @@ public final class LocalObjectStore implements ObjectStore {
       return;
     }
     try {
-      Files.walkFileTree(start, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-          directories.add(dir);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          start,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+              directories.add(dir);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-          if (attributes.isRegularFile()) {
-            files.add(file);
-          }
-          return FileVisitResult.CONTINUE;
-        }
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+              if (attributes.isRegularFile()) {
+                files.add(file);
+              }
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-          if (e instanceof NoSuchFileException) {
-            return FileVisitResult.CONTINUE;
-          }
-          throw e;
-        }
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+              if (e instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+              }
+              throw e;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          if (e != null && !(e instanceof NoSuchFileException)) {
-            throw e;
-          }
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+              if (e != null && !(e instanceof NoSuchFileException)) {
+                throw e;
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw new PartitionBuilderException("Cannot list " + start + ": " + e, e);
     }
@@ -575,7 +636,10 @@ public final class LocalObjectStore implements ObjectStore {
     return root.relativize(file).toString().replace('\\', '/');
   }
 
-  /** S3 has no directories: leave none behind under {@code top} that only held deleted files, nor above it. */
+  /**
+   * S3 has no directories: leave none behind under {@code top} that only held deleted files, nor
+   * above it.
+   */
   private void removeEmptyDirectories(Path top) {
     List<Path> directories = new ArrayList<>();
     visit(top, new ArrayList<>(), directories);
@@ -593,7 +657,9 @@ public final class LocalObjectStore implements ObjectStore {
   /** {@code dir} and each parent up to (not including) the root, as long as they are empty. */
   private void removeEmptyParents(Path dir) {
     try {
-      for (Path at = dir; at != null && at.startsWith(root) && !at.equals(root); at = at.getParent()) {
+      for (Path at = dir;
+          at != null && at.startsWith(root) && !at.equals(root);
+          at = at.getParent()) {
         if (!removeIfEmpty(at)) {
           return;
         }
@@ -603,7 +669,10 @@ public final class LocalObjectStore implements ObjectStore {
     }
   }
 
-  /** As {@link #removeEmptyParents(Path)} after a failed write: a failure to tidy joins {@code failure}. */
+  /**
+   * As {@link #removeEmptyParents(Path)} after a failed write: a failure to tidy joins {@code
+   * failure}.
+   */
   private void removeEmptyParents(Path dir, Exception failure) {
     try {
       removeEmptyParents(dir);

@@ -15,23 +15,23 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.function.BiFunction;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SequencedSet;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Which files below a source table's local root hold a month, as the table's DDL lays them out:
- * its {@code storage.location.template} (else Hive-style {@code key=value/} directories), with a
- * key named {@code year} and one named {@code month}, or a date key ({@code projection.<key>.type
- * = date}), taking the month's values, and every other key (a day, a region) any value. The
- * bundled source table's month is {@code YYYY/MM/}; a table with {@code dt=yyyy-MM-dd} days has
- * the month's days. A table none of whose keys names the month cannot tell ({@link #known()}).
+ * Which files below a source table's local root hold a month, as the table's DDL lays them out: its
+ * {@code storage.location.template} (else Hive-style {@code key=value/} directories), with a key
+ * named {@code year} and one named {@code month}, or a date key ({@code projection.<key>.type =
+ * date}), taking the month's values, and every other key (a day, a region) any value. The bundled
+ * source table's month is {@code YYYY/MM/}; a table with {@code dt=yyyy-MM-dd} days has the month's
+ * days. A table none of whose keys names the month cannot tell ({@link #known()}).
  *
  * <p>As Hive and Trino, a file or directory whose name starts with {@code .} or {@code _} is not
  * the table's.
@@ -61,7 +61,8 @@ public final class SourceMonthFiles {
       // A format finer than a day (yyyy/MM/dd/HH) steps by hours; any other by days.
       boolean hourly = !format.format(start).equals(format.format(start.plusHours(1)));
       SequencedSet<String> values = new LinkedHashSet<>();
-      for (LocalDateTime t = start; t.isBefore(m.plusMonths(1).atDay(1).atStartOfDay());
+      for (LocalDateTime t = start;
+          t.isBefore(m.plusMonths(1).atDay(1).atStartOfDay());
           t = hourly ? t.plusHours(1) : t.plusDays(1)) {
         values.add(format.format(t));
       }
@@ -75,7 +76,9 @@ public final class SourceMonthFiles {
         return "0?" + m.getMonthValue();
       }
       List<String> values = values(m);
-      return values.isEmpty() ? "[^/]+" : values.stream().map(Pattern::quote).collect(Collectors.joining("|", "(?:", ")"));
+      return values.isEmpty()
+          ? "[^/]+"
+          : values.stream().map(Pattern::quote).collect(Collectors.joining("|", "(?:", ")"));
     }
   }
 
@@ -96,7 +99,8 @@ public final class SourceMonthFiles {
   public static SourceMonthFiles of(HiveDdl ddl) {
     requireNonNull(ddl, "ddl is null");
     Map<String, String> p = ddl.tableProperties();
-    boolean projected = "true".equalsIgnoreCase(p.getOrDefault("projection.enabled", "false").strip());
+    boolean projected =
+        "true".equalsIgnoreCase(p.getOrDefault("projection.enabled", "false").strip());
     String template;
     String location = ddl.location().orElse("");
     String storage = p.get("storage.location.template");
@@ -109,7 +113,8 @@ public final class SourceMonthFiles {
       template = t.length() <= base.length() ? "" : t.substring(base.length());
     } else {
       StringBuilder hive = new StringBuilder();
-      ddl.partitionColumns().forEach(c -> hive.append(c.name()).append("=${").append(c.name()).append("}/"));
+      ddl.partitionColumns()
+          .forEach(c -> hive.append(c.name()).append("=${").append(c.name()).append("}/"));
       template = hive.toString();
     }
     if (!template.isEmpty() && !template.endsWith("/")) {
@@ -119,14 +124,23 @@ public final class SourceMonthFiles {
     for (HiveDdl.Column column : ddl.partitionColumns()) {
       String name = column.name();
       Optional<DateTimeFormatter> date = Optional.empty();
-      if (projected && "date".equalsIgnoreCase(p.getOrDefault("projection." + name + ".type", "").strip())) {
+      if (projected
+          && "date".equalsIgnoreCase(p.getOrDefault("projection." + name + ".type", "").strip())) {
         date = formatter(p.get("projection." + name + ".format"));
       }
-      keys.add(new Key(name, date, date.isEmpty() && name.equalsIgnoreCase("year"),
-          date.isEmpty() && name.equalsIgnoreCase("month")));
+      keys.add(
+          new Key(
+              name,
+              date,
+              date.isEmpty() && name.equalsIgnoreCase("year"),
+              date.isEmpty() && name.equalsIgnoreCase("month")));
     }
-    boolean known = keys.stream().anyMatch(Key::namesTheMonth)
-        && PLACEHOLDER.matcher(template).results().allMatch(r -> keys.stream().anyMatch(k -> k.name().equals(r.group(1))));
+    boolean known =
+        keys.stream().anyMatch(Key::namesTheMonth)
+            && PLACEHOLDER
+                .matcher(template)
+                .results()
+                .allMatch(r -> keys.stream().anyMatch(k -> k.name().equals(r.group(1))));
     return new SourceMonthFiles(known ? template : "", known ? keys : List.of());
   }
 
@@ -140,12 +154,16 @@ public final class SourceMonthFiles {
       var unused = format.format(LocalDateTime.of(2024, 3, 1, 0, 0));
       return Optional.of(format);
     } catch (IllegalArgumentException | DateTimeException e) {
-      // Not a format this can follow: the local engine says what is wrong with it when it reads the table.
+      // Not a format this can follow: the local engine says what is wrong with it when it reads the
+      // table.
       return Optional.empty();
     }
   }
 
-  /** Whether the table's layout says where a month's files are; if not, only the whole root can be looked at. */
+  /**
+   * Whether the table's layout says where a month's files are; if not, only the whole root can be
+   * looked at.
+   */
   public boolean known() {
     return !keys.isEmpty();
   }
@@ -164,9 +182,14 @@ public final class SourceMonthFiles {
     return first.equals(last) ? base + first : base + first + " to " + base + last;
   }
 
-  /** The template with the month's first (or last) value of each key, cut before the first key that takes any value. */
+  /**
+   * The template with the month's first (or last) value of each key, cut before the first key that
+   * takes any value.
+   */
   private String fill(YearMonth month, boolean first) {
-    return filled(month, (key, values) -> values.isEmpty() ? null : first ? values.getFirst() : values.getLast());
+    return filled(
+        month,
+        (key, values) -> values.isEmpty() ? null : first ? values.getFirst() : values.getLast());
   }
 
   /**
@@ -174,7 +197,8 @@ public final class SourceMonthFiles {
    * key with more than one value for the month (or a month, written 03 or 3).
    */
   private String directory(YearMonth month) {
-    return filled(month, (key, values) -> values.size() != 1 || key.month() ? null : values.getFirst());
+    return filled(
+        month, (key, values) -> values.size() != 1 || key.month() ? null : values.getFirst());
   }
 
   /**
@@ -207,10 +231,13 @@ public final class SourceMonthFiles {
     Matcher m = PLACEHOLDER.matcher(template);
     int at = 0;
     while (m.find()) {
-      regex.append(Pattern.quote(template.substring(at, m.start()))).append(key(m.group(1)).regex(month));
+      regex
+          .append(Pattern.quote(template.substring(at, m.start())))
+          .append(key(m.group(1)).regex(month));
       at = m.end();
     }
-    return Pattern.compile(regex.append(Pattern.quote(template.substring(at))).append(".+").toString());
+    return Pattern.compile(
+        regex.append(Pattern.quote(template.substring(at))).append(".+").toString());
   }
 
   /**
@@ -235,7 +262,9 @@ public final class SourceMonthFiles {
       return false;
     }
     try (Stream<Path> paths = Files.walk(start)) {
-      return paths.filter(Files::isRegularFile).map(path -> relative(root, path))
+      return paths
+          .filter(Files::isRegularFile)
+          .map(path -> relative(root, path))
           .anyMatch(path -> !hidden(path) && (pattern == null || pattern.matcher(path).matches()));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + start + ": " + e.getMessage(), e);

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
-/** Random values and choices for the sample data; every one draws from the caller's seeded generator. */
+/**
+ * Random values and choices for the sample data; every one draws from the caller's seeded
+ * generator.
+ */
 final class RandomValues {
   private static final char[] UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
   private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -58,7 +61,12 @@ final class RandomValues {
 
   /** A public-looking IPv4 address whose first octet is one of {@code firstOctets}. */
   static String ipv4(SplittableRandom r, int[] firstOctets) {
-    return firstOctets[r.nextInt(firstOctets.length)] + "." + (1 + r.nextInt(254)) + "." + r.nextInt(256) + "."
+    return firstOctets[r.nextInt(firstOctets.length)]
+        + "."
+        + (1 + r.nextInt(254))
+        + "."
+        + r.nextInt(256)
+        + "."
         + (1 + r.nextInt(254));
   }
 
@@ -78,7 +86,8 @@ final class RandomValues {
 
     Weighted<T> add(double weight, T item) {
       if (weight <= 0) {
-        throw new IllegalArgumentException("weight must be positive, got " + weight + " for " + item);
+        throw new IllegalArgumentException(
+            "weight must be positive, got " + weight + " for " + item);
       }
       if (items.size() == cumulative.length) {
         cumulative = Arrays.copyOf(cumulative, cumulative.length * 2);

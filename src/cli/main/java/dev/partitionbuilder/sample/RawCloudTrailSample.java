@@ -34,7 +34,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * A month of the same made-up events as {@link SampleData}, laid out as CloudTrail delivers them:
- * {@code root/AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<random>.json.gz},
+ * {@code
+ * root/AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<random>.json.gz},
  * each file one JSON object {@code {"Records":[...]}} holding the events delivered in one hour.
  *
  * <p>A file sits under the day it was delivered, not the day of its events: most events are
@@ -51,7 +52,8 @@ public final class RawCloudTrailSample {
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
   private static final JsonFactory JSON = new JsonFactory();
-  private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'", Locale.ROOT);
+  private static final DateTimeFormatter FILE_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'", Locale.ROOT);
   private static final double LATE_RATE = 0.03;
   private static final int MAX_DELAY_SECONDS = 12 * 3600;
 
@@ -62,21 +64,39 @@ public final class RawCloudTrailSample {
    * @param deliveredNextMonth those of them in files delivered in the next month
    * @param directory the region's directory, holding the {@code YYYY/} directories
    */
-  public record Summary(YearMonth month, long records, long deliveredNextMonth, int files, long bytes, Path directory) {}
+  public record Summary(
+      YearMonth month,
+      long records,
+      long deliveredNextMonth,
+      int files,
+      long bytes,
+      Path directory) {}
 
   private RawCloudTrailSample() {}
 
-  /** The region's directory under {@code root}, the bucket's stand-in, as CloudTrail lays it out. */
+  /**
+   * The region's directory under {@code root}, the bucket's stand-in, as CloudTrail lays it out.
+   */
   static Path regionDirectory(Path root, String account, String region) {
     return root.resolve("AWSLogs").resolve(account).resolve("CloudTrail").resolve(region);
   }
 
-  static Summary generate(Path root, YearMonth month, int events, long seed, String account, String region) {
+  static Summary generate(
+      Path root, YearMonth month, int events, long seed, String account, String region) {
     return generate(root, month, events, seed, account, region, SampleProgress.NONE);
   }
 
-  /** As {@link #generate(Path, YearMonth, int, long, String, String)}, telling {@code progress} how far it has got. */
-  public static Summary generate(Path root, YearMonth month, int events, long seed, String account, String region,
+  /**
+   * As {@link #generate(Path, YearMonth, int, long, String, String)}, telling {@code progress} how
+   * far it has got.
+   */
+  public static Summary generate(
+      Path root,
+      YearMonth month,
+      int events,
+      long seed,
+      String account,
+      String region,
       SampleProgress progress) {
     requireNonNull(root, "root is null");
     requireNonNull(progress, "progress is null");
@@ -85,21 +105,31 @@ public final class RawCloudTrailSample {
       throw new IllegalArgumentException("events must be 0 or more, got " + events);
     }
     if (!ACCOUNT.matcher(account).matches()) {
-      throw new IllegalArgumentException("account \"" + account + "\" is not a 12-digit AWS account ID");
+      throw new IllegalArgumentException(
+          "account \"" + account + "\" is not a 12-digit AWS account ID");
     }
     if (!REGION.matcher(region).matches()) {
-      throw new IllegalArgumentException("region \"" + region + "\" is not an AWS Region such as us-east-1");
+      throw new IllegalArgumentException(
+          "region \"" + region + "\" is not an AWS Region such as us-east-1");
     }
     Path dir = regionDirectory(root, account, region);
-    Path staging = dir.resolveSibling("." + region + ".generating-" + Long.toHexString(System.nanoTime()));
+    Path staging =
+        dir.resolveSibling("." + region + ".generating-" + Long.toHexString(System.nanoTime()));
     try {
       Files.createDirectories(staging);
-      Summary summary = new Writer(month, events, seed, account, region, progress).write(staging, dir);
+      Summary summary =
+          new Writer(month, events, seed, account, region, progress).write(staging, dir);
       replace(dir, staging, month);
       return summary;
     } catch (IOException | UncheckedIOException e) {
-      throw new PartitionBuilderException("Cannot write sample raw CloudTrail files for " + month + " under " + dir
-          + ": " + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot write sample raw CloudTrail files for "
+              + month
+              + " under "
+              + dir
+              + ": "
+              + e.getMessage(),
+          e);
     } finally {
       try {
         SampleData.deleteRecursively(staging);
@@ -109,7 +139,10 @@ public final class RawCloudTrailSample {
     }
   }
 
-  /** Deletes the month's old files (its days and the next month's first days), then moves the new ones in. */
+  /**
+   * Deletes the month's old files (its days and the next month's first days), then moves the new
+   * ones in.
+   */
   private static void replace(Path dir, Path staging, YearMonth month) throws IOException {
     for (YearMonth m : List.of(month, month.plusMonths(1))) {
       Path monthDir = dir.resolve(MonthFormat.path(m));
@@ -137,10 +170,13 @@ public final class RawCloudTrailSample {
 
   /** The month of a CloudTrail file's first record, or empty when it is not such a file. */
   static java.util.Optional<YearMonth> firstRecordMonth(Path file) {
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(file)); JsonParser p = JSON.createParser(in)) {
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(file));
+        JsonParser p = JSON.createParser(in)) {
       while (p.nextToken() != null) {
-        if (p.currentToken() == JsonToken.FIELD_NAME && p.currentName().equals("eventTime")
-            && p.nextToken() == JsonToken.VALUE_STRING && p.getText().length() >= 7) {
+        if (p.currentToken() == JsonToken.FIELD_NAME
+            && p.currentName().equals("eventTime")
+            && p.nextToken() == JsonToken.VALUE_STRING
+            && p.getText().length() >= 7) {
           return java.util.Optional.of(YearMonth.parse(p.getText().substring(0, 7)));
         }
       }
@@ -164,12 +200,19 @@ public final class RawCloudTrailSample {
     private int files;
     private long bytes;
 
-    Writer(YearMonth month, int events, long seed, String account, String region, SampleProgress progress) {
+    Writer(
+        YearMonth month,
+        int events,
+        long seed,
+        String account,
+        String region,
+        SampleProgress progress) {
       this.month = month;
       this.progress = progress;
       this.events = events;
       // Another stream than the NDJSON sample's, so the two layouts are not one month twice.
-      this.random = new SplittableRandom(seed * 1_000_033L + month.getYear() * 12L + month.getMonthValue());
+      this.random =
+          new SplittableRandom(seed * 1_000_033L + month.getYear() * 12L + month.getMonthValue());
       this.event = new SampleEvent(new Actors(seed), random);
       this.account = account;
       this.region = region;
@@ -195,7 +238,8 @@ public final class RawCloudTrailSample {
           if (delivered >= nextMonthStart) {
             nextMonth++;
           }
-          open.computeIfAbsent(delivered / 3600, hour -> create(staging, hour)).add(json.toString());
+          open.computeIfAbsent(delivered / 3600, hour -> create(staging, hour))
+              .add(json.toString());
           if (++written % SampleData.PROGRESS_EVERY == 0) {
             progress.written(written, files, bytes);
           }
@@ -209,19 +253,39 @@ public final class RawCloudTrailSample {
     }
 
     private long delay() {
-      return random.nextDouble() < LATE_RATE ? 900 + random.nextInt(MAX_DELAY_SECONDS - 900) : 60 + random.nextInt(840);
+      return random.nextDouble() < LATE_RATE
+          ? 900 + random.nextInt(MAX_DELAY_SECONDS - 900)
+          : 60 + random.nextInt(840);
     }
 
     private DeliveryFile create(Path staging, long hour) {
-      LocalDateTime at = LocalDateTime.ofEpochSecond(hour * 3600 + 300L * random.nextInt(12), 0, ZoneOffset.UTC);
-      String name = account + "_CloudTrail_" + region + "_" + at.format(FILE_TIME) + "_"
-          + RandomValues.upperAlnum(random, 16) + ".json.gz";
-      Path file = staging.resolve(String.format(Locale.ROOT, "%04d/%02d/%02d", at.getYear(), at.getMonthValue(),
-          at.getDayOfMonth())).resolve(name);
+      LocalDateTime at =
+          LocalDateTime.ofEpochSecond(hour * 3600 + 300L * random.nextInt(12), 0, ZoneOffset.UTC);
+      String name =
+          account
+              + "_CloudTrail_"
+              + region
+              + "_"
+              + at.format(FILE_TIME)
+              + "_"
+              + RandomValues.upperAlnum(random, 16)
+              + ".json.gz";
+      Path file =
+          staging
+              .resolve(
+                  String.format(
+                      Locale.ROOT,
+                      "%04d/%02d/%02d",
+                      at.getYear(),
+                      at.getMonthValue(),
+                      at.getDayOfMonth()))
+              .resolve(name);
       try {
         Files.createDirectories(file.getParent());
-        return new DeliveryFile(file, new BufferedOutputStream(new GZIPOutputStream(Files.newOutputStream(file), 1 << 16),
-            1 << 16));
+        return new DeliveryFile(
+            file,
+            new BufferedOutputStream(
+                new GZIPOutputStream(Files.newOutputStream(file), 1 << 16), 1 << 16));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

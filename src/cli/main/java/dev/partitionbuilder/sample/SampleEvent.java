@@ -23,10 +23,15 @@ import java.util.SplittableRandom;
  */
 final class SampleEvent {
   /** How CloudTrail writes dates inside request and response elements. */
-  private static final DateTimeFormatter AWS_DATE = DateTimeFormatter.ofPattern("MMM d, yyyy, h:mm:ss a", Locale.US);
+  private static final DateTimeFormatter AWS_DATE =
+      DateTimeFormatter.ofPattern("MMM d, yyyy, h:mm:ss a", Locale.US);
+
   private static final double ERROR_RATE = 0.055;
 
-  /** A day of the month: its ISO date prefix ("2024-03-14T"), S3 path ("2024/03/14") and first second. */
+  /**
+   * A day of the month: its ISO date prefix ("2024-03-14T"), S3 path ("2024/03/14") and first
+   * second.
+   */
   record Day(String isoPrefix, String path, long epochSecond) {
     static Day of(LocalDate date) {
       return new Day(date + "T", date.toString().replace('-', '/'), date.toEpochDay() * 86_400);
@@ -61,7 +66,10 @@ final class SampleEvent {
     this.r = r;
   }
 
-  /** Writes one event, as one JSON object without a line break, at {@code secondOfDay} of {@code day}. */
+  /**
+   * Writes one event, as one JSON object without a line break, at {@code secondOfDay} of {@code
+   * day}.
+   */
   void write(JsonGenerator g, Day day, int secondOfDay) throws IOException {
     start(day, secondOfDay);
     boolean service = actor.kind() == Kind.AWS_SERVICE;
@@ -122,11 +130,18 @@ final class SampleEvent {
       api = ApiCalls.pick(actor.kind(), r);
     } while (api.signIn && !actor.console());
     invokedBy = actor.kind() == Kind.AWS_SERVICE ? RandomValues.one(r, api.invokers) : null;
-    region = api.global ? "us-east-1"
-        : api.source.equals(ApiCalls.S3) || RandomValues.chance(r, 0.85) ? account.region()
-        : RandomValues.one(r, Actors.REGIONS);
-    requestId = api.source.equals(ApiCalls.S3) ? RandomValues.upperHex(r, 16) : RandomValues.uuid(r);
-    failure = actor.kind() != Kind.AWS_SERVICE && !api.signIn && RandomValues.chance(r, ERROR_RATE) ? failure() : null;
+    region =
+        api.global
+            ? "us-east-1"
+            : api.source.equals(ApiCalls.S3) || RandomValues.chance(r, 0.85)
+                ? account.region()
+                : RandomValues.one(r, Actors.REGIONS);
+    requestId =
+        api.source.equals(ApiCalls.S3) ? RandomValues.upperHex(r, 16) : RandomValues.uuid(r);
+    failure =
+        actor.kind() != Kind.AWS_SERVICE && !api.signIn && RandomValues.chance(r, ERROR_RATE)
+            ? failure()
+            : null;
   }
 
   private void identity(JsonGenerator g) throws IOException {
@@ -179,7 +194,8 @@ final class SampleEvent {
     boolean tls13 = RandomValues.chance(r, 0.7);
     g.writeObjectFieldStart("tlsDetails");
     g.writeStringField("tlsVersion", tls13 ? "TLSv1.3" : "TLSv1.2");
-    g.writeStringField("cipherSuite", tls13 ? "TLS_AES_128_GCM_SHA256" : "ECDHE-RSA-AES128-GCM-SHA256");
+    g.writeStringField(
+        "cipherSuite", tls13 ? "TLS_AES_128_GCM_SHA256" : "ECDHE-RSA-AES128-GCM-SHA256");
     g.writeStringField("clientProvidedHostHeader", host());
     g.writeEndObject();
   }
@@ -207,7 +223,8 @@ final class SampleEvent {
 
   private Failure throttled() {
     return switch (api.source) {
-      case ApiCalls.EC2 -> new Failure("Client.RequestLimitExceeded", c -> "Request limit exceeded.");
+      case ApiCalls.EC2 ->
+          new Failure("Client.RequestLimitExceeded", c -> "Request limit exceeded.");
       case ApiCalls.S3 -> new Failure("SlowDown", c -> "Please reduce your request rate.");
       case ApiCalls.LAMBDA -> new Failure("TooManyRequestsException", c -> "Rate exceeded");
       default -> new Failure("ThrottlingException", c -> "Rate exceeded");
@@ -219,14 +236,25 @@ final class SampleEvent {
       return new Failure("AccessDenied", c -> "Access Denied");
     }
     String action = api.service() + ":" + api.action;
-    String caller = actor.arn() != null ? actor.arn()
-        : "arn:aws:sts::" + actor.accountId() + ":assumed-role/PartnerSyncRole/partner-sync";
+    String caller =
+        actor.arn() != null
+            ? actor.arn()
+            : "arn:aws:sts::" + actor.accountId() + ":assumed-role/PartnerSyncRole/partner-sync";
     String onResource = api.target == null ? "" : " on resource: " + api.target.apply(this);
-    String why = "User: " + caller + " is not authorized to perform: " + action + onResource
-        + " because no identity-based policy allows the " + action + " action";
+    String why =
+        "User: "
+            + caller
+            + " is not authorized to perform: "
+            + action
+            + onResource
+            + " because no identity-based policy allows the "
+            + action
+            + " action";
     return switch (api.source) {
-      case ApiCalls.EC2 -> new Failure("Client.UnauthorizedOperation",
-          c -> "You are not authorized to perform this operation. " + why);
+      case ApiCalls.EC2 ->
+          new Failure(
+              "Client.UnauthorizedOperation",
+              c -> "You are not authorized to perform this operation. " + why);
       case ApiCalls.LAMBDA, ApiCalls.SECRETS -> new Failure("AccessDeniedException", c -> why);
       default -> new Failure("AccessDenied", c -> why);
     };
@@ -261,11 +289,19 @@ final class SampleEvent {
     if (key == null) {
       String b = bucket();
       if (b.endsWith("-data-lake")) {
-        key = "raw/orders/" + day.path() + "/part-0" + (1000 + r.nextInt(9000)) + "-"
-            + RandomValues.hex(r, 8) + ".snappy.parquet";
+        key =
+            "raw/orders/"
+                + day.path()
+                + "/part-0"
+                + (1000 + r.nextInt(9000))
+                + "-"
+                + RandomValues.hex(r, 8)
+                + ".snappy.parquet";
       } else if (b.endsWith("-assets")) {
-        key = (RandomValues.chance(r, 0.7) ? "images/" : "thumbs/") + RandomValues.hex(r, 12)
-            + (RandomValues.chance(r, 0.6) ? ".jpg" : ".png");
+        key =
+            (RandomValues.chance(r, 0.7) ? "images/" : "thumbs/")
+                + RandomValues.hex(r, 12)
+                + (RandomValues.chance(r, 0.6) ? ".jpg" : ".png");
       } else {
         key = "alb/" + day.path() + "/" + RandomValues.hex(r, 16) + ".log.gz";
       }
@@ -284,14 +320,23 @@ final class SampleEvent {
     return "arn:aws:lambda:" + region + ":" + account.id() + ":function:" + function();
   }
 
-  /** The role a call is about: one a service assumes when a service calls, else one people and CI use. */
+  /**
+   * The role a call is about: one a service assumes when a service calls, else one people and CI
+   * use.
+   */
   Role role() {
     if (role == null) {
-      Role[] fitting = Arrays.stream(account.roles())
-          .filter(candidate -> invokedBy != null ? invokedBy.equals(candidate.service()) : candidate.service() == null)
-          .toArray(Role[]::new);
+      Role[] fitting =
+          Arrays.stream(account.roles())
+              .filter(
+                  candidate ->
+                      invokedBy != null
+                          ? invokedBy.equals(candidate.service())
+                          : candidate.service() == null)
+              .toArray(Role[]::new);
       if (fitting.length == 0) {
-        throw new IllegalStateException("account " + account.id() + " has no role for " + invokedBy);
+        throw new IllegalStateException(
+            "account " + account.id() + " has no role for " + invokedBy);
       }
       role = RandomValues.one(r, fitting);
     }
@@ -302,9 +347,12 @@ final class SampleEvent {
     if (session == null) {
       Role target = role();
       if (target.service() == null) {
-        session = actor.userName() != null ? actor.userName()
-            : actor.principalId() != null && actor.principalId().contains(":")
-                ? actor.principalId().substring(actor.principalId().indexOf(':') + 1) : "console";
+        session =
+            actor.userName() != null
+                ? actor.userName()
+                : actor.principalId() != null && actor.principalId().contains(":")
+                    ? actor.principalId().substring(actor.principalId().indexOf(':') + 1)
+                    : "console";
       } else if (target.service().equals("lambda.amazonaws.com")) {
         session = target.name().substring(0, target.name().length() - "-role".length());
       } else if (target.service().equals("ec2.amazonaws.com")) {
@@ -348,7 +396,10 @@ final class SampleEvent {
     return securityGroup;
   }
 
-  /** A date as CloudTrail writes it inside request and response elements: "Mar 14, 2024, 10:21:07 AM". */
+  /**
+   * A date as CloudTrail writes it inside request and response elements: "Mar 14, 2024, 10:21:07
+   * AM".
+   */
   String awsDate(long epoch) {
     return AWS_DATE.format(LocalDateTime.ofEpochSecond(epoch, 0, ZoneOffset.UTC));
   }
@@ -356,7 +407,10 @@ final class SampleEvent {
   /** An ISO-8601 UTC time to the second, as CloudTrail's eventTime: "2024-03-14T09:21:07Z". */
   private String iso(long epoch) {
     long dayNumber = Math.floorDiv(epoch, 86_400);
-    String prefix = dayNumber * 86_400 == day.epochSecond() ? day.isoPrefix() : LocalDate.ofEpochDay(dayNumber) + "T";
+    String prefix =
+        dayNumber * 86_400 == day.epochSecond()
+            ? day.isoPrefix()
+            : LocalDate.ofEpochDay(dayNumber) + "T";
     return prefix + clock((int) (epoch - dayNumber * 86_400)) + 'Z';
   }
 
@@ -364,8 +418,16 @@ final class SampleEvent {
     int h = secondOfDay / 3600;
     int m = secondOfDay / 60 % 60;
     int s = secondOfDay % 60;
-    return new String(new char[] {
-        (char) ('0' + h / 10), (char) ('0' + h % 10), ':', (char) ('0' + m / 10), (char) ('0' + m % 10), ':',
-        (char) ('0' + s / 10), (char) ('0' + s % 10)});
+    return new String(
+        new char[] {
+          (char) ('0' + h / 10),
+          (char) ('0' + h % 10),
+          ':',
+          (char) ('0' + m / 10),
+          (char) ('0' + m % 10),
+          ':',
+          (char) ('0' + s / 10),
+          (char) ('0' + s % 10)
+        });
   }
 }

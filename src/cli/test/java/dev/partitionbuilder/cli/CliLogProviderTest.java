@@ -13,10 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.spi.MDCAdapter;
 
-/** The CLI's log lines name the build they are about, from the MDC the shell sets, as the Lambda's JSON fields do. */
+/**
+ * The CLI's log lines name the build they are about, from the MDC the shell sets, as the Lambda's
+ * JSON fields do.
+ */
 class CliLogProviderTest {
   /** Where the pom sends the tests' slf4j-simple lines. */
   private final Path file = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
+
   private final CliLogProvider provider = new CliLogProvider();
   private final Logger log;
   private final MDCAdapter mdc;
@@ -47,8 +51,9 @@ class CliLogProviderTest {
 
     log.warn("step=lock took {} until {}", "file:/w/_locks/2024/03", "2024-04-01T00:16:00Z");
 
-    assertThat(linesSince(start)).endsWith(
-        "messageId=cli-{}1 month=2024-03 step=lock took file:/w/_locks/2024/03 until 2024-04-01T00:16:00Z\n");
+    assertThat(linesSince(start))
+        .endsWith(
+            "messageId=cli-{}1 month=2024-03 step=lock took file:/w/_locks/2024/03 until 2024-04-01T00:16:00Z\n");
   }
 
   @Test
@@ -58,13 +63,17 @@ class CliLogProviderTest {
     long start = Files.size(file);
 
     log.atWarn().addKeyValue("step", "query").log("step={} took {} ms", "query", 1200);
-    log.warn("step=unlock left {} as it is", "file:/w/_locks/2024/04", new IllegalStateException("boom"));
+    log.warn(
+        "step=unlock left {} as it is",
+        "file:/w/_locks/2024/04",
+        new IllegalStateException("boom"));
 
     // slf4j-simple writes a fluent line's key-values into its text, ahead of the message.
     assertThat(linesSince(start))
         .containsPattern("messageId=cli-2 month=2024-04 (step=query )?step=query took 1200 ms\n")
-        .contains("messageId=cli-2 month=2024-04 step=unlock left file:/w/_locks/2024/04 as it is\n"
-            + "java.lang.IllegalStateException: boom");
+        .contains(
+            "messageId=cli-2 month=2024-04 step=unlock left file:/w/_locks/2024/04 as it is\n"
+                + "java.lang.IllegalStateException: boom");
   }
 
   @Test
@@ -73,7 +82,10 @@ class CliLogProviderTest {
 
     log.warn("no build runs");
 
-    assertThat(linesSince(start)).endsWith(" - no build runs\n").doesNotContain("messageId=").doesNotContain("month=");
+    assertThat(linesSince(start))
+        .endsWith(" - no build runs\n")
+        .doesNotContain("messageId=")
+        .doesNotContain("month=");
   }
 
   private String linesSince(long offset) throws IOException {

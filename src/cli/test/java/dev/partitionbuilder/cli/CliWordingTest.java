@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Errors say what the user gave, as they gave it: the flag and the file, why a file cannot be
- * read, where an event file stops being JSON, and UTC rather than java.time's "Z".
+ * Errors say what the user gave, as they gave it: the flag and the file, why a file cannot be read,
+ * where an event file stops being JSON, and UTC rather than java.time's "Z".
  */
 class CliWordingTest {
   @TempDir Path dir;
@@ -34,8 +34,16 @@ class CliWordingTest {
     Path source = dir.resolve("src/2024/03/01");
     Files.createDirectories(source);
     Files.writeString(source.resolve("events.json"), "{}\n");
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of("run", "--month", "2024-03", "--source",
-        dir.resolve("src").toString(), "--warehouse", dir.resolve("wh").toString()), java.util.Arrays.stream(more))
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(
+                "run",
+                "--month",
+                "2024-03",
+                "--source",
+                dir.resolve("src").toString(),
+                "--warehouse",
+                dir.resolve("wh").toString()),
+            java.util.Arrays.stream(more))
         .toArray(String[]::new);
   }
 
@@ -46,7 +54,8 @@ class CliWordingTest {
     int code = run("run", "--month", next, "--warehouse", dir.resolve("wh").toString());
 
     assertThat(code).isEqualTo(2);
-    assertThat(error()).startsWith("partition-builder: error: month " + next + " has not started yet (today is ")
+    assertThat(error())
+        .startsWith("partition-builder: error: month " + next + " has not started yet (today is ")
         .endsWith(" in UTC)");
   }
 
@@ -57,8 +66,11 @@ class CliWordingTest {
     int code = run(runWith("--template", template.toString()));
 
     assertThat(code).isEqualTo(2);
-    assertThat(error()).isEqualTo("partition-builder: error: Cannot read --template " + template
-        + ": there is no such file");
+    assertThat(error())
+        .isEqualTo(
+            "partition-builder: error: Cannot read --template "
+                + template
+                + ": there is no such file");
     assertThat(dir.resolve("wh")).doesNotExist();
   }
 
@@ -73,11 +85,19 @@ class CliWordingTest {
     int rejected = run(runWith("--template", invalid.toString()));
 
     assertThat(directory).isEqualTo(2);
-    assertThat(directoryError).isEqualTo("partition-builder: error: Cannot read --template " + dir
-        + ": it is a directory, not a file");
+    assertThat(directoryError)
+        .isEqualTo(
+            "partition-builder: error: Cannot read --template "
+                + dir
+                + ": it is a directory, not a file");
     assertThat(rejected).isEqualTo(2);
-    assertThat(error()).startsWith("partition-builder: error: CTAS template --template " + invalid + " never uses "
-        + "{{temp_table}}").doesNotContain("CTAS_TEMPLATE");
+    assertThat(error())
+        .startsWith(
+            "partition-builder: error: CTAS template --template "
+                + invalid
+                + " never uses "
+                + "{{temp_table}}")
+        .doesNotContain("CTAS_TEMPLATE");
     assertThat(dir.resolve("wh")).doesNotExist();
   }
 
@@ -89,15 +109,22 @@ class CliWordingTest {
     int code = run(runWith("--config", config.toString()));
 
     assertThat(code).isEqualTo(2);
-    assertThat(error()).isEqualTo("partition-builder: error: Cannot read CTAS_TEMPLATE=" + dir.resolve("gone.sql")
-        + " (from " + config + "): there is no such file");
+    assertThat(error())
+        .isEqualTo(
+            "partition-builder: error: Cannot read CTAS_TEMPLATE="
+                + dir.resolve("gone.sql")
+                + " (from "
+                + config
+                + "): there is no such file");
   }
 
   @Test
   void aMissingTableDdlSaysWhyInsteadOfRepeatingItsPath() throws Exception {
     Path ddl = dir.resolve("x.sql");
     Path config = dir.resolve("plan.env");
-    Files.writeString(config, Files.readString(Path.of("examples/cloudtrail.env")) + "DST_TABLE_DDL=" + ddl + "\n");
+    Files.writeString(
+        config,
+        Files.readString(Path.of("examples/cloudtrail.env")) + "DST_TABLE_DDL=" + ddl + "\n");
 
     int source = run(runWith("--source-ddl", ddl.toString()));
     String sourceError = error();
@@ -108,14 +135,23 @@ class CliWordingTest {
     int plan = run("plan", "--event", "examples/sqs-event.json", "--config", config.toString());
 
     assertThat(source).isEqualTo(2);
-    assertThat(sourceError).isEqualTo("partition-builder: error: Cannot read --source-ddl " + ddl
-        + ": there is no such file");
+    assertThat(sourceError)
+        .isEqualTo(
+            "partition-builder: error: Cannot read --source-ddl "
+                + ddl
+                + ": there is no such file");
     assertThat(destination).isEqualTo(2);
-    assertThat(destinationError).isEqualTo("partition-builder: error: Cannot read --destination-ddl " + dir
-        + ": it is a directory, not a file");
+    assertThat(destinationError)
+        .isEqualTo(
+            "partition-builder: error: Cannot read --destination-ddl "
+                + dir
+                + ": it is a directory, not a file");
     assertThat(plan).isEqualTo(2);
-    assertThat(error()).isEqualTo("partition-builder: error: Cannot read DST_TABLE_DDL=" + ddl
-        + ": there is no such file");
+    assertThat(error())
+        .isEqualTo(
+            "partition-builder: error: Cannot read DST_TABLE_DDL="
+                + ddl
+                + ": there is no such file");
   }
 
   @Test
@@ -126,9 +162,14 @@ class CliWordingTest {
     int code = run("plan", "--event", event.toString(), "--config", "examples/cloudtrail.env");
 
     assertThat(code).isEqualTo(2);
-    assertThat(error()).isEqualTo("partition-builder: error: Cannot read the SQS event --event " + event + ": it is not "
-        + "JSON: Unexpected character (',' (code 44)): was expecting double-quote to start field name at line 2, "
-        + "column 21").doesNotContain("Source", "REDACTED");
+    assertThat(error())
+        .isEqualTo(
+            "partition-builder: error: Cannot read the SQS event --event "
+                + event
+                + ": it is not "
+                + "JSON: Unexpected character (',' (code 44)): was expecting double-quote to start field name at line 2, "
+                + "column 21")
+        .doesNotContain("Source", "REDACTED");
   }
 
   @Test
@@ -139,8 +180,12 @@ class CliWordingTest {
     int code = run("plan", "--event", event.toString(), "--config", "examples/cloudtrail.env");
 
     assertThat(code).isEqualTo(2);
-    assertThat(error()).startsWith("partition-builder: error: Cannot read the SQS event --event " + event + ": it is "
-        + "not JSON: Unexpected end-of-input: expected close marker for Array (start marker at line 1, column 13)")
+    assertThat(error())
+        .startsWith(
+            "partition-builder: error: Cannot read the SQS event --event "
+                + event
+                + ": it is "
+                + "not JSON: Unexpected end-of-input: expected close marker for Array (start marker at line 1, column 13)")
         .doesNotContain("Source", "REDACTED");
   }
 
@@ -151,7 +196,10 @@ class CliWordingTest {
     int code = run("plan", "--event", event.toString(), "--config", "examples/cloudtrail.env");
 
     assertThat(code).isEqualTo(2);
-    assertThat(error()).isEqualTo("partition-builder: error: Cannot read the SQS event --event " + event
-        + ": there is no such file");
+    assertThat(error())
+        .isEqualTo(
+            "partition-builder: error: Cannot read the SQS event --event "
+                + event
+                + ": there is no such file");
   }
 }

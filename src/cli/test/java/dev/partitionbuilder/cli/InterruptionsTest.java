@@ -27,22 +27,27 @@ class InterruptionsTest {
     interruptions.received("SIGINT", 130);
 
     assertThat(halted).containsExactly(130);
-    assertThat(err.toString()).isEqualTo("partition-builder: SIGINT: exiting" + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo("partition-builder: SIGINT: exiting" + System.lineSeparator());
   }
 
   @Test
   @SuppressWarnings("try") // the scope marks the sleeping thread as the work while it is open
-  void theFirstSignalInterruptsTheWorkAndWaitsForItToUnwindWithoutEndingTheProcess() throws Exception {
+  void theFirstSignalInterruptsTheWorkAndWaitsForItToUnwindWithoutEndingTheProcess()
+      throws Exception {
     Interruptions interruptions = interruptions(Duration.ofSeconds(30));
     CountDownLatch interrupted = new CountDownLatch(1);
-    Thread worker = new Thread(() -> {
-      try (Interruptions.Scope scope = interruptions.working("building 2024-03", "unlock it")) {
-        Thread.sleep(TimeUnit.MINUTES.toMillis(5));
-      } catch (InterruptedException e) {
-        interrupted.countDown();
-      }
-      interruptions.unwound();
-    });
+    Thread worker =
+        new Thread(
+            () -> {
+              try (Interruptions.Scope scope =
+                  interruptions.working("building 2024-03", "unlock it")) {
+                Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+              } catch (InterruptedException e) {
+                interrupted.countDown();
+              }
+              interruptions.unwound();
+            });
     worker.start();
     while (worker.getState() != Thread.State.TIMED_WAITING) {
       Thread.onSpinWait();
@@ -60,11 +65,15 @@ class InterruptionsTest {
   void aSecondSignalEndsTheProcessAtOnceAndSaysWhatMayBeLeft() throws Exception {
     Interruptions interruptions = interruptions(Duration.ofMinutes(5));
     CountDownLatch working = new CountDownLatch(1);
-    Thread worker = new Thread(() -> {
-      // Work that ignores interrupts, as a blocking native call would.
-      interruptions.working("building 2024-03", "if its lock is left, remove it with: partition-builder unlock --month 2024-03");
-      working.countDown();
-    });
+    Thread worker =
+        new Thread(
+            () -> {
+              // Work that ignores interrupts, as a blocking native call would.
+              interruptions.working(
+                  "building 2024-03",
+                  "if its lock is left, remove it with: partition-builder unlock --month 2024-03");
+              working.countDown();
+            });
     worker.start();
     working.await();
     Thread first = new Thread(() -> interruptions.received("SIGINT", 130));
@@ -76,8 +85,10 @@ class InterruptionsTest {
     interruptions.received("SIGINT", 130);
 
     assertThat(halted).containsExactly(130);
-    assertThat(err.toString()).contains("partition-builder: second SIGINT: exiting at once while building 2024-03; "
-        + "if its lock is left, remove it with: partition-builder unlock --month 2024-03");
+    assertThat(err.toString())
+        .contains(
+            "partition-builder: second SIGINT: exiting at once while building 2024-03; "
+                + "if its lock is left, remove it with: partition-builder unlock --month 2024-03");
     interruptions.unwound();
     first.join();
   }
@@ -92,6 +103,7 @@ class InterruptionsTest {
     interruptions.received("SIGINT", 130);
 
     assertThat(halted).containsExactly(130);
-    assertThat(err.toString()).contains("building 2024-03 did not stop within 0 s: exiting anyway; unlock it");
+    assertThat(err.toString())
+        .contains("building 2024-03 did not stop within 0 s: exiting anyway; unlock it");
   }
 }

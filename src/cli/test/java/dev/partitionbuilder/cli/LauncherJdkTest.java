@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How ./partition-builder picks the JDK it runs the CLI on. The script is copied into a tree whose
- * build is up to date (so it never calls Maven), and every JDK is a fake whose java prints which one
- * it is; PARTITION_BUILDER_JDK_DIRS stands in for /usr/lib/jvm and /Library/Java/JavaVirtualMachines.
+ * build is up to date (so it never calls Maven), and every JDK is a fake whose java prints which
+ * one it is; PARTITION_BUILDER_JDK_DIRS stands in for /usr/lib/jvm and
+ * /Library/Java/JavaVirtualMachines.
  */
 class LauncherJdkTest {
 
@@ -36,7 +37,8 @@ class LauncherJdkTest {
     jvms = Files.createDirectories(dir.resolve("jvm"));
     bin = Files.createDirectories(dir.resolve("bin"));
     // A java 17 on PATH, ahead of whatever this machine has in /usr/bin.
-    Files.createSymbolicLink(bin.resolve("java"), jdk(dir.resolve("path-jdk-17"), "17.0.15").resolve("bin/java"));
+    Files.createSymbolicLink(
+        bin.resolve("java"), jdk(dir.resolve("path-jdk-17"), "17.0.15").resolve("bin/java"));
   }
 
   @Test
@@ -63,7 +65,8 @@ class LauncherJdkTest {
     Path home = jdk(dir.resolve("hostedtoolcache/jdk-25"), "25.0.3");
     jdk(jvms.resolve("temurin-25-jdk-amd64"), "25.0.3");
 
-    assertThat(launch(Map.of("JAVA_HOME", old.toString(), "JAVA25_HOME", home.toString()))).isEqualTo(ran(home));
+    assertThat(launch(Map.of("JAVA_HOME", old.toString(), "JAVA25_HOME", home.toString())))
+        .isEqualTo(ran(home));
   }
 
   @Test
@@ -99,9 +102,11 @@ class LauncherJdkTest {
 
     assertThat(process.exitValue()).isEqualTo(2);
     assertThat(new String(process.getInputStream().readAllBytes(), UTF_8)).isEmpty();
-    assertThat(new String(process.getErrorStream().readAllBytes(), UTF_8)).hasLineCount(1)
+    assertThat(new String(process.getErrorStream().readAllBytes(), UTF_8))
+        .hasLineCount(1)
         .startsWith("partition-builder: no JDK 25 or newer")
-        .contains("install a JDK 25, such as Temurin 25 (apt install temurin-25-jdk, or https://adoptium.net), or set JAVA_HOME");
+        .contains(
+            "install a JDK 25, such as Temurin 25 (apt install temurin-25-jdk, or https://adoptium.net), or set JAVA_HOME");
   }
 
   @Test
@@ -114,12 +119,14 @@ class LauncherJdkTest {
     assertThat(first.exitValue()).as(firstErr).isZero();
     assertThat(firstErr).contains("making the start-up cache").doesNotContain("no start-up cache");
     assertThat(new String(first.getInputStream().readAllBytes(), UTF_8))
-        .startsWith("ran " + home + " with AOTCache=").endsWith("/cli.aot run --month 2024-03\n");
+        .startsWith("ran " + home + " with AOTCache=")
+        .endsWith("/cli.aot run --month 2024-03\n");
 
     Process second = start(Map.of(), "--version");
     assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(new String(second.getErrorStream().readAllBytes(), UTF_8)).isEmpty();
-    assertThat(new String(second.getInputStream().readAllBytes(), UTF_8)).contains("with AOTCache=");
+    assertThat(new String(second.getInputStream().readAllBytes(), UTF_8))
+        .contains("with AOTCache=");
   }
 
   @Test
@@ -130,12 +137,14 @@ class LauncherJdkTest {
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String firstErr = new String(first.getErrorStream().readAllBytes(), UTF_8);
     assertThat(first.exitValue()).as(firstErr).isZero();
-    assertThat(firstErr).contains("partition-builder: no start-up cache (the training run failed, see ");
+    assertThat(firstErr)
+        .contains("partition-builder: no start-up cache (the training run failed, see ");
     assertThat(new String(first.getInputStream().readAllBytes(), UTF_8)).doesNotContain("AOTCache");
 
     Process second = start(Map.of(), "run", "--month", "2024-03");
     assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(new String(second.getErrorStream().readAllBytes(), UTF_8)).doesNotContain("start-up cache");
+    assertThat(new String(second.getErrorStream().readAllBytes(), UTF_8))
+        .doesNotContain("start-up cache");
   }
 
   @Test
@@ -146,13 +155,17 @@ class LauncherJdkTest {
     assertThat(stopped.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(stopped.exitValue()).isEqualTo(130);
     assertThat(new String(stopped.getErrorStream().readAllBytes(), UTF_8))
-        .contains("stopped while making the start-up cache; the next run makes it").doesNotContain("no start-up cache");
-    assertThat(new String(stopped.getInputStream().readAllBytes(), UTF_8)).as("the command itself never ran").isEmpty();
+        .contains("stopped while making the start-up cache; the next run makes it")
+        .doesNotContain("no start-up cache");
+    assertThat(new String(stopped.getInputStream().readAllBytes(), UTF_8))
+        .as("the command itself never ran")
+        .isEmpty();
 
     aotJdk(home, true, 0);
     Process next = start(Map.of(), "run", "--month", "2024-03");
     assertThat(next.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(new String(next.getErrorStream().readAllBytes(), UTF_8)).contains("making the start-up cache");
+    assertThat(new String(next.getErrorStream().readAllBytes(), UTF_8))
+        .contains("making the start-up cache");
     assertThat(new String(next.getInputStream().readAllBytes(), UTF_8)).contains("with AOTCache=");
   }
 
@@ -192,14 +205,26 @@ class LauncherJdkTest {
     Files.writeString(home.resolve("bin/java"), "#!/bin/sh\necho \"$*\"\n");
     Map<String, String> noCache = Map.of("PARTITION_BUILDER_AOT", "off");
 
-    assertThat(output(start(noCache, "run", "--month", "2024-03"))).contains("-XX:+UseParallelGC -Xmx1g ")
+    assertThat(output(start(noCache, "run", "--month", "2024-03")))
+        .contains("-XX:+UseParallelGC -Xmx1g ")
         .containsOnlyOnce("-Xmx");
-    assertThat(output(start(noCache, "run", "--memory-limit", "1GB"))).as("the later -Xmx wins").containsPattern(" -Xmx1g .* -Xmx1770m ");
+    assertThat(output(start(noCache, "run", "--memory-limit", "1GB")))
+        .as("the later -Xmx wins")
+        .containsPattern(" -Xmx1g .* -Xmx1770m ");
     assertThat(output(start(noCache, "run", "--memory-limit=2GB"))).contains(" -Xmx3477m ");
-    assertThat(output(start(noCache, "run", "--memory-limit", "512MB"))).as("the default heap is enough")
+    assertThat(output(start(noCache, "run", "--memory-limit", "512MB")))
+        .as("the default heap is enough")
         .containsOnlyOnce("-Xmx");
-    assertThat(output(start(Map.of("PARTITION_BUILDER_AOT", "off", "PARTITION_BUILDER_JAVA_OPTS", "-Xmx8g"), "run",
-        "--memory-limit", "1GB"))).contains("-Xmx8g ").doesNotContain("-Xmx1770m").doesNotContain("-Xmx1g");
+    assertThat(
+            output(
+                start(
+                    Map.of("PARTITION_BUILDER_AOT", "off", "PARTITION_BUILDER_JAVA_OPTS", "-Xmx8g"),
+                    "run",
+                    "--memory-limit",
+                    "1GB")))
+        .contains("-Xmx8g ")
+        .doesNotContain("-Xmx1770m")
+        .doesNotContain("-Xmx1g");
   }
 
   private static String output(Process process) throws Exception {
@@ -208,8 +233,8 @@ class LauncherJdkTest {
   }
 
   /**
-   * A fake JDK 25 whose java, given -XX:AOTCacheOutput=FILE, writes FILE (if {@code makesCache})
-   * as the real one does at exit, and otherwise says how it was started.
+   * A fake JDK 25 whose java, given -XX:AOTCacheOutput=FILE, writes FILE (if {@code makesCache}) as
+   * the real one does at exit, and otherwise says how it was started.
    */
   private static Path aotJdk(Path home, boolean makesCache) throws IOException {
     return aotJdk(home, makesCache, 0);
@@ -219,7 +244,9 @@ class LauncherJdkTest {
   private static Path aotJdk(Path home, boolean makesCache, int trainingExit) throws IOException {
     jdk(home, "25.0.3");
     Path java = home.resolve("bin/java");
-    Files.writeString(java, """
+    Files.writeString(
+        java,
+        """
         #!/bin/bash
         aot=""
         for arg in "$@"; do
@@ -231,7 +258,8 @@ class LauncherJdkTest {
         while [ $# -gt 0 ] && [ "$1" != dev.partitionbuilder.cli.Main ]; do shift; done
         shift
         echo "ran %s$aot $*"
-        """.formatted(makesCache, trainingExit, home));
+        """
+            .formatted(makesCache, trainingExit, home));
     return home;
   }
 
@@ -239,14 +267,18 @@ class LauncherJdkTest {
   private static Path jdk(Path home, String version) throws IOException {
     Files.createDirectories(home.resolve("bin"));
     if (version != null) {
-      Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Fake\"\nJAVA_VERSION=\"" + version + "\"\n");
+      Files.writeString(
+          home.resolve("release"), "IMPLEMENTOR=\"Fake\"\nJAVA_VERSION=\"" + version + "\"\n");
     }
     Path java = home.resolve("bin/java");
-    Files.writeString(java, """
+    Files.writeString(
+        java,
+        """
         #!/bin/sh
         if [ "$1" = -version ]; then echo 'openjdk version "25.0.2" 2026-01-20' >&2; exit 0; fi
         echo "ran %s"
-        """.formatted(home));
+        """
+            .formatted(home));
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     return home;
   }
@@ -268,7 +300,8 @@ class LauncherJdkTest {
   }
 
   private Process start(Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of("bash", project.resolve("partition-builder").toString()));
+    List<String> command =
+        new ArrayList<>(List.of("bash", project.resolve("partition-builder").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> environment = builder.environment();

@@ -27,12 +27,15 @@ class ProgressTest {
   private final StringWriter err = new StringWriter();
 
   private Progress progress(boolean terminal, boolean colour, int width) {
-    return new Progress(new Screen(terminal, terminal, colour, () -> width, StandardCharsets.UTF_8),
-        new PrintWriter(err, true), TICK);
+    return new Progress(
+        new Screen(terminal, terminal, colour, () -> width, StandardCharsets.UTF_8),
+        new PrintWriter(err, true),
+        TICK);
   }
 
   @Test
-  void onATerminalTheSampleBarIsRedrawnInPlaceWithTheEventsFilesBytesAndTimeLeftAndErasedAtTheEnd() throws Exception {
+  void onATerminalTheSampleBarIsRedrawnInPlaceWithTheEventsFilesBytesAndTimeLeftAndErasedAtTheEnd()
+      throws Exception {
     try (Progress.SampleBar bar = progress(true, false, 120).sample(MARCH, 10_000)) {
       bar.written(1_000, 1, 1_024);
       waitForFrame("1,000/10,000 events, 1 files");
@@ -41,10 +44,19 @@ class ProgressTest {
     }
 
     List<String> frames = frames();
-    assertThat(frames).anySatisfy(f -> assertThat(f).startsWith("2024-03 sample  10% ▕█")
-        .contains(" 1,000/10,000 events, 1 files, 1.0 KiB, ").endsWith(" left"));
-    assertThat(frames).anySatisfy(f -> assertThat(f).startsWith("2024-03 sample  50% ▕█")
-        .contains(" 5,000/10,000 events, 3 files, 10.0 KiB, "));
+    assertThat(frames)
+        .anySatisfy(
+            f ->
+                assertThat(f)
+                    .startsWith("2024-03 sample  10% ▕█")
+                    .contains(" 1,000/10,000 events, 1 files, 1.0 KiB, ")
+                    .endsWith(" left"));
+    assertThat(frames)
+        .anySatisfy(
+            f ->
+                assertThat(f)
+                    .startsWith("2024-03 sample  50% ▕█")
+                    .contains(" 5,000/10,000 events, 3 files, 10.0 KiB, "));
     assertThat(frames).allSatisfy(f -> assertThat(f.length()).isLessThanOrEqualTo(119));
     assertThat(err.toString()).doesNotContain("\n").endsWith(ERASE_LINE);
   }
@@ -65,22 +77,33 @@ class ProgressTest {
     }
 
     List<String> frames = frames();
-    assertThat(frames).anySatisfy(f -> assertThat(f).startsWith("2024-03  25% ▕")
-        .contains(" 3/12 splits, 123,456 rows, 5.0 MiB read, "));
-    assertThat(frames.getLast()).startsWith("2024-03 100% ▕").contains(" 12/12 splits, 2,000,100 rows, 360.0 MiB read");
+    assertThat(frames)
+        .anySatisfy(
+            f ->
+                assertThat(f)
+                    .startsWith("2024-03  25% ▕")
+                    .contains(" 3/12 splits, 123,456 rows, 5.0 MiB read, "));
+    assertThat(frames.getLast())
+        .startsWith("2024-03 100% ▕")
+        .contains(" 12/12 splits, 2,000,100 rows, 360.0 MiB read");
     assertThat(err.toString()).doesNotContain("\n").endsWith(ERASE_LINE);
   }
 
   @Test
-  void onANarrowTerminalTheLineNeverWrapsAndDropsTheTimeTakenThenTheFilesThenTheTimeLeft() throws Exception {
+  void onANarrowTerminalTheLineNeverWrapsAndDropsTheTimeTakenThenTheFilesThenTheTimeLeft()
+      throws Exception {
     for (int width : new int[] {50, 64, 80, 100, 120, 200}) {
       err.getBuffer().setLength(0);
       try (Progress.SampleBar bar = progress(true, false, width).sample(MARCH, 2_000_000)) {
         bar.written(1_234_567, 40, 250L << 20);
         waitForFrame("2024-03 sample  61%");
       }
-      assertThat(frames()).allSatisfy(f -> assertThat(f.length()).as("at %d columns: %s", width, f)
-          .isLessThanOrEqualTo(width - 1));
+      assertThat(frames())
+          .allSatisfy(
+              f ->
+                  assertThat(f.length())
+                      .as("at %d columns: %s", width, f)
+                      .isLessThanOrEqualTo(width - 1));
       String last = frames().getLast();
       if (width >= 120) {
         assertThat(last).contains(" elapsed, ");
@@ -92,15 +115,21 @@ class ProgressTest {
         assertThat(last).endsWith(" left");
       }
       if (width >= 64) {
-        assertThat(last).startsWith("2024-03 sample  61% ▕█").contains("▏ 1,234,567/2,000,000 events");
+        assertThat(last)
+            .startsWith("2024-03 sample  61% ▕█")
+            .contains("▏ 1,234,567/2,000,000 events");
       } else {
-        assertThat(last).isEqualTo("2024-03 sample  61% 1,234,567/2,000,000 events".substring(0, Math.min(46, width - 1)));
+        assertThat(last)
+            .isEqualTo(
+                "2024-03 sample  61% 1,234,567/2,000,000 events"
+                    .substring(0, Math.min(46, width - 1)));
       }
     }
   }
 
   @Test
-  void withColoursTheDoneBlocksAreGreenAndWithoutThemTheLineHoldsNoEscapeButTheErase() throws Exception {
+  void withColoursTheDoneBlocksAreGreenAndWithoutThemTheLineHoldsNoEscapeButTheErase()
+      throws Exception {
     try (Progress.SampleBar bar = progress(true, true, 120).sample(MARCH, 100)) {
       bar.written(50, 1, 1);
       waitForFrame("50/100 events");
@@ -117,13 +146,18 @@ class ProgressTest {
 
   @Test
   void whereUnicodeCannotBeWrittenTheBarIsAscii() throws Exception {
-    Progress ascii = new Progress(new Screen(true, true, false, () -> 100, StandardCharsets.US_ASCII),
-        new PrintWriter(err, true), TICK);
+    Progress ascii =
+        new Progress(
+            new Screen(true, true, false, () -> 100, StandardCharsets.US_ASCII),
+            new PrintWriter(err, true),
+            TICK);
     try (Progress.SampleBar bar = ascii.sample(MARCH, 100)) {
       bar.written(50, 1, 1);
       waitForFrame("50/100 events");
     }
-    assertThat(frames()).anySatisfy(f -> assertThat(f).containsPattern("^2024-03 sample  50% \\[=+>? +\\] 50/100 events"));
+    assertThat(frames())
+        .anySatisfy(
+            f -> assertThat(f).containsPattern("^2024-03 sample  50% \\[=+>? +\\] 50/100 events"));
   }
 
   @Test
@@ -132,7 +166,8 @@ class ProgressTest {
     try (Progress.Bar bar = progress(true, false, 80).status("Starting the local engine")) {
       waitForFrame("Starting the local engine, 0:00");
     }
-    assertThat(frames()).allSatisfy(f -> assertThat(f).matches("Starting the local engine, 0:0\\d"));
+    assertThat(frames())
+        .allSatisfy(f -> assertThat(f).matches("Starting the local engine, 0:0\\d"));
   }
 
   @Test
@@ -140,7 +175,8 @@ class ProgressTest {
   void nothingIsDrawnAtAllWhenStderrIsNotATerminal() throws Exception {
     Progress progress = progress(false, true, 120);
     try (Progress.SampleBar sample = progress.sample(MARCH, 100);
-        Progress.Bar month = progress.month(MARCH, () -> Optional.of(new QueryProgress(1, 2, 3, 4)));
+        Progress.Bar month =
+            progress.month(MARCH, () -> Optional.of(new QueryProgress(1, 2, 3, 4)));
         Progress.Bar status = progress.status("Starting the local engine")) {
       sample.written(50, 1, 1);
       Thread.sleep(TICK.toMillis() * 5);
@@ -157,12 +193,17 @@ class ProgressTest {
     assertThat(plain.withoutColour().out().on()).isFalse();
     assertThat(plain.withoutColour().bars()).isTrue();
 
-    Screen noColor = Screen.of(true, true, Map.of("NO_COLOR", "1"), () -> 80, StandardCharsets.UTF_8);
+    Screen noColor =
+        Screen.of(true, true, Map.of("NO_COLOR", "1"), () -> 80, StandardCharsets.UTF_8);
     assertThat(noColor.bars()).isTrue();
     assertThat(noColor.out().on()).isFalse();
     assertThat(noColor.err().on()).isFalse();
     // no-color.org: set and not empty.
-    assertThat(Screen.of(true, true, Map.of("NO_COLOR", ""), () -> 80, StandardCharsets.UTF_8).out().on()).isTrue();
+    assertThat(
+            Screen.of(true, true, Map.of("NO_COLOR", ""), () -> 80, StandardCharsets.UTF_8)
+                .out()
+                .on())
+        .isTrue();
 
     Screen dumb = Screen.of(true, true, Map.of("TERM", "dumb"), () -> 80, StandardCharsets.UTF_8);
     assertThat(dumb.bars()).isFalse();
@@ -178,13 +219,17 @@ class ProgressTest {
 
   /** The frames drawn so far: what follows each carriage return, the erase left out. */
   private List<String> frames() {
-    return Arrays.stream(err.toString().replace(ERASE_LINE, "").split("\r")).filter(f -> !f.isEmpty()).toList();
+    return Arrays.stream(err.toString().replace(ERASE_LINE, "").split("\r"))
+        .filter(f -> !f.isEmpty())
+        .toList();
   }
 
   private void waitForFrame(String text) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!err.toString().contains(text)) {
-      assertThat(System.nanoTime()).as("a frame with \"%s\" in: %s", text, err).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("a frame with \"%s\" in: %s", text, err)
+          .isLessThan(deadline);
       Thread.sleep(5);
     }
   }

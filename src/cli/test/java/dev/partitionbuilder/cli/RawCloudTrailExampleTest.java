@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * examples/raw-cloudtrail end to end, as its README section runs it: sample files as CloudTrail
- * delivers them, run the example's config, source DDL and template, and read the month back
- * through query. What was written is read from the files themselves.
+ * delivers them, run the example's config, source DDL and template, and read the month back through
+ * query. What was written is read from the files themselves.
  */
 class RawCloudTrailExampleTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,39 +57,89 @@ class RawCloudTrailExampleTest {
   }
 
   @Test
-  void theMonthIsItsOwnEventsFromItsDaysAndTheNextMonthsFirstDaysWithTheirValues() throws Exception {
+  void theMonthIsItsOwnEventsFromItsDaysAndTheNextMonthsFirstDaysWithTheirValues()
+      throws Exception {
     Path root = dir.resolve("bucket");
     Path regionDir = root.resolve("AWSLogs/123456789012/CloudTrail/us-east-1");
-    assertThat(run("sample", "--layout", "raw-cloudtrail", "--month", "2024-02", "--events", "20000", "--source",
-        root.toString())).as(err.toString()).isZero();
-    assertThat(run("sample", "--layout", "raw-cloudtrail", "--month", "2024-03", "--events", "20000", "--source",
-        root.toString())).as(err.toString()).isZero();
+    assertThat(
+            run(
+                "sample",
+                "--layout",
+                "raw-cloudtrail",
+                "--month",
+                "2024-02",
+                "--events",
+                "20000",
+                "--source",
+                root.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(
+            run(
+                "sample",
+                "--layout",
+                "raw-cloudtrail",
+                "--month",
+                "2024-03",
+                "--events",
+                "20000",
+                "--source",
+                root.toString()))
+        .as(err.toString())
+        .isZero();
     assertThat(out.toString()).startsWith("2024-03: 20,000 events (").endsWith(regionDir + "\n");
 
     List<Written> all = written(regionDir);
     List<Written> march = all.stream().filter(w -> w.month().equals("2024-03")).toList();
     List<Written> lateMarch = march.stream().filter(w -> w.day().startsWith("2024/04/")).toList();
-    List<Written> februaryInMarch = all.stream()
-        .filter(w -> w.month().equals("2024-02") && w.day().startsWith("2024/03/")).toList();
+    List<Written> februaryInMarch =
+        all.stream()
+            .filter(w -> w.month().equals("2024-02") && w.day().startsWith("2024/03/"))
+            .toList();
     assertThat(march).hasSize(20_000);
-    // Both sides of the month's edge are in its directories: the template must read the one and drop the other.
+    // Both sides of the month's edge are in its directories: the template must read the one and
+    // drop the other.
     assertThat(lateMarch).isNotEmpty().allSatisfy(w -> assertThat(w.day()).isEqualTo("2024/04/01"));
-    assertThat(februaryInMarch).isNotEmpty().allSatisfy(w -> assertThat(w.day()).isEqualTo("2024/03/01"));
+    assertThat(februaryInMarch)
+        .isNotEmpty()
+        .allSatisfy(w -> assertThat(w.day()).isEqualTo("2024/03/01"));
 
     Path warehouse = dir.resolve("warehouse");
-    int code = run("run", "--month", "2024-03", "--config", ENV, "--source-ddl",
-        "examples/raw-cloudtrail/cloudtrail_raw.sql", "--source", regionDir.toString(), "--warehouse",
-        warehouse.toString());
+    int code =
+        run(
+            "run",
+            "--month",
+            "2024-03",
+            "--config",
+            ENV,
+            "--source-ddl",
+            "examples/raw-cloudtrail/cloudtrail_raw.sql",
+            "--source",
+            regionDir.toString(),
+            "--warehouse",
+            warehouse.toString());
     assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString().lines().filter(l -> l.startsWith("2024-03"))).singleElement().asString()
+    assertThat(out.toString().lines().filter(l -> l.startsWith("2024-03")))
+        .singleElement()
+        .asString()
         .contains(" 20,000 ");
 
     JsonNode late = lateMarch.get(0).record();
     String february = februaryInMarch.get(0).record().get("eventID").asText();
     // The raw table through the regions variant, beside the built month, in one query.
-    code = run("query", "--json", "--config", ENV, "--warehouse", warehouse.toString(),
-        "--source-ddl", "examples/raw-cloudtrail/cloudtrail_raw_regions.sql",
-        "--source", regionDir.getParent().toString(), """
+    code =
+        run(
+            "query",
+            "--json",
+            "--config",
+            ENV,
+            "--warehouse",
+            warehouse.toString(),
+            "--source-ddl",
+            "examples/raw-cloudtrail/cloudtrail_raw_regions.sql",
+            "--source",
+            regionDir.getParent().toString(),
+            """
             SELECT count(*) AS n, count(DISTINCT event_id) AS ids,
                    count(*) FILTER (WHERE event_id = '%s') AS february,
                    max(CASE WHEN event_id = '%s' THEN event_name || '|' || event_source || '|' || aws_region || '|'
@@ -98,18 +148,31 @@ class RawCloudTrailExampleTest {
                    (SELECT count(*) FROM cloudtrail_raw WHERE region = 'us-east-1'
                       AND "timestamp" BETWEEN '2024/03/01' AND '2024/04/02') AS raw_rows
             FROM cloudtrail_monthly WHERE year = '2024' AND month = '03'
-            """.formatted(february, late.get("eventID").asText()));
+            """
+                .formatted(february, late.get("eventID").asText()));
     assertThat(code).as(err.toString()).isZero();
     JsonNode row = JSON.readTree(out.toString());
     assertThat(row.get("n").asLong()).isEqualTo(20_000);
     assertThat(row.get("ids").asLong()).isEqualTo(20_000);
     assertThat(row.get("february").asLong()).isZero();
-    assertThat(row.get("late").asText()).isEqualTo(String.join("|", late.get("eventName").asText(),
-        late.get("eventSource").asText(), late.get("awsRegion").asText(), late.get("sourceIPAddress").asText(),
-        late.get("recipientAccountId").asText(),
-        late.get("eventTime").asText().replace('T', ' ').replace("Z", ".000"),
-        late.path("userIdentity").path("arn").asText("-")));
-    assertThat(row.get("raw_rows").asLong()).isEqualTo(all.stream()
-        .filter(w -> w.day().compareTo("2024/03/01") >= 0 && w.day().compareTo("2024/04/02") <= 0).count());
+    assertThat(row.get("late").asText())
+        .isEqualTo(
+            String.join(
+                "|",
+                late.get("eventName").asText(),
+                late.get("eventSource").asText(),
+                late.get("awsRegion").asText(),
+                late.get("sourceIPAddress").asText(),
+                late.get("recipientAccountId").asText(),
+                late.get("eventTime").asText().replace('T', ' ').replace("Z", ".000"),
+                late.path("userIdentity").path("arn").asText("-")));
+    assertThat(row.get("raw_rows").asLong())
+        .isEqualTo(
+            all.stream()
+                .filter(
+                    w ->
+                        w.day().compareTo("2024/03/01") >= 0
+                            && w.day().compareTo("2024/04/02") <= 0)
+                .count());
   }
 }

@@ -14,15 +14,16 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class RenderDeploymentFilesTest {
-  private static final Map<String, String> ENV = Map.of(
-      "ATHENA_WORKGROUP", "analytics",
-      "GLUE_DATABASE", "cloudtrail",
-      "SRC_TABLE_NAME", "cloudtrail_daily",
-      "DST_TABLE_NAME", "cloudtrail_monthly",
-      "DST_BUCKET", "acme-analytics",
-      "DST_PREFIX", "cloudtrail_monthly/",
-      "SRC_BUCKET", "acme-trail",
-      "SRC_PREFIX", "cloudtrail_daily/");
+  private static final Map<String, String> ENV =
+      Map.of(
+          "ATHENA_WORKGROUP", "analytics",
+          "GLUE_DATABASE", "cloudtrail",
+          "SRC_TABLE_NAME", "cloudtrail_daily",
+          "DST_TABLE_NAME", "cloudtrail_monthly",
+          "DST_BUCKET", "acme-analytics",
+          "DST_PREFIX", "cloudtrail_monthly/",
+          "SRC_BUCKET", "acme-trail",
+          "SRC_PREFIX", "cloudtrail_daily/");
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -39,7 +40,8 @@ class RenderDeploymentFilesTest {
     assertThat(out.toString())
         .contains("CREATE EXTERNAL TABLE `cloudtrail`.`cloudtrail_daily`")
         .contains("LOCATION 's3://acme-trail/cloudtrail_daily/'")
-        .contains("'storage.location.template' = 's3://acme-trail/cloudtrail_daily/${year}/${month}/${day}/'")
+        .contains(
+            "'storage.location.template' = 's3://acme-trail/cloudtrail_daily/${year}/${month}/${day}/'")
         .doesNotContain("{{");
   }
 
@@ -48,7 +50,8 @@ class RenderDeploymentFilesTest {
     int code = run(ENV, "render", "--ddl", "destination");
 
     assertThat(code).as(err.toString()).isZero();
-    Matcher template = Pattern.compile("'storage.location.template' = '([^']+)'").matcher(out.toString());
+    Matcher template =
+        Pattern.compile("'storage.location.template' = '([^']+)'").matcher(out.toString());
     assertThat(template.find()).isTrue();
     TableLayout layout = Config.fromEnvironment(ENV).layout();
     YearMonth march = YearMonth.of(2024, 3);
@@ -67,8 +70,10 @@ class RenderDeploymentFilesTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(out.toString()).isEmpty();
-    assertThat(err.toString().strip()).contains("SRC_BUCKET (for {{source_bucket}})")
-        .contains("SRC_PREFIX (for {{source_prefix}})").doesNotContain("\n");
+    assertThat(err.toString().strip())
+        .contains("SRC_BUCKET (for {{source_bucket}})")
+        .contains("SRC_PREFIX (for {{source_prefix}})")
+        .doesNotContain("\n");
   }
 
   @Test
@@ -87,9 +92,12 @@ class RenderDeploymentFilesTest {
     int code = run(Map.of(), "render", "--policy", "--config", "examples/cloudtrail.env");
 
     assertThat(code).as(err.toString()).isZero();
-    com.fasterxml.jackson.databind.JsonNode policy = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+    com.fasterxml.jackson.databind.JsonNode policy =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
     assertThat(policy.get("Statement")).isNotEmpty();
-    assertThat(out.toString()).doesNotContain("{{").contains("arn:aws:athena:us-east-1:123456789012:workgroup/primary")
+    assertThat(out.toString())
+        .doesNotContain("{{")
+        .contains("arn:aws:athena:us-east-1:123456789012:workgroup/primary")
         .contains("arn:aws:sqs:us-east-1:123456789012:athena-partition-builder-trigger");
   }
 

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * source line (the previous build's or the killed one's), and the plain rerun must build it again
  * leaving only its own location below the month (PARTITION_GRACE_SECONDS=0), with no state or lock.
  *
- * <p>{@code -Dcrash.seed=N} replays a run; {@code -Dcrash.swapKills} and {@code -Dcrash.events} size it.
+ * <p>{@code -Dcrash.seed=N} replays a run; {@code -Dcrash.swapKills} and {@code -Dcrash.events}
+ * size it.
  */
 class RunKilledMidSwapIT {
   private static final String MONTH = "2024-03";
@@ -61,13 +62,15 @@ class RunKilledMidSwapIT {
     assertThat(first.exitCode()).as(first.output()).isZero();
     queryNanos = first.nanosBetween(STARTED, QUERIED);
     swapNanos = first.nanosBetween(QUERIED, RELEASED);
-    System.out.printf("swap crash harness: seed=%d (replay with -Dcrash.seed=%d), %,d source lines; an unkilled run's "
-        + "query took %.0f ms, then the swap to the lock's release %.0f ms%n", SEED, SEED, sourceLines, queryNanos / 1e6,
-        swapNanos / 1e6);
+    System.out.printf(
+        "swap crash harness: seed=%d (replay with -Dcrash.seed=%d), %,d source lines; an unkilled run's "
+            + "query took %.0f ms, then the swap to the lock's release %.0f ms%n",
+        SEED, SEED, sourceLines, queryNanos / 1e6, swapNanos / 1e6);
   }
 
   @Test
-  void aRunKilledAtAnyMomentLeavesThePartitionOnAWholeLocationAndTheRerunBuildsItOnce() throws Exception {
+  void aRunKilledAtAnyMomentLeavesThePartitionOnAWholeLocationAndTheRerunBuildsItOnce()
+      throws Exception {
     Random random = new Random(SEED);
     List<String> failures = new ArrayList<>();
     Map<String, Integer> landed = new TreeMap<>();
@@ -81,31 +84,47 @@ class RunKilledMidSwapIT {
         // unkilled run's end too.
         int aim = attempts % 3;
         String marker = aim == 1 ? STARTED : QUERIED;
-        long delay = (long) (random.nextDouble() * (aim == 1 ? queryNanos : aim == 2 ? swapNanos / 2 : swapNanos * 1.2));
-        java.util.function.BooleanSupplier trigger = aim == 2 ? () -> !before.equals(locationOrNone()) : () -> true;
-        KillableProcess.Ended killed = run(new KillableProcess.Aim(marker, trigger, delay)).await(10);
+        long delay =
+            (long)
+                (random.nextDouble()
+                    * (aim == 1 ? queryNanos : aim == 2 ? swapNanos / 2 : swapNanos * 1.2));
+        java.util.function.BooleanSupplier trigger =
+            aim == 2 ? () -> !before.equals(locationOrNone()) : () -> true;
+        KillableProcess.Ended killed =
+            run(new KillableProcess.Aim(marker, trigger, delay)).await(10);
         CliProcesses.removeMetastoresOfDeadRuns(dir.resolve("jvm-tmp"));
-        String label = String.format("kill %d (%.0f ms after \"%s\"%s)", kills + 1, delay / 1e6, marker,
-            aim == 2 ? " and the partition moved" : "");
+        String label =
+            String.format(
+                "kill %d (%.0f ms after \"%s\"%s)",
+                kills + 1, delay / 1e6, marker, aim == 2 ? " and the partition moved" : "");
         if (!killed.killed()) {
           assertWhole(parquet, label + ": ended before the kill", failures);
           continue;
         }
         kills++;
-        String where = location().toString().equals(before) ? "the previous location" : "the killed run's location";
+        String where =
+            location().toString().equals(before)
+                ? "the previous location"
+                : "the killed run's location";
         landed.merge(where, 1, Integer::sum);
         assertWhole(parquet, label + ", partition on " + where, failures);
 
         KillableProcess.Ended rerun = run(null).await(10);
         if (rerun.exitCode() != 0) {
-          failures.add(label + ": the plain rerun exited " + rerun.exitCode() + ":\n" + rerun.tail(3));
+          failures.add(
+              label + ": the plain rerun exited " + rerun.exitCode() + ":\n" + rerun.tail(3));
           continue;
         }
         assertWhole(parquet, "rerun after " + label, failures);
         List<Path> builds = builds();
         if (builds.size() != 1 || !location().equals(builds.get(0))) {
-          failures.add("rerun after " + label + ": below the month are " + builds + ", not only the partition's "
-              + location());
+          failures.add(
+              "rerun after "
+                  + label
+                  + ": below the month are "
+                  + builds
+                  + ", not only the partition's "
+                  + location());
         }
         Path internal = warehouse.resolve("cloudtrail_monthly");
         for (String left : List.of("_state/2024/03.json", "_locks/2024/03")) {
@@ -116,13 +135,19 @@ class RunKilledMidSwapIT {
         System.out.printf("swap crash harness: %s: partition on %s; rerun built%n", label, where);
       }
     }
-    System.out.printf("swap crash harness: %d kills (%s), %d failure(s)%n", kills, landed, failures.size());
-    assertThat(kills).as("kills that landed before the run ended (%d attempts)", attempts).isEqualTo(KILLS);
+    System.out.printf(
+        "swap crash harness: %d kills (%s), %d failure(s)%n", kills, landed, failures.size());
+    assertThat(kills)
+        .as("kills that landed before the run ended (%d attempts)", attempts)
+        .isEqualTo(KILLS);
     assertThat(failures).as("seed %d", SEED).isEmpty();
   }
 
-  /** The partition's location holds complete Parquet files with every source line, and nothing else. */
-  private static void assertWhole(ParquetCheck parquet, String label, List<String> failures) throws IOException {
+  /**
+   * The partition's location holds complete Parquet files with every source line, and nothing else.
+   */
+  private static void assertWhole(ParquetCheck parquet, String label, List<String> failures)
+      throws IOException {
     Path location = location();
     if (!Files.isDirectory(location)) {
       failures.add(label + ": the partition points at " + location + ", which does not exist");
@@ -133,23 +158,40 @@ class RunKilledMidSwapIT {
       for (Path file : files.sorted().toList()) {
         ParquetCheck.Verdict verdict = parquet.check(file);
         if (!verdict.complete()) {
-          failures.add(label + ": " + file.getFileName() + " is not a complete Parquet file: " + verdict.problem());
+          failures.add(
+              label
+                  + ": "
+                  + file.getFileName()
+                  + " is not a complete Parquet file: "
+                  + verdict.problem());
         }
         rows += verdict.rows();
       }
     }
     if (rows != sourceLines) {
-      failures.add(label + ": the partition's location holds " + rows + " rows, not the " + sourceLines + " source lines");
+      failures.add(
+          label
+              + ": the partition's location holds "
+              + rows
+              + " rows, not the "
+              + sourceLines
+              + " source lines");
     }
   }
 
   /** Where the month's partition points, as the local catalog keeps it. */
   private static Path location() throws IOException {
-    String uri = Files.readString(warehouse.resolve("_catalog/cloudtrail/cloudtrail_monthly/2024/03/location")).strip();
+    String uri =
+        Files.readString(
+                warehouse.resolve("_catalog/cloudtrail/cloudtrail_monthly/2024/03/location"))
+            .strip();
     return Path.of(URI.create(uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri));
   }
 
-  /** {@link #location()} as text, or "" while the catalog file cannot be read, for a trigger polled from outside. */
+  /**
+   * {@link #location()} as text, or "" while the catalog file cannot be read, for a trigger polled
+   * from outside.
+   */
   private static String locationOrNone() {
     try {
       return location().toString();
@@ -159,15 +201,26 @@ class RunKilledMidSwapIT {
   }
 
   private static List<Path> builds() throws IOException {
-    try (Stream<Path> builds = Files.list(warehouse.resolve("cloudtrail_monthly/year=2024/month=03"))) {
+    try (Stream<Path> builds =
+        Files.list(warehouse.resolve("cloudtrail_monthly/year=2024/month=03"))) {
       return builds.sorted().toList();
     }
   }
 
   /** Starts {@code run} for the month in a JVM of its own, as ./partition-builder does. */
   private static KillableProcess run(KillableProcess.Aim aim) throws IOException {
-    return CliProcesses.start(dir.resolve("jvm-tmp"), aim, "run", "--month", MONTH, "--source", source.toString(),
-        "--warehouse", warehouse.toString(), "--config", config.toString(), "--verbose");
+    return CliProcesses.start(
+        dir.resolve("jvm-tmp"),
+        aim,
+        "run",
+        "--month",
+        MONTH,
+        "--source",
+        source.toString(),
+        "--warehouse",
+        warehouse.toString(),
+        "--config",
+        config.toString(),
+        "--verbose");
   }
-
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What run says about its source before the engine starts: a directory that is missing or empty,
- * a month it holds no file for (as the source table's DDL lays the months out), and --events and
+ * What run says about its source before the engine starts: a directory that is missing or empty, a
+ * month it holds no file for (as the source table's DDL lays the months out), and --events and
  * --regenerate, which only the generated sample of the bundled table takes.
  */
 class RunSourceCheckTest {
@@ -44,24 +44,42 @@ class RunSourceCheckTest {
   void aMissingSourceDirectoryIsNamedInOneLineInsteadOfAQueryThatWroteNoRows() {
     Path source = dir.resolve("no-such-dir");
 
-    int code = run("run", "--month", "2024-03", "--source", source.toString(), "--warehouse", warehouse());
+    int code =
+        run("run", "--month", "2024-03", "--source", source.toString(), "--warehouse", warehouse());
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("partition-builder: error: Cannot build 2024-03: --source " + source
-        + " does not exist; give the directory that holds the source table's files" + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "partition-builder: error: Cannot build 2024-03: --source "
+                + source
+                + " does not exist; give the directory that holds the source table's files"
+                + System.lineSeparator());
     assertNothingRan();
   }
 
   @Test
   void anEmptySourceDirectoryIsNamedInOneLine() throws Exception {
     Path source = Files.createDirectories(dir.resolve("empty/2024/03"));
-    Files.writeString(source.resolve(".hidden"), "not the table's: Hive and Trino skip names starting with '.'");
+    Files.writeString(
+        source.resolve(".hidden"), "not the table's: Hive and Trino skip names starting with '.'");
 
-    int code = run("run", "--month", "2024-03", "--source", dir.resolve("empty").toString(), "--warehouse", warehouse());
+    int code =
+        run(
+            "run",
+            "--month",
+            "2024-03",
+            "--source",
+            dir.resolve("empty").toString(),
+            "--warehouse",
+            warehouse());
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("partition-builder: error: Cannot build 2024-03: --source " + dir.resolve("empty")
-        + " holds no file; give the directory that holds the source table's files" + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "partition-builder: error: Cannot build 2024-03: --source "
+                + dir.resolve("empty")
+                + " holds no file; give the directory that holds the source table's files"
+                + System.lineSeparator());
     assertNothingRan();
   }
 
@@ -69,12 +87,26 @@ class RunSourceCheckTest {
   void aMonthWithNoFileIsNamedWithWhereTheBundledTableReadsIt() throws Exception {
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 50, 1);
 
-    int code = run("run", "--month", "2024-02", "--source", dir.resolve("src").toString(), "--warehouse", warehouse());
+    int code =
+        run(
+            "run",
+            "--month",
+            "2024-02",
+            "--source",
+            dir.resolve("src").toString(),
+            "--warehouse",
+            warehouse());
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("partition-builder: error: Cannot build 2024-02: --source " + dir.resolve("src")
-        + " holds no file for it: the source table reads 2024-02 from " + dir.resolve("src") + "/2024/02/; give the "
-        + "directory that holds the month's files" + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "partition-builder: error: Cannot build 2024-02: --source "
+                + dir.resolve("src")
+                + " holds no file for it: the source table reads 2024-02 from "
+                + dir.resolve("src")
+                + "/2024/02/; give the "
+                + "directory that holds the month's files"
+                + System.lineSeparator());
     assertNothingRan();
   }
 
@@ -84,30 +116,65 @@ class RunSourceCheckTest {
       SampleData.generate(dir.resolve("src"), YearMonth.of(2024, month), 20, 1);
     }
 
-    int code = run("run", "--from", "2024-01", "--to", "2024-06", "--source", dir.resolve("src").toString(),
-        "--warehouse", warehouse());
+    int code =
+        run(
+            "run",
+            "--from",
+            "2024-01",
+            "--to",
+            "2024-06",
+            "--source",
+            dir.resolve("src").toString(),
+            "--warehouse",
+            warehouse());
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("partition-builder: error: Cannot build 2024-02, 2024-04 to 2024-05 (3 of the 6 "
-        + "months): --source " + dir.resolve("src") + " holds no file for them: the source table reads 2024-02 from "
-        + dir.resolve("src") + "/2024/02/; give the directory that holds their files, or leave them out of the range"
-        + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "partition-builder: error: Cannot build 2024-02, 2024-04 to 2024-05 (3 of the 6 "
+                + "months): --source "
+                + dir.resolve("src")
+                + " holds no file for them: the source table reads 2024-02 from "
+                + dir.resolve("src")
+                + "/2024/02/; give the directory that holds their files, or leave them out of the range"
+                + System.lineSeparator());
     assertNothingRan();
   }
 
-  /** A source DDL of one's own: its months are where its projection's storage.location.template puts its days. */
+  /**
+   * A source DDL of one's own: its months are where its projection's storage.location.template puts
+   * its days.
+   */
   @Test
   void aMonthWithNoFileOfASourceDdlOfOnesOwnIsNamedFromItsLayout() {
     Path data = Path.of("examples/sales-csv/data");
     assumeThat(data.resolve("dt=2024-03-01")).isDirectory();
 
-    int code = run("run", "--month", "2024-07", "--source", data.toString(), "--source-ddl",
-        "examples/sales-csv/sales_daily.sql", "--config", "examples/sales-csv/sales-csv.env", "--warehouse", warehouse());
+    int code =
+        run(
+            "run",
+            "--month",
+            "2024-07",
+            "--source",
+            data.toString(),
+            "--source-ddl",
+            "examples/sales-csv/sales_daily.sql",
+            "--config",
+            "examples/sales-csv/sales-csv.env",
+            "--warehouse",
+            warehouse());
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("partition-builder: error: Cannot build 2024-07: --source " + data
-        + " holds no file for it: the source table reads 2024-07 from " + data + "/dt=2024-07-01/ to " + data
-        + "/dt=2024-07-31/; give the directory that holds the month's files" + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "partition-builder: error: Cannot build 2024-07: --source "
+                + data
+                + " holds no file for it: the source table reads 2024-07 from "
+                + data
+                + "/dt=2024-07-01/ to "
+                + data
+                + "/dt=2024-07-31/; give the directory that holds the month's files"
+                + System.lineSeparator());
     assertNothingRan();
   }
 
@@ -116,19 +183,46 @@ class RunSourceCheckTest {
     SampleData.generate(dir.resolve("src"), YearMonth.of(2024, 1), 20, 1);
     String source = dir.resolve("src").toString();
 
-    int ignored = run("run", "--month", "2024-02", "--source", source, "--events", "5000", "--warehouse", warehouse());
+    int ignored =
+        run(
+            "run",
+            "--month",
+            "2024-02",
+            "--source",
+            source,
+            "--events",
+            "5000",
+            "--warehouse",
+            warehouse());
     String ignoredErr = err.toString();
     err.getBuffer().setLength(0);
-    int regenerate = run("run", "--month", "2024-01", "--source", source, "--regenerate", "--warehouse", warehouse());
+    int regenerate =
+        run(
+            "run",
+            "--month",
+            "2024-01",
+            "--source",
+            source,
+            "--regenerate",
+            "--warehouse",
+            warehouse());
 
     assertThat(ignored).isEqualTo(2);
-    assertThat(ignoredErr.lines().toList().getFirst()).isEqualTo("partition-builder: --events 5000 ignored: --source "
-        + source + " was given, and sample CloudTrail is generated only into local/cloudtrail_daily for the bundled "
-        + "source table");
+    assertThat(ignoredErr.lines().toList().getFirst())
+        .isEqualTo(
+            "partition-builder: --events 5000 ignored: --source "
+                + source
+                + " was given, and sample CloudTrail is generated only into local/cloudtrail_daily for the bundled "
+                + "source table");
     assertThat(regenerate).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("partition-builder: error: Cannot --regenerate: --source " + source + " was "
-        + "given, and sample CloudTrail is generated only into local/cloudtrail_daily for the bundled source table; "
-        + "leave out --regenerate, or --source and --source-ddl" + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "partition-builder: error: Cannot --regenerate: --source "
+                + source
+                + " was "
+                + "given, and sample CloudTrail is generated only into local/cloudtrail_daily for the bundled source table; "
+                + "leave out --regenerate, or --source and --source-ddl"
+                + System.lineSeparator());
     assertNothingRan();
   }
 
@@ -137,11 +231,13 @@ class RunSourceCheckTest {
    * project's root), so the test takes a month no one has data for, and removes it after.
    */
   @Test
-  void eventsForAMonthThatHasDataIsSaidToBeIgnoredAndRegenerateReplacesItsSample() throws Exception {
+  void eventsForAMonthThatHasDataIsSaidToBeIgnoredAndRegenerateReplacesItsSample()
+      throws Exception {
     Path monthDir = RunCommand.DEFAULT_SOURCE.resolve("2013/02");
     assumeThat(monthDir).doesNotExist();
     try {
-      SampleData.Summary first = SampleData.generate(RunCommand.DEFAULT_SOURCE, YearMonth.of(2013, 2), 300, 42);
+      SampleData.Summary first =
+          SampleData.generate(RunCommand.DEFAULT_SOURCE, YearMonth.of(2013, 2), 300, 42);
       long files = countFiles(monthDir);
 
       int kept = run("run", "--month", "2013-02", "--events", "5000", "--warehouse", warehouse());
@@ -149,16 +245,36 @@ class RunSourceCheckTest {
       String keptOut = out.toString();
       err.getBuffer().setLength(0);
       out.getBuffer().setLength(0);
-      int regenerated = run("run", "--month", "2013-02", "--events", "2000", "--regenerate", "--warehouse", warehouse());
+      int regenerated =
+          run(
+              "run",
+              "--month",
+              "2013-02",
+              "--events",
+              "2000",
+              "--regenerate",
+              "--warehouse",
+              warehouse());
 
       assertThat(kept).as(keptErr).isZero();
-      assertThat(keptErr.lines()).contains("partition-builder: 2013-02 already has " + files + " files under "
-          + monthDir + ": --events 5000 ignored; --regenerate replaces them");
+      assertThat(keptErr.lines())
+          .contains(
+              "partition-builder: 2013-02 already has "
+                  + files
+                  + " files under "
+                  + monthDir
+                  + ": --events 5000 ignored; --regenerate replaces them");
       assertThat(row(keptOut)).contains(String.format(" %,d ", first.lines()));
       assertThat(regenerated).as(err.toString()).isZero();
-      assertThat(err.toString()).contains("Regenerating the sample of 2013-02 under " + RunCommand.DEFAULT_SOURCE
-          + " (--regenerate): 2,000 sample CloudTrail events replace its " + files + " files...");
-      SampleData.Summary second = SampleData.generate(dir.resolve("expected"), YearMonth.of(2013, 2), 2000, 42);
+      assertThat(err.toString())
+          .contains(
+              "Regenerating the sample of 2013-02 under "
+                  + RunCommand.DEFAULT_SOURCE
+                  + " (--regenerate): 2,000 sample CloudTrail events replace its "
+                  + files
+                  + " files...");
+      SampleData.Summary second =
+          SampleData.generate(dir.resolve("expected"), YearMonth.of(2013, 2), 2000, 42);
       assertThat(row(out.toString())).contains(String.format(" %,d ", second.lines()));
     } finally {
       if (Files.exists(monthDir)) {
@@ -176,8 +292,10 @@ class RunSourceCheckTest {
     int code = run("run", "--month", "2024-03", "--engine", "athena", "--regenerate");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString().strip()).isEqualTo("partition-builder: error: --regenerate writes local sample data: it "
-        + "has no meaning with --engine athena, which reads the source table in S3; leave it out");
+    assertThat(err.toString().strip())
+        .isEqualTo(
+            "partition-builder: error: --regenerate writes local sample data: it "
+                + "has no meaning with --engine athena, which reads the source table in S3; leave it out");
   }
 
   @Test
@@ -185,9 +303,11 @@ class RunSourceCheckTest {
     assertThat(run("run", "--help")).isZero();
 
     String help = out.toString().replaceAll("\\s+", " ");
-    assertThat(help).doesNotContain("null")
-        .contains("Without it: local/cloudtrail_daily, where sample CloudTrail is generated for a month that has "
-            + "none (bundled source DDL only; see --events and --regenerate)")
+    assertThat(help)
+        .doesNotContain("null")
+        .contains(
+            "Without it: local/cloudtrail_daily, where sample CloudTrail is generated for a month that has "
+                + "none (bundled source DDL only; see --events and --regenerate)")
         .contains("--regenerate");
   }
 

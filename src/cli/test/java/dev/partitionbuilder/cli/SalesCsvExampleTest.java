@@ -33,7 +33,8 @@ class SalesCsvExampleTest {
   private static final String EXAMPLE = "examples/sales-csv/";
   private static final String ENV = EXAMPLE + "sales-csv.env";
   private static final Path DATA = Path.of(EXAMPLE + "data");
-  private static final String HEADER = "order_id,order_time,store,sku,product,quantity,unit_price,currency";
+  private static final String HEADER =
+      "order_id,order_time,store,sku,product,quantity,unit_price,currency";
 
   @TempDir Path dir;
   private final StringWriter out = new StringWriter();
@@ -45,11 +46,25 @@ class SalesCsvExampleTest {
   }
 
   /** One CSV line, with the day of the directory its file is in. */
-  private record Line(String dt, String orderId, String orderTime, String store, String sku, String product,
-      long quantity, BigDecimal unitPrice, String currency) {}
+  private record Line(
+      String dt,
+      String orderId,
+      String orderTime,
+      String store,
+      String sku,
+      String product,
+      long quantity,
+      BigDecimal unitPrice,
+      String currency) {}
 
   /** What the template should make of a month's lines for one store, currency and SKU. */
-  private record Summary(String product, long orders, long lines, long units, BigDecimal revenue, String first,
+  private record Summary(
+      String product,
+      long orders,
+      long lines,
+      long units,
+      BigDecimal revenue,
+      String first,
       String last) {}
 
   @Test
@@ -57,35 +72,76 @@ class SalesCsvExampleTest {
     List<Line> lines = read(DATA);
     // What the sample must hold for this test to prove anything.
     assertThat(lines).hasSizeGreaterThan(2_000);
-    assertThat(lines).anyMatch(l -> l.store().contains(",")).anyMatch(l -> l.product().contains("\","));
-    assertThat(lines).extracting(Line::orderTime).contains("2024-02-29 23:59:59", "2024-03-01 00:00:00",
-        "2024-03-31 23:59:59", "2024-04-01 00:00:00");
+    assertThat(lines)
+        .anyMatch(l -> l.store().contains(","))
+        .anyMatch(l -> l.product().contains("\","));
+    assertThat(lines)
+        .extracting(Line::orderTime)
+        .contains(
+            "2024-02-29 23:59:59",
+            "2024-03-01 00:00:00",
+            "2024-03-31 23:59:59",
+            "2024-04-01 00:00:00");
     assertThat(lines).allMatch(l -> l.orderTime().startsWith(l.dt() + " "));
     Path source = dir.resolve("orders");
     copy(DATA, source);
     Map<String, Long> sourceFiles = files(source);
 
     Path warehouse = dir.resolve("warehouse");
-    int code = run("run", "--from", "2024-02", "--to", "2024-04", "--config", ENV, "--source-ddl",
-        EXAMPLE + "sales_daily.sql", "--source", source.toString(), "--warehouse", warehouse.toString());
+    int code =
+        run(
+            "run",
+            "--from",
+            "2024-02",
+            "--to",
+            "2024-04",
+            "--config",
+            ENV,
+            "--source-ddl",
+            EXAMPLE + "sales_daily.sql",
+            "--source",
+            source.toString(),
+            "--warehouse",
+            warehouse.toString());
 
     assertThat(code).as(err.toString()).isZero();
     Map<String, Map<String, Summary>> expected = new TreeMap<>();
     for (String month : List.of("2024-02", "2024-03", "2024-04")) {
       expected.put(month, summaries(lines, month));
-      assertThat(out.toString().lines().filter(l -> l.startsWith(month))).singleElement().asString()
+      assertThat(out.toString().lines().filter(l -> l.startsWith(month)))
+          .singleElement()
+          .asString()
           .matches(month + " +" + expected.get(month).size() + " .*");
     }
     Path table = warehouse.resolve("sales_monthly");
-    assertThat(out.toString()).contains("Parquet: " + table.resolve("year=2024/month=02") + "/ to "
-        + table.resolve("year=2024/month=04") + "/ (one directory per month")
-        .contains(" --config " + ENV + "\n").doesNotContain("<your table's DDL>");
-    assertThat(files(table).keySet()).isNotEmpty().allMatch(f -> f.matches("year=2024/month=0[234]/[^/]+"));
+    assertThat(out.toString())
+        .contains(
+            "Parquet: "
+                + table.resolve("year=2024/month=02")
+                + "/ to "
+                + table.resolve("year=2024/month=04")
+                + "/ (one directory per month")
+        .contains(" --config " + ENV + "\n")
+        .doesNotContain("<your table's DDL>");
+    assertThat(files(table).keySet())
+        .isNotEmpty()
+        .allMatch(f -> f.matches("year=2024/month=0[234]/[^/]+"));
     // The source is read where it is and never written to: no sample CloudTrail, nothing else.
     assertThat(files(source)).isEqualTo(sourceFiles);
 
-    code = run("query", "--json", "--config", ENV, "--warehouse", warehouse.toString(), "--source-ddl",
-        EXAMPLE + "sales_daily.sql", "--source", source.toString(), """
+    code =
+        run(
+            "query",
+            "--json",
+            "--config",
+            ENV,
+            "--warehouse",
+            warehouse.toString(),
+            "--source-ddl",
+            EXAMPLE + "sales_daily.sql",
+            "--source",
+            source.toString(),
+            """
             SELECT year || '-' || month AS month, store, currency, sku, product, orders, order_lines, units,
                    CAST(revenue AS varchar) AS revenue, typeof(revenue) AS revenue_type,
                    CAST(first_order_time AS varchar) AS first_order, CAST(last_order_time AS varchar) AS last_order,
@@ -99,23 +155,41 @@ class SalesCsvExampleTest {
       assertThat(row.get("revenue_type").asText()).isEqualTo("decimal(18,2)");
       // Every line but the headers, read through the day's projection.
       assertThat(row.get("source_lines").asLong()).isEqualTo(lines.size());
-      Summary previous = actual.computeIfAbsent(row.get("month").asText(), m -> new TreeMap<>()).put(
-          key(row.get("store").asText(), row.get("currency").asText(), row.get("sku").asText()),
-          new Summary(row.get("product").asText(), row.get("orders").asLong(), row.get("order_lines").asLong(),
-              row.get("units").asLong(), new BigDecimal(row.get("revenue").asText()), row.get("first_order").asText(),
-              row.get("last_order").asText()));
+      Summary previous =
+          actual
+              .computeIfAbsent(row.get("month").asText(), m -> new TreeMap<>())
+              .put(
+                  key(
+                      row.get("store").asText(),
+                      row.get("currency").asText(),
+                      row.get("sku").asText()),
+                  new Summary(
+                      row.get("product").asText(),
+                      row.get("orders").asLong(),
+                      row.get("order_lines").asLong(),
+                      row.get("units").asLong(),
+                      new BigDecimal(row.get("revenue").asText()),
+                      row.get("first_order").asText(),
+                      row.get("last_order").asText()));
       assertThat(previous).as(json).isNull();
     }
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     for (String month : expected.keySet()) {
       assertThat(actual.get(month).keySet()).as(month).isEqualTo(expected.get(month).keySet());
-      expected.get(month).forEach((key, sums) -> assertThat(actual.get(month).get(key)).as(month + " " + key)
-          .isEqualTo(sums));
+      expected
+          .get(month)
+          .forEach(
+              (key, sums) ->
+                  assertThat(actual.get(month).get(key)).as(month + " " + key).isEqualTo(sums));
     }
     // A month's first and last second are in it, and in no other month.
-    assertThat(actual.get("2024-03").values()).extracting(Summary::first).contains("2024-03-01 00:00:00.000")
+    assertThat(actual.get("2024-03").values())
+        .extracting(Summary::first)
+        .contains("2024-03-01 00:00:00.000")
         .allMatch(t -> t.startsWith("2024-03-"));
-    assertThat(actual.get("2024-03").values()).extracting(Summary::last).contains("2024-03-31 23:59:59.000")
+    assertThat(actual.get("2024-03").values())
+        .extracting(Summary::last)
+        .contains("2024-03-31 23:59:59.000")
         .allMatch(t -> t.startsWith("2024-03-"));
     assertThat(actual.get("2024-03").keySet()).anyMatch(k -> k.startsWith("Berlin, Mitte|"));
     assertThat(actual.get("2024-03").values()).anyMatch(s -> s.orders() < s.lines());
@@ -125,8 +199,13 @@ class SalesCsvExampleTest {
   @Test
   void theGeneratorWritesTheCommittedFilesAgain() throws Exception {
     Path again = dir.resolve("again");
-    Process generator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        EXAMPLE + "GenerateSales.java", again.toString()).redirectErrorStream(true).start();
+    Process generator =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                EXAMPLE + "GenerateSales.java",
+                again.toString())
+            .redirectErrorStream(true)
+            .start();
     assertThat(generator.waitFor(120, TimeUnit.SECONDS)).isTrue();
     String said = new String(generator.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(generator.exitValue()).as(said).isZero();
@@ -134,13 +213,16 @@ class SalesCsvExampleTest {
     Map<String, Long> committed = files(DATA);
     assertThat(files(again)).isEqualTo(committed);
     for (String file : committed.keySet()) {
-      assertThat(Files.readAllBytes(again.resolve(file))).as(file).isEqualTo(Files.readAllBytes(DATA.resolve(file)));
+      assertThat(Files.readAllBytes(again.resolve(file)))
+          .as(file)
+          .isEqualTo(Files.readAllBytes(DATA.resolve(file)));
     }
   }
 
   @Test
   void theTestsOwnCsvParserReadsQuotedCommasAndDoubledQuotes() {
-    assertThat(fields("a,\"b, c\",\"say \"\"hi\"\", then\",,d")).containsExactly("a", "b, c", "say \"hi\", then", "", "d");
+    assertThat(fields("a,\"b, c\",\"say \"\"hi\"\", then\",,d"))
+        .containsExactly("a", "b, c", "say \"hi\", then", "", "d");
     assertThatThrownBy(() -> fields("a,\"open")).hasMessageContaining("unterminated quote");
   }
 
@@ -150,18 +232,30 @@ class SalesCsvExampleTest {
 
   /** The month's lines, by the day of their file, summed per store, currency and SKU. */
   private static Map<String, Summary> summaries(List<Line> lines, String month) {
-    Map<String, List<Line>> groups = lines.stream().filter(l -> l.dt().startsWith(month + "-"))
-        .collect(Collectors.groupingBy(l -> key(l.store(), l.currency(), l.sku()), TreeMap::new, Collectors.toList()));
+    Map<String, List<Line>> groups =
+        lines.stream()
+            .filter(l -> l.dt().startsWith(month + "-"))
+            .collect(
+                Collectors.groupingBy(
+                    l -> key(l.store(), l.currency(), l.sku()), TreeMap::new, Collectors.toList()));
     Map<String, Summary> sums = new TreeMap<>();
-    groups.forEach((key, group) -> sums.put(key, new Summary(
-        group.stream().map(Line::product).max(String::compareTo).orElseThrow(),
-        group.stream().map(Line::orderId).distinct().count(),
-        group.size(),
-        group.stream().mapToLong(Line::quantity).sum(),
-        group.stream().map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
-            .reduce(BigDecimal.ZERO, BigDecimal::add).setScale(2),
-        group.stream().map(Line::orderTime).min(String::compareTo).orElseThrow() + ".000",
-        group.stream().map(Line::orderTime).max(String::compareTo).orElseThrow() + ".000")));
+    groups.forEach(
+        (key, group) ->
+            sums.put(
+                key,
+                new Summary(
+                    group.stream().map(Line::product).max(String::compareTo).orElseThrow(),
+                    group.stream().map(Line::orderId).distinct().count(),
+                    group.size(),
+                    group.stream().mapToLong(Line::quantity).sum(),
+                    group.stream()
+                        .map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
+                        .reduce(BigDecimal.ZERO, BigDecimal::add)
+                        .setScale(2),
+                    group.stream().map(Line::orderTime).min(String::compareTo).orElseThrow()
+                        + ".000",
+                    group.stream().map(Line::orderTime).max(String::compareTo).orElseThrow()
+                        + ".000")));
     return sums;
   }
 
@@ -175,14 +269,25 @@ class SalesCsvExampleTest {
       for (String line : text.subList(1, text.size())) {
         List<String> f = fields(line);
         assertThat(f).as(file + ": " + line).hasSize(8);
-        lines.add(new Line(dt, f.get(0), f.get(1), f.get(2), f.get(3), f.get(4), Long.parseLong(f.get(5)),
-            new BigDecimal(f.get(6)), f.get(7)));
+        lines.add(
+            new Line(
+                dt,
+                f.get(0),
+                f.get(1),
+                f.get(2),
+                f.get(3),
+                f.get(4),
+                Long.parseLong(f.get(5)),
+                new BigDecimal(f.get(6)),
+                f.get(7)));
       }
     }
     return lines;
   }
 
-  /** One line's fields as RFC 4180 reads them: a quoted field may hold commas, and "" is one quote. */
+  /**
+   * One line's fields as RFC 4180 reads them: a quoted field may hold commas, and "" is one quote.
+   */
   private static List<String> fields(String line) {
     List<String> fields = new ArrayList<>();
     StringBuilder field = new StringBuilder();

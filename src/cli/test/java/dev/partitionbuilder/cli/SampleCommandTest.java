@@ -21,13 +21,18 @@ class SampleCommandTest {
   }
 
   @Test
-  void sampleWritesEveryDayOfTheMonthAndPrintsOneSummaryLine(@TempDir Path source) throws Exception {
-    int code = run("sample", "--month", "2024-02", "--events", "500", "--source", source.toString());
+  void sampleWritesEveryDayOfTheMonthAndPrintsOneSummaryLine(@TempDir Path source)
+      throws Exception {
+    int code =
+        run("sample", "--month", "2024-02", "--events", "500", "--source", source.toString());
 
     assertThat(code).isZero();
     assertThat(err.toString()).isEmpty();
-    assertThat(out.toString().lines()).singleElement().asString()
-        .matches("2024-02: 500 lines \\(0 malformed\\) in \\d+ files, [\\d,]+ bytes, \\d+\\.\\d s, in .*")
+    assertThat(out.toString().lines())
+        .singleElement()
+        .asString()
+        .matches(
+            "2024-02: 500 lines \\(0 malformed\\) in \\d+ files, [\\d,]+ bytes, \\d+\\.\\d s, in .*")
         .endsWith(source.resolve("2024/02").toString());
     try (Stream<Path> days = Files.list(source.resolve("2024/02"))) {
       assertThat(days).hasSize(29);
@@ -36,30 +41,57 @@ class SampleCommandTest {
 
   @Test
   void sampleCountsTheMalformedLinesItAddsToTheEvents(@TempDir Path source) {
-    int code = run("sample", "--month", "2024-03", "--events", "1000", "--source", source.toString(), "--seed", "7");
+    int code =
+        run(
+            "sample",
+            "--month",
+            "2024-03",
+            "--events",
+            "1000",
+            "--source",
+            source.toString(),
+            "--seed",
+            "7");
 
     assertThat(code).isZero();
     assertThat(out.toString()).startsWith("2024-03: 1,002 lines (2 malformed) in ");
   }
 
   @Test
-  void rawCloudTrailLayoutWritesTheRegionsTreeAndSaysHowManyWereDeliveredNextMonth(@TempDir Path source) {
-    int code = run("sample", "--layout", "raw-cloudtrail", "--month", "2024-03", "--events", "500", "--source",
-        source.toString(), "--region", "eu-west-1");
+  void rawCloudTrailLayoutWritesTheRegionsTreeAndSaysHowManyWereDeliveredNextMonth(
+      @TempDir Path source) {
+    int code =
+        run(
+            "sample",
+            "--layout",
+            "raw-cloudtrail",
+            "--month",
+            "2024-03",
+            "--events",
+            "500",
+            "--source",
+            source.toString(),
+            "--region",
+            "eu-west-1");
 
     assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString().lines()).singleElement().asString()
-        .matches("2024-03: 500 events \\(\\d+ of them delivered in 2024-04\\) in [\\d,]+ files, [\\d,]+ bytes, .*")
+    assertThat(out.toString().lines())
+        .singleElement()
+        .asString()
+        .matches(
+            "2024-03: 500 events \\(\\d+ of them delivered in 2024-04\\) in [\\d,]+ files, [\\d,]+ bytes, .*")
         .endsWith(source.resolve("AWSLogs/123456789012/CloudTrail/eu-west-1").toString());
   }
 
   @Test
   void anUnknownLayoutIsOneLineAndExitsTwo(@TempDir Path source) {
-    int code = run("sample", "--layout", "raw", "--month", "2024-03", "--source", source.toString());
+    int code =
+        run("sample", "--layout", "raw", "--month", "2024-03", "--source", source.toString());
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString().strip())
-        .isEqualTo("partition-builder: error: --layout must be daily or raw-cloudtrail, got \"raw\"");
+        .isEqualTo(
+            "partition-builder: error: --layout must be daily or raw-cloudtrail, got \"raw\"");
     assertThat(source).isEmptyDirectory();
   }
 
@@ -69,7 +101,8 @@ class SampleCommandTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(out.toString()).isEmpty();
-    assertThat(err.toString().strip()).isEqualTo("partition-builder: error: --events must be 0 or more, got -5");
+    assertThat(err.toString().strip())
+        .isEqualTo("partition-builder: error: --events must be 0 or more, got -5");
     assertThat(source).isEmptyDirectory();
   }
 
@@ -78,8 +111,9 @@ class SampleCommandTest {
     int code = run("sample", "--month", "2024-2", "--source", source.toString());
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString().strip()).isEqualTo(
-        "partition-builder: error: month \"2024-2\" is not in the form YYYY-MM, such as 2024-03");
+    assertThat(err.toString().strip())
+        .isEqualTo(
+            "partition-builder: error: month \"2024-2\" is not in the form YYYY-MM, such as 2024-03");
     assertThat(source).isEmptyDirectory();
   }
 }

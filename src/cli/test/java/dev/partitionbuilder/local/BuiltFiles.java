@@ -14,19 +14,27 @@ final class BuiltFiles {
 
   /** An engine for one test class, its metastore under {@code dir}. */
   static TrinoEngine startEngine(Path dir) {
-    return TrinoEngine.start(new TrinoEngine.Settings(dir.toAbsolutePath().resolve("metastore"),
-        OptionalLong.empty(), 2, false));
+    return TrinoEngine.start(
+        new TrinoEngine.Settings(
+            dir.toAbsolutePath().resolve("metastore"), OptionalLong.empty(), 2, false));
   }
 
   /**
-   * Runs {@code select}, where {@code {files}} names a table over the Parquet files in
-   * {@code directory} with only the given {@code columns} (such as {@code event_id varchar}).
+   * Runs {@code select}, where {@code {files}} names a table over the Parquet files in {@code
+   * directory} with only the given {@code columns} (such as {@code event_id varchar}).
    */
-  static MaterializedResult query(TrinoEngine trino, Path directory, String columns, String select) {
+  static MaterializedResult query(
+      TrinoEngine trino, Path directory, String columns, String select) {
     String table = TrinoEngine.CATALOG + ".built_files.t" + TABLES.incrementAndGet();
     trino.execute("CREATE SCHEMA IF NOT EXISTS " + TrinoEngine.CATALOG + ".built_files");
-    trino.execute("CREATE TABLE " + table + " (" + columns + ") WITH (format = 'PARQUET', external_location = 'local://"
-        + directory.toAbsolutePath().toUri().getPath() + "')");
+    trino.execute(
+        "CREATE TABLE "
+            + table
+            + " ("
+            + columns
+            + ") WITH (format = 'PARQUET', external_location = 'local://"
+            + directory.toAbsolutePath().toUri().getPath()
+            + "')");
     try {
       return trino.execute(select.replace("{files}", table));
     } finally {

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a user found: a real process killed with {@code kill -9} while it copied into the
- * partition left a truncated file there. Here a process copies one 32 MiB file over the same key
- * again and again and is killed (SIGKILL) after a few copies, while it is most likely in the middle
- * of the next; the key must hold the whole copy, and the temporary file it may leave must be
- * neither listed nor left by the next delete.
+ * What a user found: a real process killed with {@code kill -9} while it copied into the partition
+ * left a truncated file there. Here a process copies one 32 MiB file over the same key again and
+ * again and is killed (SIGKILL) after a few copies, while it is most likely in the middle of the
+ * next; the key must hold the whole copy, and the temporary file it may leave must be neither
+ * listed nor left by the next delete.
  */
 class LocalObjectStoreKillIT {
   private static final String STAGED = "warehouse/events/_staging/2024/03/000000_0";
@@ -40,7 +40,9 @@ class LocalObjectStoreKillIT {
     for (int round = 0; round < 3; round++) {
       copyAndKillAfter(3);
 
-      assertThat(store.list(MONTH)).as("round %d", round).containsExactly(new StoredObject(TARGET, data.length));
+      assertThat(store.list(MONTH))
+          .as("round %d", round)
+          .containsExactly(new StoredObject(TARGET, data.length));
       assertThat(store.isCopyOf(TARGET, STAGED)).as("round %d", round).isTrue();
     }
     store.deleteAll(MONTH);
@@ -51,11 +53,19 @@ class LocalObjectStoreKillIT {
 
   private void copyAndKillAfter(int copies) throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        CopyForever.class.getName(), root.toString(), STAGED, TARGET)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    Process child =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                CopyForever.class.getName(),
+                root.toString(),
+                STAGED,
+                TARGET)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       for (int i = 1; i <= copies; i++) {
         String line = out.readLine();
         assertThat(line).as("the copying process's line %d", i).isEqualTo("copied " + i);

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.partitionbuilder.core.BuildRequest;
 import dev.partitionbuilder.core.BuildResult;
 import dev.partitionbuilder.core.Config;
+import dev.partitionbuilder.local.trino.HiveDdl;
+import dev.partitionbuilder.local.trino.TrinoEngine;
+import dev.partitionbuilder.sample.SampleData;
+import dev.partitionbuilder.testing.ParquetFooter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,10 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import dev.partitionbuilder.local.trino.HiveDdl;
-import dev.partitionbuilder.local.trino.TrinoEngine;
-import dev.partitionbuilder.sample.SampleData;
-import dev.partitionbuilder.testing.ParquetFooter;
 import org.apache.parquet.format.SchemaElement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,15 +47,35 @@ class LocalPipelineTest {
   }
 
   private static LocalBackend open(Path warehouse) {
-    return LocalBackend.open(new LocalBackend.Settings(Config.forLocal(Map.of()), dir.resolve("source"),
-        warehouse, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty()),
-        trino, Clock.systemUTC());
+    return LocalBackend.open(
+        new LocalBackend.Settings(
+            Config.forLocal(Map.of()),
+            dir.resolve("source"),
+            warehouse,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            Optional.empty()),
+        trino,
+        Clock.systemUTC());
   }
 
   private static LocalBackend open(Path warehouse, Path destinationDdl) {
-    return LocalBackend.open(new LocalBackend.Settings(Config.forLocal(Map.of(Config.LOCK_LEASE_SECONDS, "300")),
-        dir.resolve("source"), warehouse, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false,
-        Optional.of(destinationDdl)), trino, Clock.systemUTC());
+    return LocalBackend.open(
+        new LocalBackend.Settings(
+            Config.forLocal(Map.of(Config.LOCK_LEASE_SECONDS, "300")),
+            dir.resolve("source"),
+            warehouse,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            Optional.of(destinationDdl)),
+        trino,
+        Clock.systemUTC());
   }
 
   /**
@@ -66,9 +86,12 @@ class LocalPipelineTest {
   void buildsTheMonthWhereAHiveStyleOrOneDateKeyTableReadsIt() throws Exception {
     // The layouts docs/your-table.md runs, as they are shipped.
     Map<Path, String[]> tables = new LinkedHashMap<>();
-    tables.put(Path.of("examples/layouts/hive_style.sql"),
+    tables.put(
+        Path.of("examples/layouts/hive_style.sql"),
         new String[] {"cloudtrail_monthly/year=2024/month=03", "year = '2024' AND month = '03'"});
-    tables.put(Path.of("examples/layouts/month_key.sql"), new String[] {"cloudtrail_monthly/dt=2024-03", "dt = '2024-03'"});
+    tables.put(
+        Path.of("examples/layouts/month_key.sql"),
+        new String[] {"cloudtrail_monthly/dt=2024-03", "dt = '2024-03'"});
     for (Map.Entry<Path, String[]> table : tables.entrySet()) {
       Path warehouse = dir.resolve("warehouse-" + table.getKey().getFileName());
       try (LocalBackend local = open(warehouse, table.getKey())) {
@@ -78,19 +101,23 @@ class LocalPipelineTest {
         assertThat(counts(warehouse.resolve(table.getValue()[0]))[0]).isEqualTo(march.lines());
         try (var top = Files.list(warehouse.resolve("cloudtrail_monthly"))) {
           assertThat(top.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("_")))
-              .containsExactly(Path.of(table.getValue()[0]).getFileName().toString().startsWith("month")
-                  ? "year=2024" : Path.of(table.getValue()[0]).getName(1).toString());
+              .containsExactly(
+                  Path.of(table.getValue()[0]).getFileName().toString().startsWith("month")
+                      ? "year=2024"
+                      : Path.of(table.getValue()[0]).getName(1).toString());
         }
         local.defineDestinationTable();
-        var rows = local.query("SELECT count(*) FROM cloudtrail.cloudtrail_monthly WHERE " + table.getValue()[1]);
+        var rows =
+            local.query(
+                "SELECT count(*) FROM cloudtrail.cloudtrail_monthly WHERE " + table.getValue()[1]);
         assertThat(rows.text(0, 0)).isEqualTo(Long.toString(march.lines()));
       }
     }
   }
 
   /**
-   * A table without projection: each build writes a location of its own and the month's
-   * partition, kept in the warehouse, is pointed at it; reading the table reads that location.
+   * A table without projection: each build writes a location of its own and the month's partition,
+   * kept in the warehouse, is pointed at it; reading the table reads that location.
    */
   @Test
   void aTableWithGluePartitionsIsSwappedToEachBuildsOwnLocation() throws Exception {
@@ -106,17 +133,23 @@ class LocalPipelineTest {
 
       assertThat(first.rowsWritten()).hasValue(march.lines());
       assertThat(second.rowsWritten()).hasValue(march.lines());
-      assertThat(firstLocation).contains("/cloudtrail_monthly/year=2024/month=03/build-").isNotEqualTo(secondLocation);
+      assertThat(firstLocation)
+          .contains("/cloudtrail_monthly/year=2024/month=03/build-")
+          .isNotEqualTo(secondLocation);
       try (var builds = Files.list(base)) {
         // The first stays for queries that may still read it, until its grace is over.
-        assertThat(builds.map(p -> p.getFileName().toString())).hasSize(2).allMatch(n -> n.startsWith("build-"));
+        assertThat(builds.map(p -> p.getFileName().toString()))
+            .hasSize(2)
+            .allMatch(n -> n.startsWith("build-"));
       }
       Path current = base.resolve(Path.of(java.net.URI.create(secondLocation)).getFileName());
       assertThat(counts(current)[0]).isEqualTo(march.lines());
 
       local.defineDestinationTable();
-      var rows = local.query("SELECT count(*), count(DISTINCT \"$path\") FROM cloudtrail.cloudtrail_monthly "
-          + "WHERE year = '2024' AND month = '03'");
+      var rows =
+          local.query(
+              "SELECT count(*), count(DISTINCT \"$path\") FROM cloudtrail.cloudtrail_monthly "
+                  + "WHERE year = '2024' AND month = '03'");
       assertThat(rows.text(0, 0)).isEqualTo(Long.toString(march.lines()));
       var paths = local.query("SELECT DISTINCT \"$path\" FROM cloudtrail.cloudtrail_monthly");
       for (int i = 0; i < paths.size(); i++) {
@@ -126,19 +159,28 @@ class LocalPipelineTest {
   }
 
   private static BuildResult build(LocalBackend local, String key) {
-    return local.builder().build(new BuildRequest(MARCH, key, false, Instant.now().plusSeconds(300)));
+    return local
+        .builder()
+        .build(new BuildRequest(MARCH, key, false, Instant.now().plusSeconds(300)));
   }
 
   private static long[] counts(Path partition) {
-    List<Object> row = BuiltFiles.query(trino, partition, "event_id varchar, event_time timestamp(3)",
-        "SELECT count(*), count(event_id), count(DISTINCT event_id), "
-            + "count(*) FILTER (WHERE format_datetime(event_time, 'yyyy-MM') <> '2024-03') FROM {files}")
-        .getMaterializedRows().get(0).getFields();
+    List<Object> row =
+        BuiltFiles.query(
+                trino,
+                partition,
+                "event_id varchar, event_time timestamp(3)",
+                "SELECT count(*), count(event_id), count(DISTINCT event_id), "
+                    + "count(*) FILTER (WHERE format_datetime(event_time, 'yyyy-MM') <> '2024-03') FROM {files}")
+            .getMaterializedRows()
+            .get(0)
+            .getFields();
     return row.stream().mapToLong(v -> (Long) v).toArray();
   }
 
   @Test
-  void rebuildsTheMonthFromEverySourceLineAndASecondRunGivesTheSameWithoutDuplicates() throws Exception {
+  void rebuildsTheMonthFromEverySourceLineAndASecondRunGivesTheSameWithoutDuplicates()
+      throws Exception {
     Path warehouse = dir.resolve("warehouse-rebuild");
     Path april = warehouse.resolve("cloudtrail_monthly/2024/04/earlier-build");
     Files.createDirectories(april.getParent());
@@ -166,7 +208,9 @@ class LocalPipelineTest {
 
   @Test
   void writesTheColumnsAndTypesOfTheLongLivedTable() throws Exception {
-    HiveDdl table = HiveDdl.parse(Files.readString(Path.of("ddl/cloudtrail_monthly.sql")), "ddl/cloudtrail_monthly.sql");
+    HiveDdl table =
+        HiveDdl.parse(
+            Files.readString(Path.of("ddl/cloudtrail_monthly.sql")), "ddl/cloudtrail_monthly.sql");
     Map<String, String> expected = new LinkedHashMap<>();
     for (HiveDdl.Column column : table.columns()) {
       expected.put(column.name(), parquetTypeOf(column.hiveType()));
@@ -181,7 +225,9 @@ class LocalPipelineTest {
       Map<String, String> actual = new LinkedHashMap<>();
       for (SchemaElement e : ParquetFooter.read(file).getSchema()) {
         if (e.isSetType()) {
-          actual.put(e.getName(), e.getType() + "/" + (e.isSetConverted_type() ? e.getConverted_type() : null));
+          actual.put(
+              e.getName(),
+              e.getType() + "/" + (e.isSetConverted_type() ? e.getConverted_type() : null));
         }
       }
       assertThat(actual).containsExactlyEntriesOf(expected);

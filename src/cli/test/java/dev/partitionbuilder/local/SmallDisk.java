@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A 1 MiB tmpfs mounted on a directory, to fill for real: a write then fails with "No space left
- * on device" where the kernel says so. Needs root and Linux; elsewhere the test is skipped with
- * the reason.
+ * A 1 MiB tmpfs mounted on a directory, to fill for real: a write then fails with "No space left on
+ * device" where the kernel says so. Needs root and Linux; elsewhere the test is skipped with the
+ * reason.
  */
 final class SmallDisk implements AutoCloseable {
   private final Path dir;
@@ -24,7 +24,8 @@ final class SmallDisk implements AutoCloseable {
   static SmallDisk mount(Path dir) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     String answer = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.toString());
-    assumeTrue(answer.isEmpty(), "cannot mount a 1 MiB tmpfs to fill (needs root on Linux): " + answer);
+    assumeTrue(
+        answer.isEmpty(), "cannot mount a 1 MiB tmpfs to fill (needs root on Linux): " + answer);
     return new SmallDisk(dir);
   }
 
@@ -72,11 +73,14 @@ final class SmallDisk implements AutoCloseable {
     } catch (IOException e) {
       return command[0] + " cannot run: " + e.getMessage();
     }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    String output =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       return command[0] + " did not end within 60 s";
     }
-    return process.exitValue() == 0 ? "" : command[0] + " exited " + process.exitValue() + ": " + output;
+    return process.exitValue() == 0
+        ? ""
+        : command[0] + " exited " + process.exitValue() + ": " + output;
   }
 }

@@ -16,9 +16,15 @@ class SourceMonthFilesTest {
   @TempDir Path root;
 
   private static HiveDdl ddl(String partitionedBy, String location, String properties) {
-    return HiveDdl.parse("CREATE EXTERNAL TABLE db.t (x STRING) PARTITIONED BY (" + partitionedBy + ") "
-        + "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION '" + location + "'"
-        + (properties.isEmpty() ? "" : " TBLPROPERTIES (" + properties + ")"), "test");
+    return HiveDdl.parse(
+        "CREATE EXTERNAL TABLE db.t (x STRING) PARTITIONED BY ("
+            + partitionedBy
+            + ") "
+            + "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION '"
+            + location
+            + "'"
+            + (properties.isEmpty() ? "" : " TBLPROPERTIES (" + properties + ")"),
+        "test");
   }
 
   private void file(String relative) throws Exception {
@@ -29,7 +35,8 @@ class SourceMonthFilesTest {
 
   @Test
   void theBundledTablesMonthIsItsYearAndMonthDirectory() throws Exception {
-    SourceMonthFiles files = LocalBackend.sourceMonthFiles(Optional.empty(), LocalBackend.TableNames.CLOUDTRAIL);
+    SourceMonthFiles files =
+        LocalBackend.sourceMonthFiles(Optional.empty(), LocalBackend.TableNames.CLOUDTRAIL);
     file("2024/02/29/a.json.gz");
     file("2024/04/01/a.json.gz");
 
@@ -41,9 +48,14 @@ class SourceMonthFilesTest {
 
   @Test
   void aDateKeysMonthIsEachOfItsDaysAndHiddenFilesAreNotTheTables() throws Exception {
-    SourceMonthFiles files = SourceMonthFiles.of(ddl("dt STRING", "s3://b/p/", "'projection.enabled' = 'true', "
-        + "'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy-MM-dd', "
-        + "'storage.location.template' = 's3://b/p/dt=${dt}/'"));
+    SourceMonthFiles files =
+        SourceMonthFiles.of(
+            ddl(
+                "dt STRING",
+                "s3://b/p/",
+                "'projection.enabled' = 'true', "
+                    + "'projection.dt.type' = 'date', 'projection.dt.format' = 'yyyy-MM-dd', "
+                    + "'storage.location.template' = 's3://b/p/dt=${dt}/'"));
     file("dt=2024-04-01/a.csv");
     file("dt=2024-03-05/.a.csv.crc");
     file("dt=2024-03-06/_SUCCESS");
@@ -51,12 +63,15 @@ class SourceMonthFilesTest {
     assertThat(files.hasFiles(root, MARCH)).isFalse();
     file("dt=2024-03-31/a.csv");
     assertThat(files.hasFiles(root, MARCH)).isTrue();
-    assertThat(files.describe(root, MARCH)).isEqualTo(root + "/dt=2024-03-01/ to " + root + "/dt=2024-03-31/");
+    assertThat(files.describe(root, MARCH))
+        .isEqualTo(root + "/dt=2024-03-01/ to " + root + "/dt=2024-03-31/");
   }
 
   @Test
-  void hiveStyleDirectoriesOfATableWithoutProjectionTakeAMonthWithOrWithoutItsLeadingZero() throws Exception {
-    SourceMonthFiles files = SourceMonthFiles.of(ddl("year STRING, month STRING, region STRING", "s3://b/p", ""));
+  void hiveStyleDirectoriesOfATableWithoutProjectionTakeAMonthWithOrWithoutItsLeadingZero()
+      throws Exception {
+    SourceMonthFiles files =
+        SourceMonthFiles.of(ddl("year STRING, month STRING, region STRING", "s3://b/p", ""));
     file("year=2024/month=13/region=eu/a.json");
 
     assertThat(files.hasFiles(root, MARCH)).isFalse();

@@ -30,13 +30,28 @@ class RawCloudTrailSampleTest {
 
   @Test
   void filesAreNamedAsCloudTrailNamesThemUnderTheDayOfTheirDelivery() throws IOException {
-    RawCloudTrailSample.Summary summary = RawCloudTrailSample.generate(root, MARCH, 300, 1, "123456789012", "us-east-1");
+    RawCloudTrailSample.Summary summary =
+        RawCloudTrailSample.generate(root, MARCH, 300, 1, "123456789012", "us-east-1");
 
     assertThat(summary.records()).isEqualTo(300);
-    assertThat(files()).hasSize(summary.files()).allSatisfy(f -> assertThat(f.toString()).matches(
-        "2024/0[34]/\\d\\d/123456789012_CloudTrail_us-east-1_2024(\\d{4})T\\d{4}Z_[A-Z0-9]{16}\\.json\\.gz")
-        .startsWith(f.getName(0) + "/" + f.getName(1) + "/" + f.getName(2) + "/123456789012_CloudTrail_us-east-1_"
-            + f.getName(0) + f.getName(1) + f.getName(2) + "T"));
+    assertThat(files())
+        .hasSize(summary.files())
+        .allSatisfy(
+            f ->
+                assertThat(f.toString())
+                    .matches(
+                        "2024/0[34]/\\d\\d/123456789012_CloudTrail_us-east-1_2024(\\d{4})T\\d{4}Z_[A-Z0-9]{16}\\.json\\.gz")
+                    .startsWith(
+                        f.getName(0)
+                            + "/"
+                            + f.getName(1)
+                            + "/"
+                            + f.getName(2)
+                            + "/123456789012_CloudTrail_us-east-1_"
+                            + f.getName(0)
+                            + f.getName(1)
+                            + f.getName(2)
+                            + "T"));
   }
 
   @Test
@@ -62,7 +77,8 @@ class RawCloudTrailSampleTest {
   void anAccountOrRegionThatIsNoneIsRefusedBeforeAnythingIsWritten() {
     assertThatThrownBy(() -> RawCloudTrailSample.generate(root, MARCH, 1, 1, "1234", "us-east-1"))
         .hasMessage("account \"1234\" is not a 12-digit AWS account ID");
-    assertThatThrownBy(() -> RawCloudTrailSample.generate(root, MARCH, 1, 1, "123456789012", "../x"))
+    assertThatThrownBy(
+            () -> RawCloudTrailSample.generate(root, MARCH, 1, 1, "123456789012", "../x"))
         .hasMessage("region \"../x\" is not an AWS Region such as us-east-1");
     assertThat(root).isEmptyDirectory();
   }

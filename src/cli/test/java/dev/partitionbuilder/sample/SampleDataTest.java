@@ -37,16 +37,21 @@ import org.junit.jupiter.api.io.TempDir;
 class SampleDataTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final YearMonth MARCH = YearMonth.of(2024, 3);
-  private static final Pattern FILE_NAME = Pattern.compile("cloudtrail_(\\d{8})_\\d{3}\\.json\\.gz");
-  private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-  private static final Pattern EVENT_TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
-  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern FILE_NAME =
+      Pattern.compile("cloudtrail_(\\d{8})_\\d{3}\\.json\\.gz");
+  private static final Pattern UUID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  private static final Pattern EVENT_TIME =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
+  private static final Pattern IPV4 =
+      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
   /** One line as written, with the day of the directory holding its file. */
   record Line(LocalDate day, String text) {}
 
   /** March 2024 with 2,000 events and seed 42, written once and only read by the tests below. */
   @TempDir static Path shared;
+
   private static SampleData.Summary summary;
   private static List<Line> lines;
   private static List<JsonNode> events;
@@ -68,8 +73,9 @@ class SampleDataTest {
   void writesOneToThreeGzipFilesForEveryDayOfTheMonthAndNothingElse() throws IOException {
     Path month = shared.resolve("2024/03");
 
-    assertThat(list(month)).containsExactlyElementsOf(
-        Stream.iterate(1, d -> d + 1).limit(31).map(d -> String.format("%02d", d)).toList());
+    assertThat(list(month))
+        .containsExactlyElementsOf(
+            Stream.iterate(1, d -> d + 1).limit(31).map(d -> String.format("%02d", d)).toList());
     for (int d = 1; d <= 31; d++) {
       List<String> files = list(month.resolve(String.format("%02d", d)));
       assertThat(files).hasSizeBetween(1, 3);
@@ -77,10 +83,14 @@ class SampleDataTest {
         Matcher m = FILE_NAME.matcher(name);
         assertThat(m.matches()).as(name).isTrue();
         assertThat(m.group(1)).isEqualTo(String.format("202403%02d", d));
-        byte[] head = Arrays.copyOf(Files.readAllBytes(month.resolve(String.format("%02d", d)).resolve(name)), 10);
+        byte[] head =
+            Arrays.copyOf(
+                Files.readAllBytes(month.resolve(String.format("%02d", d)).resolve(name)), 10);
         assertThat(head[0] & 0xff).as("gzip magic").isEqualTo(0x1f);
         assertThat(head[1] & 0xff).as("gzip magic").isEqualTo(0x8b);
-        assertThat(Arrays.copyOfRange(head, 4, 8)).as("gzip mtime, which must not vary").containsOnly(0);
+        assertThat(Arrays.copyOfRange(head, 4, 8))
+            .as("gzip mtime, which must not vary")
+            .containsOnly(0);
       }
     }
   }
@@ -98,8 +108,10 @@ class SampleDataTest {
   }
 
   @Test
-  void aMonthAppearsWholeAndWhatAStoppedGenerationLeftIsRemoved(@TempDir Path root) throws IOException {
-    // A generation stopped midway (Ctrl-C, kill -9) left its partial month beside the month, never in it.
+  void aMonthAppearsWholeAndWhatAStoppedGenerationLeftIsRemoved(@TempDir Path root)
+      throws IOException {
+    // A generation stopped midway (Ctrl-C, kill -9) left its partial month beside the month, never
+    // in it.
     Path stopped = Files.createDirectories(root.resolve("2024/.05.generating-1234/01"));
     Files.writeString(stopped.resolve("cloudtrail_20240501_000.json.gz"), "half");
 
@@ -110,7 +122,8 @@ class SampleDataTest {
   }
 
   @Test
-  void givesAFebruaryOfALeapYear29DayDirectoriesAndOtherFebruaries28(@TempDir Path root) throws IOException {
+  void givesAFebruaryOfALeapYear29DayDirectoriesAndOtherFebruaries28(@TempDir Path root)
+      throws IOException {
     SampleData.generate(root, YearMonth.of(2024, 2), 100, 42);
     SampleData.generate(root, YearMonth.of(2023, 2), 100, 42);
 
@@ -122,14 +135,15 @@ class SampleDataTest {
   void writesAFileForEveryDayEvenWhenAskedForNoEvents(@TempDir Path root) throws IOException {
     SampleData.Summary empty = SampleData.generate(root, YearMonth.of(2024, 4), 0, 42);
 
-    assertThat(empty).isEqualTo(new SampleData.Summary(YearMonth.of(2024, 4), 0, 0, 30, empty.bytes()));
+    assertThat(empty)
+        .isEqualTo(new SampleData.Summary(YearMonth.of(2024, 4), 0, 0, 30, empty.bytes()));
     assertThat(files(root.resolve("2024/04"))).hasSize(30);
     assertThat(readLines(root, YearMonth.of(2024, 4))).isEmpty();
   }
 
   @Test
-  void writesByteIdenticalFilesForTheSameMonthCountAndSeed(@TempDir Path first, @TempDir Path second)
-      throws IOException {
+  void writesByteIdenticalFilesForTheSameMonthCountAndSeed(
+      @TempDir Path first, @TempDir Path second) throws IOException {
     SampleData.generate(first, MARCH, 2_000, 42);
     SampleData.generate(second, MARCH, 2_000, 42);
 
@@ -172,20 +186,25 @@ class SampleDataTest {
 
   @Test
   void malformedLinesAreExactlyTheLinesJacksonCannotParse() {
-    List<String> unparseable = lines.stream().map(Line::text).filter(text -> parse(text) == null).toList();
+    List<String> unparseable =
+        lines.stream().map(Line::text).filter(text -> parse(text) == null).toList();
 
     assertThat(unparseable).hasSize((int) summary.malformedLines());
     assertThat(unparseable).anySatisfy(text -> assertThat(text).isEqualTo("not json at all"));
-    assertThat(unparseable).anySatisfy(text -> assertThat(text).startsWith("{\"eventVersion\":\"1.0"));
+    assertThat(unparseable)
+        .anySatisfy(text -> assertThat(text).startsWith("{\"eventVersion\":\"1.0"));
     assertThat(events).allSatisfy(event -> assertThat(event.isObject()).isTrue());
   }
 
   @Test
-  void writesTwoMalformedLinesFrom1000EventsOnAndOnePer20000Events(@TempDir Path root) throws IOException {
+  void writesTwoMalformedLinesFrom1000EventsOnAndOnePer20000Events(@TempDir Path root)
+      throws IOException {
     assertThat(SampleData.generate(root, MARCH, 999, 42).malformedLines()).isZero();
-    assertThat(readLines(root, MARCH)).allSatisfy(line -> assertThat(parse(line.text())).isNotNull());
+    assertThat(readLines(root, MARCH))
+        .allSatisfy(line -> assertThat(parse(line.text())).isNotNull());
     assertThat(SampleData.generate(root, MARCH, 1_000, 42).malformedLines()).isEqualTo(2);
-    assertThat(readLines(root, MARCH).stream().filter(line -> parse(line.text()) == null)).hasSize(2);
+    assertThat(readLines(root, MARCH).stream().filter(line -> parse(line.text()) == null))
+        .hasSize(2);
     assertThat(SampleData.malformedLines(59_999)).isEqualTo(2);
     assertThat(SampleData.malformedLines(60_000)).isEqualTo(3);
     assertThat(SampleData.malformedLines(1_000_000)).isEqualTo(50);
@@ -211,10 +230,26 @@ class SampleDataTest {
   @Test
   void usesCloudTrailsOwnKeysAndCasing() {
     for (JsonNode event : events) {
-      assertThat(names(event)).contains("eventVersion", "userIdentity", "eventTime", "eventSource", "eventName",
-          "awsRegion", "sourceIPAddress", "userAgent", "requestParameters", "responseElements", "eventID",
-          "readOnly", "eventType", "managementEvent", "recipientAccountId", "eventCategory");
-      assertThat(names(event)).doesNotContain("eventId", "requestId", "sourceIpAddress", "useridentity");
+      assertThat(names(event))
+          .contains(
+              "eventVersion",
+              "userIdentity",
+              "eventTime",
+              "eventSource",
+              "eventName",
+              "awsRegion",
+              "sourceIPAddress",
+              "userAgent",
+              "requestParameters",
+              "responseElements",
+              "eventID",
+              "readOnly",
+              "eventType",
+              "managementEvent",
+              "recipientAccountId",
+              "eventCategory");
+      assertThat(names(event))
+          .doesNotContain("eventId", "requestId", "sourceIpAddress", "useridentity");
       assertThat(event.get("readOnly").isBoolean()).isTrue();
       assertThat(event.get("managementEvent").isBoolean()).isTrue();
       assertThat(event.path("eventVersion").asText()).isIn("1.08", "1.09");
@@ -226,12 +261,14 @@ class SampleDataTest {
         assertThat(names(resource)).contains("ARN", "type").doesNotContain("arn");
       }
     }
-    assertThat(events).anySatisfy(event -> assertThat(event.path("resources").path(0).has("accountId")).isTrue());
+    assertThat(events)
+        .anySatisfy(event -> assertThat(event.path("resources").path(0).has("accountId")).isTrue());
   }
 
   @Test
   void nestsOnlyFieldsTheSourceTableDeclares() throws IOException {
-    Map<String, Object> columns = SourceTable.columns(Files.readString(Path.of("ddl/cloudtrail_daily.sql"), UTF_8));
+    Map<String, Object> columns =
+        SourceTable.columns(Files.readString(Path.of("ddl/cloudtrail_daily.sql"), UTF_8));
 
     for (JsonNode event : events) {
       for (Map.Entry<String, JsonNode> field : event.properties()) {
@@ -247,7 +284,10 @@ class SampleDataTest {
 
   @Test
   void writesAllFiveIdentityTypesIn2000Events() {
-    assertThat(events.stream().map(event -> event.path("userIdentity").path("type").asText()).distinct())
+    assertThat(
+            events.stream()
+                .map(event -> event.path("userIdentity").path("type").asText())
+                .distinct())
         .containsExactlyInAnyOrder("IAMUser", "AssumedRole", "AWSService", "Root", "AWSAccount");
   }
 
@@ -255,44 +295,70 @@ class SampleDataTest {
   void awsServiceEventsNameTheInvokingServiceInsteadOfAPrincipal() {
     List<JsonNode> service = withIdentity("AWSService");
 
-    assertThat(service).isNotEmpty().allSatisfy(event -> {
-      JsonNode identity = event.get("userIdentity");
-      assertThat(identity.path("invokedBy").asText()).endsWith(".amazonaws.com");
-      assertThat(identity.has("principalId")).isFalse();
-      assertThat(identity.has("arn")).isFalse();
-      assertThat(event.path("sourceIPAddress").asText()).isEqualTo(identity.path("invokedBy").asText());
-    });
+    assertThat(service)
+        .isNotEmpty()
+        .allSatisfy(
+            event -> {
+              JsonNode identity = event.get("userIdentity");
+              assertThat(identity.path("invokedBy").asText()).endsWith(".amazonaws.com");
+              assertThat(identity.has("principalId")).isFalse();
+              assertThat(identity.has("arn")).isFalse();
+              assertThat(event.path("sourceIPAddress").asText())
+                  .isEqualTo(identity.path("invokedBy").asText());
+            });
   }
 
   @Test
   void assumedRoleEventsNameTheRoleThatIssuedTheSession() {
     List<JsonNode> assumed = withIdentity("AssumedRole");
 
-    assertThat(assumed).isNotEmpty().allSatisfy(event -> {
-      JsonNode identity = event.get("userIdentity");
-      JsonNode issuer = identity.path("sessionContext").path("sessionIssuer");
-      assertThat(issuer.path("type").asText()).isEqualTo("Role");
-      assertThat(issuer.path("arn").asText()).startsWith("arn:aws:iam::" + identity.path("accountId").asText() + ":role/");
-      assertThat(identity.path("arn").asText()).contains(":assumed-role/" + issuer.path("userName").asText() + "/");
-      assertThat(identity.path("principalId").asText()).startsWith(issuer.path("principalId").asText() + ":");
-      assertThat(identity.path("sessionContext").path("attributes").path("creationDate").asText())
-          .matches(EVENT_TIME);
-    });
+    assertThat(assumed)
+        .isNotEmpty()
+        .allSatisfy(
+            event -> {
+              JsonNode identity = event.get("userIdentity");
+              JsonNode issuer = identity.path("sessionContext").path("sessionIssuer");
+              assertThat(issuer.path("type").asText()).isEqualTo("Role");
+              assertThat(issuer.path("arn").asText())
+                  .startsWith("arn:aws:iam::" + identity.path("accountId").asText() + ":role/");
+              assertThat(identity.path("arn").asText())
+                  .contains(":assumed-role/" + issuer.path("userName").asText() + "/");
+              assertThat(identity.path("principalId").asText())
+                  .startsWith(issuer.path("principalId").asText() + ":");
+              assertThat(
+                      identity
+                          .path("sessionContext")
+                          .path("attributes")
+                          .path("creationDate")
+                          .asText())
+                  .matches(EVENT_TIME);
+            });
   }
 
   @Test
   void otherCallersAreNamedAsCloudTrailNamesThem() {
-    assertThat(withIdentity("IAMUser")).isNotEmpty().allSatisfy(event ->
-        assertThat(event.path("userIdentity").path("arn").asText())
-            .isEqualTo("arn:aws:iam::" + event.path("userIdentity").path("accountId").asText() + ":user/"
-                + event.path("userIdentity").path("userName").asText()));
-    assertThat(withIdentity("Root")).isNotEmpty().allSatisfy(event ->
-        assertThat(event.path("userIdentity").path("arn").asText()).endsWith(":root"));
-    assertThat(withIdentity("AWSAccount")).isNotEmpty().allSatisfy(event -> {
-      assertThat(event.path("userIdentity").path("accountId").asText())
-          .isNotEqualTo(event.path("recipientAccountId").asText());
-      assertThat(event.has("sharedEventID")).isTrue();
-    });
+    assertThat(withIdentity("IAMUser"))
+        .isNotEmpty()
+        .allSatisfy(
+            event ->
+                assertThat(event.path("userIdentity").path("arn").asText())
+                    .isEqualTo(
+                        "arn:aws:iam::"
+                            + event.path("userIdentity").path("accountId").asText()
+                            + ":user/"
+                            + event.path("userIdentity").path("userName").asText()));
+    assertThat(withIdentity("Root"))
+        .isNotEmpty()
+        .allSatisfy(
+            event -> assertThat(event.path("userIdentity").path("arn").asText()).endsWith(":root"));
+    assertThat(withIdentity("AWSAccount"))
+        .isNotEmpty()
+        .allSatisfy(
+            event -> {
+              assertThat(event.path("userIdentity").path("accountId").asText())
+                  .isNotEqualTo(event.path("recipientAccountId").asText());
+              assertThat(event.has("sharedEventID")).isTrue();
+            });
   }
 
   @Test
@@ -315,12 +381,15 @@ class SampleDataTest {
     List<JsonNode> failed = events.stream().filter(event -> event.has("errorCode")).toList();
 
     assertThat(failed.size()).isBetween(40, 200);
-    assertThat(failed).allSatisfy(event -> {
-      assertThat(event.path("errorMessage").asText()).isNotBlank();
-      assertThat(event.get("responseElements").isNull()).isTrue();
-    });
+    assertThat(failed)
+        .allSatisfy(
+            event -> {
+              assertThat(event.path("errorMessage").asText()).isNotBlank();
+              assertThat(event.get("responseElements").isNull()).isTrue();
+            });
     assertThat(failed.stream().map(event -> event.get("errorCode").asText()))
-        .contains("AccessDenied").anyMatch(code -> code.contains("Throttling") || code.contains("LimitExceeded"));
+        .contains("AccessDenied")
+        .anyMatch(code -> code.contains("Throttling") || code.contains("LimitExceeded"));
   }
 
   @Test
@@ -328,21 +397,34 @@ class SampleDataTest {
     long withResources = events.stream().filter(event -> event.has("resources")).count();
 
     assertThat(withResources).isBetween(600L, 1_000L);
-    assertThat(events).filteredOn(event -> event.has("resources"))
-        .allSatisfy(event -> assertThat(event.get("resources").isArray() && event.get("resources").size() > 0).isTrue());
+    assertThat(events)
+        .filteredOn(event -> event.has("resources"))
+        .allSatisfy(
+            event ->
+                assertThat(event.get("resources").isArray() && event.get("resources").size() > 0)
+                    .isTrue());
   }
 
   @Test
   void variesTheFieldsCloudTrailWritesOnlySometimes() {
-    assertThat(distinct("eventSource")).contains("s3.amazonaws.com", "ec2.amazonaws.com", "iam.amazonaws.com",
-        "sts.amazonaws.com", "lambda.amazonaws.com", "kms.amazonaws.com");
+    assertThat(distinct("eventSource"))
+        .contains(
+            "s3.amazonaws.com",
+            "ec2.amazonaws.com",
+            "iam.amazonaws.com",
+            "sts.amazonaws.com",
+            "lambda.amazonaws.com",
+            "kms.amazonaws.com");
     assertThat(distinct("eventType")).contains("AwsApiCall", "AwsServiceEvent");
     assertThat(distinct("eventCategory")).containsExactlyInAnyOrder("Management", "Data");
     assertThat(distinct("readOnly")).containsExactlyInAnyOrder("true", "false");
     assertThat(distinct("awsRegion").size()).isGreaterThan(2);
     assertSometimes(event -> event.get("requestParameters").isNull());
-    assertSometimes(event -> event.get("requestParameters").isObject()
-        && event.get("requestParameters").elements().hasNext() && hasNestedObject(event.get("requestParameters")));
+    assertSometimes(
+        event ->
+            event.get("requestParameters").isObject()
+                && event.get("requestParameters").elements().hasNext()
+                && hasNestedObject(event.get("requestParameters")));
     assertSometimes(event -> event.get("responseElements").isObject());
     assertSometimes(event -> event.has("tlsDetails"));
     assertSometimes(event -> event.has("sharedEventID"));
@@ -354,15 +436,19 @@ class SampleDataTest {
   void givesEachEventNameOneSource() {
     Map<String, Set<String>> sources = new TreeMap<>();
     for (JsonNode event : events) {
-      sources.computeIfAbsent(event.path("eventName").asText(), name -> new HashSet<>())
+      sources
+          .computeIfAbsent(event.path("eventName").asText(), name -> new HashSet<>())
           .add(event.path("eventSource").asText());
     }
 
-    assertThat(sources).hasSizeGreaterThan(20).allSatisfy((name, set) -> assertThat(set).as(name).hasSize(1));
+    assertThat(sources)
+        .hasSizeGreaterThan(20)
+        .allSatisfy((name, set) -> assertThat(set).as(name).hasSize(1));
   }
 
   @Test
-  void regeneratingAMonthReplacesItsFilesAndLeavesEveryOtherFileAlone(@TempDir Path root) throws IOException {
+  void regeneratingAMonthReplacesItsFilesAndLeavesEveryOtherFileAlone(@TempDir Path root)
+      throws IOException {
     SampleData.generate(root, YearMonth.of(2024, 3), 500, 42);
     SampleData.generate(root, YearMonth.of(2024, 4), 500, 42);
     SampleData.generate(root, YearMonth.of(2023, 3), 500, 42);
@@ -377,13 +463,15 @@ class SampleDataTest {
     assertThat(readLines(root, YearMonth.of(2024, 3))).hasSize(300);
     assertThat(again.lines()).isEqualTo(300);
     Map<String, byte[]> after = contents(root);
-    before.forEach((name, bytes) -> {
-      if (!name.startsWith("2024/03/")) {
-        assertThat(after.get(name)).as(name).isEqualTo(bytes);
-      }
-    });
+    before.forEach(
+        (name, bytes) -> {
+          if (!name.startsWith("2024/03/")) {
+            assertThat(after.get(name)).as(name).isEqualTo(bytes);
+          }
+        });
     assertThat(after.keySet().stream().filter(name -> !name.startsWith("2024/03/")))
-        .containsExactlyInAnyOrderElementsOf(before.keySet().stream().filter(name -> !name.startsWith("2024/03/")).toList());
+        .containsExactlyInAnyOrderElementsOf(
+            before.keySet().stream().filter(name -> !name.startsWith("2024/03/")).toList());
   }
 
   @Test
@@ -414,7 +502,9 @@ class SampleDataTest {
   }
 
   private static List<JsonNode> withIdentity(String type) {
-    return events.stream().filter(event -> event.path("userIdentity").path("type").asText().equals(type)).toList();
+    return events.stream()
+        .filter(event -> event.path("userIdentity").path("type").asText().equals(type))
+        .toList();
   }
 
   private static List<String> names(JsonNode node) {

@@ -9,7 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What both sample writers tell a progress bar while they write: counts that only grow, ending at the summary's. */
+/**
+ * What both sample writers tell a progress bar while they write: counts that only grow, ending at
+ * the summary's.
+ */
 class SampleProgressTest {
   private static final YearMonth MARCH = YearMonth.of(2024, 3);
   private static final int EVENTS = 20_000;
@@ -21,18 +24,31 @@ class SampleProgressTest {
 
   @Test
   void theDailySampleTellsTheEventsFilesAndBytesWrittenAsItGoesEndingWithWhatItWrote() {
-    SampleData.Summary summary = SampleData.generate(dir, MARCH, EVENTS, 42,
-        (events, files, bytes) -> told.add(new Told(events, files, bytes)));
+    SampleData.Summary summary =
+        SampleData.generate(
+            dir,
+            MARCH,
+            EVENTS,
+            42,
+            (events, files, bytes) -> told.add(new Told(events, files, bytes)));
 
     assertGrowingTo(new Told(EVENTS, summary.files(), summary.bytes()));
     // Between files too, not only when one is finished.
-    assertThat(told).hasSizeGreaterThanOrEqualTo(summary.files() + EVENTS / SampleData.PROGRESS_EVERY);
+    assertThat(told)
+        .hasSizeGreaterThanOrEqualTo(summary.files() + EVENTS / SampleData.PROGRESS_EVERY);
   }
 
   @Test
   void theRawCloudTrailSampleTellsTheEventsFilesAndBytesWrittenAsItGoesEndingWithWhatItWrote() {
-    RawCloudTrailSample.Summary summary = RawCloudTrailSample.generate(dir, MARCH, EVENTS, 42, "123456789012",
-        "us-east-1", (events, files, bytes) -> told.add(new Told(events, files, bytes)));
+    RawCloudTrailSample.Summary summary =
+        RawCloudTrailSample.generate(
+            dir,
+            MARCH,
+            EVENTS,
+            42,
+            "123456789012",
+            "us-east-1",
+            (events, files, bytes) -> told.add(new Told(events, files, bytes)));
 
     assertGrowingTo(new Told(EVENTS, summary.files(), summary.bytes()));
     assertThat(told).hasSizeGreaterThanOrEqualTo(summary.files());
@@ -41,7 +57,8 @@ class SampleProgressTest {
   @Test
   void theSameMonthWrittenWithAndWithoutAListenerIsTheSameSample() {
     SampleData.Summary quiet = SampleData.generate(dir.resolve("quiet"), MARCH, 3_000, 7);
-    SampleData.Summary told = SampleData.generate(dir.resolve("told"), MARCH, 3_000, 7, (events, files, bytes) -> {});
+    SampleData.Summary told =
+        SampleData.generate(dir.resolve("told"), MARCH, 3_000, 7, (events, files, bytes) -> {});
 
     assertThat(told).isEqualTo(quiet);
   }

@@ -13,8 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The columns of the source table's Hive DDL, so tests can check that sample events fit it. A type is
- * a scalar name ("STRING"), a {@code Map} of lowercase field names for a STRUCT, or an {@link Array}.
+ * The columns of the source table's Hive DDL, so tests can check that sample events fit it. A type
+ * is a scalar name ("STRING"), a {@code Map} of lowercase field names for a STRUCT, or an {@link
+ * Array}.
  */
 final class SourceTable {
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*|[<>:,]");
@@ -38,18 +39,26 @@ final class SourceTable {
     return columns;
   }
 
-  /** Fails when {@code value} has a nested field its column's type does not declare (names are case-blind). */
+  /**
+   * Fails when {@code value} has a nested field its column's type does not declare (names are
+   * case-blind).
+   */
   static void assertFits(String path, JsonNode value, Object type) {
     if (value == null || value.isNull()) {
       return;
     }
     if (type instanceof Map<?, ?> struct) {
       assertThat(value.isObject()).as("%s is an object", path).isTrue();
-      value.properties().forEach(field -> {
-        String name = field.getKey().toLowerCase(Locale.ROOT);
-        assertThat(struct.containsKey(name)).as("%s.%s is declared in the DDL", path, field.getKey()).isTrue();
-        assertFits(path + "." + field.getKey(), field.getValue(), struct.get(name));
-      });
+      value
+          .properties()
+          .forEach(
+              field -> {
+                String name = field.getKey().toLowerCase(Locale.ROOT);
+                assertThat(struct.containsKey(name))
+                    .as("%s.%s is declared in the DDL", path, field.getKey())
+                    .isTrue();
+                assertFits(path + "." + field.getKey(), field.getValue(), struct.get(name));
+              });
     } else if (type instanceof Array array) {
       assertThat(value.isArray()).as("%s is an array", path).isTrue();
       value.forEach(element -> assertFits(path + "[]", element, array.element()));

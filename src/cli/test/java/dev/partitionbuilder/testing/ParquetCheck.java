@@ -2,6 +2,7 @@ package dev.partitionbuilder.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import io.airlift.compress.v3.snappy.SnappyDecompressor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -10,7 +11,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
-import io.airlift.compress.v3.snappy.SnappyDecompressor;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.CompressionCodec;
@@ -64,8 +64,10 @@ public final class ParquetCheck implements AutoCloseable {
       for (RowGroup group : footer.getRow_groups()) {
         for (ColumnChunk chunk : group.getColumns()) {
           ColumnMetaData column = chunk.getMeta_data();
-          long start = column.isSetDictionary_page_offset() && column.getDictionary_page_offset() > 0
-              ? Math.min(column.getDictionary_page_offset(), column.getData_page_offset()) : column.getData_page_offset();
+          long start =
+              column.isSetDictionary_page_offset() && column.getDictionary_page_offset() > 0
+                  ? Math.min(column.getDictionary_page_offset(), column.getData_page_offset())
+                  : column.getData_page_offset();
           byte[] bytes = new byte[Math.toIntExact(column.getTotal_compressed_size())];
           in.seek(start);
           in.readFully(bytes);
@@ -75,7 +77,8 @@ public final class ParquetCheck implements AutoCloseable {
             PageHeader page = Util.readPageHeader(pages);
             byte[] body = pages.readNBytes(page.getCompressed_page_size());
             if (body.length != page.getCompressed_page_size()) {
-              throw new IOException("a page of " + String.join(".", column.getPath_in_schema()) + " is cut short");
+              throw new IOException(
+                  "a page of " + String.join(".", column.getPath_in_schema()) + " is cut short");
             }
             decompress(column.getCodec(), page, body);
             if (page.isSetData_page_header()) {
@@ -85,8 +88,12 @@ public final class ParquetCheck implements AutoCloseable {
             }
           }
           if (values != column.getNum_values()) {
-            throw new IOException(String.join(".", column.getPath_in_schema()) + " has " + values
-                + " values in its pages, its footer says " + column.getNum_values());
+            throw new IOException(
+                String.join(".", column.getPath_in_schema())
+                    + " has "
+                    + values
+                    + " values in its pages, its footer says "
+                    + column.getNum_values());
           }
         }
       }
@@ -94,19 +101,25 @@ public final class ParquetCheck implements AutoCloseable {
     return footer.getNum_rows();
   }
 
-  private static void decompress(CompressionCodec codec, PageHeader page, byte[] body) throws IOException {
+  private static void decompress(CompressionCodec codec, PageHeader page, byte[] body)
+      throws IOException {
     // A v2 data page keeps its levels uncompressed in front of the values.
-    int skip = page.isSetData_page_header_v2()
-        ? page.getData_page_header_v2().getRepetition_levels_byte_length()
-            + page.getData_page_header_v2().getDefinition_levels_byte_length() : 0;
+    int skip =
+        page.isSetData_page_header_v2()
+            ? page.getData_page_header_v2().getRepetition_levels_byte_length()
+                + page.getData_page_header_v2().getDefinition_levels_byte_length()
+            : 0;
     int expected = page.getUncompressed_page_size() - skip;
     int length;
     switch (codec) {
       case UNCOMPRESSED -> length = body.length - skip;
-      case SNAPPY -> length = SnappyDecompressor.create()
-          .decompress(body, skip, body.length - skip, new byte[expected], 0, expected);
+      case SNAPPY ->
+          length =
+              SnappyDecompressor.create()
+                  .decompress(body, skip, body.length - skip, new byte[expected], 0, expected);
       case GZIP -> {
-        try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(body, skip, body.length - skip))) {
+        try (GZIPInputStream gzip =
+            new GZIPInputStream(new ByteArrayInputStream(body, skip, body.length - skip))) {
           length = gzip.readAllBytes().length;
         }
       }
@@ -115,7 +128,8 @@ public final class ParquetCheck implements AutoCloseable {
       }
     }
     if (length != expected) {
-      throw new IOException("a page decompressed to " + length + " bytes, its header says " + expected);
+      throw new IOException(
+          "a page decompressed to " + length + " bytes, its header says " + expected);
     }
   }
 
@@ -137,7 +151,9 @@ public final class ParquetCheck implements AutoCloseable {
       if (!java.util.Arrays.equals(java.util.Arrays.copyOfRange(tail, 4, 8), MAGIC)) {
         return "does not end with PAR1 (" + size + " bytes: cut short?)";
       }
-      long footer = Integer.toUnsignedLong(ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+      long footer =
+          Integer.toUnsignedLong(
+              ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
       if (footer + 12 > size) {
         return "its footer length " + footer + " does not fit in " + size + " bytes";
       }

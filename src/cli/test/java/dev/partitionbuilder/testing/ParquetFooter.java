@@ -26,9 +26,12 @@ public final class ParquetFooter {
     List<String> columns = new ArrayList<>();
     for (SchemaElement e : meta.getSchema()) {
       if (e.isSetType()) {
-        columns.add(e.getName() + ":" + e.getType()
-            + (e.isSetLogicalType() ? "/" + e.getLogicalType() : "")
-            + (e.isSetConverted_type() ? "/" + e.getConverted_type() : ""));
+        columns.add(
+            e.getName()
+                + ":"
+                + e.getType()
+                + (e.isSetLogicalType() ? "/" + e.getLogicalType() : "")
+                + (e.isSetConverted_type() ? "/" + e.getConverted_type() : ""));
       }
     }
     String codec = "?";
@@ -37,8 +40,14 @@ public final class ParquetFooter {
         codec = String.valueOf(chunk.getMeta_data().getCodec());
       }
     }
-    return "rows=" + meta.getNum_rows() + " codec=" + codec + " createdBy=" + meta.getCreated_by()
-        + "\n    " + String.join("\n    ", columns);
+    return "rows="
+        + meta.getNum_rows()
+        + " codec="
+        + codec
+        + " createdBy="
+        + meta.getCreated_by()
+        + "\n    "
+        + String.join("\n    ", columns);
   }
 
   public static FileMetaData read(Path file) throws IOException {

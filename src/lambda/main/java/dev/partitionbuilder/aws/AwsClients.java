@@ -1,32 +1,32 @@
 package dev.partitionbuilder.aws;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The three SDK clients, built once (per Lambda container, or per CLI run) and handed to the
- * adapters. Everything that makes a cold start slow is avoided here: the url-connection HTTP
- * client instead of Apache or Netty, and in Lambda the credentials straight from the environment
- * instead of a walk through the whole provider chain.
+ * adapters. Everything that makes a cold start slow is avoided here: the url-connection HTTP client
+ * instead of Apache or Netty, and in Lambda the credentials straight from the environment instead
+ * of a walk through the whole provider chain.
  */
 public final class AwsClients {
   /** Throttling (Athena's TooManyRequestsException included) is retried here, by the SDK. */
   static final int MAX_ATTEMPTS = 8;
+
   /** Environment variable: address S3 buckets path-style (for S3-compatible endpoints). */
   public static final String S3_FORCE_PATH_STYLE = "S3_FORCE_PATH_STYLE";
 
@@ -48,8 +48,6 @@ public final class AwsClients {
         configure(AthenaClient.builder(), http).build());
   }
 
-
-
   public S3Client s3() {
     return s3;
   }
@@ -62,7 +60,10 @@ public final class AwsClients {
     return athena;
   }
 
-  /** Public, as {@link #configure} and {@link #pathStyle}, for the CLI's own clients (its --config names a region). */
+  /**
+   * Public, as {@link #configure} and {@link #pathStyle}, for the CLI's own clients (its --config
+   * names a region).
+   */
   public static SdkHttpClient httpClient() {
     return UrlConnectionHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(5))
@@ -75,8 +76,10 @@ public final class AwsClients {
     return AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build();
   }
 
-  public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, SdkHttpClient http) {
-    builder.httpClient(http)
+  public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
+      B builder, SdkHttpClient http) {
+    builder
+        .httpClient(http)
         .credentialsProvider(credentials())
         .overrideConfiguration(o -> o.retryStrategy(retryStrategy()));
     String region = System.getenv("AWS_REGION");

@@ -33,7 +33,8 @@ public final class GlueCatalog implements Catalog {
     } catch (EntityNotFoundException e) {
       return false;
     } catch (SdkException e) {
-      throw new PartitionBuilderException("Cannot drop Glue table " + database + "." + table + ": " + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot drop Glue table " + database + "." + table + ": " + e.getMessage(), e);
     }
   }
 
@@ -48,18 +49,27 @@ public final class GlueCatalog implements Catalog {
     } catch (EntityNotFoundException e) {
       return Optional.empty();
     } catch (SdkException e) {
-      throw new PartitionBuilderException("Cannot read Glue table " + database + "." + table + ": " + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot read Glue table " + database + "." + table + ": " + e.getMessage(), e);
     }
-    String location = found.storageDescriptor() == null || found.storageDescriptor().location() == null
-        ? "" : found.storageDescriptor().location();
-    return Optional.of(new TableDefinition(database + "." + table, location,
-        found.partitionKeys().stream().map(c -> new TableDefinition.Column(c.name(), c.type())).toList(),
-        found.parameters()));
+    String location =
+        found.storageDescriptor() == null || found.storageDescriptor().location() == null
+            ? ""
+            : found.storageDescriptor().location();
+    return Optional.of(
+        new TableDefinition(
+            database + "." + table,
+            location,
+            found.partitionKeys().stream()
+                .map(c -> new TableDefinition.Column(c.name(), c.type()))
+                .toList(),
+            found.parameters()));
   }
 
   @Override
   public Optional<String> partitionLocation(String database, String table, List<String> values) {
-    return partition(database, table, values).map(p -> p.storageDescriptor() == null ? "" : p.storageDescriptor().location());
+    return partition(database, table, values)
+        .map(p -> p.storageDescriptor() == null ? "" : p.storageDescriptor().location());
   }
 
   /**
@@ -76,35 +86,67 @@ public final class GlueCatalog implements Catalog {
         update(database, table, values, existing.get(), location);
         return;
       }
-      StorageDescriptor sd = glue.getTable(b -> b.databaseName(database).name(table)).table().storageDescriptor();
+      StorageDescriptor sd =
+          glue.getTable(b -> b.databaseName(database).name(table)).table().storageDescriptor();
       try {
-        glue.createPartition(b -> b.databaseName(database).tableName(table).partitionInput(PartitionInput.builder()
-            .values(values).storageDescriptor(sd.toBuilder().location(location).build()).build()));
+        glue.createPartition(
+            b ->
+                b.databaseName(database)
+                    .tableName(table)
+                    .partitionInput(
+                        PartitionInput.builder()
+                            .values(values)
+                            .storageDescriptor(sd.toBuilder().location(location).build())
+                            .build()));
       } catch (AlreadyExistsException e) {
         // Created between our look and our create: point the one that is there.
-        update(database, table, values, partition(database, table, values).orElseThrow(() -> e), location);
+        update(
+            database,
+            table,
+            values,
+            partition(database, table, values).orElseThrow(() -> e),
+            location);
       }
     } catch (SdkException e) {
-      throw new PartitionBuilderException("Cannot point Glue partition " + name + " at " + location + ": "
-          + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot point Glue partition " + name + " at " + location + ": " + e.getMessage(), e);
     }
   }
 
-  private void update(String database, String table, List<String> values, Partition existing, String location) {
-    glue.updatePartition(b -> b.databaseName(database).tableName(table).partitionValueList(values)
-        .partitionInput(PartitionInput.builder().values(values).parameters(existing.parameters())
-            .storageDescriptor(existing.storageDescriptor().toBuilder().location(location).build()).build()));
+  private void update(
+      String database, String table, List<String> values, Partition existing, String location) {
+    glue.updatePartition(
+        b ->
+            b.databaseName(database)
+                .tableName(table)
+                .partitionValueList(values)
+                .partitionInput(
+                    PartitionInput.builder()
+                        .values(values)
+                        .parameters(existing.parameters())
+                        .storageDescriptor(
+                            existing.storageDescriptor().toBuilder().location(location).build())
+                        .build()));
   }
 
   private Optional<Partition> partition(String database, String table, List<String> values) {
     try {
-      return Optional.of(glue.getPartition(b -> b.databaseName(database).tableName(table).partitionValues(values))
-          .partition());
+      return Optional.of(
+          glue.getPartition(b -> b.databaseName(database).tableName(table).partitionValues(values))
+              .partition());
     } catch (EntityNotFoundException e) {
       return Optional.empty();
     } catch (SdkException e) {
-      throw new PartitionBuilderException("Cannot read Glue partition " + database + "." + table + " " + values + ": "
-          + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot read Glue partition "
+              + database
+              + "."
+              + table
+              + " "
+              + values
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 }

@@ -20,8 +20,8 @@ import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -29,13 +29,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
 
 /**
- * The destination bucket on S3. Every method may be called from several threads at once: the
- * SDK's client is thread-safe and the store keeps no state of its own.
+ * The destination bucket on S3. Every method may be called from several threads at once: the SDK's
+ * client is thread-safe and the store keeps no state of its own.
  */
 public final class S3ObjectStore implements ObjectStore {
   private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
+
   /** DeleteObjects takes at most 1,000 keys a call; ListObjectsV2 returns at most 1,000 a page. */
   static final int MAX_KEYS = 1000;
+
   private static final int ERRORS_SHOWN = 3;
   private static final int ERRORS_LOGGED = 20;
 
@@ -44,10 +46,16 @@ public final class S3ObjectStore implements ObjectStore {
    * https://docs.aws.amazon.com/AmazonS3/latest/userguide/copy-object.html
    */
   public static final long MAX_COPY_OBJECT_SIZE = 5L << 30;
-  /** S3's limits on a multipart upload's parts: 5 MiB to 5 GiB each (the last may be smaller), at most 10,000. https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
+
+  /**
+   * S3's limits on a multipart upload's parts: 5 MiB to 5 GiB each (the last may be smaller), at
+   * most 10,000. https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html
+   */
   static final long MIN_PART_SIZE = 5L << 20;
+
   static final long MAX_PART_SIZE = 5L << 30;
   static final int MAX_PARTS = 10_000;
+
   /** 512 MiB: a 6 GB object in 12 UploadPartCopy calls, each copied inside S3 in seconds. */
   public static final long DEFAULT_PART_SIZE = 512L << 20;
 
@@ -70,12 +78,22 @@ public final class S3ObjectStore implements ObjectStore {
     this.s3 = requireNonNull(s3, "s3 is null");
     this.bucket = requireNonNull(bucket, "bucket is null");
     if (multipartCopyAbove < 0 || multipartCopyAbove > MAX_COPY_OBJECT_SIZE) {
-      throw new IllegalArgumentException("Cannot copy part by part above " + multipartCopyAbove
-          + " bytes: the threshold must be between 0 and " + MAX_COPY_OBJECT_SIZE + " (CopyObject's limit)");
+      throw new IllegalArgumentException(
+          "Cannot copy part by part above "
+              + multipartCopyAbove
+              + " bytes: the threshold must be between 0 and "
+              + MAX_COPY_OBJECT_SIZE
+              + " (CopyObject's limit)");
     }
     if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
-      throw new IllegalArgumentException("Cannot copy in parts of " + partSize + " bytes: S3 takes parts of "
-          + MIN_PART_SIZE + " to " + MAX_PART_SIZE + " bytes");
+      throw new IllegalArgumentException(
+          "Cannot copy in parts of "
+              + partSize
+              + " bytes: S3 takes parts of "
+              + MIN_PART_SIZE
+              + " to "
+              + MAX_PART_SIZE
+              + " bytes");
     }
     this.multipartCopyAbove = multipartCopyAbove;
     this.partSize = partSize;
@@ -110,9 +128,14 @@ public final class S3ObjectStore implements ObjectStore {
         deletion.delete(keys);
       }
     } catch (SdkException e) {
-      throw new PartitionBuilderException(String.format(Locale.ROOT,
-          "Cannot delete under %s (%,d object(s) deleted before the failure): %s", uri(prefix), deletion.deleted,
-          e.getMessage()), e);
+      throw new PartitionBuilderException(
+          String.format(
+              Locale.ROOT,
+              "Cannot delete under %s (%,d object(s) deleted before the failure): %s",
+              uri(prefix),
+              deletion.deleted,
+              e.getMessage()),
+          e);
     }
     failOnErrors(uri(prefix), deletion.errors, deletion.requested);
     return deletion.deleted;
@@ -129,11 +152,13 @@ public final class S3ObjectStore implements ObjectStore {
 
     void delete(List<String> keys) {
       for (int from = 0; from < keys.size(); from += MAX_KEYS) {
-        List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS)).stream()
-            .map(key -> ObjectIdentifier.builder().key(key).build())
-            .toList();
-        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
-            .delete(Delete.builder().objects(batch).quiet(true).build()));
+        List<ObjectIdentifier> batch =
+            keys.subList(from, Math.min(keys.size(), from + MAX_KEYS)).stream()
+                .map(key -> ObjectIdentifier.builder().key(key).build())
+                .toList();
+        DeleteObjectsResponse response =
+            s3.deleteObjects(
+                b -> b.bucket(bucket).delete(Delete.builder().objects(batch).quiet(true).build()));
         // Quiet mode: the response lists only the keys that could not be deleted.
         errors.addAll(response.errors());
         deleted += batch.size() - response.errors().size();
@@ -150,11 +175,11 @@ public final class S3ObjectStore implements ObjectStore {
    * an empty listing rather than the 403 a HeadObject without s3:ListBucket gets).
    *
    * <p>Up to the threshold (by default 5 GB, CopyObject's limit) one CopyObject; above it a
-   * multipart copy: CreateMultipartUpload, UploadPartCopy of consecutive byte ranges, each only
-   * if the source still has the listed ETag, and CompleteMultipartUpload. A failure of any of
-   * them aborts the upload (AbortMultipartUpload), so no parts stay billed; the copy's error is
-   * thrown, an abort's failure added to it. The multipart copy does not carry the source's
-   * metadata (Content-Type and user metadata), which Athena does not read.
+   * multipart copy: CreateMultipartUpload, UploadPartCopy of consecutive byte ranges, each only if
+   * the source still has the listed ETag, and CompleteMultipartUpload. A failure of any of them
+   * aborts the upload (AbortMultipartUpload), so no parts stay billed; the copy's error is thrown,
+   * an abort's failure added to it. The multipart copy does not carry the source's metadata
+   * (Content-Type and user metadata), which Athena does not read.
    * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
    * https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html
    */
@@ -163,22 +188,35 @@ public final class S3ObjectStore implements ObjectStore {
     requireNonNull(sourceKey, "sourceKey is null");
     requireNonNull(targetKey, "targetKey is null");
     try {
-      S3Object source = find(sourceKey).orElseThrow(() -> new PartitionBuilderException("Cannot copy " + uri(sourceKey)
-          + " to " + uri(targetKey) + ": the source does not exist"));
+      S3Object source =
+          find(sourceKey)
+              .orElseThrow(
+                  () ->
+                      new PartitionBuilderException(
+                          "Cannot copy "
+                              + uri(sourceKey)
+                              + " to "
+                              + uri(targetKey)
+                              + ": the source does not exist"));
       if (source.size() > multipartCopyAbove) {
         copyInParts(source, targetKey);
       } else {
-        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey).destinationBucket(bucket).destinationKey(targetKey));
+        s3.copyObject(
+            b ->
+                b.sourceBucket(bucket)
+                    .sourceKey(sourceKey)
+                    .destinationBucket(bucket)
+                    .destinationKey(targetKey));
       }
     } catch (SdkException e) {
-      throw new PartitionBuilderException("Cannot copy " + uri(sourceKey) + " to " + uri(targetKey) + ": "
-          + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot copy " + uri(sourceKey) + " to " + uri(targetKey) + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * One CopyObject, without looking the source up first, when its listed size fits in one; a
-   * larger source is copied in parts as {@link #copy(String, String)} does (the parts need its ETag).
+   * One CopyObject, without looking the source up first, when its listed size fits in one; a larger
+   * source is copied in parts as {@link #copy(String, String)} does (the parts need its ETag).
    */
   @Override
   public void copy(String sourceKey, String targetKey, long sourceSize) {
@@ -187,10 +225,15 @@ public final class S3ObjectStore implements ObjectStore {
       return;
     }
     try {
-      s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey).destinationBucket(bucket).destinationKey(targetKey));
+      s3.copyObject(
+          b ->
+              b.sourceBucket(bucket)
+                  .sourceKey(sourceKey)
+                  .destinationBucket(bucket)
+                  .destinationKey(targetKey));
     } catch (SdkException e) {
-      throw new PartitionBuilderException("Cannot copy " + uri(sourceKey) + " to " + uri(targetKey) + ": "
-          + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot copy " + uri(sourceKey) + " to " + uri(targetKey) + ": " + e.getMessage(), e);
     }
   }
 
@@ -203,17 +246,41 @@ public final class S3ObjectStore implements ObjectStore {
       for (long from = 0; from < size; from += part) {
         int number = parts.size() + 1;
         String range = "bytes=" + from + "-" + (Math.min(size, from + part) - 1);
-        UploadPartCopyResponse copied = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(source.key())
-            .copySourceIfMatch(source.eTag()).copySourceRange(range)
-            .destinationBucket(bucket).destinationKey(targetKey).uploadId(uploadId).partNumber(number));
+        UploadPartCopyResponse copied =
+            s3.uploadPartCopy(
+                b ->
+                    b.sourceBucket(bucket)
+                        .sourceKey(source.key())
+                        .copySourceIfMatch(source.eTag())
+                        .copySourceRange(range)
+                        .destinationBucket(bucket)
+                        .destinationKey(targetKey)
+                        .uploadId(uploadId)
+                        .partNumber(number));
         if (copied.copyPartResult() == null || copied.copyPartResult().eTag() == null) {
-          throw new PartitionBuilderException("Cannot copy " + uri(source.key()) + " to " + uri(targetKey) + ": part "
-              + number + " (" + range + ") came back without an ETag");
+          throw new PartitionBuilderException(
+              "Cannot copy "
+                  + uri(source.key())
+                  + " to "
+                  + uri(targetKey)
+                  + ": part "
+                  + number
+                  + " ("
+                  + range
+                  + ") came back without an ETag");
         }
-        parts.add(CompletedPart.builder().partNumber(number).eTag(copied.copyPartResult().eTag()).build());
+        parts.add(
+            CompletedPart.builder()
+                .partNumber(number)
+                .eTag(copied.copyPartResult().eTag())
+                .build());
       }
-      s3.completeMultipartUpload(b -> b.bucket(bucket).key(targetKey).uploadId(uploadId)
-          .multipartUpload(m -> m.parts(parts)));
+      s3.completeMultipartUpload(
+          b ->
+              b.bucket(bucket)
+                  .key(targetKey)
+                  .uploadId(uploadId)
+                  .multipartUpload(m -> m.parts(parts)));
     } catch (RuntimeException e) {
       try {
         s3.abortMultipartUpload(b -> b.bucket(bucket).key(targetKey).uploadId(uploadId));
@@ -224,24 +291,32 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
-  /** The configured part size, raised (to whole MiB) when the object would need more than 10,000 parts. */
+  /**
+   * The configured part size, raised (to whole MiB) when the object would need more than 10,000
+   * parts.
+   */
   long partSizeFor(long size) {
     long fewestBytes = (size + MAX_PARTS - 1) / MAX_PARTS;
     long part = Math.max(partSize, ((fewestBytes + (1L << 20) - 1) >> 20) << 20);
     if (part > MAX_PART_SIZE) {
-      throw new PartitionBuilderException("Cannot copy an object of " + size + " bytes: it would need parts of "
-          + part + " bytes, more than S3's " + MAX_PART_SIZE);
+      throw new PartitionBuilderException(
+          "Cannot copy an object of "
+              + size
+              + " bytes: it would need parts of "
+              + part
+              + " bytes, more than S3's "
+              + MAX_PART_SIZE);
     }
     return part;
   }
 
   /**
    * Both are listed, with the same size, and the copy is not older than its source (a copy is
-   * written after its source, so an object of the same name left by an earlier build is not
-   * taken for one). The content is compared through the ETags only when both are single-part
-   * ETags (no '-'), the MD5 of the bytes for unencrypted and SSE-S3 objects; a multipart ETag
-   * depends on the part sizes, so then the size is all that is compared. Under SSE-KMS equal bytes
-   * have different ETags: such a copy reads as not a copy and is copied again, which is safe.
+   * written after its source, so an object of the same name left by an earlier build is not taken
+   * for one). The content is compared through the ETags only when both are single-part ETags (no
+   * '-'), the MD5 of the bytes for unencrypted and SSE-S3 objects; a multipart ETag depends on the
+   * part sizes, so then the size is all that is compared. Under SSE-KMS equal bytes have different
+   * ETags: such a copy reads as not a copy and is copied again, which is safe.
    * https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html
    */
   @Override
@@ -259,7 +334,8 @@ public final class S3ObjectStore implements ObjectStore {
       if (!Objects.equals(target.size(), original.size())) {
         return false;
       }
-      if (target.lastModified() != null && original.lastModified() != null
+      if (target.lastModified() != null
+          && original.lastModified() != null
           && target.lastModified().isBefore(original.lastModified())) {
         return false;
       }
@@ -268,8 +344,8 @@ public final class S3ObjectStore implements ObjectStore {
       }
       return true;
     } catch (SdkException e) {
-      throw new PartitionBuilderException("Cannot compare " + uri(key) + " with " + uri(sourceKey) + ": "
-          + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot compare " + uri(key) + " with " + uri(sourceKey) + ": " + e.getMessage(), e);
     }
   }
 
@@ -282,8 +358,11 @@ public final class S3ObjectStore implements ObjectStore {
    * before every longer key that starts with it, so it is first when it exists.
    */
   private Optional<S3Object> find(String key) {
-    List<S3Object> first = s3.listObjectsV2(b -> b.bucket(bucket).prefix(key).maxKeys(1)).contents();
-    return first.isEmpty() || !first.get(0).key().equals(key) ? Optional.empty() : Optional.of(first.get(0));
+    List<S3Object> first =
+        s3.listObjectsV2(b -> b.bucket(bucket).prefix(key).maxKeys(1)).contents();
+    return first.isEmpty() || !first.get(0).key().equals(key)
+        ? Optional.empty()
+        : Optional.of(first.get(0));
   }
 
   /**
@@ -335,7 +414,8 @@ public final class S3ObjectStore implements ObjectStore {
     ResponseBytes<GetObjectResponse> object = found.get();
     String etag = object.response().eTag();
     if (etag == null || etag.isEmpty()) {
-      throw new PartitionBuilderException("Cannot read " + uri(key) + " with its version: the response has no ETag");
+      throw new PartitionBuilderException(
+          "Cannot read " + uri(key) + " with its version: the response has no ETag");
     }
     return Optional.of(new Versioned(object.asByteArray(), etag));
   }
@@ -369,13 +449,14 @@ public final class S3ObjectStore implements ObjectStore {
       if (lostTheCondition(e)) {
         return false;
       }
-      throw new PartitionBuilderException("Cannot replace " + uri(key) + " at ETag " + version + ": " + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot replace " + uri(key) + " at ETag " + version + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * A DeleteObject with {@code If-Match: <ETag>}: 412 when the ETag no longer matches, 404 when
-   * the object is gone, 409 when a concurrent write or delete of it won.
+   * A DeleteObject with {@code If-Match: <ETag>}: 412 when the ETag no longer matches, 404 when the
+   * object is gone, 409 when a concurrent write or delete of it won.
    * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
    */
   @Override
@@ -389,7 +470,8 @@ public final class S3ObjectStore implements ObjectStore {
       if (lostTheCondition(e)) {
         return false;
       }
-      throw new PartitionBuilderException("Cannot delete " + uri(key) + " at ETag " + version + ": " + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot delete " + uri(key) + " at ETag " + version + ": " + e.getMessage(), e);
     }
   }
 
@@ -415,35 +497,57 @@ public final class S3ObjectStore implements ObjectStore {
     try {
       deletion.delete(checked);
     } catch (SdkException e) {
-      throw new PartitionBuilderException(String.format(Locale.ROOT,
-          "Cannot delete %,d key(s) under %s (%,d deleted before the failure): %s", checked.size(), uri(prefix),
-          deletion.deleted, e.getMessage()), e);
+      throw new PartitionBuilderException(
+          String.format(
+              Locale.ROOT,
+              "Cannot delete %,d key(s) under %s (%,d deleted before the failure): %s",
+              checked.size(),
+              uri(prefix),
+              deletion.deleted,
+              e.getMessage()),
+          e);
     }
     failOnErrors(uri(prefix), deletion.errors, checked.size());
     return deletion.deleted;
   }
 
-  /** Quiet DeleteObjects lists only the keys it could not delete: log some, throw naming the first. */
+  /**
+   * Quiet DeleteObjects lists only the keys it could not delete: log some, throw naming the first.
+   */
   private void failOnErrors(String where, List<S3Error> errors, int requested) {
     if (errors.isEmpty()) {
       return;
     }
     for (S3Error error : errors.subList(0, Math.min(ERRORS_LOGGED, errors.size()))) {
-      log.warn("Cannot delete s3://{}/{}: {} {}", bucket, error.key(), error.code(), error.message());
+      log.warn(
+          "Cannot delete s3://{}/{}: {} {}", bucket, error.key(), error.code(), error.message());
     }
     if (errors.size() > ERRORS_LOGGED) {
-      log.warn("... and {} more key(s) under {} could not be deleted", errors.size() - ERRORS_LOGGED, where);
+      log.warn(
+          "... and {} more key(s) under {} could not be deleted",
+          errors.size() - ERRORS_LOGGED,
+          where);
     }
     StringBuilder first = new StringBuilder();
     for (S3Error error : errors.subList(0, Math.min(ERRORS_SHOWN, errors.size()))) {
-      first.append(first.length() == 0 ? "" : "; ").append(error.code()).append(" on ").append(error.key());
+      first
+          .append(first.length() == 0 ? "" : "; ")
+          .append(error.code())
+          .append(" on ")
+          .append(error.key());
       if (error.message() != null) {
         first.append(" (").append(error.message()).append(')');
       }
     }
     // Locale.ROOT: "1,000" in every log, whatever the default locale of the JVM.
-    throw new PartitionBuilderException(String.format(Locale.ROOT, "Cannot delete %s: %,d of %,d key(s) failed, first: %s",
-        where, errors.size(), requested, first));
+    throw new PartitionBuilderException(
+        String.format(
+            Locale.ROOT,
+            "Cannot delete %s: %,d of %,d key(s) failed, first: %s",
+            where,
+            errors.size(),
+            requested,
+            first));
   }
 
   private ListObjectsV2Request listRequest(String prefix) {
@@ -451,11 +555,18 @@ public final class S3ObjectStore implements ObjectStore {
     return ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).maxKeys(MAX_KEYS).build();
   }
 
-  /** S3 only lists keys under the prefix; checking costs nothing and keeps a bad stand-in from widening a delete. */
+  /**
+   * S3 only lists keys under the prefix; checking costs nothing and keeps a bad stand-in from
+   * widening a delete.
+   */
   private String requireUnder(String prefix, String key) {
     if (!key.startsWith(prefix)) {
-      throw new PartitionBuilderException("Listing " + uri(prefix) + " returned key " + key
-          + " outside the prefix; refusing to go on");
+      throw new PartitionBuilderException(
+          "Listing "
+              + uri(prefix)
+              + " returned key "
+              + key
+              + " outside the prefix; refusing to go on");
     }
     return key;
   }

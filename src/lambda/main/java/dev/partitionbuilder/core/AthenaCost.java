@@ -21,11 +21,12 @@ public final class AthenaCost {
   private AthenaCost() {}
 
   /**
-   * Megabytes Athena bills for a query that ended in {@code state} having scanned {@code bytesScanned}:
-   * none for a FAILED query, otherwise the bytes rounded up to whole MB and at least 10 MB, also for
-   * a query that scanned nothing (the minimum is per query). A CANCELLED query (stopped past
-   * MAX_SCAN_BYTES, or at an interrupt) is billed for what it scanned. A query still running at the
-   * deadline is left running and counted by the run that sees it end ({@link RunSummary#failed}).
+   * Megabytes Athena bills for a query that ended in {@code state} having scanned {@code
+   * bytesScanned}: none for a FAILED query, otherwise the bytes rounded up to whole MB and at least
+   * 10 MB, also for a query that scanned nothing (the minimum is per query). A CANCELLED query
+   * (stopped past MAX_SCAN_BYTES, or at an interrupt) is billed for what it scanned. A query still
+   * running at the deadline is left running and counted by the run that sees it end ({@link
+   * RunSummary#failed}).
    */
   public static long billedMegabytes(QueryExecution.State state, long bytesScanned) {
     if (bytesScanned < 0) {
@@ -41,6 +42,8 @@ public final class AthenaCost {
   /** The estimated charge in USD for that many billed megabytes: MB × 5 / 2^20. */
   public static BigDecimal usd(long billedMegabytes) {
     // 5 / 2^20 has a finite decimal expansion (20 digits), so this division is exact.
-    return USD_PER_TB.multiply(BigDecimal.valueOf(billedMegabytes)).divide(BigDecimal.valueOf(MB_PER_TB));
+    return USD_PER_TB
+        .multiply(BigDecimal.valueOf(billedMegabytes))
+        .divide(BigDecimal.valueOf(MB_PER_TB));
   }
 }

@@ -15,9 +15,9 @@ import java.util.OptionalLong;
 /**
  * How far an unfinished build of a month got, kept next to the data at {@link TableLayout#stateKey}
  * so that the next attempt (the retried message, or any other build of the month) goes on from
- * there instead of starting over. Written only while the month's lock is held, so a plain
- * overwrite is enough; deleted when the build ends, however it ends, unless there is something
- * left to resume.
+ * there instead of starting over. Written only while the month's lock is held, so a plain overwrite
+ * is enough; deleted when the build ends, however it ends, unless there is something left to
+ * resume.
  */
 final class BuildCheckpoint {
   enum Phase {
@@ -35,12 +35,23 @@ final class BuildCheckpoint {
   /**
    * @param sql the rendered CTAS, kept so that a STARTING query can be started again under the same
    *     token (Athena returns the execution the first start made, if it made one)
-   * @param staged in REPLACE: every staged key, so a later attempt knows which partition objects are new
-   * @param output the key prefix the query writes to: the month's staging prefix, or the build's own
-   *     location below a Glue-registered partition
+   * @param staged in REPLACE: every staged key, so a later attempt knows which partition objects
+   *     are new
+   * @param output the key prefix the query writes to: the month's staging prefix, or the build's
+   *     own location below a Glue-registered partition
    */
-  record State(Phase phase, String owner, Instant startedAt, String token, String sql, String queryExecutionId,
-      List<String> staged, OptionalLong rows, long bytesScanned, long engineMillis, String output) {
+  record State(
+      Phase phase,
+      String owner,
+      Instant startedAt,
+      String token,
+      String sql,
+      String queryExecutionId,
+      List<String> staged,
+      OptionalLong rows,
+      long bytesScanned,
+      long engineMillis,
+      String output) {
     State {
       requireNonNull(phase, "phase is null");
       requireNonNull(owner, "owner is null");
@@ -55,20 +66,56 @@ final class BuildCheckpoint {
       }
     }
 
-    static State starting(String owner, Instant startedAt, String token, String sql, String output) {
-      return new State(Phase.STARTING, owner, startedAt, token, sql, null, List.of(), OptionalLong.empty(), 0, 0, output);
+    static State starting(
+        String owner, Instant startedAt, String token, String sql, String output) {
+      return new State(
+          Phase.STARTING,
+          owner,
+          startedAt,
+          token,
+          sql,
+          null,
+          List.of(),
+          OptionalLong.empty(),
+          0,
+          0,
+          output);
     }
 
     State started(String queryExecutionId) {
-      return new State(Phase.QUERY, owner, startedAt, token, sql, queryExecutionId, List.of(), rows, 0, 0, output);
+      return new State(
+          Phase.QUERY,
+          owner,
+          startedAt,
+          token,
+          sql,
+          queryExecutionId,
+          List.of(),
+          rows,
+          0,
+          0,
+          output);
     }
 
     State replacing(List<String> staged, OptionalLong rows, long bytesScanned, long engineMillis) {
-      return new State(Phase.REPLACE, owner, startedAt, token, sql, queryExecutionId, staged, rows, bytesScanned,
-          engineMillis, output);
+      return new State(
+          Phase.REPLACE,
+          owner,
+          startedAt,
+          token,
+          sql,
+          queryExecutionId,
+          staged,
+          rows,
+          bytesScanned,
+          engineMillis,
+          output);
     }
 
-    /** True when this state's query is the one {@code sql} would run: the template and month are unchanged. */
+    /**
+     * True when this state's query is the one {@code sql} would run: the template and month are
+     * unchanged.
+     */
     boolean runs(String sql) {
       return this.sql.equals(sql);
     }
@@ -133,17 +180,31 @@ final class BuildCheckpoint {
         throw new IOException("\"staged\" is not a list of keys");
       }
       Object rows = json.get("rows");
-      return new State(Phase.valueOf(string(json, "phase")), string(json, "owner"),
-          Instant.parse(string(json, "startedAt")), string(json, "token"), sql,
-          (String) json.get("queryExecutionId"), list.stream().map(String.class::cast).toList(),
+      return new State(
+          Phase.valueOf(string(json, "phase")),
+          string(json, "owner"),
+          Instant.parse(string(json, "startedAt")),
+          string(json, "token"),
+          sql,
+          (String) json.get("queryExecutionId"),
+          list.stream().map(String.class::cast).toList(),
           rows instanceof Number n ? OptionalLong.of(n.longValue()) : OptionalLong.empty(),
-          number(json, "bytesScanned"), number(json, "engineMillis"),
+          number(json, "bytesScanned"),
+          number(json, "engineMillis"),
           // A state written before "output" existed is a staged build's.
           json.get("output") instanceof String output ? output : layout.stagingPrefix(month));
     } catch (IOException | RuntimeException e) {
-      throw new PartitionBuilderException("Cannot build " + month + ": the build state " + location(month)
-          + " is not one this builder wrote (" + e.getMessage() + "); delete it once no build of " + month
-          + " is running, and the next build starts the month over", e);
+      throw new PartitionBuilderException(
+          "Cannot build "
+              + month
+              + ": the build state "
+              + location(month)
+              + " is not one this builder wrote ("
+              + e.getMessage()
+              + "); delete it once no build of "
+              + month
+              + " is running, and the next build starts the month over",
+          e);
     }
   }
 

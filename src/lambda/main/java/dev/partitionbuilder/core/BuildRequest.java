@@ -15,7 +15,8 @@ import java.time.YearMonth;
  *     running for the next attempt, {@link QueryStillRunningException}) nor starts a copy into the
  *     partition (the copies made are removed again and the next attempt finishes the replace)
  */
-public record BuildRequest(YearMonth month, String requestKey, boolean redelivered, Instant deadline) {
+public record BuildRequest(
+    YearMonth month, String requestKey, boolean redelivered, Instant deadline) {
   public BuildRequest {
     requireNonNull(month, "month is null");
     requireNonNull(requestKey, "requestKey is null");

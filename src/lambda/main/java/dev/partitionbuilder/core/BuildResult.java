@@ -12,7 +12,8 @@ import java.util.OptionalLong;
  * @param bytesScanned bytes the query engine scanned (what Athena bills)
  * @param objectsCopied objects the query wrote to staging and the builder copied into the partition
  * @param bytesWritten their total size
- * @param oldObjectsDeleted objects that were in the partition before and were deleted once every copy succeeded
+ * @param oldObjectsDeleted objects that were in the partition before and were deleted once every
+ *     copy succeeded
  * @param steps how long each step took, in the order they ran
  */
 public record BuildResult(

@@ -13,8 +13,8 @@ public interface Catalog {
   boolean dropTableIfExists(String database, String table);
 
   /**
-   * The location the table's partition of {@code values} points at, as the catalog stores it;
-   * empty when the table has no such partition.
+   * The location the table's partition of {@code values} points at, as the catalog stores it; empty
+   * when the table has no such partition.
    */
   Optional<String> partitionLocation(String database, String table, List<String> values);
 

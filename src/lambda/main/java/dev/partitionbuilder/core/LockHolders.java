@@ -38,15 +38,16 @@ public interface LockHolders {
   boolean isGone(Holder holder);
 
   /** Names no holder and declares none gone: leases only ever run out. */
-  LockHolders NONE = new LockHolders() {
-    @Override
-    public Optional<Holder> self() {
-      return Optional.empty();
-    }
+  LockHolders NONE =
+      new LockHolders() {
+        @Override
+        public Optional<Holder> self() {
+          return Optional.empty();
+        }
 
-    @Override
-    public boolean isGone(Holder holder) {
-      return false;
-    }
-  };
+        @Override
+        public boolean isGone(Holder holder) {
+          return false;
+        }
+      };
 }

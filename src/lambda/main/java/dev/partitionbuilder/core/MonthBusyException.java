@@ -5,7 +5,8 @@ import java.time.YearMonth;
 /**
  * Another build holds the month's lock, so this one did nothing. Not a failure of the month: the
  * message is retried after the queue's visibility timeout, by when the holder has usually finished.
- * The error names the command that removes a lock that no build holds any more ({@link #unlockCommand}).
+ * The error names the command that removes a lock that no build holds any more ({@link
+ * #unlockCommand}).
  */
 public final class MonthBusyException extends PartitionBuilderException {
   public MonthBusyException(String message) {

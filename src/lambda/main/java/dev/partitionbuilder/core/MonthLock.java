@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * at. Taking over an expired lease replaces exactly the stale lease that was read, so of two builds
  * that see it at once one wins and the other finds the winner's lease and is busy. Releasing
  * deletes exactly the lease this build read as its own, so a lock another build took over in
- * between is left in place. What stays open is in docs/resuming-and-recovery.md: a build that outlives its lease can
- * meet a second build of the month.
+ * between is left in place. What stays open is in docs/resuming-and-recovery.md: a build that
+ * outlives its lease can meet a second build of the month.
  */
 final class MonthLock {
   private static final Logger log = LoggerFactory.getLogger(MonthLock.class);
@@ -41,8 +41,12 @@ final class MonthLock {
     this(layout, store, clock, lease, LockHolders.NONE);
   }
 
-  /** @param holders names this process in each lease, and tells which holders are gone (taken over at once) */
-  MonthLock(TableLayout layout, ObjectStore store, Clock clock, Duration lease, LockHolders holders) {
+  /**
+   * @param holders names this process in each lease, and tells which holders are gone (taken over
+   *     at once)
+   */
+  MonthLock(
+      TableLayout layout, ObjectStore store, Clock clock, Duration lease, LockHolders holders) {
     this.layout = requireNonNull(layout, "layout is null");
     this.store = requireNonNull(store, "store is null");
     this.clock = requireNonNull(clock, "clock is null");
@@ -57,7 +61,8 @@ final class MonthLock {
    * @param attempt random per acquire, so two deliveries of one message never share a lease
    * @param holder the process that took it, when the wiring could name it
    */
-  record Lease(String owner, String attempt, Instant expiresAt, Optional<LockHolders.Holder> holder) {
+  record Lease(
+      String owner, String attempt, Instant expiresAt, Optional<LockHolders.Holder> holder) {
     Lease {
       requireNonNull(holder, "holder is null");
     }
@@ -76,16 +81,22 @@ final class MonthLock {
   record Held(Lease lease, String version) {}
 
   /**
-   * Takes the month's lock for {@code owner}, or throws {@link MonthBusyException} touching nothing else.
+   * Takes the month's lock for {@code owner}, or throws {@link MonthBusyException} touching nothing
+   * else.
    *
-   * @param holdUntil the lease lasts at least until then, and at least the configured lease from now
+   * @param holdUntil the lease lasts at least until then, and at least the configured lease from
+   *     now
    */
   Lease acquire(YearMonth month, String owner, Instant holdUntil) {
     String key = layout.lockKey(month);
     Instant now = clock.instant();
     Instant expiresAt = now.plus(lease);
-    Lease mine = new Lease(owner, UUID.randomUUID().toString(), holdUntil.isAfter(expiresAt) ? holdUntil : expiresAt,
-        holders.self());
+    Lease mine =
+        new Lease(
+            owner,
+            UUID.randomUUID().toString(),
+            holdUntil.isAfter(expiresAt) ? holdUntil : expiresAt,
+            holders.self());
     if (store.createIfAbsent(key, encode(mine))) {
       return took(key, mine);
     }
@@ -101,8 +112,13 @@ final class MonthLock {
       held = read(month, key);
     } else if (!held.get().lease().expiresAt().isAfter(now) || holderGone(held.get().lease())) {
       Lease stale = held.get().lease();
-      log.warn("step=lock taking over {} from {}: {}", layout.location(key), stale.describe(),
-          stale.expiresAt().isAfter(now) ? "the process that held it is gone" : "its lease ran out");
+      log.warn(
+          "step=lock taking over {} from {}: {}",
+          layout.location(key),
+          stale.describe(),
+          stale.expiresAt().isAfter(now)
+              ? "the process that held it is gone"
+              : "its lease ran out");
       // Only the stale lease we read is replaced: of builds taking it over at once, one wins.
       if (store.replaceIfMatch(key, encode(mine), held.get().version())) {
         return took(key, mine);
@@ -115,9 +131,17 @@ final class MonthLock {
       return took(key, mine);
     }
     String holder = held.map(h -> h.lease().describe()).orElse("owner unknown");
-    throw new MonthBusyException("Cannot build " + month + ": another build holds the lock " + layout.location(key)
-        + " (" + holder + "); if no build of " + month + " is running, remove it with: "
-        + MonthBusyException.unlockCommand(month));
+    throw new MonthBusyException(
+        "Cannot build "
+            + month
+            + ": another build holds the lock "
+            + layout.location(key)
+            + " ("
+            + holder
+            + "); if no build of "
+            + month
+            + " is running, remove it with: "
+            + MonthBusyException.unlockCommand(month));
   }
 
   /** Whether the wiring knows the lease's holder has ended: such a lease protects nothing. */
@@ -139,16 +163,22 @@ final class MonthLock {
     String key = layout.lockKey(month);
     Optional<Held> held = read(month, key);
     if (held.isEmpty() || !held.get().lease().equals(mine)) {
-      log.warn("step=unlock left {} as it is: it no longer holds this build's lease ({}); the lease until {} "
-          + "ran out before the build ended", layout.location(key),
+      log.warn(
+          "step=unlock left {} as it is: it no longer holds this build's lease ({}); the lease until {} "
+              + "ran out before the build ended",
+          layout.location(key),
           held.map(h -> h.lease().describe()).orElse("gone"),
           mine.expiresAt());
     } else if (store.deleteIfMatch(key, held.get().version())) {
       log.info("step=unlock released {}", layout.location(key));
     } else {
-      // Another build took the month over once our lease ran out, or a retried delete found it gone.
-      log.warn("step=unlock left {} as it is: it changed or went after this build read its own lease there "
-          + "(lease until {})", layout.location(key), mine.expiresAt());
+      // Another build took the month over once our lease ran out, or a retried delete found it
+      // gone.
+      log.warn(
+          "step=unlock left {} as it is: it changed or went after this build read its own lease there "
+              + "(lease until {})",
+          layout.location(key),
+          mine.expiresAt());
     }
   }
 
@@ -184,15 +214,26 @@ final class MonthLock {
     return renewed;
   }
 
-  private LockLostException lost(YearMonth month, String key, Lease mine, String before, Optional<Held> held) {
-    return new LockLostException("Cannot go on with " + month + " before " + before + ": the lock "
-        + layout.location(key) + " no longer holds this build's lease (until " + mine.expiresAt() + "; now "
-        + held.map(h -> h.lease().describe()).orElse("gone")
-        + "), so this build stopped and left the partition to the build that holds the month");
+  private LockLostException lost(
+      YearMonth month, String key, Lease mine, String before, Optional<Held> held) {
+    return new LockLostException(
+        "Cannot go on with "
+            + month
+            + " before "
+            + before
+            + ": the lock "
+            + layout.location(key)
+            + " no longer holds this build's lease (until "
+            + mine.expiresAt()
+            + "; now "
+            + held.map(h -> h.lease().describe()).orElse("gone")
+            + "), so this build stopped and left the partition to the build that holds the month");
   }
 
   private Optional<Held> read(YearMonth month, String key) {
-    return store.readVersioned(key).map(object -> new Held(decode(layout, month, key, object.content()), object.version()));
+    return store
+        .readVersioned(key)
+        .map(object -> new Held(decode(layout, month, key, object.content()), object.version()));
   }
 
   static byte[] encode(Lease lease) {
@@ -200,13 +241,16 @@ final class MonthLock {
     json.put("owner", lease.owner());
     json.put("attempt", lease.attempt());
     json.put("expiresAt", lease.expiresAt().toString());
-    lease.holder().ifPresent(holder -> {
-      Map<String, Object> process = new LinkedHashMap<>();
-      process.put("host", holder.host());
-      process.put("pid", holder.pid());
-      process.put("startedAt", holder.startedAt().toString());
-      json.put("holder", process);
-    });
+    lease
+        .holder()
+        .ifPresent(
+            holder -> {
+              Map<String, Object> process = new LinkedHashMap<>();
+              process.put("host", holder.host());
+              process.put("pid", holder.pid());
+              process.put("startedAt", holder.startedAt().toString());
+              json.put("holder", process);
+            });
     try {
       return JSON.std.asBytes(json);
     } catch (IOException e) {
@@ -224,11 +268,24 @@ final class MonthLock {
       }
       // Locks written before leases had an attempt id have none; they only ever expire.
       Object attempt = json.getOrDefault("attempt", "");
-      return new Lease((String) owner, String.valueOf(attempt), Instant.parse((String) expiresAt), holder(json.get("holder")));
+      return new Lease(
+          (String) owner,
+          String.valueOf(attempt),
+          Instant.parse((String) expiresAt),
+          holder(json.get("holder")));
     } catch (IOException | DateTimeException e) {
-      throw new PartitionBuilderException("Cannot build " + month + ": the lock " + layout.location(key)
-          + " is not a lease this builder wrote (" + e.getMessage() + "); if no build of " + month
-          + " is running, remove it with: " + MonthBusyException.unlockCommand(month), e);
+      throw new PartitionBuilderException(
+          "Cannot build "
+              + month
+              + ": the lock "
+              + layout.location(key)
+              + " is not a lease this builder wrote ("
+              + e.getMessage()
+              + "); if no build of "
+              + month
+              + " is running, remove it with: "
+              + MonthBusyException.unlockCommand(month),
+          e);
     }
   }
 
@@ -237,8 +294,10 @@ final class MonthLock {
     if (json == null) {
       return Optional.empty();
     }
-    if (json instanceof Map<?, ?> process && process.get("host") instanceof String host
-        && process.get("pid") instanceof Number pid && process.get("startedAt") instanceof String startedAt) {
+    if (json instanceof Map<?, ?> process
+        && process.get("host") instanceof String host
+        && process.get("pid") instanceof Number pid
+        && process.get("startedAt") instanceof String startedAt) {
       return Optional.of(new LockHolders.Holder(host, pid.longValue(), Instant.parse(startedAt)));
     }
     throw new IOException("its \"holder\" has no \"host\", \"pid\" and \"startedAt\"");

@@ -32,9 +32,17 @@ public final class MonthLocks {
    * @param unreadable why the content is no lease (such as an empty file a full disk left)
    * @param holderGone whether its holder process is known to have ended
    */
-  public record Found(String location, String version, Optional<Lease> lease, Optional<String> unreadable,
-      boolean expired, boolean holderGone) {
-    /** Whether a build may still hold it: a readable lease, neither run out nor left by a process that is gone. */
+  public record Found(
+      String location,
+      String version,
+      Optional<Lease> lease,
+      Optional<String> unreadable,
+      boolean expired,
+      boolean holderGone) {
+    /**
+     * Whether a build may still hold it: a readable lease, neither run out nor left by a process
+     * that is gone.
+     */
     public boolean live() {
       return lease.isPresent() && !expired && !holderGone;
     }
@@ -44,7 +52,8 @@ public final class MonthLocks {
       if (lease.isEmpty()) {
         return "not a lease (" + unreadable.orElse("unreadable") + ")";
       }
-      return lease.get().describe() + (holderGone ? " (its process is gone)" : expired ? " (its lease ran out)" : "");
+      return lease.get().describe()
+          + (holderGone ? " (its process is gone)" : expired ? " (its lease ran out)" : "");
     }
   }
 
@@ -62,21 +71,39 @@ public final class MonthLocks {
 
   public Optional<Found> find(YearMonth month) {
     String key = layout.lockKey(month);
-    return store.readVersioned(key).map(object -> {
-      MonthLock.Lease lease;
-      try {
-        lease = MonthLock.decode(layout, month, key, object.content());
-      } catch (PartitionBuilderException e) {
-        return new Found(layout.location(key), object.version(), Optional.empty(),
-            Optional.of(object.content().length == 0 ? "empty" : SafeText.of(String.valueOf(e.getCause()))), false, false);
-      }
-      return new Found(layout.location(key), object.version(),
-          Optional.of(new Lease(lease.owner(), lease.holder(), lease.expiresAt())), Optional.empty(),
-          !lease.expiresAt().isAfter(clock.instant()), lease.holder().map(holders::isGone).orElse(false));
-    });
+    return store
+        .readVersioned(key)
+        .map(
+            object -> {
+              MonthLock.Lease lease;
+              try {
+                lease = MonthLock.decode(layout, month, key, object.content());
+              } catch (PartitionBuilderException e) {
+                return new Found(
+                    layout.location(key),
+                    object.version(),
+                    Optional.empty(),
+                    Optional.of(
+                        object.content().length == 0
+                            ? "empty"
+                            : SafeText.of(String.valueOf(e.getCause()))),
+                    false,
+                    false);
+              }
+              return new Found(
+                  layout.location(key),
+                  object.version(),
+                  Optional.of(new Lease(lease.owner(), lease.holder(), lease.expiresAt())),
+                  Optional.empty(),
+                  !lease.expiresAt().isAfter(clock.instant()),
+                  lease.holder().map(holders::isGone).orElse(false));
+            });
   }
 
-  /** Deletes the lock if it is still exactly as {@code found} read it; false when it changed or went since. */
+  /**
+   * Deletes the lock if it is still exactly as {@code found} read it; false when it changed or went
+   * since.
+   */
   public boolean remove(YearMonth month, Found found) {
     requireNonNull(found, "found is null");
     return store.deleteIfMatch(layout.lockKey(month), found.version());
@@ -92,7 +119,8 @@ public final class MonthLocks {
   public boolean releaseIfOwnedBy(YearMonth month, String owner) {
     requireNonNull(owner, "owner is null");
     Optional<Found> found = find(month);
-    return found.isPresent() && found.get().lease().map(l -> l.owner().equals(owner)).orElse(false)
+    return found.isPresent()
+        && found.get().lease().map(l -> l.owner().equals(owner)).orElse(false)
         && remove(month, found.get());
   }
 

@@ -26,26 +26,26 @@ public interface ObjectStore {
   int deleteAll(String prefix);
 
   /**
-   * Copies one object to another key of the same store, replacing what is there, without the
-   * bytes passing through this process where the store allows it. Atomic: the target key holds the
-   * old object or the whole copy, never part of one, also when the process dies mid-copy. Throws
-   * when the source does not exist or the copy fails, naming both keys.
+   * Copies one object to another key of the same store, replacing what is there, without the bytes
+   * passing through this process where the store allows it. Atomic: the target key holds the old
+   * object or the whole copy, never part of one, also when the process dies mid-copy. Throws when
+   * the source does not exist or the copy fails, naming both keys.
    */
   void copy(String sourceKey, String targetKey);
 
   /**
    * {@link #copy(String, String)} of a source whose size the caller has just listed, so a store
-   * that would otherwise look the source up first (S3, to choose between one CopyObject and a
-   * copy in parts) can spare that request. The same guarantees; a wrong size may only cost the
-   * store's own error.
+   * that would otherwise look the source up first (S3, to choose between one CopyObject and a copy
+   * in parts) can spare that request. The same guarantees; a wrong size may only cost the store's
+   * own error.
    */
   default void copy(String sourceKey, String targetKey, long sourceSize) {
     copy(sourceKey, targetKey);
   }
 
   /**
-   * True when the object at {@code key} is a complete copy of the object at {@code sourceKey} as far
-   * as the store can tell: both exist, they have the same size, and the same content where the
+   * True when the object at {@code key} is a complete copy of the object at {@code sourceKey} as
+   * far as the store can tell: both exist, they have the same size, and the same content where the
    * store can compare it (each implementation says how far it can: the local store and the fake
    * compare the bytes, S3 the ETags where they are MD5s and otherwise the size). False, not an
    * error, when either is missing. A resumed replace asks this of a copy already present before it
@@ -65,8 +65,9 @@ public interface ObjectStore {
 
   /**
    * Writes {@code content} under {@code key} only if no object is there yet, atomically: of two
-   * calls racing for one key, exactly one creates it. On S3 this is a conditional PutObject
-   * ({@code If-None-Match: *}). https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+   * calls racing for one key, exactly one creates it. On S3 this is a conditional PutObject ({@code
+   * If-None-Match: *}).
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
    *
    * @return true if this call created the object, false if an object was already there
    */
@@ -78,7 +79,9 @@ public interface ObjectStore {
    */
   void write(String key, byte[] content);
 
-  /** The bytes of the object at {@code key}; empty when there is none (not-found is not an error). */
+  /**
+   * The bytes of the object at {@code key}; empty when there is none (not-found is not an error).
+   */
   Optional<byte[]> read(String key);
 
   /**
@@ -86,15 +89,15 @@ public interface ObjectStore {
    * when there is none. The version is opaque, to be handed back to {@link #replaceIfMatch} or
    * {@link #deleteIfMatch}: on S3 it is the ETag. It changes whenever the object is written with
    * other bytes; a write of the same bytes may keep it (a single PutObject's ETag is the MD5 of the
-   * bytes), so a caller that must tell two writes apart writes bytes of its own, such as a random id.
-   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+   * bytes), so a caller that must tell two writes apart writes bytes of its own, such as a random
+   * id. https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
    */
   Optional<Versioned> readVersioned(String key);
 
   /**
    * Writes {@code content} under {@code key} only if the object there is still at {@code version},
-   * atomically: of two calls racing with the current version, exactly one replaces it. On S3 this is a
-   * conditional PutObject ({@code If-Match: <ETag>}).
+   * atomically: of two calls racing with the current version, exactly one replaces it. On S3 this
+   * is a conditional PutObject ({@code If-Match: <ETag>}).
    * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
    *
    * @return true if this call replaced the object; false, writing nothing, if the object has
@@ -126,7 +129,8 @@ public interface ObjectStore {
   static String requireDeletablePrefix(String prefix) {
     if (prefix == null || prefix.isEmpty() || !prefix.endsWith("/") || prefix.startsWith("/")) {
       throw new IllegalArgumentException(
-          "Refusing to delete under prefix " + SafeText.quote(prefix)
+          "Refusing to delete under prefix "
+              + SafeText.quote(prefix)
               + ": a prefix must be non-empty, relative and end with '/'");
     }
     return prefix;
@@ -136,12 +140,17 @@ public interface ObjectStore {
   static List<String> requireKeysUnder(String prefix, List<String> keys) {
     requireDeletablePrefix(prefix);
     if (keys == null) {
-      throw new IllegalArgumentException("Refusing to delete under " + prefix + ": the key list is null");
+      throw new IllegalArgumentException(
+          "Refusing to delete under " + prefix + ": the key list is null");
     }
     for (String key : keys) {
       if (key == null || !key.startsWith(prefix) || key.length() == prefix.length()) {
-        throw new IllegalArgumentException("Refusing to delete " + SafeText.quote(key) + ": it is not under the prefix "
-            + prefix + ", so nothing was deleted");
+        throw new IllegalArgumentException(
+            "Refusing to delete "
+                + SafeText.quote(key)
+                + ": it is not under the prefix "
+                + prefix
+                + ", so nothing was deleted");
       }
     }
     return List.copyOf(keys);

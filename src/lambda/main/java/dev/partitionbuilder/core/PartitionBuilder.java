@@ -30,8 +30,8 @@ import org.slf4j.MDC;
  *   <li>drop the temporary table if it exists;
  *   <li>clear the month's staging prefix ({@code <prefix>_staging/YYYY/MM/}), never the partition;
  *   <li>save the intent, start the CTAS into the staging location, save its id, and wait for it
- *       ({@link QueryPolicy}). A query still running at the deadline is left running for the
- *       next attempt ({@link QueryStillRunningException});
+ *       ({@link QueryPolicy}). A query still running at the deadline is left running for the next
+ *       attempt ({@link QueryStillRunningException});
  *   <li>drop the temporary table, also when the query failed;
  *   <li>only if the query SUCCEEDED, wrote at least {@code minRows} rows (and, when asked, a share
  *       of the rows the partition holds now: {@link ReplaceGuard}) and left its files in staging:
@@ -44,25 +44,26 @@ import org.slf4j.MDC;
  *
  * A failed, cancelled or timed-out query, too few rows, or a replace that stops before every copy
  * is made (a failed copy, the deadline, an interrupt) leave the partition exactly as it was. What
- * remains is a window, not a loss: between the last copy and the delete of the old objects,
- * readers see old and new objects together (rows counted twice); and if that delete fails, the
- * build fails with both sets in place until the retried message (or the next rebuild) finishes the
- * replace. Every step tolerates having already happened, so a retried message is safe.
+ * remains is a window, not a loss: between the last copy and the delete of the old objects, readers
+ * see old and new objects together (rows counted twice); and if that delete fails, the build fails
+ * with both sets in place until the retried message (or the next rebuild) finishes the replace.
+ * Every step tolerates having already happened, so a retried message is safe.
  *
  * <p>That is a month of a projected table. A table without projection keeps its months as catalog
  * partitions: there the CTAS writes a location of the build's own instead of staging (what failed
- * builds left is swept first), and instead of copying, one catalog call points the partition at
- * it ({@link PartitionSwap}). {@link #check} runs everything up to the replace and replaces nothing.
+ * builds left is swept first), and instead of copying, one catalog call points the partition at it
+ * ({@link PartitionSwap}). {@link #check} runs everything up to the replace and replaces nothing.
  *
- * <p>Interrupting the thread that runs a build (the CLI does on Ctrl-C) stops its query, undoes
- * the copies made so far, releases the lock and throws {@link BuildInterruptedException}.
+ * <p>Interrupting the thread that runs a build (the CLI does on Ctrl-C) stops its query, undoes the
+ * copies made so far, releases the lock and throws {@link BuildInterruptedException}.
  */
 public final class PartitionBuilder {
   private static final Logger log = LoggerFactory.getLogger(PartitionBuilder.class);
 
   /**
    * The MDC key that holds the query execution a build waits on, from its start (or resume) to the
-   * build's end, so every log line about it names it (the Lambda writes MDC entries as JSON fields).
+   * build's end, so every log line about it names it (the Lambda writes MDC entries as JSON
+   * fields).
    */
   public static final String QUERY_EXECUTION_ID = "queryExecutionId";
 
@@ -78,7 +79,9 @@ public final class PartitionBuilder {
   /** How long a lock outlives the request's deadline: time for the replace after the query. */
   private static final Duration LEASE_MARGIN = Duration.ofMinutes(2);
 
-  /** How long an interrupted build waits for its stopped query to end before it gives up waiting. */
+  /**
+   * How long an interrupted build waits for its stopped query to end before it gives up waiting.
+   */
   static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
   private final TableLayout layout;
@@ -95,8 +98,15 @@ public final class PartitionBuilder {
   private final StagedReplace replace;
   private final PartitionSwap swap;
 
-  public PartitionBuilder(TableLayout layout, CtasTemplate template, ObjectStore store, Catalog catalog,
-      QueryEngine engine, BuildSettings settings, Clock clock, Sleeper sleeper) {
+  public PartitionBuilder(
+      TableLayout layout,
+      CtasTemplate template,
+      ObjectStore store,
+      Catalog catalog,
+      QueryEngine engine,
+      BuildSettings settings,
+      Clock clock,
+      Sleeper sleeper) {
     this.layout = requireNonNull(layout, "layout is null");
     this.template = requireNonNull(template, "template is null");
     this.store = requireNonNull(store, "store is null");
@@ -108,12 +118,20 @@ public final class PartitionBuilder {
     this.minRows = settings.minRows();
     this.lock = new MonthLock(layout, store, clock, settings.lockLease(), settings.holders());
     this.checkpoints = new BuildCheckpoint(layout, store);
-    this.queries = new QueryPolicy(engine, settings.poll(), settings.queryRetries(), settings.maxScanBytes(),
-        settings.rerun(), clock,
-        sleeper);
+    this.queries =
+        new QueryPolicy(
+            engine,
+            settings.poll(),
+            settings.queryRetries(),
+            settings.maxScanBytes(),
+            settings.rerun(),
+            clock,
+            sleeper);
     this.previous = new ReplaceGuard(layout, engine, queries, settings.minPreviousRowsPercent());
-    this.replace = new StagedReplace(store, checkpoints, clock, settings.copyThreads(), settings.rerun());
-    this.swap = new PartitionSwap(layout, store, catalog, checkpoints, clock, settings.partitionGrace());
+    this.replace =
+        new StagedReplace(store, checkpoints, clock, settings.copyThreads(), settings.rerun());
+    this.swap =
+        new PartitionSwap(layout, store, catalog, checkpoints, clock, settings.partitionGrace());
   }
 
   /** Where this builder puts each month, and its own areas. */
@@ -121,7 +139,10 @@ public final class PartitionBuilder {
     return layout;
   }
 
-  /** The lease this build holds: replaced when the fence renews it, so the release deletes the latest. */
+  /**
+   * The lease this build holds: replaced when the fence renews it, so the release deletes the
+   * latest.
+   */
   private static final class Held {
     volatile MonthLock.Lease lease;
 
@@ -138,8 +159,8 @@ public final class PartitionBuilder {
    * Runs the month's query and every check a build makes before it replaces anything (MIN_ROWS,
    * MIN_PREVIOUS_ROWS_PERCENT, MAX_SCAN_BYTES, the output where the template should write it), then
    * deletes the output again: the partition, its catalog entry and every other month are left as
-   * they were. Holds the month's lock like a build. Refused while a build of the month is unfinished
-   * (its saved state is that build's to resume).
+   * they were. Holds the month's lock like a build. Refused while a build of the month is
+   * unfinished (its saved state is that build's to resume).
    *
    * @return what a build would have replaced the month with; no file copied, nothing deleted
    * @throws PartitionBuilderException naming the check that refused the output
@@ -152,16 +173,25 @@ public final class PartitionBuilder {
     PartitionPlan plan = PartitionPlan.of(layout, request.month());
     // The lease outlives the request's deadline, so no other build takes the month from a build
     // that is still within its time (the CLI may wait longer than a Lambda can).
-    Held held = new Held(lock.acquire(plan.month(), request.requestKey(), request.deadline().plus(LEASE_MARGIN)));
+    Held held =
+        new Held(
+            lock.acquire(
+                plan.month(), request.requestKey(), request.deadline().plus(LEASE_MARGIN)));
     StagedReplace.Fence fence = step -> held.lease = lock.confirm(plan.month(), held.lease, step);
     BuildResult result;
     try {
       result = buildHoldingLock(request, plan, fence, replaceIt);
     } catch (QueryPolicy.Interrupted e) {
       // Only where no query of this build was running: nothing to stop.
-      BuildInterruptedException interrupted = new BuildInterruptedException("Interrupted while " + plan.month()
-          + " waited on query " + e.queryExecutionId + ": the build state stays in " + plan.stateLocation()
-          + " and the next run picks it up");
+      BuildInterruptedException interrupted =
+          new BuildInterruptedException(
+              "Interrupted while "
+                  + plan.month()
+                  + " waited on query "
+                  + e.queryExecutionId
+                  + ": the build state stays in "
+                  + plan.stateLocation()
+                  + " and the next run picks it up");
       release(plan, held, interrupted);
       throw interrupted;
     } catch (RuntimeException | Error e) {
@@ -173,15 +203,18 @@ public final class PartitionBuilder {
     } catch (RuntimeException e) {
       // The partition is built; failing the message would only build it again. The lock stays
       // until its lease runs out, delaying the month's next build at most that long.
-      log.warn("the partition is built, but its lock could not be released and holds until {}: {}",
-          held.lease.expiresAt(), e.getMessage(), e);
+      log.warn(
+          "the partition is built, but its lock could not be released and holds until {}: {}",
+          held.lease.expiresAt(),
+          e.getMessage(),
+          e);
     }
     return result;
   }
 
   /**
-   * Releases the lock with the thread's interrupt set aside, so an interrupted build still frees its
-   * month; a release that fails after a failure is kept with that failure.
+   * Releases the lock with the thread's interrupt set aside, so an interrupted build still frees
+   * its month; a release that fails after a failure is kept with that failure.
    */
   private void release(PartitionPlan plan, Held held, Throwable failure) {
     MDC.remove(QUERY_EXECUTION_ID);
@@ -205,15 +238,19 @@ public final class PartitionBuilder {
     return template.render(layout, plan.month(), output);
   }
 
-  private BuildResult buildHoldingLock(BuildRequest request, PartitionPlan plan, StagedReplace.Fence fence,
-      boolean replaceIt) {
+  private BuildResult buildHoldingLock(
+      BuildRequest request, PartitionPlan plan, StagedReplace.Fence fence, boolean replaceIt) {
     requireInsideTable(plan.stagingPrefix());
     requireInsideTable(plan.partitionPrefix());
     Map<Step, Duration> steps = new EnumMap<>(Step.class);
     Optional<BuildCheckpoint.State> saved = checkpoints.read(plan.month());
     if (!replaceIt && saved.isPresent()) {
-      throw new PartitionBuilderException("Cannot check " + plan.month() + ": a build of it is unfinished (its state is in "
-          + plan.stateLocation() + "); run the build, which resumes it, then check");
+      throw new PartitionBuilderException(
+          "Cannot check "
+              + plan.month()
+              + ": a build of it is unfinished (its state is in "
+              + plan.stateLocation()
+              + "); run the build, which resumes it, then check");
     }
     if (saved.isPresent() && saved.get().phase() == BuildCheckpoint.Phase.REPLACE) {
       Optional<BuildResult> finished = finishReplace(saved.get(), plan, request, fence, steps);
@@ -222,8 +259,11 @@ public final class PartitionBuilder {
       }
       saved = Optional.empty();
     }
-    BuildCheckpoint.State state = saved.isPresent()
-        ? resumable(saved.get(), plan, sql(plan, requireInsideTable(saved.get().output())), request) : null;
+    BuildCheckpoint.State state =
+        saved.isPresent()
+            ? resumable(
+                saved.get(), plan, sql(plan, requireInsideTable(saved.get().output())), request)
+            : null;
     if (state == null) {
       state = startFresh(plan, request, steps);
     }
@@ -236,62 +276,101 @@ public final class PartitionBuilder {
     if (!replaceIt) {
       return checked(plan, state, done, rows, steps);
     }
-    BuildCheckpoint.State replacing = state.started(done.id()).replacing(List.of(), rows, done.bytesScanned(),
-        done.engineMillis());
+    BuildCheckpoint.State replacing =
+        state
+            .started(done.id())
+            .replacing(List.of(), rows, done.bytesScanned(), done.engineMillis());
     StagedReplace.Outcome replaced;
     try {
-      replaced = timed(steps, Step.REPLACE, () -> plan.projected()
-          ? replace.run(plan, replacing, false, request.deadline(), fence)
-          : swap.run(plan, replacing, fence));
+      replaced =
+          timed(
+              steps,
+              Step.REPLACE,
+              () ->
+                  plan.projected()
+                      ? replace.run(plan, replacing, false, request.deadline(), fence)
+                      : swap.run(plan, replacing, fence));
     } catch (StagedReplace.RejectedOutputException e) {
       forget(plan, e);
       throw e;
     }
     fence.confirm("deleting the build state");
     checkpoints.discard(plan.month());
-    return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(),
-        replaced.copied(), replaced.bytes(), replaced.oldDeleted(), steps);
+    return new BuildResult(
+        plan.month(),
+        done.id(),
+        rows,
+        done.bytesScanned(),
+        done.engineMillis(),
+        replaced.copied(),
+        replaced.bytes(),
+        replaced.oldDeleted(),
+        steps);
   }
 
-  /** The first attempt's query of a build, or a new one where no earlier query is left to resume. */
-  private BuildCheckpoint.State startFresh(PartitionPlan plan, BuildRequest request, Map<Step, Duration> steps) {
+  /**
+   * The first attempt's query of a build, or a new one where no earlier query is left to resume.
+   */
+  private BuildCheckpoint.State startFresh(
+      PartitionPlan plan, BuildRequest request, Map<Step, Duration> steps) {
     if (request.redelivered()) {
       log.info("redelivered, and no query of an earlier attempt is left to resume: starting over");
     }
-    timed(steps, Step.DROP_TEMP_TABLE, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
+    timed(
+        steps,
+        Step.DROP_TEMP_TABLE,
+        () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
     String output;
     if (plan.projected()) {
       int cleared = timed(steps, Step.CLEAR_STAGING, () -> store.deleteAll(plan.stagingPrefix()));
-      log.info("step=clear-staging deleted {} leftover object(s) under {}", cleared, plan.stagingLocation());
+      log.info(
+          "step=clear-staging deleted {} leftover object(s) under {}",
+          cleared,
+          plan.stagingLocation());
       output = plan.stagingPrefix();
     } else {
-      // What failed builds left, and retired locations whose grace is over; never the partition's own.
+      // What failed builds left, and retired locations whose grace is over; never the partition's
+      // own.
       timed(steps, Step.CLEAR_STAGING, () -> swap.sweep(plan));
       output = requireInsideTable(swap.freshOutput(plan));
     }
     String sql = sql(plan, output);
     if (Thread.interrupted()) {
-      throw new BuildInterruptedException("Interrupted before the query of " + plan.month() + " started: the "
-          + "partition is as it was");
+      throw new BuildInterruptedException(
+          "Interrupted before the query of "
+              + plan.month()
+              + " started: the "
+              + "partition is as it was");
     }
     // A token of this attempt alone: a token an earlier attempt used would hand back its
     // query, whose output the clear above has just deleted. The SDK's own retries of the start
     // resend the same request, token included, so they never start a second query.
-    return start(plan, BuildCheckpoint.State.starting(request.requestKey(), clock.instant(),
-        token(request.requestKey() + "@" + UUID.randomUUID(), sql), sql, output));
+    return start(
+        plan,
+        BuildCheckpoint.State.starting(
+            request.requestKey(),
+            clock.instant(),
+            token(request.requestKey() + "@" + UUID.randomUUID(), sql),
+            sql,
+            output));
   }
 
   /**
    * The rows guards on the query's output. Output they reject is forgotten, so the next build runs
    * the query afresh; output they could not count keeps its state, to be counted again.
    */
-  private void requireAcceptedOutput(PartitionPlan plan, BuildCheckpoint.State state, BuildRequest request,
-      OptionalLong rows, boolean replaceIt) {
+  private void requireAcceptedOutput(
+      PartitionPlan plan,
+      BuildCheckpoint.State state,
+      BuildRequest request,
+      OptionalLong rows,
+      boolean replaceIt) {
     try {
       requireEnoughRows(plan, rows);
       previous.requireEnoughOfThePrevious(plan, rows, request.requestKey(), request.deadline());
     } catch (ReplaceGuard.CountFailedException e) {
-      // No verdict on the output: the state stays, so the next attempt checks it again without a new query.
+      // No verdict on the output: the state stays, so the next attempt checks it again without a
+      // new query.
       throw e;
     } catch (PartitionBuilderException e) {
       // Rejected output is not worth resuming: the next build runs the query afresh.
@@ -304,20 +383,29 @@ public final class PartitionBuilder {
   }
 
   /** A check's end: its output passed every guard, and is deleted as it is not the month's. */
-  private BuildResult checked(PartitionPlan plan, BuildCheckpoint.State state, QueryExecution done, OptionalLong rows,
+  private BuildResult checked(
+      PartitionPlan plan,
+      BuildCheckpoint.State state,
+      QueryExecution done,
+      OptionalLong rows,
       Map<Step, Duration> steps) {
     // Checked and passed: the output is not this month's, and nothing is left to resume.
     List<ObjectStore.StoredObject> output = store.list(state.output());
     try {
-      StagedReplace.requireOutput(plan, rows, output.size(),
-          output.stream().mapToLong(ObjectStore.StoredObject::size).sum(), layout.location(state.output()));
+      StagedReplace.requireOutput(
+          plan,
+          rows,
+          output.size(),
+          output.stream().mapToLong(ObjectStore.StoredObject::size).sum(),
+          layout.location(state.output()));
     } catch (PartitionBuilderException e) {
       forget(plan, e);
       throw e;
     }
     store.deleteAll(requireInsideTable(state.output()));
     checkpoints.discard(plan.month());
-    return new BuildResult(plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(), 0, 0, 0, steps);
+    return new BuildResult(
+        plan.month(), done.id(), rows, done.bytesScanned(), done.engineMillis(), 0, 0, 0, steps);
   }
 
   /**
@@ -326,11 +414,22 @@ public final class PartitionBuilder {
    * second query into the same staging prefix; an interrupt stops it. The temporary table is
    * dropped on every failure.
    */
-  private QueryExecution awaitQuery(PartitionPlan plan, BuildCheckpoint.State state, BuildRequest request,
+  private QueryExecution awaitQuery(
+      PartitionPlan plan,
+      BuildCheckpoint.State state,
+      BuildRequest request,
       Map<Step, Duration> steps) {
     try {
-      return timed(steps, Step.QUERY, () -> queries.run(state.queryExecutionId(), plan.month(),
-          request.deadline(), plan.stateLocation(), attempt -> restart(plan, state, attempt)));
+      return timed(
+          steps,
+          Step.QUERY,
+          () ->
+              queries.run(
+                  state.queryExecutionId(),
+                  plan.month(),
+                  request.deadline(),
+                  plan.stateLocation(),
+                  attempt -> restart(plan, state, attempt)));
     } catch (QueryStillRunningException e) {
       // Left running on purpose; its state stays for the next attempt, which also drops the table.
       throw e;
@@ -359,12 +458,23 @@ public final class PartitionBuilder {
     } catch (RuntimeException e) {
       stopping = e;
     }
-    BuildInterruptedException interrupted = new BuildInterruptedException("Interrupted while query " + id + " of "
-        + plan.month() + " ran: " + (ended
-            ? "it was stopped, the partition is as it was, and the next run starts the month over"
-            : "it was asked to stop" + (stopping == null ? "" : " (" + stopping.getMessage() + ")") + " but had not "
-                + "ended after " + STOP_WAIT.toSeconds() + " s; the partition is as it was, and the next run finds the "
-                + "query in " + plan.stateLocation()));
+    BuildInterruptedException interrupted =
+        new BuildInterruptedException(
+            "Interrupted while query "
+                + id
+                + " of "
+                + plan.month()
+                + " ran: "
+                + (ended
+                    ? "it was stopped, the partition is as it was, and the next run starts the month over"
+                    : "it was asked to stop"
+                        + (stopping == null ? "" : " (" + stopping.getMessage() + ")")
+                        + " but had not "
+                        + "ended after "
+                        + STOP_WAIT.toSeconds()
+                        + " s; the partition is as it was, and the next run finds the "
+                        + "query in "
+                        + plan.stateLocation()));
     if (stopping != null) {
       interrupted.addSuppressed(stopping);
     }
@@ -379,8 +489,15 @@ public final class PartitionBuilder {
     // As before the first attempt: whatever the failed query left must not meet the next one.
     catalog.dropTableIfExists(plan.database(), plan.tempTable());
     store.deleteAll(requireInsideTable(first.output()));
-    return start(plan, BuildCheckpoint.State.starting(first.owner(), clock.instant(),
-        token(first.token() + "#" + number, first.sql()), first.sql(), first.output())).queryExecutionId();
+    return start(
+            plan,
+            BuildCheckpoint.State.starting(
+                first.owner(),
+                clock.instant(),
+                token(first.token() + "#" + number, first.sql()),
+                first.sql(),
+                first.output()))
+        .queryExecutionId();
   }
 
   /**
@@ -388,18 +505,31 @@ public final class PartitionBuilder {
    * Finishes the replace without a new query, or, when the staged files are gone before all were
    * copied, forgets the state and returns empty so that the build starts over.
    */
-  private Optional<BuildResult> finishReplace(BuildCheckpoint.State saved, PartitionPlan plan, BuildRequest request,
-      StagedReplace.Fence fence, Map<Step, Duration> steps) {
-    log.warn("queryExecutionId={} succeeded in an earlier attempt ({}) that did not finish moving its {} file(s) "
-        + "into {}: finishing that replace without a new query", saved.queryExecutionId(), saved.owner(),
-        saved.staged().size(), plan.location());
+  private Optional<BuildResult> finishReplace(
+      BuildCheckpoint.State saved,
+      PartitionPlan plan,
+      BuildRequest request,
+      StagedReplace.Fence fence,
+      Map<Step, Duration> steps) {
+    log.warn(
+        "queryExecutionId={} succeeded in an earlier attempt ({}) that did not finish moving its {} file(s) "
+            + "into {}: finishing that replace without a new query",
+        saved.queryExecutionId(),
+        saved.owner(),
+        saved.staged().size(),
+        plan.location());
     MDC.put(QUERY_EXECUTION_ID, saved.queryExecutionId());
     timed(steps, Step.CLEANUP, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
     StagedReplace.Outcome replaced;
     try {
-      replaced = timed(steps, Step.REPLACE, () -> plan.projected()
-          ? replace.run(plan, saved, true, request.deadline(), fence)
-          : swap.run(plan, saved, fence));
+      replaced =
+          timed(
+              steps,
+              Step.REPLACE,
+              () ->
+                  plan.projected()
+                      ? replace.run(plan, saved, true, request.deadline(), fence)
+                      : swap.run(plan, saved, fence));
     } catch (StagedReplace.RejectedOutputException e) {
       // Only a swap gets here: its output is gone, so there is nothing to point the partition at.
       log.warn("{}: starting the month over", e.getMessage());
@@ -411,17 +541,26 @@ public final class PartitionBuilder {
     }
     fence.confirm("deleting the build state");
     checkpoints.discard(plan.month());
-    return Optional.of(new BuildResult(plan.month(), saved.queryExecutionId(), saved.rows(), saved.bytesScanned(),
-        saved.engineMillis(), replaced.copied(), replaced.bytes(), replaced.oldDeleted(), steps));
+    return Optional.of(
+        new BuildResult(
+            plan.month(),
+            saved.queryExecutionId(),
+            saved.rows(),
+            saved.bytesScanned(),
+            saved.engineMillis(),
+            replaced.copied(),
+            replaced.bytes(),
+            replaced.oldDeleted(),
+            steps));
   }
 
   /**
-   * What to do with a query an earlier attempt left: its state if the query is still worth
-   * waiting on (queued, running or succeeded, from the same SQL), or null after it has been dealt
-   * with (stopped and waited for, or found over or gone) so that the build starts over.
+   * What to do with a query an earlier attempt left: its state if the query is still worth waiting
+   * on (queued, running or succeeded, from the same SQL), or null after it has been dealt with
+   * (stopped and waited for, or found over or gone) so that the build starts over.
    */
-  private BuildCheckpoint.State resumable(BuildCheckpoint.State saved, PartitionPlan plan, String sql,
-      BuildRequest request) {
+  private BuildCheckpoint.State resumable(
+      BuildCheckpoint.State saved, PartitionPlan plan, String sql, BuildRequest request) {
     BuildCheckpoint.State state = saved;
     if (state.phase() == BuildCheckpoint.Phase.STARTING) {
       // The earlier attempt ended around its start: the same token gives back the query it
@@ -434,14 +573,20 @@ public final class PartitionBuilder {
     try {
       execution = engine.get(id);
     } catch (QueryNotFoundException e) {
-      log.warn("queryExecutionId={} of an earlier attempt ({}) is unknown to the engine ({}): starting over",
-          id, state.owner(), e.getMessage());
+      log.warn(
+          "queryExecutionId={} of an earlier attempt ({}) is unknown to the engine ({}): starting over",
+          id,
+          state.owner(),
+          e.getMessage());
       checkpoints.discard(plan.month());
       return null;
     }
     if (!state.runs(sql)) {
-      log.warn("queryExecutionId={} of an earlier attempt ({}) ran other SQL (the template changed since): "
-          + "stopping it if needed and starting over", id, state.owner());
+      log.warn(
+          "queryExecutionId={} of an earlier attempt ({}) ran other SQL (the template changed since): "
+              + "stopping it if needed and starting over",
+          id,
+          state.owner());
       if (!execution.state().isDone()) {
         engine.stop(id);
         queries.await(id, plan.month(), request.deadline(), plan.stateLocation());
@@ -450,24 +595,38 @@ public final class PartitionBuilder {
       return null;
     }
     if (execution.state() == State.FAILED || execution.state() == State.CANCELLED) {
-      log.warn("queryExecutionId={} of an earlier attempt ({}) ended {}: starting over", id, state.owner(),
+      log.warn(
+          "queryExecutionId={} of an earlier attempt ({}) ended {}: starting over",
+          id,
+          state.owner(),
           execution.describe());
       checkpoints.discard(plan.month());
       return null;
     }
-    log.warn("queryExecutionId={} of an earlier attempt ({}, started {}) is {}: resuming it instead of running the "
-        + "query again", id, state.owner(), state.startedAt(), execution.state());
+    log.warn(
+        "queryExecutionId={} of an earlier attempt ({}, started {}) is {}: resuming it instead of running the "
+            + "query again",
+        id,
+        state.owner(),
+        state.startedAt(),
+        execution.state());
     return state;
   }
 
-  /** Saves the intent, starts the query, then saves its id: no query is ever started that a later attempt cannot find. */
+  /**
+   * Saves the intent, starts the query, then saves its id: no query is ever started that a later
+   * attempt cannot find.
+   */
   private BuildCheckpoint.State start(PartitionPlan plan, BuildCheckpoint.State starting) {
     checkpoints.save(plan.month(), starting);
     String id = engine.start(starting.sql(), starting.token());
     MDC.put(QUERY_EXECUTION_ID, id);
     BuildCheckpoint.State started = starting.started(id);
     checkpoints.save(plan.month(), started);
-    log.info("queryExecutionId={} started; its state is saved in {}", id, checkpoints.location(plan.month()));
+    log.info(
+        "queryExecutionId={} started; its state is saved in {}",
+        id,
+        checkpoints.location(plan.month()));
     return started;
   }
 
@@ -480,7 +639,9 @@ public final class PartitionBuilder {
     }
   }
 
-  /** Deletes the month's saved state after a final failure, keeping the failure if that fails too. */
+  /**
+   * Deletes the month's saved state after a final failure, keeping the failure if that fails too.
+   */
   private void forget(PartitionPlan plan, RuntimeException failure) {
     try {
       checkpoints.discard(plan.month());
@@ -495,29 +656,44 @@ public final class PartitionBuilder {
       return;
     }
     if (rows.isEmpty()) {
-      throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the query engine did not say how many rows "
-          + "the query wrote (MIN_ROWS=" + minRows + "): leaving the previous partition as it was");
+      throw new PartitionBuilderException(
+          "Cannot replace "
+              + plan.month()
+              + ": the query engine did not say how many rows "
+              + "the query wrote (MIN_ROWS="
+              + minRows
+              + "): leaving the previous partition as it was");
     }
     if (rows.getAsLong() < minRows) {
-      throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the query wrote " + rows.getAsLong()
-          + " rows (MIN_ROWS=" + minRows + "): leaving the previous partition as it was");
+      throw new PartitionBuilderException(
+          "Cannot replace "
+              + plan.month()
+              + ": the query wrote "
+              + rows.getAsLong()
+              + " rows (MIN_ROWS="
+              + minRows
+              + "): leaving the previous partition as it was");
     }
   }
 
-  private void dropTempTableAfterFailure(Map<Step, Duration> steps, PartitionPlan plan,
-      RuntimeException failure) {
+  private void dropTempTableAfterFailure(
+      Map<Step, Duration> steps, PartitionPlan plan, RuntimeException failure) {
     try {
-      timed(steps, Step.CLEANUP, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
+      timed(
+          steps, Step.CLEANUP, () -> catalog.dropTableIfExists(plan.database(), plan.tempTable()));
     } catch (RuntimeException cleanup) {
       failure.addSuppressed(cleanup);
     }
   }
 
-  /** The one guard between a computed prefix and a delete: below the table's root, never the root. */
+  /**
+   * The one guard between a computed prefix and a delete: below the table's root, never the root.
+   */
   private String requireInsideTable(String prefix) {
     ObjectStore.requireDeletablePrefix(prefix);
     if (!prefix.startsWith(layout.prefix()) || prefix.length() <= layout.prefix().length()) {
-      throw new IllegalStateException("Refusing to delete " + prefix + ": not inside table root " + layout.prefix());
+      throw new IllegalStateException(
+          "Refusing to delete " + prefix + ": not inside table root " + layout.prefix());
     }
     return prefix;
   }
@@ -529,15 +705,18 @@ public final class PartitionBuilder {
     } finally {
       Duration took = Duration.between(start, clock.instant());
       steps.merge(step, took, Duration::plus);
-      log.atInfo().addKeyValue("step", step.label()).addKeyValue("durationMs", took.toMillis())
+      log.atInfo()
+          .addKeyValue("step", step.label())
+          .addKeyValue("durationMs", took.toMillis())
           .log("step={} took {} ms", step.label(), took.toMillis());
     }
   }
 
   /**
-   * Athena's ClientRequestToken (32 to 128 characters) for {@code sql} started under {@code requestKey}:
-   * starting twice with one token returns the first execution instead of running a second CTAS.
-   * The SQL is part of it because Athena rejects a reused token whose query text changed.
+   * Athena's ClientRequestToken (32 to 128 characters) for {@code sql} started under {@code
+   * requestKey}: starting twice with one token returns the first execution instead of running a
+   * second CTAS. The SQL is part of it because Athena rejects a reused token whose query text
+   * changed.
    */
   static String token(String requestKey, String sql) {
     // The NUL keeps "ab" + "c" apart from "a" + "bc".

@@ -10,7 +10,8 @@ import java.util.List;
  * @param partitionPrefix the key prefix the long-lived table reads for the month
  * @param location the same prefix as the query engine names it
  * @param stagingPrefix where the CTAS writes, outside every projected partition
- * @param stagingLocation the same prefix as the query engine names it: the template's {@code {{location}}}
+ * @param stagingLocation the same prefix as the query engine names it: the template's {@code
+ *     {{location}}}
  * @param lockLocation the object that holds the month for one build at a time
  * @param stateLocation the object that tells the next attempt what an unfinished build did
  * @param values the month's partition values, in the order of the table's partition keys
@@ -19,9 +20,18 @@ import java.util.List;
  *     own below {@code partitionPrefix})
  */
 public record PartitionPlan(
-    YearMonth month, String database, String tempTable, String partitionPrefix, String location,
-    String stagingPrefix, String stagingLocation, String lockLocation, String stateLocation, List<String> values,
-    boolean projected, String destinationTable) {
+    YearMonth month,
+    String database,
+    String tempTable,
+    String partitionPrefix,
+    String location,
+    String stagingPrefix,
+    String stagingLocation,
+    String lockLocation,
+    String stateLocation,
+    List<String> values,
+    boolean projected,
+    String destinationTable) {
 
   public PartitionPlan {
     values = List.copyOf(values);
@@ -30,8 +40,18 @@ public record PartitionPlan(
   public static PartitionPlan of(TableLayout layout, YearMonth month) {
     String prefix = layout.partitionPrefix(month);
     String staging = layout.stagingPrefix(month);
-    return new PartitionPlan(month, layout.database(), layout.tempTable(month), prefix, layout.location(prefix),
-        staging, layout.location(staging), layout.location(layout.lockKey(month)), layout.location(layout.stateKey(month)),
-        layout.partitioning().values(month), layout.partitioning().projected(), layout.destinationTable());
+    return new PartitionPlan(
+        month,
+        layout.database(),
+        layout.tempTable(month),
+        prefix,
+        layout.location(prefix),
+        staging,
+        layout.location(staging),
+        layout.location(layout.lockKey(month)),
+        layout.location(layout.stateKey(month)),
+        layout.partitioning().values(month),
+        layout.partitioning().projected(),
+        layout.destinationTable());
   }
 }

@@ -35,11 +35,13 @@ import org.slf4j.LoggerFactory;
 final class PartitionSwap {
   private static final Logger log = LoggerFactory.getLogger(PartitionSwap.class);
 
-  /** The prefix of every location this builder makes; nothing else below a month's base is deleted. */
+  /**
+   * The prefix of every location this builder makes; nothing else below a month's base is deleted.
+   */
   static final String BUILD = "build-";
 
-  private static final DateTimeFormatter BUILD_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter BUILD_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final TableLayout layout;
   private final ObjectStore store;
@@ -48,7 +50,12 @@ final class PartitionSwap {
   private final Clock clock;
   private final Duration grace;
 
-  PartitionSwap(TableLayout layout, ObjectStore store, Catalog catalog, BuildCheckpoint checkpoints, Clock clock,
+  PartitionSwap(
+      TableLayout layout,
+      ObjectStore store,
+      Catalog catalog,
+      BuildCheckpoint checkpoints,
+      Clock clock,
       Duration grace) {
     this.layout = requireNonNull(layout, "layout is null");
     this.store = requireNonNull(store, "store is null");
@@ -60,8 +67,12 @@ final class PartitionSwap {
 
   /** A location no build of the month has used: {@code <base>build-20240401T003000Z-1a2b3c4d/}. */
   String freshOutput(PartitionPlan plan) {
-    return plan.partitionPrefix() + BUILD + BUILD_TIME.format(clock.instant()) + "-"
-        + UUID.randomUUID().toString().substring(0, 8) + "/";
+    return plan.partitionPrefix()
+        + BUILD
+        + BUILD_TIME.format(clock.instant())
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8)
+        + "/";
   }
 
   /**
@@ -89,20 +100,29 @@ final class PartitionSwap {
       Instant retiredAt = retired.get(build);
       if (current.isPresent() && current.get().equals(build)) {
         if (retiredAt != null) {
-          kept.put(build, retiredAt); // recorded just before a swap away from it that has not happened
+          kept.put(
+              build, retiredAt); // recorded just before a swap away from it that has not happened
         }
         continue;
       }
       if (retiredAt != null && retiredAt.plus(grace).isAfter(now)) {
-        log.info("step=sweep keeps {}: retired at {}, deleted after {}", layout.location(build), retiredAt,
+        log.info(
+            "step=sweep keeps {}: retired at {}, deleted after {}",
+            layout.location(build),
+            retiredAt,
             retiredAt.plus(grace));
         kept.put(build, retiredAt);
         continue;
       }
       int n = store.deleteAll(build);
       deleted += n;
-      log.info("step=sweep deleted {} object(s) of {} ({})", n, layout.location(build),
-          retiredAt == null ? "a build that never became the partition" : "retired at " + retiredAt);
+      log.info(
+          "step=sweep deleted {} object(s) of {} ({})",
+          n,
+          layout.location(build),
+          retiredAt == null
+              ? "a build that never became the partition"
+              : "retired at " + retiredAt);
     }
     if (!kept.equals(retired)) {
       writeRetired(plan, kept);
@@ -114,14 +134,16 @@ final class PartitionSwap {
    * Points the month's partition at the output of {@code state}'s succeeded query, retiring the
    * location it pointed at before. Safe to run again after any step.
    */
-  StagedReplace.Outcome run(PartitionPlan plan, BuildCheckpoint.State state, StagedReplace.Fence fence) {
+  StagedReplace.Outcome run(
+      PartitionPlan plan, BuildCheckpoint.State state, StagedReplace.Fence fence) {
     String output = state.output();
     List<ObjectStore.StoredObject> files = store.list(output);
     long bytes = files.stream().mapToLong(ObjectStore.StoredObject::size).sum();
     StagedReplace.requireOutput(plan, state.rows(), files.size(), bytes, layout.location(output));
     if (state.phase() != BuildCheckpoint.Phase.REPLACE) {
-      checkpoints.save(plan.month(), state.replacing(List.of(), state.rows(), state.bytesScanned(),
-          state.engineMillis()));
+      checkpoints.save(
+          plan.month(),
+          state.replacing(List.of(), state.rows(), state.bytesScanned(), state.engineMillis()));
     }
     Optional<String> before = currentKey(plan);
     String target = layout.location(output);
@@ -134,17 +156,26 @@ final class PartitionSwap {
       before.filter(old -> isBuildLocation(plan, old)).ifPresent(old -> retire(plan, old));
       fence.confirm("pointing the partition at the new files");
       catalog.pointPartition(layout.database(), layout.destinationTable(), plan.values(), target);
-      log.info("step=swap partition {} of {}.{} now points at {} (was {})", plan.values(),
-          layout.database(), layout.destinationTable(), target, before.map(layout::location).orElse("no partition"));
+      log.info(
+          "step=swap partition {} of {}.{} now points at {} (was {})",
+          plan.values(),
+          layout.database(),
+          layout.destinationTable(),
+          target,
+          before.map(layout::location).orElse("no partition"));
       before.filter(old -> isBuildLocation(plan, old)).ifPresent(old -> retire(plan, old));
     }
     int deleted = sweep(plan);
     return new StagedReplace.Outcome(files.size(), bytes, deleted);
   }
 
-  /** The partition's location as a key of this layout's storage; empty when there is none or it lies elsewhere. */
+  /**
+   * The partition's location as a key of this layout's storage; empty when there is none or it lies
+   * elsewhere.
+   */
   private Optional<String> currentKey(PartitionPlan plan) {
-    Optional<String> location = catalog.partitionLocation(layout.database(), layout.destinationTable(), plan.values());
+    Optional<String> location =
+        catalog.partitionLocation(layout.database(), layout.destinationTable(), plan.values());
     if (location.isEmpty()) {
       return Optional.empty();
     }
@@ -154,13 +185,17 @@ final class PartitionSwap {
     return Optional.of(uri.startsWith(root) ? uri.substring(root.length()) : uri);
   }
 
-  /** A location this builder made for the month: {@code <base>build-.../}, one level below the base. */
+  /**
+   * A location this builder made for the month: {@code <base>build-.../}, one level below the base.
+   */
   private static boolean isBuildLocation(PartitionPlan plan, String key) {
     if (!key.startsWith(plan.partitionPrefix())) {
       return false;
     }
     String rest = key.substring(plan.partitionPrefix().length());
-    return rest.startsWith(BUILD) && rest.indexOf('/') == rest.length() - 1 && rest.length() > BUILD.length() + 1;
+    return rest.startsWith(BUILD)
+        && rest.indexOf('/') == rest.length() - 1
+        && rest.length() > BUILD.length() + 1;
   }
 
   private void retire(PartitionPlan plan, String build) {
@@ -182,26 +217,37 @@ final class PartitionSwap {
         throw new IOException("it has no \"retired\" list");
       }
       for (Object entry : list) {
-        if (!(entry instanceof Map<?, ?> map) || !(map.get("prefix") instanceof String prefix)
-            || !(map.get("retiredAt") instanceof String at) || !prefix.startsWith(plan.partitionPrefix())) {
+        if (!(entry instanceof Map<?, ?> map)
+            || !(map.get("prefix") instanceof String prefix)
+            || !(map.get("retiredAt") instanceof String at)
+            || !prefix.startsWith(plan.partitionPrefix())) {
           throw new IOException("an entry is not a {prefix, retiredAt} of this month");
         }
         retired.put(prefix, Instant.parse(at));
       }
       return retired;
     } catch (IOException | RuntimeException e) {
-      throw new PartitionBuilderException("Cannot build " + plan.month() + ": " + layout.location(key)
-          + " is not a list of retired locations this builder wrote (" + e.getMessage() + "); check it by hand", e);
+      throw new PartitionBuilderException(
+          "Cannot build "
+              + plan.month()
+              + ": "
+              + layout.location(key)
+              + " is not a list of retired locations this builder wrote ("
+              + e.getMessage()
+              + "); check it by hand",
+          e);
     }
   }
 
   private void writeRetired(PartitionPlan plan, Map<String, Instant> retired) {
     List<Map<String, String>> entries = new ArrayList<>();
-    retired.forEach((prefix, at) -> entries.add(Map.of("prefix", prefix, "retiredAt", at.toString())));
+    retired.forEach(
+        (prefix, at) -> entries.add(Map.of("prefix", prefix, "retiredAt", at.toString())));
     try {
       store.write(layout.retiredKey(plan.month()), JSON.std.asBytes(Map.of("retired", entries)));
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot write the retired locations as JSON: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot write the retired locations as JSON: " + e.getMessage(), e);
     }
   }
 }

@@ -25,12 +25,15 @@ public final class Placeholders {
 
   /** {@code text} with every placeholder replaced; {@code values} must hold each name used. */
   public static String render(String text, Map<String, String> values) {
-    return PATTERN.matcher(text).replaceAll(m -> {
-      String value = values.get(m.group(1));
-      if (value == null) {
-        throw new IllegalArgumentException("No value for {{" + m.group(1) + "}}");
-      }
-      return Matcher.quoteReplacement(value);
-    });
+    return PATTERN
+        .matcher(text)
+        .replaceAll(
+            m -> {
+              String value = values.get(m.group(1));
+              if (value == null) {
+                throw new IllegalArgumentException("No value for {{" + m.group(1) + "}}");
+              }
+              return Matcher.quoteReplacement(value);
+            });
   }
 }

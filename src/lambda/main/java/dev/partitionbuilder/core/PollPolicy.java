@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /**
- * How long to wait between two looks at a running query: {@code initial}, doubling each time, up
- * to {@code max}. Athena's own examples poll every second; a CTAS over a month runs for minutes, so
+ * How long to wait between two looks at a running query: {@code initial}, doubling each time, up to
+ * {@code max}. Athena's own examples poll every second; a CTAS over a month runs for minutes, so
  * backing off saves GetQueryExecution calls (and their throttling quota) without adding much delay.
  */
 public record PollPolicy(Duration initial, Duration max) {

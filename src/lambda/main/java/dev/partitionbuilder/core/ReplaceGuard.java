@@ -24,8 +24,11 @@ final class ReplaceGuard {
   private final QueryPolicy queries;
   private final int minPreviousRowsPercent;
 
-  /** @param minPreviousRowsPercent 0 to 100; 0 turns the check off and counts nothing */
-  ReplaceGuard(TableLayout layout, QueryEngine engine, QueryPolicy queries, int minPreviousRowsPercent) {
+  /**
+   * @param minPreviousRowsPercent 0 to 100; 0 turns the check off and counts nothing
+   */
+  ReplaceGuard(
+      TableLayout layout, QueryEngine engine, QueryPolicy queries, int minPreviousRowsPercent) {
     this.layout = requireNonNull(layout, "layout is null");
     this.engine = requireNonNull(engine, "engine is null");
     this.queries = requireNonNull(queries, "queries is null");
@@ -41,7 +44,8 @@ final class ReplaceGuard {
    * @throws CountFailedException when the partition's rows could not be counted: the output may be
    *     good, and the next attempt checks it again
    */
-  void requireEnoughOfThePrevious(PartitionPlan plan, OptionalLong rows, String requestKey, Instant deadline) {
+  void requireEnoughOfThePrevious(
+      PartitionPlan plan, OptionalLong rows, String requestKey, Instant deadline) {
     if (minPreviousRowsPercent == 0) {
       return;
     }
@@ -52,34 +56,67 @@ final class ReplaceGuard {
       return;
     }
     if (rows.isEmpty()) {
-      throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the query engine did not say how many "
-          + "rows the query wrote, to compare with the " + previous + " rows the partition holds now (" + setting
-          + "): leaving the previous partition as it was");
+      throw new PartitionBuilderException(
+          "Cannot replace "
+              + plan.month()
+              + ": the query engine did not say how many "
+              + "rows the query wrote, to compare with the "
+              + previous
+              + " rows the partition holds now ("
+              + setting
+              + "): leaving the previous partition as it was");
     }
     long written = rows.getAsLong();
     // Exact: written / previous < percent / 100, without rounding or overflow.
-    if (BigInteger.valueOf(written).multiply(BigInteger.valueOf(100))
-        .compareTo(BigInteger.valueOf(previous).multiply(BigInteger.valueOf(minPreviousRowsPercent))) < 0) {
-      throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the query wrote " + written
-          + " rows, fewer than " + minPreviousRowsPercent + "% of the " + previous + " rows the partition holds now ("
-          + setting + "): leaving the previous partition as it was");
+    if (BigInteger.valueOf(written)
+            .multiply(BigInteger.valueOf(100))
+            .compareTo(
+                BigInteger.valueOf(previous).multiply(BigInteger.valueOf(minPreviousRowsPercent)))
+        < 0) {
+      throw new PartitionBuilderException(
+          "Cannot replace "
+              + plan.month()
+              + ": the query wrote "
+              + written
+              + " rows, fewer than "
+              + minPreviousRowsPercent
+              + "% of the "
+              + previous
+              + " rows the partition holds now ("
+              + setting
+              + "): leaving the previous partition as it was");
     }
-    log.info("the query wrote {} rows; the partition holds {} now ({})", written, previous, setting);
+    log.info(
+        "the query wrote {} rows; the partition holds {} now ({})", written, previous, setting);
   }
 
-  /** {@code SELECT count(*)} of the month on the long-lived table, as the engine's users read it. */
+  /**
+   * {@code SELECT count(*)} of the month on the long-lived table, as the engine's users read it.
+   */
   String countSql(PartitionPlan plan) {
-    return "SELECT count(*) FROM \"" + layout.database() + "\".\"" + layout.destinationTable() + "\" WHERE "
+    return "SELECT count(*) FROM \""
+        + layout.database()
+        + "\".\""
+        + layout.destinationTable()
+        + "\" WHERE "
         + layout.monthPredicate(plan.month());
   }
 
-  private long countPrevious(PartitionPlan plan, String requestKey, Instant deadline, String setting) {
+  private long countPrevious(
+      PartitionPlan plan, String requestKey, Instant deadline, String setting) {
     String sql = countSql(plan);
-    String failure = "Cannot check " + plan.month() + " against the rows its partition holds now (" + setting + "): ";
+    String failure =
+        "Cannot check "
+            + plan.month()
+            + " against the rows its partition holds now ("
+            + setting
+            + "): ";
     String id;
     try {
       // A token of this count alone: a reused one would hand back an earlier, older count.
-      id = engine.start(sql, PartitionBuilder.token(requestKey + "@previous-rows@" + UUID.randomUUID(), sql));
+      id =
+          engine.start(
+              sql, PartitionBuilder.token(requestKey + "@previous-rows@" + UUID.randomUUID(), sql));
     } catch (PartitionBuilderException e) {
       throw new CountFailedException(failure + e.getMessage(), e);
     }
@@ -88,8 +125,9 @@ final class ReplaceGuard {
     try {
       done = queries.await(id, plan.month(), deadline, "no saved state: it only counts");
     } catch (QueryStillRunningException e) {
-      throw new CountFailedException(failure + "query " + id + " still ran at the deadline " + deadline + "; "
-          + stop(id, e), e);
+      throw new CountFailedException(
+          failure + "query " + id + " still ran at the deadline " + deadline + "; " + stop(id, e),
+          e);
     } catch (QueryPolicy.Interrupted e) {
       stop(id, e);
       throw e;
@@ -123,9 +161,9 @@ final class ReplaceGuard {
   }
 
   /**
-   * The partition's rows could not be counted, so the check could not be made. Not a verdict on
-   * the query's output: its saved state is kept, and the next attempt checks it again without
-   * running the query anew.
+   * The partition's rows could not be counted, so the check could not be made. Not a verdict on the
+   * query's output: its saved state is kept, and the next attempt checks it again without running
+   * the query anew.
    */
   static final class CountFailedException extends PartitionBuilderException {
     CountFailedException(String message, Throwable cause) {

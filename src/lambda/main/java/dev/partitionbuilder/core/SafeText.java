@@ -2,8 +2,8 @@ package dev.partitionbuilder.core;
 
 /**
  * Text for a person or a log line, kept to one line and free of control characters: a message body
- * or a messageId can hold anything, and a raw CR, LF, ESC or U+2028 in a log line would forge a line
- * or drive the terminal that shows it. Every message and log line built from such a value goes
+ * or a messageId can hold anything, and a raw CR, LF, ESC or U+2028 in a log line would forge a
+ * line or drive the terminal that shows it. Every message and log line built from such a value goes
  * through here.
  *
  * <p>Escaped: C0 (U+0000 to U+001F), DEL (U+007F), C1 (U+0080 to U+009F), and the line and
@@ -18,7 +18,8 @@ public final class SafeText {
 
   /**
    * A message on one line: each line break, with the whitespace around it, becomes one space (a
-   * multi-line message from an SDK reads on as one sentence); any other control character is escaped.
+   * multi-line message from an SDK reads on as one sentence); any other control character is
+   * escaped.
    */
   public static String of(String message) {
     if (message == null) {
@@ -52,7 +53,9 @@ public final class SafeText {
     return '"' + escape(shown) + '"';
   }
 
-  /** {@code value} with every control character escaped and nothing else changed; for identifiers. */
+  /**
+   * {@code value} with every control character escaped and nothing else changed; for identifiers.
+   */
   public static String escape(String value) {
     if (value == null) {
       return null;
@@ -60,7 +63,9 @@ public final class SafeText {
     StringBuilder out = null;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
         if (out != null) {
           out.append(c).append(value.charAt(i + 1));
         }
@@ -87,7 +92,11 @@ public final class SafeText {
   }
 
   static boolean isControl(char c) {
-    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || isBidiControl(c);
+    return c < 0x20
+        || (c >= 0x7f && c <= 0x9f)
+        || c == '\u2028'
+        || c == '\u2029'
+        || isBidiControl(c);
   }
 
   /**
@@ -95,7 +104,10 @@ public final class SafeText {
    * message id could make a log line read as something else (CVE-2021-42574, "Trojan Source").
    */
   private static boolean isBidiControl(char c) {
-    return c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
+    return c == '\u061c'
+        || c == '\u200e'
+        || c == '\u200f'
+        || (c >= '\u202a' && c <= '\u202e')
         || (c >= '\u2066' && c <= '\u2069');
   }
 }

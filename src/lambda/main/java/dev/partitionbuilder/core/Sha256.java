@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 as 64 hex digits: query idempotency tokens, the build state's check of its SQL, local object versions. */
+/**
+ * SHA-256 as 64 hex digits: query idempotency tokens, the build state's check of its SQL, local
+ * object versions.
+ */
 public final class Sha256 {
   private Sha256() {}
 

@@ -11,25 +11,25 @@ import java.util.List;
  * translation, the Hive DDL reader), each with its own grammar over these tokens.
  *
  * <p>The tokens cover the text without a gap, so joining their texts gives it back. A word is a run
- * of letters, digits, {@code _}, {@code $}, <code>{</code> and <code>}</code> (so that a
- * <code>{{placeholder}}</code> is one word); whitespace is one token per run; any other character
- * is a punctuation token of its own.
+ * of letters, digits, {@code _}, {@code $}, <code>{</code> and <code>}</code> (so that a <code>
+ * {{placeholder}}</code> is one word); whitespace is one token per run; any other character is a
+ * punctuation token of its own.
  */
 public final class SqlTokens {
 
   /** Where the two SQLs this project reads split differently. */
   public enum Dialect {
     /**
-     * Athena engine v3 (Trino) SQL, for the CTAS: {@code '...'} is a string literal and
-     * {@code "..."} a quoted identifier, each with its quote doubled inside; no backslash escapes;
-     * {@code /* ... *}{@code /} block comments; a backtick is punctuation (Trino rejects it).
+     * Athena engine v3 (Trino) SQL, for the CTAS: {@code '...'} is a string literal and {@code
+     * "..."} a quoted identifier, each with its quote doubled inside; no backslash escapes; {@code
+     * /* ... *}{@code /} block comments; a backtick is punctuation (Trino rejects it).
      */
     TRINO,
     /**
      * Hive DDL, as Athena runs {@code CREATE EXTERNAL TABLE}: {@code '...'} and {@code "..."} are
-     * both string literals with backslash escapes, and {@code 'a''b'} is two literals side by
-     * side (Hive's grammar joins them, so it reads {@code ab}); {@code `...`} is a quoted
-     * identifier; no block comments.
+     * both string literals with backslash escapes, and {@code 'a''b'} is two literals side by side
+     * (Hive's grammar joins them, so it reads {@code ab}); {@code `...`} is a quoted identifier; no
+     * block comments.
      */
     HIVE
   }
@@ -92,8 +92,15 @@ public final class SqlTokens {
     private final int line;
 
     UnterminatedException(Kind kind, String sql, int start) {
-      super("unterminated " + kind.description() + " at line " + lineOf(sql, start) + ", column "
-          + columnOf(sql, start) + ": " + SafeText.quote(sql.substring(start, Math.min(sql.length(), start + 30))));
+      super(
+          "unterminated "
+              + kind.description()
+              + " at line "
+              + lineOf(sql, start)
+              + ", column "
+              + columnOf(sql, start)
+              + ": "
+              + SafeText.quote(sql.substring(start, Math.min(sql.length(), start + 30))));
       this.kind = kind;
       this.start = start;
       this.line = lineOf(sql, start);
@@ -149,7 +156,10 @@ public final class SqlTokens {
         end += 2;
         kind = Kind.BLOCK_COMMENT;
       } else if (c == '\'' || c == '"' || (c == '`' && dialect == Dialect.HIVE)) {
-        kind = c == '\'' || (c == '"' && dialect == Dialect.HIVE) ? Kind.STRING : Kind.QUOTED_IDENTIFIER;
+        kind =
+            c == '\'' || (c == '"' && dialect == Dialect.HIVE)
+                ? Kind.STRING
+                : Kind.QUOTED_IDENTIFIER;
         end = dialect == Dialect.HIVE ? hiveQuoteEnd(sql, i) : doubledQuoteEnd(sql, i);
         if (end < 0) {
           throw new UnterminatedException(kind, sql, i);
@@ -175,7 +185,10 @@ public final class SqlTokens {
     return scan(sql, dialect).stream().filter(Token::significant).toList();
   }
 
-  /** The index in {@code tokens} of the parenthesis that closes the one at index {@code open}; -1 if none. */
+  /**
+   * The index in {@code tokens} of the parenthesis that closes the one at index {@code open}; -1 if
+   * none.
+   */
   public static int closingParenthesis(List<Token> tokens, int open) {
     int depth = 0;
     for (int i = open; i < tokens.size(); i++) {
@@ -205,7 +218,10 @@ public final class SqlTokens {
     return Character.isLetterOrDigit(c) || c == '_' || c == '$' || c == '{' || c == '}';
   }
 
-  /** The end of the quoted text opening at {@code open}, where a doubled quote stays inside; -1 if none. */
+  /**
+   * The end of the quoted text opening at {@code open}, where a doubled quote stays inside; -1 if
+   * none.
+   */
   private static int doubledQuoteEnd(String sql, int open) {
     char quote = sql.charAt(open);
     int close = sql.indexOf(quote, open + 1);
@@ -215,7 +231,10 @@ public final class SqlTokens {
     return close < 0 ? -1 : close + 1;
   }
 
-  /** As Hive's lexer reads it: a backslash escapes the next character, except in a backtick name; -1 if none. */
+  /**
+   * As Hive's lexer reads it: a backslash escapes the next character, except in a backtick name; -1
+   * if none.
+   */
   private static int hiveQuoteEnd(String sql, int open) {
     char quote = sql.charAt(open);
     for (int i = open + 1; i < sql.length(); i++) {

@@ -25,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves a succeeded query's staged files into the month's partition: copy every staged file in
- * (in parallel, bounded), and only once every copy is in place delete the partition's old objects,
- * then clear staging. Until the old objects are deleted, a replace that stops (a failed copy, the
+ * Moves a succeeded query's staged files into the month's partition: copy every staged file in (in
+ * parallel, bounded), and only once every copy is in place delete the partition's old objects, then
+ * clear staging. Until the old objects are deleted, a replace that stops (a failed copy, the
  * deadline, an interrupt) removes its copies again, so the partition holds exactly its old objects;
  * after that, readers see old and new files together until the delete, the documented window.
  *
@@ -41,7 +41,10 @@ final class StagedReplace {
   /** How often the lease is confirmed (and renewed when due) while copies run. */
   static final Duration CONFIRM_EVERY = Duration.ofSeconds(20);
 
-  /** Confirms the month's lock still holds this build's lease before {@code step}, or throws {@link LockLostException}. */
+  /**
+   * Confirms the month's lock still holds this build's lease before {@code step}, or throws {@link
+   * LockLostException}.
+   */
   @FunctionalInterface
   interface Fence {
     void confirm(String step);
@@ -66,8 +69,11 @@ final class StagedReplace {
   private final int threads;
   private final String rerun;
 
-  /** @param rerun what starts the month's next build ({@link BuildSettings#rerun}) */
-  StagedReplace(ObjectStore store, BuildCheckpoint checkpoints, Clock clock, int threads, String rerun) {
+  /**
+   * @param rerun what starts the month's next build ({@link BuildSettings#rerun})
+   */
+  StagedReplace(
+      ObjectStore store, BuildCheckpoint checkpoints, Clock clock, int threads, String rerun) {
     this.store = requireNonNull(store, "store is null");
     this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
     this.clock = requireNonNull(clock, "clock is null");
@@ -86,7 +92,12 @@ final class StagedReplace {
    * @param deadline no copy is started at or after it
    * @return null when resuming is impossible because a staged file is gone before its copy was made
    */
-  Outcome run(PartitionPlan plan, BuildCheckpoint.State state, boolean resumed, Instant deadline, Fence fence) {
+  Outcome run(
+      PartitionPlan plan,
+      BuildCheckpoint.State state,
+      boolean resumed,
+      Instant deadline,
+      Fence fence) {
     String partition = plan.partitionPrefix();
     String staging = plan.stagingPrefix();
     Map<String, Long> stagedNow = new LinkedHashMap<>();
@@ -112,37 +123,59 @@ final class StagedReplace {
     if (!resumed) {
       // From here on a later attempt finishes this replace rather than start over: it needs to
       // know which partition objects are this query's.
-      checkpoints.save(plan.month(), state.replacing(staged, state.rows(), state.bytesScanned(), state.engineMillis()));
+      checkpoints.save(
+          plan.month(),
+          state.replacing(staged, state.rows(), state.bytesScanned(), state.engineMillis()));
     }
     long bytes = copyAll(plan, copies, earlierCopies, deadline, fence);
-    log.info("step=replace copied {} file(s) into {}{}", copies.size(), plan.location(),
-        earlierCopies.isEmpty() ? "" : " (" + earlierCopies.size() + " more were copied by an earlier attempt)");
+    log.info(
+        "step=replace copied {} file(s) into {}{}",
+        copies.size(),
+        plan.location(),
+        earlierCopies.isEmpty()
+            ? ""
+            : " (" + earlierCopies.size() + " more were copied by an earlier attempt)");
 
-    List<String> stale = present.stream().map(ObjectStore.StoredObject::key)
-        .filter(key -> !newKeys.contains(key) && !markers.contains(key)).toList();
+    List<String> stale =
+        present.stream()
+            .map(ObjectStore.StoredObject::key)
+            .filter(key -> !newKeys.contains(key) && !markers.contains(key))
+            .toList();
     fence.confirm("deleting the old objects");
     int deleted;
     try {
       deleted = store.deleteKeys(partition, stale) + deleteMarkers(plan, markers);
     } catch (RuntimeException e) {
-      throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the new files are in " + plan.location()
-          + " but deleting the old objects failed, so readers see old and new rows until the retry finishes the replace: "
-          + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot replace "
+              + plan.month()
+              + ": the new files are in "
+              + plan.location()
+              + " but deleting the old objects failed, so readers see old and new rows until the retry finishes the replace: "
+              + e.getMessage(),
+          e);
     }
     fence.confirm("clearing the staging prefix");
     store.deleteAll(staging);
     return new Outcome(copies.size() + earlierCopies.size(), bytes, deleted);
   }
 
-  /** What a replace copies: the copies still to make, those an earlier attempt made, and every target. */
+  /**
+   * What a replace copies: the copies still to make, those an earlier attempt made, and every
+   * target.
+   */
   private record CopyPlan(List<Copy> copies, List<String> earlierCopies, Set<String> newKeys) {}
 
   /**
    * Pairs each staged file with its key in the partition. Null when an earlier replace cannot be
    * finished: a staged file is gone and its copy was never made, so the month must start over.
    */
-  private CopyPlan planCopies(PartitionPlan plan, List<String> staged, Map<String, Long> stagedNow,
-      Set<String> presentKeys, boolean resumed) {
+  private CopyPlan planCopies(
+      PartitionPlan plan,
+      List<String> staged,
+      Map<String, Long> stagedNow,
+      Set<String> presentKeys,
+      boolean resumed) {
     String partition = plan.partitionPrefix();
     String staging = plan.stagingPrefix();
     Set<String> newKeys = new HashSet<>();
@@ -155,22 +188,35 @@ final class StagedReplace {
       if (presentKeys.contains(target)) {
         if (!resumed) {
           // Copying over it would change an old object before we know every copy succeeds.
-          throw new RejectedOutputException("Cannot replace " + plan.month() + ": the staged file " + source
-              + " has the name of an object already in the partition (" + target + "): leaving the previous partition as it was");
+          throw new RejectedOutputException(
+              "Cannot replace "
+                  + plan.month()
+                  + ": the staged file "
+                  + source
+                  + " has the name of an object already in the partition ("
+                  + target
+                  + "): leaving the previous partition as it was");
         }
         if (stagedNow.containsKey(source) && !store.isCopyOf(target, source)) {
           // A copy that a killed process left half written, or another writer's: never trusted.
-          log.warn("step=replace {} is not a complete copy of the staged {}: copying it again", target, source);
+          log.warn(
+              "step=replace {} is not a complete copy of the staged {}: copying it again",
+              target,
+              source);
           copies.add(new Copy(source, target, stagedNow.get(source), true));
         } else {
-          // Staging is cleared only after every copy was made, so a copy whose source is gone is whole.
+          // Staging is cleared only after every copy was made, so a copy whose source is gone is
+          // whole.
           earlierCopies.add(target);
         }
       } else if (stagedNow.containsKey(source)) {
         copies.add(new Copy(source, target, stagedNow.get(source), false));
       } else {
-        log.warn("the staged file {} is gone and its copy {} was never made, so the earlier replace cannot be "
-            + "finished: starting the month over", source, target);
+        log.warn(
+            "the staged file {} is gone and its copy {} was never made, so the earlier replace cannot be "
+                + "finished: starting the month over",
+            source,
+            target);
         return null;
       }
     }
@@ -182,26 +228,37 @@ final class StagedReplace {
    * no bytes under the staging prefix wrote them elsewhere (a template whose external_location is
    * not {{location}}), and replacing the partition with nothing would empty it.
    */
-  private static void requireOutput(PartitionPlan plan, BuildCheckpoint.State state, Map<String, Long> staged) {
-    requireOutput(plan, state.rows(), staged.size(), staged.values().stream().mapToLong(Long::longValue).sum(),
+  private static void requireOutput(
+      PartitionPlan plan, BuildCheckpoint.State state, Map<String, Long> staged) {
+    requireOutput(
+        plan,
+        state.rows(),
+        staged.size(),
+        staged.values().stream().mapToLong(Long::longValue).sum(),
         plan.stagingLocation());
   }
 
   /**
-   * The query's {@code files} files of {@code bytes} bytes at {@code location} (its output: staging,
-   * or a build's own location) are output worth using, unless the query reported rows and left no
-   * bytes there. Shared by the copy, the swap and the check.
+   * The query's {@code files} files of {@code bytes} bytes at {@code location} (its output:
+   * staging, or a build's own location) are output worth using, unless the query reported rows and
+   * left no bytes there. Shared by the copy, the swap and the check.
    */
-  static void requireOutput(PartitionPlan plan, OptionalLong rows, int files, long bytes, String location) {
+  static void requireOutput(
+      PartitionPlan plan, OptionalLong rows, int files, long bytes, String location) {
     boolean knownEmpty = rows.isPresent() && rows.getAsLong() == 0;
     if (bytes == 0 && !knownEmpty) {
-      throw new RejectedOutputException("Cannot replace " + plan.month() + ": the query reported "
-          + (rows.isPresent() ? rows.getAsLong() + " row(s)" : "an unknown number of rows") + " but left "
-          + (files == 0 ? "no file" : files + " empty file(s)") + " under " + location
-          + " (does the template write to external_location = '{{location}}'?): leaving the previous partition as it was");
+      throw new RejectedOutputException(
+          "Cannot replace "
+              + plan.month()
+              + ": the query reported "
+              + (rows.isPresent() ? rows.getAsLong() + " row(s)" : "an unknown number of rows")
+              + " but left "
+              + (files == 0 ? "no file" : files + " empty file(s)")
+              + " under "
+              + location
+              + " (does the template write to external_location = '{{location}}'?): leaving the previous partition as it was");
     }
   }
-
 
   /**
    * Checks every key in the partition before anything is copied, so a key that cannot be handled
@@ -210,7 +267,8 @@ final class StagedReplace {
    * @return the zero-byte folder markers (keys ending in '/', as the S3 console's "Create folder"
    *     makes), which are deleted with the old objects
    */
-  private static List<String> requireHandledKeys(PartitionPlan plan, List<ObjectStore.StoredObject> present) {
+  private static List<String> requireHandledKeys(
+      PartitionPlan plan, List<ObjectStore.StoredObject> present) {
     List<String> markers = new ArrayList<>();
     for (ObjectStore.StoredObject object : present) {
       String key = object.key();
@@ -219,16 +277,25 @@ final class StagedReplace {
         continue;
       }
       String rest = key.substring(plan.partitionPrefix().length());
-      if (rest.isEmpty() || Arrays.stream(rest.split("/", -1)).anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."))) {
-        throw new PartitionBuilderException("Cannot replace " + plan.month() + ": the partition holds the object "
-            + SafeText.quote(key) + ", whose name has an empty, '.' or '..' path segment that the builder will not "
-            + "delete (a file system would resolve it elsewhere); remove it by hand and run again: nothing was changed");
+      if (rest.isEmpty()
+          || Arrays.stream(rest.split("/", -1))
+              .anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."))) {
+        throw new PartitionBuilderException(
+            "Cannot replace "
+                + plan.month()
+                + ": the partition holds the object "
+                + SafeText.quote(key)
+                + ", whose name has an empty, '.' or '..' path segment that the builder will not "
+                + "delete (a file system would resolve it elsewhere); remove it by hand and run again: nothing was changed");
       }
     }
     return markers;
   }
 
-  /** Markers are deleted under the partition's parent: a marker named as the partition itself is no key under it. */
+  /**
+   * Markers are deleted under the partition's parent: a marker named as the partition itself is no
+   * key under it.
+   */
   private int deleteMarkers(PartitionPlan plan, List<String> markers) {
     if (markers.isEmpty()) {
       return 0;
@@ -238,7 +305,12 @@ final class StagedReplace {
     return store.deleteKeys(parent, markers);
   }
 
-  private enum Stop { FAILED, DEADLINE, INTERRUPTED, LOCK_LOST }
+  private enum Stop {
+    FAILED,
+    DEADLINE,
+    INTERRUPTED,
+    LOCK_LOST
+  }
 
   /** What one copy came to: its index in the list, and the failure if it failed. */
   private record Done(int index, RuntimeException failure) {}
@@ -251,7 +323,11 @@ final class StagedReplace {
    *
    * @return the bytes copied
    */
-  private long copyAll(PartitionPlan plan, List<Copy> copies, List<String> earlierCopies, Instant deadline,
+  private long copyAll(
+      PartitionPlan plan,
+      List<Copy> copies,
+      List<String> earlierCopies,
+      Instant deadline,
       Fence fence) {
     if (copies.isEmpty()) {
       return 0;
@@ -265,7 +341,10 @@ final class StagedReplace {
     throw stopped(plan, copying, earlierCopies, deadline);
   }
 
-  /** One copyAll's progress: what was copied, what may have landed, and why it stopped (null while it goes on). */
+  /**
+   * One copyAll's progress: what was copied, what may have landed, and why it stopped (null while
+   * it goes on).
+   */
   private final class Copying {
     private final List<Copy> copies;
     private final List<String> copied = new ArrayList<>();
@@ -282,11 +361,14 @@ final class StagedReplace {
 
     void run(Instant deadline, Fence fence) {
       AtomicInteger serial = new AtomicInteger();
-      ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, copies.size()), r -> {
-        Thread thread = new Thread(r, "partition-copy-" + serial.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              Math.min(threads, copies.size()),
+              r -> {
+                Thread thread = new Thread(r, "partition-copy-" + serial.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
       CompletionService<Done> completion = new ExecutorCompletionService<>(pool);
       Instant confirmed = clock.instant();
       try {
@@ -302,7 +384,8 @@ final class StagedReplace {
             stop = stop == null ? Stop.INTERRUPTED : stop;
             continue;
           }
-          if (stop == null && Duration.between(confirmed, clock.instant()).compareTo(CONFIRM_EVERY) >= 0) {
+          if (stop == null
+              && Duration.between(confirmed, clock.instant()).compareTo(CONFIRM_EVERY) >= 0) {
             try {
               fence.confirm("copying into the partition");
               confirmed = clock.instant();
@@ -330,14 +413,15 @@ final class StagedReplace {
         } else {
           int index = next++;
           Copy copy = copies.get(index);
-          completion.submit(() -> {
-            try {
-              store.copy(copy.source(), copy.target(), copy.bytes());
-              return new Done(index, null);
-            } catch (RuntimeException e) {
-              return new Done(index, e);
-            }
-          });
+          completion.submit(
+              () -> {
+                try {
+                  store.copy(copy.source(), copy.target(), copy.bytes());
+                  return new Done(index, null);
+                } catch (RuntimeException e) {
+                  return new Done(index, e);
+                }
+              });
           running++;
         }
       }
@@ -366,12 +450,18 @@ final class StagedReplace {
    * The failure of a copyAll that stopped: unless the lease was lost, every copy it made (and every
    * copy an earlier attempt made) is removed first, so the partition holds exactly its old objects.
    */
-  private RuntimeException stopped(PartitionPlan plan, Copying copying, List<String> earlierCopies, Instant deadline) {
+  private RuntimeException stopped(
+      PartitionPlan plan, Copying copying, List<String> earlierCopies, Instant deadline) {
     RuntimeException cause = copying.cause;
     String done = copying.copied.size() + " of " + copying.copies.size() + " file(s)";
     if (copying.stop == Stop.LOCK_LOST) {
-      return new LockLostException(cause.getMessage() + "; " + done + " were copied into " + plan.location()
-          + " and are left for that build, which finishes or removes them");
+      return new LockLostException(
+          cause.getMessage()
+              + "; "
+              + done
+              + " were copied into "
+              + plan.location()
+              + " and are left for that build, which finishes or removes them");
     }
     List<String> undo = new ArrayList<>(copying.copied);
     undo.addAll(copying.maybeLanded);
@@ -379,19 +469,53 @@ final class StagedReplace {
     // old objects (it had not copied everything), so the old objects are all still there.
     undo.addAll(earlierCopies);
     Undo undone = removeCopies(plan, undo);
-    String resume = rerun + " finishes the replace without a new query (state in " + plan.stateLocation() + ")";
-    PartitionBuilderException failure = switch (copying.stop) {
-      case DEADLINE -> new PartitionBuilderException("Cannot finish replacing " + plan.month() + " before the "
-          + "deadline " + deadline + ": stopped after copying " + done + "; " + undone.said() + "; " + resume);
-      case INTERRUPTED -> new BuildInterruptedException("Interrupted while replacing " + plan.month()
-          + ": stopped after copying " + done + "; " + undone.said() + "; " + resume);
-      default -> {
-        Copy failed = copying.copies.stream().filter(c -> copying.maybeLanded.contains(c.target())).findFirst()
-            .orElseThrow();
-        yield new PartitionBuilderException("Cannot replace " + plan.month() + ": copying " + failed.source()
-            + " failed after " + done + "; " + undone.said() + ": " + SafeText.describe(cause), cause);
-      }
-    };
+    String resume =
+        rerun + " finishes the replace without a new query (state in " + plan.stateLocation() + ")";
+    PartitionBuilderException failure =
+        switch (copying.stop) {
+          case DEADLINE ->
+              new PartitionBuilderException(
+                  "Cannot finish replacing "
+                      + plan.month()
+                      + " before the "
+                      + "deadline "
+                      + deadline
+                      + ": stopped after copying "
+                      + done
+                      + "; "
+                      + undone.said()
+                      + "; "
+                      + resume);
+          case INTERRUPTED ->
+              new BuildInterruptedException(
+                  "Interrupted while replacing "
+                      + plan.month()
+                      + ": stopped after copying "
+                      + done
+                      + "; "
+                      + undone.said()
+                      + "; "
+                      + resume);
+          default -> {
+            Copy failed =
+                copying.copies.stream()
+                    .filter(c -> copying.maybeLanded.contains(c.target()))
+                    .findFirst()
+                    .orElseThrow();
+            yield new PartitionBuilderException(
+                "Cannot replace "
+                    + plan.month()
+                    + ": copying "
+                    + failed.source()
+                    + " failed after "
+                    + done
+                    + "; "
+                    + undone.said()
+                    + ": "
+                    + SafeText.describe(cause),
+                cause);
+          }
+        };
     if (cause != null && failure.getCause() != cause) {
       failure.addSuppressed(cause);
     }
@@ -420,12 +544,26 @@ final class StagedReplace {
     }
     try {
       store.deleteKeys(plan.partitionPrefix(), copies);
-      return new Undo("its copies were removed (" + copies.size() + " key(s)) and the previous partition is as it was",
+      return new Undo(
+          "its copies were removed ("
+              + copies.size()
+              + " key(s)) and the previous partition is as it was",
           null);
     } catch (RuntimeException e) {
-      return new Undo("removing the copies failed too (" + SafeText.describe(e) + "), so " + plan.location() + " holds its "
-          + "old objects and up to " + copies.size() + " new file(s) (such as " + copies.get(0) + ") until " + rerun
-          + " finishes the replace", e);
+      return new Undo(
+          "removing the copies failed too ("
+              + SafeText.describe(e)
+              + "), so "
+              + plan.location()
+              + " holds its "
+              + "old objects and up to "
+              + copies.size()
+              + " new file(s) (such as "
+              + copies.get(0)
+              + ") until "
+              + rerun
+              + " finishes the replace",
+          e);
     }
   }
 
@@ -435,12 +573,22 @@ final class StagedReplace {
    * segment that a file system would resolve elsewhere.
    */
   static String requireOwnedKey(PartitionPlan plan, String key) {
-    String rest = key.startsWith(plan.partitionPrefix()) ? key.substring(plan.partitionPrefix().length())
-        : key.startsWith(plan.stagingPrefix()) ? key.substring(plan.stagingPrefix().length())
-        : null;
-    if (rest == null || rest.isEmpty() || Arrays.stream(rest.split("/", -1)).anyMatch(s -> s.equals(".") || s.equals(".."))) {
-      throw new IllegalStateException("Refusing to write or delete " + key + ": not an object under "
-          + plan.partitionPrefix() + " or " + plan.stagingPrefix());
+    String rest =
+        key.startsWith(plan.partitionPrefix())
+            ? key.substring(plan.partitionPrefix().length())
+            : key.startsWith(plan.stagingPrefix())
+                ? key.substring(plan.stagingPrefix().length())
+                : null;
+    if (rest == null
+        || rest.isEmpty()
+        || Arrays.stream(rest.split("/", -1)).anyMatch(s -> s.equals(".") || s.equals(".."))) {
+      throw new IllegalStateException(
+          "Refusing to write or delete "
+              + key
+              + ": not an object under "
+              + plan.partitionPrefix()
+              + " or "
+              + plan.stagingPrefix());
     }
     return key;
   }

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param partitionKeys in declaration order
  * @param parameters the table's properties (TBLPROPERTIES; Glue's Parameters), projection included
  */
-public record TableDefinition(String name, String location, List<Column> partitionKeys, Map<String, String> parameters) {
+public record TableDefinition(
+    String name, String location, List<Column> partitionKeys, Map<String, String> parameters) {
 
   /** A column and its Hive type as Glue stores it ({@code string}, {@code int}). */
   public record Column(String name, String type) {

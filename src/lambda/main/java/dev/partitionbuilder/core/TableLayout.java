@@ -13,13 +13,31 @@ import java.time.YearMonth;
  * @param prefix the table's root key prefix (its LOCATION), ending in '/'
  */
 public record TableLayout(
-    String database, String sourceTable, String destinationTable, String storageRoot, String prefix,
+    String database,
+    String sourceTable,
+    String destinationTable,
+    String storageRoot,
+    String prefix,
     MonthPartitioning partitioning) {
 
   /** The bundled table's layout, {@code <prefix>${year}/${month}/}, projected. */
-  public TableLayout(String database, String sourceTable, String destinationTable, String storageRoot, String prefix) {
-    this(database, sourceTable, destinationTable, storageRoot, prefix, MonthPartitioning.yearMonth(
-        storageRoot.startsWith("s3://") ? storageRoot.substring(5, storageRoot.length() - 1) : "local", prefix));
+  public TableLayout(
+      String database,
+      String sourceTable,
+      String destinationTable,
+      String storageRoot,
+      String prefix) {
+    this(
+        database,
+        sourceTable,
+        destinationTable,
+        storageRoot,
+        prefix,
+        MonthPartitioning.yearMonth(
+            storageRoot.startsWith("s3://")
+                ? storageRoot.substring(5, storageRoot.length() - 1)
+                : "local",
+            prefix));
   }
 
   public TableLayout {
@@ -34,7 +52,11 @@ public record TableLayout(
     Config.requirePrefix(prefix);
     requireNonNull(partitioning, "partitioning is null");
     if (!partitioning.root().equals(prefix)) {
-      throw new IllegalArgumentException("the table's partitions lie below " + partitioning.root() + ", not below its root " + prefix);
+      throw new IllegalArgumentException(
+          "the table's partitions lie below "
+              + partitioning.root()
+              + ", not below its root "
+              + prefix);
     }
   }
 
@@ -60,10 +82,10 @@ public record TableLayout(
   }
 
   /**
-   * {@code <prefix>_staging/YYYY/MM/}: where the CTAS writes before the builder moves its files into
-   * the partition. Below the table's root (so the function's S3 grants on {@code <prefix>*} cover
-   * it) but outside every projected partition: {@code ${year}/${month}/} never matches
-   * {@code _staging/}.
+   * {@code <prefix>_staging/YYYY/MM/}: where the CTAS writes before the builder moves its files
+   * into the partition. Below the table's root (so the function's S3 grants on {@code <prefix>*}
+   * cover it) but outside every projected partition: {@code ${year}/${month}/} never matches {@code
+   * _staging/}.
    */
   public String stagingPrefix(YearMonth month) {
     return prefix + STAGING + MonthFormat.path(month) + "/";

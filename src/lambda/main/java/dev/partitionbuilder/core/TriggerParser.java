@@ -39,14 +39,14 @@ import java.util.regex.Pattern;
  *   <li>explicit: {@code {"month": 3, "year": 2024}} with JSON integers (not strings: {@code "03"}
  *       is rejected, so there is exactly one way to write a month); other fields are ignored;
  *   <li>an EventBridge Scheduler event ({@code "source": "aws.scheduler"}) or EventBridge rule
- *       event ({@code "source": "aws.events"}) with {@code "detail-type": "Scheduled Event"}:
- *       the month of the day before {@code time}, taken in the schedule's time zone;
+ *       event ({@code "source": "aws.events"}) with {@code "detail-type": "Scheduled Event"}: the
+ *       month of the day before {@code time}, taken in the schedule's time zone;
  *   <li>a schedule's own input {@code {"scheduledTime": "<aws.scheduler.scheduled-time>"}}: the
  *       same rule as the scheduled events.
  * </ul>
  *
- * Anything else throws {@link InvalidTriggerException} with a one-line reason naming the field
- * and value at fault. A month that has not started yet (in the schedule's time zone) is rejected.
+ * Anything else throws {@link InvalidTriggerException} with a one-line reason naming the field and
+ * value at fault. A month that has not started yet (in the schedule's time zone) is rejected.
  */
 public final class TriggerParser {
   // Jackson jr's tree rather than databind's: the same parser core at a twelfth of the size in
@@ -66,13 +66,17 @@ public final class TriggerParser {
 
   public Trigger parse(String body) {
     if (body == null || body.isBlank()) {
-      throw new InvalidTriggerException("message body is empty: expected {\"month\": M, \"year\": YYYY} "
-          + "or an EventBridge Scheduled Event");
+      throw new InvalidTriggerException(
+          "message body is empty: expected {\"month\": M, \"year\": YYYY} "
+              + "or an EventBridge Scheduled Event");
     }
     JsonNode root = read(body);
     if (!root.isObject()) {
-      throw new InvalidTriggerException("message body must be a JSON object, got "
-          + kind(root) + " " + SafeText.quote(root.toString()));
+      throw new InvalidTriggerException(
+          "message body must be a JSON object, got "
+              + kind(root)
+              + " "
+              + SafeText.quote(root.toString()));
     }
     if (isEventBridgeEvent(root)) {
       return scheduledEvent(root);
@@ -80,9 +84,16 @@ public final class TriggerParser {
     if (root.has(SCHEDULED_TIME)) {
       if (root.has("month") || root.has("year")) {
         String other = root.has("month") ? "month" : "year";
-        throw new InvalidTriggerException("message has both " + SCHEDULED_TIME + " ("
-            + shown(root.get(SCHEDULED_TIME)) + ") and " + other + " (" + shown(root.get(other))
-            + "): give one or the other");
+        throw new InvalidTriggerException(
+            "message has both "
+                + SCHEDULED_TIME
+                + " ("
+                + shown(root.get(SCHEDULED_TIME))
+                + ") and "
+                + other
+                + " ("
+                + shown(root.get(other))
+                + "): give one or the other");
       }
       return scheduled(SCHEDULED_TIME, root.get(SCHEDULED_TIME));
     }
@@ -91,8 +102,8 @@ public final class TriggerParser {
 
   /**
    * The body as a tree. Whatever the text holds, this either returns or throws {@link
-   * InvalidTriggerException}: Jackson's own limits (nesting deeper than 1,000, a number of more than
-   * 1,000 digits) end here as rejections like any other malformed body.
+   * InvalidTriggerException}: Jackson's own limits (nesting deeper than 1,000, a number of more
+   * than 1,000 digits) end here as rejections like any other malformed body.
    */
   private static JsonNode read(String body) {
     try (JsonParser parser = new UniqueKeys(FACTORY.createParser(body))) {
@@ -107,23 +118,33 @@ public final class TriggerParser {
     try {
       JsonNode root = new JsonNode(TREES.readTree(parser));
       if (parser.nextToken() != null) {
-        throw new JsonParseException(parser, "Trailing token (of type " + parser.currentToken()
-            + ") found after value");
+        throw new JsonParseException(
+            parser, "Trailing token (of type " + parser.currentToken() + ") found after value");
       }
       return root;
     } catch (StreamConstraintsException e) {
-      throw new InvalidTriggerException("message body exceeds a limit of the JSON reader (" + e.getOriginalMessage()
-          + where(e, parser) + "): " + SafeText.quote(body));
+      throw new InvalidTriggerException(
+          "message body exceeds a limit of the JSON reader ("
+              + e.getOriginalMessage()
+              + where(e, parser)
+              + "): "
+              + SafeText.quote(body));
     } catch (JsonProcessingException e) {
-      throw new InvalidTriggerException("message body is not JSON (" + e.getOriginalMessage()
-          + where(e, parser) + "): " + SafeText.quote(body));
+      throw new InvalidTriggerException(
+          "message body is not JSON ("
+              + e.getOriginalMessage()
+              + where(e, parser)
+              + "): "
+              + SafeText.quote(body));
     }
   }
 
   /** Jackson's constraint exceptions carry no location; the parser still knows where it stopped. */
   private static String where(JsonProcessingException e, JsonParser parser) {
     JsonLocation location = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
-    return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    return location == null
+        ? ""
+        : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
   }
 
   /**
@@ -147,9 +168,12 @@ public final class TriggerParser {
       } else if (token == JsonToken.END_OBJECT) {
         objects.pop();
       } else if (token == JsonToken.FIELD_NAME && !objects.peek().add(currentName())) {
-        throw new InvalidTriggerException("key " + SafeText.quote(currentName()) + " appears twice in one object (at "
-            + SafeText.quote(getParsingContext().pathAsPointer().toString())
-            + "): give each key once, so that a message says one thing");
+        throw new InvalidTriggerException(
+            "key "
+                + SafeText.quote(currentName())
+                + " appears twice in one object (at "
+                + SafeText.quote(getParsingContext().pathAsPointer().toString())
+                + "): give each key once, so that a message says one thing");
       }
       return token;
     }
@@ -159,11 +183,13 @@ public final class TriggerParser {
   public YearMonth parseMonth(String text) {
     Matcher m = YEAR_MONTH.matcher(text == null ? "" : text.strip());
     if (!m.matches()) {
-      throw new InvalidTriggerException("month " + SafeText.quote(text) + " is not in the form YYYY-MM, such as 2024-03");
+      throw new InvalidTriggerException(
+          "month " + SafeText.quote(text) + " is not in the form YYYY-MM, such as 2024-03");
     }
     int month = Integer.parseInt(m.group(2));
     if (month < 1 || month > 12) {
-      throw new InvalidTriggerException("month " + SafeText.quote(text) + ": the month must be 01 to 12");
+      throw new InvalidTriggerException(
+          "month " + SafeText.quote(text) + ": the month must be 01 to 12");
     }
     return requireStarted(YearMonth.of(Integer.parseInt(m.group(1)), month));
   }
@@ -191,37 +217,51 @@ public final class TriggerParser {
     JsonNode source = root.get("source");
     String name = source != null && source.isTextual() ? source.asText() : null;
     if (!"aws.scheduler".equals(name) && !"aws.events".equals(name)) {
-      throw new InvalidTriggerException("source: expected \"aws.scheduler\" or \"aws.events\", got "
-          + shown(source));
+      throw new InvalidTriggerException(
+          "source: expected \"aws.scheduler\" or \"aws.events\", got " + shown(source));
     }
     JsonNode detailType = root.get("detail-type");
-    if (detailType == null || !detailType.isTextual() || !detailType.asText().equals("Scheduled Event")) {
-      throw new InvalidTriggerException("detail-type: expected \"Scheduled Event\" for source "
-          + name + ", got " + shown(detailType));
+    if (detailType == null
+        || !detailType.isTextual()
+        || !detailType.asText().equals("Scheduled Event")) {
+      throw new InvalidTriggerException(
+          "detail-type: expected \"Scheduled Event\" for source "
+              + name
+              + ", got "
+              + shown(detailType));
     }
     return scheduled("time", root.get("time"));
   }
 
   private Trigger scheduled(String field, JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {
-      throw new InvalidTriggerException(field + " is missing: a scheduled event needs its ISO-8601 time");
+      throw new InvalidTriggerException(
+          field + " is missing: a scheduled event needs its ISO-8601 time");
     }
     if (!node.isTextual()) {
-      throw new InvalidTriggerException(field + ": expected an ISO-8601 time string such as "
-          + "\"2024-04-01T00:30:00Z\", got " + shown(node));
+      throw new InvalidTriggerException(
+          field
+              + ": expected an ISO-8601 time string such as "
+              + "\"2024-04-01T00:30:00Z\", got "
+              + shown(node));
     }
     Instant time;
     try {
       time = OffsetDateTime.parse(node.asText()).toInstant();
     } catch (DateTimeParseException e) {
-      throw new InvalidTriggerException(field + ": " + shown(node)
-          + " is not an ISO-8601 time with offset, such as \"2024-04-01T00:30:00Z\"", e);
+      throw new InvalidTriggerException(
+          field
+              + ": "
+              + shown(node)
+              + " is not an ISO-8601 time with offset, such as \"2024-04-01T00:30:00Z\"",
+          e);
     }
     // The schedule fires on the first of the month to build the month before: "the day before",
     // taken where the schedule lives. 00:30 on 1 March in Berlin is 23:30 on 28/29 February in UTC.
     LocalDate dayBefore = time.atZone(zone).toLocalDate().minusDays(1);
     YearMonth month = YearMonth.from(dayBefore);
-    return new Trigger(requireStarted(month), "schedule " + node.asText() + " (" + zoneName() + ")");
+    return new Trigger(
+        requireStarted(month), "schedule " + node.asText() + " (" + zoneName() + ")");
   }
 
   private YearMonth requireStarted(YearMonth month) {
@@ -230,32 +270,39 @@ public final class TriggerParser {
     }
     LocalDate today = LocalDate.now(clock.withZone(zone));
     if (month.isAfter(YearMonth.from(today))) {
-      throw new InvalidTriggerException("month " + month + " has not started yet (today is " + today
-          + " in " + zoneName() + ")");
+      throw new InvalidTriggerException(
+          "month " + month + " has not started yet (today is " + today + " in " + zoneName() + ")");
     }
     return month;
   }
 
   /** The zone as people name it: UTC, not java.time's "Z" for the zero offset. */
   private String zoneName() {
-    return zone instanceof ZoneOffset offset && offset.getTotalSeconds() == 0 ? "UTC" : zone.getId();
+    return zone instanceof ZoneOffset offset && offset.getTotalSeconds() == 0
+        ? "UTC"
+        : zone.getId();
   }
 
   private static int integer(JsonNode root, String field, int min, int max, String range) {
     JsonNode node = root.get(field);
     if (node == null) {
-      throw new InvalidTriggerException(field + " is missing: expected {\"month\": M, \"year\": YYYY} "
-          + "or an EventBridge Scheduled Event");
+      throw new InvalidTriggerException(
+          field
+              + " is missing: expected {\"month\": M, \"year\": YYYY} "
+              + "or an EventBridge Scheduled Event");
     }
     if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-      String hint = node.isTextual() && node.asText().strip().matches("\\d{1,4}")
-          ? " (write it as a number, without quotes)" : "";
-      throw new InvalidTriggerException(field + ": expected a JSON integer " + range + ", got "
-          + shown(node) + hint);
+      String hint =
+          node.isTextual() && node.asText().strip().matches("\\d{1,4}")
+              ? " (write it as a number, without quotes)"
+              : "";
+      throw new InvalidTriggerException(
+          field + ": expected a JSON integer " + range + ", got " + shown(node) + hint);
     }
     int value = node.intValue();
     if (value < min || value > max) {
-      throw new InvalidTriggerException(field + ": expected a JSON integer " + range + ", got " + value);
+      throw new InvalidTriggerException(
+          field + ": expected a JSON integer " + range + ", got " + value);
     }
     return value;
   }
@@ -286,7 +333,8 @@ public final class TriggerParser {
 
   /** The few questions the parser asks of a JSON value, over Jackson jr's tree. */
   private static final class JsonNode {
-    private static final JSON WRITER = JSON.builder().register(new JrSimpleTreeExtension(TREES)).build();
+    private static final JSON WRITER =
+        JSON.builder().register(new JrSimpleTreeExtension(TREES)).build();
     private final JrsValue value;
 
     JsonNode(JrsValue value) {
@@ -324,7 +372,9 @@ public final class TriggerParser {
 
     boolean canConvertToInt() {
       Number number = ((JrsNumber) value).getValue();
-      return number instanceof Integer || number instanceof Short || number instanceof Byte
+      return number instanceof Integer
+          || number instanceof Short
+          || number instanceof Byte
           || number instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE;
     }
 

@@ -20,19 +20,20 @@ import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
 import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
 import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
 import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
-import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 /**
  * One CloudWatch Embedded Metric Format document per run, written to stdout by the EMF library's
  * Lambda environment, from which CloudWatch Logs extracts the metrics (no PutMetricData, no IAM).
- * The only dimension is {@code Table} ({@code <database>.<table>}), so each metric is one time series
- * per table; the month, messageId, query id and outcome ride along as properties, which Logs
+ * The only dimension is {@code Table} ({@code <database>.<table>}), so each metric is one time
+ * series per table; the month, messageId, query id and outcome ride along as properties, which Logs
  * Insights can read but which add no series. docs/observability.md lists the metrics.
  */
 public final class BuildMetrics {
   /** The CloudWatch namespace of the metrics. */
   public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+
   public static final String DEFAULT_NAMESPACE = "AthenaPartitionBuilder";
   public static final String TABLE_DIMENSION = "Table";
 
@@ -45,19 +46,28 @@ public final class BuildMetrics {
 
   BuildMetrics(Environment environment, String namespace, String table) {
     this.environment = requireNonNull(environment, "environment is null");
-    this.namespace = requireNamespace(METRICS_NAMESPACE, requireNonNull(namespace, "namespace is null"));
+    this.namespace =
+        requireNamespace(METRICS_NAMESPACE, requireNonNull(namespace, "namespace is null"));
     this.table = requireNonNull(table, "table is null");
   }
 
   /** For tests of the handler that are not about metrics: the documents are built, then dropped. */
   static BuildMetrics discarding() {
-    return new BuildMetrics(new DocumentEnvironment(document -> { }), DEFAULT_NAMESPACE, "discarded");
+    return new BuildMetrics(
+        new DocumentEnvironment(document -> {}), DEFAULT_NAMESPACE, "discarded");
   }
 
-  /** Metrics for the configured table, in {@code METRICS_NAMESPACE} (default {@value #DEFAULT_NAMESPACE}). */
+  /**
+   * Metrics for the configured table, in {@code METRICS_NAMESPACE} (default {@value
+   * #DEFAULT_NAMESPACE}).
+   */
   static BuildMetrics fromEnvironment(Map<String, String> env, Config config) {
     String namespace = env.getOrDefault(METRICS_NAMESPACE, DEFAULT_NAMESPACE);
-    BuildMetrics metrics = new BuildMetrics(new LambdaEnvironment(), namespace, config.database() + "." + config.destinationTable());
+    BuildMetrics metrics =
+        new BuildMetrics(
+            new LambdaEnvironment(),
+            namespace,
+            config.database() + "." + config.destinationTable());
     metrics.warmUp();
     return metrics;
   }
@@ -68,16 +78,29 @@ public final class BuildMetrics {
    * message.
    */
   void warmUp() {
-    BuildResult sample = new BuildResult(YearMonth.of(2000, 1), "warm-up", OptionalLong.of(1), 1, 1, 1, 1, 1,
-        Map.of(Step.QUERY, Duration.ofMillis(1)));
-    new BuildMetrics(new DocumentEnvironment(document -> { }), namespace, table)
+    BuildResult sample =
+        new BuildResult(
+            YearMonth.of(2000, 1),
+            "warm-up",
+            OptionalLong.of(1),
+            1,
+            1,
+            1,
+            1,
+            1,
+            Map.of(Step.QUERY, Duration.ofMillis(1)));
+    new BuildMetrics(new DocumentEnvironment(document -> {}), namespace, table)
         .emit(RunSummary.succeeded("warm-up", sample, Duration.ofMillis(1)));
   }
 
   static String requireNamespace(String variable, String value) {
     if (!NAMESPACE.matcher(value).matches() || value.startsWith("AWS/")) {
-      throw new ConfigException(variable + ": expected a CloudWatch namespace (1 to 255 of letters, digits, "
-          + "'.', '-', '_', '/', '#', ':' and spaces, not starting with \"AWS/\"), got \"" + value + "\"");
+      throw new ConfigException(
+          variable
+              + ": expected a CloudWatch namespace (1 to 255 of letters, digits, "
+              + "'.', '-', '_', '/', '#', ':' and spaces, not starting with \"AWS/\"), got \""
+              + value
+              + "\"");
     }
     return value;
   }
@@ -88,10 +111,13 @@ public final class BuildMetrics {
     metrics.setNamespace(namespace);
     // Replaces the library's default dimensions (log group, service name and type).
     metrics.setDimensions(DimensionSet.of(TABLE_DIMENSION, table));
-    metrics.putMetric("BuildSucceeded", run.outcome() == RunSummary.Outcome.SUCCEEDED ? 1 : 0, Unit.COUNT);
-    metrics.putMetric("BuildFailed", run.outcome() == RunSummary.Outcome.FAILED ? 1 : 0, Unit.COUNT);
+    metrics.putMetric(
+        "BuildSucceeded", run.outcome() == RunSummary.Outcome.SUCCEEDED ? 1 : 0, Unit.COUNT);
+    metrics.putMetric(
+        "BuildFailed", run.outcome() == RunSummary.Outcome.FAILED ? 1 : 0, Unit.COUNT);
     metrics.putMetric("BuildBusy", run.outcome() == RunSummary.Outcome.BUSY ? 1 : 0, Unit.COUNT);
-    metrics.putMetric("BuildStillRunning", run.outcome() == RunSummary.Outcome.RUNNING ? 1 : 0, Unit.COUNT);
+    metrics.putMetric(
+        "BuildStillRunning", run.outcome() == RunSummary.Outcome.RUNNING ? 1 : 0, Unit.COUNT);
     metrics.putMetric("Duration", run.duration().toMillis(), Unit.MILLISECONDS);
     metrics.putMetric("BytesScanned", run.bytesScanned(), Unit.BYTES);
     metrics.putMetric("EstimatedCostUSD", run.estimatedCostUsd().doubleValue(), Unit.NONE);
@@ -116,7 +142,8 @@ public final class BuildMetrics {
 
   /**
    * An environment that serializes each document as the Lambda's would and hands it to {@code
-   * documents}: dropped for the warm-up and for tests not about metrics, captured by tests that are.
+   * documents}: dropped for the warm-up and for tests not about metrics, captured by tests that
+   * are.
    */
   static final class DocumentEnvironment implements Environment {
     private final Consumer<String> documents;
@@ -156,7 +183,8 @@ public final class BuildMetrics {
           try {
             context.serialize().forEach(documents);
           } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write a metrics document as JSON: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                "Cannot write a metrics document as JSON: " + e.getMessage(), e);
           }
         }
 

@@ -43,19 +43,22 @@ class AthenaQueryEngineTest {
   @Test
   void startSendsTheSqlWorkgroupTokenAndDatabaseWithResultReuseDisabled() {
     doReturn(StartQueryExecutionResponse.builder().queryExecutionId(ID).build())
-        .when(athena).startQueryExecution(any(StartQueryExecutionRequest.class));
+        .when(athena)
+        .startQueryExecution(any(StartQueryExecutionRequest.class));
 
     String id = engine.start("CREATE TABLE t AS SELECT 1", "msg-42-2024-03");
 
     assertThat(id).isEqualTo(ID);
-    ArgumentCaptor<StartQueryExecutionRequest> captor = ArgumentCaptor.forClass(StartQueryExecutionRequest.class);
+    ArgumentCaptor<StartQueryExecutionRequest> captor =
+        ArgumentCaptor.forClass(StartQueryExecutionRequest.class);
     verify(athena).startQueryExecution(captor.capture());
     StartQueryExecutionRequest request = captor.getValue();
     assertThat(request.queryString()).isEqualTo("CREATE TABLE t AS SELECT 1");
     assertThat(request.workGroup()).isEqualTo("etl");
     assertThat(request.clientRequestToken()).isEqualTo("msg-42-2024-03");
     assertThat(request.queryExecutionContext().database()).isEqualTo("analytics");
-    assertThat(request.resultReuseConfiguration().resultReuseByAgeConfiguration().enabled()).isFalse();
+    assertThat(request.resultReuseConfiguration().resultReuseByAgeConfiguration().enabled())
+        .isFalse();
   }
 
   @ParameterizedTest
@@ -79,22 +82,28 @@ class AthenaQueryEngineTest {
     execution(
         status("FAILED")
             .stateChangeReason("COLUMN_NOT_FOUND: line 3:8: Column 'x' cannot be resolved")
-            .athenaError(AthenaError.builder().errorCategory(2).errorType(1001).retryable(false).build())
+            .athenaError(
+                AthenaError.builder().errorCategory(2).errorType(1001).retryable(false).build())
             .build(),
-        QueryExecutionStatistics.builder().dataScannedInBytes(123_456_789_012L).engineExecutionTimeInMillis(4_321L).build());
+        QueryExecutionStatistics.builder()
+            .dataScannedInBytes(123_456_789_012L)
+            .engineExecutionTimeInMillis(4_321L)
+            .build());
 
     QueryExecution execution = engine.get(ID);
 
     assertThat(execution.id()).isEqualTo(ID);
     assertThat(execution.state()).isEqualTo(QueryExecution.State.FAILED);
     assertThat(execution.submittedAt()).isEqualTo(SUBMITTED);
-    assertThat(execution.stateChangeReason()).contains("COLUMN_NOT_FOUND: line 3:8: Column 'x' cannot be resolved");
+    assertThat(execution.stateChangeReason())
+        .contains("COLUMN_NOT_FOUND: line 3:8: Column 'x' cannot be resolved");
     assertThat(execution.errorCategory()).isEqualTo(2);
     assertThat(execution.errorType()).isEqualTo(1001);
     assertThat(execution.retryable()).isFalse();
     assertThat(execution.bytesScanned()).isEqualTo(123_456_789_012L);
     assertThat(execution.engineMillis()).isEqualTo(4_321L);
-    ArgumentCaptor<GetQueryExecutionRequest> request = ArgumentCaptor.forClass(GetQueryExecutionRequest.class);
+    ArgumentCaptor<GetQueryExecutionRequest> request =
+        ArgumentCaptor.forClass(GetQueryExecutionRequest.class);
     verify(athena).getQueryExecution(request.capture());
     assertThat(request.getValue().queryExecutionId()).isEqualTo(ID);
   }
@@ -103,7 +112,8 @@ class AthenaQueryEngineTest {
   void getReportsARetryableAthenaErrorAsRetryable() {
     execution(
         status("FAILED")
-            .athenaError(AthenaError.builder().errorCategory(1).errorType(401).retryable(true).build())
+            .athenaError(
+                AthenaError.builder().errorCategory(1).errorType(401).retryable(true).build())
             .build(),
         null);
 
@@ -126,7 +136,9 @@ class AthenaQueryEngineTest {
 
   @Test
   void getWithStatisticsThatLackTheCountersReportsZeroes() {
-    execution(status("SUCCEEDED").build(), QueryExecutionStatistics.builder().totalExecutionTimeInMillis(9L).build());
+    execution(
+        status("SUCCEEDED").build(),
+        QueryExecutionStatistics.builder().totalExecutionTimeInMillis(9L).build());
 
     QueryExecution execution = engine.get(ID);
 
@@ -158,23 +170,27 @@ class AthenaQueryEngineTest {
     execution(
         status("FAILED")
             .stateChangeReason("TABLE_NOT_FOUND: line 1:15: Table 'analytics.src' does not exist")
-            .athenaError(AthenaError.builder().errorCategory(2).errorType(1001).retryable(false).build())
+            .athenaError(
+                AthenaError.builder().errorCategory(2).errorType(1001).retryable(false).build())
             .build(),
         null);
 
-    assertThat(engine.get(ID).describe()).isEqualTo(
-        "FAILED (error category 2 USER, type 1001, not retryable): "
-            + "TABLE_NOT_FOUND: line 1:15: Table 'analytics.src' does not exist");
+    assertThat(engine.get(ID).describe())
+        .isEqualTo(
+            "FAILED (error category 2 USER, type 1001, not retryable): "
+                + "TABLE_NOT_FOUND: line 1:15: Table 'analytics.src' does not exist");
   }
 
   @Test
   void stopStopsTheGivenQuery() {
     doReturn(StopQueryExecutionResponse.builder().build())
-        .when(athena).stopQueryExecution(any(StopQueryExecutionRequest.class));
+        .when(athena)
+        .stopQueryExecution(any(StopQueryExecutionRequest.class));
 
     engine.stop(ID);
 
-    ArgumentCaptor<StopQueryExecutionRequest> request = ArgumentCaptor.forClass(StopQueryExecutionRequest.class);
+    ArgumentCaptor<StopQueryExecutionRequest> request =
+        ArgumentCaptor.forClass(StopQueryExecutionRequest.class);
     verify(athena).stopQueryExecution(request.capture());
     assertThat(request.getValue().queryExecutionId()).isEqualTo(ID);
   }
@@ -182,11 +198,13 @@ class AthenaQueryEngineTest {
   @Test
   void rowsWrittenIsTheUpdateCountOfTheQueryResults() {
     doReturn(GetQueryResultsResponse.builder().updateCount(1_234_567L).build())
-        .when(athena).getQueryResults(any(GetQueryResultsRequest.class));
+        .when(athena)
+        .getQueryResults(any(GetQueryResultsRequest.class));
 
     assertThat(engine.rowsWritten(ID)).isEqualTo(OptionalLong.of(1_234_567L));
 
-    ArgumentCaptor<GetQueryResultsRequest> request = ArgumentCaptor.forClass(GetQueryResultsRequest.class);
+    ArgumentCaptor<GetQueryResultsRequest> request =
+        ArgumentCaptor.forClass(GetQueryResultsRequest.class);
     verify(athena).getQueryResults(request.capture());
     assertThat(request.getValue().queryExecutionId()).isEqualTo(ID);
     assertThat(request.getValue().maxResults()).isEqualTo(1);
@@ -195,15 +213,19 @@ class AthenaQueryEngineTest {
   @Test
   void rowsWrittenIsEmptyWhenAthenaGivesNoUpdateCount() {
     doReturn(GetQueryResultsResponse.builder().build())
-        .when(athena).getQueryResults(any(GetQueryResultsRequest.class));
+        .when(athena)
+        .getQueryResults(any(GetQueryResultsRequest.class));
 
     assertThat(engine.rowsWritten(ID)).isEmpty();
   }
 
   @Test
   void aFailedStartNamesTheWorkgroupAndKeepsTheCause() {
-    InvalidRequestException failure = InvalidRequestException.builder()
-        .message("WorkGroup etl is disabled.").statusCode(400).build();
+    InvalidRequestException failure =
+        InvalidRequestException.builder()
+            .message("WorkGroup etl is disabled.")
+            .statusCode(400)
+            .build();
     doThrow(failure).when(athena).startQueryExecution(any(StartQueryExecutionRequest.class));
 
     assertThatThrownBy(() -> engine.start("SELECT 1", "token"))
@@ -214,7 +236,8 @@ class AthenaQueryEngineTest {
 
   @Test
   void aFailedGetNamesTheQueryAndKeepsTheCause() {
-    TooManyRequestsException failure = TooManyRequestsException.builder().message("Rate exceeded").build();
+    TooManyRequestsException failure =
+        TooManyRequestsException.builder().message("Rate exceeded").build();
     doThrow(failure).when(athena).getQueryExecution(any(GetQueryExecutionRequest.class));
 
     assertThatThrownBy(() -> engine.get(ID))
@@ -225,7 +248,8 @@ class AthenaQueryEngineTest {
 
   @Test
   void aFailedStopNamesTheQueryAndKeepsTheCause() {
-    SdkClientException failure = SdkClientException.create("Unable to execute HTTP request: Read timed out");
+    SdkClientException failure =
+        SdkClientException.create("Unable to execute HTTP request: Read timed out");
     doThrow(failure).when(athena).stopQueryExecution(any(StopQueryExecutionRequest.class));
 
     assertThatThrownBy(() -> engine.stop(ID))
@@ -236,8 +260,11 @@ class AthenaQueryEngineTest {
 
   @Test
   void aFailedRowCountNamesTheQueryAndKeepsTheCause() {
-    InvalidRequestException failure = InvalidRequestException.builder()
-        .message("Query has not yet finished. Current state: RUNNING").statusCode(400).build();
+    InvalidRequestException failure =
+        InvalidRequestException.builder()
+            .message("Query has not yet finished. Current state: RUNNING")
+            .statusCode(400)
+            .build();
     doThrow(failure).when(athena).getQueryResults(any(GetQueryResultsRequest.class));
 
     assertThatThrownBy(() -> engine.rowsWritten(ID))
@@ -253,9 +280,11 @@ class AthenaQueryEngineTest {
   }
 
   private void execution(QueryExecutionStatus status, QueryExecutionStatistics statistics) {
-    doReturn(GetQueryExecutionResponse.builder()
-            .queryExecution(q -> q.queryExecutionId(ID).status(status).statistics(statistics))
-            .build())
-        .when(athena).getQueryExecution(any(GetQueryExecutionRequest.class));
+    doReturn(
+            GetQueryExecutionResponse.builder()
+                .queryExecution(q -> q.queryExecutionId(ID).status(status).statistics(statistics))
+                .build())
+        .when(athena)
+        .getQueryExecution(any(GetQueryExecutionRequest.class));
   }
 }

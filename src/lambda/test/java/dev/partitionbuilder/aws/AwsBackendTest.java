@@ -24,8 +24,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 class AwsBackendTest {
-  private static final String SQL = "CREATE TABLE {{table}} WITH (external_location = '{{location}}') AS\n"
-      + "SELECT * FROM src WHERE city = 'Zürich' -- ✓\n";
+  private static final String SQL =
+      "CREATE TABLE {{table}} WITH (external_location = '{{location}}') AS\n"
+          + "SELECT * FROM src WHERE city = 'Zürich' -- ✓\n";
 
   private final S3Client s3 = sdkMock(S3Client.class);
 
@@ -43,12 +44,15 @@ class AwsBackendTest {
 
   /** S3 URIs, as the console, the CLI and Athena's LOCATION write them, are not percent-encoded. */
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "s3://bucket/ctas templates/t.sql | ctas templates/t.sql",
-      "s3://bucket/100%.sql             | 100%.sql",
-      "s3://bucket/a+b.sql              | a+b.sql",
-      "s3://bucket/größe/t.sql          | größe/t.sql",
-      "s3://bucket/t#1.sql              | t#1.sql"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "s3://bucket/ctas templates/t.sql | ctas templates/t.sql",
+        "s3://bucket/100%.sql             | 100%.sql",
+        "s3://bucket/a+b.sql              | a+b.sql",
+        "s3://bucket/größe/t.sql          | größe/t.sql",
+        "s3://bucket/t#1.sql              | t#1.sql"
+      })
   void readTemplateTakesTheKeyExactlyAsWritten(String uri, String key) {
     serves(SQL);
 
@@ -59,7 +63,11 @@ class AwsBackendTest {
 
   @Test
   void aMissingTemplateIsAConfigErrorNamingTheSettingAndTheUri() {
-    NoSuchKeyException missing = NoSuchKeyException.builder().statusCode(404).message("The specified key does not exist.").build();
+    NoSuchKeyException missing =
+        NoSuchKeyException.builder()
+            .statusCode(404)
+            .message("The specified key does not exist.")
+            .build();
     doThrow(missing).when(s3).getObjectAsBytes(any(GetObjectRequest.class));
 
     assertThatThrownBy(() -> AwsBackend.readTemplate(s3, "s3://bucket/path/to/t.sql"))
@@ -71,7 +79,8 @@ class AwsBackendTest {
 
   @Test
   void anUnreadableTemplateIsAConfigErrorNamingTheSettingAndTheUri() {
-    S3Exception denied = (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied").build();
+    S3Exception denied =
+        (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied").build();
     doThrow(denied).when(s3).getObjectAsBytes(any(GetObjectRequest.class));
 
     assertThatThrownBy(() -> AwsBackend.readTemplate(s3, "s3://bucket/path/to/t.sql"))
@@ -82,7 +91,8 @@ class AwsBackendTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"s3://bucket", "s3://bucket/", "s3:///t.sql", "s3://", "https://bucket/t.sql"})
+  @ValueSource(
+      strings = {"s3://bucket", "s3://bucket/", "s3:///t.sql", "s3://", "https://bucket/t.sql"})
   void aUriWithoutBucketOrKeyIsAConfigErrorAndNothingIsRead(String uri) {
     assertThatThrownBy(() -> AwsBackend.readTemplate(s3, uri))
         .isInstanceOf(ConfigException.class)
@@ -93,7 +103,8 @@ class AwsBackendTest {
 
   private void serves(String text) {
     doReturn(ResponseBytes.fromByteArray(GetObjectResponse.builder().build(), text.getBytes(UTF_8)))
-        .when(s3).getObjectAsBytes(any(GetObjectRequest.class));
+        .when(s3)
+        .getObjectAsBytes(any(GetObjectRequest.class));
   }
 
   private GetObjectRequest requested() {

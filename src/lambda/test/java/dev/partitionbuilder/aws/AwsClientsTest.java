@@ -11,14 +11,21 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 class AwsClientsTest {
   @Test
   void takesTheContainerEndpointUnderSnapStart() {
-    assertThat(AwsClients.credentials(Map.of("AWS_LAMBDA_FUNCTION_NAME", "f",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9001/2021-04-23/credentials")))
+    assertThat(
+            AwsClients.credentials(
+                Map.of(
+                    "AWS_LAMBDA_FUNCTION_NAME",
+                    "f",
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                    "http://127.0.0.1:9001/2021-04-23/credentials")))
         .isInstanceOf(ContainerCredentialsProvider.class);
   }
 
   @Test
   void takesTheEnvironmentInALambdaWithoutSnapStart() {
-    assertThat(AwsClients.credentials(Map.of("AWS_LAMBDA_FUNCTION_NAME", "f", "AWS_ACCESS_KEY_ID", "ASIA...")))
+    assertThat(
+            AwsClients.credentials(
+                Map.of("AWS_LAMBDA_FUNCTION_NAME", "f", "AWS_ACCESS_KEY_ID", "ASIA...")))
         .isInstanceOf(EnvironmentVariableCredentialsProvider.class);
   }
 
@@ -31,6 +38,7 @@ class AwsClientsTest {
 
   @Test
   void walksTheDefaultChainOutsideLambda() {
-    assertThat(AwsClients.credentials(Map.of("AWS_ACCESS_KEY_ID", "AKIA..."))).isInstanceOf(DefaultCredentialsProvider.class);
+    assertThat(AwsClients.credentials(Map.of("AWS_ACCESS_KEY_ID", "AKIA...")))
+        .isInstanceOf(DefaultCredentialsProvider.class);
   }
 }

@@ -11,7 +11,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 public final class AwsClientsTestAccess {
   private AwsClientsTestAccess() {}
 
-  public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
+  public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
+      B builder) {
     return AwsClients.configure(builder, AwsClients.httpClient());
   }
 
@@ -20,11 +21,15 @@ public final class AwsClientsTestAccess {
    * waiting between attempts: a test of a throttling storm checks what the code does once the SDK
    * gives up or gets through, not the SDK's own backoff, which would take minutes.
    */
-  public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configureWithoutBackoff(B builder) {
-    return configure(builder).overrideConfiguration(o -> o.retryStrategy(AwsClients.retryStrategy().toBuilder()
-        .backoffStrategy(BackoffStrategy.retryImmediately())
-        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
-        .build()));
+  public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>>
+      B configureWithoutBackoff(B builder) {
+    return configure(builder)
+        .overrideConfiguration(
+            o ->
+                o.retryStrategy(
+                    AwsClients.retryStrategy().toBuilder()
+                        .backoffStrategy(BackoffStrategy.retryImmediately())
+                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+                        .build()));
   }
-
 }

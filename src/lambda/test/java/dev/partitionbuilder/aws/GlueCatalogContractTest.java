@@ -2,14 +2,14 @@ package dev.partitionbuilder.aws;
 
 import static dev.partitionbuilder.testing.AwsJsonStand.echo;
 import static dev.partitionbuilder.testing.AwsJsonStand.ok;
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.partitionbuilder.testing.GlueAnswers.DELETE_TABLE;
 import static dev.partitionbuilder.testing.GlueAnswers.deleted;
 import static dev.partitionbuilder.testing.GlueAnswers.entityNotFound;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.partitionbuilder.core.Catalog;
 import dev.partitionbuilder.core.CatalogContractTest;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.partitionbuilder.testing.AwsJsonStand;
 import dev.partitionbuilder.testing.GlueAnswers;
 import java.util.ArrayList;
@@ -21,10 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GlueCatalog on a production-configured client, against a Glue scripted on the wire. */
 class GlueCatalogContractTest extends CatalogContractTest {
-  @RegisterExtension
-  static final AwsJsonStand stand = AwsJsonStand.start();
+  @RegisterExtension static final AwsJsonStand stand = AwsJsonStand.start();
   private GlueCatalog catalog;
-
 
   @BeforeEach
   void setUp() {
@@ -38,7 +36,10 @@ class GlueCatalogContractTest extends CatalogContractTest {
     return catalog;
   }
 
-  /** Glue's partition, looked up before each pointing and after it: absent, then at each location in turn. */
+  /**
+   * Glue's partition, looked up before each pointing and after it: absent, then at each location in
+   * turn.
+   */
   @Override
   protected void expectPointings(String... locations) {
     List<AwsJsonStand.Answer> lookups = new ArrayList<>(List.of(entityNotFound("partition")));
@@ -49,7 +50,8 @@ class GlueCatalogContractTest extends CatalogContractTest {
       }
     }
     stand.answer(GlueAnswers.GET_PARTITION, lookups.toArray(AwsJsonStand.Answer[]::new));
-    stand.answer(GlueAnswers.GET_TABLE, GlueAnswers.table(TABLE, "s3://bucket/cloudtrail_monthly/"));
+    stand.answer(
+        GlueAnswers.GET_TABLE, GlueAnswers.table(TABLE, "s3://bucket/cloudtrail_monthly/"));
     stand.answer(GlueAnswers.CREATE_PARTITION, ok("{}"));
     stand.answer(GlueAnswers.UPDATE_PARTITION, ok("{}"));
   }
@@ -72,7 +74,8 @@ class GlueCatalogContractTest extends CatalogContractTest {
     JsonNode update = stand.requests(GlueAnswers.UPDATE_PARTITION).get(0);
     assertThat(update.at("/PartitionValueList").toString()).isEqualTo("[\"2024\",\"03\"]");
     assertThat(update.at("/PartitionInput/StorageDescriptor/Location").asText()).isEqualTo(SECOND);
-    assertThat(update.at("/PartitionInput/StorageDescriptor/SerdeInfo/SerializationLibrary").asText())
+    assertThat(
+            update.at("/PartitionInput/StorageDescriptor/SerdeInfo/SerializationLibrary").asText())
         .isEqualTo("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe");
     assertThat(update.at("/PartitionInput/Parameters/note").asText()).isEqualTo("kept");
   }
@@ -80,6 +83,7 @@ class GlueCatalogContractTest extends CatalogContractTest {
   /** Glue deletes the table once; from then on it is not found. */
   @Override
   protected void createTable(String table) {
-    stand.answerWhen(DELETE_TABLE, "$.Name", Pattern.quote(table), deleted(), entityNotFound(table));
+    stand.answerWhen(
+        DELETE_TABLE, "$.Name", Pattern.quote(table), deleted(), entityNotFound(table));
   }
 }

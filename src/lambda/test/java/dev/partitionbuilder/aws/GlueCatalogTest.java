@@ -29,7 +29,9 @@ class GlueCatalogTest {
 
   @Test
   void dropTableIfExistsDeletesTheTableInTheDatabaseAndSaysItDid() {
-    doReturn(DeleteTableResponse.builder().build()).when(glue).deleteTable(any(DeleteTableRequest.class));
+    doReturn(DeleteTableResponse.builder().build())
+        .when(glue)
+        .deleteTable(any(DeleteTableRequest.class));
 
     assertThat(catalog.dropTableIfExists("analytics", "events_tmp_2024_03")).isTrue();
 
@@ -41,15 +43,21 @@ class GlueCatalogTest {
 
   @Test
   void dropTableIfExistsOnAMissingTableReturnsFalseInsteadOfFailing() {
-    doThrow(EntityNotFoundException.builder().message("Table events_tmp_2024_03 not found.").build())
-        .when(glue).deleteTable(any(DeleteTableRequest.class));
+    doThrow(
+            EntityNotFoundException.builder()
+                .message("Table events_tmp_2024_03 not found.")
+                .build())
+        .when(glue)
+        .deleteTable(any(DeleteTableRequest.class));
 
     assertThat(catalog.dropTableIfExists("analytics", "events_tmp_2024_03")).isFalse();
   }
 
   static Stream<SdkException> otherFailures() {
     return Stream.of(
-        AccessDeniedException.builder().message("User is not authorized to perform glue:DeleteTable").build(),
+        AccessDeniedException.builder()
+            .message("User is not authorized to perform glue:DeleteTable")
+            .build(),
         GlueException.builder().statusCode(500).message("Internal service error").build(),
         SdkClientException.create("Unable to execute HTTP request: connect timed out"));
   }

@@ -19,10 +19,8 @@ import software.amazon.awssdk.services.glue.model.ConcurrentModificationExceptio
 class GlueOnTheWireTest {
   private static final String TABLE = "cloudtrail_monthly_temp_202403";
 
-  @RegisterExtension
-  static final AwsJsonStand stand = AwsJsonStand.start();
+  @RegisterExtension static final AwsJsonStand stand = AwsJsonStand.start();
   private GlueCatalog catalog;
-
 
   @BeforeEach
   void setUp() {
@@ -35,7 +33,8 @@ class GlueOnTheWireTest {
 
     assertThat(catalog.dropTableIfExists("cloudtrail", TABLE)).isTrue();
 
-    assertThat(stand.requests(DELETE_TABLE)).extracting(body -> body.toString())
+    assertThat(stand.requests(DELETE_TABLE))
+        .extracting(body -> body.toString())
         .containsExactly("{\"DatabaseName\":\"cloudtrail\",\"Name\":\"" + TABLE + "\"}");
   }
 
@@ -54,8 +53,10 @@ class GlueOnTheWireTest {
    */
   @Test
   void aConcurrentModificationIsNotRetriedAndFailsNamingTheTable() {
-    stand.answer(DELETE_TABLE,
-        concurrentModification("Table " + TABLE + " is being modified by another request."), deleted());
+    stand.answer(
+        DELETE_TABLE,
+        concurrentModification("Table " + TABLE + " is being modified by another request."),
+        deleted());
 
     assertThatThrownBy(() -> catalog.dropTableIfExists("cloudtrail", TABLE))
         .isInstanceOf(PartitionBuilderException.class)
@@ -76,23 +77,31 @@ class GlueOnTheWireTest {
 
   @Test
   void getTableGivesTheLocationPartitionKeysAndProjectionOfTheLongLivedTable() {
-    stand.answer(dev.partitionbuilder.testing.GlueAnswers.GET_TABLE,
-        dev.partitionbuilder.testing.GlueAnswers.table("cloudtrail_monthly", "s3://bucket/cloudtrail_monthly/"));
+    stand.answer(
+        dev.partitionbuilder.testing.GlueAnswers.GET_TABLE,
+        dev.partitionbuilder.testing.GlueAnswers.table(
+            "cloudtrail_monthly", "s3://bucket/cloudtrail_monthly/"));
 
-    dev.partitionbuilder.core.TableDefinition table = catalog.table("cloudtrail", "cloudtrail_monthly").orElseThrow();
+    dev.partitionbuilder.core.TableDefinition table =
+        catalog.table("cloudtrail", "cloudtrail_monthly").orElseThrow();
 
     assertThat(table.name()).isEqualTo("cloudtrail.cloudtrail_monthly");
     assertThat(table.location()).isEqualTo("s3://bucket/cloudtrail_monthly/");
-    assertThat(table.partitionKeys()).extracting(dev.partitionbuilder.core.TableDefinition.Column::name)
+    assertThat(table.partitionKeys())
+        .extracting(dev.partitionbuilder.core.TableDefinition.Column::name)
         .containsExactly("year", "month");
-    assertThat(table.parameters()).containsEntry("storage.location.template", "s3://bucket/cloudtrail_monthly/${year}/${month}/");
-    assertThat(stand.requests(dev.partitionbuilder.testing.GlueAnswers.GET_TABLE)).extracting(body -> body.toString())
+    assertThat(table.parameters())
+        .containsEntry(
+            "storage.location.template", "s3://bucket/cloudtrail_monthly/${year}/${month}/");
+    assertThat(stand.requests(dev.partitionbuilder.testing.GlueAnswers.GET_TABLE))
+        .extracting(body -> body.toString())
         .containsExactly("{\"DatabaseName\":\"cloudtrail\",\"Name\":\"cloudtrail_monthly\"}");
   }
 
   @Test
   void getTableOfATableThatIsNotThereIsEmpty() {
-    stand.answer(dev.partitionbuilder.testing.GlueAnswers.GET_TABLE, entityNotFound("cloudtrail_monthly"));
+    stand.answer(
+        dev.partitionbuilder.testing.GlueAnswers.GET_TABLE, entityNotFound("cloudtrail_monthly"));
 
     assertThat(catalog.table("cloudtrail", "cloudtrail_monthly")).isEmpty();
   }

@@ -68,12 +68,15 @@ class LocalStackIT {
    */
   @Container
   private static final LocalStackContainer LOCALSTACK =
-      new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.14.0")).withServices(Service.S3, Service.SQS);
+      new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.14.0"))
+          .withServices(Service.S3, Service.SQS);
 
   private static final String BUCKET = "warehouse";
   private static final String PARTITION = "cloudtrail_monthly/2024/03/";
+
   /** More than one ListObjectsV2 page and one DeleteObjects call (1,000 keys each). */
   private static final int KEYS_IN_PARTITION = 1_234;
+
   private static final Map<String, AtomicInteger> S3_CALLS = new ConcurrentHashMap<>();
 
   private static S3Client s3;
@@ -81,29 +84,36 @@ class LocalStackIT {
 
   @BeforeAll
   static void clients() {
-    StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
-        AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey()));
-    ExecutionInterceptor counting = new ExecutionInterceptor() {
-      @Override
-      public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        S3_CALLS.computeIfAbsent(context.request().getClass().getSimpleName(), k -> new AtomicInteger())
-            .incrementAndGet();
-      }
-    };
-    s3 = S3Client.builder()
-        .endpointOverride(LOCALSTACK.getEndpoint())
-        .region(Region.of(LOCALSTACK.getRegion()))
-        .credentialsProvider(credentials)
-        .forcePathStyle(true)
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(o -> o.addExecutionInterceptor(counting))
-        .build();
-    sqs = SqsClient.builder()
-        .endpointOverride(LOCALSTACK.getEndpoint())
-        .region(Region.of(LOCALSTACK.getRegion()))
-        .credentialsProvider(credentials)
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
+    StaticCredentialsProvider credentials =
+        StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey()));
+    ExecutionInterceptor counting =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(
+              Context.BeforeExecution context, ExecutionAttributes attributes) {
+            S3_CALLS
+                .computeIfAbsent(
+                    context.request().getClass().getSimpleName(), k -> new AtomicInteger())
+                .incrementAndGet();
+          }
+        };
+    s3 =
+        S3Client.builder()
+            .endpointOverride(LOCALSTACK.getEndpoint())
+            .region(Region.of(LOCALSTACK.getRegion()))
+            .credentialsProvider(credentials)
+            .forcePathStyle(true)
+            .httpClient(UrlConnectionHttpClient.create())
+            .overrideConfiguration(o -> o.addExecutionInterceptor(counting))
+            .build();
+    sqs =
+        SqsClient.builder()
+            .endpointOverride(LOCALSTACK.getEndpoint())
+            .region(Region.of(LOCALSTACK.getRegion()))
+            .credentialsProvider(credentials)
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
   }
 
   @AfterAll
@@ -115,18 +125,29 @@ class LocalStackIT {
   @Test
   void deleteAllRemovesEveryKeyOfThePartitionPageByPageAndNoKeyBesideIt() throws Exception {
     s3.createBucket(b -> b.bucket(BUCKET));
-    List<String> inside = Stream.concat(
-        IntStream.range(0, KEYS_IN_PARTITION).mapToObj(i -> String.format(PARTITION + "part-%05d", i)),
-        Stream.of(PARTITION + "nested/deeper/file")).toList();
-    // Neighbours a prefix without its '/' would take, the months around, the table root, another table.
-    List<String> outside = List.of("cloudtrail_monthly/2024/030/part-0", "cloudtrail_monthly/2024/03",
-        "cloudtrail_monthly/2024/02/part-0", "cloudtrail_monthly/2024/04/part-0", "cloudtrail_monthly/part-0",
-        "cloudtrail_daily/2024/03/01/part-0");
+    List<String> inside =
+        Stream.concat(
+                IntStream.range(0, KEYS_IN_PARTITION)
+                    .mapToObj(i -> String.format(PARTITION + "part-%05d", i)),
+                Stream.of(PARTITION + "nested/deeper/file"))
+            .toList();
+    // Neighbours a prefix without its '/' would take, the months around, the table root, another
+    // table.
+    List<String> outside =
+        List.of(
+            "cloudtrail_monthly/2024/030/part-0",
+            "cloudtrail_monthly/2024/03",
+            "cloudtrail_monthly/2024/02/part-0",
+            "cloudtrail_monthly/2024/04/part-0",
+            "cloudtrail_monthly/part-0",
+            "cloudtrail_daily/2024/03/01/part-0");
     put(Stream.concat(inside.stream(), outside.stream()).toList());
     S3ObjectStore store = new S3ObjectStore(s3, BUCKET);
 
     List<StoredObject> listed = store.list(PARTITION);
-    assertThat(listed).extracting(StoredObject::key).containsExactlyElementsOf(inside.stream().sorted().toList());
+    assertThat(listed)
+        .extracting(StoredObject::key)
+        .containsExactlyElementsOf(inside.stream().sorted().toList());
     assertThat(listed).allSatisfy(o -> assertThat(o.size()).isEqualTo(4));
 
     S3_CALLS.clear();
@@ -146,7 +167,10 @@ class LocalStackIT {
     try {
       List<Future<?>> puts = new ArrayList<>();
       for (String key : keys) {
-        puts.add(pool.submit(() -> s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("data"))));
+        puts.add(
+            pool.submit(
+                () ->
+                    s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("data"))));
       }
       for (Future<?> put : puts) {
         put.get();
@@ -157,7 +181,9 @@ class LocalStackIT {
   }
 
   private static List<String> allKeys() {
-    return s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream().map(S3Object::key).toList();
+    return s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream()
+        .map(S3Object::key)
+        .toList();
   }
 
   @Test
@@ -165,26 +191,50 @@ class LocalStackIT {
     Clock clock = Clock.systemUTC();
     Journal journal = new Journal();
     FakeQueryEngine engine = new FakeQueryEngine(journal, clock);
-    PartitionBuilder builder = new PartitionBuilder(
-        new TableLayout("cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "s3://bucket/", "cloudtrail_monthly/"),
-        CtasTemplate.bundled(), new FakeObjectStore(journal), new FakeCatalog(journal), engine,
-        BuildSettings.defaults(new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10))), clock, Sleeper.SYSTEM);
+    PartitionBuilder builder =
+        new PartitionBuilder(
+            new TableLayout(
+                "cloudtrail",
+                "cloudtrail_daily",
+                "cloudtrail_monthly",
+                "s3://bucket/",
+                "cloudtrail_monthly/"),
+            CtasTemplate.bundled(),
+            new FakeObjectStore(journal),
+            new FakeCatalog(journal),
+            engine,
+            BuildSettings.defaults(new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10))),
+            clock,
+            Sleeper.SYSTEM);
     RedrivenQueue queue = RedrivenQueue.create(sqs, "trigger", 2, Duration.ofSeconds(1));
-    SqsEventSource lambda = new SqsEventSource(sqs, queue.url(), HandlerTestAccess.handler(
-        new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock));
+    SqsEventSource lambda =
+        new SqsEventSource(
+            sqs,
+            queue.url(),
+            HandlerTestAccess.handler(
+                new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock));
     // A month that has not started is rejected by the handler, every time it is delivered.
     YearMonth notStarted = YearMonth.now(clock).plusMonths(2);
 
-    List<String> sent = Stream.of(YearMonth.of(2024, 1), YearMonth.of(2024, 2), notStarted)
-        .map(month -> queue.send(trigger(month), month.toString())).toList();
+    List<String> sent =
+        Stream.of(YearMonth.of(2024, 1), YearMonth.of(2024, 2), notStarted)
+            .map(month -> queue.send(trigger(month), month.toString()))
+            .toList();
 
     String rejected = sent.get(2);
     List<Poll> polls = pollUntil(lambda, () -> queue.deadLettered() == 1);
-    assertThat(polls.stream().flatMap(p -> p.records().stream()).filter(r -> r.getMessageId().equals(rejected))
-        .map(r -> r.getAttributes().get("ApproximateReceiveCount"))).containsExactly("1", "2");
+    assertThat(
+            polls.stream()
+                .flatMap(p -> p.records().stream())
+                .filter(r -> r.getMessageId().equals(rejected))
+                .map(r -> r.getAttributes().get("ApproximateReceiveCount")))
+        .containsExactly("1", "2");
     assertThat(polls.stream().flatMap(p -> p.failed().stream())).containsOnly(rejected);
-    assertThat(polls.stream().flatMap(p -> p.deleted().stream())).containsExactlyInAnyOrder(sent.get(0), sent.get(1));
-    assertThat(engine.startedSql()).hasSize(2).anySatisfy(sql -> assertThat(sql).contains("month = '01'"))
+    assertThat(polls.stream().flatMap(p -> p.deleted().stream()))
+        .containsExactlyInAnyOrder(sent.get(0), sent.get(1));
+    assertThat(engine.startedSql())
+        .hasSize(2)
+        .anySatisfy(sql -> assertThat(sql).contains("month = '01'"))
         .anySatisfy(sql -> assertThat(sql).contains("month = '02'"));
     assertThat(queue.waiting()).isZero();
     assertThat(queue.inFlight()).isZero();

@@ -10,8 +10,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * S3ObjectStore held to the port's contract on the wire, against S3Proxy: once over the client the
- * Lambda builds (url-connection, its retry strategy), once over the SDK's Apache HTTP client.
- * Each test gets a bucket of its own.
+ * Lambda builds (url-connection, its retry strategy), once over the SDK's Apache HTTP client. Each
+ * test gets a bucket of its own.
  */
 class S3ObjectStoreContractTest {
   private static S3Stand s3;
@@ -20,7 +20,8 @@ class S3ObjectStoreContractTest {
   @BeforeAll
   static void startS3() {
     s3 = S3Stand.start();
-    production = s3.configure(AwsClients.configure(S3Client.builder(), AwsClients.httpClient())).build();
+    production =
+        s3.configure(AwsClients.configure(S3Client.builder(), AwsClients.httpClient())).build();
   }
 
   @AfterAll
@@ -61,7 +62,10 @@ class S3ObjectStoreContractTest {
       s3.seed(bucket, key, data);
     }
 
-    /** S3Proxy keeps each object as a file, so it cannot hold {@code 2024/03} beside {@code 2024/03/x} as S3 can. */
+    /**
+     * S3Proxy keeps each object as a file, so it cannot hold {@code 2024/03} beside {@code
+     * 2024/03/x} as S3 can.
+     */
     @Override
     protected boolean isHierarchical() {
       return true;
@@ -78,7 +82,10 @@ class S3ObjectStoreContractTest {
       return false;
     }
 
-    /** S3Proxy 4.1.0 answers a DeleteObject with If-Match on a missing key with 204; S3 answers 404 NoSuchKey. */
+    /**
+     * S3Proxy 4.1.0 answers a DeleteObject with If-Match on a missing key with 204; S3 answers 404
+     * NoSuchKey.
+     */
     @Override
     protected boolean conditionalDeleteOfAGoneKeyFailsHere() {
       return false;

@@ -29,7 +29,8 @@ class S3ObjectStoreS3ProxyTest {
   @BeforeAll
   static void startS3() {
     s3 = S3Stand.start();
-    production = s3.configure(AwsClients.configure(S3Client.builder(), AwsClients.httpClient())).build();
+    production =
+        s3.configure(AwsClients.configure(S3Client.builder(), AwsClients.httpClient())).build();
   }
 
   @AfterAll
@@ -39,7 +40,8 @@ class S3ObjectStoreS3ProxyTest {
   }
 
   @Test
-  void aKeyTheServerRefusesToDeleteFailsDeleteAllWithTheUriTheCountTheCodeAndThatKeyWhileTheOthersGo() {
+  void
+      aKeyTheServerRefusesToDeleteFailsDeleteAllWithTheUriTheCountTheCodeAndThatKeyWhileTheOthersGo() {
     String bucket = s3.createBucket();
     List<String> keys = new ArrayList<>();
     for (int i = 0; i < 1_199; i++) {
@@ -54,7 +56,8 @@ class S3ObjectStoreS3ProxyTest {
 
     assertThatThrownBy(() -> store.deleteAll(MONTH))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessage("Cannot delete s3://%s/%s: 1 of 1,200 key(s) failed, first: AccessDenied on %s (Access Denied)",
+        .hasMessage(
+            "Cannot delete s3://%s/%s: 1 of 1,200 key(s) failed, first: AccessDenied on %s (Access Denied)",
             bucket, MONTH, refused);
     assertThat(store.list(MONTH)).containsExactly(new StoredObject(refused, 1));
   }
@@ -69,7 +72,10 @@ class S3ObjectStoreS3ProxyTest {
         .hasCauseInstanceOf(NoSuchBucketException.class);
     assertThatThrownBy(() -> store.deleteAll(MONTH))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessageStartingWith("Cannot delete under s3://no-such-bucket/" + MONTH + " (0 object(s) deleted before the failure): ")
+        .hasMessageStartingWith(
+            "Cannot delete under s3://no-such-bucket/"
+                + MONTH
+                + " (0 object(s) deleted before the failure): ")
         .hasCauseInstanceOf(NoSuchBucketException.class);
   }
 
@@ -89,7 +95,8 @@ class S3ObjectStoreS3ProxyTest {
 
     store.copy(staged, MONTH + "000000_0");
 
-    byte[] copied = s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(MONTH + "000000_0")).asByteArray();
+    byte[] copied =
+        s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(MONTH + "000000_0")).asByteArray();
     assertThat(copied).isEqualTo(data);
     assertThat(store.isCopyOf(MONTH + "000000_0", staged)).isTrue();
     assertThat(s3.client().listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();

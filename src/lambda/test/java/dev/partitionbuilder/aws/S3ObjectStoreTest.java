@@ -41,23 +41,23 @@ import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
-import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
 
 class S3ObjectStoreTest {
   private static final String BUCKET = "warehouse";
@@ -86,12 +86,15 @@ class S3ObjectStoreTest {
       assertThat(keysOf(delete)).containsExactlyElementsOf(pages.get(i));
     }
     List<ListObjectsV2Request> lists = listRequests();
-    assertThat(lists).hasSize(3)
-        .allSatisfy(list -> {
-          assertThat(list.bucket()).isEqualTo(BUCKET);
-          assertThat(list.prefix()).isEqualTo(PREFIX);
-        });
-    assertThat(lists).extracting(ListObjectsV2Request::continuationToken)
+    assertThat(lists)
+        .hasSize(3)
+        .allSatisfy(
+            list -> {
+              assertThat(list.bucket()).isEqualTo(BUCKET);
+              assertThat(list.prefix()).isEqualTo(PREFIX);
+            });
+    assertThat(lists)
+        .extracting(ListObjectsV2Request::continuationToken)
         .containsExactly(null, "token-1", "token-2");
   }
 
@@ -118,7 +121,8 @@ class S3ObjectStoreTest {
         .hasMessageContaining(URI)
         .hasMessageContaining("3 of 1,000")
         .hasMessageContaining("AccessDenied on " + page.get(17))
-        .message().doesNotContain("\n", "\r");
+        .message()
+        .doesNotContain("\n", "\r");
   }
 
   @Test
@@ -152,7 +156,8 @@ class S3ObjectStoreTest {
 
   @Test
   void aFailedListingNamesTheUriAndKeepsTheCause() {
-    S3Exception denied = (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied").build();
+    S3Exception denied =
+        (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied").build();
     doThrow(denied).when(s3).listObjectsV2(any(ListObjectsV2Request.class));
 
     assertThatThrownBy(() -> store.deleteAll(PREFIX))
@@ -165,14 +170,18 @@ class S3ObjectStoreTest {
   @Test
   void aFailedDeleteObjectsCallNamesTheUriAndHowManyWereDeletedBeforeIt() {
     listing(List.of(keys(0, 1000), keys(1000, 1500)));
-    S3Exception slowDown = (S3Exception) S3Exception.builder().statusCode(503).message("Slow Down").build();
-    doAnswer(call -> {
-      DeleteObjectsRequest request = call.getArgument(0);
-      if (keysOf(request).contains(key(1000))) {
-        throw slowDown;
-      }
-      return DeleteObjectsResponse.builder().build();
-    }).when(s3).deleteObjects(any(DeleteObjectsRequest.class));
+    S3Exception slowDown =
+        (S3Exception) S3Exception.builder().statusCode(503).message("Slow Down").build();
+    doAnswer(
+            call -> {
+              DeleteObjectsRequest request = call.getArgument(0);
+              if (keysOf(request).contains(key(1000))) {
+                throw slowDown;
+              }
+              return DeleteObjectsResponse.builder().build();
+            })
+        .when(s3)
+        .deleteObjects(any(DeleteObjectsRequest.class));
 
     assertThatThrownBy(() -> store.deleteAll(PREFIX))
         .isInstanceOf(PartitionBuilderException.class)
@@ -206,11 +215,12 @@ class S3ObjectStoreTest {
 
   @Test
   void keysWithSpacesUnicodeAndPlusAreDeletedExactlyAsListed() {
-    List<String> odd = List.of(
-        PREFIX + "a file with spaces.parquet",
-        PREFIX + "größe-日本-é.parquet",
-        PREFIX + "a+b=c&d.parquet",
-        PREFIX + "sub dir/%20not-decoded.parquet");
+    List<String> odd =
+        List.of(
+            PREFIX + "a file with spaces.parquet",
+            PREFIX + "größe-日本-é.parquet",
+            PREFIX + "a+b=c&d.parquet",
+            PREFIX + "sub dir/%20not-decoded.parquet");
     listing(List.of(odd));
     deleteSucceeds();
 
@@ -221,23 +231,27 @@ class S3ObjectStoreTest {
 
   @Test
   void listReturnsTheKeysAndSizesOfEveryPage() {
-    stubPages(List.of(
-        List.of(object(PREFIX + "a.parquet", 10), object(PREFIX + "b.parquet", 0)),
-        List.of(object(PREFIX + "c d+é.parquet", 5_000_000_000L))));
+    stubPages(
+        List.of(
+            List.of(object(PREFIX + "a.parquet", 10), object(PREFIX + "b.parquet", 0)),
+            List.of(object(PREFIX + "c d+é.parquet", 5_000_000_000L))));
 
     List<StoredObject> objects = store.list(PREFIX);
 
-    assertThat(objects).containsExactly(
-        new StoredObject(PREFIX + "a.parquet", 10),
-        new StoredObject(PREFIX + "b.parquet", 0),
-        new StoredObject(PREFIX + "c d+é.parquet", 5_000_000_000L));
-    assertThat(listRequests()).extracting(ListObjectsV2Request::bucket, ListObjectsV2Request::prefix)
+    assertThat(objects)
+        .containsExactly(
+            new StoredObject(PREFIX + "a.parquet", 10),
+            new StoredObject(PREFIX + "b.parquet", 0),
+            new StoredObject(PREFIX + "c d+é.parquet", 5_000_000_000L));
+    assertThat(listRequests())
+        .extracting(ListObjectsV2Request::bucket, ListObjectsV2Request::prefix)
         .containsOnly(tuple(BUCKET, PREFIX));
   }
 
   @Test
   void aFailedListNamesTheUriAndKeepsTheCause() {
-    S3Exception noBucket = (S3Exception) S3Exception.builder().statusCode(404).message("No Such Bucket").build();
+    S3Exception noBucket =
+        (S3Exception) S3Exception.builder().statusCode(404).message("No Such Bucket").build();
     doThrow(noBucket).when(s3).listObjectsV2(any(ListObjectsV2Request.class));
 
     assertThatThrownBy(() -> store.list(PREFIX))
@@ -268,7 +282,12 @@ class S3ObjectStoreTest {
 
     assertThatThrownBy(() -> store.deleteKeys(PREFIX, keys(0, 5)))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessage("Cannot delete " + URI + ": 1 of 5 key(s) failed, first: AccessDenied on " + key(3) + " (Access Denied)");
+        .hasMessage(
+            "Cannot delete "
+                + URI
+                + ": 1 of 5 key(s) failed, first: AccessDenied on "
+                + key(3)
+                + " (Access Denied)");
   }
 
   private static final String STAGED = "tables/events/_staging/2024/03/f";
@@ -277,12 +296,16 @@ class S3ObjectStoreTest {
   @Test
   void aFailedCopyNamesBothUrisAndKeepsTheCause() {
     objects(object(STAGED, 10, "\"etag\""));
-    S3Exception denied = (S3Exception) S3Exception.builder().message("Access Denied").statusCode(403).build();
+    S3Exception denied =
+        (S3Exception) S3Exception.builder().message("Access Denied").statusCode(403).build();
     doThrow(denied).when(s3).copyObject(any(CopyObjectRequest.class));
 
     assertThatThrownBy(() -> store.copy(STAGED, PREFIX + "f"))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessageStartingWith("Cannot copy s3://warehouse/tables/events/_staging/2024/03/f to " + URI + "f: Access Denied")
+        .hasMessageStartingWith(
+            "Cannot copy s3://warehouse/tables/events/_staging/2024/03/f to "
+                + URI
+                + "f: Access Denied")
         .hasCause(denied);
   }
 
@@ -292,7 +315,8 @@ class S3ObjectStoreTest {
 
     assertThatThrownBy(() -> store.copy(STAGED, PREFIX + "f"))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessage("Cannot copy s3://warehouse/" + STAGED + " to " + URI + "f: the source does not exist");
+        .hasMessage(
+            "Cannot copy s3://warehouse/" + STAGED + " to " + URI + "f: the source does not exist");
     verify(s3, never()).copyObject(any(CopyObjectRequest.class));
     verify(s3, never()).createMultipartUpload(any(CreateMultipartUploadRequest.class));
   }
@@ -301,7 +325,9 @@ class S3ObjectStoreTest {
   void anObjectUpToTheThresholdIsCopiedWithOneCopyObject() {
     S3ObjectStore store = new S3ObjectStore(s3, BUCKET, 10 * MIB, 5 * MIB);
     objects(object(STAGED, 10 * MIB, "\"etag\""));
-    doReturn(CopyObjectResponse.builder().build()).when(s3).copyObject(any(CopyObjectRequest.class));
+    doReturn(CopyObjectResponse.builder().build())
+        .when(s3)
+        .copyObject(any(CopyObjectRequest.class));
 
     store.copy(STAGED, PREFIX + "f");
 
@@ -316,11 +342,16 @@ class S3ObjectStoreTest {
     assertThat(list.getValue().maxKeys()).isEqualTo(1);
   }
 
-  /** The replace lists staging once; each copy then spares the lookup of its source (BENCHMARKS.md, replace). */
+  /**
+   * The replace lists staging once; each copy then spares the lookup of its source (BENCHMARKS.md,
+   * replace).
+   */
   @Test
   void aSourceOfAKnownSizeUpToTheThresholdIsCopiedWithOneRequestAndNoLookup() {
     S3ObjectStore store = new S3ObjectStore(s3, BUCKET, 10 * MIB, 5 * MIB);
-    doReturn(CopyObjectResponse.builder().build()).when(s3).copyObject(any(CopyObjectRequest.class));
+    doReturn(CopyObjectResponse.builder().build())
+        .when(s3)
+        .copyObject(any(CopyObjectRequest.class));
 
     store.copy(STAGED, PREFIX + "f", 10 * MIB);
 
@@ -351,23 +382,32 @@ class S3ObjectStoreTest {
 
     store.copy(STAGED, PREFIX + "f");
 
-    ArgumentCaptor<UploadPartCopyRequest> parts = ArgumentCaptor.forClass(UploadPartCopyRequest.class);
+    ArgumentCaptor<UploadPartCopyRequest> parts =
+        ArgumentCaptor.forClass(UploadPartCopyRequest.class);
     verify(s3, times(3)).uploadPartCopy(parts.capture());
-    assertThat(parts.getAllValues()).extracting(UploadPartCopyRequest::partNumber, UploadPartCopyRequest::copySourceRange)
-        .containsExactly(tuple(1, "bytes=0-5242879"), tuple(2, "bytes=5242880-10485759"), tuple(3, "bytes=10485760-12582912"));
-    assertThat(parts.getAllValues()).allSatisfy(part -> {
-      assertThat(part.uploadId()).isEqualTo("upload-1");
-      assertThat(part.sourceBucket()).isEqualTo(BUCKET);
-      assertThat(part.sourceKey()).isEqualTo(STAGED);
-      assertThat(part.copySourceIfMatch()).isEqualTo("\"abc-2\"");
-      assertThat(part.destinationBucket()).isEqualTo(BUCKET);
-      assertThat(part.destinationKey()).isEqualTo(PREFIX + "f");
-    });
-    ArgumentCaptor<CompleteMultipartUploadRequest> complete = ArgumentCaptor.forClass(CompleteMultipartUploadRequest.class);
+    assertThat(parts.getAllValues())
+        .extracting(UploadPartCopyRequest::partNumber, UploadPartCopyRequest::copySourceRange)
+        .containsExactly(
+            tuple(1, "bytes=0-5242879"),
+            tuple(2, "bytes=5242880-10485759"),
+            tuple(3, "bytes=10485760-12582912"));
+    assertThat(parts.getAllValues())
+        .allSatisfy(
+            part -> {
+              assertThat(part.uploadId()).isEqualTo("upload-1");
+              assertThat(part.sourceBucket()).isEqualTo(BUCKET);
+              assertThat(part.sourceKey()).isEqualTo(STAGED);
+              assertThat(part.copySourceIfMatch()).isEqualTo("\"abc-2\"");
+              assertThat(part.destinationBucket()).isEqualTo(BUCKET);
+              assertThat(part.destinationKey()).isEqualTo(PREFIX + "f");
+            });
+    ArgumentCaptor<CompleteMultipartUploadRequest> complete =
+        ArgumentCaptor.forClass(CompleteMultipartUploadRequest.class);
     verify(s3).completeMultipartUpload(complete.capture());
     assertThat(complete.getValue().uploadId()).isEqualTo("upload-1");
     assertThat(complete.getValue().key()).isEqualTo(PREFIX + "f");
-    assertThat(complete.getValue().multipartUpload().parts()).extracting(CompletedPart::partNumber, CompletedPart::eTag)
+    assertThat(complete.getValue().multipartUpload().parts())
+        .extracting(CompletedPart::partNumber, CompletedPart::eTag)
         .containsExactly(tuple(1, "\"part-1\""), tuple(2, "\"part-2\""), tuple(3, "\"part-3\""));
     verify(s3, never()).copyObject(any(CopyObjectRequest.class));
     verify(s3, never()).abortMultipartUpload(any(AbortMultipartUploadRequest.class));
@@ -379,15 +419,20 @@ class S3ObjectStoreTest {
     objects(object(STAGED, 12 * MIB, "\"abc-2\""));
     multipartSucceeds();
     S3Exception failure = refused(500);
-    doReturn(partCopied(1)).doThrow(failure).when(s3).uploadPartCopy(any(UploadPartCopyRequest.class));
+    doReturn(partCopied(1))
+        .doThrow(failure)
+        .when(s3)
+        .uploadPartCopy(any(UploadPartCopyRequest.class));
 
     assertThatThrownBy(() -> store.copy(STAGED, PREFIX + "f"))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessageStartingWith("Cannot copy s3://warehouse/" + STAGED + " to " + URI + "f: InternalError")
+        .hasMessageStartingWith(
+            "Cannot copy s3://warehouse/" + STAGED + " to " + URI + "f: InternalError")
         .hasCause(failure);
 
     verify(s3, never()).completeMultipartUpload(any(CompleteMultipartUploadRequest.class));
-    ArgumentCaptor<AbortMultipartUploadRequest> abort = ArgumentCaptor.forClass(AbortMultipartUploadRequest.class);
+    ArgumentCaptor<AbortMultipartUploadRequest> abort =
+        ArgumentCaptor.forClass(AbortMultipartUploadRequest.class);
     verify(s3).abortMultipartUpload(abort.capture());
     assertThat(abort.getValue().bucket()).isEqualTo(BUCKET);
     assertThat(abort.getValue().key()).isEqualTo(PREFIX + "f");
@@ -402,7 +447,9 @@ class S3ObjectStoreTest {
     S3Exception failure = refused(403);
     doThrow(failure).when(s3).completeMultipartUpload(any(CompleteMultipartUploadRequest.class));
 
-    assertThatThrownBy(() -> store.copy(STAGED, PREFIX + "f")).isInstanceOf(PartitionBuilderException.class).hasCause(failure);
+    assertThatThrownBy(() -> store.copy(STAGED, PREFIX + "f"))
+        .isInstanceOf(PartitionBuilderException.class)
+        .hasCause(failure);
 
     verify(s3).abortMultipartUpload(any(AbortMultipartUploadRequest.class));
   }
@@ -440,14 +487,16 @@ class S3ObjectStoreTest {
   @ParameterizedTest
   @ValueSource(longs = {-1, (5L << 30) + 1})
   void aThresholdOutsideWhatCopyObjectTakesIsRefused(long threshold) {
-    assertThatIllegalArgumentException().isThrownBy(() -> new S3ObjectStore(s3, BUCKET, threshold, 5 * MIB))
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new S3ObjectStore(s3, BUCKET, threshold, 5 * MIB))
         .withMessageContaining(Long.toString(threshold));
   }
 
   @ParameterizedTest
   @ValueSource(longs = {(5L << 20) - 1, (5L << 30) + 1})
   void aPartSizeOutsideS3sLimitsIsRefused(long partSize) {
-    assertThatIllegalArgumentException().isThrownBy(() -> new S3ObjectStore(s3, BUCKET, 10 * MIB, partSize))
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new S3ObjectStore(s3, BUCKET, 10 * MIB, partSize))
         .withMessageContaining(Long.toString(partSize));
   }
 
@@ -455,7 +504,8 @@ class S3ObjectStoreTest {
   void isCopyOfComparesSinglePartETagsAndOtherwiseTheSize() {
     Instant staged = Instant.parse("2024-04-01T00:10:00Z");
     Instant copied = staged.plusSeconds(60);
-    objects(object(STAGED, 10, "\"0cc175b9c0f1b6a8\"", staged),
+    objects(
+        object(STAGED, 10, "\"0cc175b9c0f1b6a8\"", staged),
         object(PREFIX + "same", 10, "\"0cc175b9c0f1b6a8\"", copied),
         object(PREFIX + "other-bytes", 10, "\"92eb5ffee6ae2fec\"", copied),
         object(PREFIX + "shorter", 9, "\"0cc175b9c0f1b6a8\"", copied),
@@ -465,8 +515,12 @@ class S3ObjectStoreTest {
     assertThat(store.isCopyOf(PREFIX + "same", STAGED)).isTrue();
     assertThat(store.isCopyOf(PREFIX + "other-bytes", STAGED)).isFalse();
     assertThat(store.isCopyOf(PREFIX + "shorter", STAGED)).isFalse();
-    assertThat(store.isCopyOf(PREFIX + "multipart", STAGED)).as("multipart ETag: the size decides").isTrue();
-    assertThat(store.isCopyOf(PREFIX + "older", STAGED)).as("older than its source: not a copy of it").isFalse();
+    assertThat(store.isCopyOf(PREFIX + "multipart", STAGED))
+        .as("multipart ETag: the size decides")
+        .isTrue();
+    assertThat(store.isCopyOf(PREFIX + "older", STAGED))
+        .as("older than its source: not a copy of it")
+        .isFalse();
     assertThat(store.isCopyOf(PREFIX + "missing", STAGED)).isFalse();
     assertThat(store.isCopyOf(PREFIX + "same", STAGED + "-missing")).isFalse();
   }
@@ -478,21 +532,33 @@ class S3ObjectStoreTest {
 
     assertThatThrownBy(() -> store.isCopyOf(PREFIX + "f", STAGED))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessageStartingWith("Cannot compare " + URI + "f with s3://warehouse/" + STAGED + ": AccessDenied")
+        .hasMessageStartingWith(
+            "Cannot compare " + URI + "f with s3://warehouse/" + STAGED + ": AccessDenied")
         .hasCause(denied);
   }
 
-  /** A bucket holding exactly these objects, answering listings as S3 does: keys under the prefix, in order. */
+  /**
+   * A bucket holding exactly these objects, answering listings as S3 does: keys under the prefix,
+   * in order.
+   */
   private void objects(S3Object... objects) {
-    doAnswer(call -> {
-      ListObjectsV2Request request = call.getArgument(0);
-      List<S3Object> found = java.util.Arrays.stream(objects)
-          .filter(o -> o.key().startsWith(request.prefix()))
-          .sorted(java.util.Comparator.comparing(S3Object::key))
-          .limit(request.maxKeys() == null ? 1000 : request.maxKeys())
-          .toList();
-      return ListObjectsV2Response.builder().contents(found).keyCount(found.size()).isTruncated(false).build();
-    }).when(s3).listObjectsV2(any(ListObjectsV2Request.class));
+    doAnswer(
+            call -> {
+              ListObjectsV2Request request = call.getArgument(0);
+              List<S3Object> found =
+                  java.util.Arrays.stream(objects)
+                      .filter(o -> o.key().startsWith(request.prefix()))
+                      .sorted(java.util.Comparator.comparing(S3Object::key))
+                      .limit(request.maxKeys() == null ? 1000 : request.maxKeys())
+                      .toList();
+              return ListObjectsV2Response.builder()
+                  .contents(found)
+                  .keyCount(found.size())
+                  .isTruncated(false)
+                  .build();
+            })
+        .when(s3)
+        .listObjectsV2(any(ListObjectsV2Request.class));
   }
 
   private static S3Object object(String key, long size, String eTag) {
@@ -505,22 +571,30 @@ class S3ObjectStoreTest {
 
   private void multipartSucceeds() {
     doReturn(CreateMultipartUploadResponse.builder().uploadId("upload-1").build())
-        .when(s3).createMultipartUpload(any(CreateMultipartUploadRequest.class));
+        .when(s3)
+        .createMultipartUpload(any(CreateMultipartUploadRequest.class));
     doAnswer(call -> partCopied(((UploadPartCopyRequest) call.getArgument(0)).partNumber()))
-        .when(s3).uploadPartCopy(any(UploadPartCopyRequest.class));
+        .when(s3)
+        .uploadPartCopy(any(UploadPartCopyRequest.class));
     doReturn(CompleteMultipartUploadResponse.builder().build())
-        .when(s3).completeMultipartUpload(any(CompleteMultipartUploadRequest.class));
+        .when(s3)
+        .completeMultipartUpload(any(CompleteMultipartUploadRequest.class));
     doReturn(AbortMultipartUploadResponse.builder().build())
-        .when(s3).abortMultipartUpload(any(AbortMultipartUploadRequest.class));
+        .when(s3)
+        .abortMultipartUpload(any(AbortMultipartUploadRequest.class));
   }
 
   private static UploadPartCopyResponse partCopied(int number) {
-    return UploadPartCopyResponse.builder().copyPartResult(r -> r.eTag("\"part-" + number + "\"")).build();
+    return UploadPartCopyResponse.builder()
+        .copyPartResult(r -> r.eTag("\"part-" + number + "\""))
+        .build();
   }
 
   @Test
   void createIfAbsentSendsAPutObjectWithIfNoneMatchStarAndReturnsTrueWhenS3WritesIt() {
-    doReturn(PutObjectResponse.builder().build()).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
+    doReturn(PutObjectResponse.builder().build())
+        .when(s3)
+        .putObject(any(PutObjectRequest.class), any(RequestBody.class));
 
     assertThat(store.createIfAbsent(LOCK, new byte[] {1})).isTrue();
 
@@ -533,16 +607,23 @@ class S3ObjectStoreTest {
 
   @ParameterizedTest
   @ValueSource(ints = {412, 409})
-  void createIfAbsentReturnsFalseWhenS3AnswersPreconditionFailedOrConditionalRequestConflict(int status) {
-    doThrow(S3Exception.builder().statusCode(status).message("At least one of the pre-conditions you specified did not hold")
-        .build()).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
+  void createIfAbsentReturnsFalseWhenS3AnswersPreconditionFailedOrConditionalRequestConflict(
+      int status) {
+    doThrow(
+            S3Exception.builder()
+                .statusCode(status)
+                .message("At least one of the pre-conditions you specified did not hold")
+                .build())
+        .when(s3)
+        .putObject(any(PutObjectRequest.class), any(RequestBody.class));
 
     assertThat(store.createIfAbsent(LOCK, new byte[] {1})).isFalse();
   }
 
   @Test
   void createIfAbsentFailsNamingTheUriWhenS3RefusesForAnotherReason() {
-    S3Exception denied = (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied").build();
+    S3Exception denied =
+        (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied").build();
     doThrow(denied).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
 
     assertThatThrownBy(() -> store.createIfAbsent(LOCK, new byte[] {1}))
@@ -553,20 +634,30 @@ class S3ObjectStoreTest {
 
   @Test
   void readVersionedReturnsTheBytesAndTheETagOfOneGetObject() {
-    doReturn(ResponseBytes.fromByteArray(GetObjectResponse.builder().eTag("\"abc123\"").build(), new byte[] {4, 2}))
-        .when(s3).getObjectAsBytes(any(GetObjectRequest.class));
+    doReturn(
+            ResponseBytes.fromByteArray(
+                GetObjectResponse.builder().eTag("\"abc123\"").build(), new byte[] {4, 2}))
+        .when(s3)
+        .getObjectAsBytes(any(GetObjectRequest.class));
 
-    assertThat(store.readVersioned(LOCK)).hasValueSatisfying(read -> {
-      assertThat(read.content()).containsExactly(4, 2);
-      assertThat(read.version()).isEqualTo("\"abc123\"");
-    });
+    assertThat(store.readVersioned(LOCK))
+        .hasValueSatisfying(
+            read -> {
+              assertThat(read.content()).containsExactly(4, 2);
+              assertThat(read.version()).isEqualTo("\"abc123\"");
+            });
     verify(s3, times(1)).getObjectAsBytes(any(GetObjectRequest.class));
   }
 
   @Test
   void readVersionedOfAMissingKeyIsEmpty() {
-    doThrow(NoSuchKeyException.builder().statusCode(404).message("The specified key does not exist.").build())
-        .when(s3).getObjectAsBytes(any(GetObjectRequest.class));
+    doThrow(
+            NoSuchKeyException.builder()
+                .statusCode(404)
+                .message("The specified key does not exist.")
+                .build())
+        .when(s3)
+        .getObjectAsBytes(any(GetObjectRequest.class));
 
     assertThat(store.readVersioned(LOCK)).isEmpty();
   }
@@ -574,16 +665,20 @@ class S3ObjectStoreTest {
   @Test
   void readVersionedFailsNamingTheUriWhenTheResponseHasNoETag() {
     doReturn(ResponseBytes.fromByteArray(GetObjectResponse.builder().build(), new byte[] {1}))
-        .when(s3).getObjectAsBytes(any(GetObjectRequest.class));
+        .when(s3)
+        .getObjectAsBytes(any(GetObjectRequest.class));
 
     assertThatThrownBy(() -> store.readVersioned(LOCK))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessage("Cannot read s3://warehouse/" + LOCK + " with its version: the response has no ETag");
+        .hasMessage(
+            "Cannot read s3://warehouse/" + LOCK + " with its version: the response has no ETag");
   }
 
   @Test
   void replaceIfMatchSendsAPutObjectWithIfMatchTheVersionAndReturnsTrueWhenS3WritesIt() {
-    doReturn(PutObjectResponse.builder().build()).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
+    doReturn(PutObjectResponse.builder().build())
+        .when(s3)
+        .putObject(any(PutObjectRequest.class), any(RequestBody.class));
 
     assertThat(store.replaceIfMatch(LOCK, new byte[] {1}, "\"abc123\"")).isTrue();
 
@@ -598,7 +693,9 @@ class S3ObjectStoreTest {
   @ParameterizedTest
   @ValueSource(ints = {412, 409, 404})
   void replaceIfMatchReturnsFalseWhenS3AnswersPreconditionFailedConflictOrNoSuchKey(int status) {
-    doThrow(conditionFailed(status)).when(s3).putObject(any(PutObjectRequest.class), any(RequestBody.class));
+    doThrow(conditionFailed(status))
+        .when(s3)
+        .putObject(any(PutObjectRequest.class), any(RequestBody.class));
 
     assertThat(store.replaceIfMatch(LOCK, new byte[] {1}, "\"abc123\"")).isFalse();
   }
@@ -618,7 +715,9 @@ class S3ObjectStoreTest {
 
   @Test
   void deleteIfMatchSendsADeleteObjectWithIfMatchTheVersionAndReturnsTrueWhenS3DeletesIt() {
-    doReturn(DeleteObjectResponse.builder().build()).when(s3).deleteObject(any(DeleteObjectRequest.class));
+    doReturn(DeleteObjectResponse.builder().build())
+        .when(s3)
+        .deleteObject(any(DeleteObjectRequest.class));
 
     assertThat(store.deleteIfMatch(LOCK, "\"abc123\"")).isTrue();
 
@@ -651,18 +750,35 @@ class S3ObjectStoreTest {
         .hasCause(refused);
   }
 
-  /** The answers S3 gives an If-Match request whose object changed (412), raced (409) or went (404 NoSuchKey). */
+  /**
+   * The answers S3 gives an If-Match request whose object changed (412), raced (409) or went (404
+   * NoSuchKey).
+   */
   private static S3Exception conditionFailed(int status) {
-    String code = status == 412 ? "PreconditionFailed" : status == 409 ? "ConditionalRequestConflict" : "NoSuchKey";
-    return (S3Exception) S3Exception.builder().statusCode(status).message(code)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code).build()).build();
+    String code =
+        status == 412
+            ? "PreconditionFailed"
+            : status == 409 ? "ConditionalRequestConflict" : "NoSuchKey";
+    return (S3Exception)
+        S3Exception.builder()
+            .statusCode(status)
+            .message(code)
+            .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code).build())
+            .build();
   }
 
-  /** Answers that are failures: denied, the bucket gone (a 404 that is not NoSuchKey), a server error. */
+  /**
+   * Answers that are failures: denied, the bucket gone (a 404 that is not NoSuchKey), a server
+   * error.
+   */
   private static S3Exception refused(int status) {
     String code = status == 403 ? "AccessDenied" : status == 404 ? "NoSuchBucket" : "InternalError";
-    return (S3Exception) S3Exception.builder().statusCode(status).message(code)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code).build()).build();
+    return (S3Exception)
+        S3Exception.builder()
+            .statusCode(status)
+            .message(code)
+            .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code).build())
+            .build();
   }
 
   private static String key(int i) {
@@ -678,23 +794,30 @@ class S3ObjectStoreTest {
   }
 
   private void listing(List<List<String>> pages) {
-    stubPages(pages.stream().map(page -> page.stream().map(key -> object(key, 1)).toList()).toList());
+    stubPages(
+        pages.stream().map(page -> page.stream().map(key -> object(key, 1)).toList()).toList());
   }
 
-  /** Serves the pages in order, chained by continuation tokens as S3 does ("token-1" asks for page 1). */
+  /**
+   * Serves the pages in order, chained by continuation tokens as S3 does ("token-1" asks for page
+   * 1).
+   */
   private void stubPages(List<List<S3Object>> pages) {
-    doAnswer(call -> {
-      ListObjectsV2Request request = call.getArgument(0);
-      String token = request.continuationToken();
-      int index = token == null ? 0 : Integer.parseInt(token.substring("token-".length()));
-      boolean last = index == pages.size() - 1;
-      return ListObjectsV2Response.builder()
-          .contents(pages.get(index))
-          .keyCount(pages.get(index).size())
-          .isTruncated(!last)
-          .nextContinuationToken(last ? null : "token-" + (index + 1))
-          .build();
-    }).when(s3).listObjectsV2(any(ListObjectsV2Request.class));
+    doAnswer(
+            call -> {
+              ListObjectsV2Request request = call.getArgument(0);
+              String token = request.continuationToken();
+              int index = token == null ? 0 : Integer.parseInt(token.substring("token-".length()));
+              boolean last = index == pages.size() - 1;
+              return ListObjectsV2Response.builder()
+                  .contents(pages.get(index))
+                  .keyCount(pages.get(index).size())
+                  .isTruncated(!last)
+                  .nextContinuationToken(last ? null : "token-" + (index + 1))
+                  .build();
+            })
+        .when(s3)
+        .listObjectsV2(any(ListObjectsV2Request.class));
   }
 
   private void deleteSucceeds() {
@@ -703,14 +826,24 @@ class S3ObjectStoreTest {
 
   /** Quiet mode: the response lists only the keys that could not be deleted. */
   private void deleteFailsFor(Set<String> failing) {
-    doAnswer(call -> {
-      DeleteObjectsRequest request = call.getArgument(0);
-      List<S3Error> errors = keysOf(request).stream()
-          .filter(failing::contains)
-          .map(key -> S3Error.builder().key(key).code("AccessDenied").message("Access Denied").build())
-          .toList();
-      return DeleteObjectsResponse.builder().errors(errors).build();
-    }).when(s3).deleteObjects(any(DeleteObjectsRequest.class));
+    doAnswer(
+            call -> {
+              DeleteObjectsRequest request = call.getArgument(0);
+              List<S3Error> errors =
+                  keysOf(request).stream()
+                      .filter(failing::contains)
+                      .map(
+                          key ->
+                              S3Error.builder()
+                                  .key(key)
+                                  .code("AccessDenied")
+                                  .message("Access Denied")
+                                  .build())
+                      .toList();
+              return DeleteObjectsResponse.builder().errors(errors).build();
+            })
+        .when(s3)
+        .deleteObjects(any(DeleteObjectsRequest.class));
   }
 
   private static List<String> keysOf(DeleteObjectsRequest request) {
@@ -718,13 +851,15 @@ class S3ObjectStoreTest {
   }
 
   private List<DeleteObjectsRequest> deleteRequests(int expected) {
-    ArgumentCaptor<DeleteObjectsRequest> captor = ArgumentCaptor.forClass(DeleteObjectsRequest.class);
+    ArgumentCaptor<DeleteObjectsRequest> captor =
+        ArgumentCaptor.forClass(DeleteObjectsRequest.class);
     verify(s3, times(expected)).deleteObjects(captor.capture());
     return captor.getAllValues();
   }
 
   private List<ListObjectsV2Request> listRequests() {
-    ArgumentCaptor<ListObjectsV2Request> captor = ArgumentCaptor.forClass(ListObjectsV2Request.class);
+    ArgumentCaptor<ListObjectsV2Request> captor =
+        ArgumentCaptor.forClass(ListObjectsV2Request.class);
     verify(s3, atLeastOnce()).listObjectsV2(captor.capture());
     return captor.getAllValues();
   }

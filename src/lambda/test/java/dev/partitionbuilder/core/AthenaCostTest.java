@@ -39,7 +39,8 @@ class AthenaCostTest {
   @Test
   void billingNegativeBytesIsRefusedNamingTheValue() {
     assertThatThrownBy(() -> AthenaCost.billedMegabytes(State.SUCCEEDED, -1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-1");
   }
 
   @Test
@@ -51,18 +52,35 @@ class AthenaCostTest {
 
   @Test
   void aFailedRunsSummaryKeepsTheFailedQuerysIdAndBytesAndABusyMonthIsBusyWithNoQuery() {
-    QueryExecution cancelled = new QueryExecution("q-9", State.CANCELLED, Instant.EPOCH, Optional.empty(), null, null,
-        false, 20 * MB + 5, 4_000);
-    RunSummary stopped = RunSummary.failed(YearMonth.of(2024, 3), "m-1",
-        new QueryFailedException("Cannot build 2024-03: query q-9 was stopped", cancelled), Duration.ofSeconds(7));
+    QueryExecution cancelled =
+        new QueryExecution(
+            "q-9",
+            State.CANCELLED,
+            Instant.EPOCH,
+            Optional.empty(),
+            null,
+            null,
+            false,
+            20 * MB + 5,
+            4_000);
+    RunSummary stopped =
+        RunSummary.failed(
+            YearMonth.of(2024, 3),
+            "m-1",
+            new QueryFailedException("Cannot build 2024-03: query q-9 was stopped", cancelled),
+            Duration.ofSeconds(7));
     assertThat(stopped.outcome()).isEqualTo(RunSummary.Outcome.FAILED);
     assertThat(stopped.queryExecutionId()).contains("q-9");
     assertThat(stopped.bytesScanned()).isEqualTo(20 * MB + 5);
     assertThat(stopped.billedMegabytes()).isEqualTo(21);
     assertThat(stopped.error()).contains("Cannot build 2024-03: query q-9 was stopped");
 
-    RunSummary busy = RunSummary.failed(YearMonth.of(2024, 3), "m-2", new MonthBusyException("held\nby m-1"),
-        Duration.ofMillis(40));
+    RunSummary busy =
+        RunSummary.failed(
+            YearMonth.of(2024, 3),
+            "m-2",
+            new MonthBusyException("held\nby m-1"),
+            Duration.ofMillis(40));
     assertThat(busy.outcome()).isEqualTo(RunSummary.Outcome.BUSY);
     assertThat(busy.queryExecutionId()).isEmpty();
     assertThat(busy.estimatedCostUsd()).isEqualByComparingTo(BigDecimal.ZERO);

@@ -16,8 +16,10 @@ public abstract class CatalogContractTest {
 
   protected static final String TABLE = "cloudtrail_monthly";
   protected static final List<String> MARCH_VALUES = List.of("2024", "03");
-  protected static final String FIRST = "s3://bucket/cloudtrail_monthly/year=2024/month=03/build-20240401T003100Z-0a1b2c3d/";
-  protected static final String SECOND = "s3://bucket/cloudtrail_monthly/year=2024/month=03/build-20240402T003100Z-4e5f6a7b/";
+  protected static final String FIRST =
+      "s3://bucket/cloudtrail_monthly/year=2024/month=03/build-20240401T003100Z-0a1b2c3d/";
+  protected static final String SECOND =
+      "s3://bucket/cloudtrail_monthly/year=2024/month=03/build-20240402T003100Z-4e5f6a7b/";
 
   protected abstract Catalog catalog();
 

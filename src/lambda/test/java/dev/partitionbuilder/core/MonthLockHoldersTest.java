@@ -15,30 +15,41 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The month lock with holders the wiring can judge: whose process took it, and taking over one whose process is gone. */
+/**
+ * The month lock with holders the wiring can judge: whose process took it, and taking over one
+ * whose process is gone.
+ */
 class MonthLockHoldersTest {
-  private static final TableLayout LAYOUT = new TableLayout("cloudtrail", "cloudtrail_daily", "cloudtrail_monthly",
-      "s3://bucket/", "cloudtrail_monthly/");
+  private static final TableLayout LAYOUT =
+      new TableLayout(
+          "cloudtrail",
+          "cloudtrail_daily",
+          "cloudtrail_monthly",
+          "s3://bucket/",
+          "cloudtrail_monthly/");
   private static final YearMonth MARCH = YearMonth.of(2024, 3);
   private static final String LOCK = "cloudtrail_monthly/_locks/2024/03";
   private static final Instant NOW = Instant.parse("2024-04-01T00:00:00Z");
-  private static final LockHolders.Holder ME = new LockHolders.Holder("host-a", 42, Instant.parse("2024-03-31T23:00:00Z"));
-  private static final LockHolders.Holder OTHER = new LockHolders.Holder("host-a", 7, Instant.parse("2024-03-31T22:00:00Z"));
+  private static final LockHolders.Holder ME =
+      new LockHolders.Holder("host-a", 42, Instant.parse("2024-03-31T23:00:00Z"));
+  private static final LockHolders.Holder OTHER =
+      new LockHolders.Holder("host-a", 7, Instant.parse("2024-03-31T22:00:00Z"));
 
   private final FakeObjectStore store = new FakeObjectStore(new Journal());
   private final MutableClock clock = new MutableClock(NOW);
   private final Set<LockHolders.Holder> gone = new HashSet<>();
-  private final LockHolders holders = new LockHolders() {
-    @Override
-    public Optional<Holder> self() {
-      return Optional.of(ME);
-    }
+  private final LockHolders holders =
+      new LockHolders() {
+        @Override
+        public Optional<Holder> self() {
+          return Optional.of(ME);
+        }
 
-    @Override
-    public boolean isGone(Holder holder) {
-      return gone.contains(holder);
-    }
-  };
+        @Override
+        public boolean isGone(Holder holder) {
+          return gone.contains(holder);
+        }
+      };
 
   private MonthLock lock(LockHolders holders) {
     return new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), holders);
@@ -52,7 +63,9 @@ class MonthLockHoldersTest {
   void aLeaseNamesTheProcessThatTookIt() {
     lock(holders).acquire(MARCH, "cli-1", NOW);
 
-    assertThat(lockJson()).endsWith("\"holder\":{\"host\":\"host-a\",\"pid\":42,\"startedAt\":\"2024-03-31T23:00:00Z\"}}");
+    assertThat(lockJson())
+        .endsWith(
+            "\"holder\":{\"host\":\"host-a\",\"pid\":42,\"startedAt\":\"2024-03-31T23:00:00Z\"}}");
   }
 
   @Test
@@ -64,7 +77,8 @@ class MonthLockHoldersTest {
 
   @Test
   void aLiveLeaseWhoseProcessIsGoneIsTakenOverAtOnce() {
-    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER)).acquire(MARCH, "cli-killed", NOW);
+    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER))
+        .acquire(MARCH, "cli-killed", NOW);
     gone.add(OTHER);
 
     MonthLock.Lease mine = lock(holders).acquire(MARCH, "cli-2", NOW);
@@ -75,19 +89,22 @@ class MonthLockHoldersTest {
 
   @Test
   void aLiveLeaseWhoseProcessRunsIsBusyAndTheErrorNamesItsProcessAndTheUnlockCommand() {
-    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER)).acquire(MARCH, "cli-running", NOW);
+    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER))
+        .acquire(MARCH, "cli-running", NOW);
 
     assertThatThrownBy(() -> lock(holders).acquire(MARCH, "cli-2", NOW))
         .isInstanceOf(MonthBusyException.class)
-        .hasMessage("Cannot build 2024-03: another build holds the lock s3://bucket/cloudtrail_monthly/_locks/2024/03 "
-            + "(owner cli-running, pid 7 on host-a, started 2024-03-31T22:00:00Z, until 2024-04-01T00:16:00Z); if no "
-            + "build of 2024-03 is running, remove it with: partition-builder unlock --month 2024-03");
+        .hasMessage(
+            "Cannot build 2024-03: another build holds the lock s3://bucket/cloudtrail_monthly/_locks/2024/03 "
+                + "(owner cli-running, pid 7 on host-a, started 2024-03-31T22:00:00Z, until 2024-04-01T00:16:00Z); if no "
+                + "build of 2024-03 is running, remove it with: partition-builder unlock --month 2024-03");
     assertThat(lockJson()).contains("\"owner\":\"cli-running\"");
   }
 
   @Test
   void theLambdaWiringDeclaresNoHolderGone() {
-    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER)).acquire(MARCH, "cli-killed", NOW);
+    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER))
+        .acquire(MARCH, "cli-killed", NOW);
     gone.add(OTHER);
 
     assertThatThrownBy(() -> lock(LockHolders.NONE).acquire(MARCH, "m-1", NOW))
@@ -106,7 +123,8 @@ class MonthLockHoldersTest {
 
   @Test
   void monthLocksTellsALiveLockFromOneWhoseProcessIsGoneAndRemovesExactlyTheVersionRead() {
-    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER)).acquire(MARCH, "cli-x", NOW);
+    new MonthLock(LAYOUT, store, clock, Duration.ofMinutes(16), fixed(OTHER))
+        .acquire(MARCH, "cli-x", NOW);
     MonthLocks locks = new MonthLocks(LAYOUT, store, clock, holders);
 
     MonthLocks.Found live = locks.find(MARCH).orElseThrow();
@@ -116,7 +134,10 @@ class MonthLockHoldersTest {
     assertThat(left.live()).isFalse();
     assertThat(left.describe()).endsWith("(its process is gone)");
 
-    store.put(LOCK, "{\"owner\":\"cli-y\",\"expiresAt\":\"2024-04-01T01:00:00Z\"}".getBytes(StandardCharsets.UTF_8));
+    store.put(
+        LOCK,
+        "{\"owner\":\"cli-y\",\"expiresAt\":\"2024-04-01T01:00:00Z\"}"
+            .getBytes(StandardCharsets.UTF_8));
     assertThat(locks.remove(MARCH, left)).isFalse();
     assertThat(lockJson()).contains("cli-y");
   }
@@ -125,7 +146,8 @@ class MonthLockHoldersTest {
   void monthLocksReadsAnEmptyLockFileAsNoLeaseThatNoBuildHolds() {
     store.put(LOCK, new byte[0]);
 
-    MonthLocks.Found found = new MonthLocks(LAYOUT, store, clock, holders).find(MARCH).orElseThrow();
+    MonthLocks.Found found =
+        new MonthLocks(LAYOUT, store, clock, holders).find(MARCH).orElseThrow();
 
     assertThat(found.live()).isFalse();
     assertThat(found.describe()).isEqualTo("not a lease (empty)");

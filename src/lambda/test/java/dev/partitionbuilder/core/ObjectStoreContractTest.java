@@ -45,7 +45,10 @@ public abstract class ObjectStoreContractTest {
   /** A new, empty store; called before each test. */
   protected abstract ObjectStore createStore();
 
-  /** Writes an object into the store {@link #createStore()} made last (the port itself never writes new bytes). */
+  /**
+   * Writes an object into the store {@link #createStore()} made last (the port itself never writes
+   * new bytes).
+   */
   protected abstract void put(String key, byte[] data);
 
   /**
@@ -84,8 +87,14 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void listReturnsEveryKeyUnderThePrefixWithItsSizeInKeyOrderAndNothingElse() {
-    List<String> month = List.of(MONTH + "part-2.parquet", MONTH + "part-10.parquet", MONTH + "empty",
-        MONTH + "sub/part-0.parquet", MONTH + "Z-upper.parquet", MONTH + "_SUCCESS");
+    List<String> month =
+        List.of(
+            MONTH + "part-2.parquet",
+            MONTH + "part-10.parquet",
+            MONTH + "empty",
+            MONTH + "sub/part-0.parquet",
+            MONTH + "Z-upper.parquet",
+            MONTH + "_SUCCESS");
     List<StoredObject> written = new ArrayList<>();
     for (int i = 0; i < month.size(); i++) {
       byte[] data = new byte[i * 7];
@@ -102,9 +111,13 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void listAndDeleteAllGoThroughEveryPageWhenThePrefixHoldsMoreKeysThanOnePage() {
-    List<StoredObject> many = IntStream.range(0, manyKeys())
-        .mapToObj(i -> new StoredObject(String.format(Locale.ROOT, "%spart-%05d.parquet", MONTH, i), i % 5))
-        .toList();
+    List<StoredObject> many =
+        IntStream.range(0, manyKeys())
+            .mapToObj(
+                i ->
+                    new StoredObject(
+                        String.format(Locale.ROOT, "%spart-%05d.parquet", MONTH, i), i % 5))
+            .toList();
     List<StoredObject> putOrder = new ArrayList<>(many);
     Collections.shuffle(putOrder, new Random(42));
     for (StoredObject object : putOrder) {
@@ -123,7 +136,9 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void deleteAllDeletesExactlyTheKeysUnderThePrefixAndReturnsHowMany() {
-    List<String> month = List.of(MONTH + "part-0.parquet", MONTH + "part-1.parquet", MONTH + "sub/dir/part-2.parquet");
+    List<String> month =
+        List.of(
+            MONTH + "part-0.parquet", MONTH + "part-1.parquet", MONTH + "sub/dir/part-2.parquet");
     putAll(month);
     putAll(neighbours());
 
@@ -146,28 +161,37 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void listOfAPrefixWithoutTrailingSlashMatchesKeysAsStringsAsS3Does() {
-    putAll(List.of(MONTH + "a", TABLE + "2024/030/a", TABLE + "2024/03x", TABLE + "2024/04/a", TABLE + "2024/0"));
+    putAll(
+        List.of(
+            MONTH + "a",
+            TABLE + "2024/030/a",
+            TABLE + "2024/03x",
+            TABLE + "2024/04/a",
+            TABLE + "2024/0"));
 
-    assertThat(keys(TABLE + "2024/03")).containsExactly(MONTH + "a", TABLE + "2024/030/a", TABLE + "2024/03x");
+    assertThat(keys(TABLE + "2024/03"))
+        .containsExactly(MONTH + "a", TABLE + "2024/030/a", TABLE + "2024/03x");
   }
 
   @Test
   void keysWithSpacesUnicodePlusPercentAndEqualsAreListedAndDeletedExactlyAsWritten() {
-    List<String> odd = List.of(
-        MONTH + "a file with spaces.parquet",
-        MONTH + "größe ü-日本.parquet",
-        MONTH + "a+b.parquet",
-        MONTH + "100%.parquet",
-        MONTH + "%20stays-encoded%2F.parquet",
-        MONTH + "year=2024/month=03/part=0.parquet",
-        MONTH + "sub dir+ü/x=1 %.parquet");
+    List<String> odd =
+        List.of(
+            MONTH + "a file with spaces.parquet",
+            MONTH + "größe ü-日本.parquet",
+            MONTH + "a+b.parquet",
+            MONTH + "100%.parquet",
+            MONTH + "%20stays-encoded%2F.parquet",
+            MONTH + "year=2024/month=03/part=0.parquet",
+            MONTH + "sub dir+ü/x=1 %.parquet");
     // Neighbours that an encoding slip would bring under the prefix: "%2F" is an encoded '/'.
-    List<String> oddNeighbours = List.of(
-        TABLE + "2024/03%2Fpart-0.parquet",
-        TABLE + "2024/03 /part-0.parquet",
-        TABLE + "2024/03+/part-0.parquet",
-        TABLE + "2024/03=/part-0.parquet",
-        TABLE + "2024/03ü/part-0.parquet");
+    List<String> oddNeighbours =
+        List.of(
+            TABLE + "2024/03%2Fpart-0.parquet",
+            TABLE + "2024/03 /part-0.parquet",
+            TABLE + "2024/03+/part-0.parquet",
+            TABLE + "2024/03=/part-0.parquet",
+            TABLE + "2024/03ü/part-0.parquet");
     for (int i = 0; i < odd.size(); i++) {
       put(odd.get(i), new byte[i + 1]);
     }
@@ -177,8 +201,10 @@ public abstract class ObjectStoreContractTest {
     int deleted = store.deleteAll(MONTH);
 
     assertThat(listed).extracting(StoredObject::key).containsExactlyElementsOf(sorted(odd));
-    assertThat(listed).extracting(StoredObject::size)
-        .containsExactlyElementsOf(sorted(odd).stream().map(k -> (long) odd.indexOf(k) + 1).toList());
+    assertThat(listed)
+        .extracting(StoredObject::size)
+        .containsExactlyElementsOf(
+            sorted(odd).stream().map(k -> (long) odd.indexOf(k) + 1).toList());
     assertThat(deleted).isEqualTo(odd.size());
     assertThat(keys("")).containsExactlyElementsOf(sorted(oddNeighbours));
   }
@@ -205,8 +231,10 @@ public abstract class ObjectStoreContractTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {"warehouse/events/2024/03", "/warehouse/events/2024/03/", "/", "warehouse"})
-  void deleteAllRefusesAPrefixThatIsEmptyAbsoluteOrWithoutTrailingSlashAndDeletesNothing(String prefix) {
+  @ValueSource(
+      strings = {"warehouse/events/2024/03", "/warehouse/events/2024/03/", "/", "warehouse"})
+  void deleteAllRefusesAPrefixThatIsEmptyAbsoluteOrWithoutTrailingSlashAndDeletesNothing(
+      String prefix) {
     putAll(List.of(MONTH + "part-0.parquet", MONTH + "sub/part-1.parquet"));
     putAll(neighbours());
     List<StoredObject> before = store.list("");
@@ -226,7 +254,8 @@ public abstract class ObjectStoreContractTest {
 
     assertThat(store.list(MONTH)).containsExactly(new StoredObject(MONTH + "000000_0", 123));
     assertThat(store.list(TABLE + "_staging/")).containsExactly(new StoredObject(staged, 123));
-    assertThat(keys("")).containsExactlyElementsOf(sorted(withKeys(neighbours(), staged, MONTH + "000000_0")));
+    assertThat(keys(""))
+        .containsExactlyElementsOf(sorted(withKeys(neighbours(), staged, MONTH + "000000_0")));
   }
 
   @Test
@@ -246,7 +275,8 @@ public abstract class ObjectStoreContractTest {
 
     store.copy(source, MONTH + "a file+größe 日本.parquet");
 
-    assertThat(store.list(MONTH)).containsExactly(new StoredObject(MONTH + "a file+größe 日本.parquet", 5));
+    assertThat(store.list(MONTH))
+        .containsExactly(new StoredObject(MONTH + "a file+größe 日本.parquet", 5));
   }
 
   @Test
@@ -299,14 +329,17 @@ public abstract class ObjectStoreContractTest {
 
     assertThat(store.isCopyOf(MONTH + "000000_0", staged)).as("target missing").isFalse();
     assertThat(store.isCopyOf(MONTH + "000001_0", other)).as("source missing").isFalse();
-    assertThat(store.isCopyOf(MONTH + "000002_0", TABLE + "_staging/2024/03/000002_0")).as("both missing").isFalse();
+    assertThat(store.isCopyOf(MONTH + "000002_0", TABLE + "_staging/2024/03/000002_0"))
+        .as("both missing")
+        .isFalse();
   }
 
   @Test
   void fiftyCopiesFromEightThreadsAtOnceEachLandWhole() throws Exception {
-    List<String> staged = IntStream.range(0, 50)
-        .mapToObj(i -> String.format(Locale.ROOT, "%s_staging/2024/03/%06d_0", TABLE, i))
-        .toList();
+    List<String> staged =
+        IntStream.range(0, 50)
+            .mapToObj(i -> String.format(Locale.ROOT, "%s_staging/2024/03/%06d_0", TABLE, i))
+            .toList();
     for (int i = 0; i < staged.size(); i++) {
       put(staged.get(i), bytes(1000 + i * 37, i));
     }
@@ -317,13 +350,17 @@ public abstract class ObjectStoreContractTest {
       List<Future<?>> workers = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int first = t;
-        workers.add(threads.submit(() -> {
-          start.await(10, TimeUnit.SECONDS);
-          for (int i = first; i < staged.size(); i += 8) {
-            store.copy(staged.get(i), MONTH + staged.get(i).substring(staged.get(i).lastIndexOf('/') + 1));
-          }
-          return null;
-        }));
+        workers.add(
+            threads.submit(
+                () -> {
+                  start.await(10, TimeUnit.SECONDS);
+                  for (int i = first; i < staged.size(); i += 8) {
+                    store.copy(
+                        staged.get(i),
+                        MONTH + staged.get(i).substring(staged.get(i).lastIndexOf('/') + 1));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> worker : workers) {
         worker.get(120, TimeUnit.SECONDS);
@@ -351,11 +388,13 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void deleteKeysDeletesExactlyTheGivenKeysAndReturnsHowMany() {
-    List<String> month = List.of(MONTH + "old-0", MONTH + "old-1", MONTH + "new-0", MONTH + "sub/old-2");
+    List<String> month =
+        List.of(MONTH + "old-0", MONTH + "old-1", MONTH + "new-0", MONTH + "sub/old-2");
     putAll(month);
     putAll(neighbours());
 
-    int deleted = store.deleteKeys(MONTH, List.of(MONTH + "old-0", MONTH + "sub/old-2", MONTH + "old-1"));
+    int deleted =
+        store.deleteKeys(MONTH, List.of(MONTH + "old-0", MONTH + "sub/old-2", MONTH + "old-1"));
 
     assertThat(deleted).isEqualTo(3);
     assertThat(keys("")).containsExactlyElementsOf(sorted(withKeys(neighbours(), MONTH + "new-0")));
@@ -373,9 +412,10 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void deleteKeysGoesThroughEveryBatchWhenGivenMoreKeysThanOneCallTakes() {
-    List<String> many = IntStream.range(0, manyKeys())
-        .mapToObj(i -> String.format(Locale.ROOT, "%spart-%05d.parquet", MONTH, i))
-        .toList();
+    List<String> many =
+        IntStream.range(0, manyKeys())
+            .mapToObj(i -> String.format(Locale.ROOT, "%spart-%05d.parquet", MONTH, i))
+            .toList();
     for (String key : many) {
       put(key, new byte[1]);
     }
@@ -389,16 +429,27 @@ public abstract class ObjectStoreContractTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"warehouse/events/2024/030/part-0.parquet", "warehouse/events/2024/03",
-      "warehouse/events/2024/03/", "warehouse/events/_table-root-file", "warehouse/events/2024/04/part-0.parquet",
-      "warehouse/other/2024/03/part-0.parquet", "/warehouse/events/2024/03/part-0.parquet"})
+  @ValueSource(
+      strings = {
+        "warehouse/events/2024/030/part-0.parquet",
+        "warehouse/events/2024/03",
+        "warehouse/events/2024/03/",
+        "warehouse/events/_table-root-file",
+        "warehouse/events/2024/04/part-0.parquet",
+        "warehouse/other/2024/03/part-0.parquet",
+        "/warehouse/events/2024/03/part-0.parquet"
+      })
   void deleteKeysRefusesAKeyOutsideThePrefixAndDeletesNothing(String outside) {
     putAll(List.of(MONTH + "part-0.parquet", MONTH + "sub/part-1.parquet"));
     putAll(neighbours());
     List<StoredObject> before = store.list("");
 
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> store.deleteKeys(MONTH, List.of(MONTH + "part-0.parquet", outside, MONTH + "sub/part-1.parquet")))
+        .isThrownBy(
+            () ->
+                store.deleteKeys(
+                    MONTH,
+                    List.of(MONTH + "part-0.parquet", outside, MONTH + "sub/part-1.parquet")))
         .withMessageContaining(outside);
 
     assertThat(store.list("")).isEqualTo(before);
@@ -407,12 +458,14 @@ public abstract class ObjectStoreContractTest {
   @ParameterizedTest
   @NullAndEmptySource
   @ValueSource(strings = {"warehouse/events/2024/03", "/warehouse/events/2024/03/"})
-  void deleteKeysRefusesAPrefixThatIsEmptyAbsoluteOrWithoutTrailingSlashAndDeletesNothing(String prefix) {
+  void deleteKeysRefusesAPrefixThatIsEmptyAbsoluteOrWithoutTrailingSlashAndDeletesNothing(
+      String prefix) {
     putAll(List.of(MONTH + "part-0.parquet"));
     putAll(neighbours());
     List<StoredObject> before = store.list("");
 
-    assertThatIllegalArgumentException().isThrownBy(() -> store.deleteKeys(prefix, List.of(MONTH + "part-0.parquet")));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> store.deleteKeys(prefix, List.of(MONTH + "part-0.parquet")));
 
     assertThat(store.list("")).isEqualTo(before);
   }
@@ -469,8 +522,11 @@ public abstract class ObjectStoreContractTest {
     store.write(state, "{\"phase\":\"QUERY\"}".getBytes(UTF_8));
     store.write(state, "{\"phase\":\"REPLACE\"}".getBytes(UTF_8));
 
-    assertThat(store.read(state)).hasValueSatisfying(read -> assertThat(new String(read, UTF_8)).isEqualTo("{\"phase\":\"REPLACE\"}"));
-    assertThat(store.list(TABLE + "_state/")).containsExactly(new StoredObject(state, "{\"phase\":\"REPLACE\"}".length()));
+    assertThat(store.read(state))
+        .hasValueSatisfying(
+            read -> assertThat(new String(read, UTF_8)).isEqualTo("{\"phase\":\"REPLACE\"}"));
+    assertThat(store.list(TABLE + "_state/"))
+        .containsExactly(new StoredObject(state, "{\"phase\":\"REPLACE\"}".length()));
   }
 
   @Test
@@ -484,7 +540,8 @@ public abstract class ObjectStoreContractTest {
     assertThat(first.content()).isEqualTo("first".getBytes(UTF_8));
     assertThat(second.content()).isEqualTo("second".getBytes(UTF_8));
     assertThat(first.version()).isNotBlank().isNotEqualTo(second.version());
-    assertThat(store.readVersioned(LOCK)).hasValueSatisfying(again -> assertThat(again.version()).isEqualTo(second.version()));
+    assertThat(store.readVersioned(LOCK))
+        .hasValueSatisfying(again -> assertThat(again.version()).isEqualTo(second.version()));
   }
 
   @Test
@@ -504,7 +561,8 @@ public abstract class ObjectStoreContractTest {
     ObjectStore.Versioned now = store.readVersioned(LOCK).orElseThrow();
     assertThat(now.content()).isEqualTo("my lease".getBytes(UTF_8));
     assertThat(now.version()).isNotEqualTo(version);
-    assertThat(store.list(TABLE + "_locks/")).containsExactly(new StoredObject(LOCK, "my lease".length()));
+    assertThat(store.list(TABLE + "_locks/"))
+        .containsExactly(new StoredObject(LOCK, "my lease".length()));
   }
 
   @Test
@@ -515,7 +573,8 @@ public abstract class ObjectStoreContractTest {
 
     assertThat(store.replaceIfMatch(LOCK, "my lease".getBytes(UTF_8), stale)).isFalse();
 
-    assertThat(store.read(LOCK)).hasValueSatisfying(read -> assertThat(read).isEqualTo("their lease".getBytes(UTF_8)));
+    assertThat(store.read(LOCK))
+        .hasValueSatisfying(read -> assertThat(read).isEqualTo("their lease".getBytes(UTF_8)));
   }
 
   @Test
@@ -531,8 +590,9 @@ public abstract class ObjectStoreContractTest {
 
   @Test
   void ofTwoReplaceIfMatchRacingWithOneVersionExactlyOneWinsAndItsBytesStay() throws Exception {
-    assumeTrue(conditionalWritesAreAtomicHere(), "this stand checks If-Match and then writes, so two racing replaces "
-        + "may both win");
+    assumeTrue(
+        conditionalWritesAreAtomicHere(),
+        "this stand checks If-Match and then writes, so two racing replaces " + "may both win");
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
       for (int round = 0; round < 20; round++) {
@@ -542,17 +602,21 @@ public abstract class ObjectStoreContractTest {
         CyclicBarrier start = new CyclicBarrier(2);
         List<Future<Boolean>> replaces = new ArrayList<>();
         for (String lease : List.of("lease a", "lease b")) {
-          replaces.add(threads.submit(() -> {
-            start.await(5, TimeUnit.SECONDS);
-            return store.replaceIfMatch(key, lease.getBytes(UTF_8), version);
-          }));
+          replaces.add(
+              threads.submit(
+                  () -> {
+                    start.await(5, TimeUnit.SECONDS);
+                    return store.replaceIfMatch(key, lease.getBytes(UTF_8), version);
+                  }));
         }
         boolean a = replaces.get(0).get(10, TimeUnit.SECONDS);
         boolean b = replaces.get(1).get(10, TimeUnit.SECONDS);
 
         assertThat(a ^ b).as("round %d: exactly one wins (a %s, b %s)", round, a, b).isTrue();
-        assertThat(store.read(key)).as("round %d", round)
-            .hasValueSatisfying(read -> assertThat(new String(read, UTF_8)).isEqualTo(a ? "lease a" : "lease b"));
+        assertThat(store.read(key))
+            .as("round %d", round)
+            .hasValueSatisfying(
+                read -> assertThat(new String(read, UTF_8)).isEqualTo(a ? "lease a" : "lease b"));
       }
     } finally {
       threads.shutdownNow();
@@ -579,13 +643,16 @@ public abstract class ObjectStoreContractTest {
 
     assertThat(store.deleteIfMatch(LOCK, mine)).isFalse();
 
-    assertThat(store.read(LOCK)).hasValueSatisfying(read -> assertThat(read).isEqualTo("their lease".getBytes(UTF_8)));
+    assertThat(store.read(LOCK))
+        .hasValueSatisfying(read -> assertThat(read).isEqualTo("their lease".getBytes(UTF_8)));
   }
 
   @Test
   void deleteIfMatchOfAKeyThatIsGoneReturnsFalse() {
-    assumeTrue(conditionalDeleteOfAGoneKeyFailsHere(), "this stand answers a conditional delete of a missing key with "
-        + "success, where S3 answers 404 NoSuchKey");
+    assumeTrue(
+        conditionalDeleteOfAGoneKeyFailsHere(),
+        "this stand answers a conditional delete of a missing key with "
+            + "success, where S3 answers 404 NoSuchKey");
     put(LOCK, "my lease".getBytes(UTF_8));
     String version = store.readVersioned(LOCK).orElseThrow().version();
     assertThat(store.deleteIfMatch(LOCK, version)).isTrue();
@@ -607,13 +674,15 @@ public abstract class ObjectStoreContractTest {
    * with the month's, the month's own name as a key, a file at the table's root, other months.
    */
   private List<String> neighbours() {
-    List<String> keys = new ArrayList<>(List.of(
-        TABLE + "2024/030/part-0.parquet",
-        TABLE + "2024/03.parquet",
-        TABLE + "_table-root-file",
-        TABLE + "2024/04/part-0.parquet",
-        TABLE + "2023/03/part-0.parquet",
-        "warehouse/other/2024/03/part-0.parquet"));
+    List<String> keys =
+        new ArrayList<>(
+            List.of(
+                TABLE + "2024/030/part-0.parquet",
+                TABLE + "2024/03.parquet",
+                TABLE + "_table-root-file",
+                TABLE + "2024/04/part-0.parquet",
+                TABLE + "2023/03/part-0.parquet",
+                "warehouse/other/2024/03/part-0.parquet"));
     if (!isHierarchical()) {
       keys.add(TABLE + "2024/03");
     }

@@ -22,15 +22,29 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Months of a table without projection: each build's own location, and one catalog call to swap it in. */
+/**
+ * Months of a table without projection: each build's own location, and one catalog call to swap it
+ * in.
+ */
 class PartitionSwapTest {
   private static final YearMonth MARCH = YearMonth.of(2024, 3);
   private static final String BASE = "cloudtrail_monthly/year=2024/month=03/";
   private static final List<String> VALUES = List.of("2024", "03");
-  private static final TableLayout LAYOUT = new TableLayout("cloudtrail", "cloudtrail_daily", "cloudtrail_monthly",
-      "s3://bucket/", "cloudtrail_monthly/", MonthPartitioning.of(new TableDefinition("cloudtrail.cloudtrail_monthly",
-          "s3://bucket/cloudtrail_monthly/", List.of(new TableDefinition.Column("year", "string"),
-          new TableDefinition.Column("month", "string")), Map.of())));
+  private static final TableLayout LAYOUT =
+      new TableLayout(
+          "cloudtrail",
+          "cloudtrail_daily",
+          "cloudtrail_monthly",
+          "s3://bucket/",
+          "cloudtrail_monthly/",
+          MonthPartitioning.of(
+              new TableDefinition(
+                  "cloudtrail.cloudtrail_monthly",
+                  "s3://bucket/cloudtrail_monthly/",
+                  List.of(
+                      new TableDefinition.Column("year", "string"),
+                      new TableDefinition.Column("month", "string")),
+                  Map.of())));
 
   private final Journal journal = new Journal();
   private final MutableClock clock = new MutableClock(Instant.parse("2024-04-01T00:31:00Z"));
@@ -40,7 +54,8 @@ class PartitionSwapTest {
 
   @BeforeEach
   void setUp() {
-    store = new FakeObjectStore(journal).put("cloudtrail_monthly/year=2024/month=02/build-feb/f", 10);
+    store =
+        new FakeObjectStore(journal).put("cloudtrail_monthly/year=2024/month=02/build-feb/f", 10);
     catalog = new FakeCatalog(journal);
     engine = new FakeQueryEngine(journal, clock).writesInto(store);
   }
@@ -50,24 +65,36 @@ class PartitionSwapTest {
   }
 
   private PartitionBuilder builder(Duration grace, long minRows) {
-    return new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store, catalog, engine,
-        BuildSettings.defaults(new PollPolicy(Duration.ofMillis(500), Duration.ofSeconds(4))).withMinRows(minRows)
-            .withPartitionGrace(grace), clock, clock::advance);
+    return new PartitionBuilder(
+        LAYOUT,
+        CtasTemplate.bundled(),
+        store,
+        catalog,
+        engine,
+        BuildSettings.defaults(new PollPolicy(Duration.ofMillis(500), Duration.ofSeconds(4)))
+            .withMinRows(minRows)
+            .withPartitionGrace(grace),
+        clock,
+        clock::advance);
   }
 
   private BuildResult build(PartitionBuilder builder, String key) {
-    return builder.build(new BuildRequest(MARCH, key, false, clock.instant().plus(Duration.ofMinutes(14))));
+    return builder.build(
+        new BuildRequest(MARCH, key, false, clock.instant().plus(Duration.ofMinutes(14))));
   }
 
   /** The partition's location as a key, or empty. */
   private Optional<String> partition() {
-    return catalog.partitionLocation("cloudtrail", "cloudtrail_monthly", VALUES).map(l -> l.substring("s3://bucket/".length()));
+    return catalog
+        .partitionLocation("cloudtrail", "cloudtrail_monthly", VALUES)
+        .map(l -> l.substring("s3://bucket/".length()));
   }
 
   /** The build locations below the month's base that hold files. */
   private Set<String> builds() {
     Set<String> builds = new TreeSet<>();
-    store.objects().keySet().stream().filter(k -> k.startsWith(BASE))
+    store.objects().keySet().stream()
+        .filter(k -> k.startsWith(BASE))
         .forEach(k -> builds.add(k.substring(0, k.indexOf('/', BASE.length()) + 1)));
     return builds;
   }
@@ -78,10 +105,15 @@ class PartitionSwapTest {
 
     BuildResult result = build(builder(Duration.ofHours(1)), "m-1");
 
-    assertThat(partition()).hasValueSatisfying(location -> assertThat(location)
-        .matches("cloudtrail_monthly/year=2024/month=03/build-20240401T003100Z-[0-9a-f]{8}/"));
+    assertThat(partition())
+        .hasValueSatisfying(
+            location ->
+                assertThat(location)
+                    .matches(
+                        "cloudtrail_monthly/year=2024/month=03/build-20240401T003100Z-[0-9a-f]{8}/"));
     assertThat(builds()).containsExactly(partition().orElseThrow());
-    assertThat(engine.startedSql().get(0)).contains("external_location = 's3://bucket/" + partition().orElseThrow() + "'");
+    assertThat(engine.startedSql().get(0))
+        .contains("external_location = 's3://bucket/" + partition().orElseThrow() + "'");
     assertThat(journal.entries()).noneMatch(e -> e.startsWith("copy"));
     assertThat(result.rowsWritten()).hasValue(1234);
     assertThat(result.objectsCopied()).isPositive();
@@ -172,7 +204,8 @@ class PartitionSwapTest {
     catalog.failPointsFrom(1);
     engine.willRun(SUCCEEDED).rows(10);
 
-    assertThatThrownBy(() -> build(builder(Duration.ofHours(1)), "m-1")).hasMessageContaining("AccessDenied");
+    assertThatThrownBy(() -> build(builder(Duration.ofHours(1)), "m-1"))
+        .hasMessageContaining("AccessDenied");
     assertThat(partition()).isEmpty();
     Set<String> written = builds();
 
@@ -180,7 +213,8 @@ class PartitionSwapTest {
     build(builder(Duration.ofHours(1)), "m-1-retry");
 
     assertThat(engine.startedSql()).hasSize(1);
-    assertThat(partition()).hasValueSatisfying(location -> assertThat(written).containsExactly(location));
+    assertThat(partition())
+        .hasValueSatisfying(location -> assertThat(written).containsExactly(location));
   }
 
   @Test
@@ -191,7 +225,8 @@ class PartitionSwapTest {
 
     build(builder(Duration.ZERO), "m-1");
 
-    assertThat(partition()).hasValueSatisfying(location -> assertThat(location).startsWith(BASE + "build-"));
+    assertThat(partition())
+        .hasValueSatisfying(location -> assertThat(location).startsWith(BASE + "build-"));
     assertThat(store.objects()).containsKey(BASE + "part-0000.parquet");
   }
 
@@ -203,8 +238,11 @@ class PartitionSwapTest {
     Map<String, Long> before = store.objects();
     engine.willRun(SUCCEEDED).rows(10);
 
-    BuildResult checked = builder(Duration.ofHours(1))
-        .check(new BuildRequest(MARCH, "check", false, clock.instant().plus(Duration.ofMinutes(14))));
+    BuildResult checked =
+        builder(Duration.ofHours(1))
+            .check(
+                new BuildRequest(
+                    MARCH, "check", false, clock.instant().plus(Duration.ofMinutes(14))));
 
     assertThat(checked.rowsWritten()).hasValue(10);
     assertThat(partition()).hasValue(good);

@@ -23,10 +23,16 @@ public abstract class QueryEngineContractTest {
 
   protected abstract long rowsOfTheCtas();
 
-  /** A query that fails; called just before it is started, so a scripted engine may arrange that here. */
+  /**
+   * A query that fails; called just before it is started, so a scripted engine may arrange that
+   * here.
+   */
   protected abstract String aFailingQuery();
 
-  /** A {@code SELECT count(*)} that returns {@link #countOfTheQuery()}, as the builder counts a partition. */
+  /**
+   * A {@code SELECT count(*)} that returns {@link #countOfTheQuery()}, as the builder counts a
+   * partition.
+   */
   protected abstract String aCountQuery();
 
   protected abstract long countOfTheQuery();
@@ -95,7 +101,8 @@ public abstract class QueryEngineContractTest {
 
     QueryExecution done = awaitDone(id);
     assertThat(done.state()).isEqualTo(State.FAILED);
-    assertThat(done.stateChangeReason()).hasValueSatisfying(reason -> assertThat(reason).isNotBlank());
+    assertThat(done.stateChangeReason())
+        .hasValueSatisfying(reason -> assertThat(reason).isNotBlank());
   }
 
   @Test

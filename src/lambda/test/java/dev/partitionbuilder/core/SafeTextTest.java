@@ -2,18 +2,36 @@ package dev.partitionbuilder.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class SafeTextTest {
   @ParameterizedTest(name = "U+{0}")
-  @CsvSource({"0000, \\u0000", "0001, \\u0001", "001b, \\u001B", "001f, \\u001F", "0009, \\t", "000a, \\n",
-      "000d, \\r", "007f, \\u007F", "0080, \\u0080", "0085, \\u0085", "009b, \\u009B", "009f, \\u009F",
-      "2028, \\u2028", "2029, \\u2029",
-      // Bidirectional controls, which reorder how a log line reads ("Trojan Source").
-      "061c, \\u061C", "200e, \\u200E", "200f, \\u200F", "202a, \\u202A", "202e, \\u202E", "2066, \\u2066",
-      "2069, \\u2069"})
+  @CsvSource({
+    "0000, \\u0000",
+    "0001, \\u0001",
+    "001b, \\u001B",
+    "001f, \\u001F",
+    "0009, \\t",
+    "000a, \\n",
+    "000d, \\r",
+    "007f, \\u007F",
+    "0080, \\u0080",
+    "0085, \\u0085",
+    "009b, \\u009B",
+    "009f, \\u009F",
+    "2028, \\u2028",
+    "2029, \\u2029",
+    // Bidirectional controls, which reorder how a log line reads ("Trojan Source").
+    "061c, \\u061C",
+    "200e, \\u200E",
+    "200f, \\u200F",
+    "202a, \\u202A",
+    "202e, \\u202E",
+    "2066, \\u2066",
+    "2069, \\u2069"
+  })
   void escapesEachControlCharacterAndTheLineSeparators(String hex, String escaped) {
     String c = String.valueOf((char) Integer.parseInt(hex, 16));
 
@@ -36,7 +54,8 @@ class SafeTextTest {
 
   @Test
   void foldsLineBreaksOfAMessageIntoOneSpaceAndEscapesTheRest() {
-    assertThat(SafeText.of("Cannot read s3://b/k:\r\n  Access Denied\n\tby policy\u001b[31m\u2028x"))
+    assertThat(
+            SafeText.of("Cannot read s3://b/k:\r\n  Access Denied\n\tby policy\u001b[31m\u2028x"))
         .isEqualTo("Cannot read s3://b/k: Access Denied by policy\\u001B[31m\\u2028x");
   }
 

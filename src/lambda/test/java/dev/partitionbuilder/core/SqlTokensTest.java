@@ -29,7 +29,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** How SQL text splits into tokens, in both dialects; what the tokens mean is their readers' business. */
+/**
+ * How SQL text splits into tokens, in both dialects; what the tokens mean is their readers'
+ * business.
+ */
 class SqlTokensTest {
 
   /** Each token as kind:text, whitespace left out. */
@@ -43,44 +46,74 @@ class SqlTokensTest {
   /** The project's CTAS templates, rendered, and statements that mix quotes and comment markers. */
   static Stream<String> trinoStatements() {
     TableLayout layout = Config.fromEnvironment(ConfigTest.BASE).layout();
-    Stream<String> templates = Stream.of("ddl/cloudtrail_monthly_ctas.sql",
-            "examples/raw-cloudtrail/cloudtrail_raw_ctas.sql", "examples/sales-csv/sales_monthly_ctas.sql")
-        .map(file -> CtasTemplate.parse(read(file), file).render(layout, YearMonth.of(2024, 3)));
-    Stream<String> mixed = Stream.of(
-        "SELECT 'it''s -- not a comment' AS \"a \"\" b\" -- it's a comment\nFROM t /* 'x' \"y\" -- */ WHERE x = ''",
-        "SELECT 1 --\n--x\r\n/**/ /* several\nlines */ \"\"\"\" '''' '/* no */' a-b, a - -1, 'x'/*c*/'y' --");
+    Stream<String> templates =
+        Stream.of(
+                "ddl/cloudtrail_monthly_ctas.sql",
+                "examples/raw-cloudtrail/cloudtrail_raw_ctas.sql",
+                "examples/sales-csv/sales_monthly_ctas.sql")
+            .map(
+                file -> CtasTemplate.parse(read(file), file).render(layout, YearMonth.of(2024, 3)));
+    Stream<String> mixed =
+        Stream.of(
+            "SELECT 'it''s -- not a comment' AS \"a \"\" b\" -- it's a comment\nFROM t /* 'x' \"y\" -- */ WHERE x = ''",
+            "SELECT 1 --\n--x\r\n/**/ /* several\nlines */ \"\"\"\" '''' '/* no */' a-b, a - -1, 'x'/*c*/'y' --");
     return Stream.concat(templates, mixed);
   }
 
-  /** Where literals, quoted names and comments start and end, the Trino dialect reads as Trino's own lexer does. */
+  /**
+   * Where literals, quoted names and comments start and end, the Trino dialect reads as Trino's own
+   * lexer does.
+   */
   @ParameterizedTest
   @MethodSource("trinoStatements")
   void trinoDialectSplitsLiteralsNamesAndCommentsAsTrinosLexer(String sql) {
-    Map<Integer, Kind> kinds = Map.of(SqlBaseLexer.STRING, Kind.STRING, SqlBaseLexer.QUOTED_IDENTIFIER,
-        Kind.QUOTED_IDENTIFIER, SqlBaseLexer.SIMPLE_COMMENT, Kind.LINE_COMMENT, SqlBaseLexer.BRACKETED_COMMENT,
-        Kind.BLOCK_COMMENT);
+    Map<Integer, Kind> kinds =
+        Map.of(
+            SqlBaseLexer.STRING,
+            Kind.STRING,
+            SqlBaseLexer.QUOTED_IDENTIFIER,
+            Kind.QUOTED_IDENTIFIER,
+            SqlBaseLexer.SIMPLE_COMMENT,
+            Kind.LINE_COMMENT,
+            SqlBaseLexer.BRACKETED_COMMENT,
+            Kind.BLOCK_COMMENT);
     SqlBaseLexer lexer = new SqlBaseLexer(CharStreams.fromString(sql));
     lexer.removeErrorListeners();
-    lexer.addErrorListener(new BaseErrorListener() {
-      @Override
-      public void syntaxError(Recognizer<?, ?> recognizer, Object symbol, int line, int column, String message,
-          RecognitionException e) {
-        throw new AssertionError("Trino's lexer cannot read the statement at " + line + ":" + column + ": " + message);
-      }
-    });
+    lexer.addErrorListener(
+        new BaseErrorListener() {
+          @Override
+          public void syntaxError(
+              Recognizer<?, ?> recognizer,
+              Object symbol,
+              int line,
+              int column,
+              String message,
+              RecognitionException e) {
+            throw new AssertionError(
+                "Trino's lexer cannot read the statement at "
+                    + line
+                    + ":"
+                    + column
+                    + ": "
+                    + message);
+          }
+        });
     List<String> trinos = new ArrayList<>();
     for (org.antlr.v4.runtime.Token token : lexer.getAllTokens()) {
       Kind kind = kinds.get(token.getType());
       if (kind != null) {
-        // Trino's line comment takes its line break along; ours leaves it to the whitespace after it.
-        trinos.add(kind + "@" + token.getStartIndex() + ":" + token.getText().replaceAll("[\r\n]+$", ""));
+        // Trino's line comment takes its line break along; ours leaves it to the whitespace after
+        // it.
+        trinos.add(
+            kind + "@" + token.getStartIndex() + ":" + token.getText().replaceAll("[\r\n]+$", ""));
       }
     }
 
-    List<String> ours = SqlTokens.scan(sql, Dialect.TRINO).stream()
-        .filter(t -> kinds.containsValue(t.kind()))
-        .map(t -> t.kind() + "@" + t.start() + ":" + t.text().replaceAll("[\r\n]+$", ""))
-        .toList();
+    List<String> ours =
+        SqlTokens.scan(sql, Dialect.TRINO).stream()
+            .filter(t -> kinds.containsValue(t.kind()))
+            .map(t -> t.kind() + "@" + t.start() + ":" + t.text().replaceAll("[\r\n]+$", ""))
+            .toList();
 
     assertThat(trinos).isNotEmpty();
     assertThat(ours).isEqualTo(trinos);
@@ -112,9 +145,18 @@ class SqlTokensTest {
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void splitsWordsWhitespaceAndOnePunctuationCharacterPerToken(Dialect dialect) {
-      assertThat(tokens("a_1 $b {{temp_table}}.x(<>);", dialect)).containsExactly(
-          "WORD:a_1", "WORD:$b", "WORD:{{temp_table}}", "PUNCTUATION:.", "WORD:x", "PUNCTUATION:(", "PUNCTUATION:<",
-          "PUNCTUATION:>", "PUNCTUATION:)", "PUNCTUATION:;");
+      assertThat(tokens("a_1 $b {{temp_table}}.x(<>);", dialect))
+          .containsExactly(
+              "WORD:a_1",
+              "WORD:$b",
+              "WORD:{{temp_table}}",
+              "PUNCTUATION:.",
+              "WORD:x",
+              "PUNCTUATION:(",
+              "PUNCTUATION:<",
+              "PUNCTUATION:>",
+              "PUNCTUATION:)",
+              "PUNCTUATION:;");
     }
 
     @ParameterizedTest
@@ -122,8 +164,10 @@ class SqlTokensTest {
     void endsALineCommentBeforeItsLineBreakAndHidesQuotesInIt(Dialect dialect) {
       List<Token> tokens = SqlTokens.scan("a -- it's \"x\" `y`\nb", dialect);
 
-      assertThat(tokens).extracting(Token::kind).containsExactly(
-          Kind.WORD, Kind.WHITESPACE, Kind.LINE_COMMENT, Kind.WHITESPACE, Kind.WORD);
+      assertThat(tokens)
+          .extracting(Token::kind)
+          .containsExactly(
+              Kind.WORD, Kind.WHITESPACE, Kind.LINE_COMMENT, Kind.WHITESPACE, Kind.WORD);
       assertThat(tokens.get(2).text()).isEqualTo("-- it's \"x\" `y`");
       assertThat(tokens.get(2).significant()).isFalse();
     }
@@ -145,20 +189,24 @@ class SqlTokensTest {
     void givesEachTokenItsOffset(Dialect dialect) {
       List<Token> tokens = SqlTokens.significant("  a\n 'b'", dialect);
 
-      assertThat(tokens).containsExactly(new Token(Kind.WORD, "a", 2), new Token(Kind.STRING, "'b'", 5));
+      assertThat(tokens)
+          .containsExactly(new Token(Kind.WORD, "a", 2), new Token(Kind.STRING, "'b'", 5));
       assertThat(tokens.get(1).end()).isEqualTo(8);
     }
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void namesTheLineAndColumnAndStartOfAnUnterminatedLiteralInOneLine(Dialect dialect) {
-      UnterminatedException e = catchThrowableOfType(UnterminatedException.class,
-          () -> SqlTokens.scan("SELECT 1\nWHERE year = '2024\nAND x", dialect));
+      UnterminatedException e =
+          catchThrowableOfType(
+              UnterminatedException.class,
+              () -> SqlTokens.scan("SELECT 1\nWHERE year = '2024\nAND x", dialect));
 
       assertThat(e.kind()).isEqualTo(Kind.STRING);
       assertThat(e.line()).isEqualTo(2);
       assertThat(e.start()).isEqualTo(22);
-      assertThat(e.getMessage()).isEqualTo("unterminated string literal at line 2, column 14: \"'2024\\nAND x\"");
+      assertThat(e.getMessage())
+          .isEqualTo("unterminated string literal at line 2, column 14: \"'2024\\nAND x\"");
     }
   }
 
@@ -183,20 +231,24 @@ class SqlTokensTest {
 
     @Test
     void leavesABacktickAsPunctuationForTheReaderToRefuse() {
-      assertThat(tokens("`a`", Dialect.TRINO)).containsExactly("PUNCTUATION:`", "WORD:a", "PUNCTUATION:`");
+      assertThat(tokens("`a`", Dialect.TRINO))
+          .containsExactly("PUNCTUATION:`", "WORD:a", "PUNCTUATION:`");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"\"a", "\"a\"\"", "'a''"})
     void refusesAnUnterminatedLiteralOrNameWhoseLastQuoteIsDoubled(String sql) {
-      assertThat(catchThrowableOfType(UnterminatedException.class, () -> SqlTokens.scan(sql, Dialect.TRINO)))
+      assertThat(
+              catchThrowableOfType(
+                  UnterminatedException.class, () -> SqlTokens.scan(sql, Dialect.TRINO)))
           .isNotNull();
     }
 
     @Test
     void namesAnUnterminatedQuotedIdentifier() {
-      UnterminatedException e = catchThrowableOfType(UnterminatedException.class,
-          () -> SqlTokens.scan("SELECT \"year", Dialect.TRINO));
+      UnterminatedException e =
+          catchThrowableOfType(
+              UnterminatedException.class, () -> SqlTokens.scan("SELECT \"year", Dialect.TRINO));
 
       assertThat(e.kind()).isEqualTo(Kind.QUOTED_IDENTIFIER);
       assertThat(e.getMessage()).startsWith("unterminated quoted identifier at line 1, column 8");
@@ -204,8 +256,10 @@ class SqlTokensTest {
 
     @Test
     void namesAnUnterminatedBlockComment() {
-      UnterminatedException e = catchThrowableOfType(UnterminatedException.class,
-          () -> SqlTokens.scan("a\n\n  /* x */ /* y", Dialect.TRINO));
+      UnterminatedException e =
+          catchThrowableOfType(
+              UnterminatedException.class,
+              () -> SqlTokens.scan("a\n\n  /* x */ /* y", Dialect.TRINO));
 
       assertThat(e.kind()).isEqualTo(Kind.BLOCK_COMMENT);
       assertThat(e.getMessage()).startsWith("unterminated /* comment at line 3, column 11");
@@ -216,14 +270,16 @@ class SqlTokensTest {
       List<Token> tokens = SqlTokens.significant("f(a, (b), ')', \")\" /* ) */) x)", Dialect.TRINO);
 
       assertThat(tokens.get(SqlTokens.closingParenthesis(tokens, 1)).start()).isEqualTo(26);
-      assertThat(SqlTokens.closingParenthesis(SqlTokens.significant("(a (b)", Dialect.TRINO), 0)).isEqualTo(-1);
+      assertThat(SqlTokens.closingParenthesis(SqlTokens.significant("(a (b)", Dialect.TRINO), 0))
+          .isEqualTo(-1);
     }
 
     @Test
     void splitsAHugeLiteralWithoutRunningOutOfStack() {
       String literal = "'" + "it''s ".repeat(100_000) + "'";
 
-      assertThat(SqlTokens.scan(literal + " x", Dialect.TRINO)).extracting(Token::kind)
+      assertThat(SqlTokens.scan(literal + " x", Dialect.TRINO))
+          .extracting(Token::kind)
           .containsExactly(Kind.STRING, Kind.WHITESPACE, Kind.WORD);
     }
   }
@@ -243,29 +299,36 @@ class SqlTokensTest {
 
     @Test
     void readsABacktickNameWithoutEscapes() {
-      assertThat(tokens("`a\\` b", Dialect.HIVE)).containsExactly("QUOTED_IDENTIFIER:`a\\`", "WORD:b");
+      assertThat(tokens("`a\\` b", Dialect.HIVE))
+          .containsExactly("QUOTED_IDENTIFIER:`a\\`", "WORD:b");
     }
 
     @Test
     void hasNoBlockComments() {
       assertThat(tokens("/* a */", Dialect.HIVE))
-          .containsExactly("PUNCTUATION:/", "PUNCTUATION:*", "WORD:a", "PUNCTUATION:*", "PUNCTUATION:/");
+          .containsExactly(
+              "PUNCTUATION:/", "PUNCTUATION:*", "WORD:a", "PUNCTUATION:*", "PUNCTUATION:/");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"'a\\'", "'a\\", "\"a", "`a"})
     void refusesALiteralWhoseClosingQuoteIsEscapedOrMissing(String sql) {
-      assertThat(catchThrowableOfType(UnterminatedException.class, () -> SqlTokens.scan(sql, Dialect.HIVE)))
+      assertThat(
+              catchThrowableOfType(
+                  UnterminatedException.class, () -> SqlTokens.scan(sql, Dialect.HIVE)))
           .isNotNull();
     }
 
     @Test
     void namesAnUnterminatedBacktickName() {
-      UnterminatedException e = catchThrowableOfType(UnterminatedException.class,
-          () -> SqlTokens.scan("CREATE TABLE `t (a int)", Dialect.HIVE));
+      UnterminatedException e =
+          catchThrowableOfType(
+              UnterminatedException.class,
+              () -> SqlTokens.scan("CREATE TABLE `t (a int)", Dialect.HIVE));
 
       assertThat(e.kind()).isEqualTo(Kind.QUOTED_IDENTIFIER);
-      assertThat(e.getMessage()).isEqualTo("unterminated quoted identifier at line 1, column 14: \"`t (a int)\"");
+      assertThat(e.getMessage())
+          .isEqualTo("unterminated quoted identifier at line 1, column 14: \"`t (a int)\"");
     }
   }
 }

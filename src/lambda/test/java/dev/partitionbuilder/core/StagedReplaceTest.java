@@ -34,8 +34,13 @@ class StagedReplaceTest {
   private static final String LOCK = "cloudtrail_monthly/_locks/2024/03";
   private static final String STATE = "cloudtrail_monthly/_state/2024/03.json";
   private static final String TEMP = "cloudtrail.cloudtrail_monthly_temp_202403";
-  private static final TableLayout LAYOUT = new TableLayout(
-      "cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "s3://bucket/", "cloudtrail_monthly/");
+  private static final TableLayout LAYOUT =
+      new TableLayout(
+          "cloudtrail",
+          "cloudtrail_daily",
+          "cloudtrail_monthly",
+          "s3://bucket/",
+          "cloudtrail_monthly/");
   private static final BuildSettings SETTINGS =
       BuildSettings.defaults(new PollPolicy(Duration.ofMillis(500), Duration.ofSeconds(4)));
 
@@ -47,9 +52,10 @@ class StagedReplaceTest {
 
   @BeforeEach
   void setUp() {
-    store = new FakeObjectStore(journal)
-        .put(PARTITION + "old-1", bytes(100, 'o'))
-        .put(PARTITION + "old-2", bytes(100, 'p'));
+    store =
+        new FakeObjectStore(journal)
+            .put(PARTITION + "old-1", bytes(100, 'o'))
+            .put(PARTITION + "old-2", bytes(100, 'p'));
     catalog = new FakeCatalog(journal);
     engine = new FakeQueryEngine(journal, clock).onSuccess(this::stageFourFiles);
   }
@@ -65,7 +71,8 @@ class StagedReplaceTest {
   }
 
   private PartitionBuilder builder(BuildSettings settings, ObjectStore objects, Sleeper sleeper) {
-    return new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), objects, catalog, engine, settings, clock, sleeper);
+    return new PartitionBuilder(
+        LAYOUT, CtasTemplate.bundled(), objects, catalog, engine, settings, clock, sleeper);
   }
 
   private PartitionBuilder builder(BuildSettings settings) {
@@ -77,7 +84,8 @@ class StagedReplaceTest {
   }
 
   private Map<String, Long> partition() {
-    return store.objects().entrySet().stream().filter(e -> e.getKey().startsWith(PARTITION))
+    return store.objects().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(PARTITION))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 
@@ -89,29 +97,52 @@ class StagedReplaceTest {
   void aResumedReplaceCopiesAgainACopyThatAKilledAttemptLeftTruncatedBeforeDeletingAnythingOld() {
     // The first attempt dies while copying bucket-1: what it wrote of the copy stays (10 of 501
     // bytes), and its undo cannot remove it, as after a kill -9.
-    store.before("copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1", () -> {
-      store.put(PARTITION + "q1-bucket-1", bytes(10, 'b'));
-      throw new PartitionBuilderException("killed mid-copy");
-    });
+    store.before(
+        "copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
+        () -> {
+          store.put(PARTITION + "q1-bucket-1", bytes(10, 'b'));
+          throw new PartitionBuilderException("killed mid-copy");
+        });
     store.failDeleting(PARTITION + "q1-bucket-1");
     assertThatThrownBy(() -> builder(SETTINGS.withCopyThreads(1)).build(request("m-1")))
-        .hasMessageContaining("copying " + STAGING + "q1-bucket-1 failed after 1 of 4 file(s); removing the copies "
-            + "failed too (Cannot delete " + PARTITION + ": 1 of 2 key(s) failed, first: AccessDenied on " + PARTITION
-            + "q1-bucket-1), so s3://bucket/" + PARTITION + " holds its old objects and up to 2 new file(s)");
-    assertThat(partition()).containsEntry(PARTITION + "q1-bucket-1", 10L).containsKeys(PARTITION + "old-1");
+        .hasMessageContaining(
+            "copying "
+                + STAGING
+                + "q1-bucket-1 failed after 1 of 4 file(s); removing the copies "
+                + "failed too (Cannot delete "
+                + PARTITION
+                + ": 1 of 2 key(s) failed, first: AccessDenied on "
+                + PARTITION
+                + "q1-bucket-1), so s3://bucket/"
+                + PARTITION
+                + " holds its old objects and up to 2 new file(s)");
+    assertThat(partition())
+        .containsEntry(PARTITION + "q1-bucket-1", 10L)
+        .containsKeys(PARTITION + "old-1");
     assertThat(savedPhase()).isEqualTo(BuildCheckpoint.Phase.REPLACE);
     store.failDeleting(null);
     journal.clear();
 
     BuildResult result = builder(SETTINGS.withCopyThreads(1)).build(request("m-2"));
 
-    assertThat(journal.entries()).containsSubsequence(
-        "isCopyOf " + PARTITION + "q1-bucket-1 <- " + STAGING + "q1-bucket-1",
-        "copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
-        "deleteKeys " + PARTITION + " [" + PARTITION + "old-1, " + PARTITION + "old-2]");
-    assertThat(partition()).isEqualTo(Map.of(PARTITION + "q1-bucket-0", 500L, PARTITION + "q1-bucket-1", 501L,
-        PARTITION + "q1-bucket-2", 502L, PARTITION + "q1-bucket-3", 503L));
-    assertThat(store.read(PARTITION + "q1-bucket-1")).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes(501, 'b')));
+    assertThat(journal.entries())
+        .containsSubsequence(
+            "isCopyOf " + PARTITION + "q1-bucket-1 <- " + STAGING + "q1-bucket-1",
+            "copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
+            "deleteKeys " + PARTITION + " [" + PARTITION + "old-1, " + PARTITION + "old-2]");
+    assertThat(partition())
+        .isEqualTo(
+            Map.of(
+                PARTITION + "q1-bucket-0",
+                500L,
+                PARTITION + "q1-bucket-1",
+                501L,
+                PARTITION + "q1-bucket-2",
+                502L,
+                PARTITION + "q1-bucket-3",
+                503L));
+    assertThat(store.read(PARTITION + "q1-bucket-1"))
+        .hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes(501, 'b')));
     assertThat(result.objectsCopied()).isEqualTo(4);
     assertThat(engine.startedSql()).hasSize(1);
   }
@@ -123,11 +154,14 @@ class StagedReplaceTest {
 
     assertThatThrownBy(() -> builder(SETTINGS).build(request("m-1")))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessage("Cannot replace 2024-03: the query reported 1234 row(s) but left no file under s3://bucket/" + STAGING
-            + " (does the template write to external_location = '{{location}}'?): leaving the previous partition as it was");
+        .hasMessage(
+            "Cannot replace 2024-03: the query reported 1234 row(s) but left no file under s3://bucket/"
+                + STAGING
+                + " (does the template write to external_location = '{{location}}'?): leaving the previous partition as it was");
 
     assertThat(partition()).isEqualTo(before);
-    assertThat(journal.entries()).noneMatch(e -> e.startsWith("copy ") || e.startsWith("deleteKeys " + PARTITION));
+    assertThat(journal.entries())
+        .noneMatch(e -> e.startsWith("copy ") || e.startsWith("deleteKeys " + PARTITION));
     assertThat(store.objects()).doesNotContainKeys(STATE, LOCK);
   }
 
@@ -146,8 +180,12 @@ class StagedReplaceTest {
 
     BuildResult result = builder(SETTINGS).build(request("m-1"));
 
-    assertThat(partition()).containsOnlyKeys(PARTITION + "q1-bucket-0", PARTITION + "q1-bucket-1",
-        PARTITION + "q1-bucket-2", PARTITION + "q1-bucket-3");
+    assertThat(partition())
+        .containsOnlyKeys(
+            PARTITION + "q1-bucket-0",
+            PARTITION + "q1-bucket-1",
+            PARTITION + "q1-bucket-2",
+            PARTITION + "q1-bucket-3");
     assertThat(store.objects()).doesNotContainKeys(PARTITION, PARTITION + "sub/", STATE, LOCK);
     assertThat(result.oldObjectsDeleted()).isEqualTo(4);
   }
@@ -159,33 +197,41 @@ class StagedReplaceTest {
 
     assertThatThrownBy(() -> builder(SETTINGS).build(request("m-1")))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessage("Cannot replace 2024-03: the partition holds the object \"" + PARTITION + "./stray\", whose name has "
-            + "an empty, '.' or '..' path segment that the builder will not delete (a file system would resolve it "
-            + "elsewhere); remove it by hand and run again: nothing was changed");
+        .hasMessage(
+            "Cannot replace 2024-03: the partition holds the object \""
+                + PARTITION
+                + "./stray\", whose name has "
+                + "an empty, '.' or '..' path segment that the builder will not delete (a file system would resolve it "
+                + "elsewhere); remove it by hand and run again: nothing was changed");
     assertThat(partition()).isEqualTo(before);
-    assertThat(journal.entries()).noneMatch(e -> e.startsWith("copy ") || e.startsWith("deleteKeys " + PARTITION));
+    assertThat(journal.entries())
+        .noneMatch(e -> e.startsWith("copy ") || e.startsWith("deleteKeys " + PARTITION));
     assertThat(store.objects()).doesNotContainKey(LOCK);
 
     store.deleteKeys(PARTITION, java.util.List.of(PARTITION + "./stray"));
     builder(SETTINGS).build(request("m-2"));
 
     assertThat(engine.startedSql()).hasSize(1);
-    assertThat(partition()).hasSize(4).allSatisfy((key, size) -> assertThat(key).startsWith(PARTITION + "q1-bucket-"));
+    assertThat(partition())
+        .hasSize(4)
+        .allSatisfy((key, size) -> assertThat(key).startsWith(PARTITION + "q1-bucket-"));
   }
 
   @Test
   void noCopyStartsAtTheDeadlineAndTheNextAttemptFinishesTheReplaceWithoutANewQuery() {
-    engine.onSuccess(id -> {
-      stageFourFiles(id);
-      clock.advance(Duration.ofMinutes(15));
-    });
+    engine.onSuccess(
+        id -> {
+          stageFourFiles(id);
+          clock.advance(Duration.ofMinutes(15));
+        });
     Map<String, Long> before = partition();
 
     assertThatThrownBy(() -> builder(SETTINGS).build(request("m-1")))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessageStartingWith("Cannot finish replacing 2024-03 before the deadline 2024-04-01T00:45:00Z: stopped after "
-            + "copying 0 of 4 file(s); the previous partition is as it was; the next attempt finishes the replace "
-            + "without a new query");
+        .hasMessageStartingWith(
+            "Cannot finish replacing 2024-03 before the deadline 2024-04-01T00:45:00Z: stopped after "
+                + "copying 0 of 4 file(s); the previous partition is as it was; the next attempt finishes the replace "
+                + "without a new query");
     assertThat(partition()).isEqualTo(before);
     assertThat(savedPhase()).isEqualTo(BuildCheckpoint.Phase.REPLACE);
     assertThat(store.objects()).doesNotContainKey(LOCK);
@@ -193,18 +239,22 @@ class StagedReplaceTest {
     builder(SETTINGS).build(request("m-2"));
 
     assertThat(engine.startedSql()).hasSize(1);
-    assertThat(partition()).hasSize(4).allSatisfy((key, size) -> assertThat(key).startsWith(PARTITION + "q1-bucket-"));
+    assertThat(partition())
+        .hasSize(4)
+        .allSatisfy((key, size) -> assertThat(key).startsWith(PARTITION + "q1-bucket-"));
   }
 
   @Test
   void copiesStopStartingAtTheDeadlineAndTheOnesMadeAreRemoved() {
-    store.before("copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
+    store.before(
+        "copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
         () -> clock.advance(Duration.ofMinutes(15)));
     Map<String, Long> before = partition();
 
     assertThatThrownBy(() -> builder(SETTINGS.withCopyThreads(1)).build(request("m-1")))
-        .hasMessageContaining("before the deadline 2024-04-01T00:45:00Z: stopped after copying 2 of 4 file(s); its "
-            + "copies were removed (2 key(s)) and the previous partition is as it was");
+        .hasMessageContaining(
+            "before the deadline 2024-04-01T00:45:00Z: stopped after copying 2 of 4 file(s); its "
+                + "copies were removed (2 key(s)) and the previous partition is as it was");
 
     assertThat(partition()).isEqualTo(before);
     assertThat(journal.entries()).noneMatch(e -> e.contains("-> " + PARTITION + "q1-bucket-2"));
@@ -213,16 +263,22 @@ class StagedReplaceTest {
   @Test
   void anInterruptWhileTheQueryRunsStopsItForgetsItAndReleasesTheLock() {
     engine.willRun(RUNNING, RUNNING, SUCCEEDED);
-    PartitionBuilder interrupted = builder(SETTINGS, store, d -> {
-      throw new InterruptedException("Ctrl-C");
-    });
+    PartitionBuilder interrupted =
+        builder(
+            SETTINGS,
+            store,
+            d -> {
+              throw new InterruptedException("Ctrl-C");
+            });
 
     assertThatThrownBy(() -> interrupted.build(request("m-1")))
         .isInstanceOf(BuildInterruptedException.class)
-        .hasMessage("Interrupted while query q1 of 2024-03 ran: it was stopped, the partition is as it was, and the "
-            + "next run starts the month over");
+        .hasMessage(
+            "Interrupted while query q1 of 2024-03 ran: it was stopped, the partition is as it was, and the "
+                + "next run starts the month over");
 
-    assertThat(journal.entries()).containsSubsequence("stop q1", "get q1 CANCELLED", "drop " + TEMP);
+    assertThat(journal.entries())
+        .containsSubsequence("stop q1", "get q1 CANCELLED", "drop " + TEMP);
     assertThat(store.objects()).doesNotContainKeys(LOCK, STATE);
     assertThat(partition()).containsOnlyKeys(PARTITION + "old-1", PARTITION + "old-2");
   }
@@ -230,13 +286,15 @@ class StagedReplaceTest {
   @Test
   void anInterruptWhileCopyingRemovesTheCopiesKeepsTheStateAndReleasesTheLock() {
     Thread building = Thread.currentThread();
-    store.before("copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1", building::interrupt);
+    store.before(
+        "copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1", building::interrupt);
     Map<String, Long> before = partition();
 
     assertThatThrownBy(() -> builder(SETTINGS.withCopyThreads(1)).build(request("m-1")))
         .isInstanceOf(BuildInterruptedException.class)
-        .hasMessageStartingWith("Interrupted while replacing 2024-03: stopped after copying 2 of 4 file(s); its copies "
-            + "were removed (2 key(s)) and the previous partition is as it was; the next attempt finishes the replace");
+        .hasMessageStartingWith(
+            "Interrupted while replacing 2024-03: stopped after copying 2 of 4 file(s); its copies "
+                + "were removed (2 key(s)) and the previous partition is as it was; the next attempt finishes the replace");
 
     assertThat(partition()).isEqualTo(before);
     assertThat(savedPhase()).isEqualTo(BuildCheckpoint.Phase.REPLACE);
@@ -246,29 +304,39 @@ class StagedReplaceTest {
   @Test
   void aLeaseRunningLowIsRenewedBeforeTheCopiesAndTheReleaseDeletesTheRenewedOne() {
     // 10 of the 16 minutes of the lease pass in the query: less than half is left.
-    engine.onSuccess(id -> {
-      stageFourFiles(id);
-      clock.advance(Duration.ofMinutes(10));
-    });
+    engine.onSuccess(
+        id -> {
+          stageFourFiles(id);
+          clock.advance(Duration.ofMinutes(10));
+        });
     StringBuilder leaseWhileCopying = new StringBuilder();
-    store.before("copy " + STAGING + "q1-bucket-0 -> " + PARTITION + "q1-bucket-0",
-        () -> leaseWhileCopying.append(new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8)));
+    store.before(
+        "copy " + STAGING + "q1-bucket-0 -> " + PARTITION + "q1-bucket-0",
+        () ->
+            leaseWhileCopying.append(
+                new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8)));
 
     builder(SETTINGS.withCopyThreads(1)).build(request("m-1"));
 
     assertThat(leaseWhileCopying.toString()).endsWith("\"expiresAt\":\"2024-04-01T00:57:00Z\"}");
-    assertThat(journal.entries()).contains("replaceIfMatch " + LOCK).endsWith("deleteIfMatch " + LOCK);
+    assertThat(journal.entries())
+        .contains("replaceIfMatch " + LOCK)
+        .endsWith("deleteIfMatch " + LOCK);
     assertThat(store.objects()).doesNotContainKey(LOCK);
   }
 
   @Test
   void aLeaseRunningLowWhileCopiesRunIsRenewedBetweenThem() {
     // 9 minutes pass in the second copy: 7 of the lease's 16 are left, less than half.
-    store.before("copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
+    store.before(
+        "copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
         () -> clock.advance(Duration.ofMinutes(9)));
     StringBuilder leaseAtTheLastCopy = new StringBuilder();
-    store.before("copy " + STAGING + "q1-bucket-3 -> " + PARTITION + "q1-bucket-3",
-        () -> leaseAtTheLastCopy.append(new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8)));
+    store.before(
+        "copy " + STAGING + "q1-bucket-3 -> " + PARTITION + "q1-bucket-3",
+        () ->
+            leaseAtTheLastCopy.append(
+                new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8)));
 
     builder(SETTINGS.withCopyThreads(1)).build(request("m-1"));
 
@@ -278,21 +346,37 @@ class StagedReplaceTest {
 
   @Test
   void aBuildWhoseLeaseIsTakenOverWhileCopyingStopsAndLeavesItsCopiesToTheBuildThatHoldsTheMonth() {
-    store.before("copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1", () -> {
-      clock.advance(StagedReplace.CONFIRM_EVERY);
-      store.deleteKeys("cloudtrail_monthly/_locks/", java.util.List.of(LOCK));
-      store.createIfAbsent(LOCK, "{\"owner\":\"m-2\",\"expiresAt\":\"2024-04-01T01:30:00Z\"}".getBytes(StandardCharsets.UTF_8));
-    });
+    store.before(
+        "copy " + STAGING + "q1-bucket-1 -> " + PARTITION + "q1-bucket-1",
+        () -> {
+          clock.advance(StagedReplace.CONFIRM_EVERY);
+          store.deleteKeys("cloudtrail_monthly/_locks/", java.util.List.of(LOCK));
+          store.createIfAbsent(
+              LOCK,
+              "{\"owner\":\"m-2\",\"expiresAt\":\"2024-04-01T01:30:00Z\"}"
+                  .getBytes(StandardCharsets.UTF_8));
+        });
 
     assertThatThrownBy(() -> builder(SETTINGS.withCopyThreads(1)).build(request("m-1")))
         .isInstanceOf(LockLostException.class)
-        .hasMessageContaining("before copying into the partition: the lock s3://bucket/" + LOCK + " no longer holds "
-            + "this build's lease")
-        .hasMessageEndingWith("; 2 of 4 file(s) were copied into s3://bucket/" + PARTITION + " and are left for that "
-            + "build, which finishes or removes them");
+        .hasMessageContaining(
+            "before copying into the partition: the lock s3://bucket/"
+                + LOCK
+                + " no longer holds "
+                + "this build's lease")
+        .hasMessageEndingWith(
+            "; 2 of 4 file(s) were copied into s3://bucket/"
+                + PARTITION
+                + " and are left for that "
+                + "build, which finishes or removes them");
 
-    assertThat(partition()).containsKeys(PARTITION + "old-1", PARTITION + "old-2", PARTITION + "q1-bucket-0",
-        PARTITION + "q1-bucket-1").hasSize(4);
+    assertThat(partition())
+        .containsKeys(
+            PARTITION + "old-1",
+            PARTITION + "old-2",
+            PARTITION + "q1-bucket-0",
+            PARTITION + "q1-bucket-1")
+        .hasSize(4);
     assertThat(journal.entries()).noneMatch(e -> e.startsWith("deleteKeys " + PARTITION));
     assertThat(new String(store.read(LOCK).orElseThrow(), StandardCharsets.UTF_8)).contains("m-2");
     assertThat(savedPhase()).isEqualTo(BuildCheckpoint.Phase.REPLACE);
@@ -300,32 +384,38 @@ class StagedReplaceTest {
 
   @Test
   void copiesRunInParallelUpToTheConfiguredThreads() {
-    engine.onSuccess(id -> {
-      for (int i = 0; i < 24; i++) {
-        store.put(STAGING + id + "-bucket-" + i, 100);
-      }
-    });
-    AtomicInteger running = new AtomicInteger();
-    AtomicInteger most = new AtomicInteger();
-    ObjectStore slowCopies = (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(),
-        new Class<?>[] {ObjectStore.class}, (proxy, method, args) -> {
-          boolean copy = method.getName().equals("copy");
-          if (copy) {
-            most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            Thread.sleep(20);
-          }
-          try {
-            return method.invoke(store, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          } finally {
-            if (copy) {
-              running.decrementAndGet();
-            }
+    engine.onSuccess(
+        id -> {
+          for (int i = 0; i < 24; i++) {
+            store.put(STAGING + id + "-bucket-" + i, 100);
           }
         });
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    ObjectStore slowCopies =
+        (ObjectStore)
+            Proxy.newProxyInstance(
+                ObjectStore.class.getClassLoader(),
+                new Class<?>[] {ObjectStore.class},
+                (proxy, method, args) -> {
+                  boolean copy = method.getName().equals("copy");
+                  if (copy) {
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    Thread.sleep(20);
+                  }
+                  try {
+                    return method.invoke(store, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  } finally {
+                    if (copy) {
+                      running.decrementAndGet();
+                    }
+                  }
+                });
 
-    BuildResult result = builder(SETTINGS.withCopyThreads(4), slowCopies, clock::advance).build(request("m-1"));
+    BuildResult result =
+        builder(SETTINGS.withCopyThreads(4), slowCopies, clock::advance).build(request("m-1"));
 
     assertThat(result.objectsCopied()).isEqualTo(24);
     assertThat(most.get()).isBetween(2, 4);

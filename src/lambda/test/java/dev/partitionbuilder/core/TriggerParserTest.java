@@ -29,6 +29,7 @@ class TriggerParserTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ZoneId UTC = ZoneId.of("UTC");
   private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+
   /** "Today" for every test: 15 May 2024, so March and April 2024 have started and June has not. */
   private static final Clock MAY_15 = Clock.fixed(Instant.parse("2024-05-15T12:00:00Z"), UTC);
 
@@ -54,8 +55,9 @@ class TriggerParserTest {
 
     @Test
     void ignoresUnknownExtraFields() {
-      Trigger trigger = parser.parse(
-          "{\"year\": 2024, \"note\": \"rerun after the March outage\", \"month\": 3, \"by\": {\"user\": \"ops\"}}");
+      Trigger trigger =
+          parser.parse(
+              "{\"year\": 2024, \"note\": \"rerun after the March outage\", \"month\": 3, \"by\": {\"user\": \"ops\"}}");
 
       assertThat(trigger.month()).isEqualTo(YearMonth.of(2024, 3));
     }
@@ -77,7 +79,8 @@ class TriggerParserTest {
 
     @Test
     void acceptsTheCurrentMonthBecauseItHasStarted() {
-      assertThat(parser.parse("{\"month\": 5, \"year\": 2024}").month()).isEqualTo(YearMonth.of(2024, 5));
+      assertThat(parser.parse("{\"month\": 5, \"year\": 2024}").month())
+          .isEqualTo(YearMonth.of(2024, 5));
     }
 
     @Test
@@ -97,7 +100,8 @@ class TriggerParserTest {
       Clock lateOnApril30 = Clock.fixed(Instant.parse("2024-04-30T22:30:00Z"), UTC);
       String may = "{\"month\": 5, \"year\": 2024}";
 
-      assertThat(new TriggerParser(BERLIN, lateOnApril30).parse(may).month()).isEqualTo(YearMonth.of(2024, 5));
+      assertThat(new TriggerParser(BERLIN, lateOnApril30).parse(may).month())
+          .isEqualTo(YearMonth.of(2024, 5));
       assertThat(rejection(new TriggerParser(UTC, lateOnApril30), may))
           .contains("2024-05", "2024-04-30", "UTC");
     }
@@ -105,7 +109,8 @@ class TriggerParserTest {
     /** java.time names the zero offset "Z"; the CLI parses its --month in it, and says UTC. */
     @Test
     void aMonthNotStartedYetNamesTheZeroOffsetUtcNotZ() {
-      assertThatThrownBy(() -> new TriggerParser(java.time.ZoneOffset.UTC, MAY_15).parseMonth("2024-06"))
+      assertThatThrownBy(
+              () -> new TriggerParser(java.time.ZoneOffset.UTC, MAY_15).parseMonth("2024-06"))
           .isInstanceOf(InvalidTriggerException.class)
           .hasMessage("month 2024-06 has not started yet (today is 2024-05-15 in UTC)");
     }
@@ -138,7 +143,8 @@ class TriggerParserTest {
     @Test
     void readsTheSchedulerDefaultFixtureAsSentBySchedulerWithDetailAsAString() throws IOException {
       // Guards the fixture itself: Scheduler's default body carries detail as the string "{}".
-      assertThat(JSON.readTree(fixture("scheduler-default.json")).get("detail").isTextual()).isTrue();
+      assertThat(JSON.readTree(fixture("scheduler-default.json")).get("detail").isTextual())
+          .isTrue();
       assertThat(JSON.readTree(fixture("events-rule.json")).get("detail").isObject()).isTrue();
     }
 
@@ -153,7 +159,8 @@ class TriggerParserTest {
       "events-rule.json, 2024-01-01T00:00:00Z, 2023-12",
     })
     void takesTheMonthOfTheDayBeforeTheEventTime(String fixture, String time, String expected) {
-      assertThat(parser.parse(withTime(fixture, time)).month()).isEqualTo(YearMonth.parse(expected));
+      assertThat(parser.parse(withTime(fixture, time)).month())
+          .isEqualTo(YearMonth.parse(expected));
     }
 
     @Test
@@ -186,7 +193,8 @@ class TriggerParserTest {
 
     @Test
     void buildsMarchForARunAtHalfPastMidnightOnTheFirstOfAprilInBerlin() {
-      // 00:30 on 1 April 2024 in Berlin (CEST, UTC+2); the day before is 31 March in Berlin, 30 March in UTC.
+      // 00:30 on 1 April 2024 in Berlin (CEST, UTC+2); the day before is 31 March in Berlin, 30
+      // March in UTC.
       String body = withTime("scheduler-default.json", "2024-03-31T22:30:00Z");
 
       assertThat(berlin.parse(body).month()).isEqualTo(YearMonth.of(2024, 3));
@@ -223,7 +231,8 @@ class TriggerParserTest {
   class Rejections {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.partitionbuilder.core.TriggerParserTest#rejectedBodies")
-    void rejectsWithAOneLineMessageNamingTheFieldAndValue(String why, String body, List<String> named) {
+    void rejectsWithAOneLineMessageNamingTheFieldAndValue(
+        String why, String body, List<String> named) {
       String message = rejection(body);
 
       assertThat(message).contains(named).doesNotContain("\n").doesNotContain("\r");
@@ -233,8 +242,13 @@ class TriggerParserTest {
   static Stream<Arguments> rejectedBodies() {
     return Stream.of(
         rejected("not JSON", "month: 3\nyear: 2024", "not JSON", "\"month: 3\\nyear: 2024\""),
-        rejected("trailing garbage after an object", "{\"month\": 3, \"year\": 2024} x", "not JSON", "2024} x"),
-        rejected("trailing second object", "{\"month\": 3, \"year\": 2024}{}", "not JSON", "2024}{}"),
+        rejected(
+            "trailing garbage after an object",
+            "{\"month\": 3, \"year\": 2024} x",
+            "not JSON",
+            "2024} x"),
+        rejected(
+            "trailing second object", "{\"month\": 3, \"year\": 2024}{}", "not JSON", "2024}{}"),
         rejected("empty body", "", "message body is empty"),
         rejected("blank body", "  \n\t ", "message body is empty"),
         rejected("a JSON array", "[3, 2024]", "JSON object", "an array", "[3,2024]"),
@@ -243,45 +257,101 @@ class TriggerParserTest {
         rejected("JSON null at the root", "null", "JSON object", "null"),
         rejected("month 3.5", "{\"month\": 3.5, \"year\": 2024}", "month", "a decimal number 3.5"),
         rejected("month null", "{\"month\": null, \"year\": 2024}", "month", "got null"),
-        rejected("month \"March\"", "{\"month\": \"March\", \"year\": 2024}", "month", "a string \"March\""),
+        rejected(
+            "month \"March\"",
+            "{\"month\": \"March\", \"year\": 2024}",
+            "month",
+            "a string \"March\""),
         rejected("month true", "{\"month\": true, \"year\": 2024}", "month", "a boolean true"),
-        rejected("month an object", "{\"month\": {\"value\": 3}, \"year\": 2024}", "month", "an object {\"value\":3}"),
+        rejected(
+            "month an object",
+            "{\"month\": {\"value\": 3}, \"year\": 2024}",
+            "month",
+            "an object {\"value\":3}"),
         rejected("month 0", "{\"month\": 0, \"year\": 2024}", "month", "got 0"),
         rejected("month 13", "{\"month\": 13, \"year\": 2024}", "month", "got 13"),
-        rejected("month too big for an int", "{\"month\": 4294967299, \"year\": 2024}", "month", "4294967299"),
+        rejected(
+            "month too big for an int",
+            "{\"month\": 4294967299, \"year\": 2024}",
+            "month",
+            "4294967299"),
         rejected("year 24", "{\"month\": 3, \"year\": 24}", "year", "got 24"),
         rejected("year 10000", "{\"month\": 3, \"year\": 10000}", "year", "got 10000"),
         rejected("missing month", "{\"year\": 2024}", "month is missing"),
         rejected("missing year", "{\"month\": 3}", "year is missing"),
-        rejected("time unparseable", event(e -> e.put("time", "yesterday")), "time", "\"yesterday\"", "ISO-8601"),
-        rejected("time without offset", event(e -> e.put("time", "2024-04-01T00:30:00")),
-            "time", "\"2024-04-01T00:30:00\""),
-        rejected("time a number", event(e -> e.put("time", 1711931400)), "time", "an integer 1711931400"),
+        rejected(
+            "time unparseable",
+            event(e -> e.put("time", "yesterday")),
+            "time",
+            "\"yesterday\"",
+            "ISO-8601"),
+        rejected(
+            "time without offset",
+            event(e -> e.put("time", "2024-04-01T00:30:00")),
+            "time",
+            "\"2024-04-01T00:30:00\""),
+        rejected(
+            "time a number",
+            event(e -> e.put("time", 1711931400)),
+            "time",
+            "an integer 1711931400"),
         rejected("time missing", event(e -> e.remove("time")), "time is missing"),
         rejected("time null", event(e -> e.putNull("time")), "time is missing"),
         rejected("source aws.s3", event(e -> e.put("source", "aws.s3")), "source", "\"aws.s3\""),
         rejected("source not a string", event(e -> e.put("source", 7)), "source", "an integer 7"),
-        rejected("wrong detail-type", event(e -> e.put("detail-type", "Object Created")),
-            "detail-type", "\"Object Created\""),
-        rejected("missing detail-type", event(e -> e.remove("detail-type")), "detail-type", "missing"),
-        rejected("scheduledTime unparseable", "{\"scheduledTime\": \"<aws.scheduler.scheduled-time>\"}",
-            "scheduledTime", "<aws.scheduler.scheduled-time>"),
-        rejected("both scheduledTime and month",
+        rejected(
+            "wrong detail-type",
+            event(e -> e.put("detail-type", "Object Created")),
+            "detail-type",
+            "\"Object Created\""),
+        rejected(
+            "missing detail-type", event(e -> e.remove("detail-type")), "detail-type", "missing"),
+        rejected(
+            "scheduledTime unparseable",
+            "{\"scheduledTime\": \"<aws.scheduler.scheduled-time>\"}",
+            "scheduledTime",
+            "<aws.scheduler.scheduled-time>"),
+        rejected(
+            "both scheduledTime and month",
             "{\"scheduledTime\": \"2024-04-01T00:30:00Z\", \"month\": 3, \"year\": 2024}",
-            "scheduledTime (a string \"2024-04-01T00:30:00Z\")", "month (an integer 3)"),
-        rejected("both scheduledTime and year", "{\"scheduledTime\": \"2024-04-01T00:30:00Z\", \"year\": 2024}",
-            "scheduledTime (a string \"2024-04-01T00:30:00Z\")", "year (an integer 2024)"),
-        rejected("a month written twice", "{\"month\": 3, \"month\": 4, \"year\": 2024}",
-            "key \"month\" appears twice", "\"/month\""),
-        rejected("a key twice in a nested extra field", "{\"month\": 3, \"year\": 2024, \"by\": {\"u\": 1, \"u\": 2}}",
-            "key \"u\" appears twice", "\"/by/u\""),
-        rejected("nesting deeper than 1,000", "[".repeat(1_001) + "]".repeat(1_001),
-            "limit of the JSON reader", "nesting depth (1001)", "line 1, column 1002"),
-        rejected("a number of more than 1,000 digits", "{\"month\": " + "9".repeat(1_001) + "}",
-            "limit of the JSON reader", "Number value length (1001)"),
-        rejected("a detail-type without source, month or year", "{\"detail-type\": \"Scheduled Event\"}",
-            "source", "missing"),
-        rejected("a huge body is shortened, not echoed", "x".repeat(10_000), "not JSON", "x".repeat(70) + "..."));
+            "scheduledTime (a string \"2024-04-01T00:30:00Z\")",
+            "month (an integer 3)"),
+        rejected(
+            "both scheduledTime and year",
+            "{\"scheduledTime\": \"2024-04-01T00:30:00Z\", \"year\": 2024}",
+            "scheduledTime (a string \"2024-04-01T00:30:00Z\")",
+            "year (an integer 2024)"),
+        rejected(
+            "a month written twice",
+            "{\"month\": 3, \"month\": 4, \"year\": 2024}",
+            "key \"month\" appears twice",
+            "\"/month\""),
+        rejected(
+            "a key twice in a nested extra field",
+            "{\"month\": 3, \"year\": 2024, \"by\": {\"u\": 1, \"u\": 2}}",
+            "key \"u\" appears twice",
+            "\"/by/u\""),
+        rejected(
+            "nesting deeper than 1,000",
+            "[".repeat(1_001) + "]".repeat(1_001),
+            "limit of the JSON reader",
+            "nesting depth (1001)",
+            "line 1, column 1002"),
+        rejected(
+            "a number of more than 1,000 digits",
+            "{\"month\": " + "9".repeat(1_001) + "}",
+            "limit of the JSON reader",
+            "Number value length (1001)"),
+        rejected(
+            "a detail-type without source, month or year",
+            "{\"detail-type\": \"Scheduled Event\"}",
+            "source",
+            "missing"),
+        rejected(
+            "a huge body is shortened, not echoed",
+            "x".repeat(10_000),
+            "not JSON",
+            "x".repeat(70) + "..."));
   }
 
   @Nested
@@ -297,7 +367,8 @@ class TriggerParserTest {
     }
 
     @ParameterizedTest(name = "\"{0}\"")
-    @ValueSource(strings = {"2024-3", "24-03", "2024-13", "2024-00", "March", "", "2024/03", "2024-03-01"})
+    @ValueSource(
+        strings = {"2024-3", "24-03", "2024-13", "2024-00", "March", "", "2024/03", "2024-03-01"})
     void rejectsAnythingButAStartedMonthWrittenYyyyMm(String text) {
       assertThat(rejection(() -> parser.parseMonth(text))).contains("month", "\"" + text + "\"");
     }

@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * README.md and docs/: the README's first commands are the ones CI runs, and every link between
- * the pages (and into the repository) leads somewhere, anchors included, as GitHub renders them.
+ * README.md and docs/: the README's first commands are the ones CI runs, and every link between the
+ * pages (and into the repository) leads somewhere, anchors included, as GitHub renders them.
  */
 class DocsTest {
   private static final Path README = Path.of("README.md");
@@ -36,11 +36,15 @@ class DocsTest {
     while (!first.group(1).equals("bash")) {
       assertThat(first.find()).as("a ```bash block in " + README).isTrue();
     }
-    List<String> commands = first.group(2).lines().map(line -> line.replaceAll("\\s+#.*$", "").strip()).toList();
+    List<String> commands =
+        first.group(2).lines().map(line -> line.replaceAll("\\s+#.*$", "").strip()).toList();
 
-    assertThat(commands).containsExactly("./partition-builder run --month 2024-03", "./mvnw verify");
+    assertThat(commands)
+        .containsExactly("./partition-builder run --month 2024-03", "./mvnw verify");
     String ci = read(Path.of(".ci/run"));
-    assertThat(ci).contains("\n./partition-builder run --month 2024-03\n").contains("\n./mvnw -B verify\n");
+    assertThat(ci)
+        .contains("\n./partition-builder run --month 2024-03\n")
+        .contains("\n./mvnw -B verify\n");
   }
 
   @Test
@@ -49,19 +53,29 @@ class DocsTest {
   }
 
   @Test
-  void aLinkToAMissingFileOrHeadingIsNamedWithItsPage(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
-    Files.writeString(dir.resolve("a.md"), "# A page\n\n## Its part\n\n[ok](b.md#b-1) [ok](#its-part) [gone](c.md) "
-        + "[no heading](b.md#nothing)\n```\n[in code](ignored.md)\n```\n");
+  void aLinkToAMissingFileOrHeadingIsNamedWithItsPage(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws IOException {
+    Files.writeString(
+        dir.resolve("a.md"),
+        "# A page\n\n## Its part\n\n[ok](b.md#b-1) [ok](#its-part) [gone](c.md) "
+            + "[no heading](b.md#nothing)\n```\n[in code](ignored.md)\n```\n");
     Files.writeString(dir.resolve("b.md"), "# B 1\n");
 
     assertThat(brokenLinks(List.of(dir.resolve("a.md"), dir.resolve("b.md"))))
-        .containsExactly(dir.resolve("a.md") + ": c.md (no such file)", dir.resolve("a.md") + ": b.md#nothing (no such heading)");
+        .containsExactly(
+            dir.resolve("a.md") + ": c.md (no such file)",
+            dir.resolve("a.md") + ": b.md#nothing (no such heading)");
   }
 
   @Test
   void headingsBecomeAnchorsAsGitHubMakesThem() {
-    assertThat(anchors("# Stopping a run, and a killed one\n## The Lambda runtime stays `java21`\n## S3 layout\n## S3 layout\n"))
-        .containsExactlyInAnyOrder("stopping-a-run-and-a-killed-one", "the-lambda-runtime-stays-java21", "s3-layout",
+    assertThat(
+            anchors(
+                "# Stopping a run, and a killed one\n## The Lambda runtime stays `java21`\n## S3 layout\n## S3 layout\n"))
+        .containsExactlyInAnyOrder(
+            "stopping-a-run-and-a-killed-one",
+            "the-lambda-runtime-stays-java21",
+            "s3-layout",
             "s3-layout-1");
   }
 
@@ -85,11 +99,15 @@ class DocsTest {
         }
         int hash = target.indexOf('#');
         String file = hash < 0 ? target : target.substring(0, hash);
-        Path resolved = file.isEmpty() ? page : page.toAbsolutePath().getParent().resolve(file).normalize();
+        Path resolved =
+            file.isEmpty() ? page : page.toAbsolutePath().getParent().resolve(file).normalize();
         if (!Files.exists(resolved)) {
           broken.add(page + ": " + target + " (no such file)");
-        } else if (hash >= 0 && resolved.toString().endsWith(".md")
-            && !anchors.computeIfAbsent(resolved, p -> anchors(read(p))).contains(target.substring(hash + 1))) {
+        } else if (hash >= 0
+            && resolved.toString().endsWith(".md")
+            && !anchors
+                .computeIfAbsent(resolved, p -> anchors(read(p)))
+                .contains(target.substring(hash + 1))) {
           broken.add(page + ": " + target + " (no such heading)");
         }
       }
@@ -97,13 +115,21 @@ class DocsTest {
     return broken;
   }
 
-  /** GitHub's anchors: lower case, punctuation but {@code -} and {@code _} dropped, spaces to {@code -}. */
+  /**
+   * GitHub's anchors: lower case, punctuation but {@code -} and {@code _} dropped, spaces to {@code
+   * -}.
+   */
   private static Set<String> anchors(String markdown) {
     Set<String> anchors = new HashSet<>();
     Map<String, Integer> seen = new HashMap<>();
     Matcher heading = HEADING.matcher(withoutCode(markdown));
     while (heading.find()) {
-      String slug = heading.group(1).toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}_\\- ]", "").replace(' ', '-');
+      String slug =
+          heading
+              .group(1)
+              .toLowerCase(Locale.ROOT)
+              .replaceAll("[^\\p{L}\\p{N}_\\- ]", "")
+              .replace(' ', '-');
       int n = seen.merge(slug, 1, Integer::sum) - 1;
       anchors.add(n == 0 ? slug : slug + "-" + n);
     }

@@ -1,8 +1,8 @@
 package dev.partitionbuilder.deploy;
 
-import static dev.partitionbuilder.deploy.Policies.ATHENA_CTAS;
 import static dev.partitionbuilder.deploy.Policies.ATHENA_COUNT;
 import static dev.partitionbuilder.deploy.Policies.ATHENA_COUNT_NEEDS;
+import static dev.partitionbuilder.deploy.Policies.ATHENA_CTAS;
 import static dev.partitionbuilder.deploy.Policies.ATHENA_CTAS_NEEDS;
 import static dev.partitionbuilder.deploy.Policies.CODE;
 import static dev.partitionbuilder.deploy.Policies.FUNCTION_ROLE;
@@ -62,12 +62,17 @@ class FunctionRolePolicyTest {
 
     for (Statement s : statements) {
       String sid = s.sid();
-      Set<String> allowed = sid.startsWith(CODE) ? code
-          : sid.startsWith(ATHENA_CTAS) ? ATHENA_CTAS_NEEDS
-          : sid.startsWith(ATHENA_COUNT) ? ATHENA_COUNT_NEEDS
-          : sid.startsWith(LAMBDA) ? LAMBDA_RUNTIME
-          : Set.of();
-      assertThat(allowed).as("actions of " + sid + " (Sid prefix Code, AthenaCtas, AthenaCount or Lambda)").containsAll(s.actions());
+      Set<String> allowed =
+          sid.startsWith(CODE)
+              ? code
+              : sid.startsWith(ATHENA_CTAS)
+                  ? ATHENA_CTAS_NEEDS
+                  : sid.startsWith(ATHENA_COUNT)
+                      ? ATHENA_COUNT_NEEDS
+                      : sid.startsWith(LAMBDA) ? LAMBDA_RUNTIME : Set.of();
+      assertThat(allowed)
+          .as("actions of " + sid + " (Sid prefix Code, AthenaCtas, AthenaCount or Lambda)")
+          .containsAll(s.actions());
     }
     assertThat(actions(withSidPrefix(LAMBDA))).isEqualTo(LAMBDA_RUNTIME);
   }
@@ -75,50 +80,98 @@ class FunctionRolePolicyTest {
   @Test
   void everyStatementHasItsOwnSidAndAllowsNamedActionsOnNamedResources() {
     assertWellFormed(statements);
-    assertWellFormed(Statement.all(Resolver.withExampleValues(Map.of()).resolve(template.roleStatements("ScheduleRole"))));
+    assertWellFormed(
+        Statement.all(
+            Resolver.withExampleValues(Map.of()).resolve(template.roleStatements("ScheduleRole"))));
   }
 
   @Test
   void objectsAreDeletedOnlyUnderTheDestinationPrefix() {
     Resolver example = Resolver.withExampleValues(Map.of());
-    String partitions = "arn:aws:s3:::" + example.parameter("DestinationBucket") + "/" + example.parameter("DestinationPrefix") + "*";
+    String partitions =
+        "arn:aws:s3:::"
+            + example.parameter("DestinationBucket")
+            + "/"
+            + example.parameter("DestinationPrefix")
+            + "*";
 
-    String locks = "arn:aws:s3:::" + example.parameter("DestinationBucket") + "/" + example.parameter("DestinationPrefix") + "_locks/*";
-    String state = "arn:aws:s3:::" + example.parameter("DestinationBucket") + "/" + example.parameter("DestinationPrefix") + "_state/*";
+    String locks =
+        "arn:aws:s3:::"
+            + example.parameter("DestinationBucket")
+            + "/"
+            + example.parameter("DestinationPrefix")
+            + "_locks/*";
+    String state =
+        "arn:aws:s3:::"
+            + example.parameter("DestinationBucket")
+            + "/"
+            + example.parameter("DestinationPrefix")
+            + "_state/*";
 
-    assertThat(granting("s3:DeleteObject")).flatExtracting(Statement::resources).containsOnly(partitions, locks, state);
+    assertThat(granting("s3:DeleteObject"))
+        .flatExtracting(Statement::resources)
+        .containsOnly(partitions, locks, state);
   }
 
   @Test
   void theMonthLockMayBeWrittenReadAndDeletedOnlyUnderTheLocksPrefix() {
     Resolver example = Resolver.withExampleValues(Map.of());
-    String locks = "arn:aws:s3:::" + example.parameter("DestinationBucket") + "/" + example.parameter("DestinationPrefix") + "_locks/*";
+    String locks =
+        "arn:aws:s3:::"
+            + example.parameter("DestinationBucket")
+            + "/"
+            + example.parameter("DestinationPrefix")
+            + "_locks/*";
 
-    assertThat(statements).filteredOn(s -> s.sid().equals("CodeMonthLock")).singleElement().satisfies(s -> {
-      assertThat(s.actions()).containsExactlyInAnyOrder("s3:PutObject", "s3:GetObject", "s3:DeleteObject");
-      assertThat(s.resources()).containsExactly(locks);
-    });
+    assertThat(statements)
+        .filteredOn(s -> s.sid().equals("CodeMonthLock"))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.actions())
+                  .containsExactlyInAnyOrder("s3:PutObject", "s3:GetObject", "s3:DeleteObject");
+              assertThat(s.resources()).containsExactly(locks);
+            });
   }
 
   @Test
   void theBuildStateMayBeWrittenReadAndDeletedOnlyUnderTheStatePrefix() {
     Resolver example = Resolver.withExampleValues(Map.of());
-    String state = "arn:aws:s3:::" + example.parameter("DestinationBucket") + "/" + example.parameter("DestinationPrefix") + "_state/*";
+    String state =
+        "arn:aws:s3:::"
+            + example.parameter("DestinationBucket")
+            + "/"
+            + example.parameter("DestinationPrefix")
+            + "_state/*";
 
-    assertThat(statements).filteredOn(s -> s.sid().equals("CodeBuildState")).singleElement().satisfies(s -> {
-      assertThat(s.actions()).containsExactlyInAnyOrder("s3:PutObject", "s3:GetObject", "s3:DeleteObject");
-      assertThat(s.resources()).containsExactly(state);
-    });
+    assertThat(statements)
+        .filteredOn(s -> s.sid().equals("CodeBuildState"))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.actions())
+                  .containsExactlyInAnyOrder("s3:PutObject", "s3:GetObject", "s3:DeleteObject");
+              assertThat(s.resources()).containsExactly(state);
+            });
   }
 
   @Test
   void catalogWritesTouchOnlyTheTemporaryTables() {
     Resolver example = Resolver.withExampleValues(Map.of());
-    String tempTables = "arn:aws:glue:" + Resolver.REGION + ":" + Resolver.ACCOUNT_ID + ":table/"
-        + example.parameter("GlueDatabase") + "/" + example.parameter("DestinationTable") + "_temp_*";
+    String tempTables =
+        "arn:aws:glue:"
+            + Resolver.REGION
+            + ":"
+            + Resolver.ACCOUNT_ID
+            + ":table/"
+            + example.parameter("GlueDatabase")
+            + "/"
+            + example.parameter("DestinationTable")
+            + "_temp_*";
 
     for (String write : List.of("glue:CreateTable", "glue:DeleteTable")) {
-      assertThat(granting(write)).flatExtracting(Statement::resources)
+      assertThat(granting(write))
+          .flatExtracting(Statement::resources)
           .filteredOn(arn -> arn.contains(":table/"))
           .as(write)
           .containsOnly(tempTables);
@@ -127,39 +180,65 @@ class FunctionRolePolicyTest {
 
   @Test
   void everyListBucketIsLimitedToThePrefixItNeeds() {
-    assertThat(granting("s3:ListBucket")).isNotEmpty().allSatisfy(s -> {
-      assertThat(s.resources()).hasSize(1);
-      assertThat(s.condition()).as(s.sid()).isInstanceOf(Map.class);
-      Map<?, ?> like = (Map<?, ?>) ((Map<?, ?>) s.condition()).get("StringLike");
-      assertThat(like).as(s.sid() + " StringLike").isNotNull();
-      assertThat(String.valueOf(like.get("s3:prefix"))).as(s.sid() + " s3:prefix").endsWith("/*");
-    });
+    assertThat(granting("s3:ListBucket"))
+        .isNotEmpty()
+        .allSatisfy(
+            s -> {
+              assertThat(s.resources()).hasSize(1);
+              assertThat(s.condition()).as(s.sid()).isInstanceOf(Map.class);
+              Map<?, ?> like = (Map<?, ?>) ((Map<?, ?>) s.condition()).get("StringLike");
+              assertThat(like).as(s.sid() + " StringLike").isNotNull();
+              assertThat(String.valueOf(like.get("s3:prefix")))
+                  .as(s.sid() + " s3:prefix")
+                  .endsWith("/*");
+            });
   }
 
   @Test
   void lambdaRuntimeMayReadOnlyTheTriggerQueueAndWriteOnlyItsOwnLogGroup() {
-    assertThat(granting("sqs:ReceiveMessage")).flatExtracting(Statement::resources).containsOnly("<TriggerQueue.Arn>");
-    assertThat(granting("logs:PutLogEvents")).flatExtracting(Statement::resources).containsOnly("<FunctionLogGroup.Arn>");
+    assertThat(granting("sqs:ReceiveMessage"))
+        .flatExtracting(Statement::resources)
+        .containsOnly("<TriggerQueue.Arn>");
+    assertThat(granting("logs:PutLogEvents"))
+        .flatExtracting(Statement::resources)
+        .containsOnly("<FunctionLogGroup.Arn>");
   }
 
   @Test
-  void countingTheRowsAPartitionHoldsReadsOnlyTheLongLivedTableAndItsPrefixAndOnlyWhenMinPreviousRowsPercentIsSet() {
+  void
+      countingTheRowsAPartitionHoldsReadsOnlyTheLongLivedTableAndItsPrefixAndOnlyWhenMinPreviousRowsPercentIsSet() {
     Resolver example = Resolver.withExampleValues(Map.of());
     String glue = "arn:aws:glue:" + Resolver.REGION + ":" + Resolver.ACCOUNT_ID + ":";
 
-    assertThat(Policies.functionRole(Map.of())).extracting(Statement::sid).noneMatch(sid -> sid.startsWith(ATHENA_COUNT));
-    assertThat(Policies.functionRole(Map.of("MinPreviousRowsPercent", "0"))).extracting(Statement::sid)
+    assertThat(Policies.functionRole(Map.of()))
+        .extracting(Statement::sid)
         .noneMatch(sid -> sid.startsWith(ATHENA_COUNT));
-    assertThat(withSidPrefix(ATHENA_COUNT)).extracting(Statement::sid)
+    assertThat(Policies.functionRole(Map.of("MinPreviousRowsPercent", "0")))
+        .extracting(Statement::sid)
+        .noneMatch(sid -> sid.startsWith(ATHENA_COUNT));
+    assertThat(withSidPrefix(ATHENA_COUNT))
+        .extracting(Statement::sid)
         .containsExactlyInAnyOrder("AthenaCountReadDestinationTable", "AthenaCountReadPartitions");
-    assertThat(withSidPrefix(ATHENA_COUNT)).filteredOn(s -> s.actions().contains("glue:GetTable"))
+    assertThat(withSidPrefix(ATHENA_COUNT))
+        .filteredOn(s -> s.actions().contains("glue:GetTable"))
         .flatExtracting(Statement::resources)
-        .containsExactlyInAnyOrder(glue + "catalog", glue + "database/" + example.parameter("GlueDatabase"),
-            glue + "table/" + example.parameter("GlueDatabase") + "/" + example.parameter("DestinationTable"));
-    assertThat(withSidPrefix(ATHENA_COUNT)).filteredOn(s -> s.actions().contains("s3:GetObject"))
+        .containsExactlyInAnyOrder(
+            glue + "catalog",
+            glue + "database/" + example.parameter("GlueDatabase"),
+            glue
+                + "table/"
+                + example.parameter("GlueDatabase")
+                + "/"
+                + example.parameter("DestinationTable"));
+    assertThat(withSidPrefix(ATHENA_COUNT))
+        .filteredOn(s -> s.actions().contains("s3:GetObject"))
         .flatExtracting(Statement::resources)
-        .containsExactly("arn:aws:s3:::" + example.parameter("DestinationBucket") + "/"
-            + example.parameter("DestinationPrefix") + "*");
+        .containsExactly(
+            "arn:aws:s3:::"
+                + example.parameter("DestinationBucket")
+                + "/"
+                + example.parameter("DestinationPrefix")
+                + "*");
   }
 
   @Test
@@ -173,23 +252,33 @@ class FunctionRolePolicyTest {
 
   @Test
   void templateReadFromS3IsTheOnlyObjectOutsideTheTablesTheFunctionMayRead() {
-    assertThat(Policies.functionRole(Map.of())).extracting(Statement::sid).doesNotContain("CodeReadCtasTemplate");
+    assertThat(Policies.functionRole(Map.of()))
+        .extracting(Statement::sid)
+        .doesNotContain("CodeReadCtasTemplate");
 
-    assertThat(statements).filteredOn(s -> s.sid().equals("CodeReadCtasTemplate"))
+    assertThat(statements)
+        .filteredOn(s -> s.sid().equals("CodeReadCtasTemplate"))
         .flatExtracting(Statement::resources)
         .containsExactly("arn:aws:s3:::" + SdkCalls.TEMPLATE_URI.substring("s3://".length()));
   }
 
   static void assertWellFormed(List<Statement> statements) {
     assertThat(statements).isNotEmpty();
-    assertThat(statements).extracting(Statement::sid).doesNotContainNull().doesNotHaveDuplicates()
+    assertThat(statements)
+        .extracting(Statement::sid)
+        .doesNotContainNull()
+        .doesNotHaveDuplicates()
         .allSatisfy(sid -> assertThat(sid).matches("[A-Za-z0-9]+"));
-    assertThat(statements).allSatisfy(s -> {
-      assertThat(s.effect()).as(s.sid()).isEqualTo("Allow");
-      assertThat(s.actions()).as(s.sid() + " actions").isNotEmpty()
-          .allSatisfy(action -> assertThat(action).matches("[a-z0-9]+:[A-Za-z0-9]+"));
-      assertThat(s.resources()).as(s.sid() + " resources").isNotEmpty().doesNotContain("*");
-    });
+    assertThat(statements)
+        .allSatisfy(
+            s -> {
+              assertThat(s.effect()).as(s.sid()).isEqualTo("Allow");
+              assertThat(s.actions())
+                  .as(s.sid() + " actions")
+                  .isNotEmpty()
+                  .allSatisfy(action -> assertThat(action).matches("[a-z0-9]+:[A-Za-z0-9]+"));
+              assertThat(s.resources()).as(s.sid() + " resources").isNotEmpty().doesNotContain("*");
+            });
   }
 
   private List<Statement> withSidPrefix(String prefix) {
@@ -201,6 +290,8 @@ class FunctionRolePolicyTest {
   }
 
   private static Set<String> actions(List<Statement> statements) {
-    return statements.stream().flatMap(s -> s.actions().stream()).collect(Collectors.toCollection(TreeSet::new));
+    return statements.stream()
+        .flatMap(s -> s.actions().stream())
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 }

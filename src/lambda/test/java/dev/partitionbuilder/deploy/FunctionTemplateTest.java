@@ -39,7 +39,9 @@ class FunctionTemplateTest {
     assertThat(RequestHandler.class).isAssignableFrom(type);
     assertThat(parts[1]).isEqualTo("handleRequest");
     assertThat(type.getMethod(parts[1], Object.class, Context.class)).isNotNull();
-    assertThat(type.getConstructor()).as("Lambda instantiates the handler with its no-argument constructor").isNotNull();
+    assertThat(type.getConstructor())
+        .as("Lambda instantiates the handler with its no-argument constructor")
+        .isNotNull();
   }
 
   @Test
@@ -58,7 +60,9 @@ class FunctionTemplateTest {
     assertThat(function.get("Timeout")).isEqualTo(Map.of("Ref", "Timeout"));
     assertThat(template.parameter("MemorySize").get("Default")).isEqualTo(1024);
     assertThat(template.parameter("Timeout").get("Default")).isEqualTo(900);
-    assertThat((Integer) template.parameter("Timeout").get("MaxValue")).as("Lambda's longest timeout").isLessThanOrEqualTo(900);
+    assertThat((Integer) template.parameter("Timeout").get("MaxValue"))
+        .as("Lambda's longest timeout")
+        .isLessThanOrEqualTo(900);
   }
 
   @Test
@@ -73,8 +77,14 @@ class FunctionTemplateTest {
         assertThat(env).as("required variable " + variable).containsKey(variable);
       }
     }
-    assertThat(env).containsKeys(Config.ATHENA_WORKGROUP, Config.GLUE_DATABASE, Config.SRC_TABLE_NAME,
-        Config.DST_TABLE_NAME, Config.DST_BUCKET, Config.DST_PREFIX);
+    assertThat(env)
+        .containsKeys(
+            Config.ATHENA_WORKGROUP,
+            Config.GLUE_DATABASE,
+            Config.SRC_TABLE_NAME,
+            Config.DST_TABLE_NAME,
+            Config.DST_BUCKET,
+            Config.DST_PREFIX);
   }
 
   @Test
@@ -83,7 +93,8 @@ class FunctionTemplateTest {
     known.add("JAVA_TOOL_OPTIONS");
     known.add(BuildMetrics.METRICS_NAMESPACE);
 
-    Set<String> written = map(map(function.get("Environment"), "Environment").get("Variables"), "Variables").keySet();
+    Set<String> written =
+        map(map(function.get("Environment"), "Environment").get("Variables"), "Variables").keySet();
 
     assertThat(known).containsAll(written);
   }
@@ -104,15 +115,19 @@ class FunctionTemplateTest {
 
   @Test
   void minRowsIsAParameterPassedAsMinRowsWithTheDefaultOfOneRow() {
-    assertThat(Config.fromEnvironment(environment(Map.of())).minRows()).isEqualTo(Config.DEFAULT_MIN_ROWS);
+    assertThat(Config.fromEnvironment(environment(Map.of())).minRows())
+        .isEqualTo(Config.DEFAULT_MIN_ROWS);
     assertThat(Config.fromEnvironment(environment(Map.of("MinRows", "0"))).minRows()).isZero();
-    assertThat(Config.fromEnvironment(environment(Map.of("MinRows", "50000"))).minRows()).isEqualTo(50_000);
+    assertThat(Config.fromEnvironment(environment(Map.of("MinRows", "50000"))).minRows())
+        .isEqualTo(50_000);
   }
 
   @Test
   void minPreviousRowsPercentAndMaxScanBytesAreParametersPassedAsTheirVariablesAndOffByDefault() {
     Config defaults = Config.fromEnvironment(environment(Map.of()));
-    Config set = Config.fromEnvironment(environment(Map.of("MinPreviousRowsPercent", "80", "MaxScanBytes", "10737418240")));
+    Config set =
+        Config.fromEnvironment(
+            environment(Map.of("MinPreviousRowsPercent", "80", "MaxScanBytes", "10737418240")));
 
     assertThat(defaults.minPreviousRowsPercent()).isZero();
     assertThat(defaults.maxScanBytes()).isZero();
@@ -124,7 +139,10 @@ class FunctionTemplateTest {
   void partitionGraceSecondsIsAParameterPassedAsItsVariableWithTheDefaultOfAnHour() {
     assertThat(Config.fromEnvironment(environment(Map.of())).partitionGrace())
         .isEqualTo(java.time.Duration.ofSeconds(Config.DEFAULT_PARTITION_GRACE_SECONDS));
-    assertThat(Config.fromEnvironment(environment(Map.of("PartitionGraceSeconds", "0"))).partitionGrace()).isZero();
+    assertThat(
+            Config.fromEnvironment(environment(Map.of("PartitionGraceSeconds", "0")))
+                .partitionGrace())
+        .isZero();
   }
 
   @Test
@@ -161,12 +179,14 @@ class FunctionTemplateTest {
     Object name = resolver.resolve(template.properties(logGroup).get("LogGroupName"));
 
     assertThat(name).isEqualTo("/aws/lambda/" + resolver.resolve(function.get("FunctionName")));
-    assertThat(template.properties(logGroup).get("RetentionInDays")).isEqualTo(Map.of("Ref", "LogRetentionInDays"));
+    assertThat(template.properties(logGroup).get("RetentionInDays"))
+        .isEqualTo(Map.of("Ref", "LogRetentionInDays"));
   }
 
   @Test
   void aConfigMissingARequiredVariableIsRejected() {
-    // functionSetsEveryVariableConfigRequires finds required variables by removing them: removal is noticed.
+    // functionSetsEveryVariableConfigRequires finds required variables by removing them: removal is
+    // noticed.
     Map<String, String> env = new HashMap<>(environment(Map.of()));
     assertThatCode(() -> Config.fromEnvironment(env)).doesNotThrowAnyException();
     env.remove(Config.DST_BUCKET);
@@ -177,11 +197,15 @@ class FunctionTemplateTest {
     return map(map(function.get("Environment"), "Environment").get("Variables"), "Variables");
   }
 
-  /** The function's environment as Lambda would see it, with samconfig's example values and {@code extra}. */
+  /**
+   * The function's environment as Lambda would see it, with samconfig's example values and {@code
+   * extra}.
+   */
   private Map<String, String> environment(Map<String, String> extra) {
     Object resolved = Resolver.withExampleValues(extra).resolve(environmentAsWritten());
     Map<String, String> env = new LinkedHashMap<>();
-    map(resolved, "resolved environment").forEach((name, value) -> env.put(name, String.valueOf(value)));
+    map(resolved, "resolved environment")
+        .forEach((name, value) -> env.put(name, String.valueOf(value)));
     return env;
   }
 
@@ -212,5 +236,4 @@ class FunctionTemplateTest {
       return true;
     }
   }
-
 }

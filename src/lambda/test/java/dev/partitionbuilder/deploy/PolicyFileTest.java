@@ -40,8 +40,15 @@ class PolicyFileTest {
     }
 
     assertThat(PLACEHOLDER_PARAMETER.keySet()).containsAll(used);
-    assertThat(used).as("the file is scoped to the stack's own resources")
-        .contains("region", "account_id", "workgroup", "destination_bucket", "destination_prefix", "queue_name");
+    assertThat(used)
+        .as("the file is scoped to the stack's own resources")
+        .contains(
+            "region",
+            "account_id",
+            "workgroup",
+            "destination_bucket",
+            "destination_prefix",
+            "queue_name");
   }
 
   @Test
@@ -57,13 +64,21 @@ class PolicyFileTest {
   }
 
   @Test
-  void policyFileGrantsTheFunctionsCodeAndAthenaStatementsAndSendingToTheTriggerQueue() throws Exception {
+  void policyFileGrantsTheFunctionsCodeAndAthenaStatementsAndSendingToTheTriggerQueue()
+      throws Exception {
     // A run by hand may set MIN_PREVIOUS_ROWS_PERCENT, so the file grants the count's reads too.
-    List<Statement> expected = new ArrayList<>(Policies.functionRole(Policies.COUNTS_PREVIOUS_ROWS).stream()
-        .filter(s -> !s.sid().startsWith(LAMBDA))
-        .toList());
-    expected.add(new Statement(SEND, "Allow", Set.of("sqs:SendMessage"),
-        Set.of("arn:aws:sqs:" + Resolver.REGION + ":" + Resolver.ACCOUNT_ID + ":" + QUEUE_NAME), null));
+    List<Statement> expected =
+        new ArrayList<>(
+            Policies.functionRole(Policies.COUNTS_PREVIOUS_ROWS).stream()
+                .filter(s -> !s.sid().startsWith(LAMBDA))
+                .toList());
+    expected.add(
+        new Statement(
+            SEND,
+            "Allow",
+            Set.of("sqs:SendMessage"),
+            Set.of("arn:aws:sqs:" + Resolver.REGION + ":" + Resolver.ACCOUNT_ID + ":" + QUEUE_NAME),
+            null));
 
     assertThat(statements()).containsExactlyInAnyOrderElementsOf(expected);
   }
@@ -92,12 +107,16 @@ class PolicyFileTest {
   private String rendered() throws Exception {
     Resolver example = Resolver.withExampleValues(Map.of());
     Map<String, String> values = new HashMap<>();
-    PLACEHOLDER_PARAMETER.forEach((placeholder, parameter) -> values.put(placeholder, switch (parameter) {
-      case "AWS::Region" -> Resolver.REGION;
-      case "AWS::AccountId" -> Resolver.ACCOUNT_ID;
-      case "TriggerQueue.QueueName" -> QUEUE_NAME;
-      default -> example.parameter(parameter);
-    }));
+    PLACEHOLDER_PARAMETER.forEach(
+        (placeholder, parameter) ->
+            values.put(
+                placeholder,
+                switch (parameter) {
+                  case "AWS::Region" -> Resolver.REGION;
+                  case "AWS::AccountId" -> Resolver.ACCOUNT_ID;
+                  case "TriggerQueue.QueueName" -> QUEUE_NAME;
+                  default -> example.parameter(parameter);
+                }));
     Matcher m = PLACEHOLDER.matcher(text());
     StringBuilder out = new StringBuilder();
     while (m.find()) {

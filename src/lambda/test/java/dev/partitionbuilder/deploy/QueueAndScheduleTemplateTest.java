@@ -36,21 +36,27 @@ class QueueAndScheduleTemplateTest {
 
   @Test
   void visibilityTimeoutCannotBeSetBelowSixTimesTheLongestAllowedFunctionTimeout() {
-    // CloudFormation has no arithmetic and its Rules no numeric comparison, so the bounds enforce it.
+    // CloudFormation has no arithmetic and its Rules no numeric comparison, so the bounds enforce
+    // it.
     int lowestVisibility = (Integer) template.parameter("QueueVisibilityTimeout").get("MinValue");
     int longestTimeout = (Integer) template.parameter("Timeout").get("MaxValue");
 
     assertThat(lowestVisibility).isGreaterThanOrEqualTo(6 * longestTimeout);
-    assertThat(template.properties(QUEUE).get("VisibilityTimeout")).isEqualTo(Map.of("Ref", "QueueVisibilityTimeout"));
+    assertThat(template.properties(QUEUE).get("VisibilityTimeout"))
+        .isEqualTo(Map.of("Ref", "QueueVisibilityTimeout"));
     assertThat(template.properties(FUNCTION).get("Timeout")).isEqualTo(Map.of("Ref", "Timeout"));
-    assertThat((Integer) template.parameter("QueueVisibilityTimeout").get("MaxValue")).as("SQS's maximum").isLessThanOrEqualTo(43200);
+    assertThat((Integer) template.parameter("QueueVisibilityTimeout").get("MaxValue"))
+        .as("SQS's maximum")
+        .isLessThanOrEqualTo(43200);
   }
 
   @Test
   void triggerQueueMovesAMessageToTheDeadLetterQueueAfterMaxReceiveCountDeliveries() {
-    Map<String, Object> redrive = map(template.properties(QUEUE).get("RedrivePolicy"), "RedrivePolicy");
+    Map<String, Object> redrive =
+        map(template.properties(QUEUE).get("RedrivePolicy"), "RedrivePolicy");
 
-    assertThat(redrive.get("deadLetterTargetArn")).isEqualTo(Map.of("Fn::GetAtt", List.of(DEAD_LETTER_QUEUE, "Arn")));
+    assertThat(redrive.get("deadLetterTargetArn"))
+        .isEqualTo(Map.of("Fn::GetAtt", List.of(DEAD_LETTER_QUEUE, "Arn")));
     assertThat(redrive.get("maxReceiveCount")).isEqualTo(Map.of("Ref", "MaxReceiveCount"));
     assertThat(template.parameter("MaxReceiveCount").get("Default")).isEqualTo(3);
     assertThat(template.type(DEAD_LETTER_QUEUE)).isEqualTo("AWS::SQS::Queue");
@@ -58,7 +64,8 @@ class QueueAndScheduleTemplateTest {
 
   @Test
   void deadLetterQueueKeepsMessagesFourteenDays() {
-    assertThat(template.properties(DEAD_LETTER_QUEUE).get("MessageRetentionPeriod")).isEqualTo(14 * 24 * 3600);
+    assertThat(template.properties(DEAD_LETTER_QUEUE).get("MessageRetentionPeriod"))
+        .isEqualTo(14 * 24 * 3600);
   }
 
   @Test
@@ -69,19 +76,27 @@ class QueueAndScheduleTemplateTest {
 
     assertThat(alarm.get("Namespace")).isEqualTo("AWS/SQS");
     assertThat(alarm.get("MetricName")).isEqualTo("ApproximateNumberOfMessagesVisible");
-    assertThat(alarm.get("Dimensions")).isEqualTo(List.of(
-        Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(DEAD_LETTER_QUEUE, "QueueName")))));
+    assertThat(alarm.get("Dimensions"))
+        .isEqualTo(
+            List.of(
+                Map.of(
+                    "Name",
+                    "QueueName",
+                    "Value",
+                    Map.of("Fn::GetAtt", List.of(DEAD_LETTER_QUEUE, "QueueName")))));
     assertThat(alarm.get("ComparisonOperator")).isEqualTo("GreaterThanThreshold");
     assertThat(alarm.get("Threshold")).isEqualTo(0);
   }
 
   @Test
   void alarmNotifiesTheTopicOnlyWhenOneIsGiven() {
-    Object alarm = template.resources().get(template.resourcesOfType("AWS::CloudWatch::Alarm").get(0));
+    Object alarm =
+        template.resources().get(template.resourcesOfType("AWS::CloudWatch::Alarm").get(0));
     String topic = "arn:aws:sns:eu-west-1:123456789012:partition-builder-alarms";
 
     Map<String, Object> without = properties(Resolver.withExampleValues(Map.of()).resolve(alarm));
-    Map<String, Object> with = properties(Resolver.withExampleValues(Map.of("AlarmTopicArn", topic)).resolve(alarm));
+    Map<String, Object> with =
+        properties(Resolver.withExampleValues(Map.of("AlarmTopicArn", topic)).resolve(alarm));
 
     assertThat(without).doesNotContainKey("AlarmActions");
     assertThat(with.get("AlarmActions")).isEqualTo(List.of(topic));
@@ -98,7 +113,8 @@ class QueueAndScheduleTemplateTest {
     Map<String, Object> properties = map(event.get("Properties"), "event Properties");
     assertThat(properties.get("Queue")).isEqualTo(Map.of("Fn::GetAtt", List.of(QUEUE, "Arn")));
     assertThat(properties.get("BatchSize")).isEqualTo(1);
-    assertThat(properties.get("FunctionResponseTypes")).isEqualTo(List.of("ReportBatchItemFailures"));
+    assertThat(properties.get("FunctionResponseTypes"))
+        .isEqualTo(List.of("ReportBatchItemFailures"));
   }
 
   @Test
@@ -108,12 +124,15 @@ class QueueAndScheduleTemplateTest {
     String input = (String) target.get("Input");
 
     assertThat(input).isEqualTo("{\"scheduledTime\": \"<aws.scheduler.scheduled-time>\"}");
-    assertThat(new ObjectMapper().readTree(input).get("scheduledTime").asText()).isEqualTo("<aws.scheduler.scheduled-time>");
+    assertThat(new ObjectMapper().readTree(input).get("scheduledTime").asText())
+        .isEqualTo("<aws.scheduler.scheduled-time>");
     assertThat(target.get("Arn")).isEqualTo(Map.of("Fn::GetAtt", List.of(QUEUE, "Arn")));
 
     // What SQS delivers on 1 April 2024 at 00:30: the handler builds March.
     String body = input.replace("<aws.scheduler.scheduled-time>", "2024-04-01T00:30:00Z");
-    TriggerParser parser = new TriggerParser(ZoneId.of("UTC"), Clock.fixed(Instant.parse("2024-04-01T00:31:00Z"), ZoneOffset.UTC));
+    TriggerParser parser =
+        new TriggerParser(
+            ZoneId.of("UTC"), Clock.fixed(Instant.parse("2024-04-01T00:31:00Z"), ZoneOffset.UTC));
     Trigger trigger = parser.parse(body);
     assertThat(trigger.month()).isEqualTo(YearMonth.of(2024, 3));
   }
@@ -123,8 +142,10 @@ class QueueAndScheduleTemplateTest {
     Map<String, Object> schedule = template.properties(onlySchedule());
 
     assertThat(schedule.get("ScheduleExpression")).isEqualTo(Map.of("Ref", "ScheduleExpression"));
-    assertThat(schedule.get("ScheduleExpressionTimezone")).isEqualTo(Map.of("Ref", "ScheduleTimeZone"));
-    assertThat(template.parameter("ScheduleExpression").get("Default")).isEqualTo("cron(30 0 1 * ? *)");
+    assertThat(schedule.get("ScheduleExpressionTimezone"))
+        .isEqualTo(Map.of("Ref", "ScheduleTimeZone"));
+    assertThat(template.parameter("ScheduleExpression").get("Default"))
+        .isEqualTo("cron(30 0 1 * ? *)");
     // "OFF" must stay a string: unquoted, YAML 1.1 reads it as the boolean false.
     assertThat(schedule.get("FlexibleTimeWindow")).isEqualTo(Map.of("Mode", "OFF"));
   }
@@ -132,17 +153,30 @@ class QueueAndScheduleTemplateTest {
   @Test
   void scheduleRoleMayOnlySendMessagesToTheTriggerQueue() {
     Map<String, Object> target = map(template.properties(onlySchedule()).get("Target"), "Target");
-    assertThat(target.get("RoleArn")).isEqualTo(Map.of("Fn::GetAtt", List.of("ScheduleRole", "Arn")));
+    assertThat(target.get("RoleArn"))
+        .isEqualTo(Map.of("Fn::GetAtt", List.of("ScheduleRole", "Arn")));
     Map<String, Object> role = template.properties("ScheduleRole");
 
-    List<Statement> statements = Statement.all(Resolver.withExampleValues(Map.of()).resolve(template.roleStatements("ScheduleRole")));
+    List<Statement> statements =
+        Statement.all(
+            Resolver.withExampleValues(Map.of()).resolve(template.roleStatements("ScheduleRole")));
 
-    assertThat(statements).extracting(Statement::actions).containsExactly(Set.of("sqs:SendMessage"));
-    assertThat(statements).extracting(Statement::resources).containsExactly(Set.of("<" + QUEUE + ".Arn>"));
+    assertThat(statements)
+        .extracting(Statement::actions)
+        .containsExactly(Set.of("sqs:SendMessage"));
+    assertThat(statements)
+        .extracting(Statement::resources)
+        .containsExactly(Set.of("<" + QUEUE + ".Arn>"));
     assertThat(role).doesNotContainKeys("ManagedPolicyArns", "PermissionsBoundary");
-    Map<String, Object> trust = map(list(map(role.get("AssumeRolePolicyDocument"), "trust").get("Statement"), "trust").get(0), "trust");
+    Map<String, Object> trust =
+        map(
+            list(map(role.get("AssumeRolePolicyDocument"), "trust").get("Statement"), "trust")
+                .get(0),
+            "trust");
     assertThat(trust.get("Principal")).isEqualTo(Map.of("Service", "scheduler.amazonaws.com"));
-    assertThat(trust.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("aws:SourceAccount", Map.of("Ref", "AWS::AccountId"))));
+    assertThat(trust.get("Condition"))
+        .isEqualTo(
+            Map.of("StringEquals", Map.of("aws:SourceAccount", Map.of("Ref", "AWS::AccountId"))));
   }
 
   @Test
@@ -150,7 +184,8 @@ class QueueAndScheduleTemplateTest {
     Map<String, Object> outputs = template.outputs();
 
     assertThat(value(outputs, "TriggerQueueUrl")).isEqualTo(Map.of("Ref", QUEUE));
-    assertThat(value(outputs, "TriggerQueueArn")).isEqualTo(Map.of("Fn::GetAtt", List.of(QUEUE, "Arn")));
+    assertThat(value(outputs, "TriggerQueueArn"))
+        .isEqualTo(Map.of("Fn::GetAtt", List.of(QUEUE, "Arn")));
     assertThat(value(outputs, "DeadLetterQueueUrl")).isEqualTo(Map.of("Ref", DEAD_LETTER_QUEUE));
     // SAM's referenceable property for the alias AutoPublishAlias creates.
     assertThat(value(outputs, "FunctionAliasArn")).isEqualTo(Map.of("Ref", FUNCTION + ".Alias"));

@@ -14,17 +14,19 @@ import java.util.regex.Pattern;
  * Evaluates the intrinsic functions of template.yml for one set of parameter values, as
  * CloudFormation would at deploy time, so that a test can look at concrete ARNs and environment
  * values. Only the functions the template uses are known; any other fails the test, so that a new
- * one gets a deliberate look. Resources are not deployed: {@code !Ref Queue} and
- * {@code !GetAtt Queue.Arn} become the markers {@code <Queue>} and {@code <Queue.Arn>}.
+ * one gets a deliberate look. Resources are not deployed: {@code !Ref Queue} and {@code !GetAtt
+ * Queue.Arn} become the markers {@code <Queue>} and {@code <Queue.Arn>}.
  */
 final class Resolver {
   /** What {@code !Ref AWS::NoValue} leaves: the list element or map entry disappears. */
-  static final Object NO_VALUE = new Object() {
-    @Override
-    public String toString() {
-      return "AWS::NoValue";
-    }
-  };
+  static final Object NO_VALUE =
+      new Object() {
+        @Override
+        public String toString() {
+          return "AWS::NoValue";
+        }
+      };
+
   static final String REGION = "eu-west-1";
   static final String ACCOUNT_ID = "123456789012";
 
@@ -37,12 +39,13 @@ final class Resolver {
   Resolver(SamTemplate template, Map<String, String> values) {
     this.template = template;
     this.parameters = new LinkedHashMap<>(template.defaults());
-    values.forEach((name, value) -> {
-      if (!template.parameters().containsKey(name)) {
-        throw new AssertionError("No parameter " + name + " in " + SamTemplate.FILE);
-      }
-      parameters.put(name, value);
-    });
+    values.forEach(
+        (name, value) -> {
+          if (!template.parameters().containsKey(name)) {
+            throw new AssertionError("No parameter " + name + " in " + SamTemplate.FILE);
+          }
+          parameters.put(name, value);
+        });
   }
 
   /** Resolved with the example values of samconfig.toml. */
@@ -81,12 +84,13 @@ final class Resolver {
       }
     }
     Map<String, Object> resolved = new LinkedHashMap<>();
-    entries.forEach((key, value) -> {
-      Object r = resolve(value);
-      if (r != NO_VALUE) {
-        resolved.put((String) key, r);
-      }
-    });
+    entries.forEach(
+        (key, value) -> {
+          Object r = resolve(value);
+          if (r != NO_VALUE) {
+            resolved.put((String) key, r);
+          }
+        });
     return resolved;
   }
 
@@ -102,32 +106,40 @@ final class Resolver {
     switch (name) {
       case "Ref":
         return ref((String) argument);
-      case "Fn::GetAtt": {
-        List<Object> parts = list(argument, "Fn::GetAtt");
-        return "<" + parts.get(0) + "." + parts.get(1) + ">";
-      }
+      case "Fn::GetAtt":
+        {
+          List<Object> parts = list(argument, "Fn::GetAtt");
+          return "<" + parts.get(0) + "." + parts.get(1) + ">";
+        }
       case "Fn::Sub":
         return sub(argument);
-      case "Fn::If": {
-        List<Object> args = list(argument, "Fn::If");
-        return condition((String) args.get(0)) ? resolve(args.get(1)) : resolve(args.get(2));
-      }
-      case "Fn::Equals": {
-        List<Object> args = list(argument, "Fn::Equals");
-        return String.valueOf(resolve(args.get(0))).equals(String.valueOf(resolve(args.get(1))));
-      }
+      case "Fn::If":
+        {
+          List<Object> args = list(argument, "Fn::If");
+          return condition((String) args.get(0)) ? resolve(args.get(1)) : resolve(args.get(2));
+        }
+      case "Fn::Equals":
+        {
+          List<Object> args = list(argument, "Fn::Equals");
+          return String.valueOf(resolve(args.get(0))).equals(String.valueOf(resolve(args.get(1))));
+        }
       case "Fn::Not":
         return !(Boolean) resolve(list(argument, "Fn::Not").get(0));
-      case "Fn::Select": {
-        List<Object> args = list(argument, "Fn::Select");
-        return list(resolve(args.get(1)), "Fn::Select list").get(Integer.parseInt(String.valueOf(args.get(0))));
-      }
-      case "Fn::Split": {
-        List<Object> args = list(argument, "Fn::Split");
-        return List.of(((String) resolve(args.get(1))).split(Pattern.quote((String) args.get(0)), -1));
-      }
+      case "Fn::Select":
+        {
+          List<Object> args = list(argument, "Fn::Select");
+          return list(resolve(args.get(1)), "Fn::Select list")
+              .get(Integer.parseInt(String.valueOf(args.get(0))));
+        }
+      case "Fn::Split":
+        {
+          List<Object> args = list(argument, "Fn::Split");
+          return List.of(
+              ((String) resolve(args.get(1))).split(Pattern.quote((String) args.get(0)), -1));
+        }
       default:
-        throw new AssertionError("The test resolver does not know " + name + "; teach it before using it");
+        throw new AssertionError(
+            "The test resolver does not know " + name + "; teach it before using it");
     }
   }
 

@@ -24,11 +24,16 @@ class SamConfigTest {
     Map<String, String> overrides = config.parameterOverrides();
 
     assertThat(template.parameters().keySet()).containsAll(overrides.keySet());
-    template.parameters().forEach((name, definition) -> {
-      if (!SamTemplate.map(definition, name).containsKey("Default")) {
-        assertThat(overrides).as("samconfig.toml gives " + name + ", which has no default").containsKey(name);
-      }
-    });
+    template
+        .parameters()
+        .forEach(
+            (name, definition) -> {
+              if (!SamTemplate.map(definition, name).containsKey("Default")) {
+                assertThat(overrides)
+                    .as("samconfig.toml gives " + name + ", which has no default")
+                    .containsKey(name);
+              }
+            });
     assertThat(overrides).containsEntry("DestinationBucket", "example-cloudtrail-analytics");
   }
 
@@ -37,17 +42,19 @@ class SamConfigTest {
     Map<String, String> values = new LinkedHashMap<>(template.defaults());
     values.putAll(config.parameterOverrides());
 
-    values.forEach((name, value) -> {
-      Object pattern = template.parameter(name).get("AllowedPattern");
-      if (pattern != null) {
-        assertThat(value).as(name).matches((String) pattern);
-      }
-    });
+    values.forEach(
+        (name, value) -> {
+          Object pattern = template.parameter(name).get("AllowedPattern");
+          if (pattern != null) {
+            assertThat(value).as(name).matches((String) pattern);
+          }
+        });
   }
 
   @Test
   void prefixParametersAcceptOnlyKeyPrefixesEndingWithASlash() {
-    for (String prefix : new String[] {"SourcePrefix", "DestinationPrefix", "AthenaResultsPrefix"}) {
+    for (String prefix :
+        new String[] {"SourcePrefix", "DestinationPrefix", "AthenaResultsPrefix"}) {
       String pattern = (String) template.parameter(prefix).get("AllowedPattern");
 
       assertThat("cloudtrail_monthly/").as(prefix).matches(pattern);

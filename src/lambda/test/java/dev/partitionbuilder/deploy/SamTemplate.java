@@ -56,31 +56,41 @@ final class SamTemplate {
   }
 
   Map<String, Object> properties(String logicalId) {
-    return map(map(resources().get(logicalId), logicalId).get("Properties"), logicalId + ".Properties");
+    return map(
+        map(resources().get(logicalId), logicalId).get("Properties"), logicalId + ".Properties");
   }
 
   List<String> resourcesOfType(String type) {
     return resources().keySet().stream().filter(id -> type.equals(type(id))).toList();
   }
 
-  /** The statements of every inline policy of an AWS::IAM::Role, as written (intrinsics unresolved). */
+  /**
+   * The statements of every inline policy of an AWS::IAM::Role, as written (intrinsics unresolved).
+   */
   List<Object> roleStatements(String roleLogicalId) {
     assertThat(type(roleLogicalId)).isEqualTo("AWS::IAM::Role");
     return list(properties(roleLogicalId).get("Policies"), roleLogicalId + ".Policies").stream()
-        .flatMap(policy -> list(map(map(policy, "policy").get("PolicyDocument"), "PolicyDocument").get("Statement"),
-            "Statement").stream())
+        .flatMap(
+            policy ->
+                list(
+                    map(map(policy, "policy").get("PolicyDocument"), "PolicyDocument")
+                        .get("Statement"),
+                    "Statement")
+                    .stream())
         .toList();
   }
 
   /** Parameter name to its default, as a string; parameters without a default are left out. */
   Map<String, String> defaults() {
     Map<String, String> defaults = new LinkedHashMap<>();
-    parameters().forEach((name, definition) -> {
-      Object value = map(definition, name).get("Default");
-      if (value != null) {
-        defaults.put(name, String.valueOf(value));
-      }
-    });
+    parameters()
+        .forEach(
+            (name, definition) -> {
+              Object value = map(definition, name).get("Default");
+              if (value != null) {
+                defaults.put(name, String.valueOf(value));
+              }
+            });
     return defaults;
   }
 

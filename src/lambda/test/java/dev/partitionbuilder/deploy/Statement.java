@@ -10,7 +10,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** One resolved IAM policy statement: every value is a plain string by now. */
-record Statement(String sid, String effect, Set<String> actions, Set<String> resources, Object condition) {
+record Statement(
+    String sid, String effect, Set<String> actions, Set<String> resources, Object condition) {
 
   static List<Statement> all(Object statements) {
     return list(statements, "Statement").stream().map(Statement::of).toList();

@@ -9,8 +9,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.BuildSettings;
+import dev.partitionbuilder.core.ConfigException;
 import dev.partitionbuilder.core.CtasTemplate;
 import dev.partitionbuilder.core.PartitionBuilder;
 import dev.partitionbuilder.core.PollPolicy;
@@ -36,9 +36,15 @@ import org.junit.jupiter.api.Test;
 
 /** The EMF document the handler writes for each run, read back as CloudWatch would read it. */
 class BuildMetricsTest {
-  private static final TableLayout LAYOUT = new TableLayout(
-      "cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "s3://bucket/", "cloudtrail_monthly/");
+  private static final TableLayout LAYOUT =
+      new TableLayout(
+          "cloudtrail",
+          "cloudtrail_daily",
+          "cloudtrail_monthly",
+          "s3://bucket/",
+          "cloudtrail_monthly/");
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The fake engine reports 1,000,000 bytes scanned (under 1 MB) and 2,000 ms for every query. */
   private static final double TEN_MB_IN_USD = 10 * 5 / 1_048_576.0;
 
@@ -55,11 +61,28 @@ class BuildMetricsTest {
     engine = new FakeQueryEngine(journal, clock);
     store = new FakeObjectStore(journal);
     engine.writesInto(store);
-    PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store, new FakeCatalog(journal),
-        engine, BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))), clock, clock::advance);
-    BuildMetrics metrics = new BuildMetrics(new BuildMetrics.DocumentEnvironment(documents::add), "PartitionBuilderTest",
-        "cloudtrail.cloudtrail_monthly");
-    handler = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock, metrics);
+    PartitionBuilder builder =
+        new PartitionBuilder(
+            LAYOUT,
+            CtasTemplate.bundled(),
+            store,
+            new FakeCatalog(journal),
+            engine,
+            BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))),
+            clock,
+            clock::advance);
+    BuildMetrics metrics =
+        new BuildMetrics(
+            new BuildMetrics.DocumentEnvironment(documents::add),
+            "PartitionBuilderTest",
+            "cloudtrail.cloudtrail_monthly");
+    handler =
+        new Handler(
+            new TriggerParser(ZoneOffset.UTC, clock),
+            builder,
+            Duration.ofSeconds(30),
+            clock,
+            metrics);
     when(context.getRemainingTimeInMillis()).thenReturn(900_000);
   }
 
@@ -74,12 +97,20 @@ class BuildMetricsTest {
     assertThat(directive.get("Namespace").asText()).isEqualTo("PartitionBuilderTest");
     assertThat(directive.get("Dimensions").toString()).isEqualTo("[[\"Table\"]]");
     assertThat(doc.get("Table").asText()).isEqualTo("cloudtrail.cloudtrail_monthly");
-    assertThat(units(directive)).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
-        Map.entry("BuildSucceeded", "Count"), Map.entry("BuildFailed", "Count"), Map.entry("BuildBusy", "Count"),
-        Map.entry("BuildStillRunning", "Count"),
-        Map.entry("Duration", "Milliseconds"), Map.entry("BytesScanned", "Bytes"),
-        Map.entry("EstimatedCostUSD", "None"), Map.entry("QueryEngineTime", "Milliseconds"),
-        Map.entry("RowsWritten", "Count"), Map.entry("FilesWritten", "Count"), Map.entry("BytesWritten", "Bytes")));
+    assertThat(units(directive))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.ofEntries(
+                Map.entry("BuildSucceeded", "Count"),
+                Map.entry("BuildFailed", "Count"),
+                Map.entry("BuildBusy", "Count"),
+                Map.entry("BuildStillRunning", "Count"),
+                Map.entry("Duration", "Milliseconds"),
+                Map.entry("BytesScanned", "Bytes"),
+                Map.entry("EstimatedCostUSD", "None"),
+                Map.entry("QueryEngineTime", "Milliseconds"),
+                Map.entry("RowsWritten", "Count"),
+                Map.entry("FilesWritten", "Count"),
+                Map.entry("BytesWritten", "Bytes")));
     assertThat(doc.get("BuildSucceeded").asDouble()).isEqualTo(1);
     assertThat(doc.get("BuildFailed").asDouble()).isZero();
     assertThat(doc.get("BuildBusy").asDouble()).isZero();
@@ -97,7 +128,8 @@ class BuildMetricsTest {
   }
 
   @Test
-  void aFailedQueryCountsAsFailedWithWhatItScannedAndNoCostAsAthenaDoesNotBillFailedQueries() throws Exception {
+  void aFailedQueryCountsAsFailedWithWhatItScannedAndNoCostAsAthenaDoesNotBillFailedQueries()
+      throws Exception {
     engine.willRun(State.RUNNING, State.FAILED);
 
     handler.handleRequest(SqsEvents.load("sqs/one-month.json"), context);
@@ -109,7 +141,8 @@ class BuildMetricsTest {
     assertThat(doc.get("EstimatedCostUSD").asDouble()).isZero();
     assertThat(doc.get("outcome").asText()).isEqualTo("failed");
     assertThat(doc.get("queryExecutionId").asText()).isEqualTo("q1");
-    assertThat(units(doc.at("/_aws/CloudWatchMetrics/0"))).doesNotContainKeys("RowsWritten", "FilesWritten");
+    assertThat(units(doc.at("/_aws/CloudWatchMetrics/0")))
+        .doesNotContainKeys("RowsWritten", "FilesWritten");
   }
 
   @Test
@@ -130,8 +163,10 @@ class BuildMetricsTest {
   @Test
   void aMonthHeldByAnotherBuildCountsAsBusyWithNoQueryAndNoCost() throws Exception {
     YearMonth month = YearMonth.parse(messageMonth());
-    store.createIfAbsent(LAYOUT.lockKey(month),
-        "{\"owner\":\"other-message\",\"expiresAt\":\"2024-05-10T09:00:00Z\"}".getBytes(StandardCharsets.UTF_8));
+    store.createIfAbsent(
+        LAYOUT.lockKey(month),
+        "{\"owner\":\"other-message\",\"expiresAt\":\"2024-05-10T09:00:00Z\"}"
+            .getBytes(StandardCharsets.UTF_8));
 
     handler.handleRequest(SqsEvents.load("sqs/one-month.json"), context);
 
@@ -155,14 +190,18 @@ class BuildMetricsTest {
 
   @Test
   void aNamespaceCloudWatchWouldRejectIsRefusedNamingTheVariableAndValue() {
-    assertThatThrownBy(() -> BuildMetrics.requireNamespace(BuildMetrics.METRICS_NAMESPACE, "AWS/Lambda"))
+    assertThatThrownBy(
+            () -> BuildMetrics.requireNamespace(BuildMetrics.METRICS_NAMESPACE, "AWS/Lambda"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("METRICS_NAMESPACE").hasMessageContaining("\"AWS/Lambda\"");
+        .hasMessageContaining("METRICS_NAMESPACE")
+        .hasMessageContaining("\"AWS/Lambda\"");
     assertThatThrownBy(() -> BuildMetrics.requireNamespace(BuildMetrics.METRICS_NAMESPACE, "a$b"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("\"a$b\"");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("\"a$b\"");
     assertThatThrownBy(() -> BuildMetrics.requireNamespace(BuildMetrics.METRICS_NAMESPACE, ""))
         .isInstanceOf(ConfigException.class);
-    assertThat(BuildMetrics.requireNamespace(BuildMetrics.METRICS_NAMESPACE, "Data/Partition Builder"))
+    assertThat(
+            BuildMetrics.requireNamespace(BuildMetrics.METRICS_NAMESPACE, "Data/Partition Builder"))
         .isEqualTo("Data/Partition Builder");
   }
 
@@ -173,7 +212,9 @@ class BuildMetricsTest {
 
   private static Map<String, String> units(JsonNode directive) {
     Map<String, String> units = new HashMap<>();
-    directive.get("Metrics").forEach(m -> units.put(m.get("Name").asText(), m.get("Unit").asText()));
+    directive
+        .get("Metrics")
+        .forEach(m -> units.put(m.get("Name").asText(), m.get("Unit").asText()));
     return units;
   }
 

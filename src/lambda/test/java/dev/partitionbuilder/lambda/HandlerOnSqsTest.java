@@ -47,12 +47,22 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * attempt, and here that time really passes (one visibility timeout, 1 s).
  */
 class HandlerOnSqsTest {
-  private static final TableLayout LAYOUT = new TableLayout(
-      "cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "s3://bucket/", "cloudtrail_monthly/");
+  private static final TableLayout LAYOUT =
+      new TableLayout(
+          "cloudtrail",
+          "cloudtrail_daily",
+          "cloudtrail_monthly",
+          "s3://bucket/",
+          "cloudtrail_monthly/");
   private static final int MAX_RECEIVE_COUNT = 2;
   private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(1);
-  /** Long polling: a poll returns as soon as a message is visible, so this only bounds a test that fails. */
+
+  /**
+   * Long polling: a poll returns as soon as a message is visible, so this only bounds a test that
+   * fails.
+   */
   private static final Duration WAIT = Duration.ofSeconds(5);
+
   private static final String MARCH = "{\"month\": 3, \"year\": 2024}";
   private static final String JANUARY = "{\"month\": 1, \"year\": 2024}";
   private static final String MONTH_13 = "{\"month\": 13, \"year\": 2024}";
@@ -77,18 +87,29 @@ class HandlerOnSqsTest {
   @BeforeEach
   void setUp() {
     Clock clock = Clock.systemUTC();
-    PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), storeWrittenBy(engine),
-        new FakeCatalog(journal), engine, BuildSettings.defaults(new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10))), clock,
-        Sleeper.SYSTEM);
-    handler = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock);
+    PartitionBuilder builder =
+        new PartitionBuilder(
+            LAYOUT,
+            CtasTemplate.bundled(),
+            storeWrittenBy(engine),
+            new FakeCatalog(journal),
+            engine,
+            BuildSettings.defaults(new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10))),
+            clock,
+            Sleeper.SYSTEM);
+    handler =
+        new Handler(
+            new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock);
   }
 
   private static RedrivenQueue standardQueue() {
-    return RedrivenQueue.create(sqs.client(), "trigger-" + (++queues), MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT);
+    return RedrivenQueue.create(
+        sqs.client(), "trigger-" + (++queues), MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT);
   }
 
   private static RedrivenQueue fifoQueue() {
-    return RedrivenQueue.create(sqs.client(), "trigger-" + (++queues) + ".fifo", MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT);
+    return RedrivenQueue.create(
+        sqs.client(), "trigger-" + (++queues) + ".fifo", MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT);
   }
 
   private SqsEventSource lambda(RedrivenQueue queue) {
@@ -100,11 +121,14 @@ class HandlerOnSqsTest {
    * receive that finds a message at maxReceiveCount, once its visibility timeout has ended; short
    * polls a tenth of a second apart see it then, where a long poll would wait out its full time.
    */
-  private static List<Poll> pollUntilDeadLettered(SqsEventSource lambda, RedrivenQueue queue, int messages) {
+  private static List<Poll> pollUntilDeadLettered(
+      SqsEventSource lambda, RedrivenQueue queue, int messages) {
     List<Poll> polls = new ArrayList<>();
     Instant giveUp = Instant.now().plus(WAIT);
     while (queue.deadLettered() < messages) {
-      assertThat(Instant.now()).as("the redrive moved %d message(s) in time", messages).isBefore(giveUp);
+      assertThat(Instant.now())
+          .as("the redrive moved %d message(s) in time", messages)
+          .isBefore(giveUp);
       polls.add(lambda.poll(Duration.ZERO));
       sleep(Duration.ofMillis(100));
     }
@@ -132,13 +156,22 @@ class HandlerOnSqsTest {
 
     @Override
     public QueryExecution get(String id) {
-      return new QueryExecution(id, finished.get() ? State.SUCCEEDED : State.RUNNING,
-          Instant.EPOCH, Optional.empty(), null, null, false, 0, 0);
+      return new QueryExecution(
+          id,
+          finished.get() ? State.SUCCEEDED : State.RUNNING,
+          Instant.EPOCH,
+          Optional.empty(),
+          null,
+          null,
+          false,
+          0,
+          0);
     }
 
     @Override
     public void stop(String id) {
-      throw new AssertionError("a query still running at the deadline is left running, not stopped");
+      throw new AssertionError(
+          "a query still running at the deadline is left running, not stopped");
     }
 
     @Override
@@ -153,16 +186,28 @@ class HandlerOnSqsTest {
   }
 
   @Test
-  void aQueryOutlastingTheInvocationIsLeftRunningAndTheRedeliveredMessageFinishesItWithoutASecondStart() {
+  void
+      aQueryOutlastingTheInvocationIsLeftRunningAndTheRedeliveredMessageFinishesItWithoutASecondStart() {
     LongQuery query = new LongQuery();
     Clock clock = Clock.systemUTC();
     FakeObjectStore store = new FakeObjectStore(journal);
-    PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store,
-        new FakeCatalog(journal), query, BuildSettings.defaults(new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10))), clock,
-        Sleeper.SYSTEM);
+    PartitionBuilder builder =
+        new PartitionBuilder(
+            LAYOUT,
+            CtasTemplate.bundled(),
+            store,
+            new FakeCatalog(journal),
+            query,
+            BuildSettings.defaults(new PollPolicy(Duration.ofMillis(10), Duration.ofMillis(10))),
+            clock,
+            Sleeper.SYSTEM);
     // The event source gives every invocation 900 s: this margin leaves a deadline 0.3 s away.
-    Handler shortLived = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder,
-        Duration.ofMillis(900_000 - 300), clock);
+    Handler shortLived =
+        new Handler(
+            new TriggerParser(ZoneOffset.UTC, clock),
+            builder,
+            Duration.ofMillis(900_000 - 300),
+            clock);
     RedrivenQueue queue = standardQueue();
     String id = queue.send(MARCH, "g");
     SqsEventSource lambda = new SqsEventSource(sqs.client(), queue.url(), shortLived);
@@ -257,7 +302,8 @@ class HandlerOnSqsTest {
     assertThat(second.failed()).isEmpty();
     assertThat(second.deleted()).containsExactly(id);
     // The failed query is over, so the second attempt runs a new one under a token of its own.
-    assertThat(journal.entries()).containsSubsequence("start q1", "get q1 FAILED", "start q2", "get q2 SUCCEEDED")
+    assertThat(journal.entries())
+        .containsSubsequence("start q1", "get q1 FAILED", "start q2", "get q2 SUCCEEDED")
         .noneMatch(e -> e.startsWith("start (token reused)"));
     assertThat(queue.waiting()).isZero();
     assertThat(queue.inFlight()).isZero();

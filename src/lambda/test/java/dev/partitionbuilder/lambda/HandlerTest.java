@@ -30,8 +30,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class HandlerTest {
-  private static final TableLayout LAYOUT = new TableLayout(
-      "cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "s3://bucket/", "cloudtrail_monthly/");
+  private static final TableLayout LAYOUT =
+      new TableLayout(
+          "cloudtrail",
+          "cloudtrail_daily",
+          "cloudtrail_monthly",
+          "s3://bucket/",
+          "cloudtrail_monthly/");
 
   private final Journal journal = new Journal();
   private final MutableClock clock = new MutableClock(Instant.parse("2024-05-10T08:00:00Z"));
@@ -42,20 +47,32 @@ class HandlerTest {
   @BeforeEach
   void setUp() {
     engine = new FakeQueryEngine(journal, clock);
-    PartitionBuilder builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), storeWrittenBy(engine),
-        new FakeCatalog(journal), engine, BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))), clock,
-        clock::advance);
-    handler = new Handler(new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock);
+    PartitionBuilder builder =
+        new PartitionBuilder(
+            LAYOUT,
+            CtasTemplate.bundled(),
+            storeWrittenBy(engine),
+            new FakeCatalog(journal),
+            engine,
+            BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))),
+            clock,
+            clock::advance);
+    handler =
+        new Handler(
+            new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock);
     when(context.getRemainingTimeInMillis()).thenReturn(900_000);
   }
 
   private static List<String> failedIds(SQSBatchResponse response) {
-    return response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+    return response.getBatchItemFailures().stream()
+        .map(BatchItemFailure::getItemIdentifier)
+        .toList();
   }
 
   @Test
   void reportsOnlyTheRejectedMessageAsAFailureAndBuildsTheOthers() {
-    SQSBatchResponse response = handler.handleRequest(SqsEvents.load("sqs/mixed-batch.json"), context);
+    SQSBatchResponse response =
+        handler.handleRequest(SqsEvents.load("sqs/mixed-batch.json"), context);
 
     assertThat(failedIds(response)).containsExactly("m-bad");
     assertThat(engine.startedSql()).hasSize(2);
@@ -68,14 +85,16 @@ class HandlerTest {
     handler.handleRequest(SqsEvents.load("sqs/fifo-batch.json"), context);
 
     // f-1 builds January; f-2 (month 13) is rejected before any step, and nothing mentions it.
-    assertThat(journal.entries()).noneMatch(e -> e.contains("2024/13") || e.contains("temp_202413"));
+    assertThat(journal.entries())
+        .noneMatch(e -> e.contains("2024/13") || e.contains("temp_202413"));
   }
 
   @Test
   void reportsAFailedBuildAsABatchItemFailure() {
     engine.willRun(State.RUNNING, State.SUCCEEDED).willRun(State.FAILED).willRun(State.SUCCEEDED);
 
-    SQSBatchResponse response = handler.handleRequest(SqsEvents.load("sqs/mixed-batch.json"), context);
+    SQSBatchResponse response =
+        handler.handleRequest(SqsEvents.load("sqs/mixed-batch.json"), context);
 
     // m-ok-1 succeeds, m-bad is rejected, m-ok-2's query FAILED.
     assertThat(failedIds(response)).containsExactly("m-bad", "m-ok-2");
@@ -83,7 +102,8 @@ class HandlerTest {
 
   @Test
   void sendsBackEveryMessageAfterTheFirstFailureInAFifoBatch() {
-    SQSBatchResponse response = handler.handleRequest(SqsEvents.load("sqs/fifo-batch.json"), context);
+    SQSBatchResponse response =
+        handler.handleRequest(SqsEvents.load("sqs/fifo-batch.json"), context);
 
     assertThat(failedIds(response)).containsExactly("f-2", "f-3");
     assertThat(engine.startedSql()).singleElement().asString().contains("month = '01'");
@@ -91,7 +111,8 @@ class HandlerTest {
 
   @Test
   void holdsBackOnlyTheFailedMessagesOwnFifoGroup() {
-    SQSBatchResponse response = handler.handleRequest(SqsEvents.load("sqs/fifo-groups-batch.json"), context);
+    SQSBatchResponse response =
+        handler.handleRequest(SqsEvents.load("sqs/fifo-groups-batch.json"), context);
 
     // a-1 is rejected; a-2 (same group) must wait behind it; b-1 (another group) is built.
     assertThat(failedIds(response)).containsExactly("a-1", "a-2");
@@ -100,8 +121,8 @@ class HandlerTest {
 
   @Test
   void returnsNoFailuresForAnEmptyEvent() {
-    SQSBatchResponse response = handler.handleRequest(new com.amazonaws.services.lambda.runtime.events.SQSEvent(),
-        context);
+    SQSBatchResponse response =
+        handler.handleRequest(new com.amazonaws.services.lambda.runtime.events.SQSEvent(), context);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
   }
@@ -112,11 +133,13 @@ class HandlerTest {
     when(context.getRemainingTimeInMillis()).thenReturn(120_000);
     Instant start = clock.instant();
 
-    SQSBatchResponse response = handler.handleRequest(SqsEvents.load("sqs/redelivered.json"), context);
+    SQSBatchResponse response =
+        handler.handleRequest(SqsEvents.load("sqs/redelivered.json"), context);
 
     assertThat(failedIds(response)).containsExactly("m-again");
     assertThat(journal.entries()).contains("start q1").doesNotContain("stop q1");
-    assertThat(Duration.between(start, clock.instant())).isLessThanOrEqualTo(Duration.ofSeconds(90));
+    assertThat(Duration.between(start, clock.instant()))
+        .isLessThanOrEqualTo(Duration.ofSeconds(90));
   }
 
   /** The bucket the fake query engine writes its CTAS output into. */
@@ -148,17 +171,21 @@ class HandlerTest {
 
   @Test
   void buildsAnExplicitMonthWhoseBodyHasADetailTypeButNoSourceAsAnExtraFieldLikeAnyOther() {
-    SQSBatchResponse response = handler.handleRequest(
-        event("note", "{\"month\":3,\"year\":2024,\"detail-type\":\"note\"}"), context);
+    SQSBatchResponse response =
+        handler.handleRequest(
+            event("note", "{\"month\":3,\"year\":2024,\"detail-type\":\"note\"}"), context);
 
     assertThat(failedIds(response)).isEmpty();
-    assertThat(engine.startedSql()).singleElement().asString().contains("WHERE year = '2024' AND month = '03'");
+    assertThat(engine.startedSql())
+        .singleElement()
+        .asString()
+        .contains("WHERE year = '2024' AND month = '03'");
   }
 
   @Test
   void rejectsAMonthWrittenTwice() {
-    SQSBatchResponse response = handler.handleRequest(
-        event("twice", "{\"month\":3,\"month\":4,\"year\":2024}"), context);
+    SQSBatchResponse response =
+        handler.handleRequest(event("twice", "{\"month\":3,\"month\":4,\"year\":2024}"), context);
 
     assertThat(failedIds(response)).containsExactly("twice");
     assertThat(engine.startedSql()).isEmpty();

@@ -9,7 +9,8 @@ import java.time.Duration;
 public final class HandlerTestAccess {
   private HandlerTestAccess() {}
 
-  public static Handler handler(TriggerParser parser, PartitionBuilder builder, Duration deadlineMargin, Clock clock) {
+  public static Handler handler(
+      TriggerParser parser, PartitionBuilder builder, Duration deadlineMargin, Clock clock) {
     return new Handler(parser, builder, deadlineMargin, clock);
   }
 }

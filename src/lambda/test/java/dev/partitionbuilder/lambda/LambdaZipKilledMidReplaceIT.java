@@ -37,10 +37,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The same proof as RunKilledMidBuildIT, through the AWS adapters: a new JVM on the Lambda zip
  * builds the month against s3proxy (S3) and WireMock (Athena, Glue), and is killed with SIGKILL at
  * a seeded random moment of the replace (the copies, the delete of the old objects and of staging,
- * the state and the lock). After each kill the partition must hold the old set, the new set or both,
- * each object byte for byte what was seeded or what the stand-in Athena wrote into staging. Then
- * the message is redelivered to a new JVM, as SQS does after the visibility timeout, and must leave
- * exactly the new set and no staging, state or lock.
+ * the state and the lock). After each kill the partition must hold the old set, the new set or
+ * both, each object byte for byte what was seeded or what the stand-in Athena wrote into staging.
+ * Then the message is redelivered to a new JVM, as SQS does after the visibility timeout, and must
+ * leave exactly the new set and no staging, state or lock.
  *
  * <p>The visibility timeout (at least 6 × the function timeout) outlasts the lock's lease, so the
  * redelivery meets an expired lease: the test rewrites the lock's {@code expiresAt} (its documented
@@ -74,11 +74,11 @@ class LambdaZipKilledMidReplaceIT {
     }
   }
 
-  private static final List<Aim> ROTATION = List.of(Aim.COPY, Aim.DELETE, Aim.COPY, Aim.FINISH, Aim.COPY, Aim.DELETE,
-      Aim.COPY, Aim.DELETE);
+  private static final List<Aim> ROTATION =
+      List.of(
+          Aim.COPY, Aim.DELETE, Aim.COPY, Aim.FINISH, Aim.COPY, Aim.DELETE, Aim.COPY, Aim.DELETE);
 
-  @RegisterExtension
-  static final AwsJsonStand aws = AwsJsonStand.start();
+  @RegisterExtension static final AwsJsonStand aws = AwsJsonStand.start();
   private static S3Stand s3;
   @TempDir static Path dir;
   private static LambdaZipJvm jvm;
@@ -103,7 +103,11 @@ class LambdaZipKilledMidReplaceIT {
    * for it wrote (by query id, in start order): the killed invocation's and, if the redelivery
    * starts over, the redelivery's.
    */
-  private record Month(String bucket, int number, Random random, Map<String, byte[]> oldSet,
+  private record Month(
+      String bucket,
+      int number,
+      Random random,
+      Map<String, byte[]> oldSet,
       Map<String, Map<String, byte[]>> sets) {
     /** The set of the first query, the one the killed invocation started. */
     Map<String, byte[]> newSet() {
@@ -112,20 +116,25 @@ class LambdaZipKilledMidReplaceIT {
   }
 
   @Test
-  void aLambdaKilledMidReplaceLeavesTheOldSetTheNewSetOrBothAndItsRedeliveryLeavesExactlyTheNew() throws Exception {
+  void aLambdaKilledMidReplaceLeavesTheOldSetTheNewSetOrBothAndItsRedeliveryLeavesExactlyTheNew()
+      throws Exception {
     Random random = new Random(SEED);
-    System.out.printf("crash harness (Lambda zip): seed=%d (replay with -Dcrash.seed=%d)%n", SEED, SEED);
+    System.out.printf(
+        "crash harness (Lambda zip): seed=%d (replay with -Dcrash.seed=%d)%n", SEED, SEED);
     // An unkilled month first: it proves the stand-ins build one, and times the replace's steps.
     Month calibration = month(random, 0);
     KillableProcess.Ended plain = invoke(calibration, null);
     assertThat(plain.exitCode()).as(plain.output()).isZero();
     assertThat(LambdaZipJvm.parse(plain.output()).failures()).as(plain.output()).isZero();
-    assertThat(objects(calibration.bucket())).as(plain.output()).containsOnlyKeys(calibration.newSet().keySet());
+    assertThat(objects(calibration.bucket()))
+        .as(plain.output())
+        .containsOnlyKeys(calibration.newSet().keySet());
     assertThat(objects(calibration.bucket()).get(calibration.newSet().keySet().iterator().next()))
         .isEqualTo(calibration.newSet().values().iterator().next());
     Map<Aim, Long> stepNanos = new EnumMap<>(Aim.class);
     for (Aim aim : Aim.values()) {
-      stepNanos.put(aim, Math.max(TimeUnit.MILLISECONDS.toNanos(1), plain.nanosBetween(aim.from, aim.to)));
+      stepNanos.put(
+          aim, Math.max(TimeUnit.MILLISECONDS.toNanos(1), plain.nanosBetween(aim.from, aim.to)));
     }
 
     List<String> failures = new ArrayList<>();
@@ -138,7 +147,9 @@ class LambdaZipKilledMidReplaceIT {
       long delay = (long) (random.nextDouble() * stepNanos.get(aim));
       Month month = month(random, attempt);
       KillableProcess.Ended killed = invoke(month, KillableProcess.Aim.after(aim.from, delay));
-      String label = String.format("kill %d (aimed at %s, %.2f ms after \"%s\")", kills + 1, aim, delay / 1e6, aim.from);
+      String label =
+          String.format(
+              "kill %d (aimed at %s, %.2f ms after \"%s\")", kills + 1, aim, delay / 1e6, aim.from);
       if (!killed.killed()) {
         missed++;
         redelivered(month, "unkilled invocation, " + label, killed, failures);
@@ -156,24 +167,46 @@ class LambdaZipKilledMidReplaceIT {
       redelivered(month, "redelivery after " + label, redelivery, failures);
       String outcome = failures.size() > before ? "wrong" : "built";
       redeliveries.merge(outcome, 1, Integer::sum);
-      System.out.printf("crash harness (Lambda zip): %s: landed in %s; partition %s; redelivery %s%n", label, phase,
-          state, outcome);
+      System.out.printf(
+          "crash harness (Lambda zip): %s: landed in %s; partition %s; redelivery %s%n",
+          label, phase, state, outcome);
     }
 
-    StringBuilder report = new StringBuilder(String.format(
-        "Lambda zip killed with SIGKILL mid-replace: seed %d, old set %d objects, new set %d objects of %,d bytes%n"
-            + "%d kills landed (%d more invocations ended before their kill); replace steps of an unkilled run (ms): %s%n"
-            + "landed in (partition right after the kill):%n", SEED, OLD_FILES, NEW_FILES, NEW_FILE_BYTES, kills, missed,
-        stepNanos.entrySet().stream().map(e -> e.getKey() + "=" + String.format("%.1f", e.getValue() / 1e6)).toList()));
-    byPhase.forEach((phase, months) -> report.append(String.format("  %-36s %3d  %s%n", phase,
-        months.values().stream().mapToInt(Integer::intValue).sum(), months)));
-    report.append("redeliveries: ").append(redeliveries).append('\n')
-        .append(failures.size()).append(" failure(s)").append(failures.isEmpty() ? "\n" : ":\n");
+    StringBuilder report =
+        new StringBuilder(
+            String.format(
+                "Lambda zip killed with SIGKILL mid-replace: seed %d, old set %d objects, new set %d objects of %,d bytes%n"
+                    + "%d kills landed (%d more invocations ended before their kill); replace steps of an unkilled run (ms): %s%n"
+                    + "landed in (partition right after the kill):%n",
+                SEED,
+                OLD_FILES,
+                NEW_FILES,
+                NEW_FILE_BYTES,
+                kills,
+                missed,
+                stepNanos.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + String.format("%.1f", e.getValue() / 1e6))
+                    .toList()));
+    byPhase.forEach(
+        (phase, months) ->
+            report.append(
+                String.format(
+                    "  %-36s %3d  %s%n",
+                    phase, months.values().stream().mapToInt(Integer::intValue).sum(), months)));
+    report
+        .append("redeliveries: ")
+        .append(redeliveries)
+        .append('\n')
+        .append(failures.size())
+        .append(" failure(s)")
+        .append(failures.isEmpty() ? "\n" : ":\n");
     failures.forEach(f -> report.append("- ").append(f).append('\n'));
     Files.createDirectories(REPORT.getParent());
     Files.writeString(REPORT, report);
     System.out.println(report);
-    assertThat(kills).as("kills that landed before the invocation ended (%d attempts)", kills + missed).isEqualTo(KILLS);
+    assertThat(kills)
+        .as("kills that landed before the invocation ended (%d attempts)", kills + missed)
+        .isEqualTo(KILLS);
     assertThat(failures).as("seed %d; tally in %s", SEED, REPORT).isEmpty();
   }
 
@@ -182,12 +215,16 @@ class LambdaZipKilledMidReplaceIT {
     String bucket = s3.createBucket();
     Map<String, byte[]> oldSet = new LinkedHashMap<>();
     for (int i = 0; i < OLD_FILES; i++) {
-      oldSet.put(PARTITION + "20240301_003000_00001_old" + number + "_" + i, bytes(random, NEW_FILE_BYTES / 2));
+      oldSet.put(
+          PARTITION + "20240301_003000_00001_old" + number + "_" + i,
+          bytes(random, NEW_FILE_BYTES / 2));
     }
     oldSet.forEach((key, data) -> s3.seed(bucket, key, data));
     aws.reset();
     aws.answer(GET_WORK_GROUP, AthenaAnswers.workGroup("primary", false));
-    aws.answer(GlueAnswers.GET_TABLE, GlueAnswers.table("cloudtrail_monthly", "s3://" + bucket + "/" + PREFIX));
+    aws.answer(
+        GlueAnswers.GET_TABLE,
+        GlueAnswers.table("cloudtrail_monthly", "s3://" + bucket + "/" + PREFIX));
     aws.answer(DELETE_TABLE, GlueAnswers.deleted());
     aws.answer(GET_QUERY_RESULTS, AthenaAnswers.results(ROWS));
     return new Month(bucket, number, random, oldSet, new LinkedHashMap<>());
@@ -199,27 +236,40 @@ class LambdaZipKilledMidReplaceIT {
    * starts the query, so the files can only be put there now. An invocation that resumes an earlier
    * query starts none.
    */
-  private static KillableProcess.Ended invoke(Month month, KillableProcess.Aim aim) throws Exception {
+  private static KillableProcess.Ended invoke(Month month, KillableProcess.Aim aim)
+      throws Exception {
     String queryId = "q-" + month.number() + "-" + (month.sets().size() + 1);
     aws.answer(START_QUERY_EXECUTION, AthenaAnswers.started(queryId));
-    aws.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", queryId, AthenaAnswers.execution(queryId, "RUNNING").answer());
+    aws.answerWhen(
+        GET_QUERY_EXECUTION,
+        "$.QueryExecutionId",
+        queryId,
+        AthenaAnswers.execution(queryId, "RUNNING").answer());
     int started = aws.requests(START_QUERY_EXECUTION).size();
     KillableProcess process = jvm.launch(java, environment(month.bucket()), aim);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (aws.requests(START_QUERY_EXECUTION).size() == started && process.alive()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("No query started within two minutes:\n" + process.await(1).output());
+        throw new AssertionError(
+            "No query started within two minutes:\n" + process.await(1).output());
       }
       Thread.sleep(5);
     }
     if (aws.requests(START_QUERY_EXECUTION).size() > started) {
       Map<String, byte[]> set = new LinkedHashMap<>();
       for (int i = 0; i < NEW_FILES; i++) {
-        set.put(PARTITION + "20240401_003000_00001_" + queryId + "_" + i, bytes(month.random(), NEW_FILE_BYTES));
+        set.put(
+            PARTITION + "20240401_003000_00001_" + queryId + "_" + i,
+            bytes(month.random(), NEW_FILE_BYTES));
       }
       month.sets().put(queryId, set);
-      set.forEach((key, data) -> s3.seed(month.bucket(), STAGING + key.substring(PARTITION.length()), data));
-      aws.answerWhen(GET_QUERY_EXECUTION, "$.QueryExecutionId", queryId,
+      set.forEach(
+          (key, data) ->
+              s3.seed(month.bucket(), STAGING + key.substring(PARTITION.length()), data));
+      aws.answerWhen(
+          GET_QUERY_EXECUTION,
+          "$.QueryExecutionId",
+          queryId,
           AthenaAnswers.execution(queryId, "SUCCEEDED").statistics(1_048_576, 1_200).answer());
     }
     return process.await(5);
@@ -230,7 +280,11 @@ class LambdaZipKilledMidReplaceIT {
    * new one with the bytes Athena wrote, and the old set or the new set is whole. Returns the
    * partition's state ("old", "old + part of new", "old + new", "new + part of old", "new").
    */
-  private static String afterKill(Month month, Map<String, byte[]> after, String label, KillableProcess.Ended run,
+  private static String afterKill(
+      Month month,
+      Map<String, byte[]> after,
+      String label,
+      KillableProcess.Ended run,
       List<String> failures) {
     List<String> problems = new ArrayList<>();
     int oldLeft = 0;
@@ -240,12 +294,18 @@ class LambdaZipKilledMidReplaceIT {
       if (!key.startsWith(PARTITION)) {
         continue;
       }
-      byte[] expected = month.oldSet().containsKey(key) ? month.oldSet().get(key) : month.newSet().get(key);
+      byte[] expected =
+          month.oldSet().containsKey(key) ? month.oldSet().get(key) : month.newSet().get(key);
       if (expected == null) {
         problems.add(key + " (" + object.getValue().length + " bytes) is of neither set");
       } else if (!Arrays.equals(expected, object.getValue())) {
-        problems.add(key + " holds " + object.getValue().length + " bytes that are not the " + expected.length
-            + " its set has");
+        problems.add(
+            key
+                + " holds "
+                + object.getValue().length
+                + " bytes that are not the "
+                + expected.length
+                + " its set has");
       }
       if (month.oldSet().containsKey(key)) {
         oldLeft++;
@@ -254,11 +314,26 @@ class LambdaZipKilledMidReplaceIT {
       }
     }
     if (oldLeft < OLD_FILES && copies < NEW_FILES) {
-      problems.add("neither set is whole: " + oldLeft + " of " + OLD_FILES + " old, " + copies + " of " + NEW_FILES + " new");
+      problems.add(
+          "neither set is whole: "
+              + oldLeft
+              + " of "
+              + OLD_FILES
+              + " old, "
+              + copies
+              + " of "
+              + NEW_FILES
+              + " new");
     }
     if (!problems.isEmpty()) {
-      failures.add(label + ": the partition is not the old set, the new set or both:\n    - " + String.join("\n    - ", problems)
-          + "\n  bucket: " + sizes(after) + "\n  last output:\n" + run.tail(3));
+      failures.add(
+          label
+              + ": the partition is not the old set, the new set or both:\n    - "
+              + String.join("\n    - ", problems)
+              + "\n  bucket: "
+              + sizes(after)
+              + "\n  last output:\n"
+              + run.tail(3));
       return "BROKEN";
     }
     if (oldLeft == OLD_FILES) {
@@ -271,20 +346,35 @@ class LambdaZipKilledMidReplaceIT {
    * After a redelivery: it succeeded, and the bucket holds exactly one query's set, byte for byte
    * (the killed invocation's, or the redelivery's own if it started over), and nothing else.
    */
-  private static void redelivered(Month month, String label, KillableProcess.Ended run, List<String> failures) {
+  private static void redelivered(
+      Month month, String label, KillableProcess.Ended run, List<String> failures) {
     Map<String, byte[]> after = objects(month.bucket());
     List<String> problems = new ArrayList<>();
     if (run.exitCode() != 0 || !run.output().contains("failures=0")) {
       problems.add("the message failed again (exit " + run.exitCode() + ")");
     }
-    boolean exactlyOneSet = month.sets().values().stream().anyMatch(set -> set.keySet().equals(after.keySet())
-        && set.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), after.get(e.getKey()))));
+    boolean exactlyOneSet =
+        month.sets().values().stream()
+            .anyMatch(
+                set ->
+                    set.keySet().equals(after.keySet())
+                        && set.entrySet().stream()
+                            .allMatch(e -> Arrays.equals(e.getValue(), after.get(e.getKey()))));
     if (!exactlyOneSet) {
-      problems.add("the bucket is not exactly one query's set, byte for byte (queries: " + month.sets().keySet() + ")");
+      problems.add(
+          "the bucket is not exactly one query's set, byte for byte (queries: "
+              + month.sets().keySet()
+              + ")");
     }
     if (!problems.isEmpty()) {
-      failures.add(label + ":\n    - " + String.join("\n    - ", problems) + "\n  bucket: " + sizes(after)
-          + "\n  last output:\n" + run.tail(4));
+      failures.add(
+          label
+              + ":\n    - "
+              + String.join("\n    - ", problems)
+              + "\n  bucket: "
+              + sizes(after)
+              + "\n  last output:\n"
+              + run.tail(4));
     }
   }
 
@@ -318,8 +408,11 @@ class LambdaZipKilledMidReplaceIT {
     Map<String, byte[]> objects = objects(bucket);
     byte[] lock = objects.get(LOCK);
     if (lock != null) {
-      String expired = new String(lock, StandardCharsets.UTF_8)
-          .replaceAll("\"expiresAt\"\\s*:\\s*\"[^\"]*\"", "\"expiresAt\":\"" + Instant.now().minusSeconds(1) + "\"");
+      String expired =
+          new String(lock, StandardCharsets.UTF_8)
+              .replaceAll(
+                  "\"expiresAt\"\\s*:\\s*\"[^\"]*\"",
+                  "\"expiresAt\":\"" + Instant.now().minusSeconds(1) + "\"");
       s3.seed(bucket, LOCK, expired.getBytes(StandardCharsets.UTF_8));
     }
   }
@@ -333,7 +426,9 @@ class LambdaZipKilledMidReplaceIT {
     Map<String, byte[]> objects = new TreeMap<>();
     for (S3Object object : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
       try {
-        objects.put(object.key(), s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray());
+        objects.put(
+            object.key(),
+            s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray());
       } catch (NoSuchKeyException e) {
         // deleted since the listing
       }
@@ -343,8 +438,8 @@ class LambdaZipKilledMidReplaceIT {
 
   /**
    * The bucket once the dead JVM's last request is over: S3 (and s3proxy) finish a request whose
-   * client died, so a DeleteObjects sent just before the kill may still be deleting. Read until
-   * two readings 100 ms apart agree.
+   * client died, so a DeleteObjects sent just before the kill may still be deleting. Read until two
+   * readings 100 ms apart agree.
    */
   private static Map<String, byte[]> settled(String bucket) throws InterruptedException {
     Map<String, Integer> last = null;
@@ -362,10 +457,11 @@ class LambdaZipKilledMidReplaceIT {
 
   private static String sizes(Map<String, byte[]> objects) {
     StringBuilder out = new StringBuilder();
-    objects.forEach((key, data) -> out.append("\n    ").append(key).append("  ").append(data.length).append(" bytes"));
+    objects.forEach(
+        (key, data) ->
+            out.append("\n    ").append(key).append("  ").append(data.length).append(" bytes"));
     return out.length() == 0 ? "(empty)" : out.toString();
   }
-
 
   private static byte[] bytes(Random random, int size) {
     byte[] data = new byte[size];

@@ -11,10 +11,11 @@ import java.io.UncheckedIOException;
 
 /** Loads SQS event fixtures the way the Lambda runtime maps them ("Records", "eventSourceARN"). */
 final class SqsEvents {
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
 
   private SqsEvents() {}
 

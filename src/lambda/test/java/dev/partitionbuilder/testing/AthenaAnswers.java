@@ -56,10 +56,20 @@ public final class AthenaAnswers {
         datum.put("VarCharValue", value);
       }
     }
-    resultSet.putObject("ResultSetMetadata").putArray("ColumnInfo").addObject()
-        .put("CatalogName", "hive").put("SchemaName", "").put("TableName", "")
-        .put("Name", column).put("Label", column).put("Type", type)
-        .put("Precision", 19).put("Scale", 0).put("Nullable", "UNKNOWN").put("CaseSensitive", false);
+    resultSet
+        .putObject("ResultSetMetadata")
+        .putArray("ColumnInfo")
+        .addObject()
+        .put("CatalogName", "hive")
+        .put("SchemaName", "")
+        .put("TableName", "")
+        .put("Name", column)
+        .put("Label", column)
+        .put("Type", type)
+        .put("Precision", 19)
+        .put("Scale", 0)
+        .put("Nullable", "UNKNOWN")
+        .put("CaseSensitive", false);
     return ok(body.toString());
   }
 
@@ -70,12 +80,18 @@ public final class AthenaAnswers {
   public static Answer workGroup(String name, boolean enforceWorkGroupConfiguration) {
     ObjectNode body = object();
     ObjectNode workGroup = body.putObject("WorkGroup").put("Name", name).put("State", "ENABLED");
-    ObjectNode configuration = workGroup.putObject("Configuration")
-        .put("EnforceWorkGroupConfiguration", enforceWorkGroupConfiguration)
-        .put("PublishCloudWatchMetricsEnabled", true);
-    configuration.putObject("ResultConfiguration").put("OutputLocation", "s3://example-athena-results/" + name + "/");
-    configuration.putObject("EngineVersion")
-        .put("SelectedEngineVersion", "AUTO").put("EffectiveEngineVersion", "Athena engine version 3");
+    ObjectNode configuration =
+        workGroup
+            .putObject("Configuration")
+            .put("EnforceWorkGroupConfiguration", enforceWorkGroupConfiguration)
+            .put("PublishCloudWatchMetricsEnabled", true);
+    configuration
+        .putObject("ResultConfiguration")
+        .put("OutputLocation", "s3://example-athena-results/" + name + "/");
+    configuration
+        .putObject("EngineVersion")
+        .put("SelectedEngineVersion", "AUTO")
+        .put("EffectiveEngineVersion", "Athena engine version 3");
     workGroup.put("CreationTime", epochSeconds(Instant.parse("2024-01-02T03:04:05Z")));
     return ok(body.toString());
   }
@@ -127,9 +143,12 @@ public final class AthenaAnswers {
       return this;
     }
 
-    /** Status.AthenaError: category 1 system, 2 user, 3 other; types from Athena's error catalog. */
+    /**
+     * Status.AthenaError: category 1 system, 2 user, 3 other; types from Athena's error catalog.
+     */
     public Execution error(int category, int type, boolean retryable, String message) {
-      status.putObject("AthenaError")
+      status
+          .putObject("AthenaError")
           .put("ErrorCategory", category)
           .put("ErrorType", type)
           .put("Retryable", retryable)
@@ -138,7 +157,8 @@ public final class AthenaAnswers {
     }
 
     public Execution statistics(long dataScannedInBytes, long engineExecutionTimeInMillis) {
-      execution.putObject("Statistics")
+      execution
+          .putObject("Statistics")
           .put("DataScannedInBytes", dataScannedInBytes)
           .put("EngineExecutionTimeInMillis", engineExecutionTimeInMillis)
           .put("TotalExecutionTimeInMillis", engineExecutionTimeInMillis + 150);

@@ -15,16 +15,19 @@ public final class AthenaTemplates {
           + "SELECT * FROM \"{{database}}\".\"{{source_table}}\"";
 
   /** One constant column: what `render` prints is easy to compare. */
-  public static final String SELECT_ONE = "CREATE TABLE \"{{database}}\".\"{{temp_table}}\" WITH (external_location = "
-      + "'{{location}}') AS SELECT 1 AS x";
+  public static final String SELECT_ONE =
+      "CREATE TABLE \"{{database}}\".\"{{temp_table}}\" WITH (external_location = "
+          + "'{{location}}') AS SELECT 1 AS x";
 
   /** Runs on Athena, but the local engine has no lambda expressions. */
-  public static final String LAMBDA = "CREATE TABLE \"{{database}}\".\"{{temp_table}}\" WITH (external_location = "
-      + "'{{location}}', format = 'PARQUET') AS SELECT transform(ARRAY[1], x -> x + 1) AS y FROM "
-      + "\"{{database}}\".\"{{source_table}}\"";
+  public static final String LAMBDA =
+      "CREATE TABLE \"{{database}}\".\"{{temp_table}}\" WITH (external_location = "
+          + "'{{location}}', format = 'PARQUET') AS SELECT transform(ARRAY[1], x -> x + 1) AS y FROM "
+          + "\"{{database}}\".\"{{source_table}}\"";
 
   /** Every template above, by name. */
-  public static final Map<String, String> ALL = Map.of("MINIMAL", MINIMAL, "SELECT_ONE", SELECT_ONE, "LAMBDA", LAMBDA);
+  public static final Map<String, String> ALL =
+      Map.of("MINIMAL", MINIMAL, "SELECT_ONE", SELECT_ONE, "LAMBDA", LAMBDA);
 
   private AthenaTemplates() {}
 }

@@ -21,9 +21,6 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
 import com.github.tomakehurst.wiremock.common.Notifier;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.partitionbuilder.aws.AwsClientsTestAccess;
@@ -34,6 +31,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -47,8 +47,8 @@ import software.amazon.awssdk.services.glue.GlueClient;
 /**
  * An in-JVM stand-in for AWS services that speak JSON 1.1 (Athena, Glue): a WireMock server on a
  * free loopback port that answers each {@code X-Amz-Target} as a test scripts it, and keeps every
- * request so a test can read back what the SDK sent. Start one per test class and {@link #reset}
- * it before each test.
+ * request so a test can read back what the SDK sent. Start one per test class and {@link #reset} it
+ * before each test.
  *
  * <p>The wire format is the one the SDK reads
  * (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html): every request is a POST to
@@ -87,11 +87,13 @@ public final class AwsJsonStand implements AutoCloseable, BeforeEachCallback, Af
   }
 
   public static AwsJsonStand start() {
-    WireMockServer server = new WireMockServer(wireMockConfig()
-        .bindAddress("127.0.0.1")
-        .dynamicPort()
-        .gzipDisabled(true)
-        .notifier(new QuietNotifier()));
+    WireMockServer server =
+        new WireMockServer(
+            wireMockConfig()
+                .bindAddress("127.0.0.1")
+                .dynamicPort()
+                .gzipDisabled(true)
+                .notifier(new QuietNotifier()));
     server.start();
     AwsJsonStand stand = new AwsJsonStand(server);
     stand.answerUnscripted();
@@ -123,7 +125,8 @@ public final class AwsJsonStand implements AutoCloseable, BeforeEachCallback, Af
     return builder
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
   }
 
   /**
@@ -139,14 +142,23 @@ public final class AwsJsonStand implements AutoCloseable, BeforeEachCallback, Af
    * these scripts take precedence over the ones made with {@link #answer}.
    */
   public void answerWhen(String target, String jsonPath, String regex, Answer... inTurn) {
-    script(() -> request(target).withRequestBody(matchingJsonPath(jsonPath, matching(regex))).atPriority(1),
-        target + " " + jsonPath + "~" + regex, inTurn);
+    script(
+        () ->
+            request(target)
+                .withRequestBody(matchingJsonPath(jsonPath, matching(regex)))
+                .atPriority(1),
+        target + " " + jsonPath + "~" + regex,
+        inTurn);
   }
 
-  /** The JSON bodies of the requests sent to {@code target}, oldest first (an SDK retry is one more). */
+  /**
+   * The JSON bodies of the requests sent to {@code target}, oldest first (an SDK retry is one
+   * more).
+   */
   public List<JsonNode> requests(String target) {
     List<JsonNode> bodies = new ArrayList<>();
-    server.findAll(postRequestedFor(urlEqualTo("/")).withHeader(TARGET, equalTo(target)))
+    server
+        .findAll(postRequestedFor(urlEqualTo("/")).withHeader(TARGET, equalTo(target)))
         .forEach(request -> bodies.add(parse(request.getBodyAsString())));
     return bodies;
   }
@@ -195,7 +207,9 @@ public final class AwsJsonStand implements AutoCloseable, BeforeEachCallback, Af
     return new Answer(200, json);
   }
 
-  /** An AWS JSON error: {@code {"__type": type, "Message": message}}, as Athena and Glue send them. */
+  /**
+   * An AWS JSON error: {@code {"__type": type, "Message": message}}, as Athena and Glue send them.
+   */
   public static Answer error(int status, String type, String message) {
     ObjectNode body = JSON.createObjectNode().put("__type", type).put("Message", message);
     return new Answer(status, body.toString());
@@ -226,8 +240,11 @@ public final class AwsJsonStand implements AutoCloseable, BeforeEachCallback, Af
     // A WireMock scenario per script: each answer moves it on to the next, the last one stays.
     String scenario = name + " #" + (++scenarios);
     for (int i = 0; i < inTurn.length; i++) {
-      ScenarioMappingBuilder step = request.get().inScenario(scenario)
-          .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answer " + i);
+      ScenarioMappingBuilder step =
+          request
+              .get()
+              .inScenario(scenario)
+              .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answer " + i);
       if (i < inTurn.length - 1) {
         step = step.willSetStateTo("answer " + (i + 1));
       }
@@ -236,8 +253,15 @@ public final class AwsJsonStand implements AutoCloseable, BeforeEachCallback, Af
   }
 
   private void answerUnscripted() {
-    server.stubFor(any(anyUrl()).atPriority(10).willReturn(response(error(400, "UnknownOperationException",
-        "AwsJsonStand has no answer scripted for {{request.headers.X-Amz-Target}}"))));
+    server.stubFor(
+        any(anyUrl())
+            .atPriority(10)
+            .willReturn(
+                response(
+                    error(
+                        400,
+                        "UnknownOperationException",
+                        "AwsJsonStand has no answer scripted for {{request.headers.X-Amz-Target}}"))));
   }
 
   private static MappingBuilder request(String target) {
@@ -261,7 +285,9 @@ public final class AwsJsonStand implements AutoCloseable, BeforeEachCallback, Af
     }
   }
 
-  /** WireMock reports what it does; only its errors are worth a line, and they fail the test anyway. */
+  /**
+   * WireMock reports what it does; only its errors are worth a line, and they fail the test anyway.
+   */
   private static final class QuietNotifier implements Notifier {
     private static final Logger log = LoggerFactory.getLogger(AwsJsonStand.class);
 

@@ -33,12 +33,15 @@ public final class ElasticMq implements AutoCloseable {
   private ElasticMq(SQSRestServer server, URI endpoint) {
     this.server = server;
     this.endpoint = endpoint;
-    this.client = SqsClient.builder()
-        .endpointOverride(endpoint)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
+    this.client =
+        SqsClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
   }
 
   public static ElasticMq start() {
@@ -80,9 +83,15 @@ public final class ElasticMq implements AutoCloseable {
   /** A new FIFO queue (content-based deduplication off: the sender gives its own ids); its URL. */
   public String fifoQueue() {
     String name = "trigger-" + (++queues) + ".fifo";
-    return client.createQueue(b -> b.queueName(name).attributes(Map.of(
-        QueueAttributeName.FIFO_QUEUE, "true",
-        QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false"))).queueUrl();
+    return client
+        .createQueue(
+            b ->
+                b.queueName(name)
+                    .attributes(
+                        Map.of(
+                            QueueAttributeName.FIFO_QUEUE, "true",
+                            QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false")))
+        .queueUrl();
   }
 
   /**
@@ -92,18 +101,24 @@ public final class ElasticMq implements AutoCloseable {
   public List<Message> drain(String queueUrl) {
     List<Message> all = new ArrayList<>();
     while (true) {
-      ReceiveMessageResponse response = client.receiveMessage(b -> b.queueUrl(queueUrl)
-          .maxNumberOfMessages(10)
-          .waitTimeSeconds(0)
-          .messageSystemAttributeNames(MessageSystemAttributeName.ALL));
+      ReceiveMessageResponse response =
+          client.receiveMessage(
+              b ->
+                  b.queueUrl(queueUrl)
+                      .maxNumberOfMessages(10)
+                      .waitTimeSeconds(0)
+                      .messageSystemAttributeNames(MessageSystemAttributeName.ALL));
       if (!response.hasMessages() || response.messages().isEmpty()) {
         return all;
       }
       all.addAll(response.messages());
       List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
       for (int i = 0; i < response.messages().size(); i++) {
-        deletes.add(DeleteMessageBatchRequestEntry.builder()
-            .id("d" + i).receiptHandle(response.messages().get(i).receiptHandle()).build());
+        deletes.add(
+            DeleteMessageBatchRequestEntry.builder()
+                .id("d" + i)
+                .receiptHandle(response.messages().get(i).receiptHandle())
+                .build());
       }
       client.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(deletes));
     }

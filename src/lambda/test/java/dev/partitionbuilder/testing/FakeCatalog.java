@@ -42,7 +42,8 @@ public final class FakeCatalog implements Catalog {
   public boolean dropTableIfExists(String database, String table) {
     journal.add("drop " + database + "." + table);
     if (++drops >= failDropsFrom) {
-      throw new PartitionBuilderException("Cannot drop Glue table " + database + "." + table + ": AccessDenied");
+      throw new PartitionBuilderException(
+          "Cannot drop Glue table " + database + "." + table + ": AccessDenied");
     }
     return tables.remove(database + "." + table);
   }
@@ -62,7 +63,8 @@ public final class FakeCatalog implements Catalog {
   public void pointPartition(String database, String table, List<String> values, String location) {
     journal.add("point " + database + "." + table + values + " " + location);
     if (++points >= failPointsFrom) {
-      throw new PartitionBuilderException("Cannot point Glue partition " + database + "." + table + values + ": AccessDenied");
+      throw new PartitionBuilderException(
+          "Cannot point Glue partition " + database + "." + table + values + ": AccessDenied");
     }
     partitions.put(database + "." + table + values, location);
   }

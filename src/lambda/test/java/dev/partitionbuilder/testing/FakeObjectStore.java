@@ -19,14 +19,22 @@ import java.util.TreeMap;
 public final class FakeObjectStore implements ObjectStore {
   private final Journal journal;
   private final TreeMap<String, Long> objects = new TreeMap<>();
+
   /** The bytes of objects written with content; an object put with a size only reads as zeros. */
   private final Map<String, byte[]> contents = new HashMap<>();
+
   private final Map<String, String> versions = new HashMap<>();
   private long writes;
+
   /** Run once each, just before the call whose journal entry is the key, on the caller's thread. */
   private final Map<String, Runnable> before = new HashMap<>();
-  /** Calls that do their work and then answer false, as a retried conditional write that landed does. */
+
+  /**
+   * Calls that do their work and then answer false, as a retried conditional write that landed
+   * does.
+   */
   private final Set<String> lostAnswers = new HashSet<>();
+
   private String failDeleteOf;
   private int copiesBeforeFailure = -1;
 
@@ -58,8 +66,8 @@ public final class FakeObjectStore implements ObjectStore {
   }
 
   /**
-   * The next call whose journal entry is {@code entry} does its work and answers false, as S3 answers
-   * the SDK's retry of a conditional write whose first try landed (412).
+   * The next call whose journal entry is {@code entry} does its work and answers false, as S3
+   * answers the SDK's retry of a conditional write whose first try landed (412).
    */
   public synchronized FakeObjectStore loseAnswerOf(String entry) {
     lostAnswers.add(entry);
@@ -104,11 +112,14 @@ public final class FakeObjectStore implements ObjectStore {
   public synchronized List<StoredObject> list(String prefix) {
     call("list " + prefix);
     List<StoredObject> found = new ArrayList<>();
-    objects.tailMap(prefix).forEach((k, v) -> {
-      if (k.startsWith(prefix)) {
-        found.add(new StoredObject(k, v));
-      }
-    });
+    objects
+        .tailMap(prefix)
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(prefix)) {
+                found.add(new StoredObject(k, v));
+              }
+            });
     return found;
   }
 
@@ -126,8 +137,13 @@ public final class FakeObjectStore implements ObjectStore {
       deleted++;
     }
     if (failDeleteOf != null && keys.contains(failDeleteOf)) {
-      throw new PartitionBuilderException("Cannot delete " + prefix + ": 1 of " + keys.size()
-          + " key(s) failed, first: AccessDenied on " + failDeleteOf);
+      throw new PartitionBuilderException(
+          "Cannot delete "
+              + prefix
+              + ": 1 of "
+              + keys.size()
+              + " key(s) failed, first: AccessDenied on "
+              + failDeleteOf);
     }
     return deleted;
   }
@@ -137,10 +153,12 @@ public final class FakeObjectStore implements ObjectStore {
     call("copy " + sourceKey + " -> " + targetKey);
     Long size = objects.get(sourceKey);
     if (size == null) {
-      throw new PartitionBuilderException("Cannot copy " + sourceKey + " to " + targetKey + ": NoSuchKey");
+      throw new PartitionBuilderException(
+          "Cannot copy " + sourceKey + " to " + targetKey + ": NoSuchKey");
     }
     if (copiesBeforeFailure == 0) {
-      throw new PartitionBuilderException("Cannot copy " + sourceKey + " to " + targetKey + ": InternalError");
+      throw new PartitionBuilderException(
+          "Cannot copy " + sourceKey + " to " + targetKey + ": InternalError");
     }
     if (copiesBeforeFailure > 0) {
       copiesBeforeFailure--;
@@ -236,8 +254,13 @@ public final class FakeObjectStore implements ObjectStore {
       deleted++;
     }
     if (failDeleteOf != null && checked.contains(failDeleteOf)) {
-      throw new PartitionBuilderException("Cannot delete " + prefix + ": 1 of " + checked.size()
-          + " key(s) failed, first: AccessDenied on " + failDeleteOf);
+      throw new PartitionBuilderException(
+          "Cannot delete "
+              + prefix
+              + ": 1 of "
+              + checked.size()
+              + " key(s) failed, first: AccessDenied on "
+              + failDeleteOf);
     }
     return deleted;
   }

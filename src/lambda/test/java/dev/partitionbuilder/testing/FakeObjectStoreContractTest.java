@@ -3,7 +3,10 @@ package dev.partitionbuilder.testing;
 import dev.partitionbuilder.core.ObjectStore;
 import dev.partitionbuilder.core.ObjectStoreContractTest;
 
-/** The fake the pipeline tests run on, held to the contract S3 meets, so they rely on nothing S3 would not do. */
+/**
+ * The fake the pipeline tests run on, held to the contract S3 meets, so they rely on nothing S3
+ * would not do.
+ */
 class FakeObjectStoreContractTest extends ObjectStoreContractTest {
   private FakeObjectStore store;
 

@@ -3,8 +3,8 @@ package dev.partitionbuilder.testing;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryEngine;
 import dev.partitionbuilder.core.QueryExecution;
-import dev.partitionbuilder.core.QueryNotFoundException;
 import dev.partitionbuilder.core.QueryExecution.State;
+import dev.partitionbuilder.core.QueryNotFoundException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -20,12 +20,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A query engine that plays a script: each started query goes through the states given to
- * {@link #willRun} (or {@link #willFailRetryably}), one per {@code get}, and stays in the last. A
- * token seen before returns the query it started, as Athena's ClientRequestToken does. A FAILED
- * query fails as a user error (not retryable) unless its script says otherwise. A {@code SELECT}
- * (the builder's count of the rows a partition holds) returns {@link #previousRows}, and its
- * success writes nothing.
+ * A query engine that plays a script: each started query goes through the states given to {@link
+ * #willRun} (or {@link #willFailRetryably}), one per {@code get}, and stays in the last. A token
+ * seen before returns the query it started, as Athena's ClientRequestToken does. A FAILED query
+ * fails as a user error (not retryable) unless its script says otherwise. A {@code SELECT} (the
+ * builder's count of the rows a partition holds) returns {@link #previousRows}, and its success
+ * writes nothing.
  */
 public final class FakeQueryEngine implements QueryEngine {
   private final Journal journal;
@@ -65,7 +65,9 @@ public final class FakeQueryEngine implements QueryEngine {
     this.clock = clock;
   }
 
-  /** The next started query goes through these states. Without a script, a query succeeds at once. */
+  /**
+   * The next started query goes through these states. Without a script, a query succeeds at once.
+   */
   public FakeQueryEngine willRun(State... states) {
     scripts.add(new Script(List.of(states), false));
     return this;
@@ -82,27 +84,32 @@ public final class FakeQueryEngine implements QueryEngine {
     return this;
   }
 
-  /** Called with the query id when a query reaches SUCCEEDED: a test writes the CTAS output here. */
+  /**
+   * Called with the query id when a query reaches SUCCEEDED: a test writes the CTAS output here.
+   */
   public FakeQueryEngine onSuccess(Consumer<String> action) {
     this.onSuccess = action;
     return this;
   }
 
   /**
-   * A succeeded query writes one file, {@code <id>-bucket-0} of 1,000 bytes, into {@code store} under
-   * the key its CTAS names in {@code external_location = 's3://<bucket>/<key prefix>'}, as Athena does.
+   * A succeeded query writes one file, {@code <id>-bucket-0} of 1,000 bytes, into {@code store}
+   * under the key its CTAS names in {@code external_location = 's3://<bucket>/<key prefix>'}, as
+   * Athena does.
    */
   public FakeQueryEngine writesInto(FakeObjectStore store) {
-    return onSuccess(id -> {
-      Matcher location = EXTERNAL_LOCATION.matcher(runs.get(id).sql);
-      if (!location.find()) {
-        throw new IllegalStateException("The CTAS of " + id + " names no external_location");
-      }
-      store.put(location.group(1) + id + "-bucket-0", 1_000);
-    });
+    return onSuccess(
+        id -> {
+          Matcher location = EXTERNAL_LOCATION.matcher(runs.get(id).sql);
+          if (!location.find()) {
+            throw new IllegalStateException("The CTAS of " + id + " names no external_location");
+          }
+          store.put(location.group(1) + id + "-bucket-0", 1_000);
+        });
   }
 
-  private static final Pattern EXTERNAL_LOCATION = Pattern.compile("external_location\\s*=\\s*'[a-z0-9]+://[^/]+/([^']*)'");
+  private static final Pattern EXTERNAL_LOCATION =
+      Pattern.compile("external_location\\s*=\\s*'[a-z0-9]+://[^/]+/([^']*)'");
 
   public FakeQueryEngine rows(long rows) {
     this.rows = OptionalLong.of(rows);
@@ -160,7 +167,8 @@ public final class FakeQueryEngine implements QueryEngine {
     }
     String id = "q" + next++;
     idByToken.put(idempotencyToken, id);
-    Script script = scripts.isEmpty() ? new Script(List.of(State.SUCCEEDED), false) : scripts.poll();
+    Script script =
+        scripts.isEmpty() ? new Script(List.of(State.SUCCEEDED), false) : scripts.poll();
     runs.put(id, new Run(clock.instant(), script, sql));
     startedSql.add(sql);
     journal.add("start " + id);
@@ -182,14 +190,31 @@ public final class FakeQueryEngine implements QueryEngine {
     }
     journal.add("get " + id + " " + run.state);
     if (run.state != State.FAILED) {
-      return new QueryExecution(id, run.state, run.submittedAt, Optional.empty(), null, null, false, bytesScanned, 2_000);
+      return new QueryExecution(
+          id, run.state, run.submittedAt, Optional.empty(), null, null, false, bytesScanned, 2_000);
     }
     if (run.retryable) {
-      return new QueryExecution(id, run.state, run.submittedAt, Optional.of("GENERIC_INTERNAL_ERROR: worker lost"),
-          1, 401, true, bytesScanned, 2_000);
+      return new QueryExecution(
+          id,
+          run.state,
+          run.submittedAt,
+          Optional.of("GENERIC_INTERNAL_ERROR: worker lost"),
+          1,
+          401,
+          true,
+          bytesScanned,
+          2_000);
     }
-    return new QueryExecution(id, run.state, run.submittedAt, Optional.of("HIVE_BAD_DATA: malformed"),
-        2, 1001, false, bytesScanned, 2_000);
+    return new QueryExecution(
+        id,
+        run.state,
+        run.submittedAt,
+        Optional.of("HIVE_BAD_DATA: malformed"),
+        2,
+        1001,
+        false,
+        bytesScanned,
+        2_000);
   }
 
   @Override

@@ -9,7 +9,8 @@ import java.time.Clock;
 class FakeQueryEngineContractTest extends QueryEngineContractTest {
   private static final long ROWS = 1_234;
 
-  private final FakeQueryEngine engine = new FakeQueryEngine(new Journal(), Clock.systemUTC()).rows(ROWS);
+  private final FakeQueryEngine engine =
+      new FakeQueryEngine(new Journal(), Clock.systemUTC()).rows(ROWS);
 
   @Override
   protected QueryEngine engine() {

@@ -3,7 +3,9 @@ package dev.partitionbuilder.testing;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The calls the fakes received, in order, shared so a test can assert the step order across ports. */
+/**
+ * The calls the fakes received, in order, shared so a test can assert the step order across ports.
+ */
 public final class Journal {
   private final List<String> entries = new ArrayList<>();
 

@@ -14,8 +14,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A process whose output (stdout and stderr merged) is read line by line as it comes, and which can
- * be killed with SIGKILL ({@link ProcessHandle#destroyForcibly}, {@code kill -9} on Linux) a set time
- * after the first line containing a marker: no shutdown hook, no finally block, no flush runs.
+ * be killed with SIGKILL ({@link ProcessHandle#destroyForcibly}, {@code kill -9} on Linux) a set
+ * time after the first line containing a marker: no shutdown hook, no finally block, no flush runs.
  * The kill is made from the thread that reads the marker, so it lands within a fraction of a
  * millisecond of the delay on an idle machine.
  */
@@ -55,7 +55,10 @@ public final class KillableProcess {
       return all.toString();
     }
 
-    /** Nanoseconds between the first line containing {@code from} and the next containing {@code to}. */
+    /**
+     * Nanoseconds between the first line containing {@code from} and the next containing {@code
+     * to}.
+     */
     public long nanosBetween(String from, String to) {
       Long start = null;
       for (Line line : lines) {
@@ -65,7 +68,8 @@ public final class KillableProcess {
           return line.nanos() - start;
         }
       }
-      throw new AssertionError("No \"" + from + "\" then \"" + to + "\" in the output:\n" + output());
+      throw new AssertionError(
+          "No \"" + from + "\" then \"" + to + "\" in the output:\n" + output());
     }
 
     /** The last lines, for a failure message. */
@@ -100,7 +104,9 @@ public final class KillableProcess {
 
   private void read(Aim aim) {
     boolean fired = aim == null;
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String text; (text = in.readLine()) != null; ) {
         long now = System.nanoTime();
         synchronized (lines) {
@@ -109,7 +115,9 @@ public final class KillableProcess {
         if (!fired && text.contains(aim.marker())) {
           fired = true;
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-          while (!aim.trigger().getAsBoolean() && process.isAlive() && System.nanoTime() < deadline) {
+          while (!aim.trigger().getAsBoolean()
+              && process.isAlive()
+              && System.nanoTime() < deadline) {
             Thread.onSpinWait();
           }
           if (aim.trigger().getAsBoolean()) {
@@ -117,7 +125,8 @@ public final class KillableProcess {
             if (aim.delayNanos() >= 0) {
               waitUntil(triggeredAt + aim.delayNanos());
               killSent = true;
-              // Through the handle: Process#destroyForcibly also closes our end of the pipes, losing
+              // Through the handle: Process#destroyForcibly also closes our end of the pipes,
+              // losing
               // whatever the process wrote before it died (or before it ended on its own).
               process.toHandle().destroyForcibly();
             }
@@ -149,13 +158,19 @@ public final class KillableProcess {
     return process.isAlive();
   }
 
-  /** Waits for the process to end and its output to be read; kills it if it outlasts {@code minutes}. */
+  /**
+   * Waits for the process to end and its output to be read; kills it if it outlasts {@code
+   * minutes}.
+   */
   public Ended await(long minutes) throws InterruptedException {
     if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
       process.destroyForcibly().waitFor();
       reader.join(TimeUnit.SECONDS.toMillis(10));
-      throw new AssertionError("The process did not end within " + minutes + " minute(s):\n"
-          + new Ended(-1, false, 0, snapshot()).output());
+      throw new AssertionError(
+          "The process did not end within "
+              + minutes
+              + " minute(s):\n"
+              + new Ended(-1, false, 0, snapshot()).output());
     }
     reader.join(TimeUnit.SECONDS.toMillis(30));
     int code = process.exitValue();

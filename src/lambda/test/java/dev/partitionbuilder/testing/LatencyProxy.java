@@ -33,20 +33,25 @@ public final class LatencyProxy implements AutoCloseable {
   public static LatencyProxy start(URI target, Duration latency) {
     requireNonNull(target, "target is null");
     requireNonNull(latency, "latency is null");
-    WireMockServer server = new WireMockServer(wireMockConfig()
-        .bindAddress("127.0.0.1")
-        .dynamicPort()
-        .preserveHostHeader(true)
-        .containerThreads(THREADS)
-        .asynchronousResponseEnabled(true)
-        .asynchronousResponseThreads(THREADS)
-        // Every request would otherwise be kept in memory for verification nobody asks for.
-        .disableRequestJournal()
-        .notifier(new Slf4jNotifier(false)));
+    WireMockServer server =
+        new WireMockServer(
+            wireMockConfig()
+                .bindAddress("127.0.0.1")
+                .dynamicPort()
+                .preserveHostHeader(true)
+                .containerThreads(THREADS)
+                .asynchronousResponseEnabled(true)
+                .asynchronousResponseThreads(THREADS)
+                // Every request would otherwise be kept in memory for verification nobody asks for.
+                .disableRequestJournal()
+                .notifier(new Slf4jNotifier(false)));
     server.start();
-    server.stubFor(any(anyUrl()).willReturn(aResponse()
-        .proxiedFrom(target.toString())
-        .withFixedDelay(Math.toIntExact(latency.toMillis()))));
+    server.stubFor(
+        any(anyUrl())
+            .willReturn(
+                aResponse()
+                    .proxiedFrom(target.toString())
+                    .withFixedDelay(Math.toIntExact(latency.toMillis()))));
     return new LatencyProxy(server);
   }
 

@@ -19,8 +19,8 @@ import org.junit.platform.launcher.TestIdentifier;
 /**
  * Keeps a passing build quiet and a failing test loud. The tests' log lines (slf4j-simple) go to a
  * file, {@code org.slf4j.simpleLogger.logFile} as the poms set it, since most of them are expected:
- * a test of a failure path logs that failure, often with its stack trace. This listener, which
- * the JUnit Platform loads through META-INF/services, brings them back where they matter:
+ * a test of a failure path logs that failure, often with its stack trace. This listener, which the
+ * JUnit Platform loads through META-INF/services, brings them back where they matter:
  *
  * <ul>
  *   <li>a test that fails gets the lines it logged printed on stderr, under its name, before
@@ -29,7 +29,8 @@ import org.junit.platform.launcher.TestIdentifier;
  *       line on stdout saying why.
  * </ul>
  *
- * Without a log file (a property other than a path, such as {@code System.err}) it only reports skips.
+ * Without a log file (a property other than a path, such as {@code System.err}) it only reports
+ * skips.
  */
 public final class QuietTestLog implements TestExecutionListener {
   /** The most lines of one failed test's log printed; the file keeps them all. */
@@ -51,7 +52,9 @@ public final class QuietTestLog implements TestExecutionListener {
   }
 
   static Optional<Path> logFile(String property) {
-    return Optional.ofNullable(property).filter(p -> !p.isBlank() && !p.startsWith("System.")).map(Path::of);
+    return Optional.ofNullable(property)
+        .filter(p -> !p.isBlank() && !p.startsWith("System."))
+        .map(Path::of);
   }
 
   @Override
@@ -68,14 +71,18 @@ public final class QuietTestLog implements TestExecutionListener {
   public void executionFinished(TestIdentifier test, TestExecutionResult result) {
     Long from = startOffsets.remove(test.getUniqueId());
     switch (result.getStatus()) {
-      case ABORTED -> out.println("skipped " + name(test) + ": "
-          + oneLine(result.getThrowable().map(Throwable::getMessage).orElse("aborted")));
+      case ABORTED ->
+          out.println(
+              "skipped "
+                  + name(test)
+                  + ": "
+                  + oneLine(result.getThrowable().map(Throwable::getMessage).orElse("aborted")));
       case FAILED -> {
         if (from != null) {
           printLoggedSince(test, from);
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -96,8 +103,13 @@ public final class QuietTestLog implements TestExecutionListener {
       return;
     }
     int skipped = Math.max(0, lines.size() - MAX_LINES);
-    err.println("---- " + name(test) + " failed; it logged (" + file + "):"
-        + (skipped > 0 ? " [" + skipped + " earlier lines left out]" : ""));
+    err.println(
+        "---- "
+            + name(test)
+            + " failed; it logged ("
+            + file
+            + "):"
+            + (skipped > 0 ? " [" + skipped + " earlier lines left out]" : ""));
     lines.subList(skipped, lines.size()).forEach(err::println);
     err.println("---- end of " + name(test) + "'s log");
   }
@@ -112,17 +124,25 @@ public final class QuietTestLog implements TestExecutionListener {
 
   /** {@code ClassName.method()} for a method, {@code ClassName} for a class, else JUnit's name. */
   static String name(TestIdentifier test) {
-    return test.getSource().map(source -> {
-      if (source instanceof MethodSource method) {
-        String simple = method.getClassName().substring(method.getClassName().lastIndexOf('.') + 1);
-        return simple + "." + method.getMethodName() + (test.isTest() && !test.getDisplayName().startsWith(method.getMethodName())
-            ? " " + test.getDisplayName() : "");
-      }
-      if (source instanceof ClassSource cls) {
-        return cls.getClassName().substring(cls.getClassName().lastIndexOf('.') + 1);
-      }
-      return test.getDisplayName();
-    }).orElse(test.getDisplayName());
+    return test.getSource()
+        .map(
+            source -> {
+              if (source instanceof MethodSource method) {
+                String simple =
+                    method.getClassName().substring(method.getClassName().lastIndexOf('.') + 1);
+                return simple
+                    + "."
+                    + method.getMethodName()
+                    + (test.isTest() && !test.getDisplayName().startsWith(method.getMethodName())
+                        ? " " + test.getDisplayName()
+                        : "");
+              }
+              if (source instanceof ClassSource cls) {
+                return cls.getClassName().substring(cls.getClassName().lastIndexOf('.') + 1);
+              }
+              return test.getDisplayName();
+            })
+        .orElse(test.getDisplayName());
   }
 
   private static String oneLine(String text) {

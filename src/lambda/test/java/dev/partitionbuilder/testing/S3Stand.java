@@ -14,9 +14,9 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.gaul.shaded.org.eclipse.jetty.server.Server;
 import org.gaul.shaded.org.eclipse.jetty.server.handler.EagerContentHandler;
 import org.gaul.shaded.org.eclipse.jetty.server.handler.EagerContentHandler.RetainedContentLoaderFactory;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -28,12 +28,12 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * An in-JVM S3Proxy speaking the S3 REST API on a free loopback port, over an in-memory blob
- * store, and an SDK client pointed at it. Requests are signed and checked (SigV4, fake keys), so
- * a key the SDK encodes one way and the server decodes another fails here as it would on S3.
- * Start one per test class; tests that need a bucket of their own make one with
- * {@link #createBucket()}. {@link #refuseDeleting} makes the server itself answer a DeleteObjects
- * with a per-key {@code <Error>}, which S3Proxy would otherwise never do.
+ * An in-JVM S3Proxy speaking the S3 REST API on a free loopback port, over an in-memory blob store,
+ * and an SDK client pointed at it. Requests are signed and checked (SigV4, fake keys), so a key the
+ * SDK encodes one way and the server decodes another fails here as it would on S3. Start one per
+ * test class; tests that need a bucket of their own make one with {@link #createBucket()}. {@link
+ * #refuseDeleting} makes the server itself answer a DeleteObjects with a per-key {@code <Error>},
+ * which S3Proxy would otherwise never do.
  */
 public final class S3Stand implements AutoCloseable {
   public static final String ACCESS_KEY = "test-access-key";
@@ -58,21 +58,23 @@ public final class S3Stand implements AutoCloseable {
   public static S3Stand start() {
     quietLogging();
     RefusingBlobStore store = new RefusingBlobStore(new TransientNio2BlobStore());
-    S3Proxy proxy = S3Proxy.builder()
-        .blobStore(store)
-        // Port 0: the OS picks a free one, read back once started.
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-        // A test stand has nothing to drain: stop at once instead of Jetty's 30 s grace.
-        .stopTimeout(0)
-        .build();
+    S3Proxy proxy =
+        S3Proxy.builder()
+            .blobStore(store)
+            // Port 0: the OS picks a free one, read back once started.
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            // A test stand has nothing to drain: stop at once instead of Jetty's 30 s grace.
+            .stopTimeout(0)
+            .build();
     try {
       readWholeBodies(proxy);
       proxy.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (!"STARTED".equals(proxy.getState())) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("S3Proxy did not start within 30 s; state " + proxy.getState());
+          throw new IllegalStateException(
+              "S3Proxy did not start within 30 s; state " + proxy.getState());
         }
         Thread.sleep(10);
       }
@@ -89,15 +91,16 @@ public final class S3Stand implements AutoCloseable {
    * then closes the connection, as it must with a request half read. The url-connection client
    * flushes each piece of the chunked encoding on its own, so the trailer often arrives after that
    * close, and its write fails with "Error writing request body to server" although the object is
-   * stored: the SDK retries, and a retried conditional PUT meets its own first try and gets 412.
-   * S3 reads the trailer before it answers, as it must check the checksum there before it stores
-   * the object. S3Proxy keeps its Jetty server to itself, hence the reflection.
+   * stored: the SDK retries, and a retried conditional PUT meets its own first try and gets 412. S3
+   * reads the trailer before it answers, as it must check the checksum there before it stores the
+   * object. S3Proxy keeps its Jetty server to itself, hence the reflection.
    */
   private static void readWholeBodies(S3Proxy proxy) throws ReflectiveOperationException {
     Field field = S3Proxy.class.getDeclaredField("server");
     field.setAccessible(true);
     Server server = (Server) field.get(proxy);
-    server.setHandler(new EagerContentHandler(server.getHandler(), new RetainedContentLoaderFactory()));
+    server.setHandler(
+        new EagerContentHandler(server.getHandler(), new RetainedContentLoaderFactory()));
   }
 
   /**
@@ -126,7 +129,8 @@ public final class S3Stand implements AutoCloseable {
         .endpointOverride(endpoint)
         .forcePathStyle(true)
         .region(REGION)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
   }
 
   /** A client on the stand, over the SDK's Apache HTTP client. */
@@ -152,13 +156,20 @@ public final class S3Stand implements AutoCloseable {
   }
 
   /**
-   * Writes an object straight into the server's store, without a request: thousands of keys in
-   * well under a second, where PutObject takes 10 ms or more each here. The key is stored exactly as
+   * Writes an object straight into the server's store, without a request: thousands of keys in well
+   * under a second, where PutObject takes 10 ms or more each here. The key is stored exactly as
    * given, so what a test later reads back over the wire owes nothing to how the SDK encoded a PUT.
    */
   public void seed(String bucket, String key, byte[] data) {
-    store.delegate().putBlob(PutObjectRequest.builder().bucket(bucket).key(key).contentLength((long) data.length).build(),
-        new ByteArrayInputStream(data));
+    store
+        .delegate()
+        .putBlob(
+            PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(key)
+                .contentLength((long) data.length)
+                .build(),
+            new ByteArrayInputStream(data));
   }
 
   /**
@@ -200,7 +211,11 @@ public final class S3Stand implements AutoCloseable {
       if (refused.contains(request.bucket() + "/" + request.key())) {
         throw S3Exception.builder()
             .statusCode(403)
-            .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").errorMessage("Access Denied").build())
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode("AccessDenied")
+                    .errorMessage("Access Denied")
+                    .build())
             .build();
       }
       return super.removeBlob(request);

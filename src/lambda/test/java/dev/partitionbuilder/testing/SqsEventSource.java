@@ -29,8 +29,8 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * Plays Lambda's SQS event source mapping with {@code ReportBatchItemFailures}, one poll at a time:
  * ReceiveMessage with every system attribute (so ApproximateReceiveCount, and on a FIFO queue
  * MessageGroupId, are the queue's own), the messages turned into an {@link SQSEvent} as Lambda
- * builds it, one invocation, then DeleteMessageBatch for every record the response does not name.
- * A named record is left alone: it comes back when its visibility timeout ends, and the queue's
+ * builds it, one invocation, then DeleteMessageBatch for every record the response does not name. A
+ * named record is left alone: it comes back when its visibility timeout ends, and the queue's
  * redrive policy moves it to the dead-letter queue after {@code maxReceiveCount} receives.
  *
  * <p>As Lambda does, a response naming an id that is not in the batch, or an empty or null id,
@@ -47,12 +47,16 @@ public final class SqsEventSource {
   private final RequestHandler<SQSEvent, SQSBatchResponse> handler;
   private final Context context = mock(Context.class);
 
-  public SqsEventSource(SqsClient sqs, String queueUrl, RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+  public SqsEventSource(
+      SqsClient sqs, String queueUrl, RequestHandler<SQSEvent, SQSBatchResponse> handler) {
     this.sqs = requireNonNull(sqs, "sqs is null");
     this.queueUrl = requireNonNull(queueUrl, "queueUrl is null");
     this.handler = requireNonNull(handler, "handler is null");
-    this.queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-        .attributes().get(QueueAttributeName.QUEUE_ARN);
+    this.queueArn =
+        sqs.getQueueAttributes(
+                b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
     // The function's full 15 minutes: no test here is about the deadline.
     when(context.getRemainingTimeInMillis()).thenReturn(900_000);
   }
@@ -78,7 +82,9 @@ public final class SqsEventSource {
 
     /** Each record's ApproximateReceiveCount, as the handler read it. */
     public List<Integer> receiveCounts() {
-      return records.stream().map(r -> Integer.parseInt(r.getAttributes().get("ApproximateReceiveCount"))).toList();
+      return records.stream()
+          .map(r -> Integer.parseInt(r.getAttributes().get("ApproximateReceiveCount")))
+          .toList();
     }
   }
 
@@ -87,11 +93,14 @@ public final class SqsEventSource {
    * invokes the handler with it. Without a message there is no invocation and the poll is empty.
    */
   public Poll poll(Duration wait) {
-    ReceiveMessageResponse received = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
-        .maxNumberOfMessages(BATCH_SIZE)
-        .waitTimeSeconds((int) wait.toSeconds())
-        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-        .messageAttributeNames("All"));
+    ReceiveMessageResponse received =
+        sqs.receiveMessage(
+            b ->
+                b.queueUrl(queueUrl)
+                    .maxNumberOfMessages(BATCH_SIZE)
+                    .waitTimeSeconds((int) wait.toSeconds())
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                    .messageAttributeNames("All"));
     if (!received.hasMessages() || received.messages().isEmpty()) {
       return new Poll(List.of(), List.of(), List.of());
     }
@@ -103,17 +112,26 @@ public final class SqsEventSource {
     // reaches the test instead, with its cause: the handler reports failures, it never throws.
     SQSBatchResponse response = handler.handleRequest(event, context);
     List<String> all = records.stream().map(SQSMessage::getMessageId).toList();
-    List<String> named = response == null || response.getBatchItemFailures() == null ? List.of()
-        : response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
-    List<String> failed = named.stream().allMatch(id -> id != null && all.contains(id)) ? named : all;
+    List<String> named =
+        response == null || response.getBatchItemFailures() == null
+            ? List.of()
+            : response.getBatchItemFailures().stream()
+                .map(BatchItemFailure::getItemIdentifier)
+                .toList();
+    List<String> failed =
+        named.stream().allMatch(id -> id != null && all.contains(id)) ? named : all;
 
     Set<String> kept = Set.copyOf(failed);
-    List<Message> toDelete = received.messages().stream().filter(m -> !kept.contains(m.messageId())).toList();
+    List<Message> toDelete =
+        received.messages().stream().filter(m -> !kept.contains(m.messageId())).toList();
     delete(toDelete);
     return new Poll(records, failed, toDelete.stream().map(Message::messageId).toList());
   }
 
-  /** A record as Lambda puts it in the event: the message, its system attributes by name, and where it came from. */
+  /**
+   * A record as Lambda puts it in the event: the message, its system attributes by name, and where
+   * it came from.
+   */
   private SQSMessage record(Message message) {
     SQSMessage record = new SQSMessage();
     record.setMessageId(message.messageId());
@@ -146,10 +164,14 @@ public final class SqsEventSource {
     for (int from = 0; from < messages.size(); from += BATCH_SIZE) {
       List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
       for (Message message : messages.subList(from, Math.min(messages.size(), from + BATCH_SIZE))) {
-        entries.add(DeleteMessageBatchRequestEntry.builder()
-            .id("d" + entries.size()).receiptHandle(message.receiptHandle()).build());
+        entries.add(
+            DeleteMessageBatchRequestEntry.builder()
+                .id("d" + entries.size())
+                .receiptHandle(message.receiptHandle())
+                .build());
       }
-      DeleteMessageBatchResponse response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+      DeleteMessageBatchResponse response =
+          sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
       if (!response.failed().isEmpty()) {
         throw new AssertionError("DeleteMessageBatch failed for " + response.failed());
       }

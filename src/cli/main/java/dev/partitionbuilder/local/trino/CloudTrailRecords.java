@@ -33,11 +33,11 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 
 /**
- * What Athena's {@code com.amazon.emr.cloudtrail.CloudTrailInputFormat} does, for the local
- * engine, which has no such input format: CloudTrail delivers gzip files that each hold one JSON
- * object, {@code {"Records":[{...},{...}]}}, and the table's rows are the records. Each file under
- * the source root is unwrapped into a file of the same relative path under a shadow root, one line
- * per record, keys in the order written, so the table (its SerDe, projection and
+ * What Athena's {@code com.amazon.emr.cloudtrail.CloudTrailInputFormat} does, for the local engine,
+ * which has no such input format: CloudTrail delivers gzip files that each hold one JSON object,
+ * {@code {"Records":[{...},{...}]}}, and the table's rows are the records. Each file under the
+ * source root is unwrapped into a file of the same relative path under a shadow root, one line per
+ * record, keys in the order written, so the table (its SerDe, projection and
  * storage.location.template) is defined over the shadow as it is over the bucket.
  *
  * <p>With the Hive JSON SerDe, which Athena's CloudTrail example names, Athena returns a STRING
@@ -65,13 +65,14 @@ final class CloudTrailRecords {
 
   /**
    * Replaces {@code shadowRoot} with the unwrapped files of {@code sourceRoot}. Files and
-   * directories whose name starts with {@code .} or {@code _} are left out, as Trino leaves them out
-   * of a table.
+   * directories whose name starts with {@code .} or {@code _} are left out, as Trino leaves them
+   * out of a table.
    *
-   * @param columns the table's columns, whose STRING positions get JSON text when
-   *     {@code textForStrings}
+   * @param columns the table's columns, whose STRING positions get JSON text when {@code
+   *     textForStrings}
    */
-  static Summary unwrap(Path sourceRoot, Path shadowRoot, List<HiveDdl.Column> columns, boolean textForStrings) {
+  static Summary unwrap(
+      Path sourceRoot, Path shadowRoot, List<HiveDdl.Column> columns, boolean textForStrings) {
     requireNonNull(sourceRoot, "sourceRoot is null");
     requireNonNull(shadowRoot, "shadowRoot is null");
     Shape row = textForStrings ? Shape.row(columns) : Shape.ANY;
@@ -83,55 +84,94 @@ final class CloudTrailRecords {
         return new Summary(0, 0);
       }
       try (Stream<Path> paths = Files.walk(sourceRoot)) {
-        files = paths.filter(Files::isRegularFile).filter(p -> !hidden(sourceRoot.relativize(p))).sorted().toList();
+        files =
+            paths
+                .filter(Files::isRegularFile)
+                .filter(p -> !hidden(sourceRoot.relativize(p)))
+                .sorted()
+                .toList();
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot unwrap the CloudTrail files of " + sourceRoot + " into " + shadowRoot
-          + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot unwrap the CloudTrail files of "
+              + sourceRoot
+              + " into "
+              + shadowRoot
+              + ": "
+              + e.getMessage(),
+          e);
     }
     AtomicLong records = new AtomicLong();
-    files.parallelStream().forEach(file -> records.addAndGet(
-        unwrapFile(file, shadowRoot.resolve(sourceRoot.relativize(file).toString()), row)));
+    files.parallelStream()
+        .forEach(
+            file ->
+                records.addAndGet(
+                    unwrapFile(
+                        file, shadowRoot.resolve(sourceRoot.relativize(file).toString()), row)));
     return new Summary(files.size(), records.get());
   }
 
-  /** @return the records written */
+  /**
+   * @return the records written
+   */
   static long unwrapFile(Path file, Path target, Shape row) {
     String text = read(file);
     try {
       Files.createDirectories(target.getParent());
       try (OutputStream out = Files.newOutputStream(target);
-          Writer writer = new BufferedWriter(new OutputStreamWriter(
-              file.getFileName().toString().endsWith(".gz") ? new FastGzip(out) : out, StandardCharsets.UTF_8), 1 << 16)) {
+          Writer writer =
+              new BufferedWriter(
+                  new OutputStreamWriter(
+                      file.getFileName().toString().endsWith(".gz") ? new FastGzip(out) : out,
+                      StandardCharsets.UTF_8),
+                  1 << 16)) {
         return copyRecords(text, writer, row);
       }
     } catch (Malformed e) {
       throw new IllegalArgumentException("CloudTrail file " + file + " " + e.getMessage(), e);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("CloudTrail file " + file + " is not JSON: " + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+      throw new IllegalArgumentException(
+          "CloudTrail file "
+              + file
+              + " is not JSON: "
+              + e.getOriginalMessage()
+              + " at line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr(),
+          e);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot unwrap the CloudTrail file " + file + " into " + target + ": "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot unwrap the CloudTrail file " + file + " into " + target + ": " + e.getMessage(),
+          e);
     }
   }
 
   /** The file's text: gunzipped when named {@code .gz}, strictly UTF-8. */
   private static String read(Path file) {
     byte[] bytes;
-    try (InputStream in = file.getFileName().toString().endsWith(".gz")
-        ? new GZIPInputStream(Files.newInputStream(file), 1 << 16) : Files.newInputStream(file)) {
+    try (InputStream in =
+        file.getFileName().toString().endsWith(".gz")
+            ? new GZIPInputStream(Files.newInputStream(file), 1 << 16)
+            : Files.newInputStream(file)) {
       bytes = in.readAllBytes();
     } catch (ZipException e) {
-      throw new IllegalArgumentException("CloudTrail file " + file + " is not gzip: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "CloudTrail file " + file + " is not gzip: " + e.getMessage(), e);
     } catch (java.io.EOFException e) {
-      throw new IllegalArgumentException("CloudTrail file " + file + " is a gzip file cut short", e);
+      throw new IllegalArgumentException(
+          "CloudTrail file " + file + " is a gzip file cut short", e);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the CloudTrail file " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot read the CloudTrail file " + file + ": " + e.getMessage(), e);
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("CloudTrail file " + file + " is not UTF-8 text", e);
     }
@@ -158,7 +198,8 @@ final class CloudTrailRecords {
         found = true;
         while (p.nextToken() != JsonToken.END_ARRAY) {
           if (p.currentToken() != JsonToken.START_OBJECT) {
-            throw new Malformed("has a record that is not a JSON object (record " + (records + 1) + ")");
+            throw new Malformed(
+                "has a record that is not a JSON object (record " + (records + 1) + ")");
           }
           line.setLength(0);
           copy(p, text, row, line);
@@ -180,7 +221,8 @@ final class CloudTrailRecords {
    * Copies the value at the parser's token as written, without white space between tokens; an
    * object or array at a STRING position becomes a JSON string holding that text.
    */
-  private static void copy(JsonParser p, String text, Shape shape, StringBuilder out) throws IOException {
+  private static void copy(JsonParser p, String text, Shape shape, StringBuilder out)
+      throws IOException {
     JsonToken token = p.currentToken();
     int start = (int) p.currentTokenLocation().getCharOffset();
     if (!token.isStructStart()) {
@@ -202,7 +244,8 @@ final class CloudTrailRecords {
     boolean object = token == JsonToken.START_OBJECT;
     out.append(object ? '{' : '[');
     boolean first = true;
-    for (JsonToken next = p.nextToken(); next != JsonToken.END_OBJECT && next != JsonToken.END_ARRAY;
+    for (JsonToken next = p.nextToken();
+        next != JsonToken.END_OBJECT && next != JsonToken.END_ARRAY;
         next = p.nextToken()) {
       if (!first) {
         out.append(',');
@@ -272,7 +315,13 @@ final class CloudTrailRecords {
    * anything the table does not declare is copied as written.
    */
   record Shape(Kind kind, Map<String, Shape> fields, Shape inner) {
-    enum Kind { TEXT, STRUCT, LIST, MAP, ANY }
+    enum Kind {
+      TEXT,
+      STRUCT,
+      LIST,
+      MAP,
+      ANY
+    }
 
     static final Shape TEXT = new Shape(Kind.TEXT, Map.of(), null);
     static final Shape ANY = new Shape(Kind.ANY, Map.of(), null);
@@ -292,7 +341,8 @@ final class CloudTrailRecords {
 
     private static Shape parse(String type, int[] at) {
       int start = at[0];
-      while (at[0] < type.length() && (Character.isLetterOrDigit(type.charAt(at[0])) || type.charAt(at[0]) == '_')) {
+      while (at[0] < type.length()
+          && (Character.isLetterOrDigit(type.charAt(at[0])) || type.charAt(at[0]) == '_')) {
         at[0]++;
       }
       String word = type.substring(start, at[0]);

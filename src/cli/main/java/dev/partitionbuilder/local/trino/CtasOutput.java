@@ -26,10 +26,11 @@ public final class CtasOutput {
   private CtasOutput() {}
 
   /**
-   * The statement's SELECT, as a query of its own whose lines and columns are those of {@code ctas},
-   * so that Trino's {@code line 3:5} in an error points into the rendered CTAS.
+   * The statement's SELECT, as a query of its own whose lines and columns are those of {@code
+   * ctas}, so that Trino's {@code line 3:5} in an error points into the rendered CTAS.
    *
-   * @throws ConfigException when {@code ctas} does not parse as Trino SQL or is not a CREATE TABLE AS
+   * @throws ConfigException when {@code ctas} does not parse as Trino SQL or is not a CREATE TABLE
+   *     AS
    */
   public static String select(String ctas) {
     requireNonNull(ctas, "ctas is null");
@@ -42,10 +43,15 @@ public final class CtasOutput {
     if (!(statement instanceof CreateTableAsSelect create)) {
       throw new ConfigException("it is not a CREATE TABLE ... AS SELECT");
     }
-    NodeLocation start = create.getQuery().getLocation().orElseThrow(
-        () -> new IllegalStateException("Trino's parser gave the query no location"));
+    NodeLocation start =
+        create
+            .getQuery()
+            .getLocation()
+            .orElseThrow(
+                () -> new IllegalStateException("Trino's parser gave the query no location"));
     int offset = offset(ctas, start.getLineNumber(), start.getColumnNumber());
-    // Everything before the query becomes blanks (line breaks kept), so positions stay where they were.
+    // Everything before the query becomes blanks (line breaks kept), so positions stay where they
+    // were.
     StringBuilder query = new StringBuilder(ctas.length());
     for (int i = 0; i < offset; i++) {
       query.append(ctas.charAt(i) == '\n' ? '\n' : ' ');
@@ -67,9 +73,10 @@ public final class CtasOutput {
     // therefore fits into the blanks of the first line without moving any position after it.
     int firstLine = select.indexOf('\n') < 0 ? select.length() : select.indexOf('\n');
     String head = select.substring(0, Math.min(WRAP.length(), firstLine));
-    String sql = head.isBlank() && head.length() == WRAP.length()
-        ? WRAP + select.substring(WRAP.length()) + "\n) LIMIT 0"
-        : WRAP + "\n" + select + "\n) LIMIT 0";
+    String sql =
+        head.isBlank() && head.length() == WRAP.length()
+            ? WRAP + select.substring(WRAP.length()) + "\n) LIMIT 0"
+            : WRAP + "\n" + select + "\n) LIMIT 0";
     MaterializedResult result;
     try {
       result = trino.execute(trino.sessionIn(database), sql);
@@ -83,8 +90,13 @@ public final class CtasOutput {
       try {
         columns.add(new HiveDdl.Column(name, HiveTypeTranslator.toHiveType(type).toString()));
       } catch (TrinoException e) {
-        throw new ConfigException("its column " + name + " is of type " + type.getDisplayName()
-            + ", which a Hive table (and so Athena's CTAS) cannot store: cast it, such as to varchar", e);
+        throw new ConfigException(
+            "its column "
+                + name
+                + " is of type "
+                + type.getDisplayName()
+                + ", which a Hive table (and so Athena's CTAS) cannot store: cast it, such as to varchar",
+            e);
       }
     }
     return columns;

@@ -37,7 +37,8 @@ record CtasTranslation(
 
   // https://docs.aws.amazon.com/athena/latest/ug/create-table-as.html#ctas-table-properties
   private static final Set<String> FORMATS = Set.of("PARQUET", "ORC", "AVRO", "JSON", "TEXTFILE");
-  private static final Set<String> PASSED_ON = Set.of("partitioned_by", "bucketed_by", "bucket_count");
+  private static final Set<String> PASSED_ON =
+      Set.of("partitioned_by", "bucketed_by", "bucket_count");
 
   CtasTranslation {
     requireNonNull(sql, "sql is null");
@@ -59,18 +60,22 @@ record CtasTranslation(
     for (Property property : ctas.getProperties()) {
       String name = property.getName().getValue().toLowerCase(Locale.ROOT);
       if (property.isSetToDefault()) {
-        throw new IllegalArgumentException("not supported locally: CTAS property " + name + " = DEFAULT");
+        throw new IllegalArgumentException(
+            "not supported locally: CTAS property " + name + " = DEFAULT");
       }
       Expression value = property.getNonDefaultValue();
       switch (name) {
         case "table_type" -> {
           if (!string(name, value).equalsIgnoreCase("HIVE")) {
-            throw new IllegalArgumentException("not supported locally: table_type = '" + string(name, value) + "'");
+            throw new IllegalArgumentException(
+                "not supported locally: table_type = '" + string(name, value) + "'");
           }
         }
         case "is_external" -> {
           if (!(value instanceof BooleanLiteral b) || !b.getValue()) {
-            throw new IllegalArgumentException("not supported locally: is_external = " + ExpressionFormatter.formatExpression(value));
+            throw new IllegalArgumentException(
+                "not supported locally: is_external = "
+                    + ExpressionFormatter.formatExpression(value));
           }
         }
         case "format" -> {
@@ -86,7 +91,8 @@ record CtasTranslation(
           location = Optional.of(uri);
           trino.put("external_location", quote(localUri(uri)));
         }
-        case "field_delimiter" -> trino.put("textfile_field_separator", ExpressionFormatter.formatExpression(value));
+        case "field_delimiter" ->
+            trino.put("textfile_field_separator", ExpressionFormatter.formatExpression(value));
         default -> {
           if (!PASSED_ON.contains(name)) {
             throw new IllegalArgumentException("not supported locally: CTAS property " + name);
@@ -114,18 +120,22 @@ record CtasTranslation(
       case "SNAPPY", "GZIP", "ZSTD" -> compression;
       case "ZLIB" -> {
         if (!format.equals("ORC")) {
-          throw new IllegalArgumentException("not supported locally: write_compression = 'ZLIB' for " + format);
+          throw new IllegalArgumentException(
+              "not supported locally: write_compression = 'ZLIB' for " + format);
         }
         yield "GZIP";
       }
       case "LZ4" -> {
         if (format.equals("PARQUET")) {
           // Athena does not write LZ4 Parquet.
-          throw new IllegalArgumentException("write_compression 'LZ4' is not supported for PARQUET");
+          throw new IllegalArgumentException(
+              "write_compression 'LZ4' is not supported for PARQUET");
         }
         yield "LZ4";
       }
-      default -> throw new IllegalArgumentException("not supported locally: write_compression = '" + compression + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "not supported locally: write_compression = '" + compression + "'");
     };
   }
 
@@ -137,14 +147,21 @@ record CtasTranslation(
     if (uri.startsWith("file:///")) {
       return "local://" + uri.substring("file://".length());
     }
-    throw new IllegalArgumentException("not supported locally: external_location " + uri + " (a local file:/// location is needed)");
+    throw new IllegalArgumentException(
+        "not supported locally: external_location "
+            + uri
+            + " (a local file:/// location is needed)");
   }
 
   private static String string(String name, Expression value) {
     if (value instanceof StringLiteral s) {
       return s.getValue();
     }
-    throw new IllegalArgumentException("CTAS property " + name + " must be a string, not " + ExpressionFormatter.formatExpression(value));
+    throw new IllegalArgumentException(
+        "CTAS property "
+            + name
+            + " must be a string, not "
+            + ExpressionFormatter.formatExpression(value));
   }
 
   private static String quote(String value) {
@@ -152,9 +169,11 @@ record CtasTranslation(
   }
 
   /** The statement with its WITH (...) replaced (or added before AS), line numbers kept. */
-  private static String replaceWith(String sql, CreateTableAsSelect ctas, Map<String, String> properties) {
+  private static String replaceWith(
+      String sql, CreateTableAsSelect ctas, Map<String, String> properties) {
     StringBuilder with = new StringBuilder("(");
-    properties.forEach((k, v) -> with.append(with.length() > 1 ? ", " : "").append(k).append(" = ").append(v));
+    properties.forEach(
+        (k, v) -> with.append(with.length() > 1 ? ", " : "").append(k).append(" = ").append(v));
     with.append(')');
     List<Token> tokens = SqlTokens.significant(sql, SqlTokens.Dialect.TRINO);
     if (ctas.getProperties().isEmpty()) {
@@ -170,14 +189,27 @@ record CtasTranslation(
     }
     int close = tokens.get(closing).start();
     long lines = sql.substring(open.start(), close).chars().filter(c -> c == '\n').count();
-    return sql.substring(0, open.start()) + with + "\n".repeat((int) lines) + sql.substring(close + 1);
+    return sql.substring(0, open.start())
+        + with
+        + "\n".repeat((int) lines)
+        + sql.substring(close + 1);
   }
 
-  /** The last token before {@code offset} that is {@code wanted}, which a message calls {@code what}. */
+  /**
+   * The last token before {@code offset} that is {@code wanted}, which a message calls {@code
+   * what}.
+   */
   private static Token last(List<Token> tokens, int offset, String what, Predicate<Token> wanted) {
-    return tokens.stream().filter(t -> t.start() < offset && wanted.test(t)).reduce((a, b) -> b).orElseThrow(
-        () -> new IllegalStateException("Cannot translate the CTAS: Trino's parser read it, yet no " + what
-            + " comes before offset " + offset));
+    return tokens.stream()
+        .filter(t -> t.start() < offset && wanted.test(t))
+        .reduce((a, b) -> b)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "Cannot translate the CTAS: Trino's parser read it, yet no "
+                        + what
+                        + " comes before offset "
+                        + offset));
   }
 
   private static int offset(String sql, NodeLocation location) {

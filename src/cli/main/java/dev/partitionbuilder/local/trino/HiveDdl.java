@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * What a Hive {@code CREATE EXTERNAL TABLE} (as Athena runs it) puts into the Glue Data Catalog:
- * columns with their Hive type strings, partition columns, SerDe, formats, location and
- * properties: what the local engine needs to define the source table as Athena sees it.
+ * columns with their Hive type strings, partition columns, SerDe, formats, location and properties:
+ * what the local engine needs to define the source table as Athena sees it.
  */
 public record HiveDdl(
     String database,
@@ -39,7 +39,9 @@ public record HiveDdl(
     tableProperties = Map.copyOf(tableProperties);
   }
 
-  /** @param origin where the DDL came from, for the message when it cannot be read */
+  /**
+   * @param origin where the DDL came from, for the message when it cannot be read
+   */
   public static HiveDdl parse(String ddl, String origin) {
     requireNonNull(ddl, "ddl is null");
     try {
@@ -54,18 +56,21 @@ public record HiveDdl(
   static final String ORC_SERDE = "org.apache.hadoop.hive.ql.io.orc.OrcSerde";
   static final String TEXT_INPUT = "org.apache.hadoop.mapred.TextInputFormat";
   static final String TEXT_OUTPUT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat";
-  static final String PARQUET_INPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
-  static final String PARQUET_OUTPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat";
+  static final String PARQUET_INPUT =
+      "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
+  static final String PARQUET_OUTPUT =
+      "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat";
   static final String ORC_INPUT = "org.apache.hadoop.hive.ql.io.orc.OrcInputFormat";
   static final String ORC_OUTPUT = "org.apache.hadoop.hive.ql.io.orc.OrcOutputFormat";
 
   /** What Hive records for {@code STORED AS <format>}: a default SerDe and the two formats. */
   record StoredAs(String serde, String inputFormat, String outputFormat) {}
 
-  private static final Map<String, StoredAs> STORED_AS = Map.of(
-      "TEXTFILE", new StoredAs(LAZY_SIMPLE_SERDE, TEXT_INPUT, TEXT_OUTPUT),
-      "PARQUET", new StoredAs(PARQUET_SERDE, PARQUET_INPUT, PARQUET_OUTPUT),
-      "ORC", new StoredAs(ORC_SERDE, ORC_INPUT, ORC_OUTPUT));
+  private static final Map<String, StoredAs> STORED_AS =
+      Map.of(
+          "TEXTFILE", new StoredAs(LAZY_SIMPLE_SERDE, TEXT_INPUT, TEXT_OUTPUT),
+          "PARQUET", new StoredAs(PARQUET_SERDE, PARQUET_INPUT, PARQUET_OUTPUT),
+          "ORC", new StoredAs(ORC_SERDE, ORC_INPUT, ORC_OUTPUT));
 
   /** Hive's reading of a string literal's body, for tests. */
   static String unescapeForTest(String body) {
@@ -131,12 +136,22 @@ public record HiveDdl(
           throw new IllegalArgumentException("unexpected " + tokens.get(at) + " in the table DDL");
         }
       }
-      return new HiveDdl(database, table, columns, partitions, serde, serdeProperties,
-          Optional.ofNullable(input), Optional.ofNullable(output), Optional.ofNullable(location),
+      return new HiveDdl(
+          database,
+          table,
+          columns,
+          partitions,
+          serde,
+          serdeProperties,
+          Optional.ofNullable(input),
+          Optional.ofNullable(output),
+          Optional.ofNullable(location),
           tableProperties);
     }
 
-    /** ROW FORMAT's SerDe; DELIMITED's clauses go into {@code serdeProperties} as Hive records them. */
+    /**
+     * ROW FORMAT's SerDe; DELIMITED's clauses go into {@code serdeProperties} as Hive records them.
+     */
     private String rowFormat(Map<String, String> serdeProperties) {
       expect("FORMAT");
       if (accept("SERDE")) {
@@ -158,8 +173,10 @@ public record HiveDdl(
     private static StoredAs storedAs(String format) {
       StoredAs stored = STORED_AS.get(format.toUpperCase(Locale.ROOT));
       if (stored == null) {
-        throw new IllegalArgumentException("not supported locally: STORED AS " + format
-            + " (supported: TEXTFILE, PARQUET, ORC, or INPUTFORMAT and OUTPUTFORMAT)");
+        throw new IllegalArgumentException(
+            "not supported locally: STORED AS "
+                + format
+                + " (supported: TEXTFILE, PARQUET, ORC, or INPUTFORMAT and OUTPUTFORMAT)");
       }
       return stored;
     }
@@ -295,7 +312,8 @@ public record HiveDdl(
         throw new IllegalArgumentException("expected a quoted string, found " + token);
       }
       StringBuilder value = new StringBuilder(unescape(token.substring(1, token.length() - 1)));
-      while (at < tokens.size() && (tokens.get(at).startsWith("'") || tokens.get(at).startsWith("\""))) {
+      while (at < tokens.size()
+          && (tokens.get(at).startsWith("'") || tokens.get(at).startsWith("\""))) {
         String more = next();
         value.append(unescape(more.substring(1, more.length() - 1)));
       }
@@ -330,8 +348,8 @@ public record HiveDdl(
 
     /**
      * Hive's reading of a string literal's body (BaseSemanticAnalyzer.unescapeSQLString), so a
-     * delimiter reaches the table as the character Hive would record: {@code '\\t'} a tab,
-     * {@code '\\001'} the byte 1, {@code '\\\\'} one backslash.
+     * delimiter reaches the table as the character Hive would record: {@code '\\t'} a tab, {@code
+     * '\\001'} the byte 1, {@code '\\\\'} one backslash.
      */
     static String unescape(String body) {
       StringBuilder out = new StringBuilder(body.length());
@@ -342,10 +360,15 @@ public record HiveDdl(
           out.append(c);
           continue;
         }
-        if (i + 3 < n && isOctal(body.charAt(i + 1), '1') && isOctal(body.charAt(i + 2), '7')
+        if (i + 3 < n
+            && isOctal(body.charAt(i + 1), '1')
+            && isOctal(body.charAt(i + 2), '7')
             && isOctal(body.charAt(i + 3), '7')) {
-          out.append((char) ((body.charAt(i + 1) - '0') * 64 + (body.charAt(i + 2) - '0') * 8
-              + (body.charAt(i + 3) - '0')));
+          out.append(
+              (char)
+                  ((body.charAt(i + 1) - '0') * 64
+                      + (body.charAt(i + 2) - '0') * 8
+                      + (body.charAt(i + 3) - '0')));
           i += 3;
           continue;
         }
@@ -379,8 +402,11 @@ public record HiveDdl(
     }
 
     private static List<String> tokenize(String ddl) {
-      List<String> tokens = new ArrayList<>(
-          SqlTokens.significant(ddl, SqlTokens.Dialect.HIVE).stream().map(SqlTokens.Token::text).toList());
+      List<String> tokens =
+          new ArrayList<>(
+              SqlTokens.significant(ddl, SqlTokens.Dialect.HIVE).stream()
+                  .map(SqlTokens.Token::text)
+                  .toList());
       if (!tokens.isEmpty() && tokens.get(tokens.size() - 1).equals(";")) {
         tokens.remove(tokens.size() - 1);
       }

@@ -17,15 +17,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Puts a Hive DDL's table into the file metastore the way Athena puts it into Glue: the same
- * SerDe, SerDe properties and table properties, so Trino's Hive connector reads it as it reads the
- * Glue table (OpenX JSON, {@code ignore.malformed.json}, partition projection with
- * {@code storage.location.template}). What Trino would read differently from Athena is refused
- * first ({@link SerDe}, {@link ProjectionCheck}). Trino's SQL cannot say this: it has no {@code ROW FORMAT
- * SERDE}, and its CREATE TABLE has no SerDe properties.
+ * Puts a Hive DDL's table into the file metastore the way Athena puts it into Glue: the same SerDe,
+ * SerDe properties and table properties, so Trino's Hive connector reads it as it reads the Glue
+ * table (OpenX JSON, {@code ignore.malformed.json}, partition projection with {@code
+ * storage.location.template}). What Trino would read differently from Athena is refused first
+ * ({@link SerDe}, {@link ProjectionCheck}). Trino's SQL cannot say this: it has no {@code ROW
+ * FORMAT SERDE}, and its CREATE TABLE has no SerDe properties.
  *
- * <p>The table's S3 location is replaced by a local root, in LOCATION and in
- * {@code storage.location.template} alike.
+ * <p>The table's S3 location is replaced by a local root, in LOCATION and in {@code
+ * storage.location.template} alike.
  */
 final class HiveDdlTranslation {
   private static final JsonCodec<TableMetadata> CODEC = JsonCodec.jsonCodec(TableMetadata.class);
@@ -42,20 +42,32 @@ final class HiveDdlTranslation {
     List<Column> columns = columns(ddl.columns());
     List<Column> partitionColumns = columns(ddl.partitionColumns());
     SerDe serde = SerDe.check(ddl);
-    String s3Root = ddl.location().orElseThrow(() -> new IllegalArgumentException("the table DDL has no LOCATION"));
-    Map<String, String> parameters = new LinkedHashMap<>(ProjectionCheck.check(ddl, java.time.Clock.systemUTC()));
+    String s3Root =
+        ddl.location()
+            .orElseThrow(() -> new IllegalArgumentException("the table DDL has no LOCATION"));
+    Map<String, String> parameters =
+        new LinkedHashMap<>(ProjectionCheck.check(ddl, java.time.Clock.systemUTC()));
     String template = parameters.get("storage.location.template");
     if (template != null && !template.startsWith(withSlash(s3Root))) {
-      throw new IllegalArgumentException("not supported locally: storage.location.template "
-          + template + " outside the table's LOCATION " + s3Root);
+      throw new IllegalArgumentException(
+          "not supported locally: storage.location.template "
+              + template
+              + " outside the table's LOCATION "
+              + s3Root);
     }
     Path root = localRoot.toAbsolutePath();
     String inputFormat = ddl.inputFormat().orElse(serde.inputFormat());
     if (SerDe.readsCloudTrail(ddl)) {
-      // Trino has no CloudTrailInputFormat: the table reads the records, unwrapped into NDJSON files
+      // Trino has no CloudTrailInputFormat: the table reads the records, unwrapped into NDJSON
+      // files
       // of the same relative paths, with the SerDe the DDL names. The shadow goes with the engine.
-      Path shadow = engine.settings().metastoreDir().resolve(".cloudtrail-records").resolve(ddl.database())
-          .resolve(ddl.table());
+      Path shadow =
+          engine
+              .settings()
+              .metastoreDir()
+              .resolve(".cloudtrail-records")
+              .resolve(ddl.database())
+              .resolve(ddl.table());
       CloudTrailRecords.unwrap(root, shadow, ddl.columns(), serde == SerDe.HIVE_JSON);
       root = shadow;
       inputFormat = serde.inputFormat();
@@ -63,44 +75,63 @@ final class HiveDdlTranslation {
     // Trino's local file system lists a file:/// directory as empty; local:/// works.
     String localUri = "local://" + withSlash(root.toUri().getPath());
     if (template != null) {
-      parameters.put("storage.location.template", localUri + template.substring(withSlash(s3Root).length()));
+      parameters.put(
+          "storage.location.template", localUri + template.substring(withSlash(s3Root).length()));
     }
     parameters.put("EXTERNAL", "TRUE");
 
-    TableMetadata table = new TableMetadata(
-        Optional.empty(), // writer version: accepted by hive.metastore.version-compatibility
-        Optional.of("partition-builder"),
-        "EXTERNAL_TABLE",
-        columns,
-        partitionColumns,
-        parameters,
-        Optional.empty(),
-        Optional.of(StorageFormat.create(
-            ddl.serde(),
-            inputFormat,
-            ddl.outputFormat().orElse(serde.outputFormat()))),
-        Optional.empty(),
-        ddl.serdeProperties(),
-        Optional.of(localUri),
-        Optional.empty(),
-        Optional.empty(),
-        Map.of());
+    TableMetadata table =
+        new TableMetadata(
+            Optional.empty(), // writer version: accepted by hive.metastore.version-compatibility
+            Optional.of("partition-builder"),
+            "EXTERNAL_TABLE",
+            columns,
+            partitionColumns,
+            parameters,
+            Optional.empty(),
+            Optional.of(
+                StorageFormat.create(
+                    ddl.serde(), inputFormat, ddl.outputFormat().orElse(serde.outputFormat()))),
+            Optional.empty(),
+            ddl.serdeProperties(),
+            Optional.of(localUri),
+            Optional.empty(),
+            Optional.empty(),
+            Map.of());
 
-    engine.execute("CREATE SCHEMA IF NOT EXISTS " + TrinoEngine.CATALOG + "." + quote(ddl.database()));
+    engine.execute(
+        "CREATE SCHEMA IF NOT EXISTS " + TrinoEngine.CATALOG + "." + quote(ddl.database()));
     writeSchema(engine, ddl, table);
   }
 
-  /** Writes the table's .trinoSchema into the file metastore whole, so a reader never sees half of one. */
+  /**
+   * Writes the table's .trinoSchema into the file metastore whole, so a reader never sees half of
+   * one.
+   */
   private static void writeSchema(TrinoEngine engine, HiveDdl ddl, TableMetadata table) {
-    Path file = engine.settings().metastoreDir().resolve(ddl.database()).resolve(ddl.table()).resolve(".trinoSchema");
+    Path file =
+        engine
+            .settings()
+            .metastoreDir()
+            .resolve(ddl.database())
+            .resolve(ddl.table())
+            .resolve(".trinoSchema");
     try {
       Files.createDirectories(file.getParent());
       Path temp = file.resolveSibling(".trinoSchema.tmp");
       Files.writeString(temp, CODEC.toJson(table));
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot write the table " + ddl.database() + "." + ddl.table()
-          + " into the local metastore at " + file + ": " + e, e);
+      throw new IllegalStateException(
+          "Cannot write the table "
+              + ddl.database()
+              + "."
+              + ddl.table()
+              + " into the local metastore at "
+              + file
+              + ": "
+              + e,
+          e);
     }
   }
 
@@ -114,8 +145,8 @@ final class HiveDdlTranslation {
     try {
       return HiveType.valueOf(column.hiveType());
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("column " + column.name() + " has a type Hive does not know: "
-          + column.hiveType(), e);
+      throw new IllegalArgumentException(
+          "column " + column.name() + " has a type Hive does not know: " + column.hiveType(), e);
     }
   }
 
@@ -126,5 +157,4 @@ final class HiveDdlTranslation {
   private static String withSlash(String uri) {
     return uri.endsWith("/") ? uri : uri + "/";
   }
-
 }

@@ -12,7 +12,10 @@ import io.trino.execution.QueryStats;
  */
 public record QueryProgress(int completedSplits, int totalSplits, long rowsRead, long bytesRead) {
   static QueryProgress of(QueryStats stats) {
-    return new QueryProgress(stats.getCompletedDrivers(), stats.getTotalDrivers(), stats.getPhysicalInputPositions(),
+    return new QueryProgress(
+        stats.getCompletedDrivers(),
+        stats.getTotalDrivers(),
+        stats.getPhysicalInputPositions(),
         stats.getPhysicalInputDataSize().toBytes());
   }
 }

@@ -19,9 +19,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The Catalog port on embedded Trino's file metastore. Trino's DROP TABLE keeps an external
- * table's files, as Glue DeleteTable does; a managed table (whose files DROP would delete) is
- * refused.
+ * The Catalog port on embedded Trino's file metastore. Trino's DROP TABLE keeps an external table's
+ * files, as Glue DeleteTable does; a managed table (whose files DROP would delete) is refused.
  *
  * <p>The engine's metastore lasts one process, so a table's partitions are kept where they outlive
  * it: one file per partition below {@code partitions}, {@code <db>/<table>/<value>/.../location},
@@ -48,13 +47,24 @@ public final class TrinoCatalog implements Catalog {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new PartitionBuilderException("Cannot read the local partition " + database + "." + table + " " + values
-          + " at " + file + ": " + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot read the local partition "
+              + database
+              + "."
+              + table
+              + " "
+              + values
+              + " at "
+              + file
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
   @Override
-  public synchronized void pointPartition(String database, String table, List<String> values, String location) {
+  public synchronized void pointPartition(
+      String database, String table, List<String> values, String location) {
     Path file = partitionFile(database, table, values);
     try {
       Files.createDirectories(file.getParent());
@@ -66,14 +76,24 @@ public final class TrinoCatalog implements Catalog {
         Files.deleteIfExists(temp);
       }
     } catch (IOException e) {
-      throw new PartitionBuilderException("Cannot point the local partition " + database + "." + table + " " + values
-          + " at " + location + ": " + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot point the local partition "
+              + database
+              + "."
+              + table
+              + " "
+              + values
+              + " at "
+              + location
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
   /**
-   * Registers every kept partition of the table, already defined in the engine with partition
-   * keys {@code keys}, so queries read each month where its partition points.
+   * Registers every kept partition of the table, already defined in the engine with partition keys
+   * {@code keys}, so queries read each month where its partition points.
    *
    * @return how many partitions were registered
    */
@@ -86,19 +106,39 @@ public final class TrinoCatalog implements Catalog {
     try (Stream<Path> walk = Files.walk(dir)) {
       files = walk.filter(p -> p.getFileName().toString().equals(LOCATION_FILE)).sorted().toList();
     } catch (IOException e) {
-      throw new PartitionBuilderException("Cannot list the local partitions of " + database + "." + table + " in "
-          + dir + ": " + e.getMessage(), e);
+      throw new PartitionBuilderException(
+          "Cannot list the local partitions of "
+              + database
+              + "."
+              + table
+              + " in "
+              + dir
+              + ": "
+              + e.getMessage(),
+          e);
     }
     for (Path file : files) {
       List<String> values = new ArrayList<>();
-      dir.relativize(file.getParent()).forEach(part -> values.add(URLDecoder.decode(part.toString(), StandardCharsets.UTF_8)));
+      dir.relativize(file.getParent())
+          .forEach(part -> values.add(URLDecoder.decode(part.toString(), StandardCharsets.UTF_8)));
       if (values.size() != keys.size()) {
         continue;
       }
       String location = partitionLocation(database, table, values).orElseThrow();
-      engine.execute("CALL " + TrinoEngine.CATALOG + ".system.register_partition(" + literal(database) + ", "
-          + literal(table) + ", " + array(keys) + ", " + array(values) + ", "
-          + literal(CtasTranslation.localUri(location)) + ")");
+      engine.execute(
+          "CALL "
+              + TrinoEngine.CATALOG
+              + ".system.register_partition("
+              + literal(database)
+              + ", "
+              + literal(table)
+              + ", "
+              + array(keys)
+              + ", "
+              + array(values)
+              + ", "
+              + literal(CtasTranslation.localUri(location))
+              + ")");
     }
     return files.size();
   }
@@ -131,26 +171,57 @@ public final class TrinoCatalog implements Catalog {
     } catch (PartitionBuilderException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new PartitionBuilderException("Cannot drop " + database + "." + table + " from the local catalog: "
-          + TrinoEngine.message(e), e);
+      throw new PartitionBuilderException(
+          "Cannot drop "
+              + database
+              + "."
+              + table
+              + " from the local catalog: "
+              + TrinoEngine.message(e),
+          e);
     }
   }
 
   private boolean drop(String database, String table) {
-    String name = TrinoEngine.CATALOG + "." + HiveDdlTranslation.quote(database) + "." + HiveDdlTranslation.quote(table);
-    MaterializedResult exists = engine.execute(
-        "SELECT count(*) FROM " + TrinoEngine.CATALOG + ".information_schema.tables WHERE table_schema = '"
-            + database.replace("'", "''") + "' AND table_name = '" + table.replace("'", "''") + "'");
+    String name =
+        TrinoEngine.CATALOG
+            + "."
+            + HiveDdlTranslation.quote(database)
+            + "."
+            + HiveDdlTranslation.quote(table);
+    MaterializedResult exists =
+        engine.execute(
+            "SELECT count(*) FROM "
+                + TrinoEngine.CATALOG
+                + ".information_schema.tables WHERE table_schema = '"
+                + database.replace("'", "''")
+                + "' AND table_name = '"
+                + table.replace("'", "''")
+                + "'");
     if (((Number) exists.getOnlyValue()).longValue() == 0) {
       return false;
     }
     // "$properties" has one column per table parameter; Hive marks external tables EXTERNAL=TRUE.
-    MaterializedResult properties = engine.execute("SELECT * FROM " + TrinoEngine.CATALOG + "."
-        + HiveDdlTranslation.quote(database) + "." + HiveDdlTranslation.quote(table + "$properties"));
-    int column = properties.getColumnNames().stream().map(String::toLowerCase).toList().indexOf("external");
-    if (column < 0 || !"TRUE".equalsIgnoreCase(String.valueOf(properties.getMaterializedRows().get(0).getField(column)))) {
-      throw new PartitionBuilderException("Cannot drop " + database + "." + table
-          + " from the local catalog: it is not an external table, and dropping it would delete its files");
+    MaterializedResult properties =
+        engine.execute(
+            "SELECT * FROM "
+                + TrinoEngine.CATALOG
+                + "."
+                + HiveDdlTranslation.quote(database)
+                + "."
+                + HiveDdlTranslation.quote(table + "$properties"));
+    int column =
+        properties.getColumnNames().stream().map(String::toLowerCase).toList().indexOf("external");
+    if (column < 0
+        || !"TRUE"
+            .equalsIgnoreCase(
+                String.valueOf(properties.getMaterializedRows().get(0).getField(column)))) {
+      throw new PartitionBuilderException(
+          "Cannot drop "
+              + database
+              + "."
+              + table
+              + " from the local catalog: it is not an external table, and dropping it would delete its files");
     }
     engine.execute("DROP TABLE " + name);
     return true;

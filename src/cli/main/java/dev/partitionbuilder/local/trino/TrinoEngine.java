@@ -37,12 +37,14 @@ public final class TrinoEngine implements AutoCloseable {
    * @param metastoreDir where the file metastore keeps {@code <schema>/<table>/.trinoSchema}
    * @param memoryLimitBytes Trino's {@code query.max-memory} and {@code query.max-memory-per-node}
    *     (one node), or empty for all that Trino lets queries use beside its headroom (70% of the
-   *     heap, where Trino's own default is 30%); the JVM's heap itself is set
-   *     when the JVM starts ({@code -Xmx}), not here
-   * @param writerCount the most writer tasks a CTAS uses ({@code task_max_writer_count}), a power of 2
+   *     heap, where Trino's own default is 30%); the JVM's heap itself is set when the JVM starts
+   *     ({@code -Xmx}), not here
+   * @param writerCount the most writer tasks a CTAS uses ({@code task_max_writer_count}), a power
+   *     of 2
    * @param verbose Trino's own INFO log lines on stderr; otherwise only its errors
    */
-  public record Settings(Path metastoreDir, OptionalLong memoryLimitBytes, int writerCount, boolean verbose) {
+  public record Settings(
+      Path metastoreDir, OptionalLong memoryLimitBytes, int writerCount, boolean verbose) {
     public Settings {
       requireNonNull(metastoreDir, "metastoreDir is null");
       requireNonNull(memoryLimitBytes, "memoryLimitBytes is null");
@@ -50,8 +52,10 @@ public final class TrinoEngine implements AutoCloseable {
         throw new IllegalArgumentException("metastoreDir must be absolute: " + metastoreDir);
       }
       if (memoryLimitBytes.isPresent() && memoryLimitBytes.getAsLong() < MIN_MEMORY) {
-        throw new ConfigException("memory limit " + memoryLimitBytes.getAsLong()
-            + " bytes is below the 64 MB the local engine needs");
+        throw new ConfigException(
+            "memory limit "
+                + memoryLimitBytes.getAsLong()
+                + " bytes is below the 64 MB the local engine needs");
       }
       if (writerCount < 1 || Integer.bitCount(writerCount) != 1) {
         throw new IllegalArgumentException("writerCount must be a power of 2: " + writerCount);
@@ -60,7 +64,11 @@ public final class TrinoEngine implements AutoCloseable {
   }
 
   private static final long MIN_MEMORY = 64L << 20;
-  /** Held, as java.util.logging keeps only weak references to its loggers and would forget the level. */
+
+  /**
+   * Held, as java.util.logging keeps only weak references to its loggers and would forget the
+   * level.
+   */
   private static final java.util.logging.Logger AIRLIFT_LOGGING =
       java.util.logging.Logger.getLogger(Logging.class.getName());
 
@@ -78,7 +86,8 @@ public final class TrinoEngine implements AutoCloseable {
     try {
       Files.createDirectories(settings.metastoreDir());
     } catch (java.io.IOException e) {
-      throw new ConfigException("Cannot create the local metastore directory " + settings.metastoreDir() + ": " + e, e);
+      throw new ConfigException(
+          "Cannot create the local metastore directory " + settings.metastoreDir() + ": " + e, e);
     }
     long usable = usableMemory(settings);
     // airlift's Logging replaces System.out and System.err with streams into its log, which
@@ -96,19 +105,26 @@ public final class TrinoEngine implements AutoCloseable {
       // TestingTrinoServer fixes task.concurrency=4, task.min-writer-count=2 and
       // query.min-expire-age=5s and refuses other values for them: set the task ones per session.
       Session session = defaultSession(settings);
-      runner = new StandaloneQueryRunner(session, builder -> {
-        // No one browses the embedded engine: without its web UI it starts without the UI's
-        // classes and resources, which the CLI's classpath leaves out (trino-web-ui).
-        builder.addProperty("web-ui.enabled", "false");
-        // How often the coordinator reads its tasks' stats (3 s by default): the splits, rows and
-        // bytes a run's progress bar shows are only as fresh as these.
-        builder.addProperty("task.info-update-interval", "500ms");
-        // Without a limit, queries may use all Trino allows beside its headroom, not its default
-        // of 30% of the heap: with the launcher's 1 GB heap that default fails a 2M-event month.
-        long bytes = settings.memoryLimitBytes().orElse(usable);
-        builder.addProperty("query.max-memory", (bytes >> 20) + "MB")
-            .addProperty("query.max-memory-per-node", (bytes >> 20) + "MB");
-      });
+      runner =
+          new StandaloneQueryRunner(
+              session,
+              builder -> {
+                // No one browses the embedded engine: without its web UI it starts without the UI's
+                // classes and resources, which the CLI's classpath leaves out (trino-web-ui).
+                builder.addProperty("web-ui.enabled", "false");
+                // How often the coordinator reads its tasks' stats (3 s by default): the splits,
+                // rows and
+                // bytes a run's progress bar shows are only as fresh as these.
+                builder.addProperty("task.info-update-interval", "500ms");
+                // Without a limit, queries may use all Trino allows beside its headroom, not its
+                // default
+                // of 30% of the heap: with the launcher's 1 GB heap that default fails a 2M-event
+                // month.
+                long bytes = settings.memoryLimitBytes().orElse(usable);
+                builder
+                    .addProperty("query.max-memory", (bytes >> 20) + "MB")
+                    .addProperty("query.max-memory-per-node", (bytes >> 20) + "MB");
+              });
     } catch (RuntimeException e) {
       throw new ConfigException("Cannot start the embedded Trino: " + message(e), e);
     } finally {
@@ -125,7 +141,8 @@ public final class TrinoEngine implements AutoCloseable {
       } catch (RuntimeException closing) {
         e.addSuppressed(closing);
       }
-      throw new ConfigException("Cannot start the embedded Trino's Hive catalog " + CATALOG + ": " + message(e), e);
+      throw new ConfigException(
+          "Cannot start the embedded Trino's Hive catalog " + CATALOG + ": " + message(e), e);
     } finally {
       System.setOut(out);
       System.setErr(err);
@@ -140,10 +157,16 @@ public final class TrinoEngine implements AutoCloseable {
     long heap = Runtime.getRuntime().maxMemory();
     // Trino keeps memory.heap-headroom-per-node (30% of the heap) out of what queries may use.
     long usable = heap - (long) (heap * 0.3);
-    if (settings.memoryLimitBytes().isPresent() && settings.memoryLimitBytes().getAsLong() > usable) {
-      throw new ConfigException("Cannot start the embedded Trino with a memory limit of "
-          + (settings.memoryLimitBytes().getAsLong() >> 20) + " MB: queries may use at most 70% of the JVM heap, "
-          + (usable >> 20) + " MB of " + (heap >> 20) + " MB; give a smaller limit or a larger heap (-Xmx)");
+    if (settings.memoryLimitBytes().isPresent()
+        && settings.memoryLimitBytes().getAsLong() > usable) {
+      throw new ConfigException(
+          "Cannot start the embedded Trino with a memory limit of "
+              + (settings.memoryLimitBytes().getAsLong() >> 20)
+              + " MB: queries may use at most 70% of the JVM heap, "
+              + (usable >> 20)
+              + " MB of "
+              + (heap >> 20)
+              + " MB; give a smaller limit or a larger heap (-Xmx)");
     }
     return usable;
   }
@@ -168,7 +191,8 @@ public final class TrinoEngine implements AutoCloseable {
     // We write the source table's metadata ourselves from its Hive DDL, without a writer version.
     p.put("hive.metastore.version-compatibility", "UNSAFE_ASSUME_COMPATIBILITY");
     p.put("fs.local.enabled", "true");
-    // Tables are at local:///absolute/path (HiveDdlTranslation): the CLI's --source and warehouse are local paths.
+    // Tables are at local:///absolute/path (HiveDdlTranslation): the CLI's --source and warehouse
+    // are local paths.
     p.put("local.location", "/");
     // Athena CTAS always names external_location; Trino refuses writes to such tables otherwise.
     p.put("hive.non-managed-table-writes-enabled", "true");
@@ -209,7 +233,10 @@ public final class TrinoEngine implements AutoCloseable {
 
   /** The default session with {@code schema} of this engine's catalog as the current schema. */
   public Session sessionIn(String schema) {
-    return Session.builder(runner.getDefaultSession()).setCatalog(CATALOG).setSchema(schema).build();
+    return Session.builder(runner.getDefaultSession())
+        .setCatalog(CATALOG)
+        .setSchema(schema)
+        .build();
   }
 
   public Settings settings() {

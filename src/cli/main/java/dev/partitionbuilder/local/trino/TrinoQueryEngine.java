@@ -2,12 +2,12 @@ package dev.partitionbuilder.local.trino;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.PartitionBuilderException;
 import dev.partitionbuilder.core.QueryEngine;
 import dev.partitionbuilder.core.QueryExecution;
 import dev.partitionbuilder.core.QueryExecution.State;
 import dev.partitionbuilder.core.QueryNotFoundException;
+import dev.partitionbuilder.core.SafeText;
 import io.trino.Session;
 import io.trino.dispatcher.DispatchManager;
 import io.trino.execution.QueryInfo;
@@ -45,11 +45,13 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
 
   private final TrinoEngine engine;
   private final Clock clock;
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-    Thread thread = new Thread(r, "trino-query");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread thread = new Thread(r, "trino-query");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final Map<String, String> idByToken = new HashMap<>();
   private final Map<String, Run> runs = new HashMap<>();
 
@@ -60,8 +62,10 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
     volatile Integer errorCategory;
     volatile Integer errorType;
     volatile long rows = -1;
+
     /** The one value of a query that returned one row of one whole number, else null. */
     volatile Long number;
+
     volatile String result;
     volatile long bytesScanned;
     volatile long millis;
@@ -84,7 +88,8 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
       return existing;
     }
     Instant now = clock.instant();
-    String id = String.format(Locale.ROOT, "%s_%05d_local", QUERY_ID.format(now), engine.nextQueryNumber());
+    String id =
+        String.format(Locale.ROOT, "%s_%05d_local", QUERY_ID.format(now), engine.nextQueryNumber());
     Run run = new Run(now);
     idByToken.put(idempotencyToken, id);
     runs.put(id, run);
@@ -96,12 +101,26 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
   public synchronized QueryExecution get(String queryExecutionId) {
     Run run = run(queryExecutionId);
     if (run.state == State.RUNNING) {
-      // Athena's DataScannedInBytes grows while the query runs; Trino's physical input is the nearest.
-      trinoInfo(queryExecutionId).ifPresent(info -> run.bytesScanned = Math.max(run.bytesScanned,
-          info.getQueryStats().getPhysicalInputDataSize().toBytes()));
+      // Athena's DataScannedInBytes grows while the query runs; Trino's physical input is the
+      // nearest.
+      trinoInfo(queryExecutionId)
+          .ifPresent(
+              info ->
+                  run.bytesScanned =
+                      Math.max(
+                          run.bytesScanned,
+                          info.getQueryStats().getPhysicalInputDataSize().toBytes()));
     }
-    return new QueryExecution(queryExecutionId, run.state, run.submittedAt, Optional.ofNullable(run.reason),
-        run.errorCategory, run.errorType, false, run.bytesScanned, run.millis);
+    return new QueryExecution(
+        queryExecutionId,
+        run.state,
+        run.submittedAt,
+        Optional.ofNullable(run.reason),
+        run.errorCategory,
+        run.errorType,
+        false,
+        run.bytesScanned,
+        run.millis);
   }
 
   /**
@@ -111,11 +130,18 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
   public Optional<QueryProgress> progress() {
     List<String> running;
     synchronized (this) {
-      running = runs.entrySet().stream().filter(run -> run.getValue().state == State.RUNNING).map(Map.Entry::getKey)
-          .toList();
+      running =
+          runs.entrySet().stream()
+              .filter(run -> run.getValue().state == State.RUNNING)
+              .map(Map.Entry::getKey)
+              .toList();
     }
-    return running.stream().map(this::trinoQuery).flatMap(Optional::stream).findFirst()
-        .flatMap(dispatch()::getFullQueryInfo).map(info -> QueryProgress.of(info.getQueryStats()));
+    return running.stream()
+        .map(this::trinoQuery)
+        .flatMap(Optional::stream)
+        .findFirst()
+        .flatMap(dispatch()::getFullQueryInfo)
+        .map(info -> QueryProgress.of(info.getQueryStats()));
   }
 
   @Override
@@ -131,15 +157,21 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
   @Override
   public synchronized OptionalLong rowsWritten(String queryExecutionId) {
     Run run = run(queryExecutionId);
-    return run.state == State.SUCCEEDED && run.rows >= 0 ? OptionalLong.of(run.rows) : OptionalLong.empty();
+    return run.state == State.SUCCEEDED && run.rows >= 0
+        ? OptionalLong.of(run.rows)
+        : OptionalLong.empty();
   }
 
   @Override
   public synchronized long numberResult(String queryExecutionId) {
     Run run = run(queryExecutionId);
     if (run.state != State.SUCCEEDED || run.number == null) {
-      throw new PartitionBuilderException("Local query " + queryExecutionId + " returned "
-          + (run.state != State.SUCCEEDED ? "nothing: it is " + run.state : run.result) + ", not one row of one whole number");
+      throw new PartitionBuilderException(
+          "Local query "
+              + queryExecutionId
+              + " returned "
+              + (run.state != State.SUCCEEDED ? "nothing: it is " + run.state : run.result)
+              + ", not one row of one whole number");
     }
     return run.number;
   }
@@ -148,12 +180,13 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
   @Override
   public void close() {
     synchronized (this) {
-      runs.forEach((id, run) -> {
-        if (!run.state.isDone()) {
-          run.stopRequested = true;
-          trinoQuery(id).ifPresent(dispatch()::cancelQuery);
-        }
-      });
+      runs.forEach(
+          (id, run) -> {
+            if (!run.state.isDone()) {
+              run.stopRequested = true;
+              trinoQuery(id).ifPresent(dispatch()::cancelQuery);
+            }
+          });
     }
     executor.shutdownNow();
   }
@@ -190,8 +223,10 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
       }
       CtasTranslation ctas = CtasTranslation.of(sql);
       ctas.externalLocation().ifPresent(TrinoQueryEngine::requireEmpty);
-      Session.SessionBuilder session = Session.builder(engine.session()).setTraceToken(Optional.of(id));
-      ctas.catalogSessionProperties().forEach((k, v) -> session.setCatalogSessionProperty(TrinoEngine.CATALOG, k, v));
+      Session.SessionBuilder session =
+          Session.builder(engine.session()).setTraceToken(Optional.of(id));
+      ctas.catalogSessionProperties()
+          .forEach((k, v) -> session.setCatalogSessionProperty(TrinoEngine.CATALOG, k, v));
       MaterializedResult result = engine.execute(session.build(), ctas.sql());
       run.rows = result.getUpdateCount().orElse(-1);
       keepNumber(result, run);
@@ -203,13 +238,18 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
         run.reason = "Query was cancelled by the user";
       }
     } finally {
-      trinoQuery(id).flatMap(q -> dispatch().getFullQueryInfo(q)).ifPresent(info -> describe(info, run));
+      trinoQuery(id)
+          .flatMap(q -> dispatch().getFullQueryInfo(q))
+          .ifPresent(info -> describe(info, run));
       run.millis = Duration.between(started, clock.instant()).toMillis();
       run.state = outcome;
     }
   }
 
-  /** The one whole number a SELECT returned, such as a count; a CTAS's row of its update count is not one. */
+  /**
+   * The one whole number a SELECT returned, such as a count; a CTAS's row of its update count is
+   * not one.
+   */
   private static void keepNumber(MaterializedResult result, Run run) {
     if (result.getUpdateCount().isPresent()) {
       run.result = "an update count";
@@ -220,10 +260,14 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
       return;
     }
     Object value = result.getOnlyValue();
-    if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+    if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte) {
       run.number = ((Number) value).longValue();
     } else {
-      run.result = value == null ? "NULL" : "a " + result.getTypes().get(0).getDisplayName() + " " + value;
+      run.result =
+          value == null ? "NULL" : "a " + result.getTypes().get(0).getDisplayName() + " " + value;
     }
   }
 
@@ -240,26 +284,32 @@ public final class TrinoQueryEngine implements QueryEngine, AutoCloseable {
       run.reason = SafeText.of(code.getName() + ": " + info.getFailureInfo().message());
     }
     if (code.getName().startsWith("EXCEEDED_") && code.getName().contains("MEMORY")) {
-      run.reason += " (locally, give the query more with --memory-limit, such as --memory-limit 2GB)";
+      run.reason +=
+          " (locally, give the query more with --memory-limit, such as --memory-limit 2GB)";
     }
   }
 
   /**
-   * Athena needs an empty external_location and Trino one that does not exist: an empty
-   * directory is removed, a non-empty one fails as on Athena.
+   * Athena needs an empty external_location and Trino one that does not exist: an empty directory
+   * is removed, a non-empty one fails as on Athena.
    */
   private static void requireEmpty(String location) {
-    Path path = Path.of(java.net.URI.create(CtasTranslation.localUri(location).replaceFirst("^local:", "file:")));
+    Path path =
+        Path.of(
+            java.net.URI.create(
+                CtasTranslation.localUri(location).replaceFirst("^local:", "file:")));
     if (!Files.isDirectory(path)) {
       return;
     }
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
       if (entries.iterator().hasNext()) {
-        throw new PartitionBuilderException("HIVE_PATH_ALREADY_EXISTS: Target directory for table already exists: " + location);
+        throw new PartitionBuilderException(
+            "HIVE_PATH_ALREADY_EXISTS: Target directory for table already exists: " + location);
       }
       Files.delete(path);
     } catch (IOException e) {
-      throw new PartitionBuilderException("Cannot check the CTAS location " + location + ": " + e, e);
+      throw new PartitionBuilderException(
+          "Cannot check the CTAS location " + location + ": " + e, e);
     }
   }
 }

@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>SQL NULL, at any depth, is {@code NULL}; varchar is printed without quotes.
- *   <li>Arrays are {@code [a, b]}; rows with named fields {@code {f=v, g=w}}, anonymous rows
- *       {@code (a, b)}.
+ *   <li>Arrays are {@code [a, b]}; rows with named fields {@code {f=v, g=w}}, anonymous rows {@code
+ *       (a, b)}.
  *   <li>Maps are {@code {k=v, ...}} with entries sorted by the printed key, because a Trino map has
  *       no order and the docs print the keys in order.
  *   <li>varbinary is lower-case hex bytes separated by spaces, as the Trino CLI prints it.
@@ -57,10 +57,14 @@ public final class TrinoValues {
     }
     if (type instanceof MapType map && value instanceof Map<?, ?> entries) {
       List<String[]> printed = new ArrayList<>();
-      entries.forEach((k, v) -> printed.add(new String[] {
-          render(map.getKeyType(), k), render(map.getValueType(), v)}));
+      entries.forEach(
+          (k, v) ->
+              printed.add(
+                  new String[] {render(map.getKeyType(), k), render(map.getValueType(), v)}));
       printed.sort((a, b) -> a[0].compareTo(b[0]));
-      return printed.stream().map(e -> e[0] + "=" + e[1]).collect(Collectors.joining(", ", "{", "}"));
+      return printed.stream()
+          .map(e -> e[0] + "=" + e[1])
+          .collect(Collectors.joining(", ", "{", "}"));
     }
     return value.toString();
   }
@@ -79,19 +83,23 @@ public final class TrinoValues {
   /**
    * The value as a JSON value for Jackson: booleans and integers as JSON booleans and numbers, a
    * finite real or double as a number, arrays as arrays, maps as objects keyed by the key's text,
-   * rows with named fields as objects (anonymous rows as arrays), and everything else (decimal,
-   * so that no digit is lost; dates, times, timestamps, intervals, varbinary, NaN and infinities)
-   * as its text. SQL NULL is JSON null.
+   * rows with named fields as objects (anonymous rows as arrays), and everything else (decimal, so
+   * that no digit is lost; dates, times, timestamps, intervals, varbinary, NaN and infinities) as
+   * its text. SQL NULL is JSON null.
    */
   public static Object json(Type type, Object value) {
     if (value == null) {
       return null;
     }
-    if (value instanceof Boolean || value instanceof Byte || value instanceof Short || value instanceof Integer
+    if (value instanceof Boolean
+        || value instanceof Byte
+        || value instanceof Short
+        || value instanceof Integer
         || value instanceof Long) {
       return value;
     }
-    if ((value instanceof Double d && Double.isFinite(d)) || (value instanceof Float f && Float.isFinite(f))) {
+    if ((value instanceof Double d && Double.isFinite(d))
+        || (value instanceof Float f && Float.isFinite(f))) {
       return value;
     }
     if (value instanceof String) {
@@ -109,7 +117,8 @@ public final class TrinoValues {
       if (fields.stream().allMatch(f -> f.getName().isPresent())) {
         Map<String, Object> object = new LinkedHashMap<>();
         for (int i = 0; i < fields.size(); i++) {
-          object.put(fields.get(i).getName().orElseThrow(), json(fields.get(i).getType(), values.get(i)));
+          object.put(
+              fields.get(i).getName().orElseThrow(), json(fields.get(i).getType(), values.get(i)));
         }
         return object;
       }
@@ -121,7 +130,8 @@ public final class TrinoValues {
     }
     if (type instanceof MapType map && value instanceof Map<?, ?> entries) {
       Map<String, Object> object = new TreeMap<>();
-      entries.forEach((k, v) -> object.put(render(map.getKeyType(), k), json(map.getValueType(), v)));
+      entries.forEach(
+          (k, v) -> object.put(render(map.getKeyType(), k), json(map.getValueType(), v)));
       return object;
     }
     return render(type, value);

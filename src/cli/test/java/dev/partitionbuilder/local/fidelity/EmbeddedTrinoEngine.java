@@ -21,9 +21,10 @@ final class EmbeddedTrinoEngine implements FidelityEngine {
   EmbeddedTrinoEngine(TrinoEngine trino, String timeZone) {
     this.trino = requireNonNull(trino, "trino is null");
     requireNonNull(timeZone, "timeZone is null");
-    this.session = Session.builder(trino.session())
-        .setTimeZoneKey(TimeZoneKey.getTimeZoneKey(timeZone))
-        .build();
+    this.session =
+        Session.builder(trino.session())
+            .setTimeZoneKey(TimeZoneKey.getTimeZoneKey(timeZone))
+            .build();
   }
 
   @Override

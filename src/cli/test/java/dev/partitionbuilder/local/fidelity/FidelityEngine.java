@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * What the fidelity benchmark needs from a local engine: run one statement, give back the column
- * types and every row as strings in {@link dev.partitionbuilder.local.trino.TrinoValues}'s notation. Embedded Trino implements it
- * today ({@link EmbeddedTrinoEngine}); the CLI's engine adapter can implement it later.
+ * types and every row as strings in {@link dev.partitionbuilder.local.trino.TrinoValues}'s
+ * notation. Embedded Trino implements it today ({@link EmbeddedTrinoEngine}); the CLI's engine
+ * adapter can implement it later.
  */
 @FunctionalInterface
 interface FidelityEngine {

@@ -19,20 +19,26 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark's notation and verdicts: they change how a value is written, never what it is, so
- * a real difference (precision, scale, type, a value) is never counted as equal.
+ * The benchmark's notation and verdicts: they change how a value is written, never what it is, so a
+ * real difference (precision, scale, type, a value) is never counted as equal.
  */
 class FidelityRenderTest {
-  private static final FidelityCase VALUE = new FidelityCase("math-1", "page", "example", "UTC", "SELECT 1", "3", "3",
-      "integer");
+  private static final FidelityCase VALUE =
+      new FidelityCase("math-1", "page", "example", "UTC", "SELECT 1", "3", "3", "integer");
 
   @Test
   void writesNullsArraysRowsAndBinaryAsTheDocsPrintThem() {
-    assertThat(TrinoValues.render(new ArrayType(VARCHAR), Arrays.asList("a", null))).isEqualTo("[a, NULL]");
-    assertThat(TrinoValues.render(RowType.from(List.of(RowType.field("x", INTEGER), RowType.field("y", VARCHAR))),
-        Arrays.asList(1, "b"))).isEqualTo("{x=1, y=b}");
-    assertThat(TrinoValues.render(RowType.anonymous(List.of(INTEGER, INTEGER)), List.of(1, 2))).isEqualTo("(1, 2)");
-    assertThat(TrinoValues.render(VARCHAR, new SqlVarbinary(new byte[] {0x0a, (byte) 0xff}))).isEqualTo("0a ff");
+    assertThat(TrinoValues.render(new ArrayType(VARCHAR), Arrays.asList("a", null)))
+        .isEqualTo("[a, NULL]");
+    assertThat(
+            TrinoValues.render(
+                RowType.from(List.of(RowType.field("x", INTEGER), RowType.field("y", VARCHAR))),
+                Arrays.asList(1, "b")))
+        .isEqualTo("{x=1, y=b}");
+    assertThat(TrinoValues.render(RowType.anonymous(List.of(INTEGER, INTEGER)), List.of(1, 2)))
+        .isEqualTo("(1, 2)");
+    assertThat(TrinoValues.render(VARCHAR, new SqlVarbinary(new byte[] {0x0a, (byte) 0xff})))
+        .isEqualTo("0a ff");
   }
 
   @Test
@@ -41,12 +47,14 @@ class FidelityRenderTest {
     map.put("b", 2);
     map.put("a", 1);
 
-    assertThat(TrinoValues.render(new MapType(VARCHAR, INTEGER, new TypeOperators()), map)).isEqualTo("{a=1, b=2}");
+    assertThat(TrinoValues.render(new MapType(VARCHAR, INTEGER, new TypeOperators()), map))
+        .isEqualTo("{a=1, b=2}");
   }
 
   @Test
   void keepsADecimalsScale() {
-    assertThat(TrinoValues.render(VARCHAR, new SqlDecimal(new BigInteger("150"), 5, 2))).isEqualTo("1.50");
+    assertThat(TrinoValues.render(VARCHAR, new SqlDecimal(new BigInteger("150"), 5, 2)))
+        .isEqualTo("1.50");
   }
 
   @Test
@@ -57,35 +65,77 @@ class FidelityRenderTest {
         .isEqualTo(FidelityBenchmark.Verdict.DIFFERENT);
     assertThat(FidelityBenchmark.classify(VALUE, sql -> result("bigint", "3")).verdict())
         .isEqualTo(FidelityBenchmark.Verdict.DIFFERENT);
-    assertThat(FidelityBenchmark.classify(VALUE, sql -> {
-      throw new IllegalStateException("boom");
-    }).verdict()).isEqualTo(FidelityBenchmark.Verdict.ERROR);
+    assertThat(
+            FidelityBenchmark.classify(
+                    VALUE,
+                    sql -> {
+                      throw new IllegalStateException("boom");
+                    })
+                .verdict())
+        .isEqualTo(FidelityBenchmark.Verdict.ERROR);
   }
 
   @Test
   void aStatementTheDocsSayFailsIsEqualOnlyWhenItFails() {
-    FidelityCase fails = new FidelityCase("json-1", "page", "example", "UTC", "SELECT x", "ERROR", "ERROR", "");
+    FidelityCase fails =
+        new FidelityCase("json-1", "page", "example", "UTC", "SELECT x", "ERROR", "ERROR", "");
 
-    assertThat(FidelityBenchmark.classify(fails, sql -> {
-      throw new IllegalStateException("Cannot cast");
-    }).verdict()).isEqualTo(FidelityBenchmark.Verdict.EQUAL);
+    assertThat(
+            FidelityBenchmark.classify(
+                    fails,
+                    sql -> {
+                      throw new IllegalStateException("Cannot cast");
+                    })
+                .verdict())
+        .isEqualTo(FidelityBenchmark.Verdict.EQUAL);
     assertThat(FidelityBenchmark.classify(fails, sql -> result("varchar", "x")).verdict())
         .isEqualTo(FidelityBenchmark.Verdict.DIFFERENT);
   }
 
   @Test
   void rowsInAnotherOrderAreEqualOnlyWhenTheQueryDoesNotOrderThem() {
-    FidelityCase unordered = new FidelityCase("select-1", "page", "example", "UTC", "SELECT 13 UNION SELECT 42",
-        "13 42", "13⏎42", "");
-    FidelityCase ordered = new FidelityCase("select-2", "page", "example", "UTC",
-        "SELECT x FROM (VALUES 13, 42) t(x) ORDER BY x DESC", "42 13", "42⏎13", "");
-    FidelityEngine swapped = sql -> new FidelityEngine.Result(List.of("integer"), List.of(List.of("42"), List.of("13")));
+    FidelityCase unordered =
+        new FidelityCase(
+            "select-1",
+            "page",
+            "example",
+            "UTC",
+            "SELECT 13 UNION SELECT 42",
+            "13 42",
+            "13⏎42",
+            "");
+    FidelityCase ordered =
+        new FidelityCase(
+            "select-2",
+            "page",
+            "example",
+            "UTC",
+            "SELECT x FROM (VALUES 13, 42) t(x) ORDER BY x DESC",
+            "42 13",
+            "42⏎13",
+            "");
+    FidelityEngine swapped =
+        sql -> new FidelityEngine.Result(List.of("integer"), List.of(List.of("42"), List.of("13")));
 
-    assertThat(FidelityBenchmark.classify(unordered, swapped).verdict()).isEqualTo(FidelityBenchmark.Verdict.EQUAL);
-    assertThat(FidelityBenchmark.classify(ordered, sql -> new FidelityEngine.Result(List.of("integer"),
-        List.of(List.of("13"), List.of("42")))).verdict()).isEqualTo(FidelityBenchmark.Verdict.DIFFERENT);
-    assertThat(FidelityBenchmark.classify(unordered, sql -> new FidelityEngine.Result(List.of("integer"),
-        List.of(List.of("42"), List.of("42")))).verdict()).as("other rows").isEqualTo(FidelityBenchmark.Verdict.DIFFERENT);
+    assertThat(FidelityBenchmark.classify(unordered, swapped).verdict())
+        .isEqualTo(FidelityBenchmark.Verdict.EQUAL);
+    assertThat(
+            FidelityBenchmark.classify(
+                    ordered,
+                    sql ->
+                        new FidelityEngine.Result(
+                            List.of("integer"), List.of(List.of("13"), List.of("42"))))
+                .verdict())
+        .isEqualTo(FidelityBenchmark.Verdict.DIFFERENT);
+    assertThat(
+            FidelityBenchmark.classify(
+                    unordered,
+                    sql ->
+                        new FidelityEngine.Result(
+                            List.of("integer"), List.of(List.of("42"), List.of("42"))))
+                .verdict())
+        .as("other rows")
+        .isEqualTo(FidelityBenchmark.Verdict.DIFFERENT);
   }
 
   @Test
@@ -99,23 +149,30 @@ class FidelityRenderTest {
   }
 
   @Test
-  void aListedDifferenceIsKnownAndLeftOutOfTheRateButAListedEqualCaseIsFlaggedAndAnUnknownIdRefused() {
-    FidelityCase other = new FidelityCase("math-2", "page", "example", "UTC", "SELECT 2", "2", "2", "integer");
-    List<FidelityBenchmark.Outcome> outcomes = List.of(
-        FidelityBenchmark.classify(VALUE, sql -> result("integer", "4")),
-        FidelityBenchmark.classify(other, sql -> result("integer", "2")));
+  void
+      aListedDifferenceIsKnownAndLeftOutOfTheRateButAListedEqualCaseIsFlaggedAndAnUnknownIdRefused() {
+    FidelityCase other =
+        new FidelityCase("math-2", "page", "example", "UTC", "SELECT 2", "2", "2", "integer");
+    List<FidelityBenchmark.Outcome> outcomes =
+        List.of(
+            FidelityBenchmark.classify(VALUE, sql -> result("integer", "4")),
+            FidelityBenchmark.classify(other, sql -> result("integer", "2")));
 
-    List<FidelityBenchmark.Outcome> marked = FidelityBenchmark.withKnown(outcomes,
-        Map.of("math-1", "docs erratum", "math-2", "was different once"));
+    List<FidelityBenchmark.Outcome> marked =
+        FidelityBenchmark.withKnown(
+            outcomes, Map.of("math-1", "docs erratum", "math-2", "was different once"));
 
     assertThat(marked.get(0).verdict()).isEqualTo(FidelityBenchmark.Verdict.KNOWN);
     assertThat(marked.get(0).note()).startsWith("docs erratum (value differs");
     assertThat(marked.get(1).verdict()).isEqualTo(FidelityBenchmark.Verdict.EQUAL);
-    assertThat(FidelityBenchmark.summary(marked, new HiveBucketPlacement.Result(0, 0, new java.util.TreeMap<>(), List.of())))
+    assertThat(
+            FidelityBenchmark.summary(
+                marked, new HiveBucketPlacement.Result(0, 0, new java.util.TreeMap<>(), List.of())))
         .contains("known but equal (remove from the list): math-2")
         .containsPattern("math\\s+2\\s+1\\s+1\\s+0\\s+0\\s+100.0%");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FidelityBenchmark.withKnown(outcomes,
-        Map.of("math-9", "gone"))).hasMessage("The known differences list math-9, which is not a case");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> FidelityBenchmark.withKnown(outcomes, Map.of("math-9", "gone")))
+        .hasMessage("The known differences list math-9, which is not a case");
   }
 
   private static FidelityEngine.Result result(String type, String value) {

@@ -1,9 +1,9 @@
 package dev.partitionbuilder.local.fidelity;
 
 import dev.partitionbuilder.local.trino.TrinoEngine;
-import java.nio.file.Path;
 import io.trino.testing.MaterializedRow;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * Checks that a bucketed CTAS puts every row in the file of the bucket Hive v1 bucketing assigns
  * (what Athena engine v3 reads and writes for {@code bucketed_by}). The expected bucket is computed
  * here, independently of Trino, following Hive's {@code ObjectInspectorUtils.getBucketHashCode} and
- * {@code getBucketNumber}, which Trino mirrors in {@code io.trino.plugin.hive.util.HiveBucketingV1}:
+ * {@code getBucketNumber}, which Trino mirrors in {@code
+ * io.trino.plugin.hive.util.HiveBucketingV1}:
  *
  * <ul>
  *   <li>row hash = fold over the bucketing columns of {@code 31 * hash + fieldHash}, from 0;
@@ -24,28 +25,33 @@ import java.util.regex.Pattern;
  *   <li>bucket = {@code (hash & Integer.MAX_VALUE) % bucketCount}.
  * </ul>
  *
- * The file a row is in is read from its {@code "$path"}: Trino names bucket files
- * {@code <bucket, 6 digits>_<n>_<query id>}, which is also how it assigns {@code "$bucket"} on read.
+ * The file a row is in is read from its {@code "$path"}: Trino names bucket files {@code <bucket, 6
+ * digits>_<n>_<query id>}, which is also how it assigns {@code "$bucket"} on read.
  */
 final class HiveBucketPlacement {
 
   static final int BUCKETS = 4;
   private static final Pattern BUCKET_FILE = Pattern.compile("^(\\d+)_\\d+_.*");
 
-  record Result(int rows, int files, TreeMap<Integer, Integer> rowsPerBucket, List<String> misplaced) {}
+  record Result(
+      int rows, int files, TreeMap<Integer, Integer> rowsPerBucket, List<String> misplaced) {}
 
   private HiveBucketPlacement() {}
 
   /** The rows the check writes: 500 generated and 7 edge cases. */
   static final int ROWS = 507;
 
-  /** Writes the table as a CTAS of local mode writes it: external, at {@code location}, on the local file system. */
+  /**
+   * Writes the table as a CTAS of local mode writes it: external, at {@code location}, on the local
+   * file system.
+   */
   static Result check(TrinoEngine trino, Path location) {
     trino.execute("CREATE SCHEMA IF NOT EXISTS fidelity");
     trino.execute("DROP TABLE IF EXISTS fidelity.bucketed");
     // Unbounded varchar, so the Hive column type is string; ints from negative to positive; some
     // multi-byte UTF-8 (signed bytes matter) and NULLs in each column.
-    trino.execute("""
+    trino.execute(
+        """
         CREATE TABLE fidelity.bucketed
         WITH (format = 'PARQUET', bucketed_by = ARRAY['s', 'i'], bucket_count = 4,
           external_location = '%s') AS
@@ -53,12 +59,16 @@ final class HiveBucketPlacement {
           SELECT 'key-' || CAST(n AS varchar) AS s, n * 7919 - 2000000 AS i
           FROM UNNEST(sequence(1, 500)) AS u(n)
           UNION ALL VALUES ('é', 1), ('日本語', -1), ('Ünïcødé 🚀', 2147483647), (NULL, 5),
-                           ('null-int', NULL), (NULL, NULL), ('', 0))""".formatted("local://" + location.toAbsolutePath()));
-    List<MaterializedRow> rows = trino.execute(
-        "SELECT s, i, \"$path\", \"$bucket\" FROM fidelity.bucketed").getMaterializedRows();
+                           ('null-int', NULL), (NULL, NULL), ('', 0))"""
+            .formatted("local://" + location.toAbsolutePath()));
+    List<MaterializedRow> rows =
+        trino
+            .execute("SELECT s, i, \"$path\", \"$bucket\" FROM fidelity.bucketed")
+            .getMaterializedRows();
     if (rows.size() != ROWS) {
       // Reading back fewer rows would make "none misplaced" say nothing.
-      throw new IllegalStateException("The bucketed table reads back " + rows.size() + " row(s), not the " + ROWS + " written");
+      throw new IllegalStateException(
+          "The bucketed table reads back " + rows.size() + " row(s), not the " + ROWS + " written");
     }
     TreeMap<Integer, Integer> perBucket = new TreeMap<>();
     List<String> files = new ArrayList<>();
@@ -75,8 +85,15 @@ final class HiveBucketPlacement {
         files.add(path);
       }
       if (fileBucket != expected || trinoBucket != expected) {
-        misplaced.add("(%s, %s): Hive v1 bucket %d, file %s (bucket %d), $bucket %d"
-            .formatted(s, i, expected, path.substring(path.lastIndexOf('/') + 1), fileBucket, trinoBucket));
+        misplaced.add(
+            "(%s, %s): Hive v1 bucket %d, file %s (bucket %d), $bucket %d"
+                .formatted(
+                    s,
+                    i,
+                    expected,
+                    path.substring(path.lastIndexOf('/') + 1),
+                    fileBucket,
+                    trinoBucket));
       }
     }
     return new Result(rows.size(), files.size(), perBucket, misplaced);

@@ -22,7 +22,10 @@ final class ClassEngine implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     metastore = Files.createTempDirectory("class-engine-");
-    engine = TrinoEngine.start(new TrinoEngine.Settings(metastore.resolve("metastore"), OptionalLong.empty(), 1, false));
+    engine =
+        TrinoEngine.start(
+            new TrinoEngine.Settings(
+                metastore.resolve("metastore"), OptionalLong.empty(), 1, false));
   }
 
   @Override

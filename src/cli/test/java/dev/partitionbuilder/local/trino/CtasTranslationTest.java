@@ -9,23 +9,27 @@ class CtasTranslationTest {
 
   @Test
   void replacesTheWithClauseOnAsManyLinesAsBefore() {
-    String sql = "CREATE TABLE t\nWITH (\n  format = 'PARQUET',\n  external_location = 'file:///tmp/x/'\n)\n"
-        + "AS SELECT 1";
+    String sql =
+        "CREATE TABLE t\nWITH (\n  format = 'PARQUET',\n  external_location = 'file:///tmp/x/'\n)\n"
+            + "AS SELECT 1";
 
     CtasTranslation translated = CtasTranslation.of(sql);
 
-    assertThat(translated.sql()).isEqualTo(
-        "CREATE TABLE t\nWITH (format = 'PARQUET', external_location = 'local:///tmp/x/')\n\n\n\nAS SELECT 1");
+    assertThat(translated.sql())
+        .isEqualTo(
+            "CREATE TABLE t\nWITH (format = 'PARQUET', external_location = 'local:///tmp/x/')\n\n\n\nAS SELECT 1");
     assertThat(translated.externalLocation()).contains("file:///tmp/x/");
   }
 
   @Test
   void findsTheEndOfTheWithClausePastParenthesesInLiteralsAndComments() {
-    String sql = "CREATE TABLE t WITH (format = 'PARQUET' /* ) */, external_location = 'file:///tmp/a)b/' -- )\n"
-        + ") AS SELECT 1";
+    String sql =
+        "CREATE TABLE t WITH (format = 'PARQUET' /* ) */, external_location = 'file:///tmp/a)b/' -- )\n"
+            + ") AS SELECT 1";
 
     assertThat(CtasTranslation.of(sql).sql())
-        .isEqualTo("CREATE TABLE t WITH (format = 'PARQUET', external_location = 'local:///tmp/a)b/')\n AS SELECT 1");
+        .isEqualTo(
+            "CREATE TABLE t WITH (format = 'PARQUET', external_location = 'local:///tmp/a)b/')\n AS SELECT 1");
   }
 
   @Test

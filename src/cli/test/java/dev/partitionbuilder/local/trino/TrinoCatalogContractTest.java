@@ -22,7 +22,10 @@ class TrinoCatalogContractTest extends CatalogContractTest {
 
   @BeforeAll
   static void startTrino() {
-    trino = TrinoEngine.start(new TrinoEngine.Settings(engineDir.resolve("metastore"), OptionalLong.empty(), 2, false));
+    trino =
+        TrinoEngine.start(
+            new TrinoEngine.Settings(
+                engineDir.resolve("metastore"), OptionalLong.empty(), 2, false));
     trino.execute("CREATE SCHEMA " + TrinoEngine.CATALOG + "." + DATABASE);
   }
 
@@ -36,8 +39,14 @@ class TrinoCatalogContractTest extends CatalogContractTest {
   /** Each test starts from an empty database, as the engine is shared. */
   @AfterEach
   void dropAll() {
-    trino.execute("SELECT table_name FROM " + TrinoEngine.CATALOG + ".information_schema.tables WHERE table_schema = '"
-        + DATABASE + "'").getMaterializedRows()
+    trino
+        .execute(
+            "SELECT table_name FROM "
+                + TrinoEngine.CATALOG
+                + ".information_schema.tables WHERE table_schema = '"
+                + DATABASE
+                + "'")
+        .getMaterializedRows()
         .forEach(row -> trino.execute("DROP TABLE " + DATABASE + "." + row.getField(0)));
   }
 
@@ -48,8 +57,14 @@ class TrinoCatalogContractTest extends CatalogContractTest {
 
   @Override
   protected void createTable(String table) {
-    trino.execute("CREATE TABLE " + DATABASE + "." + table + " WITH (format = 'PARQUET', external_location = 'local://"
-        + warehouse.resolve(table).toAbsolutePath().toUri().getPath() + "') AS SELECT 1 AS n");
+    trino.execute(
+        "CREATE TABLE "
+            + DATABASE
+            + "."
+            + table
+            + " WITH (format = 'PARQUET', external_location = 'local://"
+            + warehouse.resolve(table).toAbsolutePath().toUri().getPath()
+            + "') AS SELECT 1 AS n");
   }
 
   @Test
@@ -63,11 +78,13 @@ class TrinoCatalogContractTest extends CatalogContractTest {
 
   @Test
   void refusesToDropAManagedTableWhoseFilesDroppingWouldDelete() {
-    trino.execute("CREATE TABLE " + DATABASE + ".managed WITH (format = 'PARQUET') AS SELECT 1 AS n");
+    trino.execute(
+        "CREATE TABLE " + DATABASE + ".managed WITH (format = 'PARQUET') AS SELECT 1 AS n");
 
     assertThatThrownBy(() -> catalog().dropTableIfExists(DATABASE, "managed"))
         .isInstanceOf(PartitionBuilderException.class)
-        .hasMessage("Cannot drop cloudtrail.managed from the local catalog: it is not an external table, and dropping it"
-            + " would delete its files");
+        .hasMessage(
+            "Cannot drop cloudtrail.managed from the local catalog: it is not an external table, and dropping it"
+                + " would delete its files");
   }
 }

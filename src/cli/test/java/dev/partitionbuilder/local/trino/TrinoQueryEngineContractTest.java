@@ -23,7 +23,10 @@ class TrinoQueryEngineContractTest extends QueryEngineContractTest {
 
   @BeforeAll
   static void startTrino() {
-    trino = TrinoEngine.start(new TrinoEngine.Settings(engineDir.resolve("metastore"), OptionalLong.empty(), 2, false));
+    trino =
+        TrinoEngine.start(
+            new TrinoEngine.Settings(
+                engineDir.resolve("metastore"), OptionalLong.empty(), 2, false));
     trino.execute("CREATE SCHEMA " + TrinoEngine.CATALOG + ".contract");
   }
 
@@ -52,8 +55,13 @@ class TrinoQueryEngineContractTest extends QueryEngineContractTest {
   @Override
   protected String aCtas() {
     String table = "ctas_" + (++tables);
-    return "CREATE TABLE contract." + table + " WITH (format = 'PARQUET', external_location = '"
-        + warehouse.resolve(table).toUri() + "') AS SELECT n FROM UNNEST(sequence(1, " + ROWS + ")) AS t (n)";
+    return "CREATE TABLE contract."
+        + table
+        + " WITH (format = 'PARQUET', external_location = '"
+        + warehouse.resolve(table).toUri()
+        + "') AS SELECT n FROM UNNEST(sequence(1, "
+        + ROWS
+        + ")) AS t (n)";
   }
 
   @Override
@@ -64,7 +72,8 @@ class TrinoQueryEngineContractTest extends QueryEngineContractTest {
   @Override
   protected String aFailingQuery() {
     return "CREATE TABLE contract.broken WITH (format = 'PARQUET', external_location = '"
-        + warehouse.resolve("broken").toUri() + "') AS SELECT * FROM contract.no_such_table";
+        + warehouse.resolve("broken").toUri()
+        + "') AS SELECT * FROM contract.no_such_table";
   }
 
   @Override

@@ -19,7 +19,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * a few classes on top of slf4j-api and jackson-core, both already in the zip.
  *
  * <p>The threshold is {@code AWS_LAMBDA_LOG_LEVEL}, which Lambda sets from the function's
- * ApplicationLogLevel when its log format is JSON; INFO when unset. The AWS SDK logs at WARN and above.
+ * ApplicationLogLevel when its log format is JSON; INFO when unset. The AWS SDK logs at WARN and
+ * above.
  */
 public final class JsonLogProvider implements SLF4JServiceProvider {
   /** Set by Lambda from LoggingConfig.ApplicationLogLevel (JSON log format only). */
@@ -71,8 +72,12 @@ public final class JsonLogProvider implements SLF4JServiceProvider {
       }
     }
     // Logging is not up yet, so this goes to stderr once; the function still runs, at INFO.
-    System.err.println("JsonLogProvider: " + LOG_LEVEL_VARIABLE + "=\"" + value
-        + "\" is not one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL; logging at INFO");
+    System.err.println(
+        "JsonLogProvider: "
+            + LOG_LEVEL_VARIABLE
+            + "=\""
+            + value
+            + "\" is not one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL; logging at INFO");
     return Level.INFO;
   }
 }

@@ -12,7 +12,10 @@ import org.slf4j.helpers.MessageFormatter;
 import org.slf4j.spi.LoggingEventAware;
 import org.slf4j.spi.MDCAdapter;
 
-/** Writes each event as one {@link JsonLine} to stdout (read at each write, so it can be redirected). */
+/**
+ * Writes each event as one {@link JsonLine} to stdout (read at each write, so it can be
+ * redirected).
+ */
 final class JsonLogger extends LegacyAbstractLogger implements LoggingEventAware {
   private static final long serialVersionUID = 1L;
 
@@ -60,8 +63,8 @@ final class JsonLogger extends LegacyAbstractLogger implements LoggingEventAware
   }
 
   @Override
-  protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
-      Throwable throwable) {
+  protected void handleNormalizedLoggingCall(
+      Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
     write(level, pattern, arguments, List.of(), throwable);
   }
 
@@ -79,13 +82,21 @@ final class JsonLogger extends LegacyAbstractLogger implements LoggingEventAware
         arguments = MessageFormatter.trimmedCopy(arguments);
       }
     }
-    List<KeyValuePair> pairs = event.getKeyValuePairs() == null ? List.of() : event.getKeyValuePairs();
+    List<KeyValuePair> pairs =
+        event.getKeyValuePairs() == null ? List.of() : event.getKeyValuePairs();
     write(event.getLevel(), event.getMessage(), arguments, pairs, throwable);
   }
 
-  private void write(Level level, String pattern, Object[] arguments, List<KeyValuePair> pairs, Throwable throwable) {
+  private void write(
+      Level level,
+      String pattern,
+      Object[] arguments,
+      List<KeyValuePair> pairs,
+      Throwable throwable) {
     String message = MessageFormatter.basicArrayFormat(pattern, arguments);
-    String line = JsonLine.of(Instant.now(), level, name, message, mdc.getCopyOfContextMap(), pairs, throwable);
+    String line =
+        JsonLine.of(
+            Instant.now(), level, name, message, mdc.getCopyOfContextMap(), pairs, throwable);
     PrintStream out = System.out;
     out.println(line);
   }

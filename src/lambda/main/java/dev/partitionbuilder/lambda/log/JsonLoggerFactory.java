@@ -10,7 +10,9 @@ import org.slf4j.event.Level;
 import org.slf4j.spi.MDCAdapter;
 
 final class JsonLoggerFactory implements ILoggerFactory {
-  /** The SDK's INFO and DEBUG lines are noise in a build's log (slf4j-simple is set the same way). */
+  /**
+   * The SDK's INFO and DEBUG lines are noise in a build's log (slf4j-simple is set the same way).
+   */
   private static final String QUIET_PREFIX = "software.amazon.awssdk";
 
   private final Level threshold;

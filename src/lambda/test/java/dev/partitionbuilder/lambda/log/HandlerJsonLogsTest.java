@@ -37,13 +37,18 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lines a Lambda run writes, through the provider the zip registers. Surefire runs this class in
- * its own JVM with {@code slf4j.provider} set to {@link JsonLogProvider} (see pom.xml, execution
+ * The lines a Lambda run writes, through the provider the zip registers. Surefire runs this class
+ * in its own JVM with {@code slf4j.provider} set to {@link JsonLogProvider} (see pom.xml, execution
  * "json-logs"), since the rest of the suite logs through slf4j-simple.
  */
 class HandlerJsonLogsTest {
-  private static final TableLayout LAYOUT = new TableLayout(
-      "cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "s3://bucket/", "cloudtrail_monthly/");
+  private static final TableLayout LAYOUT =
+      new TableLayout(
+          "cloudtrail",
+          "cloudtrail_daily",
+          "cloudtrail_monthly",
+          "s3://bucket/",
+          "cloudtrail_monthly/");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BODY = "{\"month\": 3, \"year\": 2024}";
 
@@ -56,9 +61,16 @@ class HandlerJsonLogsTest {
   @BeforeEach
   void setUp() {
     engine = new FakeQueryEngine(journal, clock);
-    builder = new PartitionBuilder(LAYOUT, CtasTemplate.bundled(), storeWrittenBy(engine),
-        new FakeCatalog(journal), engine, BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))), clock,
-        clock::advance);
+    builder =
+        new PartitionBuilder(
+            LAYOUT,
+            CtasTemplate.bundled(),
+            storeWrittenBy(engine),
+            new FakeCatalog(journal),
+            engine,
+            BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))),
+            clock,
+            clock::advance);
     when(context.getRemainingTimeInMillis()).thenReturn(900_000);
     when(context.getAwsRequestId()).thenReturn("req-1");
   }
@@ -69,29 +81,46 @@ class HandlerJsonLogsTest {
   }
 
   @Test
-  void everyLineOfASucceededRunIsJsonCarryingMessageIdMonthAndRequestIdWithStepsTimedAndOneSummary() throws Exception {
+  void everyLineOfASucceededRunIsJsonCarryingMessageIdMonthAndRequestIdWithStepsTimedAndOneSummary()
+      throws Exception {
     engine.willRun(State.RUNNING, State.SUCCEEDED).rows(100_005);
 
     List<JsonNode> lines = run();
 
-    assertThat(lines).isNotEmpty().allSatisfy(line -> {
-      assertThat(line.get("messageId").asText()).isEqualTo("m-1");
-      assertThat(line.get("month").asText()).isEqualTo("2024-03");
-      assertThat(line.get("AWSRequestId").asText()).isEqualTo("req-1");
-      assertThat(line.get("level").asText()).isIn("INFO", "WARN", "ERROR");
-      assertThat(line.get("timestamp").asText()).isNotEmpty();
-    });
+    assertThat(lines)
+        .isNotEmpty()
+        .allSatisfy(
+            line -> {
+              assertThat(line.get("messageId").asText()).isEqualTo("m-1");
+              assertThat(line.get("month").asText()).isEqualTo("2024-03");
+              assertThat(line.get("AWSRequestId").asText()).isEqualTo("req-1");
+              assertThat(line.get("level").asText()).isIn("INFO", "WARN", "ERROR");
+              assertThat(line.get("timestamp").asText()).isNotEmpty();
+            });
     List<JsonNode> steps = lines.stream().filter(line -> line.has("step")).toList();
-    assertThat(steps).extracting(line -> line.get("step").asText())
+    assertThat(steps)
+        .extracting(line -> line.get("step").asText())
         .containsExactly("drop-temp-table", "clear-staging", "query", "cleanup", "replace");
-    assertThat(steps).allSatisfy(line -> assertThat(line.get("durationMs").isIntegralNumber()).isTrue());
-    assertThat(steps.stream().filter(line -> line.get("step").asText().equals("query")).findFirst().orElseThrow()
-        .get("durationMs").asLong()).isEqualTo(1_000);
-    assertThat(lines).filteredOn(line -> line.has("queryExecutionId")).isNotEmpty()
+    assertThat(steps)
+        .allSatisfy(line -> assertThat(line.get("durationMs").isIntegralNumber()).isTrue());
+    assertThat(
+            steps.stream()
+                .filter(line -> line.get("step").asText().equals("query"))
+                .findFirst()
+                .orElseThrow()
+                .get("durationMs")
+                .asLong())
+        .isEqualTo(1_000);
+    assertThat(lines)
+        .filteredOn(line -> line.has("queryExecutionId"))
+        .isNotEmpty()
         .allSatisfy(line -> assertThat(line.get("queryExecutionId").asText()).isEqualTo("q1"));
     // From the query's start on, every step line names it.
-    assertThat(steps).filteredOn(line -> List.of("query", "cleanup", "replace").contains(line.get("step").asText()))
-        .hasSize(3).allSatisfy(line -> assertThat(line.path("queryExecutionId").asText()).isEqualTo("q1"));
+    assertThat(steps)
+        .filteredOn(
+            line -> List.of("query", "cleanup", "replace").contains(line.get("step").asText()))
+        .hasSize(3)
+        .allSatisfy(line -> assertThat(line.path("queryExecutionId").asText()).isEqualTo("q1"));
 
     JsonNode summary = onlySummary(lines);
     assertThat(summary.get("level").asText()).isEqualTo("INFO");
@@ -100,7 +129,8 @@ class HandlerJsonLogsTest {
     assertThat(summary.get("rowsWritten").asLong()).isEqualTo(100_005);
     assertThat(summary.get("bytesScanned").asLong()).isEqualTo(1_000_000);
     assertThat(summary.get("billedMegabytes").asLong()).isEqualTo(10);
-    assertThat(summary.get("estimatedCostUsd").decimalValue()).isEqualByComparingTo("0.0000476837158203125");
+    assertThat(summary.get("estimatedCostUsd").decimalValue())
+        .isEqualByComparingTo("0.0000476837158203125");
     assertThat(summary.get("durationMs").asLong()).isEqualTo(1_000);
     assertThat(summary.get("stepMs").get("query").asLong()).isEqualTo(1_000);
     assertThat(summary.has("error")).isFalse();
@@ -118,7 +148,9 @@ class HandlerJsonLogsTest {
     assertThat(summary.get("queryExecutionId").asText()).isEqualTo("q1");
     assertThat(summary.get("error").asText()).contains("HIVE_BAD_DATA: malformed");
     assertThat(summary.get("estimatedCostUsd").decimalValue()).isZero();
-    assertThat(lines).filteredOn(line -> line.has("step")).extracting(line -> line.get("step").asText())
+    assertThat(lines)
+        .filteredOn(line -> line.has("step"))
+        .extracting(line -> line.get("step").asText())
         .contains("query", "cleanup");
   }
 
@@ -134,13 +166,15 @@ class HandlerJsonLogsTest {
     PrintStream stdout = System.out;
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      HandlerTestAccess.handler(new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock)
+      HandlerTestAccess.handler(
+              new TriggerParser(ZoneOffset.UTC, clock), builder, Duration.ofSeconds(30), clock)
           .handleRequest(event, context);
     } finally {
       System.setOut(stdout);
     }
     String text = captured.toString(StandardCharsets.UTF_8);
-    // No full message body at INFO (nor anywhere): the month and messageId say which message it was.
+    // No full message body at INFO (nor anywhere): the month and messageId say which message it
+    // was.
     assertThat(text).doesNotContain(BODY);
     List<JsonNode> lines = new ArrayList<>();
     for (String line : text.split("\n")) {
@@ -152,11 +186,14 @@ class HandlerJsonLogsTest {
   }
 
   private static JsonNode onlySummary(List<JsonNode> lines) {
-    List<JsonNode> summaries = lines.stream()
-        .filter(line -> line.has("event") && line.get("event").asText().equals("build-summary")).toList();
+    List<JsonNode> summaries =
+        lines.stream()
+            .filter(line -> line.has("event") && line.get("event").asText().equals("build-summary"))
+            .toList();
     assertThat(summaries).hasSize(1);
     assertThat(lines.get(lines.size() - 1)).isEqualTo(summaries.get(0));
-    assertThat(Set.of("messageId", "month")).allSatisfy(field -> assertThat(summaries.get(0).has(field)).isTrue());
+    assertThat(Set.of("messageId", "month"))
+        .allSatisfy(field -> assertThat(summaries.get(0).has(field)).isTrue());
     return summaries.get(0);
   }
 

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.partitionbuilder.core.BuildSettings;
 import dev.partitionbuilder.core.CtasTemplate;
-import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.PollPolicy;
+import dev.partitionbuilder.core.SafeText;
 import dev.partitionbuilder.core.TableLayout;
 import dev.partitionbuilder.core.TriggerParser;
 import dev.partitionbuilder.lambda.Handler;
@@ -52,38 +52,62 @@ import org.slf4j.LoggerFactory;
  * either builds or fails as a batch item failure with a logged reason on one line. Thousands of
  * seeded random bodies (mutations of the valid ones, random text, control characters, deep nesting,
  * huge numbers, duplicate keys, wrong types, truncations) go through the real handler and builder
- * over the fakes, logging through the Lambda's JSON provider (this class runs in the json-logs JVM).
+ * over the fakes, logging through the Lambda's JSON provider (this class runs in the json-logs
+ * JVM).
  *
  * <p>The seed is random per run and printed; replay a failure with {@code -Dfuzz.seed=<seed>}.
  */
 class RandomBodiesJsonLogsTest {
   private static final int EVENTS = 550;
-  private static final TableLayout LAYOUT = new TableLayout(
-      "cloudtrail", "cloudtrail_daily", "cloudtrail_monthly", "s3://bucket/", "cloudtrail_monthly/");
+  private static final TableLayout LAYOUT =
+      new TableLayout(
+          "cloudtrail",
+          "cloudtrail_daily",
+          "cloudtrail_monthly",
+          "s3://bucket/",
+          "cloudtrail_monthly/");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String QUEUE = "arn:aws:sqs:us-east-1:123456789012:partition-builder-trigger";
-  /** What random text is drawn from: JSON syntax, digits, every kind of control character, awkward unicode. */
-  private static final String ALPHABET = "{}[]\":,\\ -+.eE0123456789truefalsnmonthyear"
-      + "\u0000\u0001\u0007\u0008\t\n\u000b\f\r\u001b\u001f\u007f\u0080\u0085\u009b\u009f\u2028\u2029"
-      + "é€\u00a0\ufeff\u202e\uffff\ud800\udc00😀";
+  private static final String QUEUE =
+      "arn:aws:sqs:us-east-1:123456789012:partition-builder-trigger";
+
+  /**
+   * What random text is drawn from: JSON syntax, digits, every kind of control character, awkward
+   * unicode.
+   */
+  private static final String ALPHABET =
+      "{}[]\":,\\ -+.eE0123456789truefalsnmonthyear"
+          + "\u0000\u0001\u0007\u0008\t\n\u000b\f\r\u001b\u001f\u007f\u0080\u0085\u009b\u009f\u2028\u2029"
+          + "é€\u00a0\ufeff\u202e\uffff\ud800\udc00😀";
 
   private final MutableClock clock = new MutableClock(Instant.parse("2024-05-10T08:00:00Z"));
   private final Context context = mock(Context.class);
 
   @Test
   void noBodyOrMessageIdThrowsOutOfTheHandlerAndEveryRecordBuildsOrFailsWithAOneLineReason() {
-    assertThat(LoggerFactory.getILoggerFactory()).as("the JSON provider (surefire execution json-logs)")
+    assertThat(LoggerFactory.getILoggerFactory())
+        .as("the JSON provider (surefire execution json-logs)")
         .isInstanceOf(JsonLoggerFactory.class);
     long seed = Long.getLong("fuzz.seed", new SecureRandom().nextLong());
-    System.err.println("RandomBodiesJsonLogsTest seed " + seed + " (replay with -Dfuzz.seed=" + seed + ")");
+    System.err.println(
+        "RandomBodiesJsonLogsTest seed " + seed + " (replay with -Dfuzz.seed=" + seed + ")");
     Random random = new Random(seed);
     Journal journal = new Journal();
     FakeObjectStore store = new FakeObjectStore(journal);
-    Handler handler = HandlerTestAccess.handler(new TriggerParser(ZoneOffset.UTC, clock),
-        new dev.partitionbuilder.core.PartitionBuilder(LAYOUT, CtasTemplate.bundled(), store,
-            new FakeCatalog(journal), new FakeQueryEngine(journal, clock).writesInto(store),
-            BuildSettings.defaults(new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))), clock, clock::advance),
-        Duration.ofSeconds(30), clock);
+    Handler handler =
+        HandlerTestAccess.handler(
+            new TriggerParser(ZoneOffset.UTC, clock),
+            new dev.partitionbuilder.core.PartitionBuilder(
+                LAYOUT,
+                CtasTemplate.bundled(),
+                store,
+                new FakeCatalog(journal),
+                new FakeQueryEngine(journal, clock).writesInto(store),
+                BuildSettings.defaults(
+                    new PollPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))),
+                clock,
+                clock::advance),
+            Duration.ofSeconds(30),
+            clock);
     when(context.getRemainingTimeInMillis()).thenReturn(900_000);
     when(context.getAwsRequestId()).thenReturn("req-1");
     List<String> valid = validBodies();
@@ -102,25 +126,38 @@ class RandomBodiesJsonLogsTest {
 
       for (SQSMessage record : records) {
         String id = record.getMessageId();
-        String why = String.format("seed %d, messageId %s, body %s", seed, SafeText.quote(id),
-            SafeText.quote(record.getBody()));
-        List<JsonNode> lines = run.lines().stream()
-            .filter(line -> line.path("messageId").asText().equals(SafeText.escape(id))).toList();
+        String why =
+            String.format(
+                "seed %d, messageId %s, body %s",
+                seed, SafeText.quote(id), SafeText.quote(record.getBody()));
+        List<JsonNode> lines =
+            run.lines().stream()
+                .filter(line -> line.path("messageId").asText().equals(SafeText.escape(id)))
+                .toList();
         if (run.failed().contains(id)) {
-          List<JsonNode> reasons = lines.stream()
-              .filter(line -> Set.of("ERROR", "WARN").contains(line.get("level").asText())).toList();
+          List<JsonNode> reasons =
+              lines.stream()
+                  .filter(line -> Set.of("ERROR", "WARN").contains(line.get("level").asText()))
+                  .toList();
           assertThat(reasons).as("the logged reason of a failed record: %s", why).isNotEmpty();
-          outcomes.merge(reasons.get(reasons.size() - 1).get("message").asText().contains(" rejected: ")
-              ? "rejected" : "not built", 1, Integer::sum);
+          outcomes.merge(
+              reasons.get(reasons.size() - 1).get("message").asText().contains(" rejected: ")
+                  ? "rejected"
+                  : "not built",
+              1,
+              Integer::sum);
         } else {
-          assertThat(lines).as("a record not reported failed was built: %s", why)
+          assertThat(lines)
+              .as("a record not reported failed was built: %s", why)
               .anySatisfy(line -> assertThat(line.path("outcome").asText()).isEqualTo("succeeded"));
           outcomes.merge("built", 1, Integer::sum);
         }
       }
     }
     System.err.println("RandomBodiesJsonLogsTest seed " + seed + ": " + outcomes);
-    assertThat(outcomes.get("built")).as("seed %d: some random bodies are valid and build", seed).isPositive();
+    assertThat(outcomes.get("built"))
+        .as("seed %d: some random bodies are valid and build", seed)
+        .isPositive();
     assertThat(outcomes.get("rejected")).as("seed %d", seed).isGreaterThan(outcomes.get("built"));
   }
 
@@ -134,8 +171,12 @@ class RandomBodiesJsonLogsTest {
     try {
       response = handler.handleRequest(event, context);
     } catch (RuntimeException | Error e) {
-      throw new AssertionError("seed " + seed + ": handleRequest threw for the bodies "
-          + event.getRecords().stream().map(m -> SafeText.quote(m.getBody())).toList(), e);
+      throw new AssertionError(
+          "seed "
+              + seed
+              + ": handleRequest threw for the bodies "
+              + event.getRecords().stream().map(m -> SafeText.quote(m.getBody())).toList(),
+          e);
     } finally {
       System.setOut(stdout);
     }
@@ -145,18 +186,24 @@ class RandomBodiesJsonLogsTest {
       try {
         json = JSON.readTree(line);
       } catch (IOException e) {
-        throw new AssertionError("seed " + seed + ": a log line that is not JSON: " + SafeText.quote(line), e);
+        throw new AssertionError(
+            "seed " + seed + ": a log line that is not JSON: " + SafeText.quote(line), e);
       }
       assertThat(json.isObject()).as("seed %d: %s", seed, line).isTrue();
       List<String> strings = new ArrayList<>();
       collectStrings(json, strings);
-      assertThat(strings).as("seed %d: the strings of %s", seed, line)
-          .allSatisfy(text -> assertThat(text.chars()).noneMatch(RandomBodiesJsonLogsTest::isControl));
+      assertThat(strings)
+          .as("seed %d: the strings of %s", seed, line)
+          .allSatisfy(
+              text -> assertThat(text.chars()).noneMatch(RandomBodiesJsonLogsTest::isControl));
       lines.add(json);
     }
-    Set<String> ids = event.getRecords().stream().map(SQSMessage::getMessageId).collect(Collectors.toSet());
-    Set<String> failed = response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier)
-        .collect(Collectors.toSet());
+    Set<String> ids =
+        event.getRecords().stream().map(SQSMessage::getMessageId).collect(Collectors.toSet());
+    Set<String> failed =
+        response.getBatchItemFailures().stream()
+            .map(BatchItemFailure::getItemIdentifier)
+            .collect(Collectors.toSet());
     assertThat(ids).as("seed %d: failures name records of the batch", seed).containsAll(failed);
     return new Run(failed, lines);
   }
@@ -210,14 +257,30 @@ class RandomBodiesJsonLogsTest {
   private static String duplicateKey(Random random, String base) {
     String[] keys = {"month", "year", "source", "time", "detail-type", "scheduledTime", "detail"};
     String key = keys[random.nextInt(keys.length)];
-    return base.replaceFirst("\\{", "{\"" + key + "\": " + (random.nextBoolean() ? "4" : "\"x\"") + ", ");
+    return base.replaceFirst(
+        "\\{", "{\"" + key + "\": " + (random.nextBoolean() ? "4" : "\"x\"") + ", ");
   }
 
   private static String wrongType(Random random) {
-    String[] values = {"\"03\"", "null", "true", "[]", "{}", "3.0", "-3", "1e1", "\"\\u0003\"", "\"\u2028\"",
-        "4294967299", "99999999999999999999"};
-    return "{\"month\": " + values[random.nextInt(values.length)] + ", \"year\": "
-        + values[random.nextInt(values.length)] + "}";
+    String[] values = {
+      "\"03\"",
+      "null",
+      "true",
+      "[]",
+      "{}",
+      "3.0",
+      "-3",
+      "1e1",
+      "\"\\u0003\"",
+      "\"\u2028\"",
+      "4294967299",
+      "99999999999999999999"
+    };
+    return "{\"month\": "
+        + values[random.nextInt(values.length)]
+        + ", \"year\": "
+        + values[random.nextInt(values.length)]
+        + "}";
   }
 
   /** {@code count} random edits: a character inserted, deleted or replaced, or a slice repeated. */
@@ -237,7 +300,8 @@ class RandomBodiesJsonLogsTest {
             text.setCharAt(at, ALPHABET.charAt(random.nextInt(ALPHABET.length())));
           }
         }
-        default -> text.insert(at, text.substring(at, Math.min(text.length(), at + random.nextInt(20))));
+        default ->
+            text.insert(at, text.substring(at, Math.min(text.length(), at + random.nextInt(20))));
       }
     }
     return text.toString();
@@ -246,23 +310,30 @@ class RandomBodiesJsonLogsTest {
   private static String randomText(Random random, int length) {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < length; i++) {
-      text.append(random.nextInt(4) == 0 ? (char) random.nextInt(0x10000) : ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+      text.append(
+          random.nextInt(4) == 0
+              ? (char) random.nextInt(0x10000)
+              : ALPHABET.charAt(random.nextInt(ALPHABET.length())));
     }
     return text.toString();
   }
 
   /** The bodies the tests and examples hold, mostly valid: what the mutations start from. */
   private static List<String> validBodies() {
-    List<String> bodies = new ArrayList<>(List.of(
-        "{\"month\": 3, \"year\": 2024}",
-        "{\"month\":3,\"year\":2024,\"detail-type\":\"note\"}",
-        "{\"year\": 2024, \"note\": \"rerun after the March outage\", \"month\": 3, \"by\": {\"user\": \"ops\"}}",
-        "{\"source\": \"manual\", \"month\": 1, \"year\": 2024}"));
-    for (String fixture : List.of("events-rule.json", "schedule-input.json", "scheduler-default.json")) {
+    List<String> bodies =
+        new ArrayList<>(
+            List.of(
+                "{\"month\": 3, \"year\": 2024}",
+                "{\"month\":3,\"year\":2024,\"detail-type\":\"note\"}",
+                "{\"year\": 2024, \"note\": \"rerun after the March outage\", \"month\": 3, \"by\": {\"user\": \"ops\"}}",
+                "{\"source\": \"manual\", \"month\": 1, \"year\": 2024}"));
+    for (String fixture :
+        List.of("events-rule.json", "schedule-input.json", "scheduler-default.json")) {
       bodies.add(resource("events/" + fixture));
     }
     try {
-      for (JsonNode record : JSON.readTree(Files.readString(Path.of("examples/sqs-event.json"))).get("Records")) {
+      for (JsonNode record :
+          JSON.readTree(Files.readString(Path.of("examples/sqs-event.json"))).get("Records")) {
         bodies.add(record.get("body").asText());
       }
       for (JsonNode record : JSON.readTree(resource("sqs/mixed-batch.json")).get("Records")) {
@@ -275,7 +346,8 @@ class RandomBodiesJsonLogsTest {
   }
 
   private static String resource(String name) {
-    try (InputStream in = RandomBodiesJsonLogsTest.class.getClassLoader().getResourceAsStream(name)) {
+    try (InputStream in =
+        RandomBodiesJsonLogsTest.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("missing test fixture " + name);
       }
