@@ -111,14 +111,14 @@ final class StagedReplace {
     Set<String> presentKeys = new HashSet<>();
     present.forEach(object -> presentKeys.add(object.key()));
 
-    CopyPlan copying = planCopies(plan, staged, stagedNow, presentKeys, resumed);
-    if (copying == null) {
+    CopyPlan toCopy = planCopies(plan, staged, stagedNow, presentKeys, resumed);
+    if (toCopy == null) {
       checkpoints.discard(plan.month());
       return null;
     }
-    List<Copy> copies = copying.copies();
-    List<String> earlierCopies = copying.earlierCopies();
-    Set<String> newKeys = copying.newKeys();
+    List<Copy> copies = toCopy.copies();
+    List<String> earlierCopies = toCopy.earlierCopies();
+    Set<String> newKeys = toCopy.newKeys();
 
     if (!resumed) {
       // From here on a later attempt finishes this replace rather than start over: it needs to
